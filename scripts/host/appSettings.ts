@@ -1,0 +1,48 @@
+import fs from "node:fs";
+import path from "node:path";
+import { HostStartupError } from "./hostStartupError";
+
+/**
+ * App settings as Core Tools builds them: `local.settings.json` `Values`, with real environment variables
+ * taking precedence. The result is also written into `process.env`, where the functions read it.
+ */
+export function loadAppSettings(appRoot: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const file = path.join(appRoot, "local.settings.json");
+  let values: Record<string, unknown> = {};
+  if (fs.existsSync(file)) {
+    try {
+      values = JSON.parse(fs.readFileSync(file, "utf8")).Values ?? {};
+    } catch (error) {
+      throw new HostStartupError(`local.settings.json is not valid JSON (${(error as Error).message}); fix ${file} and start again`);
+    }
+  }
+  for (const [name, value] of Object.entries(values)) {
+    if (env[name] === undefined && value !== null && value !== undefined) env[name] = String(value);
+  }
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** Replaces `%Name%` in a binding property with the app setting of that name, as the runtime does. */
+export function resolveSettingExpressions(text: string, settings: Record<string, string>): string {
+  return text.replace(/%([^%]+)%/g, (_, name: string) => {
+    const value = settings[name];
+    if (value === undefined) throw new HostStartupError(`A binding refers to app setting %${name}%, which is not set`);
+    return value;
+  });
+}
+
+/** The connection string a trigger's `connection` names; unset means `AzureWebJobsStorage`. */
+export function connectionString(connection: unknown, settings: Record<string, string>): string {
+  const name = typeof connection === "string" && connection !== "" ? connection : "AzureWebJobsStorage";
+  const value = settings[name] ?? settings[`AzureWebJobs${name}`];
+  if (!value) throw new HostStartupError(`App setting ${name} (a storage connection string) is not set`);
+  return value;
+}
+
+/** The HTTP port: `PORT`, else 7071 as Core Tools uses. */
+export function portSetting(value: string | undefined): number {
+  if (value === undefined || value === "") return 7071;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new HostStartupError(`PORT must be a whole number from 1 to 65535 (found "${value}")`);
+  return port;
+}

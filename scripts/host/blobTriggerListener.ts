@@ -1,0 +1,113 @@
+import { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
+import { QueueClient } from "@azure/storage-queue";
+import { HostStartupError } from "./hostStartupError";
+import { jsonData } from "./invokeFunction";
+import { RpcTypedData } from "./coreTypes";
+
+export interface BlobTriggerListenerOptions {
+  blobs: BlobServiceClient;
+  /** The binding's `path`: `container/pattern`, where `{name}` captures part of the blob name. */
+  path: string;
+  functionName: string;
+  hostId: string;
+  maxDequeueCount: number;
+  pollIntervalMs: number;
+  poisonQueue: QueueClient;
+  invoke(data: RpcTypedData, triggerMetadata: Record<string, RpcTypedData>): Promise<unknown>;
+  onError(error: unknown, blob: { name: string; attempt: number; poisoned: boolean }): void;
+}
+
+/**
+ * Emulates the blob trigger by polling: each blob version (etag) triggers the function once. A receipt blob
+ * in `azure-webjobs-hosts`, written after success (or after the last failed attempt, with a message in
+ * `webjobs-blobtrigger-poison`), keeps that true across restarts, as the runtime's receipts do.
+ */
+export class BlobTriggerListener {
+  private readonly container: ContainerClient;
+  private readonly receipts: ContainerClient;
+  private readonly prefix: string;
+  private readonly pattern: RegExp;
+  private readonly parameterNames: string[];
+  private readonly done = new Set<string>();
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: BlobTriggerListenerOptions) {
+    const slash = options.path.indexOf("/");
+    if (slash <= 0) throw new HostStartupError(`Blob trigger path "${options.path}" must be "container/pattern"`);
+    const blobPattern = options.path.slice(slash + 1);
+    this.container = options.blobs.getContainerClient(options.path.slice(0, slash));
+    this.receipts = options.blobs.getContainerClient("azure-webjobs-hosts");
+    this.prefix = blobPattern.split("{")[0];
+    this.parameterNames = [...blobPattern.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    const source = blobPattern
+      .split(/\{[^}]+\}/)
+      .map((literal) => literal.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
+      .join("(.+?)");
+    this.pattern = new RegExp(`^${source}$`);
+  }
+
+  start(): void {
+    const tick = () => {
+      this.polling = this.poll().finally(() => {
+        if (!this.stopped) this.timer = setTimeout(tick, this.options.pollIntervalMs);
+      });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.polling;
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      await this.receipts.createIfNotExists();
+      for await (const blob of this.container.listBlobsFlat({ prefix: this.prefix, includeMetadata: true })) {
+        if (this.stopped) return;
+        const match = this.pattern.exec(blob.name);
+        const etag = blob.properties.etag?.replace(/"/g, "") ?? "";
+        const receiptName = `blobreceipts/${this.options.hostId}/${this.options.functionName}/${etag}/${this.container.containerName}/${blob.name}`;
+        if (!match || this.done.has(receiptName)) continue;
+        const receipt = this.receipts.getBlockBlobClient(receiptName);
+        if (!(await receipt.exists())) {
+          const params = Object.fromEntries(this.parameterNames.map((name, i) => [name, match[i + 1]]));
+          await this.trigger(blob.name, etag, blob.properties, blob.metadata ?? {}, params);
+          await receipt.upload("", 0);
+        }
+        this.done.add(receiptName);
+      }
+    } catch {
+      // Storage unreachable or the container not created yet: the next poll tries again.
+    }
+  }
+
+  private async trigger(name: string, etag: string, properties: object, metadata: Record<string, string>, params: Record<string, string>): Promise<void> {
+    const blobClient = this.container.getBlobClient(name);
+    const triggerMetadata: Record<string, RpcTypedData> = {
+      BlobTrigger: { string: `${this.container.containerName}/${name}` },
+      Uri: { string: blobClient.url },
+      Properties: jsonData(properties),
+      Metadata: jsonData(metadata),
+    };
+    for (const [key, value] of Object.entries(params)) triggerMetadata[key] = { string: value };
+    for (let attempt = 1; attempt <= this.options.maxDequeueCount; attempt++) {
+      try {
+        const content = await blobClient.downloadToBuffer();
+        await this.options.invoke({ bytes: content }, triggerMetadata);
+        return;
+      } catch (error) {
+        const poisoned = attempt === this.options.maxDequeueCount;
+        this.options.onError(error, { name, attempt, poisoned });
+        if (poisoned) {
+          await this.options.poisonQueue.createIfNotExists();
+          const poison = { FunctionId: this.options.functionName, BlobType: "BlockBlob", ContainerName: this.container.containerName, BlobName: name, ETag: etag };
+          await this.options.poisonQueue.sendMessage(Buffer.from(JSON.stringify(poison)).toString("base64"));
+        }
+      }
+    }
+  }
+}

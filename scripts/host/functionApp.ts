@@ -1,0 +1,58 @@
+import fs from "node:fs";
+import path from "node:path";
+import { FunctionRegistry, RegisteredFunction, SystemLog } from "./functionRegistry";
+import { HostStartupError } from "./hostStartupError";
+import { filesMatchedByMain } from "./mainGlob";
+import { ProgrammingModel } from "./coreTypes";
+
+export interface FunctionApp {
+  functions: RegisteredFunction[];
+  programmingModel: ProgrammingModel;
+  /** Where the programming model wants raw HTTP requests forwarded (HTTP streaming), if it does. */
+  httpUri: string | undefined;
+  /** Each file `main` matched, with the names of the functions it registered. */
+  files: { file: string; functions: string[] }[];
+}
+
+/**
+ * Loads a function app the way the Node worker does: every file matched by package.json `main`, with
+ * `@azure/functions-core` answered by this host, then the programming model's capabilities.
+ */
+export async function loadFunctionApp(appRoot: string, systemLog: SystemLog): Promise<FunctionApp> {
+  const main = readMain(appRoot);
+  const files = filesMatchedByMain(appRoot, main);
+  if (files.length === 0) {
+    throw new HostStartupError(`package.json "main" (${main}) matches no file in ${appRoot}; build the app first (npm run build)`);
+  }
+  const registry = new FunctionRegistry(systemLog);
+  registry.install();
+  const loaded = files.map((file) => {
+    let registered: RegisteredFunction[];
+    try {
+      registered = registry.loadFile(file);
+    } catch (error) {
+      if (error instanceof HostStartupError) throw error;
+      throw new HostStartupError(`Loading ${path.relative(appRoot, file)} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (registered.length === 0) {
+      throw new HostStartupError(`${path.relative(appRoot, file)} is matched by package.json "main" but registers no function`);
+    }
+    return { file, functions: registered.map((f) => f.metadata.name) };
+  });
+  const programmingModel = registry.programmingModel;
+  if (!programmingModel) throw new HostStartupError("No programming model was set; do the function files use @azure/functions v4?");
+  const capabilities = (await programmingModel.getCapabilities?.({})) ?? {};
+  return { functions: registry.functions, programmingModel, httpUri: capabilities.HttpUri, files: loaded };
+}
+
+function readMain(appRoot: string): string {
+  const file = path.join(appRoot, "package.json");
+  let main: unknown;
+  try {
+    main = JSON.parse(fs.readFileSync(file, "utf8")).main;
+  } catch (error) {
+    throw new HostStartupError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof main !== "string" || main === "") throw new HostStartupError(`${file} has no "main" naming the function files`);
+  return main;
+}

@@ -1,0 +1,163 @@
+import http from "node:http";
+import path from "node:path";
+import fs from "node:fs";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { QueueServiceClient } from "@azure/storage-queue";
+import { describeStorageError } from "../../shared/storage/describeStorageError";
+import { probeStorage } from "./storageConnection";
+import { connectionString, resolveSettingExpressions } from "./appSettings";
+import { LogLevel } from "./coreTypes";
+import { loadFunctionApp } from "./functionApp";
+import { RegisteredFunction } from "./functionRegistry";
+import { readHostJson } from "./hostJson";
+import { HostStartupError } from "./hostStartupError";
+import { assertHttpStreaming, startHttpTriggerServer } from "./httpTriggerServer";
+import { invokeFunction, triggerBinding } from "./invokeFunction";
+import { BlobTriggerListener } from "./blobTriggerListener";
+import { NcrontabSchedule } from "./ncrontab";
+import { QueueTriggerListener } from "./queueTriggerListener";
+import { TimerTriggerScheduler } from "./timerTriggerScheduler";
+
+export interface LocalHostOptions {
+  appRoot: string;
+  port: number;
+  settings: Record<string, string>;
+  log(line: string): void;
+}
+
+export interface LocalHost {
+  url: string;
+  functions: { name: string; trigger: string; description: string }[];
+  stop(): Promise<void>;
+}
+
+interface Listener {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const blobPollIntervalMs = 1_000;
+
+/**
+ * A Functions-compatible host for one app: loads its functions through package.json `main`, serves HTTP
+ * triggers, and runs queue, blob and timer triggers with the runtime's semantics.
+ */
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const { appRoot, settings } = options;
+  const hostSettings = readHostJson(appRoot);
+  const storageConnection = connectionString(undefined, settings);
+  await probeStorage(storageConnection);
+
+  const log = (level: LogLevel, message: string) => {
+    if (level !== "trace" && level !== "debug") options.log(`[${new Date().toISOString()}] ${message}`);
+  };
+  const app = await loadFunctionApp(appRoot, log);
+  assertHttpStreaming(app.functions, app.httpUri);
+
+  const functionLog = (name: string, level: LogLevel, message: string) => log(level, `${name}: ${message}`);
+  const reportFailure = (fn: RegisteredFunction, error: unknown, detail = "") =>
+    log("error", `Executed '${fn.metadata.name}' (Failed${detail}): ${error instanceof Error ? error.message : String(error)}`);
+  const invoke = (fn: RegisteredFunction, trigger: Parameters<typeof invokeFunction>[2]) => invokeFunction(app.programmingModel, fn, trigger, functionLog);
+  const hostId = hostIdOf(appRoot);
+
+  const listeners: Listener[] = [];
+  const described: LocalHost["functions"] = [];
+  const baseUrl = `http://localhost:${options.port}`;
+  for (const fn of app.functions) {
+    const binding = triggerBinding(fn);
+    const name = fn.metadata.name;
+    const setting = (value: unknown) => resolveSettingExpressions(String(value ?? ""), settings);
+    switch (binding.type) {
+      case "httpTrigger": {
+        const methods = Array.isArray(binding.methods) ? binding.methods.join(",") : "GET,POST";
+        const route = typeof binding.route === "string" && binding.route ? binding.route : name;
+        described.push({ name, trigger: "http", description: `[${methods}] ${baseUrl}/${hostSettings.routePrefix ? hostSettings.routePrefix + "/" : ""}${route}` });
+        break;
+      }
+      case "queueTrigger": {
+        const queueName = setting(binding.queueName);
+        const queues = QueueServiceClient.fromConnectionString(connectionString(binding.connection, settings));
+        listeners.push(
+          new QueueTriggerListener({
+            queue: queues.getQueueClient(queueName),
+            poisonQueue: queues.getQueueClient(`${queueName}-poison`),
+            settings: hostSettings.queues,
+            invoke: (data, triggerMetadata) => invoke(fn, { data, triggerMetadata }),
+            onError: (error, message) =>
+              reportFailure(fn, error, `, message ${message.id}, attempt ${message.dequeueCount}${message.poisoned ? `, moved to ${queueName}-poison` : ""}`),
+            onSettleError: (error, messageId) => log("warning", `${name}: message ${messageId} could not be settled (${describeStorageError(error)}); it will be delivered again`),
+          }),
+        );
+        described.push({ name, trigger: "queue", description: `queue ${queueName}` });
+        break;
+      }
+      case "blobTrigger": {
+        const blobPath = setting(binding.path);
+        const connection = connectionString(binding.connection, settings);
+        listeners.push(
+          new BlobTriggerListener({
+            blobs: BlobServiceClient.fromConnectionString(connection),
+            path: blobPath,
+            functionName: name,
+            hostId,
+            maxDequeueCount: hostSettings.queues.maxDequeueCount,
+            pollIntervalMs: blobPollIntervalMs,
+            poisonQueue: QueueServiceClient.fromConnectionString(connection).getQueueClient("webjobs-blobtrigger-poison"),
+            invoke: (data, triggerMetadata) => invoke(fn, { data, triggerMetadata }),
+            onError: (error, blob) => reportFailure(fn, error, `, blob ${blob.name}, attempt ${blob.attempt}${blob.poisoned ? ", given up" : ""}`),
+          }),
+        );
+        described.push({ name, trigger: "blob", description: `blob ${blobPath}` });
+        break;
+      }
+      case "timerTrigger": {
+        const schedule = new NcrontabSchedule(setting(binding.schedule));
+        listeners.push(
+          new TimerTriggerScheduler({
+            schedule,
+            runOnStartup: binding.runOnStartup === true,
+            invoke: (data) => invoke(fn, { data, triggerMetadata: {} }),
+            onError: (error) => reportFailure(fn, error),
+          }),
+        );
+        described.push({ name, trigger: "timer", description: `timer ${schedule.expression}` });
+        break;
+      }
+      default:
+        throw new HostStartupError(`Function ${name} uses trigger ${binding.type}, which the local host does not run`);
+    }
+  }
+
+  let server: http.Server | undefined;
+  if (app.httpUri !== undefined) {
+    server = await startHttpTriggerServer({
+      port: options.port,
+      routePrefix: hostSettings.routePrefix,
+      functions: app.functions,
+      httpUri: app.httpUri,
+      invoke: (fn, invocationId, triggerMetadata) => invoke(fn, { invocationId, data: { http: {} }, triggerMetadata }),
+      onError: (fn, error) => reportFailure(fn, error),
+    });
+  }
+  for (const listener of listeners) listener.start();
+
+  return {
+    url: `${baseUrl}/${hostSettings.routePrefix}`,
+    functions: described,
+    stop: async () => {
+      const closed = server ? new Promise((resolve) => server.close(resolve)) : Promise.resolve();
+      server?.closeIdleConnections();
+      await Promise.all([closed, ...listeners.map((l) => l.stop())]);
+    },
+  };
+}
+
+function hostIdOf(appRoot: string): string {
+  let name = path.basename(appRoot);
+  try {
+    name = JSON.parse(fs.readFileSync(path.join(appRoot, "package.json"), "utf8")).name ?? name;
+  } catch {
+    // The folder name will do.
+  }
+  return name.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 32);
+}

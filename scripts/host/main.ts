@@ -1,0 +1,20 @@
+import path from "node:path";
+import { loadAppSettings, portSetting } from "./appSettings";
+import { HostStartupError } from "./hostStartupError";
+import { startLocalHost } from "./localHost";
+import { blobEndpointOf } from "./storageConnection";
+import { runUntilStopped } from "./runUntilStopped";
+
+/**
+ * The local Functions host on its own: `node dist/scripts/host/main.js [appRoot]`, against the storage in
+ * AzureWebJobsStorage. `npm start` wraps it with an embedded Azurite.
+ */
+void runUntilStopped(async () => {
+  const appRoot = path.resolve(process.argv[2] ?? ".");
+  const settings = loadAppSettings(appRoot);
+  if (!settings.AzureWebJobsStorage) throw new HostStartupError("AzureWebJobsStorage is not set; set it to a storage connection string");
+  const host = await startLocalHost({ appRoot, port: portSetting(settings.PORT), settings, log: console.log });
+  for (const fn of host.functions) console.log(`  ${fn.name}: ${fn.description}`);
+  const storage = blobEndpointOf(settings.AzureWebJobsStorage);
+  return { readyLine: `Local host ready at ${host.url} (storage: ${storage})`, stop: host.stop };
+});

@@ -1,0 +1,36 @@
+import { HostStartupError } from "./hostStartupError";
+
+export interface Started {
+  readyLine: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a command-line service: starts it, prints its ready line, and stops it cleanly on Ctrl+C or SIGTERM,
+ * together with whatever it handed to `alsoStop` (helpers such as Azurite), last started first stopped.
+ * A startup problem is one line on stderr and exit code 1, never a stack trace.
+ */
+export async function runUntilStopped(start: (alsoStop: (stop: () => Promise<void>) => void) => Promise<Started>): Promise<void> {
+  const cleanups: (() => Promise<void>)[] = [];
+  let started: Started;
+  try {
+    started = await start((stop) => cleanups.push(stop));
+  } catch (error) {
+    const message = error instanceof HostStartupError ? error.message : `Start failed: ${error instanceof Error ? error.message : String(error)}`;
+    process.stderr.write(`${message}\n`);
+    for (const stop of cleanups.reverse()) await stop().catch(() => undefined);
+    process.exit(1);
+  }
+  console.log(started.readyLine);
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("Stopping...");
+    await started.stop();
+    for (const stop of cleanups.reverse()) await stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}

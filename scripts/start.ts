@@ -1,0 +1,35 @@
+import fs from "node:fs";
+import path from "node:path";
+import { startAzurite } from "./azurite";
+import { loadAppSettings, portSetting } from "./host/appSettings";
+import { startLocalHost } from "./host/localHost";
+import { blobEndpointOf } from "./host/storageConnection";
+import { runUntilStopped } from "./host/runUntilStopped";
+import { isListening } from "./ports";
+
+const azuritePorts = { blob: 10000, queue: 10001, table: 10002 };
+
+/**
+ * `npm start`: the whole service locally. Uses the storage in AzureWebJobsStorage; when that is unset, or is
+ * `UseDevelopmentStorage=true` with no emulator listening, starts an embedded Azurite with data in `.azurite/`.
+ */
+void runUntilStopped(async (alsoStop) => {
+  const appRoot = path.resolve(__dirname, "..", "..");
+  const settings = loadAppSettings(appRoot);
+  const port = portSetting(settings.PORT);
+  const configured = settings.AzureWebJobsStorage;
+  let storage: string;
+  if (!configured || (/UseDevelopmentStorage=true/i.test(configured) && !(await isListening(azuritePorts.blob)))) {
+    const location = path.join(appRoot, ".azurite");
+    fs.mkdirSync(location, { recursive: true });
+    const azurite = await startAzurite({ location, ports: azuritePorts });
+    alsoStop(azurite.stop);
+    process.env.AzureWebJobsStorage = settings.AzureWebJobsStorage = azurite.connectionString;
+    storage = "embedded Azurite, data in .azurite/";
+  } else {
+    storage = blobEndpointOf(configured);
+  }
+  const host = await startLocalHost({ appRoot, port, settings, log: console.log });
+  for (const fn of host.functions) console.log(`  ${fn.name}: ${fn.description}`);
+  return { readyLine: `Client import service ready at ${host.url} (storage: ${storage})`, stop: host.stop };
+});

@@ -1,0 +1,18 @@
+/** Every container, queue and table the app uses; the bootstrap creates exactly these. */
+export const storageLayout = {
+  containers: {
+    importFiles: "import-files",
+  },
+  queues: {
+    clientImports: "client-imports",
+  },
+  tables: {
+    importJobs: "ImportJobs",
+    clients: "Clients",
+  },
+} as const;
+
+/** The runtime moves a message that failed `maxDequeueCount` times to the queue of this name. */
+export function poisonQueueName(queue: string): string {
+  return `${queue}-poison`;
+}
