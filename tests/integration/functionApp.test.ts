@@ -1,0 +1,29 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { filesMatchedByMain } from "../../scripts/host/mainGlob";
+import { repoRoot } from "../support/hostProcess";
+
+const packageMain: string = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).main;
+
+describe("package.json main and the function files", () => {
+  it("matches exactly the compiled files of functions/*.ts", () => {
+    const sources = fs.readdirSync(path.join(repoRoot, "functions")).filter((f) => f.endsWith(".ts"));
+    const expected = sources.map((f) => path.join(repoRoot, "dist", "functions", f.replace(/\.ts$/, ".js"))).sort();
+    expect(sources.length).toBeGreaterThan(0);
+    expect(filesMatchedByMain(repoRoot, packageMain)).toEqual(expected);
+  });
+
+  it("registers at least one function from every matched file, loaded as the Functions worker loads them", () => {
+    // A child process, because registration state in @azure/functions is per process, as in the worker.
+    const script = `require(${JSON.stringify(path.join(repoRoot, "dist", "scripts", "host", "functionApp.js"))})
+      .loadFunctionApp(${JSON.stringify(repoRoot)}, () => {})
+      .then((app) => { console.log(JSON.stringify(app.files)); process.exit(0); })
+      .catch((error) => { console.error(error.message); process.exit(1); });`;
+    const files: { file: string; functions: string[] }[] = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 30_000 }));
+    expect(files.map((f) => f.file)).toEqual(filesMatchedByMain(repoRoot, packageMain));
+    for (const file of files) expect(file.functions.length, file.file).toBeGreaterThan(0);
+    expect(files.flatMap((f) => f.functions)).toContain("health");
+  });
+});

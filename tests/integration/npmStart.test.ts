@@ -1,0 +1,34 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { findFreePort, isListening } from "../../scripts/ports";
+import { repoRoot } from "../support/hostProcess";
+
+describe("npm start", () => {
+  it("starts an embedded Azurite, prints one ready line, serves /api/health and stops cleanly on Ctrl+C", async () => {
+    for (const port of [10000, 10001, 10002]) {
+      expect(await isListening(port), `port ${port} must be free for the embedded Azurite`).toBe(false);
+    }
+    const port = await findFreePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+    delete env.AzureWebJobsStorage;
+    const child = spawn(process.execPath, [path.join(repoRoot, "dist", "scripts", "start.js")], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ready line within 60 s:\n${output}`)), 60_000);
+        child.stdout.on("data", () => output.includes("ready at") && (clearTimeout(timer), resolve()));
+        void exited.then((code) => reject(new Error(`exited with ${code}:\n${output}`)));
+      });
+      expect(output).toContain(`Client import service ready at http://localhost:${port}/api (storage: embedded Azurite, data in .azurite/)`);
+      expect((await fetch(`http://localhost:${port}/api/health`)).status).toBe(200);
+    } finally {
+      child.kill("SIGINT");
+    }
+    expect(await exited).toBe(0);
+    expect(await isListening(10000)).toBe(false);
+  });
+});
