@@ -1,0 +1,30 @@
+import { ClientIndex } from "./clientIndex";
+import { ClientValues } from "./targetFields";
+
+/**
+ * One write of an import: a new client with all its values, or the non-empty values of a row merged into an
+ * existing client. Writes carry their own timestamp, so applying one again gives the same record.
+ */
+export type ClientWrite =
+  | { kind: "create"; values: ClientValues & { Code: string; Name: string }; at: string }
+  | { kind: "update"; code: string; values: ClientValues; at: string };
+
+export interface StoredClient {
+  values: ClientValues & { Code: string; Name: string };
+  createdDate: string;
+  updatedDate: string;
+}
+
+export interface ClientPage {
+  items: StoredClient[];
+  continuationToken: string | null;
+}
+
+/** A tenant's clients. Every write is idempotent: applying the same writes twice leaves the same clients. */
+export interface ClientStore {
+  loadIndex(tenant: string): Promise<ClientIndex>;
+  /** Applies writes that name each client at most once; independent clients may be written concurrently. */
+  write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void>;
+  get(tenant: string, code: string): Promise<StoredClient | null>;
+  list(tenant: string, top: number, continuationToken: string | null): Promise<ClientPage>;
+}

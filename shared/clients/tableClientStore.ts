@@ -1,0 +1,105 @@
+import { odata, TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
+import { runConcurrently } from "../util/runConcurrently";
+import { ClientIndex } from "./clientIndex";
+import { compareKey } from "./clientKeys";
+import { ClientPage, ClientStore, ClientWrite, StoredClient } from "./clientStore";
+import { ClientValues, isTargetField } from "./targetFields";
+
+/**
+ * Clients in Table Storage. Partition `<tenant>|<shard>`, row key the client's code key. The shard (one of
+ * 32, from a hash of the code) spreads a tenant over partitions: Azure serves about 2,000 entities/s per
+ * partition, and Azurite's cost per write grows with the size of the partition written. Matching needs no
+ * secondary index: the engine loads a tenant's keys once per slice (one range scan per shard, in parallel).
+ */
+export class TableClientStore implements ClientStore {
+  static readonly shardCount = 32;
+  private static readonly transactionSize = 100;
+  private static readonly concurrentTransactions = 16;
+  private static readonly indexColumns = ["Code", "Name", "CompanyNumber", "NiNumber", "InternalReference"];
+
+  constructor(private readonly table: TableClient) {}
+
+  async loadIndex(tenant: string): Promise<ClientIndex> {
+    const index = new ClientIndex();
+    const shards = Array.from({ length: TableClientStore.shardCount }, (_, shard) => partitionKey(tenant, shard));
+    await runConcurrently(shards, shards.length, async (partition) => {
+      const entities = this.table.listEntities<Record<string, string>>({
+        queryOptions: { filter: odata`PartitionKey eq ${partition}`, select: TableClientStore.indexColumns },
+      });
+      for await (const e of entities) {
+        index.put({
+          code: e.Code,
+          name: e.Name,
+          companyNumber: e.CompanyNumber ?? null,
+          niNumber: e.NiNumber ?? null,
+          internalReference: e.InternalReference ?? null,
+        });
+      }
+    });
+    return index;
+  }
+
+  async write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void> {
+    const byPartition = new Map<string, TransactionAction[]>();
+    for (const write of writes) {
+      const code = write.kind === "create" ? write.values.Code : write.code;
+      const entity: TableEntity = { partitionKey: partitionKeyOf(tenant, code), rowKey: compareKey(code), ...write.values, UpdatedDate: write.at };
+      if (write.kind === "create") entity.CreatedDate = write.at;
+      const actions = byPartition.get(entity.partitionKey) ?? [];
+      actions.push(["upsert", entity, write.kind === "create" ? "Replace" : "Merge"]);
+      byPartition.set(entity.partitionKey, actions);
+    }
+    const transactions: TransactionAction[][] = [];
+    for (const actions of byPartition.values()) {
+      for (let i = 0; i < actions.length; i += TableClientStore.transactionSize) transactions.push(actions.slice(i, i + TableClientStore.transactionSize));
+    }
+    await runConcurrently(transactions, TableClientStore.concurrentTransactions, async (transaction) => {
+      await this.table.submitTransaction(transaction);
+      afterTransaction?.();
+    });
+  }
+
+  async get(tenant: string, code: string): Promise<StoredClient | null> {
+    try {
+      return toStoredClient(await this.table.getEntity(partitionKeyOf(tenant, code), compareKey(code)));
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return null;
+      throw error;
+    }
+  }
+
+  async list(tenant: string, top: number, continuationToken: string | null): Promise<ClientPage> {
+    const pages = this.table
+      .listEntities({ queryOptions: { filter: odata`PartitionKey ge ${`${tenant}|`} and PartitionKey lt ${`${tenant}}`}` } })
+      .byPage({ maxPageSize: top, continuationToken: continuationToken ?? undefined });
+    const page = (await pages.next()).value;
+    if (!page) return { items: [], continuationToken: null };
+    return { items: page.map(toStoredClient), continuationToken: page.continuationToken ?? null };
+  }
+}
+
+function partitionKey(tenant: string, shard: number): string {
+  return `${tenant}|${String(shard).padStart(2, "0")}`;
+}
+
+export function partitionKeyOf(tenant: string, code: string): string {
+  // FNV-1a: cheap, stable across processes and versions, well spread for short keys.
+  let hash = 0x811c9dc5;
+  for (const char of compareKey(code)) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return partitionKey(tenant, hash % TableClientStore.shardCount);
+}
+
+function toStoredClient(entity: Record<string, unknown>): StoredClient {
+  const values: ClientValues = {};
+  for (const [name, value] of Object.entries(entity)) {
+    if (isTargetField(name) && (typeof value === "string" || typeof value === "boolean")) values[name] = value;
+  }
+  return {
+    values: values as StoredClient["values"],
+    createdDate: String(entity.CreatedDate),
+    updatedDate: String(entity.UpdatedDate),
+  };
+}

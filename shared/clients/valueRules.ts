@@ -1,0 +1,55 @@
+import { clientStatuses, parseClientStatus } from "./clientStatus";
+import { clientTypes, parseClientType } from "./clientType";
+import { DateFormat, parseDate } from "./dateFormat";
+import { FieldKind } from "./targetFields";
+import { normaliseCompanyNumber, normaliseNiNumber, normalisePostcode, normaliseUtr, normaliseVatNumber } from "./ukIdentifiers";
+
+export type CellReading = { ok: true; value: string | boolean } | { ok: false; rule: string };
+
+const emailPattern = /^[^\s@"(),:;<>[\]\\]+@[^\s@"(),:;<>[\]\\]+\.[^\s@"(),:;<>[\]\\]+$/;
+const booleans: Record<string, boolean> = { true: true, false: false, yes: true, no: false, y: true, n: false, "1": true, "0": false };
+const datePatterns: Record<DateFormat, string> = { DMY: "dd/mm/yyyy", MDY: "mm/dd/yyyy", YMD: "yyyy/mm/dd" };
+
+const invalid = (rule: string): CellReading => ({ ok: false, rule });
+const valid = (value: string | boolean): CellReading => ({ ok: true, value });
+
+/** Reads one trimmed, non-empty cell as a field of `kind` (spec 3.2): the normalised value, or the rule it breaks. */
+export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat): CellReading {
+  switch (kind) {
+    case "text":
+      return valid(text);
+    case "code":
+      // Codes become Table Storage row keys, which cannot hold these characters.
+      return text.length <= 64 && !/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(text)
+        ? valid(text)
+        : invalid("is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)");
+    case "email":
+      return emailPattern.test(text) && text.length <= 254 ? valid(text) : invalid("is not a valid email address");
+    case "boolean": {
+      const value = booleans[text.toLowerCase()];
+      return value === undefined ? invalid("is not a yes/no value (true/false, yes/no, y/n or 1/0)") : valid(value);
+    }
+    case "date": {
+      const value = parseDate(text, dateFormat);
+      return value === null ? invalid(`is not a valid date (yyyy-mm-dd or ${datePatterns[dateFormat]})`) : valid(value);
+    }
+    case "companyNumber":
+      return orRule(normaliseCompanyNumber(text), "is not a company number (8 digits, or 2 letters and 6 digits)");
+    case "niNumber":
+      return orRule(normaliseNiNumber(text), "is not a National Insurance number (2 letters, 6 digits and a letter A-D)");
+    case "utr":
+      return orRule(normaliseUtr(text), "is not a UTR (10 digits)");
+    case "vatNumber":
+      return orRule(normaliseVatNumber(text), "is not a VAT number (9 or 12 digits, optionally after GB)");
+    case "postcode":
+      return valid(normalisePostcode(text));
+    case "clientType":
+      return orRule(parseClientType(text), `is not a client type (${clientTypes.join(", ")})`);
+    case "clientStatus":
+      return orRule(parseClientStatus(text), `is not a client status (${clientStatuses.join(", ")})`);
+  }
+}
+
+function orRule(value: string | null, rule: string): CellReading {
+  return value === null ? invalid(rule) : valid(value);
+}
