@@ -1,4 +1,5 @@
 import { compareKey } from "./clientKeys";
+import { ClientWrite } from "./clientStore";
 import { MatchField } from "./targetFields";
 
 /** What matching and uniqueness need to know of one client. */
@@ -52,6 +53,26 @@ export class ClientIndex {
     if (client.internalReference) addTo(this.byInternalReference, compareKey(client.internalReference), codeKey);
     if (client.companyNumber) this.byCompanyNumber.set(client.companyNumber, codeKey);
     if (client.niNumber) this.byNiNumber.set(client.niNumber, codeKey);
+  }
+
+  /** Keeps the index current with a write: a new client, or changed match values of an existing one. */
+  recordWrite(write: ClientWrite): void {
+    const text = (value: unknown, fallback: string | null) => (typeof value === "string" ? value : fallback);
+    if (write.kind === "create") {
+      const v = write.values;
+      this.put({ code: v.Code, name: v.Name, companyNumber: text(v.CompanyNumber, null), niNumber: text(v.NiNumber, null), internalReference: text(v.InternalReference, null) });
+      return;
+    }
+    const known = this.byCode.get(compareKey(write.code));
+    if (!known) return;
+    const v = write.values;
+    this.put({
+      code: known.code,
+      name: text(v.Name, known.name)!,
+      companyNumber: text(v.CompanyNumber, known.companyNumber),
+      niNumber: text(v.NiNumber, known.niNumber),
+      internalReference: text(v.InternalReference, known.internalReference),
+    });
   }
 
   private remove(codeKey: string, client: IndexedClient): void {

@@ -1,0 +1,21 @@
+import "./runtime/appSetup";
+import { app } from "@azure/functions";
+import { appServices } from "../shared/appServices";
+import { parseImportMessage } from "../shared/imports/importQueue";
+import { storageLayout } from "../shared/storage/storageLayout";
+
+// While another import holds the tenant, ask again after this long.
+const tenantBusyDelaySeconds = 2;
+
+app.storageQueue("processImport", {
+  queueName: storageLayout.queues.clientImports,
+  connection: "AzureWebJobsStorage",
+  handler: async (body, context) => {
+    const message = parseImportMessage(body);
+    const { engine, importQueue } = await appServices();
+    const outcome = await engine.runSlice(message.tenant, message.code);
+    context.log(`Import ${message.code} of ${message.tenant}: ${outcome}`);
+    if (outcome === "continue") await importQueue.send(message);
+    if (outcome === "tenantBusy") await importQueue.send(message, tenantBusyDelaySeconds);
+  },
+});

@@ -1,0 +1,65 @@
+import { ContainerClient } from "@azure/storage-blob";
+import { ImportFileStore } from "./importFileStore";
+import { ImportPlan } from "./importPlan";
+
+const blockIdDigits = 10;
+
+/** Import files in one container, under `<tenant>/<job>/`. Block ids are fixed per block number, in order. */
+export class BlobImportFileStore implements ImportFileStore {
+  constructor(private readonly container: ContainerClient) {}
+
+  async *readSource(blobName: string, offset: number): AsyncIterable<Uint8Array> {
+    const response = await this.container.getBlobClient(blobName).download(offset);
+    yield* response.readableStreamBody as AsyncIterable<Uint8Array>;
+  }
+
+  async writePlan(tenant: string, job: string, plan: ImportPlan): Promise<void> {
+    const text = JSON.stringify(plan);
+    await this.container.getBlockBlobClient(planName(tenant, job, plan.chunk)).upload(text, Buffer.byteLength(text));
+  }
+
+  async readPlan(tenant: string, job: string, chunk: number): Promise<ImportPlan | null> {
+    try {
+      return JSON.parse((await this.container.getBlobClient(planName(tenant, job, chunk)).downloadToBuffer()).toString("utf8"));
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return null;
+      throw error;
+    }
+  }
+
+  async deletePlans(tenant: string, job: string): Promise<void> {
+    for await (const blob of this.container.listBlobsFlat({ prefix: `${tenant}/${job}/plans/` })) {
+      await this.container.deleteBlob(blob.name, { deleteSnapshots: "include" }).catch(() => undefined);
+    }
+  }
+
+  async stageNotImported(tenant: string, job: string, block: number, content: string): Promise<void> {
+    const bytes = Buffer.from(content, "utf8");
+    await this.container.getBlockBlobClient(notImportedName(tenant, job)).stageBlock(blockId(block), bytes, bytes.length);
+  }
+
+  async commitNotImported(tenant: string, job: string, downloadName: string): Promise<string> {
+    const name = notImportedName(tenant, job);
+    const blob = this.container.getBlockBlobClient(name);
+    // Committed and uncommitted both: a retry after an earlier commit must commit the same list again.
+    const list = await blob.getBlockList("all");
+    const ids = [...new Set([...(list.committedBlocks ?? []), ...(list.uncommittedBlocks ?? [])].map((b) => b.name))].sort();
+    await blob.commitBlockList(ids, {
+      blobHTTPHeaders: { blobContentType: "text/csv; charset=utf-8", blobContentDisposition: `attachment; filename="${downloadName}"` },
+    });
+    return name;
+  }
+}
+
+function planName(tenant: string, job: string, chunk: number): string {
+  return `${tenant}/${job}/plans/${String(chunk).padStart(blockIdDigits, "0")}.json`;
+}
+
+function notImportedName(tenant: string, job: string): string {
+  return `${tenant}/${job}/not-imported.csv`;
+}
+
+/** Same length for every block, as Blob Storage requires, and sorting as the numbers do. */
+function blockId(block: number): string {
+  return Buffer.from(`b${String(block).padStart(blockIdDigits, "0")}`).toString("base64");
+}

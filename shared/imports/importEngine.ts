@@ -1,0 +1,225 @@
+import { ClientIndex } from "../clients/clientIndex";
+import { ClientStore, ClientWrite } from "../clients/clientStore";
+import { isBlankRecord } from "../csv/blankRecord";
+import { readCsvBatches } from "../csv/csvRecordReader";
+import { finalStatuses, ImportCheckpoint, ImportJob, ImportStatus } from "./importJob";
+import { ImportFileStore } from "./importFileStore";
+import { ImportJobStore } from "./importJobStore";
+import { coalesceWrites, ImportPlan } from "./importPlan";
+import { NotImportedFile, notImportedFileName } from "./notImportedFile";
+import { MappedColumn, resolveMapping } from "./resolvedMapping";
+import { decideRow } from "./rowDecision";
+import { TenantLease, TenantLeases } from "./tenantLeases";
+
+/** The points after which a slice leaves a durable trace; an invocation can die after any of them. */
+export type ImportStep =
+  | "leaseAcquired"
+  | "started"
+  | "counted"
+  | "planReplayed"
+  | "blockStaged"
+  | "planWritten"
+  | "transactionWritten"
+  | "writesApplied"
+  | "checkpointWritten"
+  | "notImportedCommitted"
+  | "finished";
+
+export interface ImportEngineDependencies {
+  jobs: ImportJobStore;
+  clients: ClientStore;
+  files: ImportFileStore;
+  leases: TenantLeases;
+  now?: () => Date;
+  /** Told after each step; fault-injection tests throw from it to kill an invocation there. */
+  step?: (step: ImportStep) => void;
+}
+
+export interface ImportEngineSettings {
+  /** How long one invocation works before it hands the rest to a continuation message. */
+  sliceBudgetMs: number;
+  /** Rows decided, logged and written together. */
+  chunkRows: number;
+}
+
+/** `continue`: send a continuation message now; `tenantBusy`: another import holds the tenant, try again shortly. */
+export type SliceOutcome = "finished" | "continue" | "tenantBusy" | "notRunnable";
+
+// Spec 4: progress at least every 2 seconds or 5,000 rows, whichever comes first.
+const progressIntervalMs = 2_000;
+const progressRows = 5_000;
+
+/**
+ * Runs import jobs one slice at a time. A slice takes the tenant's lease, replays any chunk an earlier
+ * invocation logged but may not have applied, loads the tenant's client index, then reads the source from the
+ * checkpoint, chunk by chunk: decide every row in file order, stage the chunk's not-imported rows, log the
+ * chunk's plan, apply its writes, move the checkpoint. Every step is idempotent or replayed from the log, so
+ * an invocation may die anywhere and the job still ends exactly as an uninterrupted run would.
+ */
+export class ImportEngine {
+  private readonly now: () => Date;
+  private readonly step: (step: ImportStep) => void;
+
+  constructor(
+    private readonly deps: ImportEngineDependencies,
+    private readonly settings: ImportEngineSettings,
+  ) {
+    this.now = deps.now ?? (() => new Date());
+    this.step = deps.step ?? (() => undefined);
+  }
+
+  async runSlice(tenant: string, code: string): Promise<SliceOutcome> {
+    const job = await this.deps.jobs.get(tenant, code);
+    if (!job || finalStatuses.includes(job.status)) return "notRunnable";
+    const lease = await this.deps.leases.acquire(tenant);
+    if (!lease) return "tenantBusy";
+    try {
+      this.step("leaseAcquired");
+      return await this.work(job, lease);
+    } catch (error) {
+      const lastError = error instanceof Error ? error.message : String(error);
+      await this.deps.jobs.update(tenant, code, { lastError }).catch(() => undefined);
+      throw error;
+    } finally {
+      await lease.release();
+    }
+  }
+
+  /** Ends a job whose slices keep failing (its message was poisoned). A job already final stays as it is. */
+  async failJob(tenant: string, code: string, reason: string): Promise<void> {
+    const job = await this.deps.jobs.get(tenant, code);
+    if (!job || finalStatuses.includes(job.status)) return;
+    const failureReason = job.lastError ? `${reason}; last error: ${job.lastError}` : reason;
+    await this.deps.jobs.update(tenant, code, { status: "Failed", failureReason, completedDate: this.now().toISOString() });
+  }
+
+  private async work(job: ImportJob, lease: TenantLease): Promise<SliceOutcome> {
+    const { jobs, clients, files } = this.deps;
+    const { tenant, code, source, options } = job;
+    const startedAt = Date.now();
+    if (job.cancelRequested) return this.finish(job, "Cancelled", job.checkpoint);
+    if (job.status === "Queued") {
+      const at = this.now().toISOString();
+      await jobs.update(tenant, code, { status: "InProgress", startedDate: at, heartbeat: at });
+      this.step("started");
+    }
+    if (job.totalItems === null) {
+      await jobs.update(tenant, code, { totalItems: await this.countDataRows(job) });
+      this.step("counted");
+    }
+    let columns: MappedColumn[];
+    try {
+      columns = resolveMapping(job.mapping, source.headers);
+    } catch (error) {
+      await jobs.update(tenant, code, { status: "Failed", failureReason: (error as Error).message, completedDate: this.now().toISOString() });
+      return "finished";
+    }
+
+    let checkpoint = job.checkpoint;
+    for (let plan = await files.readPlan(tenant, code, checkpoint.chunk); plan; plan = await files.readPlan(tenant, code, checkpoint.chunk)) {
+      if (!options.validateOnly) {
+        lease.assertHeld();
+        await clients.write(tenant, plan.writes);
+      }
+      checkpoint = plan.after;
+      this.step("planReplayed");
+    }
+    const index = await clients.loadIndex(tenant);
+    if (options.validateOnly) await this.replayDryRun(job, checkpoint.chunk, index);
+
+    const notImported = new NotImportedFile(source.headers, source.delimiter);
+    const firstRow = source.hasHeaderRow ? 2 : 1;
+    let skipHeader = checkpoint.offset === 0 && source.hasHeaderRow;
+    let progressAt = Date.now();
+    let progressProcessed = job.checkpoint.counts.processed;
+    const batches = readCsvBatches(files.readSource(source.blobName, checkpoint.offset), checkpoint.offset, source.delimiter, this.settings.chunkRows);
+    for await (const batch of batches) {
+      const at = this.now().toISOString();
+      const records = skipHeader ? batch.records.slice(1) : batch.records;
+      skipHeader = false;
+      const counts = { ...checkpoint.counts };
+      const writes: ClientWrite[] = [];
+      let lines = "";
+      let recordNumber = checkpoint.records;
+      for (const cells of records) {
+        const row = firstRow + recordNumber++;
+        if (isBlankRecord(cells)) continue;
+        counts.processed++;
+        const outcome = decideRow(cells, { columns, headerCount: source.headers.length, options, index, at });
+        if (outcome.kind === "created" || outcome.kind === "updated") {
+          counts[outcome.kind]++;
+          writes.push(outcome.write);
+        } else {
+          counts[outcome.kind === "skipped" ? "skipped" : "error"]++;
+          lines += notImported.line(cells, row, outcome.reason);
+        }
+      }
+      const plan: ImportPlan = {
+        chunk: checkpoint.chunk,
+        writes: coalesceWrites(writes),
+        hasNotImportedRows: lines !== "",
+        after: { offset: batch.endOffset, records: recordNumber, chunk: checkpoint.chunk + 1, counts },
+      };
+      if (plan.hasNotImportedRows) {
+        // Block 0 is the header; chunk k's rows are block k + 1.
+        await files.stageNotImported(tenant, code, plan.chunk + 1, lines);
+        this.step("blockStaged");
+      }
+      await files.writePlan(tenant, code, plan);
+      this.step("planWritten");
+      if (!options.validateOnly) {
+        lease.assertHeld();
+        await clients.write(tenant, plan.writes, () => this.step("transactionWritten"));
+        this.step("writesApplied");
+      }
+      checkpoint = plan.after;
+
+      const outOfTime = Date.now() - startedAt >= this.settings.sliceBudgetMs;
+      if (outOfTime || Date.now() - progressAt >= progressIntervalMs || counts.processed - progressProcessed >= progressRows) {
+        await jobs.update(tenant, code, { checkpoint, heartbeat: this.now().toISOString() });
+        this.step("checkpointWritten");
+        progressAt = Date.now();
+        progressProcessed = counts.processed;
+      }
+      const current = await jobs.get(tenant, code);
+      if (current?.cancelRequested) return this.finish(job, "Cancelled", checkpoint);
+      if (outOfTime) return "continue";
+    }
+    return this.finish(job, "Completed", checkpoint);
+  }
+
+  private async finish(job: ImportJob, status: ImportStatus, checkpoint: ImportCheckpoint): Promise<SliceOutcome> {
+    const { tenant, code, source } = job;
+    let notImportedBlob: string | null = null;
+    if (status === "Completed" && checkpoint.counts.skipped + checkpoint.counts.error > 0) {
+      await this.deps.files.stageNotImported(tenant, code, 0, new NotImportedFile(source.headers, source.delimiter).header());
+      notImportedBlob = await this.deps.files.commitNotImported(tenant, code, notImportedFileName(source.fileName));
+      this.step("notImportedCommitted");
+    }
+    const at = this.now().toISOString();
+    await this.deps.jobs.update(tenant, code, { status, checkpoint, completedDate: at, heartbeat: at, notImportedBlob });
+    this.step("finished");
+    await this.deps.files.deletePlans(tenant, code).catch(() => undefined);
+    return "finished";
+  }
+
+  /** A dry run writes no client, so its index learns earlier slices' creates and updates from their plans. */
+  private async replayDryRun(job: ImportJob, chunks: number, index: ClientIndex): Promise<void> {
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      const plan = await this.deps.files.readPlan(job.tenant, job.code, chunk);
+      for (const write of plan?.writes ?? []) index.recordWrite(write);
+    }
+  }
+
+  private async countDataRows(job: ImportJob): Promise<number> {
+    let rows = 0;
+    let skipHeader = job.source.hasHeaderRow;
+    for await (const batch of readCsvBatches(this.deps.files.readSource(job.source.blobName, 0), 0, job.source.delimiter, this.settings.chunkRows)) {
+      for (const cells of skipHeader ? batch.records.slice(1) : batch.records) {
+        if (!isBlankRecord(cells)) rows++;
+      }
+      skipHeader = false;
+    }
+    return rows;
+  }
+}

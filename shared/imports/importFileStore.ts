@@ -1,0 +1,14 @@
+import { ImportPlan } from "./importPlan";
+
+/** The blobs of import jobs: source files, the plans a job logs, and its not-imported CSV. */
+export interface ImportFileStore {
+  /** The source's bytes from `offset` to the end, streamed. */
+  readSource(blobName: string, offset: number): AsyncIterable<Uint8Array>;
+  writePlan(tenant: string, job: string, plan: ImportPlan): Promise<void>;
+  readPlan(tenant: string, job: string, chunk: number): Promise<ImportPlan | null>;
+  deletePlans(tenant: string, job: string): Promise<void>;
+  /** Stages one block of the not-imported CSV under a fixed id; staging it again replaces it. */
+  stageNotImported(tenant: string, job: string, block: number, content: string): Promise<void>;
+  /** Commits every staged block in block order and returns the blob's name. */
+  commitNotImported(tenant: string, job: string, downloadName: string): Promise<string>;
+}

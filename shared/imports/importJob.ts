@@ -1,0 +1,78 @@
+import { ClientType } from "../clients/clientType";
+import { DateFormat } from "../clients/dateFormat";
+import { MatchField, TargetField } from "../clients/targetFields";
+
+export const importStatuses = ["Queued", "InProgress", "Completed", "Failed", "Cancelled"] as const;
+export type ImportStatus = (typeof importStatuses)[number];
+export const finalStatuses: readonly ImportStatus[] = ["Completed", "Failed", "Cancelled"];
+
+export const importModes = ["CreateOnly", "UpdateOnly", "CreateAndUpdate"] as const;
+export type ImportMode = (typeof importModes)[number];
+
+export interface CsvColumnMapping {
+  csvHeader: string;
+  targetField: TargetField;
+}
+
+export interface ImportOptions {
+  importMode: ImportMode;
+  matchField: MatchField;
+  defaultClientType: ClientType | null;
+  dateFormat: DateFormat;
+  validateOnly: boolean;
+}
+
+/** The uploaded file, as read at upload. */
+export interface SourceFile {
+  blobName: string;
+  fileName: string;
+  hasHeaderRow: boolean;
+  /** Header names, or Column1..ColumnN for a headerless file. */
+  headers: string[];
+  delimiter: string;
+}
+
+export interface ImportCounts {
+  processed: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  error: number;
+}
+
+/** Where a job's processing stands: everything before `offset` is decided, logged and applied. */
+export interface ImportCheckpoint {
+  /** Byte offset in the source where the next record starts. */
+  offset: number;
+  /** Data records read so far, blank ones included: the next record's spreadsheet row follows from it. */
+  records: number;
+  /** The next chunk's number. */
+  chunk: number;
+  counts: ImportCounts;
+}
+
+export interface ImportJob {
+  tenant: string;
+  code: string;
+  status: ImportStatus;
+  source: SourceFile;
+  options: ImportOptions;
+  /** The confirmed mapping, fixed when the import starts. */
+  mapping: CsvColumnMapping[];
+  totalItems: number | null;
+  checkpoint: ImportCheckpoint;
+  createdDate: string;
+  startedDate: string | null;
+  completedDate: string | null;
+  /** Last sign of life from the engine while it works on the job. */
+  heartbeat: string | null;
+  cancelRequested: boolean;
+  failureReason: string | null;
+  /** The last error a slice ended with; it becomes the failure reason if retries run out. */
+  lastError: string | null;
+  /** Blob of the not-imported CSV, once the job has completed with skipped or error rows. */
+  notImportedBlob: string | null;
+}
+
+export const zeroCounts: ImportCounts = { processed: 0, created: 0, updated: 0, skipped: 0, error: 0 };
+export const startCheckpoint: ImportCheckpoint = { offset: 0, records: 0, chunk: 0, counts: zeroCounts };

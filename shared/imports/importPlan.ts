@@ -1,0 +1,36 @@
+import { compareKey } from "../clients/clientKeys";
+import { ClientWrite } from "../clients/clientStore";
+import { ImportCheckpoint } from "./importJob";
+
+/**
+ * What one chunk of rows decided, logged before any of it is applied: the client writes, whether it staged a
+ * not-imported block, and the checkpoint after it. Replaying a logged plan, rather than deciding the rows
+ * again against a store it may already have changed, is what makes a redelivered slice end exactly like an
+ * uninterrupted one.
+ */
+export interface ImportPlan {
+  chunk: number;
+  writes: ClientWrite[];
+  hasNotImportedRows: boolean;
+  after: ImportCheckpoint;
+}
+
+/**
+ * One write per client, equal in effect to the writes in order: a batch transaction may name an entity only
+ * once, and a file may name a client twice (created, then matched and updated).
+ */
+export function coalesceWrites(writes: ClientWrite[]): ClientWrite[] {
+  const byCode = new Map<string, ClientWrite>();
+  for (const write of writes) {
+    const key = compareKey(write.kind === "create" ? write.values.Code : write.code);
+    const earlier = byCode.get(key);
+    if (!earlier || write.kind === "create") {
+      byCode.set(key, write);
+    } else if (earlier.kind === "create") {
+      byCode.set(key, { kind: "create", values: { ...earlier.values, ...write.values } as typeof earlier.values, at: earlier.at });
+    } else {
+      byCode.set(key, { kind: "update", code: earlier.code, values: { ...earlier.values, ...write.values }, at: write.at });
+    }
+  }
+  return [...byCode.values()];
+}

@@ -1,0 +1,107 @@
+import { ClientIndex, IndexedClient } from "../clients/clientIndex";
+import { compareKey } from "../clients/clientKeys";
+import { ClientWrite } from "../clients/clientStore";
+import { ClientValues, uniqueFields } from "../clients/targetFields";
+import { readCell } from "../clients/valueRules";
+import { ImportOptions } from "./importJob";
+import { MappedColumn } from "./resolvedMapping";
+
+export type RowOutcome =
+  | { kind: "created"; write: ClientWrite }
+  | { kind: "updated"; write: ClientWrite }
+  | { kind: "skipped"; reason: string }
+  | { kind: "error"; reason: string };
+
+export interface RowContext {
+  columns: MappedColumn[];
+  headerCount: number;
+  options: ImportOptions;
+  index: ClientIndex;
+  at: string;
+}
+
+const quoted = (value: string) => `'${value.length > 100 ? `${value.slice(0, 100)}…` : value}'`;
+
+/**
+ * Decides one data row (spec 3.2 and 3.3) against the tenant's clients as they stand after every earlier row,
+ * and records its effect in the index so the next row sees it.
+ */
+export function decideRow(cells: string[], context: RowContext): RowOutcome {
+  const { columns, options, index } = context;
+  const problems: string[] = [];
+  const extra = cells.slice(context.headerCount).filter((cell) => cell.trim() !== "");
+  if (extra.length > 0) problems.push(`Row has ${cells.length} cells but the header has ${context.headerCount}`);
+
+  const values: ClientValues = {};
+  for (const { column, header, field, kind } of columns) {
+    const text = (cells[column] ?? "").trim();
+    if (text === "") continue;
+    const reading = readCell(kind, text, options.dateFormat);
+    if (reading.ok) values[field] = reading.value;
+    else problems.push(`Column '${header}': ${quoted(text)} ${reading.rule}`);
+  }
+  if (problems.length > 0) {
+    if (values.Name === undefined && !columns.some((c) => c.field === "Name" && (cells[c.column] ?? "").trim() !== "")) problems.push("Missing required field: Name");
+    return { kind: "error", reason: problems.join("; ") };
+  }
+  if (values.Name === undefined) return { kind: "skipped", reason: "Missing required field: Name" };
+
+  const matchValue = values[options.matchField];
+  const matches = typeof matchValue === "string" ? index.find(options.matchField, matchValue) : [];
+  if (matches.length > 1) {
+    return { kind: "error", reason: `${matches.length} clients match ${options.matchField} ${quoted(String(matchValue))}; match on a unique field instead` };
+  }
+  const match = matches[0];
+  if (!match) {
+    if (options.importMode === "UpdateOnly") {
+      const reason = matchValue === undefined ? `No matching client: the row has no ${options.matchField}` : `No matching client for ${options.matchField} ${quoted(String(matchValue))}`;
+      return { kind: "skipped", reason };
+    }
+    return create(values as ClientValues & { Name: string }, context);
+  }
+  if (options.importMode === "CreateOnly") return { kind: "skipped", reason: `Client already exists (code ${quoted(match.code)})` };
+  return update(match, values, context);
+}
+
+function create(values: ClientValues & { Name: string }, { options, index, at }: RowContext): RowOutcome {
+  const type = values.Type ?? options.defaultClientType ?? undefined;
+  if (type === undefined) return { kind: "skipped", reason: "Missing required field: Type (the row has none and no defaultClientType was given)" };
+  const code = typeof values.Code === "string" ? values.Code : uniqueCodeFor(values.Name, index);
+  const conflict = uniquenessConflict({ ...values, Code: code }, null, index);
+  if (conflict) return { kind: "error", reason: conflict };
+  const write: ClientWrite = { kind: "create", values: { ...values, Code: code, Type: type, Status: values.Status ?? "Active" }, at };
+  index.recordWrite(write);
+  return { kind: "created", write };
+}
+
+function update(match: IndexedClient, values: ClientValues, { index, at }: RowContext): RowOutcome {
+  if (typeof values.Code === "string" && compareKey(values.Code) !== compareKey(match.code)) {
+    return { kind: "error", reason: `An update cannot change a client's Code (${quoted(values.Code)} given for client ${quoted(match.code)})` };
+  }
+  const conflict = uniquenessConflict(values, match, index);
+  if (conflict) return { kind: "error", reason: conflict };
+  const changes = { ...values };
+  delete changes.Code;
+  const write: ClientWrite = { kind: "update", code: match.code, values: changes, at };
+  index.recordWrite(write);
+  return { kind: "updated", write };
+}
+
+/** The reason a row would give a unique value to a second client, or null. */
+function uniquenessConflict(values: ClientValues, self: IndexedClient | null, index: ClientIndex): string | null {
+  for (const field of uniqueFields) {
+    const value = values[field];
+    if (typeof value !== "string") continue;
+    const holder = index.find(field, value).find((c) => !self || compareKey(c.code) !== compareKey(self.code));
+    if (holder) return `${field} ${quoted(value)} is already used by client ${quoted(holder.code)}`;
+  }
+  return null;
+}
+
+/** A code for a new client that has none: the first letters and digits of its name, made unique. */
+function uniqueCodeFor(name: string, index: ClientIndex): string {
+  const base = name.toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, 8) || "CLIENT";
+  let code = base;
+  for (let n = 2; index.find("Code", code).length > 0; n++) code = `${base}${n}`;
+  return code;
+}

@@ -1,0 +1,63 @@
+import { TableClient } from "@azure/data-tables";
+import { ImportJob } from "./importJob";
+import { ImportJobChanges, ImportJobStore } from "./importJobStore";
+
+// Structured properties travel as JSON text: Table Storage holds only flat values.
+const jsonProperties = new Set<string>(["source", "options", "mapping", "checkpoint"]);
+
+/** Jobs in Table Storage: partition = tenant, row key = job code. */
+export class TableImportJobStore implements ImportJobStore {
+  constructor(private readonly table: TableClient) {}
+
+  async create(job: ImportJob): Promise<void> {
+    const { tenant, code, ...rest } = job;
+    await this.table.createEntity({ partitionKey: tenant, rowKey: code, ...toProperties(rest) });
+  }
+
+  async get(tenant: string, code: string): Promise<ImportJob | null> {
+    try {
+      const entity = await this.table.getEntity<Record<string, unknown>>(tenant, code);
+      return fromEntity(entity);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return null;
+      throw error;
+    }
+  }
+
+  async update(tenant: string, code: string, changes: ImportJobChanges): Promise<void> {
+    await this.table.updateEntity({ partitionKey: tenant, rowKey: code, ...toProperties(changes) }, "Merge");
+  }
+}
+
+function toProperties(values: Record<string, unknown>): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    // Table Storage cannot store null; an empty marker keeps "no value" distinct from "never set".
+    properties[name] = jsonProperties.has(name) ? JSON.stringify(value) : value === null ? "" : value;
+  }
+  return properties;
+}
+
+function fromEntity(entity: Record<string, unknown>): ImportJob {
+  const text = (name: string) => (entity[name] === "" || entity[name] === undefined ? null : String(entity[name]));
+  const json = <T>(name: string) => JSON.parse(String(entity[name])) as T;
+  return {
+    tenant: String(entity.partitionKey),
+    code: String(entity.rowKey),
+    status: entity.status as ImportJob["status"],
+    source: json("source"),
+    options: json("options"),
+    mapping: json("mapping"),
+    totalItems: typeof entity.totalItems === "number" ? entity.totalItems : null,
+    checkpoint: json("checkpoint"),
+    createdDate: String(entity.createdDate),
+    startedDate: text("startedDate"),
+    completedDate: text("completedDate"),
+    heartbeat: text("heartbeat"),
+    cancelRequested: entity.cancelRequested === true,
+    failureReason: text("failureReason"),
+    lastError: text("lastError"),
+    notImportedBlob: text("notImportedBlob"),
+  };
+}
