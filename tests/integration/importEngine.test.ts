@@ -1,0 +1,366 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { ImportEngine, ImportStep } from "../../shared/imports/importEngine";
+import { ImportJob, ImportOptions } from "../../shared/imports/importJob";
+import { allClients, Harness, harness, notImportedText, runToEnd, sameNameMapping, startJob, uniqueTenant } from "../support/importHarness";
+
+const seedCsv = [
+  "Code,Name,Type,CompanyNumber,NiNumber,Email",
+  "ACME,Acme Ltd,Ltd,01234567,,info@acme.example",
+  "BETA,Beta LLP,LLP,OC123456,,",
+  "SMITH1,John Smith,Individual,,AB123456C,",
+  "SMITH2,John Smith,Individual,,CD654321A,",
+].join("\r\n");
+const seedMapping = sameNameMapping("Code", "Name", "Type", "CompanyNumber", "NiNumber", "Email");
+
+const mixedHeader = "Code,Name,Type,Email,CompanyNumber,IncorporationDate";
+const mixedCsv = [
+  mixedHeader,
+  "ACME,Acme Limited,,new@acme.example,,",
+  "NEWCO,New Co,PLC,,SC123456,01/02/2020",
+  ",Nameless Co,Ltd,,,",
+  "BAD,Bad Email Ltd,Ltd,bob@,,",
+  "NONAME,,Ltd,,,",
+  "NOTYPE,No Type Ltd,,,,",
+  "DUPCN,Dup Number Ltd,Ltd,,1234567,",
+  "NEWCO,New Co Renamed,,,,",
+  "",
+  "BADDATE,Bad Date Ltd,Ltd,,,31/02/2020",
+  "acme ,Acme Again,,,,",
+].join("\r\n") + "\r\n";
+const mixedMapping = sameNameMapping("Code", "Name", "Type", "Email", "CompanyNumber", "IncorporationDate");
+
+const createAndUpdateNotImported =
+  "\uFEFFCode,Name,Type,Email,CompanyNumber,IncorporationDate,Row,Reason\r\n" +
+  "BAD,Bad Email Ltd,Ltd,bob@,,,5,Column 'Email': 'bob@' is not a valid email address\r\n" +
+  "NONAME,,Ltd,,,,6,Missing required field: Name\r\n" +
+  "NOTYPE,No Type Ltd,,,,,7,Missing required field: Type (the row has none and no defaultClientType was given)\r\n" +
+  "DUPCN,Dup Number Ltd,Ltd,,1234567,,8,CompanyNumber '01234567' is already used by client 'ACME'\r\n" +
+  "BADDATE,Bad Date Ltd,Ltd,,,31/02/2020,11,Column 'IncorporationDate': '31/02/2020' is not a valid date (yyyy-mm-dd or dd/mm/yyyy)\r\n";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await harness();
+});
+
+async function seededTenant(): Promise<string> {
+  const tenant = uniqueTenant();
+  await runToEnd(h.engine(), await startJob(h, tenant, seedCsv, seedMapping, { importMode: "CreateOnly" }));
+  return tenant;
+}
+
+async function finished(job: ImportJob): Promise<ImportJob> {
+  return (await h.jobs.get(job.tenant, job.code))!;
+}
+
+async function importInto(tenant: string, csv: string, mapping = mixedMapping, options: Partial<ImportOptions> = {}, engine: ImportEngine = h.engine()) {
+  const job = await startJob(h, tenant, csv, mapping, options);
+  await runToEnd(engine, job);
+  return { job: await finished(job), notImported: await notImportedText(h, job), clients: await allClients(h, tenant) };
+}
+
+describe("a mixed file in each import mode", () => {
+  it("CreateAndUpdate: exact counts, clients and not-imported file, which re-imports cleanly once fixed", async () => {
+    const tenant = await seededTenant();
+    const { job, notImported, clients } = await importInto(tenant, mixedCsv);
+    expect(job.status).toBe("Completed");
+    expect(job.totalItems).toBe(10);
+    expect(job.checkpoint.counts).toEqual({ processed: 10, created: 2, updated: 3, skipped: 2, error: 3 });
+    expect(job.startedDate).toBe("2026-11-28T09:00:00.000Z");
+    expect(job.completedDate).toBe("2026-11-28T09:00:00.000Z");
+    expect(notImported).toBe(createAndUpdateNotImported);
+
+    const byCode = Object.fromEntries(clients.map((c) => [c.values.Code, c.values]));
+    expect(Object.keys(byCode)).toEqual(["ACME", "BETA", "NAMELESS", "NEWCO", "SMITH1", "SMITH2"]);
+    expect(byCode.ACME).toEqual({ Code: "ACME", Name: "Acme Again", Type: "PrivateLimitedCompany", Status: "Active", CompanyNumber: "01234567", Email: "new@acme.example" });
+    expect(byCode.NEWCO).toEqual({ Code: "NEWCO", Name: "New Co Renamed", Type: "PublicLimitedCompany", Status: "Active", CompanyNumber: "SC123456", IncorporationDate: "2020-02-01" });
+    expect(byCode.NAMELESS).toEqual({ Code: "NAMELESS", Name: "Nameless Co", Type: "PrivateLimitedCompany", Status: "Active" });
+    expect(byCode.SMITH1).toEqual({ Code: "SMITH1", Name: "John Smith", Type: "Individual", Status: "Active", NiNumber: "AB123456C" });
+
+    const fixed = notImported!
+      .replace("bob@,", "bob@bad.example,")
+      .replace("NONAME,,", "NONAME,No Name Now Ltd,")
+      .replace("No Type Ltd,,", "No Type Ltd,Partnership,")
+      .replace("Ltd,,1234567,", "Ltd,,7654321,")
+      .replace("31/02/2020", "28/02/2020");
+    const again = await importInto(tenant, fixed);
+    expect(again.job.checkpoint.counts).toEqual({ processed: 5, created: 5, updated: 0, skipped: 0, error: 0 });
+    expect(again.notImported).toBeNull();
+    const fixedByCode = Object.fromEntries(again.clients.map((c) => [c.values.Code, c.values]));
+    expect(fixedByCode.DUPCN.CompanyNumber).toBe("07654321");
+    expect(fixedByCode.BADDATE.IncorporationDate).toBe("2020-02-28");
+    expect(fixedByCode.NOTYPE.Type).toBe("Partnership");
+  });
+
+  it("a not-imported file sent back has its Row and Reason columns replaced, not doubled", async () => {
+    const tenant = await seededTenant();
+    const first = await importInto(tenant, mixedCsv);
+    const second = await importInto(tenant, first.notImported!.slice(1));
+    expect(second.notImported!.split("\r\n")[0]).toBe("\uFEFFCode,Name,Type,Email,CompanyNumber,IncorporationDate,Row,Reason");
+    expect(second.notImported!.split("\r\n")[1]).toBe("BAD,Bad Email Ltd,Ltd,bob@,,,2,Column 'Email': 'bob@' is not a valid email address");
+  });
+
+  it("CreateOnly skips every row that matches, including a client the same file created", async () => {
+    const tenant = await seededTenant();
+    const { job, notImported } = await importInto(tenant, mixedCsv, mixedMapping, { importMode: "CreateOnly" });
+    expect(job.checkpoint.counts).toEqual({ processed: 10, created: 2, updated: 0, skipped: 5, error: 3 });
+    const reasons = notImported!.split("\r\n").slice(1, -1).map((line) => line.split(",").slice(6).join(","));
+    expect(reasons).toEqual([
+      "2,Client already exists (code 'ACME')",
+      "5,Column 'Email': 'bob@' is not a valid email address",
+      "6,Missing required field: Name",
+      "7,Missing required field: Type (the row has none and no defaultClientType was given)",
+      "8,CompanyNumber '01234567' is already used by client 'ACME'",
+      "9,Client already exists (code 'NEWCO')",
+      "11,Column 'IncorporationDate': '31/02/2020' is not a valid date (yyyy-mm-dd or dd/mm/yyyy)",
+      "12,Client already exists (code 'ACME')",
+    ]);
+  });
+
+  it("UpdateOnly updates matches and skips rows with no matching client", async () => {
+    const tenant = await seededTenant();
+    const { job, notImported, clients } = await importInto(tenant, mixedCsv, mixedMapping, { importMode: "UpdateOnly" });
+    expect(job.checkpoint.counts).toEqual({ processed: 10, created: 0, updated: 2, skipped: 6, error: 2 });
+    const reasons = notImported!.split("\r\n").slice(1, -1).map((line) => line.split(",").slice(6).join(","));
+    expect(reasons).toEqual([
+      "3,No matching client for Code 'NEWCO'",
+      "4,No matching client: the row has no Code",
+      "5,Column 'Email': 'bob@' is not a valid email address",
+      "6,Missing required field: Name",
+      "7,No matching client for Code 'NOTYPE'",
+      "8,No matching client for Code 'DUPCN'",
+      "9,No matching client for Code 'NEWCO'",
+      "11,Column 'IncorporationDate': '31/02/2020' is not a valid date (yyyy-mm-dd or dd/mm/yyyy)",
+    ]);
+    expect(clients.map((c) => c.values.Code)).toEqual(["ACME", "BETA", "SMITH1", "SMITH2"]);
+    expect(clients[0].values.Name).toBe("Acme Again");
+  });
+
+  it("validateOnly computes the same counts and not-imported file and writes no client", async () => {
+    const tenant = await seededTenant();
+    const before = await allClients(h, tenant);
+    const { job, notImported, clients } = await importInto(tenant, mixedCsv, mixedMapping, { validateOnly: true }, h.engine({ chunkRows: 2, sliceBudgetMs: 0 }));
+    expect(job.checkpoint.counts).toEqual({ processed: 10, created: 2, updated: 3, skipped: 2, error: 3 });
+    expect(notImported).toBe(createAndUpdateNotImported);
+    expect(clients).toEqual(before);
+  });
+});
+
+describe("matching, uniqueness and required fields", () => {
+  const one = async (tenant: string, header: string, row: string, options: Partial<ImportOptions> = {}) => {
+    const mapping = sameNameMapping(...header.split(","));
+    const result = await importInto(tenant, `${header}\r\n${row}\r\n`, mapping, options);
+    return { counts: result.job.checkpoint.counts, reason: result.notImported?.split("\r\n")[1]?.split(",").pop() ?? null, clients: result.clients };
+  };
+
+  it("an ambiguous Name match is an error naming how many clients match", async () => {
+    const tenant = await seededTenant();
+    const result = await one(tenant, "Name,Email", "john  smith,js@example.com", { matchField: "Name" });
+    expect(result.counts.error).toBe(1);
+    expect(result.reason).toBe("2 clients match Name 'john  smith'; match on a unique field instead");
+  });
+
+  it("a Name that matches one client updates it, ignoring case and spaces", async () => {
+    const tenant = await seededTenant();
+    const result = await one(tenant, "Name,Email", "ACME LTD,hello@acme.example", { matchField: "Name" });
+    expect(result.counts.updated).toBe(1);
+    expect(result.clients.find((c) => c.values.Code === "ACME")!.values.Email).toBe("hello@acme.example");
+  });
+
+  it("a create that would reuse a NiNumber or Code names the client that holds it", async () => {
+    const tenant = await seededTenant();
+    expect((await one(tenant, "Name,NiNumber,Type", "Jane Doe,ab 12 34 56 c,Individual", { matchField: "Name" })).reason).toBe(
+      "NiNumber 'AB123456C' is already used by client 'SMITH1'",
+    );
+    expect((await one(tenant, "Name,Code,Type", "Brand New,acme,Ltd", { matchField: "Name" })).reason).toBe("Code 'acme' is already used by client 'ACME'");
+  });
+
+  it("an update may not change a client's Code, nor take another client's CompanyNumber", async () => {
+    const tenant = await seededTenant();
+    expect((await one(tenant, "Code,Name,CompanyNumber", "OTHER,Acme Ltd,1234567", { matchField: "CompanyNumber" })).reason).toBe(
+      "An update cannot change a client's Code ('OTHER' given for client 'ACME')",
+    );
+    expect((await one(tenant, "Code,Name,CompanyNumber", "BETA,Beta LLP,01234567")).reason).toBe("CompanyNumber '01234567' is already used by client 'ACME'");
+  });
+
+  it("matches on CompanyNumber after restoring lost leading zeros, and on InternalReference", async () => {
+    const tenant = await seededTenant();
+    expect((await one(tenant, "Name,CompanyNumber,Telephone", "Acme Ltd,1234567,0161 000 0000", { matchField: "CompanyNumber" })).counts.updated).toBe(1);
+    await one(tenant, "Code,Name,InternalReference", "BETA,Beta LLP,REF-9");
+    const byRef = await one(tenant, "Name,InternalReference,Website", "Beta LLP,ref-9,beta.example", { matchField: "InternalReference" });
+    expect(byRef.counts.updated).toBe(1);
+    expect(byRef.clients.find((c) => c.values.Code === "BETA")!.values.Website).toBe("beta.example");
+  });
+
+  it("uses defaultClientType, reads types and statuses leniently, and defaults Status to Active", async () => {
+    const tenant = uniqueTenant();
+    const csv = "Name,Type,Status\r\nAnn Bee,,\r\nCee Dee,Sole trader,lost prospect\r\n";
+    const { clients } = await importInto(tenant, csv, sameNameMapping("Name", "Type", "Status"), { defaultClientType: "Individual" });
+    expect(clients.map((c) => [c.values.Code, c.values.Type, c.values.Status])).toEqual([
+      ["ANNBEE", "Individual", "Active"],
+      ["CEEDEE", "SoleTrader", "LostProspect"],
+    ]);
+  });
+
+  it("generates unique codes for new clients that have none", async () => {
+    const tenant = uniqueTenant();
+    const csv = "Name,Type\r\nSame Name Ltd,Ltd\r\nSame Name Ltd,Ltd\r\nSame Name Ltd,Ltd\r\n";
+    const { clients } = await importInto(tenant, csv, sameNameMapping("Name", "Type"), { matchField: "Code" });
+    expect(clients.map((c) => c.values.Code)).toEqual(["SAMENAME", "SAMENAME2", "SAMENAME3"]);
+  });
+
+  it("a blank or unmapped cell never erases a stored value", async () => {
+    const tenant = await seededTenant();
+    await one(tenant, "Code,Name,Email,CompanyNumber", "ACME,Acme Ltd,,");
+    const acme = (await allClients(h, tenant)).find((c) => c.values.Code === "ACME")!;
+    expect(acme.values).toMatchObject({ Email: "info@acme.example", CompanyNumber: "01234567", Type: "PrivateLimitedCompany" });
+  });
+});
+
+describe("file order, batching and concurrency", () => {
+  it("the same client twice in one batch and across batches: created once, then updated", async () => {
+    const csv = "Code,Name,Type,Email\r\nX1,First,Ltd,\r\nX1,Second,,a@b.example\r\nX1,Third,,\r\n";
+    for (const chunkRows of [1, 2, 3000]) {
+      const tenant = uniqueTenant();
+      const { job, clients } = await importInto(tenant, csv, sameNameMapping("Code", "Name", "Type", "Email"), {}, h.engine({ chunkRows }));
+      expect(job.checkpoint.counts, `chunkRows ${chunkRows}`).toEqual({ processed: 3, created: 1, updated: 2, skipped: 0, error: 0 });
+      expect(clients.map((c) => c.values)).toEqual([{ Code: "X1", Name: "Third", Type: "PrivateLimitedCompany", Status: "Active", Email: "a@b.example" }]);
+    }
+  });
+
+  it("two imports into one tenant at once, overlapping, never create a duplicate client", async () => {
+    const tenant = uniqueTenant();
+    const rows = (from: number, to: number) =>
+      ["Name,CompanyNumber,Type", ...Array.from({ length: to - from + 1 }, (_, i) => `Company ${from + i},${String(from + i).padStart(8, "0")},Ltd`)].join("\r\n");
+    const mapping = sameNameMapping("Name", "CompanyNumber", "Type");
+    const options = { matchField: "CompanyNumber" as const };
+    const [a, b] = await Promise.all([startJob(h, tenant, rows(1, 50), mapping, options), startJob(h, tenant, rows(25, 75), mapping, options)]);
+    const engine = h.engine({ chunkRows: 5, sliceBudgetMs: 0 });
+    await Promise.all([runToEnd(engine, a), runToEnd(engine, b)]);
+    const [doneA, doneB] = [await finished(a), await finished(b)];
+    const clients = await allClients(h, tenant);
+    expect(clients).toHaveLength(75);
+    expect(new Set(clients.map((c) => c.values.CompanyNumber)).size).toBe(75);
+    expect(doneA.checkpoint.counts.created + doneB.checkpoint.counts.created).toBe(75);
+    expect(doneA.checkpoint.counts.updated + doneB.checkpoint.counts.updated).toBe(26);
+  });
+});
+
+describe("exactly once, whatever dies", () => {
+  const faultSteps: ImportStep[] = [
+    "leaseAcquired",
+    "started",
+    "counted",
+    "blockStaged",
+    "planWritten",
+    "transactionWritten",
+    "writesApplied",
+    "checkpointWritten",
+    "planReplayed",
+    "notImportedCommitted",
+    "finished",
+  ];
+
+  async function outcome(tenant: string, job: ImportJob) {
+    const done = await finished(job);
+    return {
+      status: done.status,
+      totalItems: done.totalItems,
+      counts: done.checkpoint.counts,
+      clients: await allClients(h, tenant),
+      notImported: await notImportedText(h, job),
+    };
+  }
+
+  it("a run with a tiny time budget (many continuations) equals a single-slice run", async () => {
+    const single = await seededTenant();
+    const singleJob = await startJob(h, single, mixedCsv, mixedMapping);
+    expect(await runToEnd(h.engine(), singleJob)).toBe(1);
+    const sliced = await seededTenant();
+    const slicedJob = await startJob(h, sliced, mixedCsv, mixedMapping);
+    expect(await runToEnd(h.engine({ chunkRows: 1, sliceBudgetMs: 0 }), slicedJob)).toBeGreaterThan(5);
+    expect(await outcome(sliced, slicedJob)).toEqual(await outcome(single, singleJob));
+  });
+
+  it("an invocation killed after any step, then redelivered, ends exactly like an uninterrupted run", async () => {
+    const baselineTenant = await seededTenant();
+    const baselineJob = await startJob(h, baselineTenant, mixedCsv, mixedMapping);
+    await runToEnd(h.engine({ chunkRows: 3, sliceBudgetMs: 0 }), baselineJob);
+    const expected = await outcome(baselineTenant, baselineJob);
+    expect(expected.counts).toEqual({ processed: 10, created: 2, updated: 3, skipped: 2, error: 3 });
+
+    let injected = 0;
+    for (const step of faultSteps) {
+      for (const occurrence of [1, 2, 3]) {
+        const tenant = await seededTenant();
+        const job = await startJob(h, tenant, mixedCsv, mixedMapping);
+        let seen = 0;
+        let killed = false;
+        const engine = h.engine(
+          { chunkRows: 3, sliceBudgetMs: 0 },
+          {
+            step: (s) => {
+              if (s === step && !killed && ++seen === occurrence) {
+                killed = true;
+                throw new Error(`killed after ${step} #${occurrence}`);
+              }
+            },
+          },
+        );
+        for (let delivery = 0; delivery < 100; delivery++) {
+          try {
+            await runToEnd(engine, job);
+            break;
+          } catch (error) {
+            expect((error as Error).message).toBe(`killed after ${step} #${occurrence}`);
+          }
+        }
+        if (killed) injected++;
+        expect(await outcome(tenant, job), `killed after ${step} #${occurrence}`).toEqual(expected);
+      }
+    }
+    // Most steps happen at least three times in this file; the rest (start, count, commit, finish) once.
+    expect(injected).toBeGreaterThan(20);
+  });
+});
+
+describe("cancellation and failure", () => {
+  it("a cancel request takes effect at the next batch boundary, keeping what was written", async () => {
+    const tenant = uniqueTenant();
+    const csv = ["Code,Name,Type", ...Array.from({ length: 20 }, (_, i) => `C${i},Client ${i},Ltd`)].join("\r\n");
+    const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
+    const engine = h.engine({ chunkRows: 5, sliceBudgetMs: 0 });
+    expect(await engine.runSlice(tenant, job.code)).toBe("continue");
+    await h.jobs.update(tenant, job.code, { cancelRequested: true });
+    expect(await engine.runSlice(tenant, job.code)).toBe("finished");
+    const done = await finished(job);
+    expect(done.status).toBe("Cancelled");
+    expect(done.completedDate).not.toBeNull();
+    // The first chunk of five records holds the header and four clients.
+    expect(done.checkpoint.counts).toEqual({ processed: 4, created: 4, updated: 0, skipped: 0, error: 0 });
+    expect(await allClients(h, tenant)).toHaveLength(4);
+  });
+
+  it("failJob marks a job Failed with the last error, and leaves a finished job alone", async () => {
+    const tenant = uniqueTenant();
+    const job = await startJob(h, tenant, "Code,Name\r\nA,B\r\n", sameNameMapping("Code", "Name"));
+    await h.jobs.update(tenant, job.code, { lastError: "storage said no" });
+    await h.engine().failJob(tenant, job.code, "The import failed on every delivery of its message");
+    const failed = await finished(job);
+    expect(failed.status).toBe("Failed");
+    expect(failed.failureReason).toBe("The import failed on every delivery of its message; last error: storage said no");
+
+    const other = await startJob(h, tenant, "Code,Name,Type\r\nA,B,Ltd\r\n", sameNameMapping("Code", "Name", "Type"));
+    await runToEnd(h.engine(), other);
+    await h.engine().failJob(tenant, other.code, "too late");
+    expect((await finished(other)).status).toBe("Completed");
+  });
+
+  it("a mapping that names a missing column fails the job with that reason", async () => {
+    const tenant = uniqueTenant();
+    const job = await startJob(h, tenant, "Code,Name\r\nA,B\r\n", [{ csvHeader: "Nom", targetField: "Name" }]);
+    await runToEnd(h.engine(), job);
+    const failed = await finished(job);
+    expect(failed.status).toBe("Failed");
+    expect(failed.failureReason).toBe("The mapping names column 'Nom', which the file does not have");
+  });
+});

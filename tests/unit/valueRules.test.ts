@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { readCell } from "../../shared/clients/valueRules";
+import { FieldKind } from "../../shared/clients/targetFields";
+import { parseDate } from "../../shared/clients/dateFormat";
+
+const ok = (kind: FieldKind, text: string, value: string | boolean) => expect(readCell(kind, text, "DMY"), `${kind} ${text}`).toEqual({ ok: true, value });
+const broken = (kind: FieldKind, text: string, rule: string) => expect(readCell(kind, text, "DMY"), `${kind} ${text}`).toEqual({ ok: false, rule });
+
+describe("value rules (spec 3.2)", () => {
+  it("emails", () => {
+    ok("email", "ann.bee+tax@example.co.uk", "ann.bee+tax@example.co.uk");
+    for (const text of ["bob@", "bob@example", "bob example@x.com", "@x.com", "a@b@c.com"]) broken("email", text, "is not a valid email address");
+  });
+
+  it("booleans in any case", () => {
+    for (const text of ["true", "YES", "y", "1", "True"]) ok("boolean", text, true);
+    for (const text of ["false", "No", "N", "0"]) ok("boolean", text, false);
+    broken("boolean", "maybe", "is not a yes/no value (true/false, yes/no, y/n or 1/0)");
+  });
+
+  it("dates: ISO always, the job's format with / - or ., impossible dates refused", () => {
+    ok("date", "2024-02-29", "2024-02-29");
+    ok("date", "1/2/2020", "2020-02-01");
+    ok("date", "01.02.2020", "2020-02-01");
+    ok("date", "01-02-2020", "2020-02-01");
+    broken("date", "31/02/2020", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
+    broken("date", "2023-02-29", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
+    broken("date", "1/2/20", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
+    expect(parseDate("02/01/2020", "MDY")).toBe("2020-02-01");
+    expect(parseDate("2020/02/01", "YMD")).toBe("2020-02-01");
+    expect(readCell("date", "13/01/2020", "MDY")).toEqual({ ok: false, rule: "is not a valid date (yyyy-mm-dd or mm/dd/yyyy)" });
+  });
+
+  it("company numbers get their lost leading zeros back", () => {
+    ok("companyNumber", "1234567", "01234567");
+    ok("companyNumber", "123", "00000123");
+    ok("companyNumber", "sc 123456", "SC123456");
+    ok("companyNumber", "OC123456", "OC123456");
+    broken("companyNumber", "123456789", "is not a company number (8 digits, or 2 letters and 6 digits)");
+    broken("companyNumber", "S1234567", "is not a company number (8 digits, or 2 letters and 6 digits)");
+  });
+
+  it("NI numbers, UTRs and VAT numbers are normalised and checked", () => {
+    ok("niNumber", "ab 12 34 56 c", "AB123456C");
+    broken("niNumber", "AB123456E", "is not a National Insurance number (2 letters, 6 digits and a letter A-D)");
+    ok("utr", "12345 67890", "1234567890");
+    broken("utr", "123456789", "is not a UTR (10 digits)");
+    ok("vatNumber", "gb 123 4567 89", "GB123456789");
+    ok("vatNumber", "123456789012", "GB123456789012");
+    broken("vatNumber", "GB1234", "is not a VAT number (9 or 12 digits, optionally after GB)");
+  });
+
+  it("postcodes are upper-cased with one space", () => {
+    ok("postcode", "sw1a1aa", "SW1A 1AA");
+    ok("postcode", " m1   1ae ", "M1 1AE");
+    ok("postcode", "d02  x285", "D02 X285");
+  });
+
+  it("client types and statuses are read leniently", () => {
+    ok("clientType", "Ltd", "PrivateLimitedCompany");
+    ok("clientType", "limited company", "PrivateLimitedCompany");
+    ok("clientType", "P.L.C.", "PublicLimitedCompany");
+    ok("clientType", "llp", "LimitedLiabilityPartnership");
+    ok("clientType", "Sole Trader", "SoleTrader");
+    ok("clientType", "individual", "Individual");
+    broken("clientType", "Cooperative", "is not a client type (PrivateLimitedCompany, PublicLimitedCompany, LimitedLiabilityPartnership, Partnership, Individual, Trust, Charity, SoleTrader)");
+    ok("clientStatus", "lost prospect", "LostProspect");
+    ok("clientStatus", "INACTIVE", "Inactive");
+    broken("clientStatus", "Dormant", "is not a client status (Active, Inactive, Prospect, LostProspect)");
+  });
+
+  it("codes that cannot be row keys are refused", () => {
+    ok("code", "ACME-01", "ACME-01");
+    broken("code", "A/B", "is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)");
+    broken("code", "x".repeat(65), "is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)");
+  });
+});
