@@ -133,7 +133,15 @@ export class ImportEngine {
     let progressAt = Date.now();
     let progressProcessed = job.checkpoint.counts.processed;
     const batches = readCsvBatches(files.readSource(source.blobName, checkpoint.offset), checkpoint.offset, source.delimiter, this.settings.chunkRows);
+    let saved = checkpoint === job.checkpoint;
+    let chunksThisSlice = 0;
     for await (const batch of batches) {
+      // Checked once the next batch exists, so a slice that reaches the end of the file finishes the job itself;
+      // every slice does at least one chunk, so any budget makes progress.
+      if (chunksThisSlice++ > 0 && Date.now() - startedAt >= this.settings.sliceBudgetMs) {
+        if (!saved) await this.saveProgress(job, checkpoint);
+        return "continue";
+      }
       const at = this.now().toISOString();
       const records = skipHeader ? batch.records.slice(1) : batch.records;
       skipHeader = false;
@@ -173,19 +181,22 @@ export class ImportEngine {
         this.step("writesApplied");
       }
       checkpoint = plan.after;
-
-      const outOfTime = Date.now() - startedAt >= this.settings.sliceBudgetMs;
-      if (outOfTime || Date.now() - progressAt >= progressIntervalMs || counts.processed - progressProcessed >= progressRows) {
-        await jobs.update(tenant, code, { checkpoint, heartbeat: this.now().toISOString() });
-        this.step("checkpointWritten");
+      saved = false;
+      if (Date.now() - progressAt >= progressIntervalMs || counts.processed - progressProcessed >= progressRows) {
+        await this.saveProgress(job, checkpoint);
+        saved = true;
         progressAt = Date.now();
         progressProcessed = counts.processed;
       }
       const current = await jobs.get(tenant, code);
       if (current?.cancelRequested) return this.finish(job, "Cancelled", checkpoint);
-      if (outOfTime) return "continue";
     }
     return this.finish(job, "Completed", checkpoint);
+  }
+
+  private async saveProgress(job: ImportJob, checkpoint: ImportCheckpoint): Promise<void> {
+    await this.deps.jobs.update(job.tenant, job.code, { checkpoint, heartbeat: this.now().toISOString() });
+    this.step("checkpointWritten");
   }
 
   private async finish(job: ImportJob, status: ImportStatus, checkpoint: ImportCheckpoint): Promise<SliceOutcome> {

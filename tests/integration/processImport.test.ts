@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { StorageImportQueue } from "../../shared/imports/storageImportQueue";
+import { poisonQueueName, storageLayout } from "../../shared/storage/storageLayout";
+import { eventually, HostProcess, repoRoot, startHost } from "../support/hostProcess";
+import { allClients, harness, Harness, sameNameMapping, startJob, uniqueTenant } from "../support/importHarness";
+
+describe("the import functions in the local host", () => {
+  let host: HostProcess;
+  let h: Harness;
+  let queue: StorageImportQueue;
+
+  beforeAll(async () => {
+    h = await harness();
+    queue = new StorageImportQueue(h.storage.queues.getQueueClient(storageLayout.queues.clientImports));
+    host = await startHost(repoRoot, { AzureWebJobsStorage: inject("storageConnectionString"), ImportSliceSeconds: "0.001" });
+  });
+  afterAll(async () => host?.stop());
+
+  it("processImport drives a job to Completed through continuation messages, one slice per message", async () => {
+    const tenant = uniqueTenant();
+    const csv = ["Code,Name,Type", ...Array.from({ length: 7_000 }, (_, i) => `C${i},Client ${i},Ltd`)].join("\r\n");
+    const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
+    await queue.send({ tenant, code: job.code });
+    const done = await eventually(async () => {
+      const current = await h.jobs.get(tenant, job.code);
+      return current?.status === "Completed" ? current : undefined;
+    }, 60_000);
+    expect(done.checkpoint.counts).toEqual({ processed: 7_000, created: 7_000, updated: 0, skipped: 0, error: 0 });
+    expect(done.totalItems).toBe(7_000);
+    expect(await allClients(h, tenant)).toHaveLength(7_000);
+    // Three 3,000-record chunks and a budget shorter than one: each slice does one chunk, the last finishes the job.
+    expect(host.output().match(new RegExp(`Import ${job.code} of ${tenant}: continue`, "g"))).toHaveLength(2);
+  });
+
+  it("a job whose slices always fail ends Failed with the reason once its message is poisoned", async () => {
+    const tenant = uniqueTenant();
+    const job = await startJob(h, tenant, "Code,Name\r\nA,B\r\n", sameNameMapping("Code", "Name"));
+    await h.storage.blobs.getContainerClient(storageLayout.containers.importFiles).deleteBlob(job.source.blobName);
+    await queue.send({ tenant, code: job.code });
+    const failed = await eventually(async () => {
+      const current = await h.jobs.get(tenant, job.code);
+      return current?.status === "Failed" ? current : undefined;
+    }, 60_000);
+    expect(failed.failureReason).toMatch(/^The import failed on every delivery of its message; last error: .*BlobNotFound|blob does not exist/i);
+    expect(failed.completedDate).not.toBeNull();
+    const poison = h.storage.queues.getQueueClient(poisonQueueName(storageLayout.queues.clientImports));
+    expect((await poison.peekMessages()).peekedMessageItems).toHaveLength(0);
+  });
+});
