@@ -1,4 +1,4 @@
-import { ClientIndex } from "./clientIndex";
+import { ClientIndex, IndexedField } from "./clientIndex";
 import { ClientValues } from "./targetFields";
 
 /**
@@ -22,7 +22,8 @@ export interface ClientPage {
 
 /** A tenant's clients. Every write is idempotent: applying the same writes twice leaves the same clients. */
 export interface ClientStore {
-  loadIndex(tenant: string): Promise<ClientIndex>;
+  /** Every client of the tenant by code and by `fields`. */
+  loadIndex(tenant: string, fields: readonly IndexedField[]): Promise<ClientIndex>;
   /** Applies writes that name each client at most once; independent clients may be written concurrently. */
   write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void>;
   get(tenant: string, code: string): Promise<StoredClient | null>;

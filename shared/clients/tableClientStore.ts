@@ -1,6 +1,6 @@
 import { odata, TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
 import { runConcurrently } from "../util/runConcurrently";
-import { ClientIndex } from "./clientIndex";
+import { ClientIndex, IndexedField } from "./clientIndex";
 import { compareKey } from "./clientKeys";
 import { ClientPage, ClientStore, ClientWrite, StoredClient } from "./clientStore";
 import { ClientValues, isTargetField } from "./targetFields";
@@ -12,28 +12,21 @@ import { ClientValues, isTargetField } from "./targetFields";
  * secondary index: the engine loads a tenant's keys once per slice (one range scan per shard, in parallel).
  */
 export class TableClientStore implements ClientStore {
-  static readonly shardCount = 32;
+  static readonly shardCount = Number(process.env.SHARDS ?? 32);
   private static readonly transactionSize = 100;
   private static readonly concurrentTransactions = 16;
-  private static readonly indexColumns = ["Code", "Name", "CompanyNumber", "NiNumber", "InternalReference"];
 
   constructor(private readonly table: TableClient) {}
 
-  async loadIndex(tenant: string): Promise<ClientIndex> {
-    const index = new ClientIndex();
+  async loadIndex(tenant: string, fields: readonly IndexedField[]): Promise<ClientIndex> {
+    const index = new ClientIndex(fields);
     const shards = Array.from({ length: TableClientStore.shardCount }, (_, shard) => partitionKey(tenant, shard));
     await runConcurrently(shards, shards.length, async (partition) => {
       const entities = this.table.listEntities<Record<string, string>>({
-        queryOptions: { filter: odata`PartitionKey eq ${partition}`, select: TableClientStore.indexColumns },
+        queryOptions: { filter: odata`PartitionKey eq ${partition}`, select: ["Code", ...fields] },
       });
-      for await (const e of entities) {
-        index.put({
-          code: e.Code,
-          name: e.Name,
-          companyNumber: e.CompanyNumber ?? null,
-          niNumber: e.NiNumber ?? null,
-          internalReference: e.InternalReference ?? null,
-        });
+      for await (const { Code, ...values } of entities) {
+        index.recordWrite({ kind: "create", values: { ...values, Code, Name: values.Name ?? "" }, at: "" });
       }
     });
     return index;

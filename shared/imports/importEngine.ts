@@ -1,4 +1,4 @@
-import { ClientIndex } from "../clients/clientIndex";
+import { ClientIndex, fieldsToIndex } from "../clients/clientIndex";
 import { ClientStore, ClientWrite } from "../clients/clientStore";
 import { isBlankRecord } from "../csv/blankRecord";
 import { readCsvBatches } from "../csv/csvRecordReader";
@@ -124,7 +124,7 @@ export class ImportEngine {
       checkpoint = plan.after;
       this.step("planReplayed");
     }
-    const index = await clients.loadIndex(tenant);
+    const index = await clients.loadIndex(tenant, fieldsToIndex(options.matchField, job.mapping.map((m) => m.targetField)));
     if (options.validateOnly) await this.replayDryRun(job, checkpoint.chunk, index);
 
     const notImported = new NotImportedFile(source.headers, source.delimiter);

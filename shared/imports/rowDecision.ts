@@ -1,4 +1,4 @@
-import { ClientIndex, IndexedClient } from "../clients/clientIndex";
+import { ClientIndex } from "../clients/clientIndex";
 import { compareKey } from "../clients/clientKeys";
 import { ClientWrite } from "../clients/clientStore";
 import { ClientValues, uniqueFields } from "../clients/targetFields";
@@ -59,7 +59,7 @@ export function decideRow(cells: string[], context: RowContext): RowOutcome {
     }
     return create(values as ClientValues & { Name: string }, context);
   }
-  if (options.importMode === "CreateOnly") return { kind: "skipped", reason: `Client already exists (code ${quoted(match.code)})` };
+  if (options.importMode === "CreateOnly") return { kind: "skipped", reason: `Client already exists (code ${quoted(match)})` };
   return update(match, values, context);
 }
 
@@ -74,26 +74,26 @@ function create(values: ClientValues & { Name: string }, { options, index, at }:
   return { kind: "created", write };
 }
 
-function update(match: IndexedClient, values: ClientValues, { index, at }: RowContext): RowOutcome {
-  if (typeof values.Code === "string" && compareKey(values.Code) !== compareKey(match.code)) {
-    return { kind: "error", reason: `An update cannot change a client's Code (${quoted(values.Code)} given for client ${quoted(match.code)})` };
+function update(match: string, values: ClientValues, { index, at }: RowContext): RowOutcome {
+  if (typeof values.Code === "string" && compareKey(values.Code) !== compareKey(match)) {
+    return { kind: "error", reason: `An update cannot change a client's Code (${quoted(values.Code)} given for client ${quoted(match)})` };
   }
   const conflict = uniquenessConflict(values, match, index);
   if (conflict) return { kind: "error", reason: conflict };
   const changes = { ...values };
   delete changes.Code;
-  const write: ClientWrite = { kind: "update", code: match.code, values: changes, at };
+  const write: ClientWrite = { kind: "update", code: match, values: changes, at };
   index.recordWrite(write);
   return { kind: "updated", write };
 }
 
 /** The reason a row would give a unique value to a second client, or null. */
-function uniquenessConflict(values: ClientValues, self: IndexedClient | null, index: ClientIndex): string | null {
+function uniquenessConflict(values: ClientValues, self: string | null, index: ClientIndex): string | null {
   for (const field of uniqueFields) {
     const value = values[field];
     if (typeof value !== "string") continue;
-    const holder = index.find(field, value).find((c) => !self || compareKey(c.code) !== compareKey(self.code));
-    if (holder) return `${field} ${quoted(value)} is already used by client ${quoted(holder.code)}`;
+    const holder = index.find(field, value).find((code) => self === null || compareKey(code) !== compareKey(self));
+    if (holder) return `${field} ${quoted(value)} is already used by client ${quoted(holder)}`;
   }
   return null;
 }

@@ -1,0 +1,77 @@
+import { randomBytes } from "node:crypto";
+import { TableClientStore } from "../../shared/clients/tableClientStore";
+import { BlobImportFileStore } from "../../shared/imports/blobImportFileStore";
+import { BlobTenantLeases } from "../../shared/imports/blobTenantLeases";
+import { ImportEngine } from "../../shared/imports/importEngine";
+import { startCheckpoint } from "../../shared/imports/importJob";
+import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
+import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
+import { createStorageClients } from "../../shared/storage/storageClients";
+import { storageLayout } from "../../shared/storage/storageLayout";
+import { startAzurite } from "../azurite";
+import { findFreePort } from "../ports";
+import { clientFile, clientFileHeader } from "./clientFile";
+
+/**
+ * Runs the import engine in this process over a generated file of `--rows` client rows against an in-memory
+ * Azurite, and prints rows/s and this process's peak RSS. Usage: node dist/scripts/bench/engineMemory.js --rows 1000000
+ */
+async function main(): Promise<void> {
+  const rowsArg = process.argv.indexOf("--rows");
+  const rows = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 100_000;
+  const azurite = await startAzurite({
+    ports: { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() },
+    account: { name: "bench", key: randomBytes(32).toString("base64") },
+  });
+  try {
+    const storage = createStorageClients(azurite.connectionString);
+    await bootstrapStorage(storage);
+    const container = storage.blobs.getContainerClient(storageLayout.containers.importFiles);
+    const tenant = "bench";
+    const code = randomBytes(16).toString("hex");
+    const blobName = `${tenant}/${code}/source.csv`;
+    await container.getBlockBlobClient(blobName).uploadStream(clientFile(rows), 4 * 1024 * 1024, 4);
+    const size = (await container.getBlobClient(blobName).getProperties()).contentLength ?? 0;
+    const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));
+    const headers = clientFileHeader.split(",");
+    await jobs.create({
+      tenant,
+      code,
+      status: "Queued",
+      source: { blobName, fileName: "bench.csv", hasHeaderRow: true, headers, delimiter: "," },
+      options: { importMode: "CreateOnly", matchField: "Code", defaultClientType: null, dateFormat: "DMY", validateOnly: false },
+      mapping: headers.map((h) => ({ csvHeader: h, targetField: h as never })),
+      totalItems: null,
+      checkpoint: startCheckpoint,
+      createdDate: new Date().toISOString(),
+      startedDate: null,
+      completedDate: null,
+      heartbeat: null,
+      cancelRequested: false,
+      failureReason: null,
+      lastError: null,
+      notImportedBlob: null,
+    });
+    const engine = new ImportEngine(
+      { jobs, clients: new TableClientStore(storage.table(storageLayout.tables.clients)), files: new BlobImportFileStore(container), leases: new BlobTenantLeases(container) },
+      { sliceBudgetMs: 240_000, chunkRows: Number(process.env.CHUNK ?? 3000) },
+    );
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
+    const started = Date.now();
+    let slices = 0;
+    while ((await engine.runSlice(tenant, code)) !== "finished") slices++;
+    const seconds = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+    const job = await jobs.get(tenant, code);
+    console.log(
+      `engine CreateOnly: ${rows} rows (${(size / 1e6).toFixed(0)} MB) in ${seconds.toFixed(1)} s = ${Math.round(rows / seconds)} rows/s, ` +
+        `${slices + 1} slices, created ${job?.checkpoint.counts.created}, RSS before ${(rssBefore / 2 ** 20).toFixed(0)} MB, peak while importing ${(rssPeak / 2 ** 20).toFixed(0)} MB, process peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+    );
+  } finally {
+    await azurite.stop();
+  }
+}
+
+void main();
