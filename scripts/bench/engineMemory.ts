@@ -1,10 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { TableClientStore } from "../../shared/clients/tableClientStore";
-import { BlobImportFileStore } from "../../shared/imports/blobImportFileStore";
-import { BlobTenantLeases } from "../../shared/imports/blobTenantLeases";
-import { ImportEngine } from "../../shared/imports/importEngine";
-import { startCheckpoint } from "../../shared/imports/importJob";
-import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
+import { createAppServices } from "../../shared/appServices";
+import { TargetField } from "../../shared/clients/targetFields";
+import { newImportJob } from "../../shared/imports/newImportJob";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
@@ -32,29 +29,17 @@ async function main(): Promise<void> {
     const blobName = `${tenant}/${code}/source.csv`;
     await container.getBlockBlobClient(blobName).uploadStream(clientFile(rows), 4 * 1024 * 1024, 4);
     const size = (await container.getBlobClient(blobName).getProperties()).contentLength ?? 0;
-    const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));
     const headers = clientFileHeader.split(",");
-    await jobs.create({
-      tenant,
-      code,
-      status: "Queued",
-      source: { blobName, fileName: "bench.csv", hasHeaderRow: true, headers, delimiter: "," },
-      options: { importMode: "CreateOnly", matchField: "Code", defaultClientType: null, dateFormat: "DMY", validateOnly: false },
-      mapping: headers.map((h) => ({ csvHeader: h, targetField: h as never })),
-      totalItems: null,
-      checkpoint: startCheckpoint,
-      createdDate: new Date().toISOString(),
-      startedDate: null,
-      completedDate: null,
-      heartbeat: null,
-      cancelRequested: false,
-      failureReason: null,
-      lastError: null,
-      notImportedBlob: null,
-    });
-    const engine = new ImportEngine(
-      { jobs, clients: new TableClientStore(storage.table(storageLayout.tables.clients)), files: new BlobImportFileStore(container), leases: new BlobTenantLeases(container) },
-      { sliceBudgetMs: 240_000, chunkRows: Number(process.env.CHUNK ?? 3000) },
+    const { jobs, engine } = createAppServices(storage, { ImportSliceSeconds: "240" });
+    await jobs.create(
+      newImportJob({
+        tenant,
+        code,
+        source: { blobName, fileName: "bench.csv", hasHeaderRow: true, headers, delimiter: "," },
+        options: { importMode: "CreateOnly", matchField: "Code", defaultClientType: null, dateFormat: "DMY", validateOnly: false },
+        mapping: headers.map((header) => ({ csvHeader: header, targetField: header as TargetField })),
+        createdDate: new Date().toISOString(),
+      }),
     );
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;

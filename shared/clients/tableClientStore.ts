@@ -12,7 +12,7 @@ import { ClientValues, isTargetField } from "./targetFields";
  * secondary index: the engine loads a tenant's keys once per slice (one range scan per shard, in parallel).
  */
 export class TableClientStore implements ClientStore {
-  static readonly shardCount = Number(process.env.SHARDS ?? 32);
+  static readonly shardCount = 32;
   private static readonly transactionSize = 100;
   private static readonly concurrentTransactions = 16;
 

@@ -9,7 +9,14 @@ export class BlobImportFileStore implements ImportFileStore {
   constructor(private readonly container: ContainerClient) {}
 
   async *readSource(blobName: string, offset: number): AsyncIterable<Uint8Array> {
-    const response = await this.container.getBlobClient(blobName).download(offset);
+    let response;
+    try {
+      response = await this.container.getBlobClient(blobName).download(offset);
+    } catch (error) {
+      // Azure answers 416 for a range that starts at the end: a checkpoint there has nothing left to read.
+      if ((error as { statusCode?: number }).statusCode === 416) return;
+      throw error;
+    }
     yield* response.readableStreamBody as AsyncIterable<Uint8Array>;
   }
 

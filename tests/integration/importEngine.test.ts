@@ -216,6 +216,45 @@ describe("matching, uniqueness and required fields", () => {
   });
 });
 
+describe("the client store", () => {
+  it("reads one client by code, ignoring case and spaces, and pages through a tenant's clients", async () => {
+    const tenant = await seededTenant();
+    const acme = await h.clients.get(tenant, " acme");
+    expect(acme?.values).toEqual({ Code: "ACME", Name: "Acme Ltd", Type: "PrivateLimitedCompany", Status: "Active", CompanyNumber: "01234567", Email: "info@acme.example" });
+    expect(acme?.createdDate).toBe("2026-11-28T09:00:00.000Z");
+    expect(await h.clients.get(tenant, "NOPE")).toBeNull();
+    expect(await h.clients.get(uniqueTenant(), "ACME")).toBeNull();
+
+    const codes: string[] = [];
+    let token: string | null = null;
+    let pages = 0;
+    do {
+      const page = await h.clients.list(tenant, 3, token);
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      codes.push(...page.items.map((c) => c.values.Code));
+      token = page.continuationToken;
+      pages++;
+    } while (token);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    expect(codes.sort()).toEqual(["ACME", "BETA", "SMITH1", "SMITH2"]);
+  });
+});
+
+describe("the import file store", () => {
+  it("reads a source from any offset, the end included", async () => {
+    const name = `${uniqueTenant()}/x/source.csv`;
+    await h.storage.blobs.getContainerClient("import-files").getBlockBlobClient(name).upload("abcdef", 6);
+    const read = async (offset: number) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of h.files.readSource(name, offset)) chunks.push(Buffer.from(chunk));
+      return Buffer.concat(chunks).toString();
+    };
+    expect(await read(0)).toBe("abcdef");
+    expect(await read(4)).toBe("ef");
+    expect(await read(6)).toBe("");
+  });
+});
+
 describe("file order, batching and concurrency", () => {
   it("the same client twice in one batch and across batches: created once, then updated", async () => {
     const csv = "Code,Name,Type,Email\r\nX1,First,Ltd,\r\nX1,Second,,a@b.example\r\nX1,Third,,\r\n";
@@ -320,6 +359,27 @@ describe("exactly once, whatever dies", () => {
     }
     // Most steps happen at least three times in this file; the rest (start, count, commit, finish) once.
     expect(injected).toBeGreaterThan(20);
+  });
+});
+
+describe("progress", () => {
+  it("writes progress at most once per 5,000 rows or 2 seconds, and totalItems before the first row", async () => {
+    const tenant = uniqueTenant();
+    const csv = ["Code,Name,Type", ...Array.from({ length: 12_000 }, (_, i) => `P${i},Client ${i},Ltd`)].join("\r\n");
+    const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
+    const steps: string[] = [];
+    const started = Date.now();
+    await runToEnd(
+      h.engine({ chunkRows: 500 }, { step: (step) => steps.push(step) }),
+      job,
+    );
+    const seconds = (Date.now() - started) / 1000;
+    expect(steps.indexOf("counted")).toBeLessThan(steps.indexOf("planWritten"));
+    expect(steps.filter((s) => s === "checkpointWritten").length).toBeLessThanOrEqual(Math.floor(12_000 / 5_000) + Math.ceil(seconds / 2));
+    expect(steps.filter((s) => s === "planWritten")).toHaveLength(25);
+    const done = await finished(job);
+    expect(done.totalItems).toBe(12_000);
+    expect(done.checkpoint.counts.processed).toBe(12_000);
   });
 });
 

@@ -6,7 +6,8 @@ import { readCsvBatches } from "../../shared/csv/csvRecordReader";
 import { BlobImportFileStore } from "../../shared/imports/blobImportFileStore";
 import { BlobTenantLeases } from "../../shared/imports/blobTenantLeases";
 import { ImportEngine, ImportEngineDependencies, ImportEngineSettings, SliceOutcome } from "../../shared/imports/importEngine";
-import { CsvColumnMapping, ImportJob, ImportOptions, startCheckpoint } from "../../shared/imports/importJob";
+import { CsvColumnMapping, ImportJob, ImportOptions } from "../../shared/imports/importJob";
+import { newImportJob } from "../../shared/imports/newImportJob";
 import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients, StorageClients } from "../../shared/storage/storageClients";
@@ -80,24 +81,14 @@ export async function startJob(
     headers = batch.records[0];
     break;
   }
-  const job: ImportJob = {
+  const job = newImportJob({
     tenant,
     code,
-    status: "Queued",
     source: { blobName, fileName, hasHeaderRow: true, headers, delimiter },
     options: { ...defaultOptions, ...options },
     mapping,
-    totalItems: null,
-    checkpoint: startCheckpoint,
     createdDate: fixedNow().toISOString(),
-    startedDate: null,
-    completedDate: null,
-    heartbeat: null,
-    cancelRequested: false,
-    failureReason: null,
-    lastError: null,
-    notImportedBlob: null,
-  };
+  });
   await h.jobs.create(job);
   return job;
 }

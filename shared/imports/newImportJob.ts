@@ -1,0 +1,32 @@
+import { CsvColumnMapping, ImportJob, ImportOptions, SourceFile, startCheckpoint } from "./importJob";
+
+export interface NewImportJob {
+  tenant: string;
+  code: string;
+  source: SourceFile;
+  options: ImportOptions;
+  mapping: CsvColumnMapping[];
+  createdDate: string;
+}
+
+/** A job as it stands before any processing: queued, nothing counted, nothing decided. */
+export function newImportJob({ tenant, code, source, options, mapping, createdDate }: NewImportJob): ImportJob {
+  return {
+    tenant,
+    code,
+    status: "Queued",
+    source,
+    options,
+    mapping,
+    totalItems: null,
+    checkpoint: startCheckpoint,
+    createdDate,
+    startedDate: null,
+    completedDate: null,
+    heartbeat: null,
+    cancelRequested: false,
+    failureReason: null,
+    lastError: null,
+    notImportedBlob: null,
+  };
+}
