@@ -11,7 +11,7 @@ export interface CsvBatch {
 const quote = 0x22;
 const lf = 0x0a;
 const cr = 0x0d;
-const utf8Bom = [0xef, 0xbb, 0xbf];
+const utf8Bom = Buffer.from([0xef, 0xbb, 0xbf]);
 
 enum State {
   FieldStart,
@@ -22,43 +22,70 @@ enum State {
 }
 
 /**
- * Reads CSV records from a byte stream in batches, each ending on a record boundary with its exact byte
- * offset, so a reader can stop after any batch and resume from that offset. Record boundaries are found on
- * the bytes (CRLF, LF or CR outside quotes; a quote opens a field only at its start), so a multi-byte
- * character or a quoted newline never straddles a batch; papaparse then splits the batch into cells.
+ * Finds CSV records in bytes pushed to it, in batches that each end on a record boundary with its exact byte
+ * offset, so a reader can stop after any batch and resume from that offset. Boundaries are found on the bytes
+ * (CRLF, LF or CR outside quotes; a quote opens a field only at its start), so a multi-byte character or a
+ * quoted newline never straddles a batch; papaparse then splits each batch into cells.
  */
-export async function* readCsvBatches(
-  bytes: AsyncIterable<Uint8Array>,
-  startOffset: number,
-  delimiter: string,
-  recordsPerBatch: number,
-): AsyncGenerator<CsvBatch> {
-  const delimiterByte = delimiter.charCodeAt(0);
-  const decoder = new TextDecoder("utf-8");
-  let offset = startOffset;
-  let state = State.FieldStart;
-  // Bytes of the records in hand, as [chunk, start, end) pieces, with each record's end position.
-  let pieces: Uint8Array[] = [];
-  let recordEnds: number[] = [];
-  let batchBytes = 0;
+export class CsvRecordScanner {
+  private readonly delimiterByte: number;
+  private readonly decoder = new TextDecoder("utf-8");
+  private offset: number;
+  private state = State.FieldStart;
+  private pieces: Uint8Array[] = [];
+  private recordEnds: number[] = [];
+  private batchBytes = 0;
+  /** Bytes held back at offset 0 until it is known whether they are a byte order mark. */
+  private head: Buffer | null;
 
-  const batch = (endOffset: number): CsvBatch => {
-    const records = parseRecords(recordTexts(Buffer.concat(pieces, batchBytes), recordEnds, decoder), delimiter);
-    pieces = [];
-    recordEnds = [];
-    batchBytes = 0;
-    return { records, endOffset };
-  };
+  constructor(
+    startOffset: number,
+    private readonly delimiter: string,
+    private readonly recordsPerBatch: number,
+  ) {
+    this.offset = startOffset;
+    this.delimiterByte = delimiter.charCodeAt(0);
+    this.head = startOffset === 0 ? Buffer.alloc(0) : null;
+  }
 
-  const source = startOffset === 0 ? withoutUtf8Bom(bytes, () => (offset += utf8Bom.length)) : bytes;
-  for await (const chunk of source) {
+  push(bytes: Uint8Array): CsvBatch[] {
+    let chunk = bytes;
+    if (this.head) {
+      const head = Buffer.concat([this.head, bytes]);
+      if (head.length < utf8Bom.length && utf8Bom.subarray(0, head.length).equals(head)) {
+        this.head = head;
+        return [];
+      }
+      this.head = null;
+      chunk = head;
+      if (head.subarray(0, utf8Bom.length).equals(utf8Bom)) {
+        chunk = head.subarray(utf8Bom.length);
+        this.offset += utf8Bom.length;
+      }
+    }
+    return this.scan(chunk);
+  }
+
+  /** The last batch, including a last record without a line end. */
+  end(): CsvBatch[] {
+    const batches = this.head && this.head.length > 0 ? this.scan(this.head) : [];
+    this.head = null;
+    if (this.batchBytes > (this.recordEnds.at(-1) ?? 0)) this.recordEnds.push(this.batchBytes);
+    if (this.recordEnds.length > 0) batches.push(this.batch(this.offset));
+    return batches;
+  }
+
+  private scan(chunk: Uint8Array): CsvBatch[] {
+    const batches: CsvBatch[] = [];
     let sliceStart = 0;
     const endRecord = (endInChunk: number) => {
-      pieces.push(chunk.subarray(sliceStart, endInChunk));
-      batchBytes += endInChunk - sliceStart;
+      this.pieces.push(chunk.subarray(sliceStart, endInChunk));
+      this.batchBytes += endInChunk - sliceStart;
       sliceStart = endInChunk;
-      recordEnds.push(batchBytes);
+      this.recordEnds.push(this.batchBytes);
     };
+    const d = this.delimiterByte;
+    let state = this.state;
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i];
       if (state === State.AfterCr) {
@@ -67,7 +94,7 @@ export async function* readCsvBatches(
         endRecord(crlf ? i + 1 : i);
         state = State.FieldStart;
         if (crlf) {
-          if (recordEnds.length === recordsPerBatch) yield batch(offset + sliceStart);
+          if (this.recordEnds.length === this.recordsPerBatch) batches.push(this.batch(this.offset + sliceStart));
           continue;
         }
       }
@@ -76,10 +103,10 @@ export async function* readCsvBatches(
           if (b === quote) state = State.Quoted;
           else if (b === lf) endRecord(i + 1);
           else if (b === cr) state = State.AfterCr;
-          else if (b !== delimiterByte) state = State.Unquoted;
+          else if (b !== d) state = State.Unquoted;
           break;
         case State.Unquoted:
-          if (b === delimiterByte) state = State.FieldStart;
+          if (b === d) state = State.FieldStart;
           else if (b === lf) {
             endRecord(i + 1);
             state = State.FieldStart;
@@ -90,7 +117,7 @@ export async function* readCsvBatches(
           break;
         case State.QuoteInQuoted:
           if (b === quote) state = State.Quoted;
-          else if (b === delimiterByte) state = State.FieldStart;
+          else if (b === d) state = State.FieldStart;
           else if (b === lf) {
             endRecord(i + 1);
             state = State.FieldStart;
@@ -98,19 +125,41 @@ export async function* readCsvBatches(
           else state = State.Unquoted;
           break;
       }
-      if (recordEnds.length === recordsPerBatch && state !== State.AfterCr) {
-        yield batch(offset + sliceStart);
+      if (this.recordEnds.length === this.recordsPerBatch && state !== State.AfterCr) {
+        batches.push(this.batch(this.offset + sliceStart));
       }
     }
+    this.state = state;
     if (sliceStart < chunk.length) {
-      pieces.push(chunk.subarray(sliceStart));
-      batchBytes += chunk.length - sliceStart;
+      this.pieces.push(chunk.subarray(sliceStart));
+      this.batchBytes += chunk.length - sliceStart;
     }
-    offset += chunk.length;
+    this.offset += chunk.length;
+    return batches;
   }
-  // The last record may have no line end.
-  if (batchBytes > (recordEnds.at(-1) ?? 0)) recordEnds.push(batchBytes);
-  if (recordEnds.length > 0) yield batch(offset);
+
+  private batch(endOffset: number): CsvBatch {
+    const all = Buffer.concat(this.pieces, this.batchBytes);
+    const records = parseRecords(recordTexts(all, this.recordEnds, this.decoder), this.delimiter);
+    // Bytes after the last record end stay for the next batch.
+    const used = this.recordEnds.at(-1)!;
+    this.pieces = used < all.length ? [all.subarray(used)] : [];
+    this.batchBytes = all.length - used;
+    this.recordEnds = [];
+    return { records, endOffset };
+  }
+}
+
+/** Reads CSV records from a byte stream that starts at `startOffset` of its file, in batches (see CsvRecordScanner). */
+export async function* readCsvBatches(
+  bytes: AsyncIterable<Uint8Array>,
+  startOffset: number,
+  delimiter: string,
+  recordsPerBatch: number,
+): AsyncGenerator<CsvBatch> {
+  const scanner = new CsvRecordScanner(startOffset, delimiter, recordsPerBatch);
+  for await (const chunk of bytes) yield* scanner.push(chunk);
+  yield* scanner.end();
 }
 
 /** Each record's text without its line end. One decode for the whole batch when it is ASCII, as most are. */
@@ -133,25 +182,4 @@ function parseRecords(texts: string[], delimiter: string): string[][] {
   if (parsed.length === texts.length) return parsed;
   // Malformed quoting can make papaparse see records differently; then each record is read on its own.
   return texts.map((text) => Papa.parse<string[]>(text, { delimiter, newline: "\n", quoteChar: '"' }).data.flat());
-}
-
-/** The stream without a leading UTF-8 byte order mark, however the stream is chunked. */
-async function* withoutUtf8Bom(bytes: AsyncIterable<Uint8Array>, onBom: () => void): AsyncGenerator<Uint8Array> {
-  let head = Buffer.alloc(0);
-  let checked = false;
-  for await (const chunk of bytes) {
-    if (checked) {
-      yield chunk;
-      continue;
-    }
-    head = Buffer.concat([head, chunk]);
-    if (head.length < utf8Bom.length && utf8Bom.slice(0, head.length).every((b, i) => head[i] === b)) continue;
-    checked = true;
-    if (utf8Bom.every((b, i) => head[i] === b)) {
-      onBom();
-      head = head.subarray(utf8Bom.length);
-    }
-    if (head.length > 0) yield head;
-  }
-  if (!checked && head.length > 0) yield head;
 }

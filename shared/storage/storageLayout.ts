@@ -9,6 +9,7 @@ export const storageLayout = {
   tables: {
     importJobs: "ImportJobs",
     clients: "Clients",
+    apiKeys: "ApiKeys",
   },
 } as const;
 
