@@ -66,6 +66,11 @@ export class CsvRecordScanner {
     return this.scan(chunk);
   }
 
+  /** Whether the bytes so far end inside a quoted field: at the end of a file, an unclosed quote. */
+  get insideQuotes(): boolean {
+    return this.state === State.Quoted;
+  }
+
   /** The last batch, including a last record without a line end. */
   end(): CsvBatch[] {
     const batches = this.head && this.head.length > 0 ? this.scan(this.head) : [];

@@ -1,4 +1,6 @@
+import { Readable } from "node:stream";
 import { ContainerClient } from "@azure/storage-blob";
+import { CsvUploadPreview } from "./csvUploadPreview";
 import { ImportFileStore } from "./importFileStore";
 import { ImportPlan } from "./importPlan";
 
@@ -7,6 +9,28 @@ const blockIdDigits = 10;
 /** Import files in one container, under `<tenant>/<job>/`. Block ids are fixed per block number, in order. */
 export class BlobImportFileStore implements ImportFileStore {
   constructor(private readonly container: ContainerClient) {}
+
+  async writeSource(blobName: string, content: Readable): Promise<void> {
+    // Blocks are staged as they fill and committed at the end: a broken upload leaves no blob.
+    await this.container.getBlockBlobClient(blobName).uploadStream(content, 4 * 1024 * 1024, 2, {
+      blobHTTPHeaders: { blobContentType: "text/csv" },
+    });
+  }
+
+  async deleteSource(blobName: string): Promise<void> {
+    await this.container.deleteBlob(blobName, { deleteSnapshots: "include" }).catch((error) => {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    });
+  }
+
+  async writePreview(tenant: string, job: string, preview: CsvUploadPreview): Promise<void> {
+    const text = JSON.stringify(preview);
+    await this.container.getBlockBlobClient(`${tenant}/${job}/preview.json`).upload(text, Buffer.byteLength(text));
+  }
+
+  async readPreview(tenant: string, job: string): Promise<CsvUploadPreview | null> {
+    return this.readJson<CsvUploadPreview>(`${tenant}/${job}/preview.json`);
+  }
 
   async *readSource(blobName: string, offset: number): AsyncIterable<Uint8Array> {
     let response;
@@ -26,8 +50,12 @@ export class BlobImportFileStore implements ImportFileStore {
   }
 
   async readPlan(tenant: string, job: string, chunk: number): Promise<ImportPlan | null> {
+    return this.readJson<ImportPlan>(planName(tenant, job, chunk));
+  }
+
+  private async readJson<T>(blobName: string): Promise<T | null> {
     try {
-      return JSON.parse((await this.container.getBlobClient(planName(tenant, job, chunk)).downloadToBuffer()).toString("utf8"));
+      return JSON.parse((await this.container.getBlobClient(blobName).downloadToBuffer()).toString("utf8")) as T;
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return null;
       throw error;

@@ -1,7 +1,14 @@
+import { Readable } from "node:stream";
+import { CsvUploadPreview } from "./csvUploadPreview";
 import { ImportPlan } from "./importPlan";
 
 /** The blobs of import jobs: source files, the plans a job logs, and its not-imported CSV. */
 export interface ImportFileStore {
+  /** Stores an uploaded file as it streams in; nothing is visible until the stream ends. */
+  writeSource(blobName: string, content: Readable): Promise<void>;
+  deleteSource(blobName: string): Promise<void>;
+  writePreview(tenant: string, job: string, preview: CsvUploadPreview): Promise<void>;
+  readPreview(tenant: string, job: string): Promise<CsvUploadPreview | null>;
   /** The source's bytes from `offset` to the end, streamed. */
   readSource(blobName: string, offset: number): AsyncIterable<Uint8Array>;
   writePlan(tenant: string, job: string, plan: ImportPlan): Promise<void>;

@@ -1,4 +1,4 @@
-import { TableClient } from "@azure/data-tables";
+import { odata, TableClient } from "@azure/data-tables";
 import { ImportJob } from "./importJob";
 import { ImportJobChanges, ImportJobStore } from "./importJobStore";
 
@@ -26,6 +26,36 @@ export class TableImportJobStore implements ImportJobStore {
 
   async update(tenant: string, code: string, changes: ImportJobChanges): Promise<void> {
     await this.table.updateEntity({ partitionKey: tenant, rowKey: code, ...toProperties(changes) }, "Merge");
+  }
+
+  async change(tenant: string, code: string, change: (job: ImportJob) => ImportJobChanges | null): Promise<ImportJob | null> {
+    for (;;) {
+      let entity: Record<string, unknown> & { etag: string };
+      try {
+        entity = await this.table.getEntity<Record<string, unknown>>(tenant, code);
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return null;
+        throw error;
+      }
+      const job = fromEntity(entity);
+      const changes = change(job);
+      if (changes === null) return job;
+      try {
+        await this.table.updateEntity({ partitionKey: tenant, rowKey: code, ...toProperties(changes) }, "Merge", { etag: entity.etag });
+        return { ...job, ...changes };
+      } catch (error) {
+        // Someone changed the job meanwhile: decide again on what it is now.
+        if ((error as { statusCode?: number }).statusCode !== 412) throw error;
+      }
+    }
+  }
+
+  async list(tenant: string): Promise<ImportJob[]> {
+    const jobs: ImportJob[] = [];
+    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${tenant}` } })) {
+      jobs.push(fromEntity(entity));
+    }
+    return jobs;
   }
 }
 

@@ -1,0 +1,78 @@
+import { clientTypes, ClientType } from "../clients/clientType";
+import { DateFormat, dateFormats } from "../clients/dateFormat";
+import { isTargetField, MatchField, matchFields, TargetField } from "../clients/targetFields";
+import { FieldError } from "../http/apiResponse";
+import { CsvColumnMapping, ImportMode, importModes, ImportOptions } from "./importJob";
+
+/** What a start request asks for, before the mapping source is resolved. */
+export interface ConfirmImportRequest {
+  mappingCode: string | null;
+  columnMappings: CsvColumnMapping[] | null;
+  options: ImportOptions;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+const oneOf = <T extends string>(allowed: readonly T[], value: unknown, field: string, errors: FieldError[], fallback: T): T => {
+  if (value === undefined || value === null || value === "") return fallback;
+  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
+  errors.push({ field, message: `must be one of ${allowed.join(", ")}` });
+  return fallback;
+};
+
+const flag = (value: unknown, field: string, errors: FieldError[]): boolean => {
+  if (value === undefined || value === null || value === "") return false;
+  if (typeof value === "boolean") return value;
+  if (value === "true" || value === "false") return value === "true";
+  errors.push({ field, message: "must be true or false" });
+  return false;
+};
+
+/** Reads a ConfirmCsvImportRequest (spec 2.3) from JSON or form fields, listing every violation. */
+export function parseConfirmImportRequest(body: Record<string, unknown>): Parsed<ConfirmImportRequest> {
+  const errors: FieldError[] = [];
+  const mappingCode = typeof body.mappingCode === "string" && body.mappingCode !== "" ? body.mappingCode : null;
+  let columnMappings: CsvColumnMapping[] | null = null;
+  if (body.columnMappings !== undefined && body.columnMappings !== null) {
+    columnMappings = parseColumnMappings(body.columnMappings, "columnMappings", errors);
+  }
+  if (mappingCode && columnMappings) errors.push({ field: "mappingCode", message: "give mappingCode or columnMappings, not both" });
+  const options: ImportOptions = {
+    matchField: oneOf<MatchField>(matchFields, body.matchField, "matchField", errors, "Code"),
+    importMode: oneOf<ImportMode>(importModes, body.importMode, "importMode", errors, "CreateAndUpdate"),
+    defaultClientType: body.defaultClientType ? oneOf<ClientType>(clientTypes, body.defaultClientType, "defaultClientType", errors, "Individual") : null,
+    dateFormat: oneOf<DateFormat>(dateFormats, body.dateFormat, "dateFormat", errors, "DMY"),
+    validateOnly: flag(body.validateOnly, "validateOnly", errors),
+  };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: { mappingCode, columnMappings, options } };
+}
+
+export function parseColumnMappings(value: unknown, field: string, errors: FieldError[]): CsvColumnMapping[] | null {
+  if (!Array.isArray(value)) {
+    errors.push({ field, message: "must be an array of { csvHeader, targetField }" });
+    return null;
+  }
+  const mappings: CsvColumnMapping[] = [];
+  value.forEach((entry, i) => {
+    if (typeof entry !== "object" || entry === null || typeof entry.csvHeader !== "string" || typeof entry.targetField !== "string") {
+      errors.push({ field: `${field}[${i}]`, message: "must be { csvHeader, targetField } with two strings" });
+      return;
+    }
+    mappings.push({ csvHeader: entry.csvHeader, targetField: entry.targetField as TargetField });
+  });
+  return mappings;
+}
+
+/** The mapping checks of spec 2.3 against the file's headers: every violation, each naming its entry. */
+export function mappingErrors(mapping: CsvColumnMapping[], headers: readonly string[], field = "columnMappings"): FieldError[] {
+  const errors: FieldError[] = [];
+  const targeted = new Map<string, number>();
+  mapping.forEach(({ csvHeader, targetField }, i) => {
+    if (!headers.includes(csvHeader)) errors.push({ field: `${field}[${i}].csvHeader`, message: `'${csvHeader}' is not a header of the file` });
+    if (!isTargetField(targetField)) errors.push({ field: `${field}[${i}].targetField`, message: `'${targetField}' is not a target field` });
+    else if (targeted.has(targetField)) errors.push({ field: `${field}[${i}].targetField`, message: `'${targetField}' is already mapped by entry ${targeted.get(targetField)}` });
+    else targeted.set(targetField, i);
+  });
+  if (!targeted.has("Name")) errors.push({ field, message: "Name must be mapped" });
+  return errors;
+}
