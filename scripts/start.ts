@@ -1,11 +1,27 @@
 import fs from "node:fs";
 import path from "node:path";
+import { bootstrapStorage } from "../shared/storage/bootstrapStorage";
+import { createStorageClients } from "../shared/storage/storageClients";
+import { storageLayout } from "../shared/storage/storageLayout";
+import { TableApiKeyStore } from "../shared/tenants/tableApiKeyStore";
 import { startAzurite } from "./azurite";
 import { loadAppSettings, portSetting } from "./host/appSettings";
 import { startLocalHost } from "./host/localHost";
 import { blobEndpointOf } from "./host/storageConnection";
 import { runUntilStopped } from "./host/runUntilStopped";
 import { isListening } from "./ports";
+
+/** Makes sure tenant `demo` has a key: DEMO_API_KEY when set, else a new one, which is returned for printing. */
+async function seedDemoTenant(connectionString: string, demoApiKey: string | undefined): Promise<string> {
+  const storage = createStorageClients(connectionString);
+  await bootstrapStorage(storage);
+  const keys = new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys));
+  if (demoApiKey) {
+    await keys.register("demo", demoApiKey);
+    return demoApiKey;
+  }
+  return (await keys.create("demo")).key;
+}
 
 const azuritePorts = { blob: 10000, queue: 10001, table: 10002 };
 
@@ -30,6 +46,9 @@ void runUntilStopped(async (alsoStop) => {
     storage = blobEndpointOf(configured);
   }
   const host = await startLocalHost({ appRoot, port, settings, log: console.log });
+  alsoStop(host.stop);
+  const demoKey = await seedDemoTenant(settings.AzureWebJobsStorage, settings.DEMO_API_KEY);
   for (const fn of host.functions) console.log(`  ${fn.name}: ${fn.description}`);
-  return { readyLine: `Client import service ready at ${host.url} (storage: ${storage})`, stop: host.stop };
+  console.log(`Demo tenant 'demo': x-api-key ${settings.DEMO_API_KEY ? "from DEMO_API_KEY" : demoKey}`);
+  return { readyLine: `Client import service ready at ${host.url} (storage: ${storage})`, stop: async () => undefined };
 });

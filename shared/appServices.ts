@@ -1,4 +1,12 @@
+import { ClientsApi } from "./clients/clientsApi";
 import { TableClientStore } from "./clients/tableClientStore";
+import { ApiResponse } from "./http/apiResponse";
+import { checkTenantAccess } from "./http/tenantAccess";
+import { BlobSasDownloadLinks } from "./imports/blobSasDownloadLinks";
+import { ImportApi } from "./imports/importApi";
+import { UploadReceipts } from "./imports/uploadReceipts";
+import { mappingPresets } from "./mappings/mappingPresets";
+import { TableApiKeyStore } from "./tenants/tableApiKeyStore";
 import { BlobImportFileStore } from "./imports/blobImportFileStore";
 import { BlobTenantLeases } from "./imports/blobTenantLeases";
 import { ImportEngine } from "./imports/importEngine";
@@ -14,26 +22,47 @@ export interface AppServices {
   jobs: ImportJobStore;
   engine: ImportEngine;
   importQueue: ImportQueue;
+  importApi: ImportApi;
+  clientsApi: ClientsApi;
+  /** Null when the key in `apiKey` may act for `tenant`, else the 401 or 403 to answer. */
+  checkAccess(apiKey: string | null, tenant: string): Promise<ApiResponse | null>;
 }
 
-const defaultSliceSeconds = 240;
 const chunkRows = 3_000;
 
-/** Wires the domain to one storage account; `ImportSliceSeconds` sets the slice budget (default 4 minutes). */
+/** A positive number from a setting, or the default when it is unset or not one. */
+function numberSetting(value: string | undefined, fallback: number): number {
+  const number = Number(value);
+  return value !== undefined && value !== "" && Number.isFinite(number) && number > 0 ? number : fallback;
+}
+
+/**
+ * Wires the domain to one storage account. Settings: `ImportSliceSeconds` (slice budget, default 240),
+ * `MaxUploadMegabytes` (default 100), `StartWaitSeconds` (sync-when-fast wait, default 10).
+ */
 export function createAppServices(storage: StorageClients, env: NodeJS.ProcessEnv = process.env): AppServices {
   const container = storage.blobs.getContainerClient(storageLayout.containers.importFiles);
   const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));
-  const sliceSeconds = Number(env.ImportSliceSeconds ?? defaultSliceSeconds);
+  const clients = new TableClientStore(storage.table(storageLayout.tables.clients));
+  const files = new BlobImportFileStore(container);
+  const importQueue = new StorageImportQueue(storage.queues.getQueueClient(storageLayout.queues.clientImports));
+  const keys = new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys));
   const engine = new ImportEngine(
-    {
-      jobs,
-      clients: new TableClientStore(storage.table(storageLayout.tables.clients)),
-      files: new BlobImportFileStore(container),
-      leases: new BlobTenantLeases(container),
-    },
-    { sliceBudgetMs: (Number.isFinite(sliceSeconds) && sliceSeconds > 0 ? sliceSeconds : defaultSliceSeconds) * 1000, chunkRows },
+    { jobs, clients, files, leases: new BlobTenantLeases(container) },
+    { sliceBudgetMs: numberSetting(env.ImportSliceSeconds, 240) * 1000, chunkRows },
   );
-  return { jobs, engine, importQueue: new StorageImportQueue(storage.queues.getQueueClient(storageLayout.queues.clientImports)) };
+  const importApi = new ImportApi({
+    jobs,
+    files,
+    links: new BlobSasDownloadLinks(container),
+    queue: importQueue,
+    receipts: new UploadReceipts(storage.table(storageLayout.tables.uploadReceipts)),
+    mappings: { get: async (_tenant, code) => mappingPresets.find((m) => m.code === code) ?? null },
+    now: () => new Date(),
+    maxUploadBytes: numberSetting(env.MaxUploadMegabytes, 100) * 1024 * 1024,
+    startWaitMs: numberSetting(env.StartWaitSeconds, 10) * 1000,
+  });
+  return { jobs, engine, importQueue, importApi, clientsApi: new ClientsApi(clients), checkAccess: (apiKey, tenant) => checkTenantAccess(keys, apiKey, tenant) };
 }
 
 let services: Promise<AppServices> | undefined;

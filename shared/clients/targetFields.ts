@@ -13,7 +13,7 @@ export type FieldKind =
   | "clientType"
   | "clientStatus";
 
-const addressFields = (prefix: string) =>
+const addressFields = <P extends string>(prefix: P) =>
   ({
     [prefix]: "text",
     [`${prefix}Line1`]: "text",
@@ -22,7 +22,7 @@ const addressFields = (prefix: string) =>
     [`${prefix}City`]: "text",
     [`${prefix}PostCode`]: "postcode",
     [`${prefix}Country`]: "text",
-  }) as const;
+  }) as { [K in P | `${P}${"Line1" | "Line2" | "Line3" | "City" | "Country"}`]: "text" } & { [K in `${P}PostCode`]: "postcode" };
 
 /** The 67 importable target fields of the original API, in its order, with how each is read. */
 export const targetFieldKinds = {

@@ -25,11 +25,11 @@ const titles: Record<number, string> = {
   500: "Internal server error",
 };
 
-/** An RFC 9457 problem: `type`, `title`, `status`, `detail`, and for validation the `errors` naming each field. */
+/** An RFC 9457 problem (`about:blank` type: the status says what kind) with `detail`, and for validation the `errors` naming each field. */
 export function problem(status: number, detail: string, errors?: FieldError[]): ApiResponse {
   return {
     status,
     headers: { "content-type": "application/problem+json", "cache-control": "no-store" },
-    jsonBody: { type: `https://httpstatuses.io/${status}`, title: titles[status] ?? "Error", status, detail, ...(errors ? { errors } : {}) },
+    jsonBody: { type: "about:blank", title: titles[status] ?? "Error", status, detail, ...(errors ? { errors } : {}) },
   };
 }

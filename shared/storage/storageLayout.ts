@@ -10,6 +10,7 @@ export const storageLayout = {
     importJobs: "ImportJobs",
     clients: "Clients",
     apiKeys: "ApiKeys",
+    uploadReceipts: "UploadReceipts",
   },
 } as const;
 

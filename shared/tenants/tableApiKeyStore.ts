@@ -3,11 +3,11 @@ import { odata, TableClient } from "@azure/data-tables";
 import { ApiKeyInfo, ApiKeyStore } from "./apiKeyStore";
 
 const partition = "key";
-const keyPattern = /^ck_([0-9a-f]{16})\.([A-Za-z0-9_-]{43})$/;
 
 /**
- * Keys look like `ck_<key id>.<secret>`: the id finds the stored hash in one point read, and the secret's
- * SHA-256 is compared in constant time. 256 random bits need no slow hash.
+ * Keys are stored as their SHA-256 only, under a key id made of the hash's first 16 hex digits: one point
+ * read finds the stored hash, which is compared in constant time. Minted keys carry 256 random bits, which
+ * need no slow hash.
  */
 export class TableApiKeyStore implements ApiKeyStore {
   constructor(
@@ -16,27 +16,31 @@ export class TableApiKeyStore implements ApiKeyStore {
   ) {}
 
   async create(tenant: string): Promise<{ info: ApiKeyInfo; key: string }> {
-    const keyId = randomBytes(8).toString("hex");
-    const secret = randomBytes(32).toString("base64url");
-    const info = { keyId, tenant, createdDate: this.now().toISOString() };
-    await this.table.createEntity({ partitionKey: partition, rowKey: keyId, tenant, createdDate: info.createdDate, secretHash: sha256(secret) });
-    return { info, key: `ck_${keyId}.${secret}` };
+    const key = `ck_${randomBytes(32).toString("base64url")}`;
+    return { info: await this.register(tenant, key), key };
+  }
+
+  async register(tenant: string, key: string): Promise<ApiKeyInfo> {
+    const hash = sha256(key);
+    const info = { keyId: hash.slice(0, 16), tenant, createdDate: this.now().toISOString() };
+    try {
+      await this.table.createEntity({ partitionKey: partition, rowKey: info.keyId, tenant, createdDate: info.createdDate, keyHash: hash });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+    }
+    return info;
   }
 
   async verify(key: string): Promise<string | null> {
-    const match = keyPattern.exec(key);
-    if (!match) return null;
-    const [, keyId, secret] = match;
-    let stored: { tenant: string; secretHash: string };
+    const hash = sha256(key);
+    let stored: { tenant: string; keyHash: string };
     try {
-      stored = await this.table.getEntity<{ tenant: string; secretHash: string }>(partition, keyId);
+      stored = await this.table.getEntity<{ tenant: string; keyHash: string }>(partition, hash.slice(0, 16));
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return null;
       throw error;
     }
-    const expected = Buffer.from(stored.secretHash, "hex");
-    const actual = Buffer.from(sha256(secret), "hex");
-    return expected.length === actual.length && timingSafeEqual(expected, actual) ? stored.tenant : null;
+    return timingSafeEqual(Buffer.from(stored.keyHash, "hex"), Buffer.from(hash, "hex")) ? stored.tenant : null;
   }
 
   async revoke(keyId: string): Promise<boolean> {

@@ -1,0 +1,42 @@
+import { createHash } from "node:crypto";
+import { TableClient } from "@azure/data-tables";
+
+export interface UploadReceipt {
+  code: string;
+  sha256: string;
+  createdDate: string;
+}
+
+/** Remembers, per tenant and Idempotency-Key, which job an upload made and of which file, for 24 hours. */
+export class UploadReceipts {
+  static readonly validMs = 24 * 60 * 60 * 1000;
+
+  constructor(private readonly table: TableClient) {}
+
+  /** Records the receipt unless a live one exists for the key; returns the live one, or null when this one was recorded. */
+  async claim(tenant: string, idempotencyKey: string, receipt: UploadReceipt, now: Date): Promise<UploadReceipt | null> {
+    // Keys are the client's text: hashed, they always make a valid row key.
+    const rowKey = createHash("sha256").update(idempotencyKey).digest("hex");
+    for (;;) {
+      try {
+        const existing = await this.table.getEntity<UploadReceipt>(tenant, rowKey);
+        if (now.getTime() - Date.parse(existing.createdDate) < UploadReceipts.validMs) {
+          return { code: existing.code, sha256: existing.sha256, createdDate: existing.createdDate };
+        }
+        await this.table.updateEntity({ partitionKey: tenant, rowKey, ...receipt }, "Replace", { etag: existing.etag });
+        return null;
+      } catch (error) {
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status === 412) continue;
+        if (status !== 404) throw error;
+      }
+      try {
+        await this.table.createEntity({ partitionKey: tenant, rowKey, ...receipt });
+        return null;
+      } catch (error) {
+        // Another upload with the same key won the race: read its receipt.
+        if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+      }
+    }
+  }
+}
