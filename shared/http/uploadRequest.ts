@@ -1,4 +1,4 @@
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import busboy from "busboy";
 import { UploadedFile } from "../imports/importApi";
 import { ApiResponse, problem } from "./apiResponse";
@@ -47,8 +47,13 @@ export async function receiveUploadRequest(
       stream.resume();
       return;
     }
-    // Whatever the handler leaves unread is drained, so the rest of the form still arrives.
-    handled = handle({ fileName: info.filename || "upload.csv", body: stream }, () => closed.then(() => fields)).finally(() => stream.resume());
+    // The handler reads a copy, so stopping early (a file over the limit) cannot break the form parser: what it
+    // leaves unread is drained, and the rest of the form still arrives.
+    const body = stream.pipe(new PassThrough());
+    handled = handle({ fileName: info.filename || "upload.csv", body }, () => closed.then(() => fields)).finally(() => {
+      stream.unpipe(body);
+      stream.resume();
+    });
   });
   Readable.fromWeb(body as never).pipe(parser);
   try {

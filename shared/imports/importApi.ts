@@ -51,7 +51,7 @@ export class ImportApi {
     try {
       received = await receiveUpload(files, blobName, file.body, this.deps.maxUploadBytes);
     } catch (error) {
-      if (error instanceof UploadTooLarge) return problem(413, `${error.message}; for larger files ask for an upload URL (POST .../clients/import/csv/uploads)`);
+      if (error instanceof UploadTooLarge) return problem(413, error.message);
       throw error;
     }
     const reject = async (status: number, detail: string, errors?: FieldError[]) => {

@@ -1,0 +1,267 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { storageLayout } from "../../shared/storage/storageLayout";
+import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
+import { eventually, HostProcess, repoRoot, startHost } from "../support/hostProcess";
+import { harness, Harness, uniqueTenant } from "../support/importHarness";
+
+const clientsCsv = "Code,Name,Type,Email\r\nA1,Alpha Ltd,Ltd,a@alpha.example\r\nB1,Beta,,bad@\r\nC1,,Ltd,\r\n";
+const expectedNotImported =
+  "\uFEFFCode,Name,Type,Email,Row,Reason\r\n" +
+  "B1,Beta,,bad@,3,Column 'Email': 'bad@' is not a valid email address\r\n" +
+  "C1,,Ltd,,4,Missing required field: Name\r\n";
+
+let host: HostProcess;
+let h: Harness;
+let keyA: string;
+let keyB: string;
+let tenantA: string;
+let tenantB: string;
+
+beforeAll(async () => {
+  h = await harness();
+  const keys = new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys));
+  [tenantA, tenantB] = [uniqueTenant("a"), uniqueTenant("b")];
+  keyA = (await keys.create(tenantA)).key;
+  keyB = (await keys.create(tenantB)).key;
+  host = await startHost(repoRoot, { AzureWebJobsStorage: inject("storageConnectionString"), MaxUploadMegabytes: "1", ImportSliceSeconds: "0.2", StartWaitSeconds: "1" });
+});
+afterAll(async () => host?.stop());
+
+const base = (tenant: string) => `${host.url}/tenants/${tenant}/clients/import/csv`;
+
+function form(csv: string | Buffer | null, fields: Record<string, string> = {}, fileName = "clients.csv"): FormData {
+  const body = new FormData();
+  for (const [name, value] of Object.entries(fields)) body.append(name, value);
+  if (csv !== null) body.append("file", new Blob([csv]), fileName);
+  return body;
+}
+
+async function call(method: string, url: string, key: string, body?: BodyInit, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { method, body, headers: { "x-api-key": key, ...headers } });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+const upload = (tenant: string, key: string, csv: string | Buffer | null, fields?: Record<string, string>, headers?: Record<string, string>) =>
+  call("POST", base(tenant), key, form(csv, fields), headers);
+
+async function waitForEnd(tenant: string, key: string, code: string) {
+  return eventually(async () => {
+    const { body } = await call("GET", `${base(tenant)}/${code}`, key);
+    return ["Completed", "Failed", "Cancelled"].includes(body.status) ? body : undefined;
+  }, 60_000);
+}
+
+describe("the import journey", () => {
+  it("upload with preview, confirm with a mapping, poll to Completed, download the not-imported file", async () => {
+    const uploaded = await upload(tenantA, keyA, clientsCsv);
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.headers.get("location")).toBe(`/api/tenants/${tenantA}/clients/import/csv/${uploaded.body.code}`);
+    expect(uploaded.body).toEqual({
+      code: expect.stringMatching(/^[0-9a-f]{32}$/),
+      fileName: "clients.csv",
+      hasHeaderRow: true,
+      headers: ["Code", "Name", "Type", "Email"],
+      totalRows: 3,
+      previewRows: [
+        { Code: "A1", Name: "Alpha Ltd", Type: "Ltd", Email: "a@alpha.example" },
+        { Code: "B1", Name: "Beta", Type: "", Email: "bad@" },
+        { Code: "C1", Name: "", Type: "Ltd", Email: "" },
+      ],
+      suggestedMappings: ["Code", "Name", "Type", "Email"].map((f) => ({ csvHeader: f, targetField: f })),
+      detected: { encoding: "utf-8", delimiter: ",", lineEnding: "CRLF" },
+      warnings: [],
+    });
+    const code = uploaded.body.code;
+    const queued = await call("GET", `${base(tenantA)}/${code}`, keyA);
+    expect(queued.body).toMatchObject({ status: "Queued", startedDate: null, totalItems: 3, processedItems: 0, notImportedDownloadUrl: null });
+    expect((await call("GET", `${base(tenantA)}/${code}/preview`, keyA)).body).toEqual(uploaded.body);
+
+    const mapping = ["Code", "Name", "Type", "Email"].map((f) => ({ csvHeader: f, targetField: f }));
+    const started = await call("PUT", `${base(tenantA)}/${code}`, keyA, JSON.stringify({ columnMappings: mapping, defaultClientType: "Individual" }));
+    expect([201, 202]).toContain(started.status);
+    const done = started.status === 201 ? started.body : await waitForEnd(tenantA, keyA, code);
+    expect(done).toMatchObject({ status: "Completed", totalItems: 3, processedItems: 3, createdCount: 1, updatedCount: 0, skippedCount: 1, errorCount: 1 });
+    expect(done.failureReason).toBeNull();
+    const download = await fetch(done.notImportedDownloadUrl);
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-disposition")).toBe('attachment; filename="clients-not-imported.csv"');
+    expect(Buffer.from(await download.arrayBuffer()).toString("utf8")).toBe(expectedNotImported);
+
+    const client = await call("GET", `${host.url}/tenants/${tenantA}/clients/a1`, keyA);
+    expect(client.status).toBe(200);
+    expect(client.body).toMatchObject({ code: "A1", name: "Alpha Ltd", type: "PrivateLimitedCompany", status: "Active", email: "a@alpha.example", companyNumber: null, pclSent: null });
+    expect(Object.keys(client.body).slice(0, 4)).toEqual(["code", "name", "type", "status"]);
+    expect(Object.keys(client.body)).toHaveLength(67 + 2);
+  });
+
+  it("with showPreview=false and a mapping, the upload starts the import at once (raw text/csv too)", async () => {
+    const tenant = uniqueTenant("s");
+    const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
+    const mapping = JSON.stringify(["Code", "Name", "Type", "Email"].map((f) => ({ csvHeader: f, targetField: f })));
+    const started = await upload(tenant, key, clientsCsv, { showPreview: "false", columnMappingsJson: mapping, importMode: "CreateOnly" });
+    expect([201, 202]).toContain(started.status);
+    expect(started.body.importMode).toBe("CreateOnly");
+    const done = await waitForEnd(tenant, key, started.body.code);
+    expect(done).toMatchObject({ status: "Completed", createdCount: 1, skippedCount: 1, errorCount: 1 });
+
+    const raw = await call("POST", `${base(tenant)}?fileName=raw.csv&showPreview=false&columnMappingsJson=${encodeURIComponent(mapping)}&validateOnly=true`, key, clientsCsv, { "content-type": "text/csv" });
+    expect([201, 202]).toContain(raw.status);
+    const dryRun = await waitForEnd(tenant, key, raw.body.code);
+    expect(dryRun).toMatchObject({ fileName: "raw.csv", validateOnly: true, status: "Completed", updatedCount: 1, skippedCount: 1, errorCount: 1 });
+  });
+
+  it("keeps the DTO invariants at every poll of a running import", async () => {
+    const rows = ["Code,Name,Type", ...Array.from({ length: 8_000 }, (_, i) => `R${i},Row ${i},Ltd`)].join("\r\n");
+    const uploaded = await upload(tenantB, keyB, rows);
+    const code = uploaded.body.code;
+    const started = await call("PUT", `${base(tenantB)}/${code}`, keyB, JSON.stringify({}));
+    expect(started.status).toBe(202);
+    expect(started.headers.get("retry-after")).toBe("2");
+    expect(started.headers.get("location")).toBe(`/api/tenants/${tenantB}/clients/import/csv/${code}`);
+    let polls = 0;
+    for (;;) {
+      const { body } = await call("GET", `${base(tenantB)}/${code}`, keyB);
+      polls++;
+      expect(body.processedItems).toBe(body.createdCount + body.updatedCount + body.skippedCount + body.errorCount);
+      expect(body.processedItems).toBeLessThanOrEqual(body.totalItems);
+      if (body.status === "Completed") {
+        expect(body.processedItems).toBe(body.totalItems);
+        expect(body.notImportedDownloadUrl).toBeNull();
+        break;
+      }
+      expect(["Queued", "InProgress"]).toContain(body.status);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(polls).toBeGreaterThan(1);
+  });
+});
+
+describe("the not-imported link", () => {
+  it("reads only that blob, for 60 minutes from each GET, and cannot write or delete", async () => {
+    const uploaded = await upload(tenantA, keyA, clientsCsv);
+    const started = await call("PUT", `${base(tenantA)}/${uploaded.body.code}`, keyA, JSON.stringify({ importMode: "UpdateOnly" }));
+    const done = started.status === 201 ? started.body : await waitForEnd(tenantA, keyA, uploaded.body.code);
+    const first = new URL(done.notImportedDownloadUrl);
+    const expiry = Date.parse(first.searchParams.get("se")!);
+    expect(Math.abs(expiry - (Date.now() + 60 * 60_000))).toBeLessThan(60_000);
+    expect(Date.parse(first.searchParams.get("st")!)).toBeLessThan(Date.now() - 60_000);
+    expect(first.searchParams.get("sp")).toBe("r");
+
+    expect((await fetch(first, { method: "PUT", body: "x", headers: { "x-ms-blob-type": "BlockBlob" } })).status).toBe(403);
+    expect((await fetch(first, { method: "DELETE" })).status).toBe(403);
+    const otherBlob = new URL(first);
+    otherBlob.pathname = otherBlob.pathname.replace("not-imported.csv", "source.csv");
+    expect((await fetch(otherBlob)).status).toBe(403);
+
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const again = await call("GET", `${base(tenantA)}/${uploaded.body.code}`, keyA);
+    const second = new URL(again.body.notImportedDownloadUrl);
+    expect(Date.parse(second.searchParams.get("se")!) - expiry).toBeGreaterThanOrEqual(2_000);
+    expect((await fetch(second)).status).toBe(200);
+  });
+});
+
+describe("tenants", () => {
+  it("401 without a valid key, 403 on another tenant's paths, 404 for another tenant's job codes", async () => {
+    const uploaded = await upload(tenantA, keyA, clientsCsv);
+    const code = uploaded.body.code;
+    expect(code).toMatch(/^[0-9a-f]{32}$/);
+    expect((await fetch(`${base(tenantA)}/${code}`)).status).toBe(401);
+    expect((await call("GET", `${base(tenantA)}/${code}`, "ck_not-a-real-key")).status).toBe(401);
+    const forbidden = await call("GET", `${base(tenantA)}/${code}`, keyB);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers.get("content-type")).toBe("application/problem+json");
+    expect((await call("GET", `${base(tenantB)}/${code}`, keyB)).status).toBe(404);
+    expect((await call("GET", `${base(tenantB)}/${code}/preview`, keyB)).status).toBe(404);
+    expect((await call("POST", `${base(tenantB)}/${code}/cancel`, keyB)).status).toBe(404);
+    expect((await call("GET", `${host.url}/tenants/${tenantB}/clients/A1`, keyB)).status).toBe(404);
+  });
+});
+
+describe("errors answer problem+json", () => {
+  const expectProblem = (response: { status: number; headers: Headers; body: { status: number; title: string; detail: string } }, status: number, detail: RegExp) => {
+    expect(response.status).toBe(status);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(response.body).toMatchObject({ type: "about:blank", status });
+    expect(response.body.detail).toMatch(detail);
+  };
+
+  it("for files that cannot be imported, keeping nothing of them", async () => {
+    const tenant = uniqueTenant("e");
+    const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
+    expectProblem(await upload(tenant, key, null, { hasHeaderRow: "true" }), 400, /form part named 'file'/);
+    expectProblem(await upload(tenant, key, ""), 400, /The file is empty/);
+    expectProblem(await upload(tenant, key, "Code,Name\r\n"), 400, /header row but no data rows/);
+    expectProblem(await upload(tenant, key, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x0a])), 400, /NUL bytes/);
+    expectProblem(await upload(tenant, key, 'Code,Name\r\nA,"unclosed\r\n'), 400, /quote that is never closed/);
+    expectProblem(await upload(tenant, key, Buffer.alloc(1_200_000, "a,b\n")), 413, /larger than the 1 MB limit/);
+    expectProblem(await call("POST", base(tenant), key, "{}", { "content-type": "application/json" }), 415, /multipart\/form-data/);
+    const left = [];
+    for await (const blob of h.storage.blobs.getContainerClient(storageLayout.containers.importFiles).listBlobsFlat({ prefix: `${tenant}/` })) left.push(blob.name);
+    expect(left).toEqual([]);
+    expect((await call("GET", base(tenant), key)).body.items).toEqual([]);
+  });
+
+  it("for start requests that do not fit, listing every violation", async () => {
+    const { body } = await upload(tenantA, keyA, clientsCsv);
+    const url = `${base(tenantA)}/${body.code}`;
+    expectProblem(await call("PUT", url, keyA, "{ not json"), 400, /not valid JSON/);
+    expectProblem(await call("PUT", url, keyA, JSON.stringify({ mappingCode: "nope" })), 400, /no saved mapping with code 'nope'/);
+    const both = await call("PUT", url, keyA, JSON.stringify({ mappingCode: "individual-clients", columnMappings: [], importMode: "Sometimes" }));
+    expectProblem(both, 400, /not valid/);
+    expect(both.body.errors).toEqual([
+      { field: "mappingCode", message: "give mappingCode or columnMappings, not both" },
+      { field: "importMode", message: "must be one of CreateOnly, UpdateOnly, CreateAndUpdate" },
+    ]);
+    const bad = await call("PUT", url, keyA, JSON.stringify({ columnMappings: [
+      { csvHeader: "Nope", targetField: "Email" },
+      { csvHeader: "Code", targetField: "Colour" },
+      { csvHeader: "Type", targetField: "Email" },
+    ] }));
+    expectProblem(bad, 400, /does not fit the file/);
+    expect(bad.body.errors).toEqual([
+      { field: "columnMappings[0].csvHeader", message: "'Nope' is not a header of the file" },
+      { field: "columnMappings[1].targetField", message: "'Colour' is not a target field" },
+      { field: "columnMappings[2].targetField", message: "'Email' is already mapped by entry 0" },
+      { field: "columnMappings", message: "Name must be mapped" },
+    ]);
+    const started = await call("PUT", url, keyA, JSON.stringify({}));
+    expect([201, 202]).toContain(started.status);
+    expectProblem(await call("PUT", url, keyA, JSON.stringify({})), 409, /already been started/);
+    await waitForEnd(tenantA, keyA, body.code);
+    expectProblem(await call("POST", `${url}/cancel`, keyA), 409, /already ended/);
+    expectProblem(await call("GET", `${base(tenantA)}/0123456789abcdef0123456789abcdef`, keyA), 404, /no import/);
+  });
+});
+
+describe("idempotency, cancel and list", () => {
+  it("Idempotency-Key replays the same job, and refuses another file under the same key", async () => {
+    const key = `k-${Date.now()}`;
+    const first = await upload(tenantA, keyA, clientsCsv, {}, { "idempotency-key": key });
+    const again = await upload(tenantA, keyA, clientsCsv, {}, { "idempotency-key": key });
+    expect(again.status).toBe(201);
+    expect(again.body.code).toBe(first.body.code);
+    const other = await upload(tenantA, keyA, clientsCsv.replace("Alpha", "Omega"), {}, { "idempotency-key": key });
+    expect(other.status).toBe(409);
+  });
+
+  it("cancels a previewed job at once, lists newest first with a status filter and paging", async () => {
+    const tenant = uniqueTenant("l");
+    const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await upload(tenant, key, clientsCsv)).body.code);
+    const cancelled = await call("POST", `${base(tenant)}/${codes[1]}/cancel`, key);
+    expect(cancelled.status).toBe(202);
+    expect(cancelled.body).toMatchObject({ status: "Cancelled", code: codes[1] });
+    expect(cancelled.body.completedDate).not.toBeNull();
+
+    const page1 = await call("GET", `${base(tenant)}?top=2`, key);
+    expect(page1.body.items.map((j: { code: string }) => j.code)).toEqual([codes[2], codes[1]]);
+    const page2 = await call("GET", `${base(tenant)}?top=2&continuationToken=${page1.body.continuationToken}`, key);
+    expect(page2.body).toEqual({ items: [expect.objectContaining({ code: codes[0] })], continuationToken: null });
+    const queued = await call("GET", `${base(tenant)}?status=Queued`, key);
+    expect(queued.body.items.map((j: { code: string }) => j.code)).toEqual([codes[2], codes[0]]);
+    expect((await call("GET", `${base(tenant)}?top=500`, key)).status).toBe(400);
+  });
+});
