@@ -4,6 +4,7 @@ import { ApiResponse } from "./http/apiResponse";
 import { checkTenantAccess } from "./http/tenantAccess";
 import { BlobSasDownloadLinks } from "./imports/blobSasDownloadLinks";
 import { ImportApi } from "./imports/importApi";
+import { StalledImportWatchdog } from "./imports/stalledImportWatchdog";
 import { UploadReceipts } from "./imports/uploadReceipts";
 import { mappingPresets } from "./mappings/mappingPresets";
 import { TableApiKeyStore } from "./tenants/tableApiKeyStore";
@@ -24,6 +25,7 @@ export interface AppServices {
   importQueue: ImportQueue;
   importApi: ImportApi;
   clientsApi: ClientsApi;
+  watchdog: StalledImportWatchdog;
   /** Null when the key in `apiKey` may act for `tenant`, else the 401 or 403 to answer. */
   checkAccess(apiKey: string | null, tenant: string): Promise<ApiResponse | null>;
 }
@@ -38,7 +40,8 @@ function numberSetting(value: string | undefined, fallback: number): number {
 
 /**
  * Wires the domain to one storage account. Settings: `ImportSliceSeconds` (slice budget, default 240),
- * `MaxUploadMegabytes` (default 100), `StartWaitSeconds` (sync-when-fast wait, default 10).
+ * `MaxUploadMegabytes` (default 100), `StartWaitSeconds` (sync-when-fast wait, default 10), `StallMinutes` (a
+ * started job without a heartbeat this long is queued again, default 5).
  */
 export function createAppServices(storage: StorageClients, env: NodeJS.ProcessEnv = process.env): AppServices {
   const container = storage.blobs.getContainerClient(storageLayout.containers.importFiles);
@@ -62,7 +65,8 @@ export function createAppServices(storage: StorageClients, env: NodeJS.ProcessEn
     maxUploadBytes: numberSetting(env.MaxUploadMegabytes, 100) * 1024 * 1024,
     startWaitMs: numberSetting(env.StartWaitSeconds, 10) * 1000,
   });
-  return { jobs, engine, importQueue, importApi, clientsApi: new ClientsApi(clients), checkAccess: (apiKey, tenant) => checkTenantAccess(keys, apiKey, tenant) };
+  const watchdog = new StalledImportWatchdog(jobs, importQueue, { stallAfterMs: numberSetting(env.StallMinutes, 5) * 60_000, maxStalls: 3 });
+  return { jobs, engine, importQueue, importApi, clientsApi: new ClientsApi(clients), watchdog, checkAccess: (apiKey, tenant) => checkTenantAccess(keys, apiKey, tenant) };
 }
 
 let services: Promise<AppServices> | undefined;

@@ -134,7 +134,9 @@ export class ImportApi {
     if (errors.length > 0) return problem(400, "The mapping does not fit the file", errors);
 
     const confirmed = mapping;
-    const started = await jobs.change(tenant, code, (current) => (isStarted(current) ? null : { mapping: confirmed, options: request.options }));
+    // The heartbeat starts here, so the watchdog also notices a start whose first message never arrives.
+    const heartbeat = this.deps.now().toISOString();
+    const started = await jobs.change(tenant, code, (current) => (isStarted(current) ? null : { mapping: confirmed, options: request.options, heartbeat }));
     if (!started || started.mapping !== confirmed) return problem(409, `Import ${code} has already been started`);
     await this.deps.queue.send({ tenant, code });
 

@@ -72,7 +72,11 @@ export class ImportEngine {
     const job = await this.deps.jobs.get(tenant, code);
     if (!job || finalStatuses.includes(job.status)) return "notRunnable";
     const lease = await this.deps.leases.acquire(tenant);
-    if (!lease) return "tenantBusy";
+    if (!lease) {
+      // Waiting behind another import is not a stall: the watchdog must not take it for one.
+      await this.deps.jobs.update(tenant, code, { heartbeat: this.now().toISOString() });
+      return "tenantBusy";
+    }
     try {
       this.step("leaseAcquired");
       return await this.work(job, lease);

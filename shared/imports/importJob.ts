@@ -68,6 +68,8 @@ export interface ImportJob {
   heartbeat: string | null;
   cancelRequested: boolean;
   failureReason: string | null;
+  /** How many times the watchdog found the job without a heartbeat and queued it again. */
+  stalls: number;
   /** The last error a slice ended with; it becomes the failure reason if retries run out. */
   lastError: string | null;
   /** Blob of the not-imported CSV, once the job has completed with skipped or error rows. */

@@ -12,6 +12,8 @@ export interface ImportJobStore {
    * to make, or null to make none. Returns the job after the change, or null when there is no such job.
    */
   change(tenant: string, code: string, change: (job: ImportJob) => ImportJobChanges | null): Promise<ImportJob | null>;
+  /** Every Queued or InProgress job of every tenant. */
+  listUnfinished(): Promise<ImportJob[]>;
   /** Every job of the tenant, in no particular order. */
   list(tenant: string): Promise<ImportJob[]>;
 }

@@ -26,6 +26,7 @@ export function newImportJob({ tenant, code, source, options, mapping, createdDa
     heartbeat: null,
     cancelRequested: false,
     failureReason: null,
+    stalls: 0,
     lastError: null,
     notImportedBlob: null,
   };

@@ -50,6 +50,13 @@ export class TableImportJobStore implements ImportJobStore {
     }
   }
 
+  async listUnfinished(): Promise<ImportJob[]> {
+    const jobs: ImportJob[] = [];
+    const filter = odata`status eq ${"Queued"} or status eq ${"InProgress"}`;
+    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) jobs.push(fromEntity(entity));
+    return jobs;
+  }
+
   async list(tenant: string): Promise<ImportJob[]> {
     const jobs: ImportJob[] = [];
     for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${tenant}` } })) {
@@ -87,6 +94,7 @@ function fromEntity(entity: Record<string, unknown>): ImportJob {
     heartbeat: text("heartbeat"),
     cancelRequested: entity.cancelRequested === true,
     failureReason: text("failureReason"),
+    stalls: typeof entity.stalls === "number" ? entity.stalls : 0,
     lastError: text("lastError"),
     notImportedBlob: text("notImportedBlob"),
   };

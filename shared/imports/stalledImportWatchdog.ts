@@ -1,0 +1,53 @@
+import { ImportJobStore } from "./importJobStore";
+import { ImportQueue } from "./importQueue";
+
+export interface WatchdogSettings {
+  /** A started job with no heartbeat for this long has stalled. */
+  stallAfterMs: number;
+  /** After this many stalls the job is failed instead of queued again. */
+  maxStalls: number;
+}
+
+/**
+ * Finds started jobs that stopped making progress (their invocation died and no message is left to resume
+ * them) and queues them again; a job that stalls `maxStalls` times is marked Failed. Resuming is safe at any
+ * time: the engine continues from the job's checkpoint and log, and two messages for one job only queue up.
+ */
+export class StalledImportWatchdog {
+  constructor(
+    private readonly jobs: ImportJobStore,
+    private readonly queue: ImportQueue,
+    private readonly settings: WatchdogSettings,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** One sweep; returns the codes of the jobs it queued again and of those it failed. */
+  async sweep(): Promise<{ requeued: string[]; failed: string[] }> {
+    const requeued: string[] = [];
+    const failed: string[] = [];
+    const now = this.now();
+    const stalled = (heartbeat: string | null) => heartbeat !== null && now.getTime() - Date.parse(heartbeat) >= this.settings.stallAfterMs;
+    for (const candidate of await this.jobs.listUnfinished()) {
+      if (candidate.mapping.length === 0 || !stalled(candidate.heartbeat)) continue;
+      const at = now.toISOString();
+      let outcome: "requeue" | "fail" | null = null;
+      await this.jobs.change(candidate.tenant, candidate.code, (current) => {
+        outcome = null;
+        if (current.mapping.length === 0 || !["Queued", "InProgress"].includes(current.status) || !stalled(current.heartbeat)) return null;
+        const stalls = current.stalls + 1;
+        if (stalls >= this.settings.maxStalls) {
+          outcome = "fail";
+          return { status: "Failed", completedDate: at, stalls, failureReason: `The import stopped making progress ${stalls} times` };
+        }
+        outcome = "requeue";
+        return { stalls, heartbeat: at };
+      });
+      if (outcome === "fail") failed.push(candidate.code);
+      if (outcome === "requeue") {
+        await this.queue.send({ tenant: candidate.tenant, code: candidate.code });
+        requeued.push(candidate.code);
+      }
+    }
+    return { requeued, failed };
+  }
+}

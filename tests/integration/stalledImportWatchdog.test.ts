@@ -1,0 +1,52 @@
+import { randomBytes } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ImportJobStore } from "../../shared/imports/importJobStore";
+import { StalledImportWatchdog } from "../../shared/imports/stalledImportWatchdog";
+import { StorageImportQueue } from "../../shared/imports/storageImportQueue";
+import { fixedNow, Harness, harness, runToEnd, sameNameMapping, startJob, uniqueTenant } from "../support/importHarness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await harness();
+});
+
+/** The real job store, seeing only one tenant: other test files' jobs share this Azurite. */
+function onlyTenant(jobs: ImportJobStore, tenant: string): ImportJobStore {
+  return Object.assign(Object.create(jobs), { listUnfinished: async () => (await jobs.listUnfinished()).filter((j) => j.tenant === tenant) });
+}
+
+describe("the stalled-import watchdog", () => {
+  it("queues a started job without a heartbeat again, which then completes; fails it after repeated stalls", async () => {
+    const tenant = uniqueTenant("w");
+    const queueClient = h.storage.queues.getQueueClient(`watchdog-${randomBytes(4).toString("hex")}`);
+    await queueClient.create();
+    const csv = "Code,Name,Type\r\nW1,Watched,Ltd\r\n";
+    const stalled = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
+    const fresh = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
+    const preview = await startJob(h, tenant, csv, []);
+    const old = new Date(fixedNow().getTime() - 10 * 60_000).toISOString();
+    await h.jobs.update(tenant, stalled.code, { heartbeat: old });
+    await h.jobs.update(tenant, fresh.code, { heartbeat: fixedNow().toISOString() });
+    await h.jobs.update(tenant, preview.code, { heartbeat: old });
+
+    let now = fixedNow();
+    const watchdog = new StalledImportWatchdog(onlyTenant(h.jobs, tenant), new StorageImportQueue(queueClient), { stallAfterMs: 5 * 60_000, maxStalls: 2 }, () => now);
+    expect(await watchdog.sweep()).toEqual({ requeued: [stalled.code], failed: [] });
+    const message = (await queueClient.receiveMessages()).receivedMessageItems[0];
+    expect(JSON.parse(Buffer.from(message.messageText, "base64").toString())).toEqual({ tenant, code: stalled.code });
+    expect((await h.jobs.get(tenant, stalled.code))!.stalls).toBe(1);
+    expect(await watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+
+    now = new Date(fixedNow().getTime() + 6 * 60_000);
+    const second = await watchdog.sweep();
+    expect(second.failed).toEqual([stalled.code]);
+    expect(second.requeued).toEqual([fresh.code]);
+    const failed = (await h.jobs.get(tenant, stalled.code))!;
+    expect(failed).toMatchObject({ status: "Failed", stalls: 2, failureReason: "The import stopped making progress 2 times" });
+
+    await runToEnd(h.engine(), fresh);
+    expect((await h.jobs.get(tenant, fresh.code))!.status).toBe("Completed");
+    expect((await h.jobs.get(tenant, preview.code))!.status).toBe("Queued");
+    await queueClient.delete();
+  });
+});
