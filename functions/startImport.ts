@@ -1,18 +1,13 @@
 import "./runtime/appSetup";
 import { app } from "@azure/functions";
-import { problem } from "../shared/http/apiResponse";
+import { readJsonBody } from "./runtime/readJsonBody";
 import { tenantRoute } from "./runtime/tenantRoute";
 
 app.http("startImport", {
   methods: ["PUT"],
   route: "tenants/{tenant}/clients/import/csv/{code}",
   handler: tenantRoute(async (request, { importApi }, tenant) => {
-    let body: unknown;
-    try {
-      body = JSON.parse((await request.text()) || "{}");
-    } catch (error) {
-      return problem(400, `The body is not valid JSON: ${(error as Error).message}`);
-    }
-    return importApi.startFromBody(tenant, request.params.code, body);
+    const body = await readJsonBody(request);
+    return "problem" in body ? body.problem : importApi.startFromBody(tenant, request.params.code, body.value);
   }),
 });

@@ -6,7 +6,8 @@ import { BlobSasDownloadLinks } from "./imports/blobSasDownloadLinks";
 import { ImportApi } from "./imports/importApi";
 import { StalledImportWatchdog } from "./imports/stalledImportWatchdog";
 import { UploadReceipts } from "./imports/uploadReceipts";
-import { mappingPresets } from "./mappings/mappingPresets";
+import { MappingsApi } from "./mappings/mappingsApi";
+import { TableSavedMappings } from "./mappings/tableSavedMappings";
 import { TableApiKeyStore } from "./tenants/tableApiKeyStore";
 import { BlobImportFileStore } from "./imports/blobImportFileStore";
 import { BlobTenantLeases } from "./imports/blobTenantLeases";
@@ -25,6 +26,7 @@ export interface AppServices {
   importQueue: ImportQueue;
   importApi: ImportApi;
   clientsApi: ClientsApi;
+  mappingsApi: MappingsApi;
   watchdog: StalledImportWatchdog;
   /** Null when the key in `apiKey` may act for `tenant`, else the 401 or 403 to answer. */
   checkAccess(apiKey: string | null, tenant: string): Promise<ApiResponse | null>;
@@ -50,6 +52,7 @@ export function createAppServices(storage: StorageClients, env: NodeJS.ProcessEn
   const files = new BlobImportFileStore(container);
   const importQueue = new StorageImportQueue(storage.queues.getQueueClient(storageLayout.queues.clientImports));
   const keys = new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys));
+  const mappings = new TableSavedMappings(storage.table(storageLayout.tables.csvMappings));
   const engine = new ImportEngine(
     { jobs, clients, files, leases: new BlobTenantLeases(container) },
     { sliceBudgetMs: numberSetting(env.ImportSliceSeconds, 240) * 1000, chunkRows },
@@ -60,13 +63,13 @@ export function createAppServices(storage: StorageClients, env: NodeJS.ProcessEn
     links: new BlobSasDownloadLinks(container),
     queue: importQueue,
     receipts: new UploadReceipts(storage.table(storageLayout.tables.uploadReceipts)),
-    mappings: { get: async (_tenant, code) => mappingPresets.find((m) => m.code === code) ?? null },
+    mappings,
     now: () => new Date(),
     maxUploadBytes: numberSetting(env.MaxUploadMegabytes, 100) * 1024 * 1024,
     startWaitMs: numberSetting(env.StartWaitSeconds, 10) * 1000,
   });
   const watchdog = new StalledImportWatchdog(jobs, importQueue, { stallAfterMs: numberSetting(env.StallMinutes, 5) * 60_000, maxStalls: 3 });
-  return { jobs, engine, importQueue, importApi, clientsApi: new ClientsApi(clients), watchdog, checkAccess: (apiKey, tenant) => checkTenantAccess(keys, apiKey, tenant) };
+  return { jobs, engine, importQueue, importApi, clientsApi: new ClientsApi(clients), mappingsApi: new MappingsApi(mappings), watchdog, checkAccess: (apiKey, tenant) => checkTenantAccess(keys, apiKey, tenant) };
 }
 
 let services: Promise<AppServices> | undefined;

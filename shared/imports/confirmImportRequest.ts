@@ -63,16 +63,24 @@ export function parseColumnMappings(value: unknown, field: string, errors: Field
   return mappings;
 }
 
-/** The mapping checks of spec 2.3 against the file's headers: every violation, each naming its entry. */
-export function mappingErrors(mapping: CsvColumnMapping[], headers: readonly string[], field = "columnMappings"): FieldError[] {
+/** Every target field known and none targeted twice: each violation names its entry. */
+export function targetFieldErrors(mapping: CsvColumnMapping[], field: string): FieldError[] {
   const errors: FieldError[] = [];
   const targeted = new Map<string, number>();
-  mapping.forEach(({ csvHeader, targetField }, i) => {
-    if (!headers.includes(csvHeader)) errors.push({ field: `${field}[${i}].csvHeader`, message: `'${csvHeader}' is not a header of the file` });
+  mapping.forEach(({ targetField }, i) => {
     if (!isTargetField(targetField)) errors.push({ field: `${field}[${i}].targetField`, message: `'${targetField}' is not a target field` });
     else if (targeted.has(targetField)) errors.push({ field: `${field}[${i}].targetField`, message: `'${targetField}' is already mapped by entry ${targeted.get(targetField)}` });
     else targeted.set(targetField, i);
   });
-  if (!targeted.has("Name")) errors.push({ field, message: "Name must be mapped" });
+  return errors;
+}
+
+/** The mapping checks of spec 2.3 against the file's headers: every violation, each naming its entry. */
+export function mappingErrors(mapping: CsvColumnMapping[], headers: readonly string[], field = "columnMappings"): FieldError[] {
+  const headerErrors = mapping.flatMap(({ csvHeader }, i) =>
+    headers.includes(csvHeader) ? [] : [{ field: `${field}[${i}].csvHeader`, message: `'${csvHeader}' is not a header of the file` }],
+  );
+  const errors = [...headerErrors, ...targetFieldErrors(mapping, field)].sort((a, b) => a.field.localeCompare(b.field, "en", { numeric: true }));
+  if (!mapping.some((m) => m.targetField === "Name")) errors.push({ field, message: "Name must be mapped" });
   return errors;
 }

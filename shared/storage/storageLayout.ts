@@ -11,6 +11,7 @@ export const storageLayout = {
     clients: "Clients",
     apiKeys: "ApiKeys",
     uploadReceipts: "UploadReceipts",
+    csvMappings: "CsvMappings",
   },
 } as const;
 

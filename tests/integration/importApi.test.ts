@@ -265,3 +265,59 @@ describe("idempotency, cancel and list", () => {
     expect((await call("GET", `${base(tenant)}?top=500`, key)).status).toBe(400);
   });
 });
+
+describe("saved mappings", () => {
+  const url = (tenant: string, code = "") => `${host.url}/tenants/${tenant}/csv-mappings${code ? `/${code}` : ""}`;
+
+  it("lists the presets, creates, reads, replaces and deletes a tenant's own, and starts an import with one", async () => {
+    const tenant = uniqueTenant("m");
+    const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
+    const listed = await call("GET", url(tenant), key);
+    expect(listed.body.items.map((m: { code: string; isPreset: boolean }) => [m.code, m.isPreset])).toEqual([
+      ["limited-company-clients", true],
+      ["individual-clients", true],
+    ]);
+    expect(listed.body.continuationToken).toBeNull();
+
+    const columnMappings = ["Code", "Name", "Type", "Email"].map((f) => ({ csvHeader: f, targetField: f }));
+    const created = await call("POST", url(tenant), key, JSON.stringify({ name: "Our Export", columnMappings }));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ code: "our-export", name: "Our Export", columnMappings, matchField: "Code", isPreset: false, mappingType: "Client" });
+    expect(created.headers.get("location")).toBe(`/api/tenants/${tenant}/csv-mappings/our-export`);
+    expect((await call("POST", url(tenant), key, JSON.stringify({ name: "Our Export", columnMappings }))).status).toBe(409);
+    expect((await call("GET", url(tenant, "our-export"), key)).body).toEqual(created.body);
+
+    const replaced = await call("PUT", url(tenant, "our-export"), key, JSON.stringify({ name: "Renamed", columnMappings, matchField: "Name" }));
+    expect(replaced.body).toMatchObject({ code: "our-export", name: "Renamed", matchField: "Name", createdDate: created.body.createdDate });
+
+    const uploaded = await upload(tenant, key, clientsCsv);
+    const started = await call("PUT", `${base(tenant)}/${uploaded.body.code}`, key, JSON.stringify({ mappingCode: "our-export", defaultClientType: "Individual" }));
+    expect([201, 202]).toContain(started.status);
+    expect((await waitForEnd(tenant, key, uploaded.body.code)).createdCount).toBe(1);
+
+    expect((await call("DELETE", url(tenant, "our-export"), key)).status).toBe(204);
+    expect((await call("GET", url(tenant, "our-export"), key)).status).toBe(404);
+    expect((await call("DELETE", url(tenant, "our-export"), key)).status).toBe(404);
+  });
+
+  it("refuses to change presets, unknown target fields and duplicate targets", async () => {
+    expect((await call("PUT", url(tenantA, "individual-clients"), keyA, JSON.stringify({ name: "x", columnMappings: [] }))).status).toBe(409);
+    expect((await call("DELETE", url(tenantA, "limited-company-clients"), keyA)).status).toBe(409);
+    expect((await call("POST", url(tenantA), keyA, JSON.stringify({ code: "individual-clients", name: "x", columnMappings: [] }))).status).toBe(409);
+    const bad = await call("POST", url(tenantA), keyA, JSON.stringify({
+      name: "Bad",
+      columnMappings: [
+        { csvHeader: "A", targetField: "Colour" },
+        { csvHeader: "B", targetField: "Name" },
+        { csvHeader: "C", targetField: "Name" },
+      ],
+    }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([
+      { field: "columnMappings[0].targetField", message: "'Colour' is not a target field" },
+      { field: "columnMappings[2].targetField", message: "'Name' is already mapped by entry 1" },
+    ]);
+    expect((await call("POST", url(tenantA), keyA, "[1,2")).status).toBe(400);
+    expect((await call("GET", url(tenantA), keyB)).status).toBe(403);
+  });
+});
