@@ -3,6 +3,7 @@ import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { eventually, HostProcess, repoRoot, startHost } from "../support/hostProcess";
 import { harness, Harness, uniqueTenant } from "../support/importHarness";
+import { openApiViolations } from "../support/openApiValidator";
 
 const clientsCsv = "Code,Name,Type,Email\r\nA1,Alpha Ltd,Ltd,a@alpha.example\r\nB1,Beta,,bad@\r\nC1,,Ltd,\r\n";
 const expectedNotImported =
@@ -36,10 +37,13 @@ function form(csv: string | Buffer | null, fields: Record<string, string> = {}, 
   return body;
 }
 
+/** Every API call of these tests; each response is also held to the OpenAPI document. */
 async function call(method: string, url: string, key: string, body?: BodyInit, headers: Record<string, string> = {}) {
   const response = await fetch(url, { method, body, headers: { "x-api-key": key, ...headers } });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+  const json = text ? JSON.parse(text) : null;
+  expect(openApiViolations(method, url, response.status, response.headers.get("content-type"), json)).toEqual([]);
+  return { status: response.status, headers: response.headers, body: json };
 }
 
 const upload = (tenant: string, key: string, csv: string | Buffer | null, fields?: Record<string, string>, headers?: Record<string, string>) =>
@@ -167,7 +171,7 @@ describe("tenants", () => {
     const uploaded = await upload(tenantA, keyA, clientsCsv);
     const code = uploaded.body.code;
     expect(code).toMatch(/^[0-9a-f]{32}$/);
-    expect((await fetch(`${base(tenantA)}/${code}`)).status).toBe(401);
+    expect((await call("GET", `${base(tenantA)}/${code}`, "")).status).toBe(401);
     expect((await call("GET", `${base(tenantA)}/${code}`, "ck_not-a-real-key")).status).toBe(401);
     const forbidden = await call("GET", `${base(tenantA)}/${code}`, keyB);
     expect(forbidden.status).toBe(403);
@@ -319,5 +323,34 @@ describe("saved mappings", () => {
     ]);
     expect((await call("POST", url(tenantA), keyA, "[1,2")).status).toBe(400);
     expect((await call("GET", url(tenantA), keyB)).status).toBe(403);
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("is served at /api/openapi.json, names every route the host serves, and health conforms to it", async () => {
+    const response = await fetch(`${host.url}/openapi.json`);
+    expect(response.status).toBe(200);
+    const document = await response.json();
+    expect(document.openapi).toBe("3.1.0");
+    const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+      Object.keys(item).filter((k) => k !== "parameters").map((method) => `${method.toUpperCase()} /api${path}`),
+    );
+    const served = host
+      .output()
+      .split("\n")
+      .flatMap((line) => {
+        const match = /^ {2}\w+: \[([A-Z,]+)\] http:\/\/localhost:\d+(\/api\/\S+)$/.exec(line);
+        return match ? match[1].split(",").map((method) => `${method} ${match[2]}`) : [];
+      });
+    expect(served.length).toBeGreaterThan(10);
+    expect(new Set(documented)).toEqual(new Set(served));
+    const health = await fetch(`${host.url}/health`);
+    expect(openApiViolations("GET", health.url, health.status, health.headers.get("content-type"), await health.json())).toEqual([]);
+  });
+
+  it("describes the clients' responses too", async () => {
+    const page = await call("GET", `${host.url}/tenants/${tenantA}/clients?top=1`, keyA);
+    expect(page.body.items).toHaveLength(1);
+    expect((await call("GET", `${host.url}/tenants/${tenantA}/clients?top=0`, keyA)).status).toBe(400);
   });
 });
