@@ -2,7 +2,7 @@ import { ClientsApi } from "./clients/clientsApi";
 import { TableClientStore } from "./clients/tableClientStore";
 import { ApiResponse } from "./http/apiResponse";
 import { checkTenantAccess } from "./http/tenantAccess";
-import { BlobSasDownloadLinks } from "./imports/blobSasDownloadLinks";
+import { BlobSasLinks } from "./imports/blobSasLinks";
 import { ImportApi } from "./imports/importApi";
 import { StalledImportWatchdog } from "./imports/stalledImportWatchdog";
 import { UploadReceipts } from "./imports/uploadReceipts";
@@ -60,7 +60,7 @@ export function createAppServices(storage: StorageClients, env: NodeJS.ProcessEn
   const importApi = new ImportApi({
     jobs,
     files,
-    links: new BlobSasDownloadLinks(container),
+    links: new BlobSasLinks(container),
     queue: importQueue,
     receipts: new UploadReceipts(storage.table(storageLayout.tables.uploadReceipts)),
     mappings,

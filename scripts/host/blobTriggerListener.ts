@@ -1,8 +1,19 @@
 import { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { QueueClient } from "@azure/storage-queue";
 import { HostStartupError } from "./hostStartupError";
-import { jsonData } from "./invokeFunction";
-import { RpcTypedData } from "./coreTypes";
+
+/** A blob that appeared, as the listener hands it over. */
+export interface ArrivedBlob {
+  containerName: string;
+  name: string;
+  url: string;
+  etag: string;
+  properties: { contentLength?: number; contentType?: string };
+  metadata: Record<string, string>;
+  /** What the path pattern's `{name}` parts captured. */
+  params: Record<string, string>;
+  download(): Promise<Buffer>;
+}
 
 export interface BlobTriggerListenerOptions {
   blobs: BlobServiceClient;
@@ -13,12 +24,14 @@ export interface BlobTriggerListenerOptions {
   maxDequeueCount: number;
   pollIntervalMs: number;
   poisonQueue: QueueClient;
-  invoke(data: RpcTypedData, triggerMetadata: Record<string, RpcTypedData>): Promise<unknown>;
+  /** Runs the function for one arrived blob. */
+  deliver(blob: ArrivedBlob): Promise<unknown>;
   onError(error: unknown, blob: { name: string; attempt: number; poisoned: boolean }): void;
 }
 
 /**
- * Emulates the blob trigger by polling: each blob version (etag) triggers the function once. A receipt blob
+ * Emulates the blob trigger, and Event Grid BlobCreated subscriptions, by polling: each blob version (etag)
+ * triggers the function once. A receipt blob
  * in `azure-webjobs-hosts`, written after success (or after the last failed attempt, with a message in
  * `webjobs-blobtrigger-poison`), keeps that true across restarts, as the runtime's receipts do.
  */
@@ -75,7 +88,17 @@ export class BlobTriggerListener {
         const receipt = this.receipts.getBlockBlobClient(receiptName);
         if (!(await receipt.exists())) {
           const params = Object.fromEntries(this.parameterNames.map((name, i) => [name, match[i + 1]]));
-          await this.trigger(blob.name, etag, blob.properties, blob.metadata ?? {}, params);
+          const client = this.container.getBlobClient(blob.name);
+          await this.trigger({
+            containerName: this.container.containerName,
+            name: blob.name,
+            url: client.url,
+            etag,
+            properties: blob.properties,
+            metadata: blob.metadata ?? {},
+            params,
+            download: () => client.downloadToBuffer(),
+          });
           await receipt.upload("", 0);
         }
         this.done.add(receiptName);
@@ -85,26 +108,17 @@ export class BlobTriggerListener {
     }
   }
 
-  private async trigger(name: string, etag: string, properties: object, metadata: Record<string, string>, params: Record<string, string>): Promise<void> {
-    const blobClient = this.container.getBlobClient(name);
-    const triggerMetadata: Record<string, RpcTypedData> = {
-      BlobTrigger: { string: `${this.container.containerName}/${name}` },
-      Uri: { string: blobClient.url },
-      Properties: jsonData(properties),
-      Metadata: jsonData(metadata),
-    };
-    for (const [key, value] of Object.entries(params)) triggerMetadata[key] = { string: value };
+  private async trigger(blob: ArrivedBlob): Promise<void> {
     for (let attempt = 1; attempt <= this.options.maxDequeueCount; attempt++) {
       try {
-        const content = await blobClient.downloadToBuffer();
-        await this.options.invoke({ bytes: content }, triggerMetadata);
+        await this.options.deliver(blob);
         return;
       } catch (error) {
         const poisoned = attempt === this.options.maxDequeueCount;
-        this.options.onError(error, { name, attempt, poisoned });
+        this.options.onError(error, { name: blob.name, attempt, poisoned });
         if (poisoned) {
           await this.options.poisonQueue.createIfNotExists();
-          const poison = { FunctionId: this.options.functionName, BlobType: "BlockBlob", ContainerName: this.container.containerName, BlobName: name, ETag: etag };
+          const poison = { FunctionId: this.options.functionName, BlobType: "BlockBlob", ContainerName: blob.containerName, BlobName: blob.name, ETag: blob.etag };
           await this.options.poisonQueue.sendMessage(Buffer.from(JSON.stringify(poison)).toString("base64"));
         }
       }

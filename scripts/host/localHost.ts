@@ -1,4 +1,5 @@
 import http from "node:http";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import fs from "node:fs";
 import { BlobServiceClient } from "@azure/storage-blob";
@@ -6,14 +7,14 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import { describeStorageError } from "../../shared/storage/describeStorageError";
 import { probeStorage } from "./storageConnection";
 import { connectionString, resolveSettingExpressions } from "./appSettings";
-import { LogLevel } from "./coreTypes";
+import { LogLevel, RpcTypedData } from "./coreTypes";
 import { loadFunctionApp } from "./functionApp";
 import { RegisteredFunction } from "./functionRegistry";
 import { readHostJson } from "./hostJson";
 import { HostStartupError } from "./hostStartupError";
 import { assertHttpStreaming, startHttpTriggerServer } from "./httpTriggerServer";
-import { invokeFunction, triggerBinding } from "./invokeFunction";
-import { BlobTriggerListener } from "./blobTriggerListener";
+import { invokeFunction, jsonData, triggerBinding } from "./invokeFunction";
+import { ArrivedBlob, BlobTriggerListener } from "./blobTriggerListener";
 import { NcrontabSchedule } from "./ncrontab";
 import { QueueTriggerListener } from "./queueTriggerListener";
 import { TimerTriggerScheduler } from "./timerTriggerScheduler";
@@ -91,8 +92,14 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         described.push({ name, trigger: "queue", description: `queue ${queueName}` });
         break;
       }
-      case "blobTrigger": {
-        const blobPath = setting(binding.path);
+      case "blobTrigger":
+      case "eventGridTrigger": {
+        // Event Grid is emulated only as a storage subscription: BlobCreated events for the blobs of a path.
+        const eventGrid = binding.type === "eventGridTrigger";
+        if (eventGrid && typeof binding.localBlobCreatedPath !== "string") {
+          throw new HostStartupError(`Function ${name}: the local host emulates Event Grid only as BlobCreated events; give the trigger a localBlobCreatedPath`);
+        }
+        const blobPath = setting(eventGrid ? binding.localBlobCreatedPath : binding.path);
         const connection = connectionString(binding.connection, settings);
         listeners.push(
           new BlobTriggerListener({
@@ -103,11 +110,14 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
             maxDequeueCount: hostSettings.queues.maxDequeueCount,
             pollIntervalMs: blobPollIntervalMs,
             poisonQueue: QueueServiceClient.fromConnectionString(connection).getQueueClient("webjobs-blobtrigger-poison"),
-            invoke: (data, triggerMetadata) => invoke(fn, { data, triggerMetadata }),
+            deliver: async (blob) =>
+              eventGrid
+                ? invoke(fn, { data: jsonData(blobCreatedEvent(blob)), triggerMetadata: {} })
+                : invoke(fn, { data: { bytes: await blob.download() }, triggerMetadata: blobTriggerMetadata(blob) }),
             onError: (error, blob) => reportFailure(fn, error, `, blob ${blob.name}, attempt ${blob.attempt}${blob.poisoned ? ", given up" : ""}`),
           }),
         );
-        described.push({ name, trigger: "blob", description: `blob ${blobPath}` });
+        described.push({ name, trigger: eventGrid ? "eventGrid" : "blob", description: `${eventGrid ? "Event Grid BlobCreated" : "blob"} ${blobPath}` });
         break;
       }
       case "timerTrigger": {
@@ -149,6 +159,31 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       server?.closeIdleConnections();
       await Promise.all([closed, ...listeners.map((l) => l.stop())]);
     },
+  };
+}
+
+function blobTriggerMetadata(blob: ArrivedBlob): Record<string, RpcTypedData> {
+  const metadata: Record<string, RpcTypedData> = {
+    BlobTrigger: { string: `${blob.containerName}/${blob.name}` },
+    Uri: { string: blob.url },
+    Properties: jsonData(blob.properties),
+    Metadata: jsonData(blob.metadata),
+  };
+  for (const [key, value] of Object.entries(blob.params)) metadata[key] = { string: value };
+  return metadata;
+}
+
+/** The event an Event Grid subscription on the storage account would deliver for a new blob. */
+function blobCreatedEvent(blob: ArrivedBlob): object {
+  return {
+    id: randomUUID(),
+    topic: "local-storage-account",
+    subject: `/blobServices/default/containers/${blob.containerName}/blobs/${blob.name}`,
+    eventType: "Microsoft.Storage.BlobCreated",
+    eventTime: new Date().toISOString(),
+    data: { api: "PutBlob", url: blob.url, eTag: blob.etag, contentLength: blob.properties.contentLength, contentType: blob.properties.contentType, blobType: "BlockBlob" },
+    dataVersion: "",
+    metadataVersion: "1",
   };
 }
 

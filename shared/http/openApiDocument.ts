@@ -131,7 +131,25 @@ export const openApiDocument = {
       get: {
         operationId: "getImportPreview",
         summary: "The preview of an uploaded file",
-        responses: { "201": jsonResponse("The preview", ref("CsvUploadPreview"), { Location: string }), "404": problemResponse("No such job in this tenant"), ...tenantErrors },
+        responses: {
+          "201": jsonResponse("The preview", ref("CsvUploadPreview"), { Location: string }),
+          "404": problemResponse("No such job in this tenant"),
+          "409": problemResponse("A large-file job whose file has not landed yet"),
+          ...tenantErrors,
+        },
+      },
+    },
+    "/tenants/{tenant}/clients/import/csv/uploads": {
+      parameters: [tenantParameter],
+      post: {
+        operationId: "requestUpload",
+        summary: "Large files: a job waiting for its file, and a write-only URL to PUT the file to",
+        requestBody: { required: true, content: { "application/json": { schema: ref("UploadRequest") } } },
+        responses: {
+          "201": jsonResponse("The job code and where to PUT the file", ref("UploadTicket"), { Location: string }),
+          "400": problemResponse("Invalid options"),
+          ...tenantErrors,
+        },
       },
     },
     "/tenants/{tenant}/clients/import/csv/{code}/cancel": {
@@ -265,6 +283,28 @@ export const openApiDocument = {
         matchField: { type: "string", enum: [...matchFields] },
         validateOnly: { type: "boolean" },
         failureReason: nullable(string),
+      }),
+      UploadRequest: object(
+        {
+          fileName: string,
+          hasHeaderRow: nullable({ type: "boolean" }),
+          showPreview: { type: "boolean", default: true },
+          mappingCode: nullable(string),
+          columnMappings: nullable({ type: "array", items: ref("CsvColumnMapping") }),
+          matchField: { type: "string", enum: [...matchFields] },
+          importMode: { type: "string", enum: [...importModes] },
+          defaultClientType: nullable({ type: "string", enum: [...clientTypes] }),
+          dateFormat: { type: "string", enum: [...dateFormats] },
+          validateOnly: { type: "boolean" },
+        },
+        [],
+      ),
+      UploadTicket: object({
+        code: string,
+        uploadUrl: { type: "string", format: "uri", description: "SAS URL: create and write on exactly this job's file, for 60 minutes" },
+        expiresOn: dateTime,
+        method: { type: "string", enum: ["PUT"] },
+        headers: object({ "x-ms-blob-type": { type: "string", enum: ["BlockBlob"] } }),
       }),
       SavedMappingRequest: object(
         { code: string, name: string, columnMappings: { type: "array", items: ref("CsvColumnMapping") }, matchField: { type: "string", enum: [...matchFields] } },

@@ -2,7 +2,7 @@ import { ApiResponse, FieldError, json, problem } from "../http/apiResponse";
 import { SavedMappings } from "../mappings/savedMappings";
 import { ConfirmImportRequest, mappingErrors, parseColumnMappings, parseConfirmImportRequest } from "./confirmImportRequest";
 import { CsvImportJobDto, toCsvImportJobDto } from "./csvImportJobDto";
-import { DownloadLinks } from "./downloadLinks";
+import { BlobLinks } from "./blobLinks";
 import { finalStatuses, ImportJob, importStatuses, ImportStatus } from "./importJob";
 import { ImportFileStore } from "./importFileStore";
 import { ImportJobStore } from "./importJobStore";
@@ -11,12 +11,15 @@ import { newImportJob } from "./newImportJob";
 import { newJobCode } from "./jobCode";
 import { notImportedFileName } from "./notImportedFile";
 import { receiveUpload, UploadTooLarge } from "./receiveUpload";
+import { largeUploadBlobName } from "./uploadEvent";
 import { UploadReceipts } from "./uploadReceipts";
+import { UploadedFileFacts, UploadReader } from "./uploadReader";
+import { CsvUploadPreview } from "./csvUploadPreview";
 
 export interface ImportApiDependencies {
   jobs: ImportJobStore;
   files: ImportFileStore;
-  links: DownloadLinks;
+  links: BlobLinks;
   queue: ImportQueue;
   receipts: UploadReceipts;
   mappings: SavedMappings;
@@ -61,11 +64,9 @@ export class ImportApi {
     const form = await fields();
     const hasHeaderRow = form.hasHeaderRow === undefined || form.hasHeaderRow === "" ? null : form.hasHeaderRow === "true";
     if (form.hasHeaderRow && !["true", "false"].includes(form.hasHeaderRow)) return reject(400, "hasHeaderRow must be true or false", [{ field: "hasHeaderRow", message: "must be true or false" }]);
-    if (received.bytes === 0) return reject(400, "The file is empty");
-    if (received.containsNul) return reject(400, "The file is not CSV text: it contains NUL bytes, as binary files (spreadsheets, images) do. Export it as CSV and upload that");
-    if (received.endsInsideQuotes) return reject(400, "The file has a quote that is never closed, so its rows cannot be told apart. Check the quoting and upload it again");
     const preview = received.preview.build(code, file.fileName, hasHeaderRow ?? true, received.delimiter, received.lineEnding);
-    if (preview.totalRows === 0) return reject(400, preview.headers.length > 0 ? "The file has a header row but no data rows" : "The file has no rows");
+    const unreadable = fileProblem(received, preview);
+    if (unreadable) return reject(400, unreadable);
 
     const showPreview = form.showPreview !== "false";
     let start: ConfirmImportRequest | null = null;
@@ -105,7 +106,10 @@ export class ImportApi {
 
   async preview(tenant: string, code: string): Promise<ApiResponse> {
     const preview = await this.deps.files.readPreview(tenant, code);
-    return preview ? json(201, preview, { location: jobPath(tenant, code) }) : notFound(code);
+    if (preview) return json(201, preview, { location: jobPath(tenant, code) });
+    const job = await this.deps.jobs.get(tenant, code);
+    if (job?.pendingUpload) return problem(409, `The file of import ${code} has not been uploaded yet`);
+    return notFound(code);
   }
 
   /** Reads a start request body and starts the job. */
@@ -117,9 +121,26 @@ export class ImportApi {
   }
 
   async start(tenant: string, code: string, request: ConfirmImportRequest): Promise<ApiResponse> {
+    const started = await this.confirm(tenant, code, request);
+    if (isResponse(started)) return started;
+    const deadline = Date.now() + this.deps.startWaitMs;
+    let current = started;
+    while (!finalStatuses.includes(current.status) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      current = (await this.deps.jobs.get(tenant, code)) ?? current;
+    }
+    const dto = await this.dto(current);
+    return finalStatuses.includes(current.status)
+      ? json(201, dto, { location: jobPath(tenant, code) })
+      : json(202, dto, { location: jobPath(tenant, code), "retry-after": String(retryAfterSeconds) });
+  }
+
+  /** Fixes the mapping and options of a job not yet started and queues it; or the problem that prevents it. */
+  private async confirm(tenant: string, code: string, request: ConfirmImportRequest): Promise<ImportJob | ApiResponse> {
     const { jobs, files } = this.deps;
     const job = await jobs.get(tenant, code);
     if (!job) return notFound(code);
+    if (job.pendingUpload) return problem(409, `The file of import ${code} has not been uploaded yet`);
     if (isStarted(job)) return problem(409, `Import ${code} has already been started (status ${job.status})`);
     let mapping = request.columnMappings;
     let mappingField = "columnMappings";
@@ -139,17 +160,73 @@ export class ImportApi {
     const started = await jobs.change(tenant, code, (current) => (isStarted(current) ? null : { mapping: confirmed, options: request.options, heartbeat }));
     if (!started || started.mapping !== confirmed) return problem(409, `Import ${code} has already been started`);
     await this.deps.queue.send({ tenant, code });
+    return started;
+  }
 
-    const deadline = Date.now() + this.deps.startWaitMs;
-    let current: ImportJob = started;
-    while (!finalStatuses.includes(current.status) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-      current = (await jobs.get(tenant, code)) ?? current;
+  /**
+   * The large-file path: a job waiting for its file, and a write-only URL for exactly that file's blob. Takes
+   * the options of the upload form as JSON; the file's arrival (`fileArrived`) builds the preview or starts.
+   */
+  async requestUpload(tenant: string, body: unknown): Promise<ApiResponse> {
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return problem(400, "The body must be a JSON object with the upload options");
+    const input = body as Record<string, unknown>;
+    const errors: FieldError[] = [];
+    const fileName = typeof input.fileName === "string" && input.fileName.trim() ? input.fileName.trim() : "upload.csv";
+    const hasHeaderRow = typeof input.hasHeaderRow === "boolean" ? input.hasHeaderRow : null;
+    if (input.hasHeaderRow !== undefined && input.hasHeaderRow !== null && hasHeaderRow === null) errors.push({ field: "hasHeaderRow", message: "must be true or false" });
+    const parsed = parseConfirmImportRequest(input);
+    if (!parsed.ok) errors.push(...parsed.errors);
+    const showPreview = input.showPreview !== false;
+    if (parsed.ok && !showPreview && !parsed.value.mappingCode && !parsed.value.columnMappings) {
+      errors.push({ field: "mappingCode", message: "showPreview=false starts the import once the file lands, so it needs mappingCode or columnMappings" });
     }
-    const dto = await this.dto(current);
-    return finalStatuses.includes(current.status)
-      ? json(201, dto, { location: jobPath(tenant, code) })
-      : json(202, dto, { location: jobPath(tenant, code), "retry-after": String(retryAfterSeconds) });
+    if (errors.length > 0 || !parsed.ok) return problem(400, "The upload options are not valid", errors);
+
+    const code = newJobCode();
+    const blobName = largeUploadBlobName(tenant, code);
+    const job = newImportJob({
+      tenant,
+      code,
+      source: { blobName, fileName, hasHeaderRow: hasHeaderRow ?? true, headers: [], delimiter: "," },
+      options: parsed.value.options,
+      mapping: [],
+      createdDate: this.deps.now().toISOString(),
+    });
+    await this.deps.jobs.create({ ...job, pendingUpload: { hasHeaderRow, start: showPreview ? null : parsed.value } });
+    const link = await this.deps.links.uploadLink(blobName);
+    return json(201, { code, uploadUrl: link.url, expiresOn: link.expiresOn.toISOString(), method: "PUT", headers: { "x-ms-blob-type": "BlockBlob" } }, { location: jobPath(tenant, code) });
+  }
+
+  /**
+   * A large file landed: read it once as a stream for the preview and the row count, then build the preview
+   * or start the import. A file that cannot be imported fails the job with the reason. Runs at least once per
+   * file: only the first arrival of a waiting job does anything.
+   */
+  async fileArrived(tenant: string, code: string): Promise<void> {
+    const { jobs, files } = this.deps;
+    const job = await jobs.get(tenant, code);
+    const pending = job?.pendingUpload;
+    if (!job || !pending) return;
+    const reader = new UploadReader();
+    for await (const chunk of files.readSource(job.source.blobName, 0)) reader.push(chunk);
+    const facts = reader.finish();
+    const preview = facts.preview.build(code, job.source.fileName, pending.hasHeaderRow ?? true, facts.delimiter, facts.lineEnding);
+    const unreadable = fileProblem(facts, preview);
+    const at = this.deps.now().toISOString();
+    if (unreadable) {
+      await jobs.change(tenant, code, (current) => (current.pendingUpload ? { pendingUpload: null, status: "Failed", failureReason: unreadable, completedDate: at } : null));
+      return;
+    }
+    await files.writePreview(tenant, code, preview);
+    const source = { ...job.source, hasHeaderRow: preview.hasHeaderRow, headers: preview.headers, delimiter: facts.delimiter };
+    const arrived = await jobs.change(tenant, code, (current) => (current.pendingUpload ? { pendingUpload: null, source, totalItems: preview.totalRows } : null));
+    if (!arrived || arrived.pendingUpload || !pending.start) return;
+    const started = await this.confirm(tenant, code, pending.start);
+    if (isResponse(started)) {
+      const detail = (started.jsonBody as { detail: string; errors?: FieldError[] }).detail;
+      const errors = (started.jsonBody as { errors?: FieldError[] }).errors?.map((e) => `${e.field} ${e.message}`).join("; ");
+      await jobs.change(tenant, code, (current) => (isStarted(current) ? null : { status: "Failed", failureReason: errors ? `${detail}: ${errors}` : detail, completedDate: at }));
+    }
   }
 
   async status(tenant: string, code: string): Promise<ApiResponse> {
@@ -209,6 +286,19 @@ export class ImportApi {
     if (errors.length > 0) return { ok: false as const, errors };
     return parseConfirmImportRequest({ ...form, columnMappings });
   }
+}
+
+function isResponse(value: ImportJob | ApiResponse): value is ApiResponse {
+  return typeof value.status === "number";
+}
+
+/** Why an uploaded file cannot be imported, or null when it can. */
+function fileProblem(facts: UploadedFileFacts, preview: CsvUploadPreview): string | null {
+  if (facts.bytes === 0) return "The file is empty";
+  if (facts.containsNul) return "The file is not CSV text: it contains NUL bytes, as binary files (spreadsheets, images) do. Export it as CSV and upload that";
+  if (facts.endsInsideQuotes) return "The file has a quote that is never closed, so its rows cannot be told apart. Check the quoting and upload it again";
+  if (preview.totalRows === 0) return preview.headers.length > 0 ? "The file has a header row but no data rows" : "The file has no rows";
+  return null;
 }
 
 /** A job is started once its mapping is confirmed; before that it is a preview waiting to be confirmed. */

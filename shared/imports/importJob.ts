@@ -51,6 +51,13 @@ export interface ImportCheckpoint {
   counts: ImportCounts;
 }
 
+/** What a large-file job waits for: its file, and what to do once the file has landed. */
+export interface PendingUpload {
+  hasHeaderRow: boolean | null;
+  /** Start at once with these options and mapping (showPreview=false), or only build the preview. */
+  start: { mappingCode: string | null; columnMappings: CsvColumnMapping[] | null; options: ImportOptions } | null;
+}
+
 export interface ImportJob {
   tenant: string;
   code: string;
@@ -72,6 +79,8 @@ export interface ImportJob {
   stalls: number;
   /** The last error a slice ended with; it becomes the failure reason if retries run out. */
   lastError: string | null;
+  /** Set while a large-file job waits for its file to land through its upload URL. */
+  pendingUpload: PendingUpload | null;
   /** Blob of the not-imported CSV, once the job has completed with skipped or error rows. */
   notImportedBlob: string | null;
 }

@@ -28,6 +28,7 @@ export function newImportJob({ tenant, code, source, options, mapping, createdDa
     failureReason: null,
     stalls: 0,
     lastError: null,
+    pendingUpload: null,
     notImportedBlob: null,
   };
 }

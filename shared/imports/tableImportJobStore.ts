@@ -3,7 +3,7 @@ import { ImportJob } from "./importJob";
 import { ImportJobChanges, ImportJobStore } from "./importJobStore";
 
 // Structured properties travel as JSON text: Table Storage holds only flat values.
-const jsonProperties = new Set<string>(["source", "options", "mapping", "checkpoint"]);
+const jsonProperties = new Set<string>(["source", "options", "mapping", "checkpoint", "pendingUpload"]);
 
 /** Jobs in Table Storage: partition = tenant, row key = job code. */
 export class TableImportJobStore implements ImportJobStore {
@@ -96,6 +96,7 @@ function fromEntity(entity: Record<string, unknown>): ImportJob {
     failureReason: text("failureReason"),
     stalls: typeof entity.stalls === "number" ? entity.stalls : 0,
     lastError: text("lastError"),
+    pendingUpload: entity.pendingUpload ? JSON.parse(String(entity.pendingUpload)) : null,
     notImportedBlob: text("notImportedBlob"),
   };
 }

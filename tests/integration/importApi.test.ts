@@ -354,3 +354,53 @@ describe("the OpenAPI document", () => {
     expect((await call("GET", `${host.url}/tenants/${tenantA}/clients?top=0`, keyA)).status).toBe(400);
   });
 });
+
+describe("the large-file path", () => {
+  const bigCsv = ["Code,Name,Type,Email", ...Array.from({ length: 20_000 }, (_, i) => `L${i},Large Client ${i} Limited,Ltd,accounts${i}@large.example`)].join("\r\n") + "\r\n";
+
+  async function requestUpload(tenant: string, key: string, options: object) {
+    const ticket = await call("POST", `${base(tenant)}/uploads`, key, JSON.stringify(options));
+    expect(ticket.status).toBe(201);
+    return ticket.body as { code: string; uploadUrl: string; expiresOn: string; headers: Record<string, string> };
+  }
+
+  it("takes a file above the HTTP limit through a write-only URL, builds its preview when it lands, then imports it", async () => {
+    expect(Buffer.byteLength(bigCsv)).toBeGreaterThan(1024 * 1024);
+    const ticket = await requestUpload(tenantB, keyB, { fileName: "big.csv" });
+    expect(Math.abs(Date.parse(ticket.expiresOn) - (Date.now() + 60 * 60_000))).toBeLessThan(60_000);
+    expect((await call("GET", `${base(tenantB)}/${ticket.code}/preview`, keyB)).status).toBe(409);
+    expect((await call("GET", `${base(tenantB)}/${ticket.code}`, keyB)).body).toMatchObject({ status: "Queued", totalItems: null, fileName: "big.csv" });
+
+    expect((await fetch(ticket.uploadUrl)).status).toBe(403);
+    const elsewhere = new URL(ticket.uploadUrl);
+    elsewhere.pathname = elsewhere.pathname.replace(`${ticket.code}.csv`, "someone-else.csv");
+    expect((await fetch(elsewhere, { method: "PUT", body: "x", headers: ticket.headers })).status).toBe(403);
+    expect((await fetch(ticket.uploadUrl, { method: "PUT", body: bigCsv, headers: ticket.headers })).status).toBe(201);
+
+    const preview = await eventually(async () => {
+      const response = await call("GET", `${base(tenantB)}/${ticket.code}/preview`, keyB);
+      return response.status === 201 ? response.body : undefined;
+    }, 30_000);
+    expect(preview).toMatchObject({ code: ticket.code, fileName: "big.csv", totalRows: 20_000, headers: ["Code", "Name", "Type", "Email"] });
+    const started = await call("PUT", `${base(tenantB)}/${ticket.code}`, keyB, JSON.stringify({}));
+    expect([201, 202]).toContain(started.status);
+    expect(await waitForEnd(tenantB, keyB, ticket.code)).toMatchObject({ status: "Completed", totalItems: 20_000, createdCount: 20_000 });
+  });
+
+  it("starts the import by itself when the options carry a mapping and showPreview=false, and fails a bad file with the reason", async () => {
+    const tenant = uniqueTenant("u");
+    const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
+    const columnMappings = ["Code", "Name", "Type", "Email"].map((f) => ({ csvHeader: f, targetField: f }));
+    const ticket = await requestUpload(tenant, key, { fileName: "auto.csv", showPreview: false, columnMappings, importMode: "CreateOnly" });
+    await fetch(ticket.uploadUrl, { method: "PUT", body: bigCsv, headers: ticket.headers });
+    expect(await waitForEnd(tenant, key, ticket.code)).toMatchObject({ status: "Completed", importMode: "CreateOnly", createdCount: 20_000 });
+
+    const bad = await requestUpload(tenant, key, {});
+    await fetch(bad.uploadUrl, { method: "PUT", body: "Code,Name\r\n", headers: bad.headers });
+    expect(await waitForEnd(tenant, key, bad.code)).toMatchObject({ status: "Failed", failureReason: "The file has a header row but no data rows" });
+
+    const invalid = await call("POST", `${base(tenant)}/uploads`, key, JSON.stringify({ showPreview: false, hasHeaderRow: "yes" }));
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(["hasHeaderRow", "mappingCode"]);
+  });
+});

@@ -359,7 +359,7 @@ describe("exactly once, whatever dies", () => {
     }
     // Most steps happen at least three times in this file; the rest (start, count, commit, finish) once.
     expect(injected).toBeGreaterThan(20);
-  });
+  }, 300_000);
 });
 
 describe("progress", () => {

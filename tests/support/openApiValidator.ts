@@ -8,10 +8,10 @@ const document = openApiDocument as unknown as { paths: Record<string, Record<st
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
-const templates = Object.keys(document.paths).map((template) => ({
-  template,
-  pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`),
-}));
+// Fewer parameters first, so a literal segment (`/uploads`) wins over a parameter (`/{code}`), as in routing.
+const templates = Object.keys(document.paths)
+  .sort((a, b) => a.split("{").length - b.split("{").length)
+  .map((template) => ({ template, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`) }));
 
 /**
  * Checks one real response against the OpenAPI document: the route, method and status must be documented,
