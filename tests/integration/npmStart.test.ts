@@ -24,6 +24,9 @@ describe("npm start", () => {
         void exited.then((code) => reject(new Error(`exited with ${code}:\n${output}`)));
       });
       expect(output).toContain(`Client import service ready at http://localhost:${port}/api (storage: embedded Azurite, data in .azurite/)`);
+      const demoKey = /Demo tenant 'demo': x-api-key (ck_\S+)/.exec(output)?.[1];
+      expect(demoKey).toBeDefined();
+      expect((await fetch(`http://localhost:${port}/api/tenants/demo/clients`, { headers: { "x-api-key": demoKey! } })).status).toBe(200);
       expect((await fetch(`http://localhost:${port}/api/health`)).status).toBe(200);
     } finally {
       child.kill("SIGINT");
