@@ -1,3 +1,4 @@
+import { unlessMissing } from "../storage/storageStatus";
 import { odata, TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
 import { runConcurrently } from "../util/runConcurrently";
 import { ClientIndex, IndexedField } from "./clientIndex";
@@ -53,12 +54,8 @@ export class TableClientStore implements ClientStore {
   }
 
   async get(tenant: string, code: string): Promise<StoredClient | null> {
-    try {
-      return toStoredClient(await this.table.getEntity(partitionKeyOf(tenant, code), compareKey(code)));
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return null;
-      throw error;
-    }
+    const entity = await unlessMissing(this.table.getEntity(partitionKeyOf(tenant, code), compareKey(code)), null);
+    return entity && toStoredClient(entity);
   }
 
   async list(tenant: string, top: number, continuationToken: string | null): Promise<ClientPage> {

@@ -1,3 +1,4 @@
+import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { Readable } from "node:stream";
 import { ContainerClient } from "@azure/storage-blob";
 import { CsvUploadPreview } from "./csvUploadPreview";
@@ -18,9 +19,7 @@ export class BlobImportFileStore implements ImportFileStore {
   }
 
   async deleteSource(blobName: string): Promise<void> {
-    await this.container.deleteBlob(blobName, { deleteSnapshots: "include" }).catch((error) => {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-    });
+    await unlessMissing(this.container.deleteBlob(blobName, { deleteSnapshots: "include" }), null);
   }
 
   async writePreview(tenant: string, job: string, preview: CsvUploadPreview): Promise<void> {
@@ -38,7 +37,7 @@ export class BlobImportFileStore implements ImportFileStore {
       response = await this.container.getBlobClient(blobName).download(offset);
     } catch (error) {
       // Azure answers 416 for a range that starts at the end: a checkpoint there has nothing left to read.
-      if ((error as { statusCode?: number }).statusCode === 416) return;
+      if (storageStatus(error) === 416) return;
       throw error;
     }
     yield* response.readableStreamBody as AsyncIterable<Uint8Array>;
@@ -54,12 +53,8 @@ export class BlobImportFileStore implements ImportFileStore {
   }
 
   private async readJson<T>(blobName: string): Promise<T | null> {
-    try {
-      return JSON.parse((await this.container.getBlobClient(blobName).downloadToBuffer()).toString("utf8")) as T;
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return null;
-      throw error;
-    }
+    const content = await unlessMissing(this.container.getBlobClient(blobName).downloadToBuffer(), null);
+    return content && (JSON.parse(content.toString("utf8")) as T);
   }
 
   async deletePlans(tenant: string, job: string): Promise<void> {

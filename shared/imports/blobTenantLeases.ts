@@ -1,3 +1,4 @@
+import { storageStatus } from "../storage/storageStatus";
 import { ContainerClient } from "@azure/storage-blob";
 import { TenantLease, TenantLeases } from "./tenantLeases";
 
@@ -11,13 +12,13 @@ export class BlobTenantLeases implements TenantLeases {
   async acquire(tenant: string): Promise<TenantLease | null> {
     const blob = this.container.getBlockBlobClient(`leases/${tenant}`);
     await blob.upload("", 0, { conditions: { ifNoneMatch: "*" } }).catch((error) => {
-      if (![409, 412].includes((error as { statusCode?: number }).statusCode ?? 0)) throw error;
+      if (![409, 412].includes(storageStatus(error) ?? 0)) throw error;
     });
     const leaseClient = blob.getBlobLeaseClient();
     try {
       await leaseClient.acquireLease(leaseSeconds);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 409) return null;
+      if (storageStatus(error) === 409) return null;
       throw error;
     }
     let lost: unknown;

@@ -1,3 +1,4 @@
+import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { odata, TableClient } from "@azure/data-tables";
 import { ImportJob } from "./importJob";
 import { ImportJobChanges, ImportJobStore } from "./importJobStore";
@@ -15,13 +16,8 @@ export class TableImportJobStore implements ImportJobStore {
   }
 
   async get(tenant: string, code: string): Promise<ImportJob | null> {
-    try {
-      const entity = await this.table.getEntity<Record<string, unknown>>(tenant, code);
-      return fromEntity(entity);
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return null;
-      throw error;
-    }
+    const entity = await unlessMissing(this.table.getEntity<Record<string, unknown>>(tenant, code), null);
+    return entity && fromEntity(entity);
   }
 
   async update(tenant: string, code: string, changes: ImportJobChanges): Promise<void> {
@@ -30,13 +26,8 @@ export class TableImportJobStore implements ImportJobStore {
 
   async change(tenant: string, code: string, change: (job: ImportJob) => ImportJobChanges | null): Promise<ImportJob | null> {
     for (;;) {
-      let entity: Record<string, unknown> & { etag: string };
-      try {
-        entity = await this.table.getEntity<Record<string, unknown>>(tenant, code);
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode === 404) return null;
-        throw error;
-      }
+      const entity = await unlessMissing(this.table.getEntity<Record<string, unknown>>(tenant, code), null);
+      if (!entity) return null;
       const job = fromEntity(entity);
       const changes = change(job);
       if (changes === null) return job;
@@ -45,7 +36,7 @@ export class TableImportJobStore implements ImportJobStore {
         return { ...job, ...changes };
       } catch (error) {
         // Someone changed the job meanwhile: decide again on what it is now.
-        if ((error as { statusCode?: number }).statusCode !== 412) throw error;
+        if (storageStatus(error) !== 412) throw error;
       }
     }
   }

@@ -1,3 +1,4 @@
+import { storageStatus } from "../storage/storageStatus";
 import { createHash } from "node:crypto";
 import { TableClient } from "@azure/data-tables";
 
@@ -26,7 +27,7 @@ export class UploadReceipts {
         await this.table.updateEntity({ partitionKey: tenant, rowKey, ...receipt }, "Replace", { etag: existing.etag });
         return null;
       } catch (error) {
-        const status = (error as { statusCode?: number }).statusCode;
+        const status = storageStatus(error);
         if (status === 412) continue;
         if (status !== 404) throw error;
       }
@@ -35,7 +36,7 @@ export class UploadReceipts {
         return null;
       } catch (error) {
         // Another upload with the same key won the race: read its receipt.
-        if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+        if (storageStatus(error) !== 409) throw error;
       }
     }
   }

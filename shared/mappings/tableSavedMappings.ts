@@ -1,3 +1,4 @@
+import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { odata, TableClient } from "@azure/data-tables";
 import { mappingPresets, SavedMapping } from "./mappingPresets";
 import { SavedMappings } from "./savedMappings";
@@ -9,12 +10,8 @@ export class TableSavedMappings implements SavedMappings {
   async get(tenant: string, code: string): Promise<SavedMapping | null> {
     const preset = mappingPresets.find((m) => m.code === code);
     if (preset) return preset;
-    try {
-      return fromEntity(await this.table.getEntity<Record<string, unknown>>(tenant, code));
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return null;
-      throw error;
-    }
+    const entity = await unlessMissing(this.table.getEntity<Record<string, unknown>>(tenant, code), null);
+    return entity && fromEntity(entity);
   }
 
   async list(tenant: string): Promise<SavedMapping[]> {
@@ -40,19 +37,13 @@ export class TableSavedMappings implements SavedMappings {
       else await this.table.updateEntity(entity, "Replace");
       return true;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 409 && mode === "create") return false;
+      if (storageStatus(error) === 409 && mode === "create") return false;
       throw error;
     }
   }
 
   async delete(tenant: string, code: string): Promise<boolean> {
-    try {
-      await this.table.deleteEntity(tenant, code);
-      return true;
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return false;
-      throw error;
-    }
+    return unlessMissing(this.table.deleteEntity(tenant, code).then(() => true), false);
   }
 }
 

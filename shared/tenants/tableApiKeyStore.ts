@@ -1,3 +1,4 @@
+import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { odata, TableClient } from "@azure/data-tables";
 import { ApiKeyInfo, ApiKeyStore } from "./apiKeyStore";
@@ -26,31 +27,20 @@ export class TableApiKeyStore implements ApiKeyStore {
     try {
       await this.table.createEntity({ partitionKey: partition, rowKey: info.keyId, tenant, createdDate: info.createdDate, keyHash: hash });
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+      if (storageStatus(error) !== 409) throw error;
     }
     return info;
   }
 
   async verify(key: string): Promise<string | null> {
     const hash = sha256(key);
-    let stored: { tenant: string; keyHash: string };
-    try {
-      stored = await this.table.getEntity<{ tenant: string; keyHash: string }>(partition, hash.slice(0, 16));
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return null;
-      throw error;
-    }
+    const stored = await unlessMissing(this.table.getEntity<{ tenant: string; keyHash: string }>(partition, hash.slice(0, 16)), null);
+    if (!stored) return null;
     return timingSafeEqual(Buffer.from(stored.keyHash, "hex"), Buffer.from(hash, "hex")) ? stored.tenant : null;
   }
 
   async revoke(keyId: string): Promise<boolean> {
-    try {
-      await this.table.deleteEntity(partition, keyId);
-      return true;
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return false;
-      throw error;
-    }
+    return unlessMissing(this.table.deleteEntity(partition, keyId).then(() => true), false);
   }
 
   async list(): Promise<ApiKeyInfo[]> {
