@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { ContainerClient } from "@azure/storage-blob";
 import { CsvUploadPreview } from "./csvUploadPreview";
 import { ImportFileStore } from "./importFileStore";
+import { runConcurrently } from "../util/runConcurrently";
 import { ImportPlan } from "./importPlan";
 
 const blockIdDigits = 10;
@@ -58,9 +59,9 @@ export class BlobImportFileStore implements ImportFileStore {
   }
 
   async deletePlans(tenant: string, job: string): Promise<void> {
-    for await (const blob of this.container.listBlobsFlat({ prefix: `${tenant}/${job}/plans/` })) {
-      await this.container.deleteBlob(blob.name, { deleteSnapshots: "include" }).catch(() => undefined);
-    }
+    const names: string[] = [];
+    for await (const blob of this.container.listBlobsFlat({ prefix: `${tenant}/${job}/plans/` })) names.push(blob.name);
+    await runConcurrently(names, 16, (name) => unlessMissing(this.container.deleteBlob(name), null).then(() => undefined));
   }
 
   async stageNotImported(tenant: string, job: string, block: number, content: string): Promise<void> {

@@ -2,7 +2,7 @@ import { clientTypes, ClientType } from "../clients/clientType";
 import { DateFormat, dateFormats } from "../clients/dateFormat";
 import { isTargetField, MatchField, matchFields, TargetField } from "../clients/targetFields";
 import { FieldError } from "../http/apiResponse";
-import { CsvColumnMapping, ImportMode, importModes, ImportOptions } from "./importJob";
+import { CsvColumnMapping, defaultImportOptions, ImportMode, importModes, ImportOptions } from "./importJob";
 
 /** What a start request asks for, before the mapping source is resolved. */
 export interface ConfirmImportRequest {
@@ -38,10 +38,10 @@ export function parseConfirmImportRequest(body: Record<string, unknown>): Parsed
   }
   if (mappingCode && columnMappings) errors.push({ field: "mappingCode", message: "give mappingCode or columnMappings, not both" });
   const options: ImportOptions = {
-    matchField: oneOf<MatchField>(matchFields, body.matchField, "matchField", errors, "Code"),
-    importMode: oneOf<ImportMode>(importModes, body.importMode, "importMode", errors, "CreateAndUpdate"),
+    matchField: oneOf<MatchField>(matchFields, body.matchField, "matchField", errors, defaultImportOptions.matchField),
+    importMode: oneOf<ImportMode>(importModes, body.importMode, "importMode", errors, defaultImportOptions.importMode),
     defaultClientType: body.defaultClientType ? oneOf<ClientType>(clientTypes, body.defaultClientType, "defaultClientType", errors, "Individual") : null,
-    dateFormat: oneOf<DateFormat>(dateFormats, body.dateFormat, "dateFormat", errors, "DMY"),
+    dateFormat: oneOf<DateFormat>(dateFormats, body.dateFormat, "dateFormat", errors, defaultImportOptions.dateFormat),
     validateOnly: flag(body.validateOnly, "validateOnly", errors),
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: { mappingCode, columnMappings, options } };

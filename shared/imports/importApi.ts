@@ -3,7 +3,7 @@ import { SavedMappings } from "../mappings/savedMappings";
 import { ConfirmImportRequest, mappingErrors, parseColumnMappings, parseConfirmImportRequest } from "./confirmImportRequest";
 import { CsvImportJobDto, toCsvImportJobDto } from "./csvImportJobDto";
 import { BlobLinks } from "./blobLinks";
-import { finalStatuses, ImportJob, importStatuses, ImportStatus } from "./importJob";
+import { defaultImportOptions, finalStatuses, ImportJob, importStatuses, ImportStatus } from "./importJob";
 import { ImportFileStore } from "./importFileStore";
 import { ImportJobStore } from "./importJobStore";
 import { ImportQueue } from "./importQueue";
@@ -94,7 +94,7 @@ export class ImportApi {
       tenant,
       code,
       source: { blobName, fileName: file.fileName, hasHeaderRow: preview.hasHeaderRow, headers: preview.headers, delimiter: received.delimiter },
-      options: start?.options ?? { importMode: "CreateAndUpdate", matchField: "Code", defaultClientType: null, dateFormat: "DMY", validateOnly: false },
+      options: start?.options ?? defaultImportOptions,
       mapping: [],
       createdDate: now().toISOString(),
     });

@@ -85,5 +85,8 @@ export interface ImportJob {
   notImportedBlob: string | null;
 }
 
+/** The options of a job whose start request named none (spec 2.3 defaults). */
+export const defaultImportOptions: ImportOptions = { importMode: "CreateAndUpdate", matchField: "Code", defaultClientType: null, dateFormat: "DMY", validateOnly: false };
+
 export const zeroCounts: ImportCounts = { processed: 0, created: 0, updated: 0, skipped: 0, error: 0 };
 export const startCheckpoint: ImportCheckpoint = { offset: 0, records: 0, chunk: 0, counts: zeroCounts };
