@@ -1,5 +1,6 @@
 import Papa from "papaparse";
-import { TextDecoder } from "node:util";
+import { codeUnitBytes, CsvEncoding, encodingFromBom } from "./csvEncoding";
+import { textDecoderFor } from "./textDecoding";
 
 export interface CsvBatch {
   /** Each record's cells, as RFC 4180 reads them. */
@@ -11,7 +12,8 @@ export interface CsvBatch {
 const quote = 0x22;
 const lf = 0x0a;
 const cr = 0x0d;
-const utf8Bom = Buffer.from([0xef, 0xbb, 0xbf]);
+/** The longest byte order mark, and so how much of a file's start is held back to look for one. */
+const bomBytes = 3;
 
 enum State {
   FieldStart,
@@ -22,14 +24,23 @@ enum State {
 }
 
 /**
+ * How cells are turned into text: an encoding, or `bytes`, which keeps every byte as one character (latin1),
+ * for a reader that learns the encoding only at the end of the file and decodes its few kept cells then.
+ */
+export type CellDecoding = CsvEncoding | "bytes";
+
+/**
  * Finds CSV records in bytes pushed to it, in batches that each end on a record boundary with its exact byte
- * offset, so a reader can stop after any batch and resume from that offset. Boundaries are found on the bytes
- * (CRLF, LF or CR outside quotes; a quote opens a field only at its start), so a multi-byte character or a
- * quoted newline never straddles a batch; papaparse then splits each batch into cells.
+ * offset, so a reader can stop after any batch and resume from that offset. Boundaries are found on code
+ * units (CRLF, LF or CR outside quotes; a quote opens a field only at its start), so a multi-byte character
+ * or a quoted newline never straddles a batch, in UTF-8, Windows-1252 or UTF-16; papaparse then splits each
+ * batch into cells.
  */
 export class CsvRecordScanner {
-  private readonly delimiterByte: number;
-  private readonly decoder = new TextDecoder("utf-8");
+  private readonly delimiterUnit: number;
+  private readonly unit: 1 | 2;
+  private readonly bigEndian: boolean;
+  private readonly decode: ((bytes: Uint8Array) => string) | null;
   private offset: number;
   private state = State.FieldStart;
   private pieces: Uint8Array[] = [];
@@ -37,33 +48,31 @@ export class CsvRecordScanner {
   private batchBytes = 0;
   /** Bytes held back at offset 0 until it is known whether they are a byte order mark. */
   private head: Buffer | null;
+  /** The first byte of a two-byte code unit split between chunks. */
+  private carry: Uint8Array | null = null;
 
   constructor(
     startOffset: number,
     private readonly delimiter: string,
     private readonly recordsPerBatch: number,
+    private readonly decoding: CellDecoding = "utf-8",
   ) {
     this.offset = startOffset;
-    this.delimiterByte = delimiter.charCodeAt(0);
+    this.delimiterUnit = delimiter.charCodeAt(0);
+    this.unit = decoding === "bytes" ? 1 : codeUnitBytes(decoding);
+    this.bigEndian = decoding === "utf-16be";
+    this.decode = decoding === "bytes" ? null : textDecoderFor(decoding);
     this.head = startOffset === 0 ? Buffer.alloc(0) : null;
   }
 
   push(bytes: Uint8Array): CsvBatch[] {
-    let chunk = bytes;
-    if (this.head) {
-      const head = Buffer.concat([this.head, bytes]);
-      if (head.length < utf8Bom.length && utf8Bom.subarray(0, head.length).equals(head)) {
-        this.head = head;
-        return [];
-      }
-      this.head = null;
-      chunk = head;
-      if (head.subarray(0, utf8Bom.length).equals(utf8Bom)) {
-        chunk = head.subarray(utf8Bom.length);
-        this.offset += utf8Bom.length;
-      }
+    if (!this.head) return this.scan(bytes);
+    const head = Buffer.concat([this.head, bytes]);
+    if (head.length < bomBytes) {
+      this.head = head;
+      return [];
     }
-    return this.scan(chunk);
+    return this.scan(this.withoutBom(head));
   }
 
   /** Whether the bytes so far end inside a quoted field: at the end of a file, an unclosed quote. */
@@ -73,14 +82,40 @@ export class CsvRecordScanner {
 
   /** The last batch, including a last record without a line end. */
   end(): CsvBatch[] {
-    const batches = this.head && this.head.length > 0 ? this.scan(this.head) : [];
-    this.head = null;
+    const batches = this.head ? this.scan(this.withoutBom(this.head)) : [];
+    if (this.carry) {
+      // An odd last byte of a UTF-16 file: kept as part of the last record, where decoding marks it.
+      this.pieces.push(this.carry);
+      this.batchBytes += this.carry.length;
+      this.offset += this.carry.length;
+      this.carry = null;
+    }
     if (this.batchBytes > (this.recordEnds.at(-1) ?? 0)) this.recordEnds.push(this.batchBytes);
     if (this.recordEnds.length > 0) batches.push(this.batch(this.offset));
     return batches;
   }
 
-  private scan(chunk: Uint8Array): CsvBatch[] {
+  /** The file's first bytes without the byte order mark of the encoding being read, if they start with it. */
+  private withoutBom(head: Buffer): Uint8Array {
+    this.head = null;
+    const bom = encodingFromBom(head);
+    if (!bom || (bom.encoding !== this.decoding && !(this.decoding === "bytes" && bom.encoding === "utf-8"))) return head;
+    this.offset += bom.length;
+    return head.subarray(bom.length);
+  }
+
+  private scan(input: Uint8Array): CsvBatch[] {
+    let chunk = input;
+    if (this.carry) {
+      // The carried byte was not counted in the offset yet: it is counted with this chunk.
+      chunk = Buffer.concat([this.carry, input]);
+      this.carry = null;
+    }
+    const width = this.unit;
+    const usable = chunk.length - (chunk.length % width);
+    if (usable < chunk.length) {
+      this.carry = chunk.subarray(usable);
+    }
     const batches: CsvBatch[] = [];
     let sliceStart = 0;
     const endRecord = (endInChunk: number) => {
@@ -89,14 +124,15 @@ export class CsvRecordScanner {
       sliceStart = endInChunk;
       this.recordEnds.push(this.batchBytes);
     };
-    const d = this.delimiterByte;
+    const d = this.delimiterUnit;
+    const big = this.bigEndian;
     let state = this.state;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i];
+    for (let i = 0; i < usable; i += width) {
+      const b = width === 1 ? chunk[i] : big ? (chunk[i] << 8) | chunk[i + 1] : chunk[i] | (chunk[i + 1] << 8);
       if (state === State.AfterCr) {
         // CR ended the record; an LF right after it belongs to the same line end.
         const crlf = b === lf;
-        endRecord(crlf ? i + 1 : i);
+        endRecord(crlf ? i + width : i);
         state = State.FieldStart;
         if (crlf) {
           if (this.recordEnds.length === this.recordsPerBatch) batches.push(this.batch(this.offset + sliceStart));
@@ -106,14 +142,14 @@ export class CsvRecordScanner {
       switch (state) {
         case State.FieldStart:
           if (b === quote) state = State.Quoted;
-          else if (b === lf) endRecord(i + 1);
+          else if (b === lf) endRecord(i + width);
           else if (b === cr) state = State.AfterCr;
           else if (b !== d) state = State.Unquoted;
           break;
         case State.Unquoted:
           if (b === d) state = State.FieldStart;
           else if (b === lf) {
-            endRecord(i + 1);
+            endRecord(i + width);
             state = State.FieldStart;
           } else if (b === cr) state = State.AfterCr;
           break;
@@ -124,7 +160,7 @@ export class CsvRecordScanner {
           if (b === quote) state = State.Quoted;
           else if (b === d) state = State.FieldStart;
           else if (b === lf) {
-            endRecord(i + 1);
+            endRecord(i + width);
             state = State.FieldStart;
           } else if (b === cr) state = State.AfterCr;
           else state = State.Unquoted;
@@ -135,17 +171,17 @@ export class CsvRecordScanner {
       }
     }
     this.state = state;
-    if (sliceStart < chunk.length) {
-      this.pieces.push(chunk.subarray(sliceStart));
-      this.batchBytes += chunk.length - sliceStart;
+    if (sliceStart < usable) {
+      this.pieces.push(chunk.subarray(sliceStart, usable));
+      this.batchBytes += usable - sliceStart;
     }
-    this.offset += chunk.length;
+    this.offset += usable;
     return batches;
   }
 
   private batch(endOffset: number): CsvBatch {
     const all = Buffer.concat(this.pieces, this.batchBytes);
-    const records = parseRecords(recordTexts(all, this.recordEnds, this.decoder), this.delimiter);
+    const records = parseRecords(recordTexts(all, this.recordEnds, this.decode, this.unit, this.bigEndian), this.delimiter);
     // Bytes after the last record end stay for the next batch.
     const used = this.recordEnds.at(-1)!;
     this.pieces = used < all.length ? [all.subarray(used)] : [];
@@ -161,23 +197,28 @@ export async function* readCsvBatches(
   startOffset: number,
   delimiter: string,
   recordsPerBatch: number,
+  encoding: CsvEncoding = "utf-8",
 ): AsyncGenerator<CsvBatch> {
-  const scanner = new CsvRecordScanner(startOffset, delimiter, recordsPerBatch);
+  const scanner = new CsvRecordScanner(startOffset, delimiter, recordsPerBatch, encoding);
   for await (const chunk of bytes) yield* scanner.push(chunk);
   yield* scanner.end();
 }
 
-/** Each record's text without its line end. One decode for the whole batch when it is ASCII, as most are. */
-function recordTexts(all: Buffer, ends: number[], decoder: TextDecoder): string[] {
-  const whole = all.toString("latin1");
-  const ascii = !/[^\x00-\x7f]/.test(whole);
+/**
+ * Each record's text without its line end. One-byte encodings take one latin1 pass over the whole batch when
+ * it is ASCII (or when cells are kept as bytes); anything else is decoded record by record.
+ */
+function recordTexts(all: Buffer, ends: number[], decode: ((bytes: Uint8Array) => string) | null, width: 1 | 2, bigEndian: boolean): string[] {
+  const whole = width === 1 ? all.toString("latin1") : "";
+  const asIs = width === 1 && (decode === null || !/[^\x00-\x7f]/.test(whole));
+  const unitAt = (at: number) => (width === 1 ? all[at] : bigEndian ? (all[at] << 8) | all[at + 1] : all[at] | (all[at + 1] << 8));
   const texts = new Array<string>(ends.length);
   for (let i = 0; i < ends.length; i++) {
     const start = i === 0 ? 0 : ends[i - 1];
     let end = ends[i];
-    if (all[end - 1] === lf) end--;
-    if (end > start && all[end - 1] === cr) end--;
-    texts[i] = ascii ? whole.slice(start, end) : decoder.decode(all.subarray(start, end));
+    if (end - start >= width && unitAt(end - width) === lf) end -= width;
+    if (end - start >= width && unitAt(end - width) === cr) end -= width;
+    texts[i] = asIs ? whole.slice(start, end) : decode!(all.subarray(start, end));
   }
   return texts;
 }

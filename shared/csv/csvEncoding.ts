@@ -1,0 +1,21 @@
+export const csvEncodings = ["utf-8", "windows-1252", "utf-16le", "utf-16be"] as const;
+export type CsvEncoding = (typeof csvEncodings)[number];
+
+const boms: [CsvEncoding, number[]][] = [
+  ["utf-8", [0xef, 0xbb, 0xbf]],
+  ["utf-16le", [0xff, 0xfe]],
+  ["utf-16be", [0xfe, 0xff]],
+];
+
+/** The encoding a file's byte order mark names, and the mark's length; null without one. */
+export function encodingFromBom(head: Uint8Array): { encoding: CsvEncoding; length: number } | null {
+  for (const [encoding, bom] of boms) {
+    if (head.length >= bom.length && bom.every((b, i) => head[i] === b)) return { encoding, length: bom.length };
+  }
+  return null;
+}
+
+/** Bytes per code unit: CSV's delimiters, quotes and line ends are one code unit in every encoding we read. */
+export function codeUnitBytes(encoding: CsvEncoding): 1 | 2 {
+  return encoding.startsWith("utf-16") ? 2 : 1;
+}

@@ -1,0 +1,77 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { CsvEncoding } from "../../shared/csv/csvEncoding";
+import { readCsvBatches } from "../../shared/csv/csvRecordReader";
+import { formatCsvRecord } from "../../shared/csv/csvWriter";
+
+// Characters that stress CSV: every delimiter, quotes, line breaks, spaces, and letters beyond ASCII.
+const alphabet = ["a", "Z", "9", " ", ",", ";", "\t", "|", '"', "\r", "\n", "é", "ü", "£", "€"];
+const cell = fc.array(fc.constantFrom(...alphabet), { maxLength: 6 }).map((chars) => chars.join(""));
+
+function encode(text: string, encoding: CsvEncoding, bom: boolean): Buffer {
+  switch (encoding) {
+    case "utf-8":
+      return Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, "utf8")]);
+    case "utf-16le":
+      return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    case "utf-16be": {
+      const units = Buffer.from(text, "utf16le").swap16();
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), units]);
+    }
+    case "windows-1252":
+      return Buffer.from([...text].map((c) => (c === "€" ? 0x80 : c.charCodeAt(0))));
+  }
+}
+
+const dialect = fc.record({
+  delimiter: fc.constantFrom(",", ";", "\t", "|"),
+  lineEnding: fc.constantFrom("\r\n", "\n", "\r"),
+  encoding: fc.constantFrom<CsvEncoding>("utf-8", "windows-1252", "utf-16le", "utf-16be"),
+  bom: fc.boolean(),
+  finalLineEnding: fc.boolean(),
+});
+
+// A table whose every row has the same width, none of them one lone empty cell (a blank line).
+const table = fc.integer({ min: 1, max: 5 }).chain((width) =>
+  fc.array(fc.array(cell, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 12 }).filter((rows) => rows.every((r) => !(width === 1 && r[0] === ""))),
+);
+
+async function readAll(bytes: Buffer, startOffset: number, delimiter: string, encoding: CsvEncoding, chunkSize: number, perBatch: number) {
+  async function* chunks() {
+    for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
+  }
+  const batches = [];
+  for await (const batch of readCsvBatches(chunks(), startOffset, delimiter, perBatch, encoding)) batches.push(batch);
+  return batches;
+}
+
+describe("CSV round trip (property-based)", () => {
+  it("reads back any table written in any dialect and encoding, however the bytes are chunked", async () => {
+    await fc.assert(
+      fc.asyncProperty(table, dialect, fc.integer({ min: 1, max: 17 }), fc.integer({ min: 1, max: 5 }), async (rows, d, chunkSize, perBatch) => {
+        const text = rows.map((r) => formatCsvRecord(r, d.delimiter)).join(d.lineEnding) + (d.finalLineEnding ? d.lineEnding : "");
+        const bytes = encode(text, d.encoding, d.bom);
+        const batches = await readAll(bytes, 0, d.delimiter, d.encoding, chunkSize, perBatch);
+        expect(batches.flatMap((b) => b.records)).toEqual(rows);
+        expect(batches.at(-1)!.endOffset).toBe(bytes.length);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("reading from any batch's end offset yields exactly the remaining rows", async () => {
+    await fc.assert(
+      fc.asyncProperty(table, dialect, fc.integer({ min: 1, max: 9 }), async (rows, d, chunkSize) => {
+        const text = rows.map((r) => formatCsvRecord(r, d.delimiter)).join(d.lineEnding) + (d.finalLineEnding ? d.lineEnding : "");
+        const bytes = encode(text, d.encoding, d.bom);
+        const batches = await readAll(bytes, 0, d.delimiter, d.encoding, 64, 1);
+        for (let i = 0; i < batches.length; i++) {
+          const offset = batches[i].endOffset;
+          const rest = await readAll(bytes.subarray(offset), offset, d.delimiter, d.encoding, chunkSize, 2);
+          expect(rest.flatMap((b) => b.records)).toEqual(rows.slice(i + 1));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
