@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       newImportJob({
         tenant,
         code,
-        source: { blobName, fileName: "bench.csv", hasHeaderRow: true, headers, delimiter: "," },
+        source: { blobName, fileName: "bench.csv", hasHeaderRow: true, headers, delimiter: ",", encoding: "utf-8" },
         options: { importMode: "CreateOnly", matchField: "Code", defaultClientType: null, dateFormat: "DMY", validateOnly },
         mapping: headers.map((header) => ({ csvHeader: header, targetField: header as TargetField })),
         createdDate: new Date().toISOString(),

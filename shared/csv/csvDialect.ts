@@ -1,21 +1,53 @@
 export const delimiters = [",", ";", "\t", "|"] as const;
 export type LineEnding = "CRLF" | "LF" | "CR";
 
+const sampleLines = 20;
+
+/** The file's first lines, split at line ends outside quotes. */
+function firstLines(text: string): string[] {
+  const lines: string[] = [];
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length && lines.length < sampleLines; i++) {
+    const char = text[i];
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === "\n" || char === "\r")) {
+      lines.push(text.slice(start, i));
+      if (char === "\r" && text[i + 1] === "\n") i++;
+      start = i + 1;
+    }
+  }
+  if (lines.length < sampleLines && start < text.length) lines.push(text.slice(start));
+  return lines.filter((line) => line.trim() !== "");
+}
+
+function countOutsideQuotes(line: string, delimiter: string): number {
+  let quoted = false;
+  let count = 0;
+  for (const char of line) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && char === delimiter) count++;
+  }
+  return count;
+}
+
 /**
- * The delimiter of a file from its first line: the candidate that appears most often outside quotes, comma
- * when none does (a one-column file).
+ * The delimiter of a file from its first lines: the candidate that splits the most lines into the same
+ * number of cells (its most common count, above zero), counting only outside quotes; more cells break a tie.
+ * Comma when no candidate appears (a one-column file).
  */
 export function detectDelimiter(text: string): string {
-  const counts = new Map<string, number>(delimiters.map((d) => [d, 0]));
-  let quoted = false;
-  for (const char of text) {
-    if (char === '"') quoted = !quoted;
-    else if (!quoted && (char === "\n" || char === "\r")) break;
-    else if (!quoted && counts.has(char)) counts.set(char, counts.get(char)! + 1);
+  const lines = firstLines(text);
+  let best = { delimiter: ",", lines: 0, cells: 0 };
+  for (const delimiter of delimiters) {
+    const counts = lines.map((line) => countOutsideQuotes(line, delimiter));
+    const frequency = new Map<number, number>();
+    for (const count of counts) if (count > 0) frequency.set(count, (frequency.get(count) ?? 0) + 1);
+    for (const [cells, agreeing] of frequency) {
+      if (agreeing > best.lines || (agreeing === best.lines && cells > best.cells)) best = { delimiter, lines: agreeing, cells };
+    }
   }
-  let best = ",";
-  for (const [delimiter, count] of counts) if (count > counts.get(best)!) best = delimiter;
-  return best;
+  return best.delimiter;
 }
 
 /** The line ending of the first line end outside quotes; CRLF when the file is a single line. */

@@ -1,5 +1,6 @@
 import { isBlankRecord } from "../csv/blankRecord";
 import { LineEnding } from "../csv/csvDialect";
+import { CsvEncoding } from "../csv/csvEncoding";
 import { suggestMappings } from "../mappings/suggestMappings";
 import { CsvColumnMapping } from "./importJob";
 
@@ -12,7 +13,7 @@ export interface CsvUploadPreview {
   totalRows: number;
   previewRows: Record<string, string>[];
   suggestedMappings: CsvColumnMapping[];
-  detected: { encoding: string; delimiter: string; lineEnding: LineEnding };
+  detected: { encoding: CsvEncoding; delimiter: string; lineEnding: LineEnding };
   warnings: string[];
 }
 
@@ -49,10 +50,12 @@ export class PreviewBuilder {
     return this.records - this.blankRecords - headerIsData;
   }
 
-  build(code: string, fileName: string, hasHeaderRow: boolean, delimiter: string, lineEnding: LineEnding): CsvUploadPreview {
-    const first = this.firstRecords[0] ?? [];
+  /** The preview; `decodeCell` turns the cells kept as read into text, once the file's encoding is known. */
+  build(code: string, fileName: string, hasHeaderRow: boolean, detected: CsvUploadPreview["detected"], decodeCell: (cell: string) => string): CsvUploadPreview {
+    const kept = this.firstRecords.map((cells) => cells.map(decodeCell));
+    const first = kept[0] ?? [];
     const headers = hasHeaderRow ? first : first.map((_, i) => `Column${i + 1}`);
-    const dataRecords = (hasHeaderRow ? this.firstRecords.slice(1) : this.firstRecords).filter((cells) => !isBlankRecord(cells));
+    const dataRecords = (hasHeaderRow ? kept.slice(1) : kept).filter((cells) => !isBlankRecord(cells));
     const previewRows = dataRecords.slice(0, previewRowCount).map((cells) => Object.fromEntries(headers.map((h, i) => [h, cells[i] ?? ""])));
     return {
       code,
@@ -62,7 +65,7 @@ export class PreviewBuilder {
       totalRows: this.dataRows(hasHeaderRow),
       previewRows,
       suggestedMappings: hasHeaderRow ? suggestMappings(headers) : [],
-      detected: { encoding: "utf-8", delimiter, lineEnding },
+      detected,
       warnings: this.warnings(headers, hasHeaderRow),
     };
   }

@@ -64,7 +64,7 @@ export class ImportApi {
     const form = await fields();
     const hasHeaderRow = form.hasHeaderRow === undefined || form.hasHeaderRow === "" ? null : form.hasHeaderRow === "true";
     if (form.hasHeaderRow && !["true", "false"].includes(form.hasHeaderRow)) return reject(400, "hasHeaderRow must be true or false", [{ field: "hasHeaderRow", message: "must be true or false" }]);
-    const preview = received.preview.build(code, file.fileName, hasHeaderRow ?? true, received.delimiter, received.lineEnding);
+    const preview = received.preview(code, file.fileName, hasHeaderRow ?? true);
     const unreadable = fileProblem(received, preview);
     if (unreadable) return reject(400, unreadable);
 
@@ -93,7 +93,7 @@ export class ImportApi {
     const job = newImportJob({
       tenant,
       code,
-      source: { blobName, fileName: file.fileName, hasHeaderRow: preview.hasHeaderRow, headers: preview.headers, delimiter: received.delimiter },
+      source: { blobName, fileName: file.fileName, hasHeaderRow: preview.hasHeaderRow, headers: preview.headers, delimiter: received.delimiter, encoding: received.encoding },
       options: start?.options ?? defaultImportOptions,
       mapping: [],
       createdDate: now().toISOString(),
@@ -187,7 +187,8 @@ export class ImportApi {
     const job = newImportJob({
       tenant,
       code,
-      source: { blobName, fileName, hasHeaderRow: hasHeaderRow ?? true, headers: [], delimiter: "," },
+      // Headers, delimiter and encoding are read when the file lands.
+      source: { blobName, fileName, hasHeaderRow: hasHeaderRow ?? true, headers: [], delimiter: ",", encoding: "utf-8" },
       options: parsed.value.options,
       mapping: [],
       createdDate: this.deps.now().toISOString(),
@@ -210,7 +211,7 @@ export class ImportApi {
     const reader = new UploadReader();
     for await (const chunk of files.readSource(job.source.blobName, 0)) reader.push(chunk);
     const facts = reader.finish();
-    const preview = facts.preview.build(code, job.source.fileName, pending.hasHeaderRow ?? true, facts.delimiter, facts.lineEnding);
+    const preview = facts.preview(code, job.source.fileName, pending.hasHeaderRow ?? true);
     const unreadable = fileProblem(facts, preview);
     const at = this.deps.now().toISOString();
     if (unreadable) {
@@ -218,7 +219,7 @@ export class ImportApi {
       return;
     }
     await files.writePreview(tenant, code, preview);
-    const source = { ...job.source, hasHeaderRow: preview.hasHeaderRow, headers: preview.headers, delimiter: facts.delimiter };
+    const source = { ...job.source, hasHeaderRow: preview.hasHeaderRow, headers: preview.headers, delimiter: facts.delimiter, encoding: facts.encoding };
     const arrived = await jobs.change(tenant, code, (current) => (current.pendingUpload ? { pendingUpload: null, source, totalItems: preview.totalRows } : null));
     if (!arrived || arrived.pendingUpload || !pending.start) return;
     const started = await this.confirm(tenant, code, pending.start);

@@ -136,7 +136,7 @@ export class ImportEngine {
     let skipHeader = checkpoint.offset === 0 && source.hasHeaderRow;
     let progressAt = Date.now();
     let progressProcessed = job.checkpoint.counts.processed;
-    const batches = readCsvBatches(files.readSource(source.blobName, checkpoint.offset), checkpoint.offset, source.delimiter, this.settings.chunkRows);
+    const batches = readCsvBatches(files.readSource(source.blobName, checkpoint.offset), checkpoint.offset, source.delimiter, this.settings.chunkRows, source.encoding);
     let saved = checkpoint === job.checkpoint;
     let chunksThisSlice = 0;
     for await (const batch of batches) {
@@ -229,7 +229,7 @@ export class ImportEngine {
   private async countDataRows(job: ImportJob): Promise<number> {
     let rows = 0;
     let skipHeader = job.source.hasHeaderRow;
-    for await (const batch of readCsvBatches(this.deps.files.readSource(job.source.blobName, 0), 0, job.source.delimiter, this.settings.chunkRows)) {
+    for await (const batch of readCsvBatches(this.deps.files.readSource(job.source.blobName, 0), 0, job.source.delimiter, this.settings.chunkRows, job.source.encoding)) {
       for (const cells of skipHeader ? batch.records.slice(1) : batch.records) {
         if (!isBlankRecord(cells)) rows++;
       }

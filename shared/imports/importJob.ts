@@ -1,4 +1,5 @@
 import { ClientType } from "../clients/clientType";
+import { CsvEncoding } from "../csv/csvEncoding";
 import { DateFormat } from "../clients/dateFormat";
 import { MatchField, TargetField } from "../clients/targetFields";
 
@@ -30,6 +31,7 @@ export interface SourceFile {
   /** Header names, or Column1..ColumnN for a headerless file. */
   headers: string[];
   delimiter: string;
+  encoding: CsvEncoding;
 }
 
 export interface ImportCounts {

@@ -1,29 +1,40 @@
 import { createHash } from "node:crypto";
+import { TextDecoder } from "node:util";
 import { detectDelimiter, detectLineEnding, LineEnding } from "../csv/csvDialect";
-import { CsvRecordScanner } from "../csv/csvRecordReader";
-import { PreviewBuilder } from "./csvUploadPreview";
+import { CsvEncoding, encodingFromBom } from "../csv/csvEncoding";
+import { CellDecoding, CsvRecordScanner } from "../csv/csvRecordReader";
+import { textDecoderFor } from "../csv/textDecoding";
+import { CsvUploadPreview, PreviewBuilder } from "./csvUploadPreview";
 
 export interface UploadedFileFacts {
   bytes: number;
   sha256: string;
+  encoding: CsvEncoding;
   delimiter: string;
   lineEnding: LineEnding;
-  preview: PreviewBuilder;
   containsNul: boolean;
   endsInsideQuotes: boolean;
+  preview(code: string, fileName: string, hasHeaderRow: boolean): CsvUploadPreview;
 }
 
-// The dialect is read from the first line, or from this much of the file when a line is longer.
+// The dialect is read from the first lines, or from this much of the file when lines are longer.
 const sniffBytes = 64 * 1024;
 const recordsPerBatch = 1_000;
 
 /**
- * Reads an uploaded file as its bytes pass, once: size, hash, dialect, and the preview with an exact row
- * count. Keeps only the first rows, so memory does not grow with the file.
+ * Reads an uploaded file as its bytes pass, once: size, hash, encoding, dialect, and the preview with an exact
+ * row count. The encoding comes from a byte order mark, else from the whole file: UTF-8 when every byte
+ * sequence is valid UTF-8, Windows-1252 (Excel's "CSV" on Windows) otherwise. Until the end is reached,
+ * single-byte files are read as raw bytes, and the few cells the preview keeps are decoded at the end.
+ * Memory does not grow with the file.
  */
 export class UploadReader {
   private readonly hash = createHash("sha256");
-  private readonly preview = new PreviewBuilder();
+  private readonly builder = new PreviewBuilder();
+  private readonly utf8 = new TextDecoder("utf-8", { fatal: true });
+  private validUtf8 = true;
+  private bomEncoding: CsvEncoding | null = null;
+  private cellsAsBytes = true;
   private scanner: CsvRecordScanner | undefined;
   private head = Buffer.alloc(0);
   private bytes = 0;
@@ -38,29 +49,69 @@ export class UploadReader {
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
     this.hash.update(chunk);
-    if (!this.containsNul && chunk.includes(0)) this.containsNul = true;
     if (this.scanner) {
-      for (const batch of this.scanner.push(chunk)) this.preview.add(batch.records);
+      this.check(chunk);
+      for (const batch of this.scanner.push(chunk)) this.builder.add(batch.records);
       return;
     }
     this.head = Buffer.concat([this.head, chunk]);
-    if (this.head.length >= sniffBytes || this.head.includes(0x0a) || this.head.includes(0x0d)) this.startScanner();
+    const lines = this.head.filter((b) => b === 0x0a || b === 0x0d).length;
+    if (this.head.length >= sniffBytes || lines >= 20) this.startScanner();
   }
 
   finish(): UploadedFileFacts {
     if (!this.scanner) this.startScanner();
+    if (this.validUtf8 && !this.bomEncoding) {
+      try {
+        this.utf8.decode(new Uint8Array(0));
+      } catch {
+        this.validUtf8 = false;
+      }
+    }
     const endsInsideQuotes = this.scanner!.insideQuotes;
-    for (const batch of this.scanner!.end()) this.preview.add(batch.records);
-    const { bytes, delimiter, lineEnding, preview, containsNul } = this;
-    return { bytes, sha256: this.hash.digest("hex"), delimiter, lineEnding, preview, containsNul, endsInsideQuotes };
+    for (const batch of this.scanner!.end()) this.builder.add(batch.records);
+    const encoding: CsvEncoding = this.bomEncoding ?? (this.validUtf8 ? "utf-8" : "windows-1252");
+    const decodeBytes = textDecoderFor(encoding);
+    const decode = this.cellsAsBytes ? (text: string) => decodeBytes(Buffer.from(text, "latin1")) : (text: string) => text;
+    const { bytes, delimiter, lineEnding, builder, containsNul } = this;
+    return {
+      bytes,
+      sha256: this.hash.digest("hex"),
+      encoding,
+      delimiter,
+      lineEnding,
+      containsNul,
+      endsInsideQuotes,
+      preview: (code, fileName, hasHeaderRow) => builder.build(code, fileName, hasHeaderRow, { encoding, delimiter, lineEnding }, decode),
+    };
   }
 
   private startScanner(): void {
-    const text = this.head.toString("utf8");
+    const bom = encodingFromBom(this.head);
+    this.bomEncoding = bom?.encoding ?? null;
+    const text = textDecoderFor(bom?.encoding ?? "utf-8")(this.head.subarray(bom?.length ?? 0));
     this.delimiter = detectDelimiter(text);
     this.lineEnding = detectLineEnding(text);
-    this.scanner = new CsvRecordScanner(0, this.delimiter, recordsPerBatch);
-    for (const batch of this.scanner.push(this.head)) this.preview.add(batch.records);
+    // A BOM names the encoding now; otherwise cells stay bytes until the whole file has been seen.
+    const decoding: CellDecoding = bom && bom.encoding !== "utf-8" ? bom.encoding : "bytes";
+    this.cellsAsBytes = decoding === "bytes";
+    this.scanner = new CsvRecordScanner(0, this.delimiter, recordsPerBatch, decoding);
+    const head = this.head;
     this.head = Buffer.alloc(0);
+    this.check(head);
+    for (const batch of this.scanner.push(head)) this.builder.add(batch.records);
+  }
+
+  /** Looks for NUL bytes (binary files) and keeps checking whether the file is valid UTF-8. */
+  private check(chunk: Uint8Array): void {
+    // In UTF-16 every ASCII character has a zero byte: there NUL bytes say nothing.
+    if (!this.containsNul && !this.bomEncoding?.startsWith("utf-16") && chunk.includes(0)) this.containsNul = true;
+    if (this.validUtf8 && !this.bomEncoding?.startsWith("utf-16")) {
+      try {
+        this.utf8.decode(chunk, { stream: true });
+      } catch {
+        this.validUtf8 = false;
+      }
+    }
   }
 }

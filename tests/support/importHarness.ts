@@ -87,7 +87,7 @@ export async function startJob(
   const job = newImportJob({
     tenant,
     code,
-    source: { blobName, fileName, hasHeaderRow: true, headers, delimiter },
+    source: { blobName, fileName, hasHeaderRow: true, headers, delimiter, encoding: "utf-8" },
     options: { ...defaultOptions, ...options },
     mapping,
     createdDate: fixedNow().toISOString(),
