@@ -1,6 +1,7 @@
 import { isBlankRecord } from "../csv/blankRecord";
 import { LineEnding } from "../csv/csvDialect";
 import { CsvEncoding } from "../csv/csvEncoding";
+import { detectHeaderRow } from "../mappings/headerRowDetection";
 import { suggestMappings } from "../mappings/suggestMappings";
 import { CsvColumnMapping } from "./importJob";
 
@@ -51,8 +52,10 @@ export class PreviewBuilder {
   }
 
   /** The preview; `decodeCell` turns the cells kept as read into text, once the file's encoding is known. */
-  build(code: string, fileName: string, hasHeaderRow: boolean, detected: CsvUploadPreview["detected"], decodeCell: (cell: string) => string): CsvUploadPreview {
+  build(code: string, fileName: string, headerRow: boolean | null, detected: CsvUploadPreview["detected"], decodeCell: (cell: string) => string): CsvUploadPreview {
     const kept = this.firstRecords.map((cells) => cells.map(decodeCell));
+    const nonBlank = kept.filter((cells) => !isBlankRecord(cells));
+    const hasHeaderRow = headerRow ?? detectHeaderRow(nonBlank[0] ?? [], nonBlank[1]);
     const first = kept[0] ?? [];
     const headers = hasHeaderRow ? first : first.map((_, i) => `Column${i + 1}`);
     const dataRecords = (hasHeaderRow ? kept.slice(1) : kept).filter((cells) => !isBlankRecord(cells));

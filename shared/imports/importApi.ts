@@ -13,8 +13,8 @@ import { notImportedFileName } from "./notImportedFile";
 import { receiveUpload, UploadTooLarge } from "./receiveUpload";
 import { largeUploadBlobName } from "./uploadEvent";
 import { UploadReceipts } from "./uploadReceipts";
-import { UploadedFileFacts, UploadReader } from "./uploadReader";
-import { CsvUploadPreview } from "./csvUploadPreview";
+import { UploadReader } from "./uploadReader";
+import { fileProblem } from "./fileProblem";
 
 export interface ImportApiDependencies {
   jobs: ImportJobStore;
@@ -64,7 +64,7 @@ export class ImportApi {
     const form = await fields();
     const hasHeaderRow = form.hasHeaderRow === undefined || form.hasHeaderRow === "" ? null : form.hasHeaderRow === "true";
     if (form.hasHeaderRow && !["true", "false"].includes(form.hasHeaderRow)) return reject(400, "hasHeaderRow must be true or false", [{ field: "hasHeaderRow", message: "must be true or false" }]);
-    const preview = received.preview(code, file.fileName, hasHeaderRow ?? true);
+    const preview = received.preview(code, file.fileName, hasHeaderRow);
     const unreadable = fileProblem(received, preview);
     if (unreadable) return reject(400, unreadable);
 
@@ -211,7 +211,7 @@ export class ImportApi {
     const reader = new UploadReader();
     for await (const chunk of files.readSource(job.source.blobName, 0)) reader.push(chunk);
     const facts = reader.finish();
-    const preview = facts.preview(code, job.source.fileName, pending.hasHeaderRow ?? true);
+    const preview = facts.preview(code, job.source.fileName, pending.hasHeaderRow);
     const unreadable = fileProblem(facts, preview);
     const at = this.deps.now().toISOString();
     if (unreadable) {
@@ -291,15 +291,6 @@ export class ImportApi {
 
 function isResponse(value: ImportJob | ApiResponse): value is ApiResponse {
   return typeof value.status === "number";
-}
-
-/** Why an uploaded file cannot be imported, or null when it can. */
-function fileProblem(facts: UploadedFileFacts, preview: CsvUploadPreview): string | null {
-  if (facts.bytes === 0) return "The file is empty";
-  if (facts.containsNul) return "The file is not CSV text: it contains NUL bytes, as binary files (spreadsheets, images) do. Export it as CSV and upload that";
-  if (facts.endsInsideQuotes) return "The file has a quote that is never closed, so its rows cannot be told apart. Check the quoting and upload it again";
-  if (preview.totalRows === 0) return preview.headers.length > 0 ? "The file has a header row but no data rows" : "The file has no rows";
-  return null;
 }
 
 /** A job is started once its mapping is confirmed; before that it is a preview waiting to be confirmed. */

@@ -14,7 +14,8 @@ export interface UploadedFileFacts {
   lineEnding: LineEnding;
   containsNul: boolean;
   endsInsideQuotes: boolean;
-  preview(code: string, fileName: string, hasHeaderRow: boolean): CsvUploadPreview;
+  /** The preview; a null `hasHeaderRow` is detected from the first rows. */
+  preview(code: string, fileName: string, hasHeaderRow: boolean | null): CsvUploadPreview;
 }
 
 // The dialect is read from the first lines, or from this much of the file when lines are longer.

@@ -1,19 +1,29 @@
 import { TargetField, targetFields } from "../clients/targetFields";
 import { CsvColumnMapping } from "../imports/importJob";
+import { headerAliases } from "./headerAliases";
 
-const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, "");
-const byName = new Map<string, TargetField>(targetFields.map((field) => [squash(field), field]));
+/** How headers compare: case, spaces and punctuation ignored ("E-mail address" is "emailaddress"). */
+export const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+// A field's own name first, so "Email" never loses to an alias of another field.
+const byName = new Map<string, TargetField>();
+for (const field of targetFields) byName.set(squash(field), field);
+for (const field of targetFields) for (const alias of headerAliases[field] ?? []) if (!byName.has(squash(alias))) byName.set(squash(alias), field);
+
+/** The target field a header names, by the field's name or one of its aliases. */
+export function targetFieldOfHeader(header: string): TargetField | null {
+  return byName.get(squash(header)) ?? null;
+}
 
 /**
- * Suggested mappings from headers: a header names a target field when they are equal ignoring case, spaces
- * and punctuation ("Company number" is `CompanyNumber`). The first header for a field wins; `Row` and `Reason`
- * of a not-imported file are never target fields.
+ * Suggested mappings from headers: each header that names a target field, the first header for a field
+ * winning. `Row` and `Reason` of a not-imported file never name a field.
  */
 export function suggestMappings(headers: readonly string[]): CsvColumnMapping[] {
   const taken = new Set<TargetField>();
   const suggestions: CsvColumnMapping[] = [];
   for (const header of headers) {
-    const field = byName.get(squash(header));
+    const field = targetFieldOfHeader(header);
     if (field && !taken.has(field)) {
       taken.add(field);
       suggestions.push({ csvHeader: header, targetField: field });

@@ -4,6 +4,7 @@ import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { eventually, HostProcess, repoRoot, startHost } from "../support/hostProcess";
 import { harness, Harness, uniqueTenant } from "../support/importHarness";
 import { openApiViolations } from "../support/openApiValidator";
+import { corpus } from "../fixtures/corpus/files";
 
 const clientsCsv = "Code,Name,Type,Email\r\nA1,Alpha Ltd,Ltd,a@alpha.example\r\nB1,Beta,,bad@\r\nC1,,Ltd,\r\n";
 const expectedNotImported =
@@ -402,5 +403,34 @@ describe("the large-file path", () => {
     const invalid = await call("POST", `${base(tenant)}/uploads`, key, JSON.stringify({ showPreview: false, hasHeaderRow: "yes" }));
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(["hasHeaderRow", "mappingCode"]);
+  });
+});
+
+describe("files people send, imported end to end", () => {
+  const cases = corpus.filter((c) =>
+    ["windows-1252 from Excel", "utf-16 LE with BOM", "utf-16 BE with BOM", "semicolons with a UTF-8 BOM (Excel 'CSV UTF-8', European)", "Excel dropped the leading zeros of company numbers", "no header row: the first row is data", "mixed line ends"].includes(c.name),
+  );
+
+  it("imports each with the right text, numbers and counts", async () => {
+    expect(cases).toHaveLength(7);
+    for (const file of cases) {
+      const tenant = uniqueTenant("f");
+      const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
+      const uploaded = await call("POST", base(tenant), key, form(file.bytes));
+      expect(uploaded.status, file.name).toBe(201);
+      const mapping = uploaded.body.hasHeaderRow ? uploaded.body.suggestedMappings : [{ csvHeader: "Column1", targetField: "Name" }, { csvHeader: "Column2", targetField: "Email" }];
+      const started = await call("PUT", `${base(tenant)}/${uploaded.body.code}`, key, JSON.stringify({ columnMappings: mapping, defaultClientType: "PrivateLimitedCompany" }));
+      expect([201, 202], file.name).toContain(started.status);
+      const done = await waitForEnd(tenant, key, uploaded.body.code);
+      expect(done, file.name).toMatchObject({ status: "Completed", createdCount: uploaded.body.totalRows, errorCount: 0, skippedCount: 0 });
+      const clients = (await call("GET", `${host.url}/tenants/${tenant}/clients?top=200`, key)).body.items;
+      const names = clients.map((c: { name: string }) => c.name).sort();
+      const expected = uploaded.body.previewRows.map((r: Record<string, string>) => r[mapping.find((m: { targetField: string }) => m.targetField === "Name").csvHeader]).sort();
+      expect(names, file.name).toEqual(expected);
+      if (file.name.startsWith("Excel dropped")) {
+        expect(clients.map((c: { companyNumber: string }) => c.companyNumber).sort()).toEqual(["00000345", "01234567"]);
+      }
+      if (file.name.startsWith("windows-1252") || file.name.startsWith("utf-16")) expect(names).toContain("Zoë Ltd");
+    }
   });
 });
