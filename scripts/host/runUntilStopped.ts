@@ -1,5 +1,7 @@
 import { HostStartupError } from "./hostStartupError";
 
+const shutdownGraceMs = 15_000;
+
 export interface Started {
   readyLine: string;
   stop(): Promise<void>;
@@ -27,6 +29,11 @@ export async function runUntilStopped(start: (alsoStop: (stop: () => Promise<voi
     if (stopping) return;
     stopping = true;
     console.log("Stopping...");
+    // In-flight work gets this long to finish (it resumes from its checkpoint on the next start anyway).
+    setTimeout(() => {
+      console.log("Stopped without waiting longer for work in progress");
+      process.exit(0);
+    }, shutdownGraceMs).unref();
     await started.stop();
     for (const stop of cleanups.reverse()) await stop();
     process.exit(0);
