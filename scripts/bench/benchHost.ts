@@ -1,0 +1,48 @@
+import { ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { findFreePort } from "../ports";
+
+/** The local host in its own process, as the benchmarks' worker: its memory is what they report. */
+export interface BenchHost {
+  url: string;
+  /** Resident memory now, in MB. */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+export async function startBenchHost(repoRoot: string, env: Record<string, string>): Promise<BenchHost> {
+  const port = await findFreePort();
+  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, "dist", "scripts", "host", "main.js"), repoRoot], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Local host ready") && resolve());
+    child.once("exit", (code) => reject(new Error(`host exited with ${code}`)));
+  });
+  child.removeAllListeners("exit");
+  child.stdout!.resume();
+  return {
+    url: `http://localhost:${port}/api`,
+    rss: () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGINT");
+      }),
+  };
+}
+
+/** Samples `read` every 100 ms while `work` runs; returns its result and the highest sample. */
+export async function withPeak<T>(read: () => number, work: () => Promise<T>): Promise<{ result: T; peak: number; before: number }> {
+  const before = read();
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, read())), 100);
+  try {
+    const result = await work();
+    return { result, peak: Math.max(peak, read()), before };
+  } finally {
+    clearInterval(timer);
+  }
+}
