@@ -36,10 +36,6 @@ export class ClientIndex {
     }
   }
 
-  get size(): number {
-    return this.codes.size;
-  }
-
   /** The codes of every client whose `field` equals `value` (normalised as the row's value was). */
   find(field: MatchField, value: string): string[] {
     if (field === "Code") {
