@@ -4,6 +4,10 @@ import { odata, TableClient } from "@azure/data-tables";
 import { ApiKeyInfo, ApiKeyStore } from "./apiKeyStore";
 
 const partition = "key";
+// A verified key is trusted this long without reading storage again: a revocation reaches other processes
+// within this time. Status polling verifies a key on every call.
+const verifiedForMs = 60_000;
+const maxRemembered = 10_000;
 
 /**
  * Keys are stored as their SHA-256 only, under a key id made of the hash's first 16 hex digits: one point
@@ -11,6 +15,9 @@ const partition = "key";
  * need no slow hash.
  */
 export class TableApiKeyStore implements ApiKeyStore {
+  /** Key hash -> tenant, and until when, for keys verified recently. */
+  private readonly verified = new Map<string, { tenant: string; until: number }>();
+
   constructor(
     private readonly table: TableClient,
     private readonly now: () => Date = () => new Date(),
@@ -34,12 +41,24 @@ export class TableApiKeyStore implements ApiKeyStore {
 
   async verify(key: string): Promise<string | null> {
     const hash = sha256(key);
+    const remembered = this.verified.get(hash);
+    if (remembered && remembered.until > Date.now()) return remembered.tenant;
+    const tenant = await this.read(hash);
+    if (tenant !== null) {
+      if (this.verified.size >= maxRemembered) this.verified.clear();
+      this.verified.set(hash, { tenant, until: Date.now() + verifiedForMs });
+    }
+    return tenant;
+  }
+
+  private async read(hash: string): Promise<string | null> {
     const stored = await unlessMissing(this.table.getEntity<{ tenant: string; keyHash: string }>(partition, hash.slice(0, 16)), null);
     if (!stored) return null;
     return timingSafeEqual(Buffer.from(stored.keyHash, "hex"), Buffer.from(hash, "hex")) ? stored.tenant : null;
   }
 
   async revoke(keyId: string): Promise<boolean> {
+    for (const hash of this.verified.keys()) if (hash.startsWith(keyId)) this.verified.delete(hash);
     return unlessMissing(this.table.deleteEntity(partition, keyId).then(() => true), false);
   }
 
