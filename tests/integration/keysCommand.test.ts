@@ -30,6 +30,12 @@ describe("npm run keys", () => {
     // A process that verified the key before remembers it for up to a minute; a fresh one refuses it.
     const fresh = new TableApiKeyStore((await testStorage()).table(storageLayout.tables.apiKeys));
     expect(await fresh.verify(key)).toBeNull();
+
+    // The process that revokes forgets the key at once.
+    const second = await fresh.create(tenant);
+    expect(await fresh.verify(second.key)).toBe(tenant);
+    expect(await fresh.revoke(second.info.keyId)).toBe(true);
+    expect(await fresh.verify(second.key)).toBeNull();
   });
 
   it("says what is wrong in one line", () => {
