@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { HostStartupError } from "./host/hostStartupError";
-import { isListening } from "./ports";
+import { randomBytes } from "node:crypto";
+import { findFreePort, isListening } from "./ports";
 
 export interface AzuriteOptions {
   /** Folder for the data; absent means in memory. */
@@ -54,6 +55,14 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
       ].join(";") + ";"
     : "UseDevelopmentStorage=true";
   return { connectionString, stop: () => stopChild(child) };
+}
+
+/** An in-memory Azurite on free ports with a throwaway account key: for tests and benchmarks. */
+export async function startThrowawayAzurite(accountName: string): Promise<RunningAzurite> {
+  return startAzurite({
+    ports: { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() },
+    account: { name: accountName, key: randomBytes(32).toString("base64") },
+  });
 }
 
 async function waitUntilReady(child: ChildProcess, ports: number[], stderr: () => string): Promise<void> {

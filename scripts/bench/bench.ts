@@ -8,8 +8,7 @@ import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients, StorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
-import { startAzurite } from "../azurite";
-import { findFreePort } from "../ports";
+import { startThrowawayAzurite } from "../azurite";
 import { BenchHost, startBenchHost, withPeak } from "./benchHost";
 import { clientFile, clientFileHeader } from "./clientFile";
 
@@ -94,10 +93,7 @@ interface Bench {
 
 /** Runs one scenario against an in-memory Azurite of its own. */
 async function withAzurite(scenario: (bench: Bench) => Promise<void>): Promise<void> {
-  const azurite = await startAzurite({
-    ports: { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() },
-    account: { name: "bench", key: randomBytes(32).toString("base64") },
-  });
+  const azurite = await startThrowawayAzurite("bench");
   try {
     const storage = createStorageClients(azurite.connectionString);
     await bootstrapStorage(storage);

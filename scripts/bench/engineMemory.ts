@@ -5,8 +5,7 @@ import { newImportJob } from "../../shared/imports/newImportJob";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
-import { startAzurite } from "../azurite";
-import { findFreePort } from "../ports";
+import { startThrowawayAzurite } from "../azurite";
 import { clientFile, clientFileHeader } from "./clientFile";
 
 /**
@@ -18,10 +17,7 @@ async function main(): Promise<void> {
   const rows = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 100_000;
   // --validate-only decides every row and writes no client: the engine's own memory, without the store's speed.
   const validateOnly = process.argv.includes("--validate-only");
-  const azurite = await startAzurite({
-    ports: { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() },
-    account: { name: "bench", key: randomBytes(32).toString("base64") },
-  });
+  const azurite = await startThrowawayAzurite("bench");
   try {
     const storage = createStorageClients(azurite.connectionString);
     await bootstrapStorage(storage);

@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { BlockBlobClient } from "@azure/storage-blob";
@@ -7,7 +6,7 @@ import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
-import { startAzurite } from "../azurite";
+import { startThrowawayAzurite } from "../azurite";
 import { findFreePort } from "../ports";
 import { clientFile, clientFileHeader } from "./clientFile";
 
@@ -22,10 +21,7 @@ async function main(): Promise<void> {
   const rowsArg = process.argv.indexOf("--rows");
   const rows = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 1_000_000;
   const repoRoot = path.resolve(__dirname, "..", "..", "..");
-  const azurite = await startAzurite({
-    ports: { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() },
-    account: { name: "bench", key: randomBytes(32).toString("base64") },
-  });
+  const azurite = await startThrowawayAzurite("bench");
   const port = await findFreePort();
   const host = spawn(process.execPath, [path.join(repoRoot, "dist", "scripts", "host", "main.js"), repoRoot], {
     env: { ...process.env, AzureWebJobsStorage: azurite.connectionString, PORT: String(port) },

@@ -1,7 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { startAzurite } from "../../scripts/azurite";
-import { findFreePort } from "../../scripts/ports";
+import { startThrowawayAzurite } from "../../scripts/azurite";
 import { repoRoot, startHost } from "../support/hostProcess";
 
 describe("GET /api/health", () => {
@@ -22,10 +20,7 @@ describe("GET /api/health", () => {
   });
 
   it("answers 503 naming each unreachable service once storage goes down", async () => {
-    const azurite = await startAzurite({
-      ports: { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() },
-      account: { name: "doomed", key: randomBytes(32).toString("base64") },
-    });
+    const azurite = await startThrowawayAzurite("doomed");
     const host = await startHost(repoRoot, { AzureWebJobsStorage: azurite.connectionString });
     stops.push(host.stop);
     expect((await fetch(`${host.url}/health`)).status).toBe(200);

@@ -1,7 +1,5 @@
-import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
-import { startAzurite } from "../../scripts/azurite";
-import { findFreePort } from "../../scripts/ports";
+import { startThrowawayAzurite } from "../../scripts/azurite";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -11,10 +9,7 @@ declare module "vitest" {
 
 /** One in-memory Azurite on free ports for the whole run, with a throwaway account key. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const azurite = await startAzurite({
-    ports: { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() },
-    account: { name: "testaccount", key: randomBytes(32).toString("base64") },
-  });
+  const azurite = await startThrowawayAzurite("testaccount");
   project.provide("storageConnectionString", azurite.connectionString);
   return azurite.stop;
 }
