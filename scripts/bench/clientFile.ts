@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 export const clientFileHeader = "Code,Name,Type,Email,Telephone,CompanyNumber,IncorporationDate,RegisteredAddressLine1,RegisteredAddressPostCode";
 
 /** A realistic client row (about 140 bytes): the same `i` always gives the same row. */
-export function clientRow(i: number): string {
+function clientRow(i: number): string {
   return `CL${String(i).padStart(7, "0")},Client Number ${i} Limited,Ltd,accounts${i}@client${i % 997}.example,0161 ${String(100000 + (i % 900000))},${String(i % 10_000_000).padStart(8, "0")},${1 + (i % 28)}/${1 + (i % 12)}/20${String(i % 24).padStart(2, "0")},"${i} High Street, Unit ${i % 50}",M${1 + (i % 9)} ${1 + (i % 9)}AB`;
 }
 

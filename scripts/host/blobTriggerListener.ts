@@ -45,6 +45,7 @@ export class BlobTriggerListener {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> = Promise.resolve();
+  private receiptsReady = false;
 
   constructor(private readonly options: BlobTriggerListenerOptions) {
     const slash = options.path.indexOf("/");
@@ -78,7 +79,10 @@ export class BlobTriggerListener {
 
   private async poll(): Promise<void> {
     try {
-      await this.receipts.createIfNotExists();
+      if (!this.receiptsReady) {
+        await this.receipts.createIfNotExists();
+        this.receiptsReady = true;
+      }
       for await (const blob of this.container.listBlobsFlat({ prefix: this.prefix, includeMetadata: true })) {
         if (this.stopped) return;
         const match = this.pattern.exec(blob.name);

@@ -41,7 +41,7 @@ export async function invokeFunction(
   return invocation.getResponse(context, result);
 }
 
-export function triggerBindingName(fn: RegisteredFunction): string {
+function triggerBindingName(fn: RegisteredFunction): string {
   const entry = Object.entries(fn.metadata.bindings).find(([, b]) => b.direction === "in" && /Trigger$/i.test(b.type ?? ""));
   if (!entry) throw new Error(`Function ${fn.metadata.name} has no trigger binding`);
   return entry[0];

@@ -46,7 +46,7 @@ export class PreviewBuilder {
   }
 
   /** Data rows, header excluded, blank lines not counted. */
-  dataRows(hasHeaderRow: boolean): number {
+  private dataRows(hasHeaderRow: boolean): number {
     const headerIsData = hasHeaderRow && this.records > 0 && !this.firstBlank ? 1 : 0;
     return this.records - this.blankRecords - headerIsData;
   }

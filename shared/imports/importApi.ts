@@ -302,7 +302,7 @@ function notFound(code: string): ApiResponse {
   return problem(404, `There is no import ${code} in this tenant`);
 }
 
-export function jobPath(tenant: string, code: string): string {
+function jobPath(tenant: string, code: string): string {
   return `/api/tenants/${encodeURIComponent(tenant)}/clients/import/csv/${code}`;
 }
 

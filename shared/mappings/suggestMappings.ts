@@ -3,7 +3,7 @@ import { CsvColumnMapping } from "../imports/importJob";
 import { headerAliases } from "./headerAliases";
 
 /** How headers compare: case, spaces and punctuation ignored ("E-mail address" is "emailaddress"). */
-export const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, "");
+const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, "");
 
 // A field's own name first, so "Email" never loses to an alias of another field.
 const byName = new Map<string, TargetField>();
