@@ -32,7 +32,9 @@ export interface AppServices {
   checkAccess(apiKey: string | null, tenant: string): Promise<ApiResponse | null>;
 }
 
-const chunkRows = 3_000;
+// Bigger chunks mean fuller transactions (5,706/s against 4,222/s at 10,000 rows), but spec 4 wants progress
+// every 5,000 rows, and progress is written between chunks.
+const chunkRows = 5_000;
 
 /** A positive number from a setting, or the default when it is unset or not one. */
 function numberSetting(value: string | undefined, fallback: number): number {

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { ClientWrite, StoredClient } from "../../shared/clients/clientStore";
@@ -16,20 +15,26 @@ import { clientFile, clientFileHeader } from "./clientFile";
  * `npm run bench`: the real pipeline (HTTP upload to the local host, queue, engine, status polling) against an
  * in-memory Azurite it starts itself, beside the store's raw batched write rate for the same entities and a
  * row-by-row baseline. Prints one line per scenario. Each scenario has an Azurite of its own, so none pays
- * for what an earlier one left in the store. Options: --rows N (default 100000), --upload-mb N (default 100),
- * --pollers N (default 50), --scenarios a,b (createonly, createupdate, status, upload; default all).
+ * for what an earlier one left in the store. Options: --rows N (default 100000), --memory-rows N (1000000),
+ * --memory-writes (the memory scenario imports for real instead of as a dry run), --upload-mb N (100),
+ * --pollers N (50), --poll-interval-ms N (250), --scenarios a,b (createonly, createupdate, memory, upload,
+ * status; default all).
  */
 const argument = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
   return at > 0 ? Number(process.argv[at + 1]) : fallback;
 };
 const rows = argument("rows", 100_000);
+const memoryRows = argument("memory-rows", 1_000_000);
+const memoryWrites = process.argv.includes("--memory-writes");
 const uploadMb = argument("upload-mb", 100);
 const pollers = argument("pollers", 50);
+const pollIntervalMs = argument("poll-interval-ms", 250);
 const scenarioArgument = process.argv.indexOf("--scenarios");
-const scenarios = new Set((scenarioArgument > 0 ? process.argv[scenarioArgument + 1] : "createonly,createupdate,status,upload").split(","));
+const scenarios = new Set((scenarioArgument > 0 ? process.argv[scenarioArgument + 1] : "createonly,createupdate,memory,upload,status").split(","));
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 const mapping = clientFileHeader.split(",").map((h) => ({ csvHeader: h, targetField: h }));
+const sampleSize = 2_000;
 
 async function text(stream: Readable): Promise<string> {
   const parts: string[] = [];
@@ -48,30 +53,43 @@ async function allClients(store: TableClientStore, tenant: string): Promise<Stor
   return all;
 }
 
-/** The entities an import wrote, rewritten into another tenant: the store's best batched rate for them. */
-async function rawRate(store: TableClientStore, clients: StoredClient[]): Promise<number> {
-  const tenant = `raw${randomBytes(4).toString("hex")}`;
-  const writes: ClientWrite[] = clients.map((c) => ({ kind: "create", values: c.values, at: c.createdDate }));
-  const started = Date.now();
-  await store.write(tenant, writes);
-  return clients.length / ((Date.now() - started) / 1000);
+/** The writes an import made, as read back from the store: new clients, or merges into clients that existed. */
+function writesOf(clients: StoredClient[], existed: (code: string) => boolean): ClientWrite[] {
+  return clients.map((c) => (existed(c.values.Code) ? { kind: "update", code: c.values.Code, values: c.values, at: c.updatedDate } : { kind: "create", values: c.values, at: c.createdDate }));
 }
 
-/** One storage call per row, one at a time, over a sample: the naive importer. */
-async function rowByRowRate(storage: StorageClients, clients: StoredClient[]): Promise<number> {
+/**
+ * The reference for an import's rate: its writes, already in memory, applied through the store (100-entity
+ * transactions, 16 at a time) to `tenant`, which holds what the import's tenant held before it. First a
+ * sample of them one storage call per row: the naive importer's rate.
+ */
+async function referenceRates(storage: StorageClients, store: TableClientStore, tenant: string, writes: ClientWrite[]): Promise<{ raw: number; rowByRow: number }> {
   const table = storage.table(storageLayout.tables.clients);
-  const tenant = `row${randomBytes(4).toString("hex")}`;
-  const sample = clients.slice(0, 2_000);
-  const started = Date.now();
-  for (const c of sample) await table.upsertEntity({ partitionKey: partitionKeyOf(tenant, c.values.Code), rowKey: compareKey(c.values.Code), ...c.values }, "Replace");
-  return sample.length / ((Date.now() - started) / 1000);
+  const sample = writes.filter((_, i) => i % Math.max(1, Math.floor(writes.length / sampleSize)) === 0).slice(0, sampleSize);
+  let started = Date.now();
+  for (const write of sample) {
+    const code = write.kind === "create" ? write.values.Code : write.code;
+    const entity = { partitionKey: partitionKeyOf(tenant, code), rowKey: compareKey(code), ...write.values, UpdatedDate: write.at };
+    await table.upsertEntity(write.kind === "create" ? { ...entity, CreatedDate: write.at } : entity, write.kind === "create" ? "Replace" : "Merge");
+  }
+  const rowByRow = sample.length / ((Date.now() - started) / 1000);
+  started = Date.now();
+  await store.write(tenant, writes);
+  return { raw: writes.length / ((Date.now() - started) / 1000), rowByRow };
 }
 
-async function importThroughApi(host: BenchHost, key: string, tenant: string, csv: string, importMode: string): Promise<{ seconds: number; job: Record<string, unknown> }> {
+interface ImportOptions {
+  importMode: string;
+  validateOnly?: boolean;
+}
+
+/** Uploads `csv` without a preview, so the import starts at once, and polls the job every 250 ms until it ends. */
+async function importThroughApi(host: BenchHost, key: string, tenant: string, csv: string, options: ImportOptions): Promise<{ seconds: number; job: Record<string, unknown> }> {
   const base = `${host.url}/tenants/${tenant}/clients/import/csv`;
   const form = new FormData();
   form.append("showPreview", "false");
-  form.append("importMode", importMode);
+  form.append("importMode", options.importMode);
+  form.append("validateOnly", String(options.validateOnly ?? false));
   form.append("columnMappingsJson", JSON.stringify(mapping));
   form.append("file", new Blob([csv]), "bench.csv");
   const started = Date.now();
@@ -81,6 +99,7 @@ async function importThroughApi(host: BenchHost, key: string, tenant: string, cs
     await new Promise((resolve) => setTimeout(resolve, 250));
     job = (await (await fetch(`${base}/${job.code}`, { headers: { "x-api-key": key } })).json()) as Record<string, unknown>;
   }
+  if (job.status !== "Completed") throw new Error(`The bench import ended ${job.status}: ${JSON.stringify(job)}`);
   return { seconds: (Date.now() - started) / 1000, job };
 }
 
@@ -108,52 +127,93 @@ async function withAzurite(scenario: (bench: Bench) => Promise<void>): Promise<v
   }
 }
 
-async function createOnly({ storage, store, keys, env }: Bench): Promise<void> {
+/** A local host started for `work` alone, with its peak RSS while `work` ran. */
+async function inOwnHost<T>(env: Record<string, string>, work: (host: BenchHost) => Promise<T>): Promise<{ result: T; peak: number; before: number }> {
   const host = await startBenchHost(repoRoot, env);
+  try {
+    return await withPeak(host.rss, () => work(host));
+  } finally {
+    await host.stop();
+  }
+}
+
+const perSecond = (n: number) => `${Math.round(n).toLocaleString("en-GB")}/s`;
+
+async function createOnly({ storage, store, keys, env }: Bench): Promise<void> {
   const tenant = "createonly";
   const key = (await keys.create(tenant)).key;
   const csv = await text(clientFile(rows));
-  const { result, peak } = await withPeak(host.rss, () => importThroughApi(host, key, tenant, csv, "CreateOnly"));
-  await host.stop();
-  const clients = await allClients(store, tenant);
-  const raw = await rawRate(store, clients);
-  const rowByRow = await rowByRowRate(storage, clients);
+  const { result, peak } = await inOwnHost(env, (host) => importThroughApi(host, key, tenant, csv, { importMode: "CreateOnly" }));
+  const writes = writesOf(await allClients(store, tenant), () => false);
+  const { raw, rowByRow } = await referenceRates(storage, store, "reference", writes);
   const rate = rows / result.seconds;
   console.log(
-    `CreateOnly ${rows} rows: ${Math.round(rate)} rows/s (${result.seconds.toFixed(1)} s, ${result.job.createdCount} created), raw batched ${Math.round(raw)}/s, ` +
-      `ratio ${(rate / raw).toFixed(2)} (bar 0.70); row by row ${Math.round(rowByRow)}/s (ours ${(rate / rowByRow).toFixed(1)}x faster); worker peak RSS ${peak.toFixed(0)} MB`,
+    `CreateOnly ${rows} rows: ${perSecond(rate)} (${result.seconds.toFixed(1)} s, ${result.job.createdCount} created), raw batched ${perSecond(raw)}, ` +
+      `ratio ${(rate / raw).toFixed(2)} (bar 0.70); row by row ${perSecond(rowByRow)} (ours ${(rate / rowByRow).toFixed(1)}x faster); worker peak RSS ${peak.toFixed(0)} MB`,
   );
 }
 
-async function createAndUpdate({ store, keys, env }: Bench): Promise<void> {
+async function createAndUpdate({ storage, store, keys, env }: Bench): Promise<void> {
   const tenant = "createupdate";
-  const seedHost = await startBenchHost(repoRoot, env);
   const key = (await keys.create(tenant)).key;
-  await importThroughApi(seedHost, key, tenant, await text(clientFile(rows)), "CreateOnly");
-  await seedHost.stop();
-  const host = await startBenchHost(repoRoot, env);
+  const seedCsv = await text(clientFile(rows));
+  await inOwnHost(env, (host) => importThroughApi(host, key, tenant, seedCsv, { importMode: "CreateOnly" }));
+  // The reference tenant starts as the import's does: the same clients, written before the import runs.
+  const seeded = await allClients(store, tenant);
+  await store.write("reference", writesOf(seeded, () => false));
+  const existing = new Set(seeded.map((c) => c.values.Code));
   const csv = await text(clientFile(rows, rows / 2));
-  const { result, peak } = await withPeak(host.rss, () => importThroughApi(host, key, tenant, csv, "CreateAndUpdate"));
-  await host.stop();
+  const { result, peak } = await inOwnHost(env, (host) => importThroughApi(host, key, tenant, csv, { importMode: "CreateAndUpdate" }));
   const touched = new Set(Array.from({ length: rows }, (_, i) => `CL${String(rows / 2 + i).padStart(7, "0")}`));
-  const clients = (await allClients(store, tenant)).filter((c) => touched.has(c.values.Code));
-  const raw = await rawRate(store, clients);
+  const writes = writesOf((await allClients(store, tenant)).filter((c) => touched.has(c.values.Code)), (code) => existing.has(code));
+  const { raw, rowByRow } = await referenceRates(storage, store, "reference", writes);
   const rate = rows / result.seconds;
   console.log(
-    `CreateAndUpdate ${rows} rows against ${rows} clients: ${Math.round(rate)} rows/s (${result.job.createdCount} created, ${result.job.updatedCount} updated), ` +
-      `raw batched ${Math.round(raw)}/s, ratio ${(rate / raw).toFixed(2)} (bar 0.50); worker peak RSS ${peak.toFixed(0)} MB`,
+    `CreateAndUpdate ${rows} rows against ${rows} clients: ${perSecond(rate)} (${result.seconds.toFixed(1)} s, ${result.job.createdCount} created, ${result.job.updatedCount} updated), ` +
+      `raw batched ${perSecond(raw)}, ratio ${(rate / raw).toFixed(2)} (bar 0.50); row by row ${perSecond(rowByRow)} (ours ${(rate / rowByRow).toFixed(1)}x faster); worker peak RSS ${peak.toFixed(0)} MB`,
   );
 }
 
-async function statusPolling({ keys, env }: Bench): Promise<void> {
-  const host = await startBenchHost(repoRoot, env);
-  const tenant = "status";
+/** Peak worker RSS for a small and a large file through the same pipeline: memory must not follow file size. */
+async function memory({ keys, env }: Bench): Promise<void> {
+  const options = { importMode: "CreateOnly", validateOnly: !memoryWrites };
+  const peaks: string[] = [];
+  const figures: number[] = [];
+  for (const [n, tenant] of [[rows, "small"], [memoryRows, "large"]] as const) {
+    const key = (await keys.create(tenant)).key;
+    const csv = await text(clientFile(n));
+    const { result, peak } = await inOwnHost(env, (host) => importThroughApi(host, key, tenant, csv, options));
+    figures.push(peak);
+    peaks.push(`${n} rows (${(Buffer.byteLength(csv) / 1e6).toFixed(0)} MB, ${perSecond(n / result.seconds)}) peak ${peak.toFixed(0)} MB`);
+  }
+  console.log(
+    `Memory, CreateOnly${memoryWrites ? "" : " dry run (validateOnly)"}, upload to Completed: ${peaks.join("; ")}; ` +
+      `difference ${(figures[1] - figures[0]).toFixed(0)} MB (bars: peak ≤ 256 MB, difference ≤ 64 MB)`,
+  );
+}
+
+async function upload({ keys, env }: Bench): Promise<void> {
+  const tenant = "upload";
   const key = (await keys.create(tenant)).key;
-  // A finished job with not-imported rows, so every poll signs a SAS link.
-  const { job } = await importThroughApi(host, key, tenant, await text(clientFile(1_000)), "UpdateOnly");
-  const url = `${host.url}/tenants/${tenant}/clients/import/csv/${job.code}`;
+  const csv = await text(clientFile(Math.round((uploadMb * 1024 * 1024) / 145)));
+  const form = new FormData();
+  form.append("file", new Blob([csv]), "upload.csv");
+  const { result, peak, before } = await inOwnHost(env, async (host) => {
+    const started = Date.now();
+    const response = await fetch(`${host.url}/tenants/${tenant}/clients/import/csv`, { method: "POST", headers: { "x-api-key": key }, body: form });
+    const preview = (await response.json()) as { totalRows: number };
+    return { seconds: (Date.now() - started) / 1000, totalRows: preview.totalRows };
+  });
+  console.log(
+    `Upload ${(Buffer.byteLength(csv) / 1024 / 1024).toFixed(0)} MB multipart with preview: ${result.seconds.toFixed(1)} s, ${result.totalRows} rows counted; ` +
+      `worker RSS ${before.toFixed(0)} -> ${peak.toFixed(0)} MB (growth ${(peak - before).toFixed(0)} MB, bar 64 MB)`,
+  );
+}
+
+/** `pollers` clients polling one URL for `seconds`, each waiting `intervalMs` after every answer. */
+async function poll(url: string, key: string, intervalMs: number, seconds: number): Promise<{ calls: number; p50: number; p99: number }> {
   const latencies: number[] = [];
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: pollers }, async () => {
       while (Date.now() < deadline) {
@@ -161,44 +221,43 @@ async function statusPolling({ keys, env }: Bench): Promise<void> {
         const response = await fetch(url, { headers: { "x-api-key": key } });
         await response.arrayBuffer();
         latencies.push(performance.now() - started);
+        if (intervalMs > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }
     }),
   );
-  await host.stop();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  console.log(`Status polling, ${pollers} concurrent pollers for 10 s: ${latencies.length} calls, p50 ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms (bar 50 ms), SAS signing included`);
+  return { calls: latencies.length, p50: at(0.5), p99: at(0.99) };
 }
 
-async function upload({ keys, env }: Bench): Promise<void> {
-  const host = await startBenchHost(repoRoot, env);
-  const tenant = "upload";
+async function statusPolling({ keys, env }: Bench): Promise<void> {
+  const tenant = "status";
   const key = (await keys.create(tenant)).key;
-  const csv = await text(clientFile(Math.round((uploadMb * 1024 * 1024) / 145)));
-  const form = new FormData();
-  form.append("file", new Blob([csv]), "upload.csv");
-  const { result, peak, before } = await withPeak(host.rss, async () => {
-    const started = Date.now();
-    const response = await fetch(`${host.url}/tenants/${tenant}/clients/import/csv`, { method: "POST", headers: { "x-api-key": key }, body: form });
-    const preview = (await response.json()) as { totalRows: number };
-    return { seconds: (Date.now() - started) / 1000, totalRows: preview.totalRows };
+  const csv = await text(clientFile(1_000));
+  const { result } = await inOwnHost(env, async (host) => {
+    // A finished job with not-imported rows, so every answer carries a freshly signed SAS link.
+    const { job } = await importThroughApi(host, key, tenant, csv, { importMode: "UpdateOnly" });
+    const url = `${host.url}/tenants/${tenant}/clients/import/csv/${job.code}`;
+    return { polling: await poll(url, key, pollIntervalMs, 10), saturated: await poll(url, key, 0, 5) };
   });
-  await host.stop();
+  const { polling, saturated } = result;
   console.log(
-    `Upload ${(Buffer.byteLength(csv) / 1024 / 1024).toFixed(0)} MB multipart with preview: ${result.seconds.toFixed(1)} s, ${result.totalRows} rows counted; ` +
-      `worker RSS ${before.toFixed(0)} -> ${peak.toFixed(0)} MB (growth ${(peak - before).toFixed(0)} MB, bar 64 MB)`,
+    `Status, ${pollers} pollers each polling every ${pollIntervalMs} ms for 10 s: ${polling.calls} calls, p50 ${polling.p50.toFixed(1)} ms, p99 ${polling.p99.toFixed(1)} ms (bar 50 ms), SAS signing included; ` +
+      `without pause (saturated): ${Math.round(saturated.calls / 5)} calls/s, p50 ${saturated.p50.toFixed(0)} ms, p99 ${saturated.p99.toFixed(0)} ms`,
   );
 }
 
 async function main(): Promise<void> {
+  const started = Date.now();
   const all: [string, (bench: Bench) => Promise<void>][] = [
     ["createonly", createOnly],
     ["createupdate", createAndUpdate],
-    ["status", statusPolling],
+    ["memory", memory],
     ["upload", upload],
+    ["status", statusPolling],
   ];
   for (const [name, scenario] of all) if (scenarios.has(name)) await withAzurite(scenario);
-  console.log("Memory with 1,000,000 rows and more: npm run bench:large-file -- --rows 1000000 (file path), npm run bench:engine -- --rows 1000000 --validate-only (index)");
+  console.log(`Whole run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 void main();

@@ -1,5 +1,7 @@
 import { compareKey } from "./clientKeys";
 import { ClientWrite } from "./clientStore";
+import { grown } from "../util/grownArray";
+import { KeyTable } from "./keyTable";
 import { MatchField, TargetField } from "./targetFields";
 
 /** Fields besides Code that an index can hold. */
@@ -17,66 +19,104 @@ export function fieldsToIndex(matchField: MatchField, mapped: readonly TargetFie
 }
 
 /**
- * A tenant's clients by code and by the indexed fields, in memory, kept compact: per client, its code and one
- * key per indexed field. The engine loads it once per slice, under the tenant's import lease, and keeps it
- * current as it decides rows, so rows apply in file order as if one by one.
+ * A tenant's clients by code and by the indexed fields, in memory. The engine loads it once per slice, under
+ * the tenant's import lease, and keeps it current as it decides rows, so rows apply in file order as if one by
+ * one. Clients are numbered in a key table of their codes; each field maps client numbers to value numbers and
+ * back in typed arrays, so a client costs a few dozen bytes however large the tenant.
  */
 export class ClientIndex {
-  /** Code key -> the code as stored. */
-  private readonly codes = new Map<string, string>();
-  /** Per field: value key -> the code key, or code keys, of the clients holding it. */
-  private readonly holders = new Map<IndexedField, Map<string, string | string[]>>();
-  /** Per field: code key -> that client's value key, to move it when an update changes the value. */
-  private readonly values = new Map<IndexedField, Map<string, string>>();
+  /** Client number -> code key. */
+  private readonly codeKeys = new KeyTable();
+  /** The code as stored, for the few clients whose code differs from its key (spaces, lower case). */
+  private readonly storedCodes = new Map<number, string>();
+  private readonly byField = new Map<IndexedField, FieldValues>();
 
   constructor(readonly fields: readonly IndexedField[]) {
-    for (const field of fields) {
-      this.holders.set(field, new Map());
-      this.values.set(field, new Map());
-    }
+    for (const field of fields) this.byField.set(field, new FieldValues());
   }
 
   /** The codes of every client whose `field` equals `value` (normalised as the row's value was). */
   find(field: MatchField, value: string): string[] {
     if (field === "Code") {
-      const code = this.codes.get(compareKey(value));
-      return code === undefined ? [] : [code];
+      const client = this.codeKeys.find(compareKey(value));
+      return client === -1 ? [] : [this.codeOf(client)];
     }
-    const holders = this.holders.get(field);
-    if (!holders) throw new Error(`The client index was not built with ${field}`);
-    const found = holders.get(valueKey(field, value));
-    const codeKeys = found === undefined ? [] : typeof found === "string" ? [found] : found;
-    return codeKeys.map((codeKey) => this.codes.get(codeKey)!);
+    const values = this.byField.get(field);
+    if (!values) throw new Error(`The client index was not built with ${field}`);
+    return values.holders(valueKey(field, value)).map((client) => this.codeOf(client));
   }
 
   /** Keeps the index current with a write: a new client, or new values of indexed fields of an existing one. */
   recordWrite(write: ClientWrite): void {
     const code = write.kind === "create" ? write.values.Code : write.code;
     const codeKey = compareKey(code);
-    if (write.kind === "create") this.codes.set(codeKey, codeKey === code ? codeKey : code);
-    else if (!this.codes.has(codeKey)) return;
-    for (const field of this.fields) {
+    let client: number;
+    if (write.kind === "create") {
+      client = this.codeKeys.add(codeKey);
+      if (code !== codeKey) this.storedCodes.set(client, code);
+      else this.storedCodes.delete(client);
+    } else {
+      client = this.codeKeys.find(codeKey);
+      if (client === -1) return;
+    }
+    for (const [field, values] of this.byField) {
       const value = write.values[field];
-      if (typeof value === "string") this.move(field, codeKey, valueKey(field, value));
+      if (typeof value === "string") values.set(client, valueKey(field, value));
     }
   }
 
-  private move(field: IndexedField, codeKey: string, key: string): void {
-    const holders = this.holders.get(field)!;
-    const values = this.values.get(field)!;
-    const previous = values.get(codeKey);
-    if (previous === key) return;
-    if (previous !== undefined) {
-      const held = holders.get(previous);
-      if (held === codeKey) holders.delete(previous);
-      else if (Array.isArray(held)) {
-        const rest = held.filter((k) => k !== codeKey);
-        holders.set(previous, rest.length === 1 ? rest[0] : rest);
-      }
+  private codeOf(client: number): string {
+    return this.storedCodes.get(client) ?? this.codeKeys.key(client);
+  }
+}
+
+const none = -1;
+const several = -2;
+
+/** One indexed field: which value each client holds, and which clients hold each value. */
+class FieldValues {
+  private readonly keys = new KeyTable();
+  /** Client number -> value number, or `none`. */
+  private valueOf = new Int32Array(1 << 10).fill(none);
+  /** Value number -> the one client holding it, `none`, or `several` (then see `holdersOf`). */
+  private holderOf = new Int32Array(1 << 10).fill(none);
+  private readonly holdersOf = new Map<number, number[]>();
+
+  holders(key: string): number[] {
+    const value = this.keys.find(key);
+    if (value === -1) return [];
+    const holder = this.holderOf[value];
+    return holder === several ? this.holdersOf.get(value)! : holder === none ? [] : [holder];
+  }
+
+  set(client: number, key: string): void {
+    const value = this.keys.add(key);
+    if (client >= this.valueOf.length) this.valueOf = grown(this.valueOf, client + 1, none);
+    if (value >= this.holderOf.length) this.holderOf = grown(this.holderOf, value + 1, none);
+    const previous = this.valueOf[client];
+    if (previous === value) return;
+    if (previous !== none) this.release(previous, client);
+    this.valueOf[client] = value;
+    const holder = this.holderOf[value];
+    if (holder === none) this.holderOf[value] = client;
+    else if (holder === several) this.holdersOf.get(value)!.push(client);
+    else {
+      this.holderOf[value] = several;
+      this.holdersOf.set(value, [holder, client]);
     }
-    values.set(codeKey, key);
-    const held = holders.get(key);
-    holders.set(key, held === undefined ? codeKey : typeof held === "string" ? [held, codeKey] : [...held, codeKey]);
+  }
+
+  private release(value: number, client: number): void {
+    if (this.holderOf[value] !== several) {
+      this.holderOf[value] = none;
+      return;
+    }
+    const rest = this.holdersOf.get(value)!.filter((c) => c !== client);
+    if (rest.length > 1) this.holdersOf.set(value, rest);
+    else {
+      this.holdersOf.delete(value);
+      this.holderOf[value] = rest[0];
+    }
   }
 }
 

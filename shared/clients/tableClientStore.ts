@@ -8,23 +8,30 @@ import { ClientValues, isTargetField } from "./targetFields";
 
 /**
  * Clients in Table Storage. Partition `<tenant>|<shard>`, row key the client's code key. The shard (one of
- * 32, from a hash of the code) spreads a tenant over partitions: Azure serves about 2,000 entities/s per
- * partition, and Azurite's cost per write grows with the size of the partition written. Matching needs no
- * secondary index: the engine loads a tenant's keys once per slice (one range scan per shard, in parallel).
+ * 256, from a hash of the code) spreads a tenant over partitions: Azure serves about 2,000 entities/s per
+ * partition, and Azurite's cost per write grows with the size of the partition written (writing 100,000
+ * clients: 2,441/s over 32 partitions, 4,222/s over 256, 4,089/s over 1,024, where transactions get small). Matching needs no
+ * secondary index: the engine loads a tenant's keys once per slice (see `shardsPerScan`).
  */
 export class TableClientStore implements ClientStore {
-  static readonly shardCount = 32;
+  static readonly shardCount = 256;
   private static readonly transactionSize = 100;
   private static readonly concurrentTransactions = 16;
+  /**
+   * The index loads with one range scan per 32 shards, 8 in parallel: Azure pages through each range, and
+   * Azurite, which reads its whole table for every query page, is asked few queries.
+   */
+  private static readonly shardsPerScan = 32;
 
   constructor(private readonly table: TableClient) {}
 
   async loadIndex(tenant: string, fields: readonly IndexedField[]): Promise<ClientIndex> {
     const index = new ClientIndex(fields);
-    const shards = Array.from({ length: TableClientStore.shardCount }, (_, shard) => partitionKey(tenant, shard));
-    await runConcurrently(shards, shards.length, async (partition) => {
+    const { shardCount, shardsPerScan } = TableClientStore;
+    const ranges = Array.from({ length: shardCount / shardsPerScan }, (_, n) => [partitionKey(tenant, n * shardsPerScan), partitionKey(tenant, (n + 1) * shardsPerScan)]);
+    await runConcurrently(ranges, ranges.length, async ([from, to]) => {
       const entities = this.table.listEntities<Record<string, string>>({
-        queryOptions: { filter: odata`PartitionKey eq ${partition}`, select: ["Code", ...fields] },
+        queryOptions: { filter: odata`PartitionKey ge ${from} and PartitionKey lt ${to}`, select: ["Code", ...fields] },
       });
       for await (const { Code, ...values } of entities) {
         index.recordWrite({ kind: "create", values: { ...values, Code, Name: values.Name ?? "" }, at: "" });
@@ -69,7 +76,7 @@ export class TableClientStore implements ClientStore {
 }
 
 function partitionKey(tenant: string, shard: number): string {
-  return `${tenant}|${String(shard).padStart(2, "0")}`;
+  return `${tenant}|${String(shard).padStart(3, "0")}`;
 }
 
 export function partitionKeyOf(tenant: string, code: string): string {

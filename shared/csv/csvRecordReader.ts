@@ -1,4 +1,5 @@
 import Papa from "papaparse";
+import { isBlankRecord } from "./blankRecord";
 import { codeUnitBytes, CsvEncoding, encodingFromBom } from "./csvEncoding";
 import { textDecoderFor } from "./textDecoding";
 
@@ -50,6 +51,9 @@ export class CsvRecordScanner {
   private head: Buffer | null;
   /** The first byte of a two-byte code unit split between chunks. */
   private carry: Uint8Array | null = null;
+  private counting = false;
+  /** Records and blank records seen since `countFromNow`. */
+  readonly counted = { records: 0, blank: 0 };
 
   constructor(
     startOffset: number,
@@ -73,6 +77,15 @@ export class CsvRecordScanner {
       return [];
     }
     return this.scan(this.withoutBom(head));
+  }
+
+  /**
+   * From now on batches come without records; `counted` tells how many there were and how many were blank.
+   * A reader that only needs the count (an upload's preview, once it holds its first rows) then makes no
+   * strings for the millions of cells it passes.
+   */
+  countFromNow(): void {
+    this.counting = true;
   }
 
   /** Whether the bytes so far end inside a quoted field: at the end of a file, an unclosed quote. */
@@ -181,13 +194,35 @@ export class CsvRecordScanner {
 
   private batch(endOffset: number): CsvBatch {
     const all = Buffer.concat(this.pieces, this.batchBytes);
-    const records = parseRecords(recordTexts(all, this.recordEnds, this.decode, this.unit, this.bigEndian), this.delimiter);
+    const records = this.counting ? this.count(all) : parseRecords(recordTexts(all, this.recordEnds, this.decode, this.unit, this.bigEndian), this.delimiter);
     // Bytes after the last record end stay for the next batch.
     const used = this.recordEnds.at(-1)!;
     this.pieces = used < all.length ? [all.subarray(used)] : [];
     this.batchBytes = all.length - used;
     this.recordEnds = [];
     return { records, endOffset };
+  }
+
+  private count(all: Buffer): [] {
+    let start = 0;
+    for (const end of this.recordEnds) {
+      this.counted.records++;
+      if (!this.surelyNotBlank(all, start, end)) {
+        const cells = parseRecords(recordTexts(all.subarray(start, end), [end - start], this.decode, this.unit, this.bigEndian), this.delimiter)[0];
+        if (isBlankRecord(cells)) this.counted.blank++;
+      }
+      start = end;
+    }
+    return [];
+  }
+
+  /** Whether a record holds a printable ASCII character that is neither the delimiter nor a quote: then some cell is not blank. */
+  private surelyNotBlank(all: Buffer, start: number, end: number): boolean {
+    for (let at = start; at < end; at += this.unit) {
+      const unit = this.unit === 1 ? all[at] : this.bigEndian ? (all[at] << 8) | all[at + 1] : all[at] | (all[at + 1] << 8);
+      if (unit > 0x20 && unit < 0x7f && unit !== quote && unit !== this.delimiterUnit) return true;
+    }
+    return false;
   }
 }
 

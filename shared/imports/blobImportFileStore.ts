@@ -14,7 +14,7 @@ export class BlobImportFileStore implements ImportFileStore {
 
   async writeSource(blobName: string, content: Readable): Promise<void> {
     // Blocks are staged as they fill and committed at the end: a broken upload leaves no blob.
-    await this.container.getBlockBlobClient(blobName).uploadStream(content, 4 * 1024 * 1024, 2, {
+    await this.container.getBlockBlobClient(blobName).uploadStream(content, 1024 * 1024, 4, {
       blobHTTPHeaders: { blobContentType: "text/csv" },
     });
   }

@@ -20,6 +20,8 @@ export interface CsvUploadPreview {
 
 const previewRowCount = 10;
 const listedRows = 5;
+/** Records whose cell counts are checked against the header's. */
+const checkedRecords = 1_000;
 
 /**
  * Builds a preview from records as they stream past, keeping only the first few: `totalRows` is exact without
@@ -41,8 +43,19 @@ export class PreviewBuilder {
         if (index === 0) this.firstBlank = true;
         continue;
       }
-      if (index > 0 && this.arity.length < 1000) this.arity.push({ record: index, cells: cells.length });
+      if (index > 0 && this.arity.length < checkedRecords) this.arity.push({ record: index, cells: cells.length });
     }
+  }
+
+  /** Whether the rest of the file only needs counting (see `addCounted`). */
+  get hasSeenEnough(): boolean {
+    return this.arity.length >= checkedRecords;
+  }
+
+  /** Records read after `hasSeenEnough`, counted without their cells. */
+  addCounted(counted: { records: number; blank: number }): void {
+    this.records += counted.records;
+    this.blankRecords += counted.blank;
   }
 
   /** Data rows, header excluded, blank lines not counted. */
@@ -87,7 +100,7 @@ export class PreviewBuilder {
     const ragged = this.arity.filter((r) => r.cells !== headers.length && r.record >= firstRow);
     if (ragged.length > 0) {
       const rows = ragged.slice(0, listedRows).map((r) => `${r.record + 1} (${r.cells})`);
-      warnings.push(`${ragged.length}${ragged.length >= 1000 ? "+" : ""} rows have more or fewer cells than the header's ${headers.length}: row ${rows.join(", ")}${ragged.length > listedRows ? ", ..." : ""}`);
+      warnings.push(`${ragged.length}${ragged.length >= checkedRecords ? "+" : ""} rows have more or fewer cells than the header's ${headers.length}: row ${rows.join(", ")}${ragged.length > listedRows ? ", ..." : ""}`);
     }
     return warnings;
   }

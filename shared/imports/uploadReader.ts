@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { TextDecoder } from "node:util";
 import { detectDelimiter, detectLineEnding, LineEnding } from "../csv/csvDialect";
 import { CsvEncoding, encodingFromBom } from "../csv/csvEncoding";
-import { CellDecoding, CsvRecordScanner } from "../csv/csvRecordReader";
+import { CellDecoding, CsvBatch, CsvRecordScanner } from "../csv/csvRecordReader";
 import { textDecoderFor } from "../csv/textDecoding";
 import { CsvUploadPreview, PreviewBuilder } from "./csvUploadPreview";
 
@@ -52,7 +52,7 @@ export class UploadReader {
     this.hash.update(chunk);
     if (this.scanner) {
       this.check(chunk);
-      for (const batch of this.scanner.push(chunk)) this.builder.add(batch.records);
+      this.read(this.scanner.push(chunk));
       return;
     }
     this.head = Buffer.concat([this.head, chunk]);
@@ -70,7 +70,8 @@ export class UploadReader {
       }
     }
     const endsInsideQuotes = this.scanner!.insideQuotes;
-    for (const batch of this.scanner!.end()) this.builder.add(batch.records);
+    this.read(this.scanner!.end());
+    this.builder.addCounted(this.scanner!.counted);
     const encoding: CsvEncoding = this.bomEncoding ?? (this.validUtf8 ? "utf-8" : "windows-1252");
     const decodeBytes = textDecoderFor(encoding);
     const decode = this.cellsAsBytes ? (text: string) => decodeBytes(Buffer.from(text, "latin1")) : (text: string) => text;
@@ -100,7 +101,12 @@ export class UploadReader {
     const head = this.head;
     this.head = Buffer.alloc(0);
     this.check(head);
-    for (const batch of this.scanner.push(head)) this.builder.add(batch.records);
+    this.read(this.scanner.push(head));
+  }
+
+  private read(batches: CsvBatch[]): void {
+    for (const batch of batches) this.builder.add(batch.records);
+    if (this.builder.hasSeenEnough) this.scanner!.countFromNow();
   }
 
   /** Looks for NUL bytes (binary files) and keeps checking whether the file is valid UTF-8. */

@@ -18,17 +18,17 @@ describe("the import functions in the local host", () => {
 
   it("processImport drives a job to Completed through continuation messages, one slice per message", async () => {
     const tenant = uniqueTenant();
-    const csv = ["Code,Name,Type", ...Array.from({ length: 7_000 }, (_, i) => `C${i},Client ${i},Ltd`)].join("\r\n");
+    const csv = ["Code,Name,Type", ...Array.from({ length: 11_000 }, (_, i) => `C${i},Client ${i},Ltd`)].join("\r\n");
     const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
     await queue.send({ tenant, code: job.code });
     const done = await eventually(async () => {
       const current = await h.jobs.get(tenant, job.code);
       return current?.status === "Completed" ? current : undefined;
     }, 60_000);
-    expect(done.checkpoint.counts).toEqual({ processed: 7_000, created: 7_000, updated: 0, skipped: 0, error: 0 });
-    expect(done.totalItems).toBe(7_000);
-    expect(await allClients(h, tenant)).toHaveLength(7_000);
-    // Three 3,000-record chunks and a budget shorter than one: three slices, each through its own message (which
+    expect(done.checkpoint.counts).toEqual({ processed: 11_000, created: 11_000, updated: 0, skipped: 0, error: 0 });
+    expect(done.totalItems).toBe(11_000);
+    expect(await allClients(h, tenant)).toHaveLength(11_000);
+    // Three 5,000-record chunks and a budget shorter than one: three slices, each through its own message (which
     // any host sharing this queue may have run, so the count is read from the job, not from this host's log).
     expect(done.checkpoint.chunk).toBe(3);
     expect(host.output()).toMatch(new RegExp(`Import ${job.code} of ${tenant}: (continue|finished)`));

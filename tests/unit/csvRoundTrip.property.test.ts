@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CsvEncoding } from "../../shared/csv/csvEncoding";
-import { readCsvBatches } from "../../shared/csv/csvRecordReader";
+import { isBlankRecord } from "../../shared/csv/blankRecord";
+import { CsvRecordScanner, readCsvBatches } from "../../shared/csv/csvRecordReader";
 import { formatCsvRecord } from "../../shared/csv/csvWriter";
 
 // Characters that stress CSV: every delimiter, quotes, line breaks, spaces, and letters beyond ASCII.
@@ -72,6 +73,25 @@ describe("CSV round trip (property-based)", () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("counting without cells finds the same records and blank records as reading them", async () => {
+    // Cells that are blank, nearly blank (a quote, a non-breaking space) or not: blank lines in every disguise.
+    const blankish = fc.constantFrom("", " ", "  ", '"', "\u00a0", "\t", "a", "\r\n");
+    const blankishTable = fc.integer({ min: 1, max: 4 }).chain((width) => fc.array(fc.array(blankish, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 12 }));
+    await fc.assert(
+      fc.asyncProperty(blankishTable, dialect, async (rows, d) => {
+        const text = rows.map((r) => formatCsvRecord(r, d.delimiter)).join(d.lineEnding) + (d.finalLineEnding ? d.lineEnding : "");
+        const bytes = encode(text, d.encoding, d.bom);
+        const read = (await readAll(bytes, 0, d.delimiter, d.encoding, 7, 2)).flatMap((b) => b.records);
+        const scanner = new CsvRecordScanner(0, d.delimiter, 2, d.encoding);
+        scanner.countFromNow();
+        for (let i = 0; i < bytes.length; i += 7) expect(scanner.push(bytes.subarray(i, i + 7)).flatMap((b) => b.records)).toEqual([]);
+        scanner.end();
+        expect(scanner.counted).toEqual({ records: read.length, blank: read.filter(isBlankRecord).length });
+      }),
+      { numRuns: 300 },
     );
   });
 });

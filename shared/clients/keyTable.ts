@@ -1,0 +1,95 @@
+import { grown } from "../util/grownArray";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const empty = -1;
+
+/**
+ * Distinct strings numbered 0, 1, 2... in the order they were first added, packed as UTF-8 into one growing
+ * byte arena with an open-addressing hash table over it. A tenant's million client codes cost about 20 bytes
+ * each here, against about 100 for a Map entry and its string, and the garbage collector never walks them:
+ * this is what keeps an import's memory flat when the tenant is large.
+ */
+export class KeyTable {
+  private bytes = new Uint8Array(1 << 16);
+  private used = 0;
+  /** Key n is bytes[starts[n], starts[n + 1]). */
+  private starts = new Int32Array(1 << 10);
+  private count = 0;
+  /** Key numbers by hash, `empty` where free; never more than half full. */
+  private slots = new Int32Array(1 << 11).fill(empty);
+  private scratch = new Uint8Array(256);
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The number of `key`, or -1 when it was never added. */
+  find(key: string): number {
+    const length = this.encode(key);
+    return this.slots[this.slotOf(length)];
+  }
+
+  /** The number of `key`, added now if it is new. */
+  add(key: string): number {
+    const length = this.encode(key);
+    const slot = this.slotOf(length);
+    if (this.slots[slot] !== empty) return this.slots[slot];
+    const number = this.count++;
+    this.append(length);
+    this.slots[slot] = number;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    return number;
+  }
+
+  key(number: number): string {
+    return decoder.decode(this.bytes.subarray(this.starts[number], this.starts[number + 1]));
+  }
+
+  /** Puts the UTF-8 of `key` at the start of the scratch buffer; returns its length. */
+  private encode(key: string): number {
+    if (key.length * 3 > this.scratch.length) this.scratch = new Uint8Array(key.length * 3);
+    return encoder.encodeInto(key, this.scratch).written;
+  }
+
+  /** The slot holding the scratch key, or the free slot where it belongs. */
+  private slotOf(length: number): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hash(this.scratch, 0, length) & mask; ; slot = (slot + 1) & mask) {
+      const number = this.slots[slot];
+      if (number === empty || this.holds(number, length)) return slot;
+    }
+  }
+
+  private holds(number: number, length: number): boolean {
+    const start = this.starts[number];
+    if (this.starts[number + 1] - start !== length) return false;
+    for (let i = 0; i < length; i++) if (this.bytes[start + i] !== this.scratch[i]) return false;
+    return true;
+  }
+
+  private append(length: number): void {
+    if (this.used + length > this.bytes.length) this.bytes = grown(this.bytes, this.used + length);
+    this.bytes.set(this.scratch.subarray(0, length), this.used);
+    this.used += length;
+    if (this.count >= this.starts.length) this.starts = grown(this.starts, this.count + 1);
+    this.starts[this.count] = this.used;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2).fill(empty);
+    const mask = this.slots.length - 1;
+    for (let number = 0; number < this.count; number++) {
+      let slot = hash(this.bytes, this.starts[number], this.starts[number + 1]) & mask;
+      while (this.slots[slot] !== empty) slot = (slot + 1) & mask;
+      this.slots[slot] = number;
+    }
+  }
+}
+
+// FNV-1a over the bytes; equal keys are confirmed byte by byte, so the hash only has to spread them.
+function hash(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h >>> 0;
+}

@@ -1,0 +1,77 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ClientIndex } from "../../shared/clients/clientIndex";
+import { compareKey } from "../../shared/clients/clientKeys";
+import { ClientWrite } from "../../shared/clients/clientStore";
+import { KeyTable } from "../../shared/clients/keyTable";
+
+// Few distinct letters, so generated keys collide, repeat and differ only in case or spaces often.
+const key = fc.string({ unit: fc.constantFrom("a", "B", " ", "é", "€", "😀"), maxLength: 6 });
+
+describe("KeyTable", () => {
+  it("numbers distinct strings in order of first addition and finds exactly those", () => {
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 3_000 }), fc.array(key, { maxLength: 50 }), (added, probes) => {
+        const table = new KeyTable();
+        const model = new Map<string, number>();
+        for (const k of added) {
+          if (!model.has(k)) model.set(k, model.size);
+          expect(table.add(k)).toBe(model.get(k));
+        }
+        expect(table.size).toBe(model.size);
+        for (const [k, n] of model) expect(table.key(n)).toBe(k);
+        for (const k of probes) expect(table.find(k)).toBe(model.get(k) ?? -1);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("keeps long keys and many keys intact across growth", () => {
+    const table = new KeyTable();
+    const keys = Array.from({ length: 50_000 }, (_, i) => `${"x".repeat(i % 300)}${i}`);
+    keys.forEach((k, i) => expect(table.add(k)).toBe(i));
+    keys.forEach((k, i) => expect(table.find(k)).toBe(i));
+    expect(table.key(49_999)).toBe(keys[49_999]);
+  });
+});
+
+/** The index as plain maps: what ClientIndex must answer, however it stores it. */
+class ModelIndex {
+  private readonly codes = new Map<string, string>();
+  private readonly names = new Map<string, string>();
+  recordWrite(write: ClientWrite): void {
+    const code = write.kind === "create" ? write.values.Code : write.code;
+    if (write.kind === "create") this.codes.set(compareKey(code), code);
+    else if (!this.codes.has(compareKey(code))) return;
+    if (typeof write.values.Name === "string") this.names.set(compareKey(code), compareKey(write.values.Name));
+  }
+  find(field: "Code" | "Name", value: string): string[] {
+    if (field === "Code") return this.codes.has(compareKey(value)) ? [this.codes.get(compareKey(value))!] : [];
+    return [...this.names].filter(([, name]) => name === compareKey(value)).map(([codeKey]) => this.codes.get(codeKey)!);
+  }
+}
+
+describe("ClientIndex", () => {
+  const write: fc.Arbitrary<ClientWrite> = fc.oneof(
+    fc.record({ kind: fc.constant("create" as const), values: fc.record({ Code: key, Name: key }), at: fc.constant("") }),
+    fc.record({ kind: fc.constant("update" as const), code: key, values: fc.option(fc.record({ Name: key }), { nil: {} }), at: fc.constant("") }),
+  );
+
+  it("finds by code and by name exactly what a plain map would, through creates, renames and updates of unknown codes", () => {
+    fc.assert(
+      fc.property(fc.array(write, { maxLength: 300 }), fc.array(key, { maxLength: 20 }), (writes, probes) => {
+        const index = new ClientIndex(["Name"]);
+        const model = new ModelIndex();
+        for (const w of writes) {
+          index.recordWrite(w);
+          model.recordWrite(w);
+        }
+        for (const probe of probes) {
+          expect(index.find("Code", probe)).toEqual(model.find("Code", probe));
+          expect(index.find("Name", probe).sort()).toEqual(model.find("Name", probe).sort());
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
