@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { ClientWrite, StoredClient } from "../../shared/clients/clientStore";
@@ -17,7 +18,8 @@ import { clientFile, clientFileHeader } from "./clientFile";
  * row-by-row baseline. Prints one line per scenario. Each scenario has an Azurite of its own, so none pays
  * for what an earlier one left in the store. Options: --rows N (default 100000), --memory-rows N (1000000),
  * --memory-writes (the memory scenario imports for real instead of as a dry run), --upload-mb N (100),
- * --pollers N (50), --poll-interval-ms N (250), --scenarios a,b (createonly, createupdate, memory, upload,
+ * --pollers N (50), --poll-interval-ms N (250), --worker-arguments "<node options>" (default: the app's
+ * languageWorkers__node__arguments setting), --scenarios a,b (createonly, createupdate, memory, upload,
  * status; default all).
  */
 const argument = (name: string, fallback: number) => {
@@ -30,6 +32,10 @@ const memoryWrites = process.argv.includes("--memory-writes");
 const uploadMb = argument("upload-mb", 100);
 const pollers = argument("pollers", 50);
 const pollIntervalMs = argument("poll-interval-ms", 250);
+// The worker's memory settings are the app's own (local.settings.sample.json, and the same in Azure).
+const appSettings = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "local.settings.sample.json"), "utf8")).Values as Record<string, string>;
+const workerArgumentsAt = process.argv.indexOf("--worker-arguments");
+const workerArguments = workerArgumentsAt > 0 ? process.argv[workerArgumentsAt + 1] : appSettings.languageWorkers__node__arguments;
 const scenarioArgument = process.argv.indexOf("--scenarios");
 const scenarios = new Set((scenarioArgument > 0 ? process.argv[scenarioArgument + 1] : "createonly,createupdate,memory,upload,status").split(","));
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
@@ -60,21 +66,21 @@ function writesOf(clients: StoredClient[], existed: (code: string) => boolean): 
 
 /**
  * The reference for an import's rate: its writes, already in memory, applied through the store (100-entity
- * transactions, 16 at a time) to `tenant`, which holds what the import's tenant held before it. First a
- * sample of them one storage call per row: the naive importer's rate.
+ * transactions, 16 at a time) to `tenant`, which holds what the import's tenant held before it. Before that,
+ * a sample of them one storage call per row into `rowByRowTenant`: the naive importer's rate.
  */
-async function referenceRates(storage: StorageClients, store: TableClientStore, tenant: string, writes: ClientWrite[]): Promise<{ raw: number; rowByRow: number }> {
-  const table = storage.table(storageLayout.tables.clients);
+async function referenceRates(bench: Bench, tenant: string, rowByRowTenant: string, writes: ClientWrite[]): Promise<{ raw: number; rowByRow: number }> {
+  const table = bench.storage.table(storageLayout.tables.clients);
   const sample = writes.filter((_, i) => i % Math.max(1, Math.floor(writes.length / sampleSize)) === 0).slice(0, sampleSize);
   let started = Date.now();
   for (const write of sample) {
     const code = write.kind === "create" ? write.values.Code : write.code;
-    const entity = { partitionKey: partitionKeyOf(tenant, code), rowKey: compareKey(code), ...write.values, UpdatedDate: write.at };
+    const entity = { partitionKey: partitionKeyOf(rowByRowTenant, code), rowKey: compareKey(code), ...write.values, UpdatedDate: write.at };
     await table.upsertEntity(write.kind === "create" ? { ...entity, CreatedDate: write.at } : entity, write.kind === "create" ? "Replace" : "Merge");
   }
   const rowByRow = sample.length / ((Date.now() - started) / 1000);
   started = Date.now();
-  await store.write(tenant, writes);
+  await bench.store.write(tenant, writes);
   return { raw: writes.length / ((Date.now() - started) / 1000), rowByRow };
 }
 
@@ -120,7 +126,13 @@ async function withAzurite(scenario: (bench: Bench) => Promise<void>): Promise<v
       storage,
       store: new TableClientStore(storage.table(storageLayout.tables.clients)),
       keys: new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys)),
-      env: { AzureWebJobsStorage: azurite.connectionString, MaxUploadMegabytes: String(Math.max(200, uploadMb * 2)), StartWaitSeconds: "0" },
+      env: {
+        AzureWebJobsStorage: azurite.connectionString,
+        MaxUploadMegabytes: String(Math.max(200, uploadMb * 2)),
+        StartWaitSeconds: "0",
+        languageWorkers__node__arguments: workerArguments,
+        MALLOC_ARENA_MAX: appSettings.MALLOC_ARENA_MAX,
+      },
     });
   } finally {
     await azurite.stop();
@@ -139,38 +151,45 @@ async function inOwnHost<T>(env: Record<string, string>, work: (host: BenchHost)
 
 const perSecond = (n: number) => `${Math.round(n).toLocaleString("en-GB")}/s`;
 
-async function createOnly({ storage, store, keys, env }: Bench): Promise<void> {
-  const tenant = "createonly";
+/**
+ * CreateOnly into an empty tenant; its reference rewrites the same clients into the tenant "reference", which
+ * then holds exactly what the import's tenant holds: the seed of both for CreateAndUpdate (when chosen), which
+ * updates the second half of them and creates as many new ones.
+ */
+async function imports(bench: Bench): Promise<void> {
+  const { store, keys, env } = bench;
+  const tenant = "imports";
   const key = (await keys.create(tenant)).key;
   const csv = await text(clientFile(rows));
-  const { result, peak } = await inOwnHost(env, (host) => importThroughApi(host, key, tenant, csv, { importMode: "CreateOnly" }));
-  const writes = writesOf(await allClients(store, tenant), () => false);
-  const { raw, rowByRow } = await referenceRates(storage, store, "reference", writes);
-  const rate = rows / result.seconds;
-  console.log(
-    `CreateOnly ${rows} rows: ${perSecond(rate)} (${result.seconds.toFixed(1)} s, ${result.job.createdCount} created), raw batched ${perSecond(raw)}, ` +
-      `ratio ${(rate / raw).toFixed(2)} (bar 0.70); row by row ${perSecond(rowByRow)} (ours ${(rate / rowByRow).toFixed(1)}x faster); worker peak RSS ${peak.toFixed(0)} MB`,
-  );
-}
-
-async function createAndUpdate({ storage, store, keys, env }: Bench): Promise<void> {
-  const tenant = "createupdate";
-  const key = (await keys.create(tenant)).key;
-  const seedCsv = await text(clientFile(rows));
-  await inOwnHost(env, (host) => importThroughApi(host, key, tenant, seedCsv, { importMode: "CreateOnly" }));
-  // The reference tenant starts as the import's does: the same clients, written before the import runs.
+  const created = await inOwnHost(env, (host) => importThroughApi(host, key, tenant, csv, { importMode: "CreateOnly" }));
   const seeded = await allClients(store, tenant);
-  await store.write("reference", writesOf(seeded, () => false));
+  const reference = await referenceRates(bench, "reference", "rowbyrow", writesOf(seeded, () => false));
+  report("CreateOnly", `${rows} rows`, rows, created, reference, 0.7);
+  if (!scenarios.has("createupdate")) return;
+
   const existing = new Set(seeded.map((c) => c.values.Code));
-  const csv = await text(clientFile(rows, rows / 2));
-  const { result, peak } = await inOwnHost(env, (host) => importThroughApi(host, key, tenant, csv, { importMode: "CreateAndUpdate" }));
+  const updateCsv = await text(clientFile(rows, rows / 2));
+  const updated = await inOwnHost(env, (host) => importThroughApi(host, key, tenant, updateCsv, { importMode: "CreateAndUpdate" }));
   const touched = new Set(Array.from({ length: rows }, (_, i) => `CL${String(rows / 2 + i).padStart(7, "0")}`));
   const writes = writesOf((await allClients(store, tenant)).filter((c) => touched.has(c.values.Code)), (code) => existing.has(code));
-  const { raw, rowByRow } = await referenceRates(storage, store, "reference", writes);
-  const rate = rows / result.seconds;
+  // The row-by-row sample goes to the reference tenant too, so its updates meet existing clients.
+  report("CreateAndUpdate", `${rows} rows against ${rows} clients`, rows, updated, await referenceRates(bench, "reference", "reference", writes), 0.5);
+}
+
+function report(
+  mode: string,
+  what: string,
+  n: number,
+  run: { result: { seconds: number; job: Record<string, unknown> }; peak: number },
+  reference: { raw: number; rowByRow: number },
+  bar: number,
+): void {
+  const { seconds, job } = run.result;
+  const rate = n / seconds;
   console.log(
-    `CreateAndUpdate ${rows} rows against ${rows} clients: ${perSecond(rate)} (${result.seconds.toFixed(1)} s, ${result.job.createdCount} created, ${result.job.updatedCount} updated), ` +
-      `raw batched ${perSecond(raw)}, ratio ${(rate / raw).toFixed(2)} (bar 0.50); row by row ${perSecond(rowByRow)} (ours ${(rate / rowByRow).toFixed(1)}x faster); worker peak RSS ${peak.toFixed(0)} MB`,
+    `${mode} ${what}: ${perSecond(rate)} (${seconds.toFixed(1)} s, ${job.createdCount} created, ${job.updatedCount} updated), raw batched ${perSecond(reference.raw)}, ` +
+      `ratio ${(rate / reference.raw).toFixed(2)} (bar ${bar.toFixed(2)}); row by row ${perSecond(reference.rowByRow)} (ours ${(rate / reference.rowByRow).toFixed(1)}x faster); ` +
+      `worker peak RSS ${run.peak.toFixed(0)} MB`,
   );
 }
 
@@ -210,12 +229,14 @@ async function upload({ keys, env }: Bench): Promise<void> {
   );
 }
 
-/** `pollers` clients polling one URL for `seconds`, each waiting `intervalMs` after every answer. */
+/** `pollers` clients polling one URL for `seconds`, each waiting `intervalMs` after every answer, starting at random moments within the first interval. */
 async function poll(url: string, key: string, intervalMs: number, seconds: number): Promise<{ calls: number; p50: number; p99: number }> {
   const latencies: number[] = [];
   const deadline = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: pollers }, async () => {
+      // Independent clients: each starts at its own moment, not all on the same tick.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * intervalMs));
       while (Date.now() < deadline) {
         const started = performance.now();
         const response = await fetch(url, { headers: { "x-api-key": key } });
@@ -250,12 +271,12 @@ async function statusPolling({ keys, env }: Bench): Promise<void> {
 async function main(): Promise<void> {
   const started = Date.now();
   const all: [string, (bench: Bench) => Promise<void>][] = [
-    ["createonly", createOnly],
-    ["createupdate", createAndUpdate],
+    ["imports", imports],
     ["memory", memory],
     ["upload", upload],
     ["status", statusPolling],
   ];
+  if (scenarios.has("createonly") || scenarios.has("createupdate")) scenarios.add("imports");
   for (const [name, scenario] of all) if (scenarios.has(name)) await withAzurite(scenario);
   console.log(`Whole run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }

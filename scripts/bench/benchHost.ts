@@ -11,9 +11,14 @@ export interface BenchHost {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the host with `env` as its app settings; like the Functions host, it gives the worker's node the
+ * arguments in `languageWorkers__node__arguments` (heap limits, for instance).
+ */
 export async function startBenchHost(repoRoot: string, env: Record<string, string>): Promise<BenchHost> {
   const port = await findFreePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, "dist", "scripts", "host", "main.js"), repoRoot], {
+  const nodeArguments = (env.languageWorkers__node__arguments ?? "").split(" ").filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArguments, path.join(repoRoot, "dist", "scripts", "host", "main.js"), repoRoot], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ["ignore", "pipe", "inherit"],
   });

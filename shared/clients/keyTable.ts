@@ -16,7 +16,7 @@ export class KeyTable {
   /** Key n is bytes[starts[n], starts[n + 1]). */
   private starts = new Int32Array(1 << 10);
   private count = 0;
-  /** Key numbers by hash, `empty` where free; never more than half full. */
+  /** Key numbers by hash, `empty` where free; never more than three quarters full. */
   private slots = new Int32Array(1 << 11).fill(empty);
   private scratch = new Uint8Array(256);
 
@@ -38,7 +38,7 @@ export class KeyTable {
     const number = this.count++;
     this.append(length);
     this.slots[slot] = number;
-    if (this.count * 2 > this.slots.length) this.rehash();
+    if (this.count * 4 > this.slots.length * 3) this.rehash();
     return number;
   }
 
@@ -54,8 +54,8 @@ export class KeyTable {
 
   /** The slot holding the scratch key, or the free slot where it belongs. */
   private slotOf(length: number): number {
-    const mask = this.slots.length - 1;
-    for (let slot = hash(this.scratch, 0, length) & mask; ; slot = (slot + 1) & mask) {
+    const slots = this.slots.length;
+    for (let slot = hash(this.scratch, 0, length) % slots; ; slot = slot + 1 === slots ? 0 : slot + 1) {
       const number = this.slots[slot];
       if (number === empty || this.holds(number, length)) return slot;
     }
@@ -77,11 +77,11 @@ export class KeyTable {
   }
 
   private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2).fill(empty);
-    const mask = this.slots.length - 1;
+    const slots = Math.ceil(this.slots.length * 1.5);
+    this.slots = new Int32Array(slots).fill(empty);
     for (let number = 0; number < this.count; number++) {
-      let slot = hash(this.bytes, this.starts[number], this.starts[number + 1]) & mask;
-      while (this.slots[slot] !== empty) slot = (slot + 1) & mask;
+      let slot = hash(this.bytes, this.starts[number], this.starts[number + 1]) % slots;
+      while (this.slots[slot] !== empty) slot = slot + 1 === slots ? 0 : slot + 1;
       this.slots[slot] = number;
     }
   }

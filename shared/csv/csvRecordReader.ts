@@ -15,6 +15,12 @@ const lf = 0x0a;
 const cr = 0x0d;
 /** The longest byte order mark, and so how much of a file's start is held back to look for one. */
 const bomBytes = 3;
+/**
+ * A batch also ends once its records reach this many bytes: a batch is held several times over while it is
+ * decided and written (text, cells, values, the plan, not-imported lines), so with wide rows (67 columns of
+ * addresses) a count alone would let one chunk take over 100 MB of heap.
+ */
+const maxBatchBytes = 1024 * 1024;
 
 enum State {
   FieldStart,
@@ -131,11 +137,13 @@ export class CsvRecordScanner {
     }
     const batches: CsvBatch[] = [];
     let sliceStart = 0;
+    let full = this.isFull();
     const endRecord = (endInChunk: number) => {
       this.pieces.push(chunk.subarray(sliceStart, endInChunk));
       this.batchBytes += endInChunk - sliceStart;
       sliceStart = endInChunk;
       this.recordEnds.push(this.batchBytes);
+      full = this.isFull();
     };
     const d = this.delimiterUnit;
     const big = this.bigEndian;
@@ -148,7 +156,10 @@ export class CsvRecordScanner {
         endRecord(crlf ? i + width : i);
         state = State.FieldStart;
         if (crlf) {
-          if (this.recordEnds.length === this.recordsPerBatch) batches.push(this.batch(this.offset + sliceStart));
+          if (full) {
+            batches.push(this.batch(this.offset + sliceStart));
+            full = false;
+          }
           continue;
         }
       }
@@ -179,8 +190,9 @@ export class CsvRecordScanner {
           else state = State.Unquoted;
           break;
       }
-      if (this.recordEnds.length === this.recordsPerBatch && state !== State.AfterCr) {
+      if (full && state !== State.AfterCr) {
         batches.push(this.batch(this.offset + sliceStart));
+        full = false;
       }
     }
     this.state = state;
@@ -190,6 +202,11 @@ export class CsvRecordScanner {
     }
     this.offset += usable;
     return batches;
+  }
+
+  /** Whether the records so far make a batch; the cut waits while a CR may still be followed by its LF. */
+  private isFull(): boolean {
+    return this.recordEnds.length >= this.recordsPerBatch || (this.recordEnds.length > 0 && this.recordEnds[this.recordEnds.length - 1] >= maxBatchBytes);
   }
 
   private batch(endOffset: number): CsvBatch {

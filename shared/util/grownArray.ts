@@ -1,7 +1,10 @@
-/** A copy of `array` at least `needed` long (doubling, so appends stay amortised O(1)), new places set to `fill`. */
+/**
+ * A copy of `array` at least `needed` long, new places set to `fill`. It grows by half each time: appends stay
+ * amortised O(1), and a large index wastes at most a third of its memory, not half.
+ */
 export function grown<T extends Uint8Array | Int32Array>(array: T, needed: number, fill = 0): T {
-  let length = array.length * 2;
-  while (length < needed) length *= 2;
+  let length = Math.ceil(array.length * 1.5);
+  while (length < needed) length = Math.ceil(length * 1.5);
   const bigger = new (array.constructor as new (length: number) => T)(length);
   if (fill !== 0) bigger.fill(fill, array.length);
   bigger.set(array);

@@ -35,3 +35,19 @@ describe("readCsvBatches", () => {
     expect(batches.flatMap((b) => b.records)).toEqual([['ab"c', "d"], ["e", "f"]]);
   });
 });
+
+describe("batch size", () => {
+  it("ends a batch at about 1 MiB of records, however many records were asked for, so wide rows keep memory bounded", async () => {
+    const record = `${"x".repeat(3_000)},${"y".repeat(500)}\r\n`;
+    const file = Buffer.from(record.repeat(1_000));
+    const batches = await read(file, 64 * 1024, 1_000_000);
+    expect(batches.flatMap((b) => b.records)).toHaveLength(1_000);
+    // 300 records of 3,502 bytes pass 1 MiB: three such batches, then the last 100 records.
+    expect(batches.map((b) => b.records.length)).toEqual([300, 300, 300, 100]);
+    for (const [i, batch] of batches.entries()) {
+      const bytes = batch.endOffset - (i === 0 ? 0 : batches[i - 1].endOffset);
+      expect(bytes).toBeLessThan(1024 * 1024 + record.length);
+      if (i < batches.length - 1) expect(bytes).toBeGreaterThanOrEqual(1024 * 1024);
+    }
+  });
+});
