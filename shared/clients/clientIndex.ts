@@ -46,6 +46,16 @@ export class ClientIndex {
     return values.holders(valueKey(field, value)).map((client) => this.codeOf(client));
   }
 
+  get size(): number {
+    return this.codeKeys.size;
+  }
+
+  /** Makes room for `clients` clients in all: an import that may create clients reserves for its rows up front. */
+  reserve(clients: number): void {
+    this.codeKeys.reserve(clients);
+    for (const values of this.byField.values()) values.reserve(clients);
+  }
+
   /** Keeps the index current with a write: a new client, or new values of indexed fields of an existing one. */
   recordWrite(write: ClientWrite): void {
     const code = write.kind === "create" ? write.values.Code : write.code;
@@ -81,6 +91,12 @@ class FieldValues {
   /** Value number -> the one client holding it, `none`, or `several` (then see `holdersOf`). */
   private holderOf = new Int32Array(1 << 10).fill(none);
   private readonly holdersOf = new Map<number, number[]>();
+
+  reserve(clients: number): void {
+    this.keys.reserve(clients);
+    if (clients > this.valueOf.length) this.valueOf = grown(this.valueOf, clients, none);
+    if (clients > this.holderOf.length) this.holderOf = grown(this.holderOf, clients, none);
+  }
 
   holders(key: string): number[] {
     const value = this.keys.find(key);

@@ -38,8 +38,14 @@ export class KeyTable {
     const number = this.count++;
     this.append(length);
     this.slots[slot] = number;
-    if (this.count * 4 > this.slots.length * 3) this.rehash();
+    if (this.count * 4 > this.slots.length * 3) this.rehash(Math.ceil(this.slots.length * 1.5));
     return number;
+  }
+
+  /** Makes room for `keys` keys in all, so the table does not grow (copying its arrays) while they arrive. */
+  reserve(keys: number): void {
+    if (keys >= this.starts.length) this.starts = grown(this.starts, keys + 1);
+    if (keys * 4 > this.slots.length * 3) this.rehash(Math.ceil((keys * 4) / 3) + 1);
   }
 
   key(number: number): string {
@@ -76,8 +82,7 @@ export class KeyTable {
     this.starts[this.count] = this.used;
   }
 
-  private rehash(): void {
-    const slots = Math.ceil(this.slots.length * 1.5);
+  private rehash(slots: number): void {
     this.slots = new Int32Array(slots).fill(empty);
     for (let number = 0; number < this.count; number++) {
       let slot = hash(this.bytes, this.starts[number], this.starts[number + 1]) % slots;

@@ -107,8 +107,10 @@ export class ImportEngine {
       await jobs.update(tenant, code, { status: "InProgress", startedDate: at, heartbeat: at });
       this.step("started");
     }
-    if (job.totalItems === null) {
-      await jobs.update(tenant, code, { totalItems: await this.countDataRows(job) });
+    let totalItems = job.totalItems;
+    if (totalItems === null) {
+      totalItems = await this.countDataRows(job);
+      await jobs.update(tenant, code, { totalItems });
       this.step("counted");
     }
     let columns: MappedColumn[];
@@ -129,6 +131,8 @@ export class ImportEngine {
       this.step("planReplayed");
     }
     const index = await clients.loadIndex(tenant, fieldsToIndex(options.matchField, job.mapping.map((m) => m.targetField)));
+    // Every row still to come may create a client: room for them now spares the index its growing copies.
+    if (options.importMode !== "UpdateOnly") index.reserve(index.size + totalItems - checkpoint.counts.processed);
     if (options.validateOnly) await this.replayDryRun(job, checkpoint.chunk, index);
 
     const notImported = new NotImportedFile(source.headers, source.delimiter);

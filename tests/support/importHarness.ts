@@ -40,8 +40,9 @@ export interface Harness {
   engine(settings?: Partial<ImportEngineSettings>, extra?: Partial<ImportEngineDependencies>): ImportEngine;
 }
 
-export async function harness(): Promise<Harness> {
-  const storage = await testStorage();
+/** The engine's parts over the tests' shared Azurite, or over `storage` for a test that needs storage of its own. */
+export async function harness(storage?: StorageClients): Promise<Harness> {
+  storage ??= await testStorage();
   const container = storage.blobs.getContainerClient(storageLayout.containers.importFiles);
   const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));
   const clients = new TableClientStore(storage.table(storageLayout.tables.clients));
