@@ -9,6 +9,8 @@ export interface AzuriteOptions {
   ports: { blob: number; queue: number; table: number };
   /** A throwaway account instead of Azurite's well-known development account. */
   account?: { name: string; key: string };
+  /** Options for Azurite's node (a benchmark's `--cpu-prof`, for instance). */
+  nodeArguments?: string[];
 }
 
 export interface RunningAzurite {
@@ -29,6 +31,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     }
   }
   const args = [
+    ...(options.nodeArguments ?? []),
     require.resolve("azurite/dist/src/azurite.js"),
     "--silent",
     "--disableTelemetry",
@@ -58,10 +61,11 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
 }
 
 /** An in-memory Azurite on free ports with a throwaway account key: for tests and benchmarks. */
-export async function startThrowawayAzurite(accountName: string): Promise<RunningAzurite> {
+export async function startThrowawayAzurite(accountName: string, nodeArguments?: string[]): Promise<RunningAzurite> {
   return startAzurite({
     ports: { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() },
     account: { name: accountName, key: randomBytes(32).toString("base64") },
+    nodeArguments,
   });
 }
 

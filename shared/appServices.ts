@@ -32,8 +32,8 @@ export interface AppServices {
   checkAccess(apiKey: string | null, tenant: string): Promise<ApiResponse | null>;
 }
 
-// Bigger chunks mean fuller transactions (5,706/s against 4,222/s at 10,000 rows), but spec 4 wants progress
-// every 5,000 rows, and progress is written between chunks.
+// Bigger chunks make fuller transactions (10,000-row chunks wrote 5,706 clients/s, 3,000-row ones 4,222/s), but
+// spec 4 wants progress every 5,000 rows, and progress is written between chunks.
 const chunkRows = 5_000;
 
 /** A positive number from a setting, or the default when it is unset or not one. */

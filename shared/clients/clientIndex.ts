@@ -1,6 +1,6 @@
+import { grown } from "../util/grownArray";
 import { compareKey } from "./clientKeys";
 import { ClientWrite } from "./clientStore";
-import { grown } from "../util/grownArray";
 import { KeyTable } from "./keyTable";
 import { MatchField, TargetField } from "./targetFields";
 
@@ -31,7 +31,7 @@ export class ClientIndex {
   private readonly storedCodes = new Map<number, string>();
   private readonly byField = new Map<IndexedField, FieldValues>();
 
-  constructor(readonly fields: readonly IndexedField[]) {
+  constructor(fields: readonly IndexedField[]) {
     for (const field of fields) this.byField.set(field, new FieldValues());
   }
 

@@ -10,8 +10,8 @@ import { ClientValues, isTargetField } from "./targetFields";
  * Clients in Table Storage. Partition `<tenant>|<shard>`, row key the client's code key. The shard (one of
  * 256, from a hash of the code) spreads a tenant over partitions: Azure serves about 2,000 entities/s per
  * partition, and Azurite's cost per write grows with the size of the partition written (writing 100,000
- * clients: 2,441/s over 32 partitions, 4,222/s over 256, 4,089/s over 1,024, where transactions get small). Matching needs no
- * secondary index: the engine loads a tenant's keys once per slice (see `shardsPerScan`).
+ * clients: 2,441/s over 32 partitions, 4,222/s over 256, 4,089/s over 1,024, where transactions get small).
+ * Matching needs no secondary index: the engine loads a tenant's keys once per slice (see `shardsPerScan`).
  */
 export class TableClientStore implements ClientStore {
   static readonly shardCount = 256;

@@ -35,7 +35,7 @@ export interface UploadedFile {
 }
 
 const pollMs = 200;
-const retryAfterSeconds = 2;
+export const retryAfterSeconds = 2;
 
 /** The import operations of the HTTP API (spec 2.1-2.4, 2.6), answering plain responses. */
 export class ImportApi {
