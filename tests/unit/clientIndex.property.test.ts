@@ -9,12 +9,13 @@ import { KeyTable } from "../../shared/clients/keyTable";
 const key = fc.string({ unit: fc.constantFrom("a", "B", " ", "é", "€", "😀"), maxLength: 6 });
 
 describe("KeyTable", () => {
-  it("numbers distinct strings in order of first addition and finds exactly those", () => {
+  it("numbers distinct strings in order of first addition and finds exactly those, with room reserved or not", () => {
     fc.assert(
-      fc.property(fc.array(key, { maxLength: 3_000 }), fc.array(key, { maxLength: 50 }), (added, probes) => {
+      fc.property(fc.array(key, { maxLength: 3_000 }), fc.array(key, { maxLength: 50 }), fc.nat(5_000), fc.nat(3_000), (added, probes, reserved, reserveAt) => {
         const table = new KeyTable();
         const model = new Map<string, number>();
-        for (const k of added) {
+        for (const [i, k] of added.entries()) {
+          if (i === reserveAt) table.reserve(reserved);
           if (!model.has(k)) model.set(k, model.size);
           expect(table.add(k)).toBe(model.get(k));
         }
@@ -59,8 +60,9 @@ describe("ClientIndex", () => {
 
   it("finds by code and by name exactly what a plain map would, through creates, renames and updates of unknown codes", () => {
     fc.assert(
-      fc.property(fc.array(write, { maxLength: 300 }), fc.array(key, { maxLength: 20 }), (writes, probes) => {
+      fc.property(fc.array(write, { maxLength: 300 }), fc.array(key, { maxLength: 20 }), fc.nat(2_000), (writes, probes, reserved) => {
         const index = new ClientIndex(["Name"]);
+        index.reserve(reserved);
         const model = new ModelIndex();
         for (const w of writes) {
           index.recordWrite(w);
