@@ -53,7 +53,7 @@ const progressRows = 5_000;
  * Runs import jobs one slice at a time. A slice takes the tenant's lease, replays any chunk an earlier
  * invocation logged but may not have applied, loads the tenant's client index, then reads the source from the
  * checkpoint, chunk by chunk: decide every row in file order, stage the chunk's not-imported rows, log the
- * chunk's plan, apply its writes, move the checkpoint. Every step is idempotent or replayed from the log, so
+ * chunk's plan, apply its writes (while the next chunk is decided and logged), move the checkpoint. Every step is idempotent or replayed from the log, so
  * an invocation may die anywhere and the job still ends exactly as an uninterrupted run would.
  */
 export class ImportEngine {
@@ -136,70 +136,103 @@ export class ImportEngine {
     if (options.validateOnly) await this.replayDryRun(job, checkpoint.chunk, index);
 
     const notImported = new NotImportedFile(source.headers, source.delimiter);
-    const firstRow = source.hasHeaderRow ? 2 : 1;
     let skipHeader = checkpoint.offset === 0 && source.hasHeaderRow;
     let progressAt = Date.now();
     let progressProcessed = job.checkpoint.counts.processed;
     const batches = readCsvBatches(files.readSource(source.blobName, checkpoint.offset), checkpoint.offset, source.delimiter, this.settings.chunkRows, source.encoding);
-    let saved = checkpoint === job.checkpoint;
+    // Chunk k + 1 is decided and logged while chunk k's writes run; the job records only `applied`, so a
+    // redelivered slice replays every logged chunk after it.
+    let decided = checkpoint;
+    let applied = checkpoint;
+    let applying: Promise<ImportCheckpoint> | null = null;
+    let savedChunk = checkpoint === job.checkpoint ? checkpoint.chunk : -1;
     let chunksThisSlice = 0;
-    for await (const batch of batches) {
-      // Checked once the next batch exists, so a slice that reaches the end of the file finishes the job itself;
-      // every slice does at least one chunk, so any budget makes progress.
-      if (chunksThisSlice++ > 0 && Date.now() - startedAt >= this.settings.sliceBudgetMs) {
-        if (!saved) await this.saveProgress(job, checkpoint);
-        return "continue";
-      }
-      const at = this.now().toISOString();
-      const records = skipHeader ? batch.records.slice(1) : batch.records;
-      skipHeader = false;
-      const counts = { ...checkpoint.counts };
-      const writes: ClientWrite[] = [];
-      let lines = "";
-      let recordNumber = checkpoint.records;
-      for (const cells of records) {
-        const row = firstRow + recordNumber++;
-        if (isBlankRecord(cells)) continue;
-        counts.processed++;
-        const outcome = decideRow(cells, { columns, headerCount: source.headers.length, options, index, at });
-        if (outcome.kind === "created" || outcome.kind === "updated") {
-          counts[outcome.kind]++;
-          writes.push(outcome.write);
-        } else {
-          counts[outcome.kind === "skipped" ? "skipped" : "error"]++;
-          lines += notImported.line(cells, row, outcome.reason);
+    try {
+      for await (const batch of batches) {
+        // Checked once the next batch exists, so a slice that reaches the end of the file finishes the job
+        // itself; every slice does at least one chunk, so any budget makes progress.
+        if (chunksThisSlice++ > 0 && Date.now() - startedAt >= this.settings.sliceBudgetMs) {
+          if (applying) [applied, applying] = [await applying, null];
+          if (savedChunk !== applied.chunk) await this.saveProgress(job, applied);
+          return "continue";
+        }
+        const plan = this.decide(job, decided, skipHeader ? batch.records.slice(1) : batch.records, batch.endOffset, columns, index, notImported);
+        skipHeader = false;
+        if (plan.notImportedLines !== "") {
+          // Block 0 is the header; chunk k's rows are block k + 1.
+          await files.stageNotImported(tenant, code, plan.chunk + 1, plan.notImportedLines);
+          this.step("blockStaged");
+        }
+        const { notImportedLines, ...logged } = plan;
+        await files.writePlan(tenant, code, logged);
+        this.step("planWritten");
+        decided = plan.after;
+        if (applying) [applied, applying] = [await applying, null];
+        if (options.validateOnly) applied = plan.after;
+        if (Date.now() - progressAt >= progressIntervalMs || applied.counts.processed - progressProcessed >= progressRows) {
+          await this.saveProgress(job, applied);
+          savedChunk = applied.chunk;
+          progressAt = Date.now();
+          progressProcessed = applied.counts.processed;
+        }
+        const current = await jobs.get(tenant, code);
+        // A cancelled job drops the logged chunk whose writes have not started: its decisions never apply.
+        if (current?.cancelRequested) return this.finish(job, "Cancelled", applied);
+        if (!options.validateOnly) {
+          lease.assertHeld();
+          applying = clients.write(tenant, plan.writes, () => this.step("transactionWritten")).then(() => {
+            this.step("writesApplied");
+            return plan.after;
+          });
+          // Awaited before the next chunk, or in `finally`; until then its failure is not unhandled.
+          applying.catch(() => undefined);
         }
       }
-      const plan: ImportPlan = {
-        chunk: checkpoint.chunk,
-        writes: coalesceWrites(writes),
-        hasNotImportedRows: lines !== "",
-        after: { offset: batch.endOffset, records: recordNumber, chunk: checkpoint.chunk + 1, counts },
-      };
-      if (plan.hasNotImportedRows) {
-        // Block 0 is the header; chunk k's rows are block k + 1.
-        await files.stageNotImported(tenant, code, plan.chunk + 1, lines);
-        this.step("blockStaged");
-      }
-      await files.writePlan(tenant, code, plan);
-      this.step("planWritten");
-      if (!options.validateOnly) {
-        lease.assertHeld();
-        await clients.write(tenant, plan.writes, () => this.step("transactionWritten"));
-        this.step("writesApplied");
-      }
-      checkpoint = plan.after;
-      saved = false;
-      if (Date.now() - progressAt >= progressIntervalMs || counts.processed - progressProcessed >= progressRows) {
-        await this.saveProgress(job, checkpoint);
-        saved = true;
-        progressAt = Date.now();
-        progressProcessed = counts.processed;
-      }
-      const current = await jobs.get(tenant, code);
-      if (current?.cancelRequested) return this.finish(job, "Cancelled", checkpoint);
+      if (applying) [applied, applying] = [await applying, null];
+      return this.finish(job, "Completed", applied);
+    } finally {
+      // However the slice ends, no write of it may still be running when it gives up the tenant's lease.
+      if (applying) await applying.catch(() => undefined);
     }
-    return this.finish(job, "Completed", checkpoint);
+  }
+
+  /** Decides a chunk's rows in file order against the index, which each decision updates. */
+  private decide(
+    job: ImportJob,
+    before: ImportCheckpoint,
+    records: string[][],
+    endOffset: number,
+    columns: MappedColumn[],
+    index: ClientIndex,
+    notImported: NotImportedFile,
+  ): ImportPlan & { notImportedLines: string } {
+    const { source, options } = job;
+    const at = this.now().toISOString();
+    const firstRow = source.hasHeaderRow ? 2 : 1;
+    const counts = { ...before.counts };
+    const writes: ClientWrite[] = [];
+    let lines = "";
+    let recordNumber = before.records;
+    for (const cells of records) {
+      const row = firstRow + recordNumber++;
+      if (isBlankRecord(cells)) continue;
+      counts.processed++;
+      const outcome = decideRow(cells, { columns, headerCount: source.headers.length, options, index, at });
+      if (outcome.kind === "created" || outcome.kind === "updated") {
+        counts[outcome.kind]++;
+        writes.push(outcome.write);
+      } else {
+        counts[outcome.kind === "skipped" ? "skipped" : "error"]++;
+        lines += notImported.line(cells, row, outcome.reason);
+      }
+    }
+    return {
+      chunk: before.chunk,
+      writes: coalesceWrites(writes),
+      hasNotImportedRows: lines !== "",
+      after: { offset: endOffset, records: recordNumber, chunk: before.chunk + 1, counts },
+      notImportedLines: lines,
+    };
   }
 
   private async saveProgress(job: ImportJob, checkpoint: ImportCheckpoint): Promise<void> {
