@@ -34,8 +34,9 @@ const memoryWrites = process.argv.includes("--memory-writes");
 const uploadMb = argument("upload-mb", 100);
 const pollers = argument("pollers", 50);
 const pollIntervalMs = argument("poll-interval-ms", 250);
+const repoRoot = path.resolve(__dirname, "..", "..", "..");
 // The worker's memory settings are the app's own (local.settings.sample.json, and the same in Azure).
-const appSettings = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "local.settings.sample.json"), "utf8")).Values as Record<string, string>;
+const appSettings = JSON.parse(fs.readFileSync(path.join(repoRoot, "local.settings.sample.json"), "utf8")).Values as Record<string, string>;
 const workerArgumentsAt = process.argv.indexOf("--worker-arguments");
 const profileAt = process.argv.indexOf("--profile");
 const profileDirectory = profileAt > 0 ? path.resolve(process.argv[profileAt + 1]) : null;
@@ -43,7 +44,6 @@ const profileArguments = (who: string) => (profileDirectory ? ["--cpu-prof", `--
 const workerArguments = [workerArgumentsAt > 0 ? process.argv[workerArgumentsAt + 1] : appSettings.languageWorkers__node__arguments, ...profileArguments("worker")].join(" ");
 const scenarioArgument = process.argv.indexOf("--scenarios");
 const scenarios = new Set((scenarioArgument > 0 ? process.argv[scenarioArgument + 1] : "createonly,createupdate,memory,upload,status").split(","));
-const repoRoot = path.resolve(__dirname, "..", "..", "..");
 const mapping = clientFileHeader.split(",").map((h) => ({ csvHeader: h, targetField: h }));
 const sampleSize = 1_000;
 const referenceTable = "BenchReferenceClients";
