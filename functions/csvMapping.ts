@@ -1,6 +1,6 @@
 import "./runtime/appSetup";
 import { app } from "@azure/functions";
-import { readJsonBody } from "./runtime/readJsonBody";
+import { readJsonBody } from "../shared/http/jsonBody";
 import { tenantRoute } from "./runtime/tenantRoute";
 
 app.http("csvMapping", {
@@ -10,7 +10,7 @@ app.http("csvMapping", {
     const code = request.params.code;
     if (request.method === "GET") return mappingsApi.get(tenant, code);
     if (request.method === "DELETE") return mappingsApi.delete(tenant, code);
-    const body = await readJsonBody(request);
+    const body = await readJsonBody(request.body);
     return "problem" in body ? body.problem : mappingsApi.replace(tenant, code, body.value);
   }),
 });

@@ -1,6 +1,6 @@
 import "./runtime/appSetup";
 import { app } from "@azure/functions";
-import { readJsonBody } from "./runtime/readJsonBody";
+import { readJsonBody } from "../shared/http/jsonBody";
 import { tenantRoute } from "./runtime/tenantRoute";
 
 app.http("csvMappings", {
@@ -8,7 +8,7 @@ app.http("csvMappings", {
   route: "tenants/{tenant}/csv-mappings",
   handler: tenantRoute(async (request, { mappingsApi }, tenant) => {
     if (request.method === "GET") return mappingsApi.list(tenant);
-    const body = await readJsonBody(request);
+    const body = await readJsonBody(request.body);
     return "problem" in body ? body.problem : mappingsApi.create(tenant, body.value);
   }),
 });

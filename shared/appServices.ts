@@ -13,7 +13,7 @@ import { BlobImportFileStore } from "./imports/blobImportFileStore";
 import { BlobTenantLeases } from "./imports/blobTenantLeases";
 import { ImportEngine } from "./imports/importEngine";
 import { ImportJobStore } from "./imports/importJobStore";
-import { ImportQueue } from "./imports/importQueue";
+import { ImportJobQueue } from "./imports/importJobQueue";
 import { StorageImportQueue } from "./imports/storageImportQueue";
 import { TableImportJobStore } from "./imports/tableImportJobStore";
 import { readyAppStorage } from "./storage/appStorage";
@@ -23,7 +23,7 @@ import { storageLayout } from "./storage/storageLayout";
 export interface AppServices {
   jobs: ImportJobStore;
   engine: ImportEngine;
-  importQueue: ImportQueue;
+  jobQueue: ImportJobQueue;
   importApi: ImportApi;
   clientsApi: ClientsApi;
   mappingsApi: MappingsApi;
@@ -53,6 +53,7 @@ export function createAppServices(storage: StorageClients, env: NodeJS.ProcessEn
   const clients = new TableClientStore(storage.table(storageLayout.tables.clients));
   const files = new BlobImportFileStore(container);
   const importQueue = new StorageImportQueue(storage.queues.getQueueClient(storageLayout.queues.clientImports));
+  const jobQueue = new ImportJobQueue(jobs, importQueue);
   const keys = new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys));
   const mappings = new TableSavedMappings(storage.table(storageLayout.tables.csvMappings));
   const engine = new ImportEngine(
@@ -63,15 +64,15 @@ export function createAppServices(storage: StorageClients, env: NodeJS.ProcessEn
     jobs,
     files,
     links: new BlobSasLinks(container),
-    queue: importQueue,
+    jobQueue,
     receipts: new UploadReceipts(storage.table(storageLayout.tables.uploadReceipts)),
     mappings,
     now: () => new Date(),
     maxUploadBytes: numberSetting(env.MaxUploadMegabytes, 100) * 1024 * 1024,
     startWaitMs: numberSetting(env.StartWaitSeconds, 10) * 1000,
   });
-  const watchdog = new StalledImportWatchdog(jobs, importQueue, { stallAfterMs: numberSetting(env.StallMinutes, 5) * 60_000, maxStalls: 3 });
-  return { jobs, engine, importQueue, importApi, clientsApi: new ClientsApi(clients), mappingsApi: new MappingsApi(mappings), watchdog, checkAccess: (apiKey, tenant) => checkTenantAccess(keys, apiKey, tenant) };
+  const watchdog = new StalledImportWatchdog(jobs, importQueue, jobQueue, { stallAfterMs: numberSetting(env.StallMinutes, 5) * 60_000, maxStalls: 3 });
+  return { jobs, engine, jobQueue, importApi, clientsApi: new ClientsApi(clients), mappingsApi: new MappingsApi(mappings), watchdog, checkAccess: (apiKey, tenant) => checkTenantAccess(keys, apiKey, tenant) };
 }
 
 let services: Promise<AppServices> | undefined;

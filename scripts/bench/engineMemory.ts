@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       newImportJob({
         tenant,
         code,
-        source: { blobName, fileName: "bench.csv", hasHeaderRow: true, headers, delimiter: ",", encoding: "utf-8" },
+        source: { blobName, snapshot: null, fileName: "bench.csv", headers, firstDataRecord: 1, delimiter: ",", encoding: "utf-8" },
         options: { importMode: "CreateOnly", matchField: "Code", defaultClientType: null, dateFormat: "DMY", validateOnly },
         mapping: headers.map((header) => ({ csvHeader: header, targetField: header as TargetField })),
         createdDate: new Date().toISOString(),

@@ -85,6 +85,55 @@ export function isTargetField(name: string): name is TargetField {
   return Object.prototype.hasOwnProperty.call(targetFieldKinds, name);
 }
 
+/** The longest value of each kind of field, in characters; text fields take `textLength` unless named below. */
+const kindLengths: Record<FieldKind, number> = {
+  text: 255,
+  code: 64,
+  email: 254,
+  boolean: 10,
+  date: 30,
+  companyNumber: 30,
+  niNumber: 30,
+  utr: 30,
+  vatNumber: 30,
+  postcode: 20,
+  clientType: 50,
+  clientStatus: 50,
+};
+const textLengths: Partial<Record<TargetField, number>> = {
+  RegisteredAddress: 1_000,
+  PostalAddress: 1_000,
+  InvoiceAddress: 1_000,
+  NatureOfBusiness: 1_000,
+  ContactRelationships: 1_000,
+  Website: 2_000,
+  Telephone: 50,
+  ContactPhone: 50,
+  ContactMobile: 50,
+  ContactTitle: 50,
+  ContactMaritalStatus: 50,
+  CompaniesHouseAuthenticationCode: 50,
+  PayeRef: 50,
+  AccountsOfficeRef: 50,
+  ContactNationality: 100,
+  RegisteredAddressCity: 100,
+  PostalAddressCity: 100,
+  InvoiceAddressCity: 100,
+  RegisteredAddressCountry: 100,
+  PostalAddressCountry: 100,
+  InvoiceAddressCountry: 100,
+};
+
+/**
+ * The longest value a field takes, in characters (UTF-16 units, as storage counts them): generous for what the
+ * field holds (Companies House allows 160 characters for a company name, a URL rarely passes 2,000), and far
+ * inside Azure Tables' limits of 64 KiB per property and 1 MiB per entity (all 67 fields at their longest come
+ * to about 50 KiB).
+ */
+export function maxLengthOf(field: TargetField): number {
+  return textLengths[field] ?? kindLengths[targetFieldKinds[field]];
+}
+
 /** The fields a row can be matched to an existing client on (spec 3.3). */
 export const matchFields = ["Code", "Name", "CompanyNumber", "InternalReference", "NiNumber"] as const;
 export type MatchField = (typeof matchFields)[number];

@@ -7,14 +7,29 @@ import { normaliseCompanyNumber, normaliseNiNumber, normalisePostcode, normalise
 export type CellReading = { ok: true; value: string | boolean } | { ok: false; rule: string };
 
 const emailPattern = /^[^\s@"(),:;<>[\]\\]+@[^\s@"(),:;<>[\]\\]+\.[^\s@"(),:;<>[\]\\]+$/;
-const booleans: Record<string, boolean> = { true: true, false: false, yes: true, no: false, y: true, n: false, "1": true, "0": false };
+// Maps, not object literals: a cell reading `__proto__` or `constructor` must find nothing.
+const booleans = new Map<string, boolean>([
+  ["true", true],
+  ["false", false],
+  ["yes", true],
+  ["no", false],
+  ["y", true],
+  ["n", false],
+  ["1", true],
+  ["0", false],
+]);
 const datePatterns: Record<DateFormat, string> = { DMY: "dd/mm/yyyy", MDY: "mm/dd/yyyy", YMD: "yyyy/mm/dd" };
 
 const invalid = (rule: string): CellReading => ({ ok: false, rule });
 const valid = (value: string | boolean): CellReading => ({ ok: true, value });
 
+// Tabs and line breaks are text (a multi-line address); other control characters are no part of a client record.
+const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 /** Reads one trimmed, non-empty cell as a field of `kind` (spec 3.2): the normalised value, or the rule it breaks. */
 export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat): CellReading {
+  const control = controlCharacter.exec(text);
+  if (control) return invalid(`holds a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")})`);
   switch (kind) {
     case "text":
       return valid(text);
@@ -26,7 +41,7 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
     case "email":
       return emailPattern.test(text) && text.length <= 254 ? valid(text) : invalid("is not a valid email address");
     case "boolean": {
-      const value = booleans[text.toLowerCase()];
+      const value = booleans.get(text.toLowerCase());
       return value === undefined ? invalid("is not a yes/no value (true/false, yes/no, y/n or 1/0)") : valid(value);
     }
     case "date": {

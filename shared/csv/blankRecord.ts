@@ -1,4 +1,47 @@
-/** A record whose cells are all empty or spaces: a blank spreadsheet line, neither imported nor counted. */
+import { CellDecoding, CsvEncoding, encodingsOfBytes } from "./csvEncoding";
+import { textDecoderFor } from "./textDecoding";
+
+/**
+ * A record whose cells are all empty or whitespace (any Unicode space: non-breaking and ideographic spaces
+ * too, as `trim` reads them): a blank spreadsheet line, neither imported nor counted. The upload's row count
+ * and the engine both use this one definition, on decoded text, so they always agree.
+ */
 export function isBlankRecord(cells: readonly string[]): boolean {
   return cells.every((cell) => cell.trim() === "");
+}
+
+// Any printable ASCII character is itself in every encoding we read, and is not whitespace.
+const printableAscii = /[\x21-\x7e]/;
+
+/**
+ * Counts blank records. Cells still kept as bytes (the encoding is learnt at the end of the file) are judged
+ * in each encoding the file may turn out to have: a UTF-8 non-breaking space is two bytes that Windows-1252
+ * reads as "Â" and a space.
+ */
+export class BlankRecordCount {
+  private readonly counts = new Map<CsvEncoding, number>();
+
+  constructor(private readonly decoding: CellDecoding) {}
+
+  /** Counts the record if it is blank; true when it is blank in some encoding it may be in. */
+  add(cells: readonly string[]): boolean {
+    if (this.decoding !== "bytes") return isBlankRecord(cells) && this.count(this.decoding);
+    if (cells.some((cell) => printableAscii.test(cell))) return false;
+    let blank = false;
+    for (const encoding of encodingsOfBytes) {
+      const decode = textDecoderFor(encoding);
+      if (isBlankRecord(cells.map((cell) => decode(Buffer.from(cell, "latin1"))))) blank = this.count(encoding);
+    }
+    return blank;
+  }
+
+  /** Blank records counted, for a file in `encoding` (the encoding read, unless cells were kept as bytes). */
+  in(encoding: CsvEncoding): number {
+    return this.counts.get(this.decoding === "bytes" ? encoding : this.decoding) ?? 0;
+  }
+
+  private count(encoding: CsvEncoding): true {
+    this.counts.set(encoding, (this.counts.get(encoding) ?? 0) + 1);
+    return true;
+  }
 }

@@ -19,3 +19,12 @@ export function encodingFromBom(head: Uint8Array): { encoding: CsvEncoding; leng
 export function codeUnitBytes(encoding: CsvEncoding): 1 | 2 {
   return encoding.startsWith("utf-16") ? 2 : 1;
 }
+
+/**
+ * How cells are turned into text: an encoding, or `bytes`, which keeps every byte as one character (latin1),
+ * for a reader that learns the encoding only at the end of the file and decodes its few kept cells then.
+ */
+export type CellDecoding = CsvEncoding | "bytes";
+
+/** What a file read as `bytes` can turn out to be: UTF-8 (with or without its BOM), else Windows-1252. */
+export const encodingsOfBytes: readonly CsvEncoding[] = ["utf-8", "windows-1252"];

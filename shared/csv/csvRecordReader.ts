@@ -1,14 +1,24 @@
 import Papa from "papaparse";
-import { isBlankRecord } from "./blankRecord";
-import { codeUnitBytes, CsvEncoding, encodingFromBom } from "./csvEncoding";
+import { BlankRecordCount } from "./blankRecord";
+import { CellDecoding, codeUnitBytes, CsvEncoding, encodingFromBom } from "./csvEncoding";
 import { textDecoderFor } from "./textDecoding";
 
 export interface CsvBatch {
-  /** Each record's cells, as RFC 4180 reads them. */
+  /** Each record's cells, as RFC 4180 reads them; no cells for a record over `maxRecordBytes`. */
   records: string[][];
   /** The byte offset just past the batch's last record: where reading resumes. */
   endOffset: number;
+  /** The records over `maxRecordBytes` (by their index in `records`), with their length in bytes. */
+  tooLong: Map<number, number>;
 }
+
+/**
+ * The longest record read: one spreadsheet row holds 67 fields of at most 2,000 characters, so a record near
+ * this size is not a row of clients, and a longer one (an unclosed quote near the start of a 3 GB file is one
+ * record to its end) must not be held in memory. Longer records are skipped as they stream past and reported
+ * in `tooLong`; only this much of one is ever buffered.
+ */
+export const maxRecordBytes = 1024 * 1024;
 
 const quote = 0x22;
 const lf = 0x0a;
@@ -29,12 +39,6 @@ enum State {
   QuoteInQuoted,
   AfterCr,
 }
-
-/**
- * How cells are turned into text: an encoding, or `bytes`, which keeps every byte as one character (latin1),
- * for a reader that learns the encoding only at the end of the file and decodes its few kept cells then.
- */
-export type CellDecoding = CsvEncoding | "bytes";
 
 /**
  * Finds CSV records in bytes pushed to it, in batches that each end on a record boundary with its exact byte
@@ -59,7 +63,13 @@ export class CsvRecordScanner {
   private carry: Uint8Array | null = null;
   private counting = false;
   /** Records and blank records seen since `countFromNow`. */
-  readonly counted = { records: 0, blank: 0 };
+  readonly counted: { records: number; blank: BlankRecordCount };
+  /** While the record being read is over the limit: its bytes so far, none of them kept. */
+  private skippedBytes: number | null = null;
+  private tooLong = new Map<number, number>();
+  private recordsEnded = 0;
+  /** The first record over the limit: its index among the records read, and its length. */
+  firstTooLong: { record: number; bytes: number } | null = null;
 
   constructor(
     startOffset: number,
@@ -67,6 +77,7 @@ export class CsvRecordScanner {
     private readonly recordsPerBatch: number,
     private readonly decoding: CellDecoding = "utf-8",
   ) {
+    this.counted = { records: 0, blank: new BlankRecordCount(decoding) };
     this.offset = startOffset;
     this.delimiterUnit = delimiter.charCodeAt(0);
     this.unit = decoding === "bytes" ? 1 : codeUnitBytes(decoding);
@@ -104,12 +115,16 @@ export class CsvRecordScanner {
     const batches = this.head ? this.scan(this.withoutBom(this.head)) : [];
     if (this.carry) {
       // An odd last byte of a UTF-16 file: kept as part of the last record, where decoding marks it.
-      this.pieces.push(this.carry);
-      this.batchBytes += this.carry.length;
+      if (this.skippedBytes === null) {
+        this.pieces.push(this.carry);
+        this.batchBytes += this.carry.length;
+      } else this.skippedBytes += this.carry.length;
       this.offset += this.carry.length;
       this.carry = null;
     }
-    if (this.batchBytes > (this.recordEnds.at(-1) ?? 0)) this.recordEnds.push(this.batchBytes);
+    this.skipIfTooLong();
+    if (this.skippedBytes !== null) this.endSkippedRecord(0);
+    else if (this.batchBytes > (this.recordEnds.at(-1) ?? 0)) this.endRecordAt(this.batchBytes);
     if (this.recordEnds.length > 0) batches.push(this.batch(this.offset));
     return batches;
   }
@@ -139,10 +154,14 @@ export class CsvRecordScanner {
     let sliceStart = 0;
     let full = this.isFull();
     const endRecord = (endInChunk: number) => {
-      this.pieces.push(chunk.subarray(sliceStart, endInChunk));
-      this.batchBytes += endInChunk - sliceStart;
+      if (this.skippedBytes === null && this.batchBytes + endInChunk - sliceStart - (this.recordEnds.at(-1) ?? 0) > maxRecordBytes) this.startSkipping();
+      if (this.skippedBytes !== null) this.endSkippedRecord(endInChunk - sliceStart);
+      else {
+        this.pieces.push(chunk.subarray(sliceStart, endInChunk));
+        this.batchBytes += endInChunk - sliceStart;
+        this.endRecordAt(this.batchBytes);
+      }
       sliceStart = endInChunk;
-      this.recordEnds.push(this.batchBytes);
       full = this.isFull();
     };
     const d = this.delimiterUnit;
@@ -197,11 +216,41 @@ export class CsvRecordScanner {
     }
     this.state = state;
     if (sliceStart < usable) {
-      this.pieces.push(chunk.subarray(sliceStart, usable));
-      this.batchBytes += usable - sliceStart;
+      if (this.skippedBytes !== null) this.skippedBytes += usable - sliceStart;
+      else {
+        this.pieces.push(chunk.subarray(sliceStart, usable));
+        this.batchBytes += usable - sliceStart;
+      }
     }
     this.offset += usable;
+    this.skipIfTooLong();
     return batches;
+  }
+
+  private endRecordAt(batchByte: number): void {
+    this.recordEnds.push(batchByte);
+    this.recordsEnded++;
+  }
+
+  /** Ends the record being skipped, `lastBytes` after what was skipped so far, as a record without cells. */
+  private endSkippedRecord(lastBytes: number): void {
+    const bytes = this.skippedBytes! + lastBytes;
+    this.skippedBytes = null;
+    this.tooLong.set(this.recordEnds.length, bytes);
+    this.firstTooLong ??= { record: this.recordsEnded, bytes };
+    this.endRecordAt(this.batchBytes);
+  }
+
+  /** Once the record being read outgrows the limit, its bytes are let go and the rest of it only passes. */
+  private skipIfTooLong(): void {
+    if (this.skippedBytes === null && this.batchBytes - (this.recordEnds.at(-1) ?? 0) > maxRecordBytes) this.startSkipping();
+  }
+
+  private startSkipping(): void {
+    const recordStart = this.recordEnds.at(-1) ?? 0;
+    this.skippedBytes = this.batchBytes - recordStart;
+    this.pieces = recordStart > 0 ? [Buffer.concat(this.pieces, this.batchBytes).subarray(0, recordStart)] : [];
+    this.batchBytes = recordStart;
   }
 
   /** Whether the records so far make a batch; the cut waits while a CR may still be followed by its LF. */
@@ -211,26 +260,31 @@ export class CsvRecordScanner {
 
   private batch(endOffset: number): CsvBatch {
     const all = Buffer.concat(this.pieces, this.batchBytes);
-    const records = this.counting ? this.count(all) : parseRecords(recordTexts(all, this.recordEnds, this.decode, this.unit, this.bigEndian), this.delimiter);
+    const tooLong = this.tooLong;
+    let records: string[][] = [];
+    if (this.counting) this.count(all);
+    else {
+      records = parseRecords(recordTexts(all, this.recordEnds, this.decode, this.unit, this.bigEndian), this.delimiter);
+      for (const index of tooLong.keys()) records[index] = [];
+    }
     // Bytes after the last record end stay for the next batch.
     const used = this.recordEnds.at(-1)!;
     this.pieces = used < all.length ? [all.subarray(used)] : [];
     this.batchBytes = all.length - used;
     this.recordEnds = [];
-    return { records, endOffset };
+    this.tooLong = new Map();
+    return { records, endOffset, tooLong };
   }
 
-  private count(all: Buffer): [] {
+  private count(all: Buffer): void {
     let start = 0;
-    for (const end of this.recordEnds) {
+    this.recordEnds.forEach((end, index) => {
       this.counted.records++;
-      if (!this.surelyNotBlank(all, start, end)) {
-        const cells = parseRecords(recordTexts(all.subarray(start, end), [end - start], this.decode, this.unit, this.bigEndian), this.delimiter)[0];
-        if (isBlankRecord(cells)) this.counted.blank++;
+      if (!this.tooLong.has(index) && !this.surelyNotBlank(all, start, end)) {
+        this.counted.blank.add(parseRecords(recordTexts(all.subarray(start, end), [end - start], this.decode, this.unit, this.bigEndian), this.delimiter)[0]);
       }
       start = end;
-    }
-    return [];
+    });
   }
 
   /** Whether a record holds a printable ASCII character that is neither the delimiter nor a quote: then some cell is not blank. */

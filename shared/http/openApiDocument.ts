@@ -132,7 +132,7 @@ export const openApiDocument = {
         operationId: "getImportPreview",
         summary: "The preview of an uploaded file",
         responses: {
-          "201": jsonResponse("The preview", ref("CsvUploadPreview"), { Location: string }),
+          "200": jsonResponse("The preview", ref("CsvUploadPreview")),
           "404": problemResponse("No such job in this tenant"),
           "409": problemResponse("A large-file job whose file has not landed yet"),
           ...tenantErrors,

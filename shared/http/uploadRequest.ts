@@ -1,11 +1,19 @@
 import { PassThrough, Readable } from "node:stream";
 import busboy from "busboy";
 import { UploadedFile } from "../imports/importApi";
-import { ApiResponse, problem } from "./apiResponse";
+import { ApiResponse, FieldError, problem } from "./apiResponse";
 
-export type UploadHandler = (file: UploadedFile | null, fields: () => Promise<Record<string, string>>) => Promise<ApiResponse>;
+/** The options sent beside a file, and what was wrong with the form that carried them. */
+export interface UploadFields {
+  values: Record<string, string>;
+  errors: FieldError[];
+}
 
-const maxFieldBytes = 1024 * 1024;
+export type UploadHandler = (file: UploadedFile | null, fields: () => Promise<UploadFields>) => Promise<ApiResponse>;
+
+// The options are ten short fields; the longest, columnMappingsJson, is 67 mappings of at most 256-character
+// headers, about 20 KB.
+const formLimits = { fieldSize: 64 * 1024, fieldNameSize: 100, fields: 20, parts: 25, files: 1 };
 
 /**
  * Hands an upload request to `handle` as a streamed file and its options: a `multipart/form-data` body (part
@@ -21,27 +29,38 @@ export async function receiveUploadRequest(
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
   if (type === "text/csv" || type === "application/csv") {
     const file = body ? { fileName: query.get("fileName") || "upload.csv", body: Readable.fromWeb(body as never) as AsyncIterable<Uint8Array> } : null;
-    return handle(file, async () => Object.fromEntries(query));
+    return handle(file, async () => ({ values: Object.fromEntries(query), errors: [] }));
   }
   if (type !== "multipart/form-data") {
     return problem(415, "Send the file as multipart/form-data (part 'file') or as a text/csv body");
   }
-  if (!body) return handle(null, async () => ({}));
+  if (!body) return handle(null, async () => ({ values: {}, errors: [] }));
 
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: { "content-type": contentType! }, limits: { files: 1, fieldSize: maxFieldBytes } });
+    // Names are UTF-8 as browsers send them (busboy's default, Latin-1, garbles "O’Brien.csv"); `filename*`
+    // (RFC 5987) names its own charset.
+    parser = busboy({ headers: { "content-type": contentType! }, limits: formLimits, defParamCharset: "utf8" });
   } catch (error) {
     return problem(400, `The multipart body cannot be read: ${(error as Error).message}`);
   }
-  const fields: Record<string, string> = {};
+  // No prototype: a field named `__proto__` or `constructor` is a field like any other.
+  const fields: Record<string, string> = Object.create(null);
+  const errors: FieldError[] = [];
   let handled: Promise<ApiResponse> | undefined;
   const closed = new Promise<void>((resolve, reject) => {
     parser.on("close", resolve);
     parser.on("error", reject);
   });
   closed.catch(() => undefined);
-  parser.on("field", (name, value) => (fields[name] = value));
+  parser.on("field", (name, value, info) => {
+    if (info.nameTruncated) errors.push({ field: name, message: `has a name longer than ${formLimits.fieldNameSize} bytes` });
+    else if (info.valueTruncated) errors.push({ field: name, message: `is longer than ${formLimits.fieldSize / 1024} KiB` });
+    else fields[name] = value;
+  });
+  parser.on("fieldsLimit", () => errors.push({ field: "form", message: `has more than ${formLimits.fields} fields` }));
+  parser.on("partsLimit", () => errors.push({ field: "form", message: `has more than ${formLimits.parts} parts` }));
+  parser.on("filesLimit", () => errors.push({ field: "file", message: "send one file per upload" }));
   parser.on("file", (name, stream, info) => {
     if (name !== "file" || handled) {
       stream.resume();
@@ -50,7 +69,7 @@ export async function receiveUploadRequest(
     // The handler reads a copy, so stopping early (a file over the limit) cannot break the form parser: what it
     // leaves unread is drained, and the rest of the form still arrives.
     const body = stream.pipe(new PassThrough());
-    handled = handle({ fileName: info.filename || "upload.csv", body }, () => closed.then(() => fields)).finally(() => {
+    handled = handle({ fileName: info.filename || "upload.csv", body }, () => closed.then(() => ({ values: fields, errors }))).finally(() => {
       stream.unpipe(body);
       stream.resume();
     });
@@ -62,5 +81,5 @@ export async function receiveUploadRequest(
     if (handled) await handled.catch(() => undefined);
     return problem(400, `The multipart body cannot be read: ${(error as Error).message}`);
   }
-  return handled ?? handle(null, async () => fields);
+  return handled ?? handle(null, async () => ({ values: fields, errors }));
 }

@@ -1,6 +1,7 @@
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { Readable } from "node:stream";
 import { ContainerClient } from "@azure/storage-blob";
+import { attachmentDisposition } from "../http/contentDisposition";
 import { CsvUploadPreview } from "./csvUploadPreview";
 import { ImportFileStore } from "./importFileStore";
 import { runConcurrently } from "../util/runConcurrently";
@@ -23,19 +24,29 @@ export class BlobImportFileStore implements ImportFileStore {
     await unlessMissing(this.container.deleteBlob(blobName, { deleteSnapshots: "include" }), null);
   }
 
+  async pinSource(blobName: string): Promise<string> {
+    const { snapshot } = await this.container.getBlobClient(blobName).createSnapshot();
+    return snapshot!;
+  }
+
   async writePreview(tenant: string, job: string, preview: CsvUploadPreview): Promise<void> {
     const text = JSON.stringify(preview);
-    await this.container.getBlockBlobClient(`${tenant}/${job}/preview.json`).upload(text, Buffer.byteLength(text));
+    await this.container.getBlockBlobClient(previewName(tenant, job)).upload(text, Buffer.byteLength(text));
   }
 
   async readPreview(tenant: string, job: string): Promise<CsvUploadPreview | null> {
-    return this.readJson<CsvUploadPreview>(`${tenant}/${job}/preview.json`);
+    return this.readJson<CsvUploadPreview>(previewName(tenant, job));
   }
 
-  async *readSource(blobName: string, offset: number): AsyncIterable<Uint8Array> {
+  async deletePreview(tenant: string, job: string): Promise<void> {
+    await unlessMissing(this.container.deleteBlob(previewName(tenant, job)), null);
+  }
+
+  async *readSource(source: { blobName: string; snapshot: string | null }, offset: number): AsyncIterable<Uint8Array> {
+    const blob = this.container.getBlobClient(source.blobName);
     let response;
     try {
-      response = await this.container.getBlobClient(blobName).download(offset);
+      response = await (source.snapshot ? blob.withSnapshot(source.snapshot) : blob).download(offset);
     } catch (error) {
       // Azure answers 416 for a range that starts at the end: a checkpoint there has nothing left to read.
       if (storageStatus(error) === 416) return;
@@ -76,10 +87,14 @@ export class BlobImportFileStore implements ImportFileStore {
     const list = await blob.getBlockList("all");
     const ids = [...new Set([...(list.committedBlocks ?? []), ...(list.uncommittedBlocks ?? [])].map((b) => b.name))].sort();
     await blob.commitBlockList(ids, {
-      blobHTTPHeaders: { blobContentType: "text/csv; charset=utf-8", blobContentDisposition: `attachment; filename="${downloadName}"` },
+      blobHTTPHeaders: { blobContentType: "text/csv; charset=utf-8", blobContentDisposition: attachmentDisposition(downloadName) },
     });
     return name;
   }
+}
+
+function previewName(tenant: string, job: string): string {
+  return `${tenant}/${job}/preview.json`;
 }
 
 function planName(tenant: string, job: string, chunk: number): string {

@@ -1,4 +1,5 @@
 import { BlobSASPermissions, ContainerClient, SASProtocol } from "@azure/storage-blob";
+import { attachmentDisposition } from "../http/contentDisposition";
 import { BlobLinks } from "./blobLinks";
 
 const validMs = 60 * 60 * 1000;
@@ -13,7 +14,7 @@ export class BlobSasLinks implements BlobLinks {
   ) {}
 
   async readLink(blobName: string, downloadName: string): Promise<string> {
-    return (await this.sign(blobName, "r", `attachment; filename="${downloadName.replace(/["\\\r\n]/g, "_")}"`)).url;
+    return (await this.sign(blobName, "r", attachmentDisposition(downloadName))).url;
   }
 
   async uploadLink(blobName: string): Promise<{ url: string; expiresOn: Date }> {

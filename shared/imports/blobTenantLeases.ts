@@ -1,11 +1,14 @@
 import { storageStatus } from "../storage/storageStatus";
 import { ContainerClient } from "@azure/storage-blob";
-import { TenantLease, TenantLeases } from "./tenantLeases";
+import { InterruptedHolder, TenantLease, TenantLeases } from "./tenantLeases";
 
 const leaseSeconds = 60;
 const renewEveryMs = 15_000;
 
-/** Tenant leases as Blob Storage leases on `leases/<tenant>`; they lapse by themselves if their holder dies. */
+/**
+ * Tenant leases as Blob Storage leases on `leases/<tenant>`; they lapse by themselves if their holder dies. The
+ * blob's metadata keeps the generation and the holder that has not ended cleanly (`holder`, `holdersince`).
+ */
 export class BlobTenantLeases implements TenantLeases {
   constructor(private readonly container: ContainerClient) {}
 
@@ -21,19 +24,42 @@ export class BlobTenantLeases implements TenantLeases {
       if (storageStatus(error) === 409) return null;
       throw error;
     }
+    const conditions = { leaseId: leaseClient.leaseId };
     let lost: unknown;
     const timer = setInterval(() => {
       leaseClient.renewLease().catch((error) => (lost ??= error));
     }, renewEveryMs);
     timer.unref();
-    return {
-      assertHeld: () => {
-        if (lost) throw new Error(`The import lease of tenant ${tenant} was lost: ${String(lost)}`);
-      },
-      release: async () => {
-        clearInterval(timer);
-        await leaseClient.releaseLease().catch(() => undefined);
-      },
+    const release = async () => {
+      clearInterval(timer);
+      await leaseClient.releaseLease().catch(() => undefined);
     };
+    try {
+      const { metadata = {} } = await blob.getProperties({ conditions });
+      const generation = Number(metadata.generation ?? 0) + 1;
+      const interrupted: InterruptedHolder | null = metadata.holder ? { job: metadata.holder, since: Number(metadata.holdersince) } : null;
+      await blob.setMetadata({ ...metadata, generation: String(generation) }, { conditions });
+      return {
+        generation,
+        interrupted,
+        claim: async (job) => {
+          const since = interrupted?.job === job ? interrupted.since : generation;
+          await blob.setMetadata({ generation: String(generation), holder: job, holdersince: String(since) }, { conditions });
+        },
+        assertHeld: async () => {
+          if (lost) throw new Error(`The import lease of tenant ${tenant} was lost: ${String(lost)}`);
+          await blob.getProperties({ conditions }).catch((error) => {
+            throw new Error(`The import lease of tenant ${tenant} was lost: ${String(error)}`);
+          });
+        },
+        release: async (clean) => {
+          if (clean) await blob.setMetadata({ generation: String(generation) }, { conditions }).catch(() => undefined);
+          await release();
+        },
+      };
+    } catch (error) {
+      await release();
+      throw error;
+    }
   }
 }

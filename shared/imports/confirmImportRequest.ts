@@ -1,6 +1,6 @@
 import { clientTypes, ClientType } from "../clients/clientType";
 import { DateFormat, dateFormats } from "../clients/dateFormat";
-import { isTargetField, MatchField, matchFields, TargetField } from "../clients/targetFields";
+import { isTargetField, MatchField, matchFields, TargetField, targetFields } from "../clients/targetFields";
 import { FieldError } from "../http/apiResponse";
 import { CsvColumnMapping, defaultImportOptions, ImportMode, importModes, ImportOptions } from "./importJob";
 
@@ -47,15 +47,28 @@ export function parseConfirmImportRequest(body: Record<string, unknown>): Parsed
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: { mappingCode, columnMappings, options } };
 }
 
+/** A mapping names each target field once, so it has at most one entry per field. */
+const maxMappings = targetFields.length;
+/** Longer headers exist only in files made to break things; a mapping is stored whole in one table property. */
+export const maxCsvHeaderChars = 256;
+
 export function parseColumnMappings(value: unknown, field: string, errors: FieldError[]): CsvColumnMapping[] | null {
   if (!Array.isArray(value)) {
     errors.push({ field, message: "must be an array of { csvHeader, targetField }" });
+    return null;
+  }
+  if (value.length > maxMappings) {
+    errors.push({ field, message: `has ${value.length} entries; a mapping has at most one per target field (${maxMappings})` });
     return null;
   }
   const mappings: CsvColumnMapping[] = [];
   value.forEach((entry, i) => {
     if (typeof entry !== "object" || entry === null || typeof entry.csvHeader !== "string" || typeof entry.targetField !== "string") {
       errors.push({ field: `${field}[${i}]`, message: "must be { csvHeader, targetField } with two strings" });
+      return;
+    }
+    if (entry.csvHeader.length > maxCsvHeaderChars) {
+      errors.push({ field: `${field}[${i}].csvHeader`, message: `is ${entry.csvHeader.length} characters long; a mapped header may have at most ${maxCsvHeaderChars}` });
       return;
     }
     mappings.push({ csvHeader: entry.csvHeader, targetField: entry.targetField as TargetField });
@@ -68,7 +81,7 @@ export function targetFieldErrors(mapping: CsvColumnMapping[], field: string): F
   const errors: FieldError[] = [];
   const targeted = new Map<string, number>();
   mapping.forEach(({ targetField }, i) => {
-    if (!isTargetField(targetField)) errors.push({ field: `${field}[${i}].targetField`, message: `'${targetField}' is not a target field` });
+    if (!isTargetField(targetField)) errors.push({ field: `${field}[${i}].targetField`, message: `'${String(targetField).slice(0, 100)}' is not a target field` });
     else if (targeted.has(targetField)) errors.push({ field: `${field}[${i}].targetField`, message: `'${targetField}' is already mapped by entry ${targeted.get(targetField)}` });
     else targeted.set(targetField, i);
   });

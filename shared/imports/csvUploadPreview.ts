@@ -1,7 +1,8 @@
-import { isBlankRecord } from "../csv/blankRecord";
+import { BlankRecordCount, isBlankRecord } from "../csv/blankRecord";
 import { LineEnding } from "../csv/csvDialect";
-import { CsvEncoding } from "../csv/csvEncoding";
-import { detectHeaderRow } from "../mappings/headerRowDetection";
+import { CellDecoding, CsvEncoding } from "../csv/csvEncoding";
+import { CsvBatch } from "../csv/csvRecordReader";
+import { locateHeader } from "../mappings/headerRowDetection";
 import { suggestMappings } from "../mappings/suggestMappings";
 import { CsvColumnMapping } from "./importJob";
 
@@ -18,33 +19,54 @@ export interface CsvUploadPreview {
   warnings: string[];
 }
 
+/** An uploaded file as a job reads it: its preview, and where its data rows start. */
+export interface ReadFile {
+  preview: CsvUploadPreview;
+  /** Index of the first record that can be a data row (records before it are blank, titles or the header). */
+  firstDataRecord: number;
+  /** The header row's length in bytes, as UTF-8; 0 without one. */
+  headerBytes: number;
+  /** Whether a record above the data (the header itself, perhaps) was too long to read. */
+  unreadableHeader: boolean;
+}
+
 const previewRowCount = 10;
 const listedRows = 5;
 /** Records whose cell counts are checked against the header's. */
 const checkedRecords = 1_000;
+/** The first records are kept whole: the header is found among them (past blank and title lines). */
+const keptRecords = 40;
+/** ...unless they are long: kept text stops growing here, so a file of huge rows costs no more than this. */
+const keptChars = 2 * 1024 * 1024;
 
 /**
  * Builds a preview from records as they stream past, keeping only the first few: `totalRows` is exact without
  * a second read, and memory does not grow with the file.
  */
 export class PreviewBuilder {
-  private readonly firstRecords: string[][] = [];
+  private readonly kept: { cells: string[]; tooLong: boolean }[] = [];
+  private keptLength = 0;
   private records = 0;
-  private blankRecords = 0;
-  private firstBlank = false;
+  private readonly blank: BlankRecordCount;
+  private counted: { records: number; blank: BlankRecordCount } | null = null;
   private readonly arity: { record: number; cells: number }[] = [];
 
-  add(records: string[][]): void {
-    for (const cells of records) {
+  constructor(decoding: CellDecoding) {
+    this.blank = new BlankRecordCount(decoding);
+  }
+
+  add(batch: CsvBatch): void {
+    batch.records.forEach((cells, i) => {
       const index = this.records++;
-      if (this.firstRecords.length <= previewRowCount) this.firstRecords.push(cells);
-      if (isBlankRecord(cells)) {
-        this.blankRecords++;
-        if (index === 0) this.firstBlank = true;
-        continue;
+      const tooLong = batch.tooLong.has(i);
+      if (this.kept.length < keptRecords && this.keptLength < keptChars) {
+        this.kept.push({ cells, tooLong });
+        for (const cell of cells) this.keptLength += cell.length;
+        return;
       }
-      if (index > 0 && this.arity.length < checkedRecords) this.arity.push({ record: index, cells: cells.length });
-    }
+      if (tooLong || this.blank.add(cells)) return;
+      if (this.arity.length < checkedRecords) this.arity.push({ record: index, cells: cells.length });
+    });
   }
 
   /** Whether the rest of the file only needs counting (see `addCounted`). */
@@ -53,42 +75,53 @@ export class PreviewBuilder {
   }
 
   /** Records read after `hasSeenEnough`, counted without their cells. */
-  addCounted(counted: { records: number; blank: number }): void {
-    this.records += counted.records;
-    this.blankRecords += counted.blank;
-  }
-
-  /** Data rows, header excluded, blank lines not counted. */
-  private dataRows(hasHeaderRow: boolean): number {
-    const headerIsData = hasHeaderRow && this.records > 0 && !this.firstBlank ? 1 : 0;
-    return this.records - this.blankRecords - headerIsData;
+  addCounted(counted: { records: number; blank: BlankRecordCount }): void {
+    this.counted = counted;
   }
 
   /** The preview; `decodeCell` turns the cells kept as read into text, once the file's encoding is known. */
-  build(code: string, fileName: string, headerRow: boolean | null, detected: CsvUploadPreview["detected"], decodeCell: (cell: string) => string): CsvUploadPreview {
-    const kept = this.firstRecords.map((cells) => cells.map(decodeCell));
-    const nonBlank = kept.filter((cells) => !isBlankRecord(cells));
-    const hasHeaderRow = headerRow ?? detectHeaderRow(nonBlank[0] ?? [], nonBlank[1]);
-    const first = kept[0] ?? [];
-    const headers = hasHeaderRow ? first : first.map((_, i) => `Column${i + 1}`);
-    const dataRecords = (hasHeaderRow ? kept.slice(1) : kept).filter((cells) => !isBlankRecord(cells));
-    const previewRows = dataRecords.slice(0, previewRowCount).map((cells) => Object.fromEntries(headers.map((h, i) => [h, cells[i] ?? ""])));
-    return {
+  build(code: string, fileName: string, headerRow: boolean | null, detected: CsvUploadPreview["detected"], decodeCell: (cell: string) => string): ReadFile {
+    // A record too long to read stands for no row here: if it sits above the data, the header cannot be trusted.
+    const kept = this.kept.map(({ cells }) => cells.map(decodeCell));
+    const location = locateHeader(kept, headerRow);
+    const { hasHeaderRow, header, firstData } = location;
+    const headerCells = header === null ? [] : kept[header];
+    const isData = (cells: string[], index: number) => index >= firstData && (this.kept[index].tooLong || !isBlankRecord(cells));
+    const dataRecords = kept.flatMap((cells, index) => (isData(cells, index) ? [{ cells, index }] : []));
+    const headers = hasHeaderRow ? headerCells : (kept.find((cells) => !isBlankRecord(cells)) ?? []).map((_, i) => `Column${i + 1}`);
+    const previewRows = dataRecords.slice(0, previewRowCount).map(({ cells }) => Object.fromEntries(headers.map((h, i) => [h, cells[i] ?? ""])));
+    const blankLater = this.blank.in(detected.encoding) + (this.counted?.blank.in(detected.encoding) ?? 0);
+    const records = this.records + (this.counted?.records ?? 0);
+    const keptBeforeData = Math.min(firstData, kept.length);
+    const totalRows = records - keptBeforeData - (kept.length - keptBeforeData - dataRecords.length) - blankLater;
+    const preview: CsvUploadPreview = {
       code,
       fileName,
       hasHeaderRow,
       headers,
-      totalRows: this.dataRows(hasHeaderRow),
+      totalRows,
       previewRows,
       suggestedMappings: hasHeaderRow ? suggestMappings(headers) : [],
       detected,
-      warnings: this.warnings(headers, hasHeaderRow),
+      warnings: this.warnings(kept, headers, location.titles, header, dataRecords),
+    };
+    return {
+      preview,
+      firstDataRecord: firstData,
+      headerBytes: Buffer.byteLength(headerCells.join(detected.delimiter)),
+      unreadableHeader: this.kept.slice(0, firstData).some((record) => record.tooLong),
     };
   }
 
-  private warnings(headers: string[], hasHeaderRow: boolean): string[] {
+  private warnings(kept: string[][], headers: string[], titles: number[], header: number | null, dataRecords: { cells: string[]; index: number }[]): string[] {
     const warnings: string[] = [];
-    if (hasHeaderRow) {
+    if (header !== null && header > 0) {
+      const skipped = titles.map((record) => `row ${record + 1} ('${kept[record].find((cell) => cell.trim() !== "")!.trim().slice(0, 100)}') is a title`);
+      const blank = header - titles.length;
+      if (blank > 0) skipped.unshift(`${blank} blank ${blank === 1 ? "row" : "rows"} above it`);
+      warnings.push(`The header is row ${header + 1}: ${skipped.join(", ")}; they are not imported`);
+    }
+    if (header !== null) {
       const blank = headers.flatMap((h, i) => (h.trim() === "" ? [i + 1] : []));
       if (blank.length > 0) warnings.push(`Blank header in column ${blank.join(", ")}: such a column cannot be mapped`);
       const seen = new Map<string, number>();
@@ -96,11 +129,11 @@ export class PreviewBuilder {
       const duplicates = [...seen].filter(([, n]) => n > 1).map(([h]) => `'${h}'`);
       if (duplicates.length > 0) warnings.push(`Duplicate header ${duplicates.join(", ")}: a mapping uses the first column of that name`);
     }
-    const firstRow = hasHeaderRow ? 1 : 0;
-    const ragged = this.arity.filter((r) => r.cells !== headers.length && r.record >= firstRow);
+    const checked = [...dataRecords.filter(({ index }) => !this.kept[index].tooLong).map(({ cells, index }) => ({ record: index, cells: cells.length })), ...this.arity];
+    const ragged = checked.filter((r) => r.cells !== headers.length);
     if (ragged.length > 0) {
       const rows = ragged.slice(0, listedRows).map((r) => `${r.record + 1} (${r.cells})`);
-      warnings.push(`${ragged.length}${ragged.length >= checkedRecords ? "+" : ""} rows have more or fewer cells than the header's ${headers.length}: row ${rows.join(", ")}${ragged.length > listedRows ? ", ..." : ""}`);
+      warnings.push(`${ragged.length}${this.hasSeenEnough && ragged.length >= checkedRecords ? "+" : ""} rows have more or fewer cells than the header's ${headers.length}: row ${rows.join(", ")}${ragged.length > listedRows ? ", ..." : ""}`);
     }
     return warnings;
   }

@@ -1,18 +1,20 @@
 import { ApiResponse, FieldError, json, problem } from "../http/apiResponse";
+import { UploadFields } from "../http/uploadRequest";
 import { SavedMappings } from "../mappings/savedMappings";
+import { isMappingCode } from "../mappings/mappingsApi";
 import { ConfirmImportRequest, mappingErrors, parseColumnMappings, parseConfirmImportRequest } from "./confirmImportRequest";
 import { CsvImportJobDto, toCsvImportJobDto } from "./csvImportJobDto";
 import { BlobLinks } from "./blobLinks";
-import { defaultImportOptions, finalStatuses, ImportJob, importStatuses, ImportStatus } from "./importJob";
+import { CsvColumnMapping, defaultImportOptions, finalStatuses, ImportJob, ImportOptions, importStatuses, ImportStatus } from "./importJob";
 import { ImportFileStore } from "./importFileStore";
+import { ImportJobQueue } from "./importJobQueue";
 import { ImportJobStore } from "./importJobStore";
-import { ImportQueue } from "./importQueue";
 import { newImportJob } from "./newImportJob";
-import { newJobCode } from "./jobCode";
+import { isJobCode, newJobCode } from "./jobCode";
 import { notImportedFileName } from "./notImportedFile";
 import { receiveUpload, UploadTooLarge } from "./receiveUpload";
 import { largeUploadBlobName } from "./uploadEvent";
-import { UploadReceipts } from "./uploadReceipts";
+import { UploadReceipt, UploadReceipts } from "./uploadReceipts";
 import { UploadReader } from "./uploadReader";
 import { fileProblem } from "./fileProblem";
 
@@ -20,7 +22,7 @@ export interface ImportApiDependencies {
   jobs: ImportJobStore;
   files: ImportFileStore;
   links: BlobLinks;
-  queue: ImportQueue;
+  jobQueue: ImportJobQueue;
   receipts: UploadReceipts;
   mappings: SavedMappings;
   now: () => Date;
@@ -34,8 +36,14 @@ export interface UploadedFile {
   body: AsyncIterable<Uint8Array>;
 }
 
+/** A file name is kept as sent and shown back; 255 characters is what file systems allow. */
+export const maxFileNameChars = 255;
+
 const pollMs = 200;
 export const retryAfterSeconds = 2;
+
+/** A start request resolved against a file: the mapping to import with and the options, or why it cannot start. */
+type ResolvedStart = { ok: true; mapping: CsvColumnMapping[]; options: ImportOptions } | { ok: false; detail: string; errors: FieldError[] };
 
 /** The import operations of the HTTP API (spec 2.1-2.4, 2.6), answering plain responses. */
 export class ImportApi {
@@ -43,11 +51,14 @@ export class ImportApi {
 
   /**
    * An upload: the file streams to storage while it is read for the preview. `fields` (form fields or query
-   * parameters) are read once the file has been received, since a form may send them after the file.
+   * parameters) are read once the file has been received, since a form may send them after the file. Every
+   * check happens before a job exists; whatever a refused or failed upload stored is removed again.
    */
-  async upload(tenant: string, file: UploadedFile | null, fields: () => Promise<Record<string, string>>, idempotencyKey: string | null): Promise<ApiResponse> {
-    const { jobs, files, now } = this.deps;
+  async upload(tenant: string, file: UploadedFile | null, fields: () => Promise<UploadFields>, idempotencyKey: string | null): Promise<ApiResponse> {
+    const { jobs, files, receipts, now } = this.deps;
     if (!file) return problem(400, "Send the CSV as the form part named 'file', or as a text/csv body", [{ field: "file", message: "is required" }]);
+    const nameProblem = fileNameProblem(file.fileName);
+    if (nameProblem) return problem(400, `The file name ${nameProblem}`, [{ field: "fileName", message: nameProblem }]);
     const code = newJobCode();
     const blobName = `${tenant}/${code}/source.csv`;
     let received;
@@ -57,56 +68,83 @@ export class ImportApi {
       if (error instanceof UploadTooLarge) return problem(413, error.message);
       throw error;
     }
-    const reject = async (status: number, detail: string, errors?: FieldError[]) => {
+    const made = { preview: false, job: false, kept: false };
+    const discard = async () => {
+      if (made.kept) return;
       await files.deleteSource(blobName);
+      if (made.preview) await files.deletePreview(tenant, code);
+      if (made.job) await jobs.delete(tenant, code);
+    };
+    const reject = async (status: number, detail: string, errors?: FieldError[]) => {
+      await discard();
       return problem(status, detail, errors);
     };
-    const form = await fields();
-    const hasHeaderRow = form.hasHeaderRow === undefined || form.hasHeaderRow === "" ? null : form.hasHeaderRow === "true";
-    if (form.hasHeaderRow && !["true", "false"].includes(form.hasHeaderRow)) return reject(400, "hasHeaderRow must be true or false", [{ field: "hasHeaderRow", message: "must be true or false" }]);
-    const preview = received.preview(code, file.fileName, hasHeaderRow);
-    const unreadable = fileProblem(received, preview);
-    if (unreadable) return reject(400, unreadable);
+    try {
+      const form = await fields();
+      if (form.errors.length > 0) return reject(400, "The form's fields cannot be read", form.errors);
+      const values = form.values;
+      if (values.hasHeaderRow && !["true", "false"].includes(values.hasHeaderRow)) return reject(400, "hasHeaderRow must be true or false", [{ field: "hasHeaderRow", message: "must be true or false" }]);
+      const hasHeaderRow = values.hasHeaderRow ? values.hasHeaderRow === "true" : null;
+      const read = received.read(code, file.fileName, hasHeaderRow);
+      const unreadable = fileProblem(received, read, "refused");
+      if (unreadable) return reject(400, unreadable);
+      const { preview } = read;
 
-    const showPreview = form.showPreview !== "false";
-    let start: ConfirmImportRequest | null = null;
-    if (!showPreview) {
-      const parsed = this.parseStartFields(form);
-      if (!parsed.ok) return reject(400, "The start options are not valid", parsed.errors);
-      if (!parsed.value.mappingCode && !parsed.value.columnMappings) {
-        return reject(400, "showPreview=false starts the import at once, so it needs a mapping", [{ field: "mappingCode", message: "give mappingCode or columnMappingsJson" }]);
+      let start: (ResolvedStart & { ok: true }) | null = null;
+      if (values.showPreview === "false") {
+        const parsed = parseStartFields(values);
+        if (!parsed.ok) return reject(400, "The start options are not valid", parsed.errors);
+        if (!parsed.value.mappingCode && !parsed.value.columnMappings) {
+          return reject(400, "showPreview=false starts the import at once, so it needs a mapping", [{ field: "mappingCode", message: "give mappingCode or columnMappingsJson" }]);
+        }
+        const resolved = await this.resolveStart(tenant, parsed.value, preview.headers, async () => preview.suggestedMappings);
+        if (!resolved.ok) return reject(400, resolved.detail, resolved.errors);
+        start = resolved;
       }
-      start = parsed.value;
-    }
 
-    if (idempotencyKey) {
-      const earlier = await this.deps.receipts.claim(tenant, idempotencyKey, { code, sha256: received.sha256, createdDate: now().toISOString() }, now());
-      if (earlier) {
-        await files.deleteSource(blobName);
-        if (earlier.sha256 !== received.sha256) return problem(409, "This Idempotency-Key was used in the last 24 hours for a different file");
-        const original = await jobs.get(tenant, earlier.code);
-        if (!original) return problem(409, "This Idempotency-Key was used for an upload that did not complete; use a new key");
-        return original.mapping.length > 0 ? this.status(tenant, earlier.code) : this.preview(tenant, earlier.code);
+      if (idempotencyKey) {
+        const earlier = await receipts.find(tenant, idempotencyKey, now());
+        if (earlier) {
+          await discard();
+          return this.replayUpload(tenant, earlier, received.sha256);
+        }
       }
+      await files.writePreview(tenant, code, preview);
+      made.preview = true;
+      const at = now().toISOString();
+      const job = newImportJob({
+        tenant,
+        code,
+        source: { blobName, snapshot: null, fileName: file.fileName, headers: preview.headers, firstDataRecord: read.firstDataRecord, delimiter: received.delimiter, encoding: received.encoding },
+        options: start?.options ?? defaultImportOptions,
+        mapping: start?.mapping ?? [],
+        createdDate: at,
+      });
+      // A started job's heartbeat begins now, so the watchdog also notices a start whose message never arrives.
+      await jobs.create({ ...job, totalItems: preview.totalRows, heartbeat: start ? at : null });
+      made.job = true;
+      if (idempotencyKey) {
+        // Claimed only now that its job exists; an upload with the same key that got here first wins.
+        const earlier = await receipts.claim(tenant, idempotencyKey, { code, sha256: received.sha256, createdDate: at }, now());
+        if (earlier) {
+          await discard();
+          return this.replayUpload(tenant, earlier, received.sha256);
+        }
+      }
+      made.kept = true;
+      if (!start) return json(201, preview, { location: jobPath(tenant, code) });
+      await this.deps.jobQueue.send(tenant, code);
+      return this.answerStarted(tenant, code);
+    } catch (error) {
+      await discard().catch(() => undefined);
+      throw error;
     }
-
-    const job = newImportJob({
-      tenant,
-      code,
-      source: { blobName, fileName: file.fileName, hasHeaderRow: preview.hasHeaderRow, headers: preview.headers, delimiter: received.delimiter, encoding: received.encoding },
-      options: start?.options ?? defaultImportOptions,
-      mapping: [],
-      createdDate: now().toISOString(),
-    });
-    await files.writePreview(tenant, code, preview);
-    await jobs.create({ ...job, totalItems: preview.totalRows });
-    if (start) return this.start(tenant, code, start);
-    return json(201, preview, { location: jobPath(tenant, code) });
   }
 
   async preview(tenant: string, code: string): Promise<ApiResponse> {
+    if (!isJobCode(code)) return notFound(code);
     const preview = await this.deps.files.readPreview(tenant, code);
-    if (preview) return json(201, preview, { location: jobPath(tenant, code) });
+    if (preview) return json(200, preview);
     const job = await this.deps.jobs.get(tenant, code);
     if (job?.pendingUpload) return problem(409, `The file of import ${code} has not been uploaded yet`);
     return notFound(code);
@@ -114,17 +152,35 @@ export class ImportApi {
 
   /** Reads a start request body and starts the job. */
   async startFromBody(tenant: string, code: string, body: unknown): Promise<ApiResponse> {
+    if (!isJobCode(code)) return notFound(code);
     if (typeof body !== "object" || body === null || Array.isArray(body)) return problem(400, "The body must be a JSON object (ConfirmCsvImportRequest)");
     const parsed = parseConfirmImportRequest(body as Record<string, unknown>);
     if (!parsed.ok) return problem(400, "The request is not valid", parsed.errors);
     return this.start(tenant, code, parsed.value);
   }
 
-  async start(tenant: string, code: string, request: ConfirmImportRequest): Promise<ApiResponse> {
-    const started = await this.confirm(tenant, code, request);
-    if (isResponse(started)) return started;
+  /** Fixes the mapping and options of a job not yet started, queues it, and waits a little for it to end. */
+  private async start(tenant: string, code: string, request: ConfirmImportRequest): Promise<ApiResponse> {
+    const { jobs, files } = this.deps;
+    const job = await jobs.get(tenant, code);
+    if (!job) return notFound(code);
+    if (job.pendingUpload) return problem(409, `The file of import ${code} has not been uploaded yet`);
+    if (isStarted(job)) return problem(409, `Import ${code} has already been started (status ${job.status})`);
+    const resolved = await this.resolveStart(tenant, request, job.source.headers, async () => (await files.readPreview(tenant, code))?.suggestedMappings ?? []);
+    if (!resolved.ok) return problem(400, resolved.detail, resolved.errors);
+    // The heartbeat starts here, so the watchdog also notices a start whose first message never arrives.
+    const heartbeat = this.deps.now().toISOString();
+    let won = false;
+    await jobs.change(tenant, code, (current) => ((won = !isStarted(current)) ? { mapping: resolved.mapping, options: resolved.options, heartbeat } : null));
+    if (!won) return problem(409, `Import ${code} has already been started`);
+    await this.deps.jobQueue.send(tenant, code);
+    return this.answerStarted(tenant, code);
+  }
+
+  /** Sync when fast: the finished job (201) if it ends within the wait, else the job so far (202). */
+  private async answerStarted(tenant: string, code: string): Promise<ApiResponse> {
     const deadline = Date.now() + this.deps.startWaitMs;
-    let current = started;
+    let current = (await this.deps.jobs.get(tenant, code))!;
     while (!finalStatuses.includes(current.status) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, pollMs));
       current = (await this.deps.jobs.get(tenant, code)) ?? current;
@@ -135,32 +191,29 @@ export class ImportApi {
       : json(202, dto, { location: jobPath(tenant, code), "retry-after": String(retryAfterSeconds) });
   }
 
-  /** Fixes the mapping and options of a job not yet started and queues it; or the problem that prevents it. */
-  private async confirm(tenant: string, code: string, request: ConfirmImportRequest): Promise<ImportJob | ApiResponse> {
-    const { jobs, files } = this.deps;
-    const job = await jobs.get(tenant, code);
-    if (!job) return notFound(code);
-    if (job.pendingUpload) return problem(409, `The file of import ${code} has not been uploaded yet`);
-    if (isStarted(job)) return problem(409, `Import ${code} has already been started (status ${job.status})`);
+  /** The mapping a start request names (saved, inline, or the file's suggestions) checked against the file's headers. */
+  private async resolveStart(tenant: string, request: ConfirmImportRequest, headers: readonly string[], suggested: () => Promise<CsvColumnMapping[]>): Promise<ResolvedStart> {
     let mapping = request.columnMappings;
     let mappingField = "columnMappings";
     if (request.mappingCode) {
-      const saved = await this.deps.mappings.get(tenant, request.mappingCode);
-      if (!saved) return problem(400, `There is no saved mapping with code '${request.mappingCode}'`, [{ field: "mappingCode", message: "is not a saved mapping" }]);
+      const saved = isMappingCode(request.mappingCode) ? await this.deps.mappings.get(tenant, request.mappingCode) : null;
+      if (!saved) return { ok: false, detail: `There is no saved mapping with code '${request.mappingCode.slice(0, 100)}'`, errors: [{ field: "mappingCode", message: "is not a saved mapping" }] };
       mapping = saved.columnMappings;
       mappingField = "mappingCode";
     }
-    mapping ??= (await files.readPreview(tenant, code))?.suggestedMappings ?? [];
-    const errors = mappingErrors(mapping, job.source.headers, mappingField);
-    if (errors.length > 0) return problem(400, "The mapping does not fit the file", errors);
+    mapping ??= await suggested();
+    const errors = mappingErrors(mapping, headers, mappingField);
+    return errors.length > 0 ? { ok: false, detail: "The mapping does not fit the file", errors } : { ok: true, mapping, options: request.options };
+  }
 
-    const confirmed = mapping;
-    // The heartbeat starts here, so the watchdog also notices a start whose first message never arrives.
-    const heartbeat = this.deps.now().toISOString();
-    const started = await jobs.change(tenant, code, (current) => (isStarted(current) ? null : { mapping: confirmed, options: request.options, heartbeat }));
-    if (!started || started.mapping !== confirmed) return problem(409, `Import ${code} has already been started`);
-    await this.deps.queue.send({ tenant, code });
-    return started;
+  /** What an upload answers when its Idempotency-Key already made a job: that job, as it stands. */
+  private async replayUpload(tenant: string, earlier: UploadReceipt, sha256: string): Promise<ApiResponse> {
+    if (earlier.sha256 !== sha256) return problem(409, "This Idempotency-Key was used in the last 24 hours for a different file");
+    const original = await this.deps.jobs.get(tenant, earlier.code);
+    if (!original) return problem(409, "The upload this Idempotency-Key was used for no longer exists; use a new key");
+    if (isStarted(original)) return this.status(tenant, earlier.code);
+    const preview = await this.deps.files.readPreview(tenant, earlier.code);
+    return json(201, preview, { location: jobPath(tenant, earlier.code) });
   }
 
   /**
@@ -171,7 +224,9 @@ export class ImportApi {
     if (typeof body !== "object" || body === null || Array.isArray(body)) return problem(400, "The body must be a JSON object with the upload options");
     const input = body as Record<string, unknown>;
     const errors: FieldError[] = [];
-    const fileName = typeof input.fileName === "string" && input.fileName.trim() ? input.fileName.trim() : "upload.csv";
+    const fileName = typeof input.fileName === "string" && input.fileName.trim() ? input.fileName : "upload.csv";
+    const nameProblem = fileNameProblem(fileName);
+    if (nameProblem) errors.push({ field: "fileName", message: nameProblem });
     const hasHeaderRow = typeof input.hasHeaderRow === "boolean" ? input.hasHeaderRow : null;
     if (input.hasHeaderRow !== undefined && input.hasHeaderRow !== null && hasHeaderRow === null) errors.push({ field: "hasHeaderRow", message: "must be true or false" });
     const parsed = parseConfirmImportRequest(input);
@@ -187,8 +242,8 @@ export class ImportApi {
     const job = newImportJob({
       tenant,
       code,
-      // Headers, delimiter and encoding are read when the file lands.
-      source: { blobName, fileName, hasHeaderRow: hasHeaderRow ?? true, headers: [], delimiter: ",", encoding: "utf-8" },
+      // Headers, layout, delimiter and encoding are read when the file lands.
+      source: { blobName, snapshot: null, fileName, headers: [], firstDataRecord: 0, delimiter: ",", encoding: "utf-8" },
       options: parsed.value.options,
       mapping: [],
       createdDate: this.deps.now().toISOString(),
@@ -199,51 +254,66 @@ export class ImportApi {
   }
 
   /**
-   * A large file landed: read it once as a stream for the preview and the row count, then build the preview
-   * or start the import. A file that cannot be imported fails the job with the reason. Runs at least once per
-   * file: only the first arrival of a waiting job does anything.
+   * A large file landed: pin the version that landed (a snapshot: later PUTs to the upload URL change nothing
+   * the job sees), read it once as a stream for the preview and the row count, then build the preview or start
+   * the import. A file that cannot be imported fails the job with the reason. Runs at least once per file:
+   * only the arrival of a waiting job does anything, and a repeated one finishes the same work.
    */
   async fileArrived(tenant: string, code: string): Promise<void> {
     const { jobs, files } = this.deps;
-    const job = await jobs.get(tenant, code);
-    const pending = job?.pendingUpload;
-    if (!job || !pending) return;
+    let job = await jobs.get(tenant, code);
+    if (!job?.pendingUpload) return;
+    if (!job.source.snapshot) {
+      const snapshot = await files.pinSource(job.source.blobName);
+      job = await jobs.change(tenant, code, (current) => (current.pendingUpload && !current.source.snapshot ? { source: { ...current.source, snapshot } } : null));
+      if (!job?.pendingUpload) return;
+    }
+    const { pendingUpload, source } = job;
     const reader = new UploadReader();
-    for await (const chunk of files.readSource(job.source.blobName, 0)) reader.push(chunk);
+    for await (const chunk of files.readSource(source, 0)) reader.push(chunk);
     const facts = reader.finish();
-    const preview = facts.preview(code, job.source.fileName, pending.hasHeaderRow);
-    const unreadable = fileProblem(facts, preview);
+    const read = facts.read(code, source.fileName, pendingUpload.hasHeaderRow);
     const at = this.deps.now().toISOString();
+    const fail = (failureReason: string) => jobs.change(tenant, code, (current) => (current.pendingUpload ? { pendingUpload: null, status: "Failed", failureReason, completedDate: at } : null));
+    const unreadable = fileProblem(facts, read, "errorRows");
     if (unreadable) {
-      await jobs.change(tenant, code, (current) => (current.pendingUpload ? { pendingUpload: null, status: "Failed", failureReason: unreadable, completedDate: at } : null));
+      await fail(unreadable);
       return;
     }
+    const { preview } = read;
     await files.writePreview(tenant, code, preview);
-    const source = { ...job.source, hasHeaderRow: preview.hasHeaderRow, headers: preview.headers, delimiter: facts.delimiter, encoding: facts.encoding };
-    const arrived = await jobs.change(tenant, code, (current) => (current.pendingUpload ? { pendingUpload: null, source, totalItems: preview.totalRows } : null));
-    if (!arrived || arrived.pendingUpload || !pending.start) return;
-    const started = await this.confirm(tenant, code, pending.start);
-    if (isResponse(started)) {
-      const detail = (started.jsonBody as { detail: string; errors?: FieldError[] }).detail;
-      const errors = (started.jsonBody as { errors?: FieldError[] }).errors?.map((e) => `${e.field} ${e.message}`).join("; ");
-      await jobs.change(tenant, code, (current) => (isStarted(current) ? null : { status: "Failed", failureReason: errors ? `${detail}: ${errors}` : detail, completedDate: at }));
+    let start: ResolvedStart | null = null;
+    if (pendingUpload.start) {
+      start = await this.resolveStart(tenant, pendingUpload.start, preview.headers, async () => preview.suggestedMappings);
+      if (!start.ok) {
+        await fail(`${start.detail}: ${start.errors.map((e) => `${e.field} ${e.message}`).join("; ")}`);
+        return;
+      }
     }
+    const layout = { ...source, headers: preview.headers, firstDataRecord: read.firstDataRecord, delimiter: facts.delimiter, encoding: facts.encoding };
+    const started = start?.ok ? { mapping: start.mapping, options: start.options, heartbeat: at } : {};
+    const arrived = await jobs.change(tenant, code, (current) => (current.pendingUpload ? { pendingUpload: null, source: layout, totalItems: preview.totalRows, ...started } : null));
+    if (arrived && start?.ok) await this.deps.jobQueue.send(tenant, code);
   }
 
   async status(tenant: string, code: string): Promise<ApiResponse> {
+    if (!isJobCode(code)) return notFound(code);
     const job = await this.deps.jobs.get(tenant, code);
     return job ? json(200, await this.dto(job)) : notFound(code);
   }
 
   /** Cancel: a job never started ends at once; a queued or running one at its next batch boundary. */
   async cancel(tenant: string, code: string): Promise<ApiResponse> {
+    if (!isJobCode(code)) return notFound(code);
     const at = this.deps.now().toISOString();
+    let ended = false;
     const job = await this.deps.jobs.change(tenant, code, (current) => {
-      if (finalStatuses.includes(current.status)) return null;
+      ended = finalStatuses.includes(current.status);
+      if (ended) return null;
       return isStarted(current) ? { cancelRequested: true } : { cancelRequested: true, status: "Cancelled", completedDate: at };
     });
     if (!job) return notFound(code);
-    if (!job.cancelRequested) return problem(409, `Import ${code} has already ended (status ${job.status})`);
+    if (ended) return problem(409, `Import ${code} has already ended (status ${job.status})`);
     return json(202, await this.dto(job), { location: jobPath(tenant, code) });
   }
 
@@ -272,25 +342,27 @@ export class ImportApi {
     const link = job.status === "Completed" && job.notImportedBlob ? await this.deps.links.readLink(job.notImportedBlob, notImportedFileName(job.source.fileName)) : null;
     return toCsvImportJobDto(job, link);
   }
-
-  private parseStartFields(form: Record<string, string>) {
-    const errors: FieldError[] = [];
-    let columnMappings: unknown;
-    if (form.columnMappingsJson) {
-      try {
-        columnMappings = JSON.parse(form.columnMappingsJson);
-      } catch {
-        errors.push({ field: "columnMappingsJson", message: "is not valid JSON" });
-      }
-      if (columnMappings !== undefined) parseColumnMappings(columnMappings, "columnMappingsJson", errors);
-    }
-    if (errors.length > 0) return { ok: false as const, errors };
-    return parseConfirmImportRequest({ ...form, columnMappings });
-  }
 }
 
-function isResponse(value: ImportJob | ApiResponse): value is ApiResponse {
-  return typeof value.status === "number";
+/** Why a file name cannot be taken (it is kept exactly as sent, so only its length is limited), or null. */
+function fileNameProblem(fileName: string): string | null {
+  return fileName.length > maxFileNameChars ? `is ${fileName.length} characters long; at most ${maxFileNameChars}` : null;
+}
+
+/** The start options of an upload form (showPreview=false), with the mapping as JSON text in `columnMappingsJson`. */
+function parseStartFields(form: Record<string, string>) {
+  const errors: FieldError[] = [];
+  let columnMappings: unknown;
+  if (form.columnMappingsJson) {
+    try {
+      columnMappings = JSON.parse(form.columnMappingsJson);
+    } catch {
+      errors.push({ field: "columnMappingsJson", message: "is not valid JSON" });
+    }
+    if (columnMappings !== undefined) parseColumnMappings(columnMappings, "columnMappingsJson", errors);
+  }
+  if (errors.length > 0) return { ok: false as const, errors };
+  return parseConfirmImportRequest({ ...form, columnMappings });
 }
 
 /** A job is started once its mapping is confirmed; before that it is a preview waiting to be confirmed. */
@@ -299,7 +371,7 @@ function isStarted(job: ImportJob): boolean {
 }
 
 function notFound(code: string): ApiResponse {
-  return problem(404, `There is no import ${code} in this tenant`);
+  return problem(404, `There is no import ${code.slice(0, 100)} in this tenant`);
 }
 
 function jobPath(tenant: string, code: string): string {

@@ -1,7 +1,7 @@
 import { ClientIndex, fieldsToIndex } from "../clients/clientIndex";
 import { ClientStore, ClientWrite } from "../clients/clientStore";
 import { isBlankRecord } from "../csv/blankRecord";
-import { readCsvBatches } from "../csv/csvRecordReader";
+import { CsvBatch, maxRecordBytes, readCsvBatches } from "../csv/csvRecordReader";
 import { finalStatuses, ImportCheckpoint, ImportJob, ImportStatus } from "./importJob";
 import { ImportFileStore } from "./importFileStore";
 import { ImportJobStore } from "./importJobStore";
@@ -42,19 +42,25 @@ export interface ImportEngineSettings {
   chunkRows: number;
 }
 
-/** `continue`: send a continuation message now; `tenantBusy`: another import holds the tenant, try again shortly. */
+/**
+ * `continue`: send a continuation message now; `tenantBusy`: another import holds the tenant, try again
+ * shortly; `notRunnable`: there is no such job, or it has ended.
+ */
 export type SliceOutcome = "finished" | "continue" | "tenantBusy" | "notRunnable";
 
 // Spec 4: progress at least every 2 seconds or 5,000 rows, whichever comes first.
 const progressIntervalMs = 2_000;
 const progressRows = 5_000;
+/** Error text kept on a job: a storage error can quote a whole response. */
+const maxErrorChars = 1_000;
 
 /**
- * Runs import jobs one slice at a time. A slice takes the tenant's lease, replays any chunk an earlier
- * invocation logged but may not have applied, loads the tenant's client index, then reads the source from the
- * checkpoint, chunk by chunk: decide every row in file order, stage the chunk's not-imported rows, log the
- * chunk's plan, apply its writes (while the next chunk is decided and logged), move the checkpoint. Every step is idempotent or replayed from the log, so
- * an invocation may die anywhere and the job still ends exactly as an uninterrupted run would.
+ * Runs import jobs one slice at a time. A slice takes the tenant's lease, settles the logged chunks of a holder
+ * that did not end cleanly, re-reads its job, replays any chunk it logged but may not have applied, loads the
+ * tenant's client index, then reads the source from the checkpoint, chunk by chunk: decide every row in file
+ * order, stage the chunk's not-imported rows, log the chunk's plan, apply its writes (while the next chunk is
+ * decided and logged), move the checkpoint. Every step is idempotent or replayed from the log, so an invocation
+ * may die anywhere and the job still ends exactly as an uninterrupted run would.
  */
 export class ImportEngine {
   private readonly now: () => Date;
@@ -69,83 +75,86 @@ export class ImportEngine {
   }
 
   async runSlice(tenant: string, code: string): Promise<SliceOutcome> {
-    const job = await this.deps.jobs.get(tenant, code);
-    if (!job || finalStatuses.includes(job.status)) return "notRunnable";
-    const lease = await this.deps.leases.acquire(tenant);
+    const { jobs, leases } = this.deps;
+    const queued = await jobs.get(tenant, code);
+    if (!queued || finalStatuses.includes(queued.status)) return "notRunnable";
+    const lease = await leases.acquire(tenant);
     if (!lease) {
       // Waiting behind another import is not a stall: the watchdog must not take it for one.
-      await this.deps.jobs.update(tenant, code, { heartbeat: this.now().toISOString() });
+      await jobs.update(tenant, code, { heartbeat: this.now().toISOString() });
       return "tenantBusy";
     }
+    let clean = false;
     try {
       this.step("leaseAcquired");
-      return await this.work(job, lease);
+      const { interrupted } = lease;
+      // Another job's slice died holding the tenant: its logged chunks apply before anything decided now.
+      if (interrupted && interrupted.job !== code) await this.settle(tenant, interrupted.job, interrupted.since, lease);
+      await lease.claim(code);
+      // Read again under the lease: while this message waited, another slice may have moved the job on or ended it.
+      const job = await jobs.get(tenant, code);
+      const outcome = !job || finalStatuses.includes(job.status) ? "notRunnable" : await this.work(job, lease, interrupted?.job === code ? interrupted.since : lease.generation);
+      clean = true;
+      return outcome;
     } catch (error) {
-      const lastError = error instanceof Error ? error.message : String(error);
-      await this.deps.jobs.update(tenant, code, { lastError }).catch(() => undefined);
+      const message = error instanceof Error ? error.message : String(error);
+      await jobs.update(tenant, code, { lastError: message.slice(0, maxErrorChars) }).catch(() => undefined);
       throw error;
     } finally {
-      await lease.release();
+      await lease.release(clean);
     }
   }
 
   /** Ends a job whose slices keep failing (its message was poisoned). A job already final stays as it is. */
   async failJob(tenant: string, code: string, reason: string): Promise<void> {
     const job = await this.deps.jobs.get(tenant, code);
-    if (!job || finalStatuses.includes(job.status)) return;
+    if (!job) return;
     const failureReason = job.lastError ? `${reason}; last error: ${job.lastError}` : reason;
     await this.deps.jobs.update(tenant, code, { status: "Failed", failureReason, completedDate: this.now().toISOString() });
   }
 
-  private async work(job: ImportJob, lease: TenantLease): Promise<SliceOutcome> {
+  private async work(job: ImportJob, lease: TenantLease, since: number): Promise<SliceOutcome> {
     const { jobs, clients, files } = this.deps;
     const { tenant, code, source, options } = job;
     const startedAt = Date.now();
-    if (job.cancelRequested) return this.finish(job, "Cancelled", job.checkpoint);
+    // Chunks logged before a crash are applied first, so a cancel that came meanwhile still counts them.
+    const replayed = await this.replay(job, since, lease);
+    if (replayed === "stale") return "finished";
+    let checkpoint = replayed;
+    if (job.cancelRequested) return this.finish(job, "Cancelled", checkpoint);
     if (job.status === "Queued") {
       const at = this.now().toISOString();
-      await jobs.update(tenant, code, { status: "InProgress", startedDate: at, heartbeat: at });
+      if (!(await jobs.update(tenant, code, { status: "InProgress", startedDate: at, heartbeat: at }))) return "notRunnable";
       this.step("started");
     }
     let totalItems = job.totalItems;
     if (totalItems === null) {
       totalItems = await this.countDataRows(job);
-      await jobs.update(tenant, code, { totalItems });
+      if (!(await jobs.update(tenant, code, { totalItems }))) return "notRunnable";
       this.step("counted");
     }
     let columns: MappedColumn[];
     try {
       columns = resolveMapping(job.mapping, source.headers);
     } catch (error) {
-      await jobs.update(tenant, code, { status: "Failed", failureReason: (error as Error).message, completedDate: this.now().toISOString() });
-      return "finished";
+      return this.fail(job, (error as Error).message);
     }
 
-    let checkpoint = job.checkpoint;
-    for (let plan = await files.readPlan(tenant, code, checkpoint.chunk); plan; plan = await files.readPlan(tenant, code, checkpoint.chunk)) {
-      if (!options.validateOnly) {
-        lease.assertHeld();
-        await clients.write(tenant, plan.writes);
-      }
-      checkpoint = plan.after;
-      this.step("planReplayed");
-    }
     const index = await clients.loadIndex(tenant, fieldsToIndex(options.matchField, job.mapping.map((m) => m.targetField)));
     // Every row still to come may create a client: room for them now spares the index its growing copies.
     if (options.importMode !== "UpdateOnly") index.reserve(index.size + totalItems - checkpoint.counts.processed);
     if (options.validateOnly) await this.replayDryRun(job, checkpoint.chunk, index);
 
     const notImported = new NotImportedFile(source.headers, source.delimiter);
-    let skipHeader = checkpoint.offset === 0 && source.hasHeaderRow;
     let progressAt = Date.now();
-    let progressProcessed = job.checkpoint.counts.processed;
-    const batches = readCsvBatches(files.readSource(source.blobName, checkpoint.offset), checkpoint.offset, source.delimiter, this.settings.chunkRows, source.encoding);
+    let progressProcessed = checkpoint.counts.processed;
+    const batches = readCsvBatches(files.readSource(source, checkpoint.offset), checkpoint.offset, source.delimiter, this.settings.chunkRows, source.encoding);
     // Chunk k + 1 is decided and logged while chunk k's writes run; the job records only `applied`, so a
     // redelivered slice replays every logged chunk after it.
     let decided = checkpoint;
     let applied = checkpoint;
     let applying: Promise<ImportCheckpoint> | null = null;
-    let savedChunk = checkpoint === job.checkpoint ? checkpoint.chunk : -1;
+    let savedChunk = job.checkpoint.chunk;
     let chunksThisSlice = 0;
     try {
       for await (const batch of batches) {
@@ -153,11 +162,10 @@ export class ImportEngine {
         // itself; every slice does at least one chunk, so any budget makes progress.
         if (chunksThisSlice++ > 0 && Date.now() - startedAt >= this.settings.sliceBudgetMs) {
           if (applying) [applied, applying] = [await applying, null];
-          if (savedChunk !== applied.chunk) await this.saveProgress(job, applied);
+          if (savedChunk !== applied.chunk && !(await this.saveProgress(job, applied))) return "notRunnable";
           return "continue";
         }
-        const plan = this.decide(job, decided, skipHeader ? batch.records.slice(1) : batch.records, batch.endOffset, columns, index, notImported);
-        skipHeader = false;
+        const plan = this.decide(job, lease.generation, decided, batch, columns, index, notImported);
         if (plan.notImportedLines !== "") {
           // Block 0 is the header; chunk k's rows are block k + 1.
           await files.stageNotImported(tenant, code, plan.chunk + 1, plan.notImportedLines);
@@ -170,16 +178,17 @@ export class ImportEngine {
         if (applying) [applied, applying] = [await applying, null];
         if (options.validateOnly) applied = plan.after;
         if (Date.now() - progressAt >= progressIntervalMs || applied.counts.processed - progressProcessed >= progressRows) {
-          await this.saveProgress(job, applied);
+          if (!(await this.saveProgress(job, applied))) return "notRunnable";
           savedChunk = applied.chunk;
           progressAt = Date.now();
           progressProcessed = applied.counts.processed;
         }
         const current = await jobs.get(tenant, code);
+        if (!current || finalStatuses.includes(current.status)) return "notRunnable";
         // A cancelled job drops the logged chunk whose writes have not started: its decisions never apply.
-        if (current?.cancelRequested) return this.finish(job, "Cancelled", applied);
+        if (current.cancelRequested) return this.finish(job, "Cancelled", applied);
         if (!options.validateOnly) {
-          lease.assertHeld();
+          await lease.assertHeld();
           applying = clients.write(tenant, plan.writes, () => this.step("transactionWritten")).then(() => {
             this.step("writesApplied");
             return plan.after;
@@ -196,28 +205,66 @@ export class ImportEngine {
     }
   }
 
+  /**
+   * Applies, in order, the chunks a job logged but may not have applied (a slice died between logging and
+   * moving the checkpoint), and returns the job's checkpoint after them. Only plans logged since `since` (from
+   * which generation on this job has held the tenant without a break) are replayed: an older plan was decided
+   * before another import's work, and replaying it could undo that work, so the job fails instead.
+   */
+  private async replay(job: ImportJob, since: number, lease: TenantLease): Promise<ImportCheckpoint | "stale"> {
+    const { files, clients } = this.deps;
+    let checkpoint = job.checkpoint;
+    for (let plan = await files.readPlan(job.tenant, job.code, checkpoint.chunk); plan; plan = await files.readPlan(job.tenant, job.code, checkpoint.chunk)) {
+      if (plan.job !== job.code || plan.generation < since) {
+        const reason = `Rows from row ${checkpoint.records + 1} on were decided before another import of this tenant ran, so they were not applied over its changes; import those rows again`;
+        await this.fail(job, reason, checkpoint);
+        return "stale";
+      }
+      if (!job.options.validateOnly) {
+        await lease.assertHeld();
+        await clients.write(job.tenant, plan.writes);
+      }
+      checkpoint = plan.after;
+      this.step("planReplayed");
+    }
+    return checkpoint;
+  }
+
+  /** Applies the logged chunks of a job whose slice died holding the tenant, and moves its checkpoint past them. */
+  private async settle(tenant: string, code: string, since: number, lease: TenantLease): Promise<void> {
+    const job = await this.deps.jobs.get(tenant, code);
+    if (!job || finalStatuses.includes(job.status)) return;
+    const checkpoint = await this.replay(job, since, lease);
+    if (checkpoint !== "stale" && checkpoint !== job.checkpoint) await this.deps.jobs.update(tenant, code, { checkpoint });
+  }
+
   /** Decides a chunk's rows in file order against the index, which each decision updates. */
   private decide(
     job: ImportJob,
+    generation: number,
     before: ImportCheckpoint,
-    records: string[][],
-    endOffset: number,
+    batch: CsvBatch,
     columns: MappedColumn[],
     index: ClientIndex,
     notImported: NotImportedFile,
   ): ImportPlan & { notImportedLines: string } {
     const { source, options } = job;
     const at = this.now().toISOString();
-    const firstRow = source.hasHeaderRow ? 2 : 1;
     const counts = { ...before.counts };
     const writes: ClientWrite[] = [];
     let lines = "";
     let recordNumber = before.records;
-    for (const cells of records) {
-      const row = firstRow + recordNumber++;
-      if (isBlankRecord(cells)) continue;
+    batch.records.forEach((cells, i) => {
+      // Spreadsheet rows count from 1, the header and blank lines included.
+      const row = ++recordNumber;
+      if (row <= source.firstDataRecord) return;
+      const tooLong = batch.tooLong.get(i);
+      if (tooLong === undefined && isBlankRecord(cells)) return;
       counts.processed++;
-      const outcome = decideRow(cells, { columns, headerCount: source.headers.length, options, index, at });
+      const outcome =
+        tooLong === undefined
+          ? decideRow(cells, { columns, headerCount: source.headers.length, options, index, at })
+          : { kind: "error" as const, reason: `The row is ${tooLong.toLocaleString("en-GB")} bytes long, over the ${maxRecordBytes.toLocaleString("en-GB")} a row may be, so it was not read` };
       if (outcome.kind === "created" || outcome.kind === "updated") {
         counts[outcome.kind]++;
         writes.push(outcome.write);
@@ -225,19 +272,23 @@ export class ImportEngine {
         counts[outcome.kind === "skipped" ? "skipped" : "error"]++;
         lines += notImported.line(cells, row, outcome.reason);
       }
-    }
+    });
     return {
+      job: job.code,
+      generation,
       chunk: before.chunk,
       writes: coalesceWrites(writes),
       hasNotImportedRows: lines !== "",
-      after: { offset: endOffset, records: recordNumber, chunk: before.chunk + 1, counts },
+      after: { offset: batch.endOffset, records: recordNumber, chunk: before.chunk + 1, counts },
       notImportedLines: lines,
     };
   }
 
-  private async saveProgress(job: ImportJob, checkpoint: ImportCheckpoint): Promise<void> {
-    await this.deps.jobs.update(job.tenant, job.code, { checkpoint, heartbeat: this.now().toISOString() });
+  /** Saves the checkpoint and a heartbeat; false when the job has ended meanwhile (then the slice stops). */
+  private async saveProgress(job: ImportJob, checkpoint: ImportCheckpoint): Promise<boolean> {
+    const saved = await this.deps.jobs.update(job.tenant, job.code, { checkpoint, heartbeat: this.now().toISOString() });
     this.step("checkpointWritten");
+    return saved !== null;
   }
 
   private async finish(job: ImportJob, status: ImportStatus, checkpoint: ImportCheckpoint): Promise<SliceOutcome> {
@@ -255,6 +306,11 @@ export class ImportEngine {
     return "finished";
   }
 
+  private async fail(job: ImportJob, failureReason: string, checkpoint = job.checkpoint): Promise<SliceOutcome> {
+    await this.deps.jobs.update(job.tenant, job.code, { status: "Failed", failureReason, checkpoint, completedDate: this.now().toISOString() });
+    return "finished";
+  }
+
   /** A dry run writes no client, so its index learns earlier slices' creates and updates from their plans. */
   private async replayDryRun(job: ImportJob, chunks: number, index: ClientIndex): Promise<void> {
     for (let chunk = 0; chunk < chunks; chunk++) {
@@ -263,14 +319,15 @@ export class ImportEngine {
     }
   }
 
+  /** Data rows: records from the first data record on that are not blank (a row too long to read is one). */
   private async countDataRows(job: ImportJob): Promise<number> {
+    const { source } = job;
     let rows = 0;
-    let skipHeader = job.source.hasHeaderRow;
-    for await (const batch of readCsvBatches(this.deps.files.readSource(job.source.blobName, 0), 0, job.source.delimiter, this.settings.chunkRows, job.source.encoding)) {
-      for (const cells of skipHeader ? batch.records.slice(1) : batch.records) {
-        if (!isBlankRecord(cells)) rows++;
-      }
-      skipHeader = false;
+    let record = 0;
+    for await (const batch of readCsvBatches(this.deps.files.readSource(source, 0), 0, source.delimiter, this.settings.chunkRows, source.encoding)) {
+      batch.records.forEach((cells, i) => {
+        if (record++ >= source.firstDataRecord && (batch.tooLong.has(i) || !isBlankRecord(cells))) rows++;
+      });
     }
     return rows;
   }

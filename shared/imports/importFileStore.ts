@@ -7,10 +7,13 @@ export interface ImportFileStore {
   /** Stores an uploaded file as it streams in; nothing is visible until the stream ends. */
   writeSource(blobName: string, content: Readable): Promise<void>;
   deleteSource(blobName: string): Promise<void>;
+  /** Takes a snapshot of a source blob as it stands, and returns the snapshot's id: what the job reads from then on. */
+  pinSource(blobName: string): Promise<string>;
   writePreview(tenant: string, job: string, preview: CsvUploadPreview): Promise<void>;
   readPreview(tenant: string, job: string): Promise<CsvUploadPreview | null>;
-  /** The source's bytes from `offset` to the end, streamed. */
-  readSource(blobName: string, offset: number): AsyncIterable<Uint8Array>;
+  deletePreview(tenant: string, job: string): Promise<void>;
+  /** The source's bytes from `offset` to the end, streamed; from its snapshot when it has one. */
+  readSource(source: { blobName: string; snapshot: string | null }, offset: number): AsyncIterable<Uint8Array>;
   writePlan(tenant: string, job: string, plan: ImportPlan): Promise<void>;
   readPlan(tenant: string, job: string, chunk: number): Promise<ImportPlan | null>;
   deletePlans(tenant: string, job: string): Promise<void>;

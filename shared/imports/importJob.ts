@@ -26,10 +26,16 @@ export interface ImportOptions {
 /** The uploaded file, as read at upload. */
 export interface SourceFile {
   blobName: string;
+  /**
+   * The version of the blob the job reads: a snapshot taken when a file written through an upload URL landed,
+   * so a later PUT to that URL changes nothing the job sees. Null for files the upload call stored itself.
+   */
+  snapshot: string | null;
   fileName: string;
-  hasHeaderRow: boolean;
   /** Header names, or Column1..ColumnN for a headerless file. */
   headers: string[];
+  /** Index of the first record that may be a data row: records before it are blank, titles or the header. */
+  firstDataRecord: number;
   delimiter: string;
   encoding: CsvEncoding;
 }
@@ -46,7 +52,7 @@ export interface ImportCounts {
 export interface ImportCheckpoint {
   /** Byte offset in the source where the next record starts. */
   offset: number;
-  /** Data records read so far, blank ones included: the next record's spreadsheet row follows from it. */
+  /** Records read so far, from the file's first (blank lines and the header included): the next record's spreadsheet row is one more. */
   records: number;
   /** The next chunk's number. */
   chunk: number;
@@ -85,6 +91,14 @@ export interface ImportJob {
   pendingUpload: PendingUpload | null;
   /** Blob of the not-imported CSV, once the job has completed with skipped or error rows. */
   notImportedBlob: string | null;
+  /** The last message sent for the job: while it waits in the queue, the job has not stalled. */
+  queuedMessage: QueuedMessage | null;
+}
+
+/** A message in the import queue, as its sender can find it again. */
+export interface QueuedMessage {
+  messageId: string;
+  popReceipt: string;
 }
 
 /** The options of a job whose start request named none (spec 2.3 defaults). */

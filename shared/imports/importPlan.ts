@@ -9,6 +9,9 @@ import { ImportCheckpoint } from "./importJob";
  * uninterrupted one.
  */
 export interface ImportPlan {
+  /** The job that logged it, and the generation of the tenant's lease it was decided under. */
+  job: string;
+  generation: number;
   chunk: number;
   writes: ClientWrite[];
   hasNotImportedRows: boolean;

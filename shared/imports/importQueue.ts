@@ -1,3 +1,5 @@
+import { QueuedMessage } from "./importJob";
+
 /** The message that asks for the next slice of a job: names only, never file content (queue messages are small). */
 export interface ImportMessage {
   tenant: string;
@@ -5,7 +7,12 @@ export interface ImportMessage {
 }
 
 export interface ImportQueue {
-  send(message: ImportMessage, delaySeconds?: number): Promise<void>;
+  send(message: ImportMessage, delaySeconds?: number): Promise<QueuedMessage>;
+  /**
+   * The message, with a new pop receipt, if it still waits in the queue untaken; null once a worker has taken it
+   * (taking a message changes its pop receipt) or it is gone.
+   */
+  findWaiting(message: QueuedMessage): Promise<QueuedMessage | null>;
 }
 
 /** Reads a queue message body (already decoded by the trigger) into an ImportMessage, or says why it is not one. */

@@ -30,5 +30,6 @@ export function newImportJob({ tenant, code, source, options, mapping, createdDa
     lastError: null,
     pendingUpload: null,
     notImportedBlob: null,
+    queuedMessage: null,
   };
 }

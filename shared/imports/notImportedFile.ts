@@ -35,7 +35,11 @@ export class NotImportedFile {
   }
 }
 
-/** File name a browser saves the not-imported CSV as: `clients.csv` gives `clients-not-imported.csv`. */
+/**
+ * File name a browser saves the not-imported CSV as: `clients.csv` gives `clients-not-imported.csv`. A name
+ * sent with its folders (old browsers send `C:\\Users\\...\\clients.csv`) keeps only its last part.
+ */
 export function notImportedFileName(sourceFileName: string): string {
-  return `${sourceFileName.replace(/\.[^./\\]*$/, "") || "import"}-not-imported.csv`;
+  const base = sourceFileName.slice(Math.max(sourceFileName.lastIndexOf("/"), sourceFileName.lastIndexOf("\\")) + 1);
+  return `${base.replace(/\.[^.]*$/, "") || "import"}-not-imported.csv`;
 }

@@ -1,7 +1,7 @@
 import { ClientIndex } from "../clients/clientIndex";
 import { compareKey } from "../clients/clientKeys";
 import { ClientWrite } from "../clients/clientStore";
-import { ClientValues, uniqueFields } from "../clients/targetFields";
+import { ClientValues, maxLengthOf, uniqueFields } from "../clients/targetFields";
 import { readCell } from "../clients/valueRules";
 import { ImportOptions } from "./importJob";
 import { MappedColumn } from "./resolvedMapping";
@@ -36,6 +36,11 @@ export function decideRow(cells: string[], context: RowContext): RowOutcome {
   for (const { column, header, field, kind } of columns) {
     const text = (cells[column] ?? "").trim();
     if (text === "") continue;
+    const limit = maxLengthOf(field);
+    if (text.length > limit) {
+      problems.push(`Column '${header}' is ${text.length.toLocaleString("en-GB")} characters long; ${field} takes at most ${limit.toLocaleString("en-GB")}`);
+      continue;
+    }
     const reading = readCell(kind, text, options.dateFormat);
     if (reading.ok) values[field] = reading.value;
     else problems.push(`Column '${header}': ${quoted(text)} ${reading.rule}`);
@@ -98,10 +103,13 @@ function uniquenessConflict(values: ClientValues, self: string | null, index: Cl
   return null;
 }
 
-/** A code for a new client that has none: the first letters and digits of its name, made unique. */
+/** A code for a new client that has none: the first letters and digits of its name (accents dropped), made unique. */
 function uniqueCodeFor(name: string, index: ClientIndex): string {
-  const base = name.toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, 8) || "CLIENT";
-  let code = base;
-  for (let n = 2; index.find("Code", code).length > 0; n++) code = `${base}${n}`;
-  return code;
+  const base =
+    name
+      .normalize("NFD")
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, "")
+      .slice(0, 8) || "CLIENT";
+  return index.unusedCode(base);
 }

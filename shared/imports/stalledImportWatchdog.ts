@@ -1,3 +1,5 @@
+import { ImportJob } from "./importJob";
+import { ImportJobQueue } from "./importJobQueue";
 import { ImportJobStore } from "./importJobStore";
 import { ImportQueue } from "./importQueue";
 
@@ -10,13 +12,16 @@ export interface WatchdogSettings {
 
 /**
  * Finds started jobs that stopped making progress (their invocation died and no message is left to resume
- * them) and queues them again; a job that stalls `maxStalls` times is marked Failed. Resuming is safe at any
- * time: the engine continues from the job's checkpoint and log, and two messages for one job only queue up.
+ * them) and queues them again; a job that stalls `maxStalls` times is marked Failed. A job whose last message
+ * still waits in the queue, untaken, has not stalled however long the queue is: its message is its sign of
+ * life. Resuming is safe at any time: the engine continues from the job's checkpoint and log, and two
+ * messages for one job only queue up.
  */
 export class StalledImportWatchdog {
   constructor(
     private readonly jobs: ImportJobStore,
     private readonly queue: ImportQueue,
+    private readonly jobQueue: ImportJobQueue,
     private readonly settings: WatchdogSettings,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -26,14 +31,15 @@ export class StalledImportWatchdog {
     const requeued: string[] = [];
     const failed: string[] = [];
     const now = this.now();
-    const stalled = (heartbeat: string | null) => heartbeat !== null && now.getTime() - Date.parse(heartbeat) >= this.settings.stallAfterMs;
+    const stalled = (job: ImportJob) =>
+      job.mapping.length > 0 && ["Queued", "InProgress"].includes(job.status) && job.heartbeat !== null && now.getTime() - Date.parse(job.heartbeat) >= this.settings.stallAfterMs;
     for (const candidate of await this.jobs.listUnfinished()) {
-      if (candidate.mapping.length === 0 || !stalled(candidate.heartbeat)) continue;
+      if (!stalled(candidate) || (await this.messageWaits(candidate))) continue;
       const at = now.toISOString();
       let outcome: "requeue" | "fail" | null = null;
       await this.jobs.change(candidate.tenant, candidate.code, (current) => {
         outcome = null;
-        if (current.mapping.length === 0 || !["Queued", "InProgress"].includes(current.status) || !stalled(current.heartbeat)) return null;
+        if (!stalled(current) || current.queuedMessage?.messageId !== candidate.queuedMessage?.messageId) return null;
         const stalls = current.stalls + 1;
         if (stalls >= this.settings.maxStalls) {
           outcome = "fail";
@@ -44,10 +50,19 @@ export class StalledImportWatchdog {
       });
       if (outcome === "fail") failed.push(candidate.code);
       if (outcome === "requeue") {
-        await this.queue.send({ tenant: candidate.tenant, code: candidate.code });
+        await this.jobQueue.send(candidate.tenant, candidate.code);
         requeued.push(candidate.code);
       }
     }
     return { requeued, failed };
+  }
+
+  /** Whether the job's last message still waits in the queue; its new pop receipt is kept for the next sweep. */
+  private async messageWaits(job: ImportJob): Promise<boolean> {
+    if (!job.queuedMessage) return false;
+    const waiting = await this.queue.findWaiting(job.queuedMessage);
+    if (!waiting) return false;
+    await this.jobs.change(job.tenant, job.code, (current) => (current.queuedMessage?.messageId === waiting.messageId ? { queuedMessage: waiting } : null));
+    return true;
   }
 }

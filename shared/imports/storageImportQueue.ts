@@ -1,11 +1,27 @@
 import { QueueClient } from "@azure/storage-queue";
+import { storageStatus } from "../storage/storageStatus";
+import { QueuedMessage } from "./importJob";
 import { ImportMessage, ImportQueue } from "./importQueue";
 
 /** Import messages on a Storage queue, base64-encoded as the queue trigger expects by default. */
 export class StorageImportQueue implements ImportQueue {
   constructor(private readonly queue: QueueClient) {}
 
-  async send(message: ImportMessage, delaySeconds = 0): Promise<void> {
-    await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString("base64"), { visibilityTimeout: delaySeconds });
+  async send(message: ImportMessage, delaySeconds = 0): Promise<QueuedMessage> {
+    const sent = await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString("base64"), { visibilityTimeout: delaySeconds });
+    return { messageId: sent.messageId, popReceipt: sent.popReceipt };
+  }
+
+  async findWaiting(message: QueuedMessage): Promise<QueuedMessage | null> {
+    try {
+      // Updating only the visibility (to "now": a waiting message is visible anyway) proves the receipt still
+      // holds, which it does only until a worker takes the message.
+      const updated = await this.queue.updateMessage(message.messageId, message.popReceipt, undefined, 0);
+      return { messageId: message.messageId, popReceipt: updated.popReceipt! };
+    } catch (error) {
+      // 404: taken and deleted; 400: taken (its pop receipt changed).
+      if ([400, 404].includes(storageStatus(error) ?? 0)) return null;
+      throw error;
+    }
   }
 }

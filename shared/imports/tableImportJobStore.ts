@@ -1,10 +1,16 @@
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { odata, TableClient } from "@azure/data-tables";
-import { ImportJob } from "./importJob";
+import { finalStatuses, ImportJob } from "./importJob";
 import { ImportJobChanges, ImportJobStore } from "./importJobStore";
 
 // Structured properties travel as JSON text: Table Storage holds only flat values.
-const jsonProperties = new Set<string>(["source", "options", "mapping", "checkpoint", "pendingUpload"]);
+const jsonProperties = new Set<string>(["source", "options", "mapping", "checkpoint", "pendingUpload", "queuedMessage"]);
+/**
+ * A string property holds at most 64 KiB (32,768 UTF-16 units). JSON longer than this (the headers of a wide
+ * file) is stored in parts `name`, `name_1`, `name_2`... with their number in `nameParts`; free text longer
+ * than this (a failure reason quoting a storage error) is cut.
+ */
+const maxPropertyChars = 30_000;
 
 /** Jobs in Table Storage: partition = tenant, row key = job code. */
 export class TableImportJobStore implements ImportJobStore {
@@ -20,8 +26,14 @@ export class TableImportJobStore implements ImportJobStore {
     return entity && fromEntity(entity);
   }
 
-  async update(tenant: string, code: string, changes: ImportJobChanges): Promise<void> {
-    await this.table.updateEntity({ partitionKey: tenant, rowKey: code, ...toProperties(changes) }, "Merge");
+  async update(tenant: string, code: string, changes: ImportJobChanges): Promise<ImportJob | null> {
+    let ended = false;
+    const job = await this.change(tenant, code, (current) => ((ended = finalStatuses.includes(current.status)) ? null : changes));
+    return ended ? null : job;
+  }
+
+  async delete(tenant: string, code: string): Promise<void> {
+    await unlessMissing(this.table.deleteEntity(tenant, code), null);
   }
 
   async change(tenant: string, code: string, change: (job: ImportJob) => ImportJobChanges | null): Promise<ImportJob | null> {
@@ -61,15 +73,27 @@ function toProperties(values: Record<string, unknown>): Record<string, unknown> 
   const properties: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
     if (value === undefined) continue;
-    // Table Storage cannot store null; an empty marker keeps "no value" distinct from "never set".
-    properties[name] = jsonProperties.has(name) ? JSON.stringify(value) : value === null ? "" : value;
+    if (jsonProperties.has(name)) {
+      const text = JSON.stringify(value);
+      const parts = Math.max(1, Math.ceil(text.length / maxPropertyChars));
+      for (let part = 0; part < parts; part++) properties[part === 0 ? name : `${name}_${part}`] = text.slice(part * maxPropertyChars, (part + 1) * maxPropertyChars);
+      properties[`${name}Parts`] = parts;
+    } else if (typeof value === "string" && value.length > maxPropertyChars) {
+      properties[name] = `${value.slice(0, maxPropertyChars - 1)}…`;
+    } else {
+      // Table Storage cannot store null; an empty marker keeps "no value" distinct from "never set".
+      properties[name] = value === null ? "" : value;
+    }
   }
   return properties;
 }
 
 function fromEntity(entity: Record<string, unknown>): ImportJob {
   const text = (name: string) => (entity[name] === "" || entity[name] === undefined ? null : String(entity[name]));
-  const json = <T>(name: string) => JSON.parse(String(entity[name])) as T;
+  const json = <T>(name: string): T => {
+    const parts = typeof entity[`${name}Parts`] === "number" ? (entity[`${name}Parts`] as number) : 1;
+    return JSON.parse(Array.from({ length: parts }, (_, part) => String(entity[part === 0 ? name : `${name}_${part}`])).join("")) as T;
+  };
   return {
     tenant: String(entity.partitionKey),
     code: String(entity.rowKey),
@@ -87,7 +111,8 @@ function fromEntity(entity: Record<string, unknown>): ImportJob {
     failureReason: text("failureReason"),
     stalls: typeof entity.stalls === "number" ? entity.stalls : 0,
     lastError: text("lastError"),
-    pendingUpload: entity.pendingUpload ? JSON.parse(String(entity.pendingUpload)) : null,
+    pendingUpload: json("pendingUpload"),
     notImportedBlob: text("notImportedBlob"),
+    queuedMessage: json("queuedMessage"),
   };
 }

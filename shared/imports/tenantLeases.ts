@@ -7,8 +7,22 @@ export interface TenantLeases {
   acquire(tenant: string): Promise<TenantLease | null>;
 }
 
+/** A job that held the tenant's lease and did not end cleanly: it may have logged chunks it did not apply. */
+export interface InterruptedHolder {
+  job: string;
+  /** The generation from which that job had held the lease without a break. */
+  since: number;
+}
+
 export interface TenantLease {
-  /** Throws if the lease was lost (a renewal failed), so no write happens without it. */
-  assertHeld(): void;
-  release(): Promise<void>;
+  /** This holding's number: every acquisition of the tenant's lease counts one up. */
+  readonly generation: number;
+  /** The holder before this one, when it did not end cleanly; its logged chunks go before any other work. */
+  readonly interrupted: InterruptedHolder | null;
+  /** Records `job` as the holder: until a clean release, whoever takes the lease next settles its logged chunks first. */
+  claim(job: string): Promise<void>;
+  /** Throws unless the lease is still this holding's, asked of storage: a holder that stalled past its lease writes nothing more. */
+  assertHeld(): Promise<void>;
+  /** Gives the lease up; `clean` when the holder left no logged chunk unapplied. */
+  release(clean: boolean): Promise<void>;
 }

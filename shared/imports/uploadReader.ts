@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { TextDecoder } from "node:util";
 import { detectDelimiter, detectLineEnding, LineEnding } from "../csv/csvDialect";
-import { CsvEncoding, encodingFromBom } from "../csv/csvEncoding";
-import { CellDecoding, CsvBatch, CsvRecordScanner } from "../csv/csvRecordReader";
+import { CellDecoding, CsvEncoding, encodingFromBom } from "../csv/csvEncoding";
+import { CsvBatch, CsvRecordScanner } from "../csv/csvRecordReader";
 import { textDecoderFor } from "../csv/textDecoding";
-import { CsvUploadPreview, PreviewBuilder } from "./csvUploadPreview";
+import { PreviewBuilder, ReadFile } from "./csvUploadPreview";
 
 export interface UploadedFileFacts {
   bytes: number;
@@ -14,8 +14,10 @@ export interface UploadedFileFacts {
   lineEnding: LineEnding;
   containsNul: boolean;
   endsInsideQuotes: boolean;
-  /** The preview; a null `hasHeaderRow` is detected from the first rows. */
-  preview(code: string, fileName: string, hasHeaderRow: boolean | null): CsvUploadPreview;
+  /** The first record over the record limit: its index (the spreadsheet row is one more) and length. */
+  firstTooLong: { record: number; bytes: number } | null;
+  /** The preview and the file's layout; a null `hasHeaderRow` is detected from the first rows. */
+  read(code: string, fileName: string, hasHeaderRow: boolean | null): ReadFile;
 }
 
 // The dialect is read from the first lines, or from this much of the file when lines are longer.
@@ -31,7 +33,7 @@ const recordsPerBatch = 1_000;
  */
 export class UploadReader {
   private readonly hash = createHash("sha256");
-  private readonly builder = new PreviewBuilder();
+  private builder: PreviewBuilder | undefined;
   private readonly utf8 = new TextDecoder("utf-8", { fatal: true });
   private validUtf8 = true;
   private bomEncoding: CsvEncoding | null = null;
@@ -69,13 +71,15 @@ export class UploadReader {
         this.validUtf8 = false;
       }
     }
-    const endsInsideQuotes = this.scanner!.insideQuotes;
-    this.read(this.scanner!.end());
-    this.builder.addCounted(this.scanner!.counted);
+    const scanner = this.scanner!;
+    const endsInsideQuotes = scanner.insideQuotes;
+    this.read(scanner.end());
+    const builder = this.builder!;
+    builder.addCounted(scanner.counted);
     const encoding: CsvEncoding = this.bomEncoding ?? (this.validUtf8 ? "utf-8" : "windows-1252");
     const decodeBytes = textDecoderFor(encoding);
     const decode = this.cellsAsBytes ? (text: string) => decodeBytes(Buffer.from(text, "latin1")) : (text: string) => text;
-    const { bytes, delimiter, lineEnding, builder, containsNul } = this;
+    const { bytes, delimiter, lineEnding, containsNul } = this;
     return {
       bytes,
       sha256: this.hash.digest("hex"),
@@ -84,7 +88,8 @@ export class UploadReader {
       lineEnding,
       containsNul,
       endsInsideQuotes,
-      preview: (code, fileName, hasHeaderRow) => builder.build(code, fileName, hasHeaderRow, { encoding, delimiter, lineEnding }, decode),
+      firstTooLong: scanner.firstTooLong,
+      read: (code, fileName, hasHeaderRow) => builder.build(code, fileName, hasHeaderRow, { encoding, delimiter, lineEnding }, decode),
     };
   }
 
@@ -98,6 +103,7 @@ export class UploadReader {
     const decoding: CellDecoding = bom && bom.encoding !== "utf-8" ? bom.encoding : "bytes";
     this.cellsAsBytes = decoding === "bytes";
     this.scanner = new CsvRecordScanner(0, this.delimiter, recordsPerBatch, decoding);
+    this.builder = new PreviewBuilder(decoding);
     const head = this.head;
     this.head = Buffer.alloc(0);
     this.check(head);
@@ -105,8 +111,8 @@ export class UploadReader {
   }
 
   private read(batches: CsvBatch[]): void {
-    for (const batch of batches) this.builder.add(batch.records);
-    if (this.builder.hasSeenEnough) this.scanner!.countFromNow();
+    for (const batch of batches) this.builder!.add(batch);
+    if (this.builder!.hasSeenEnough) this.scanner!.countFromNow();
   }
 
   /** Looks for NUL bytes (binary files) and keeps checking whether the file is valid UTF-8. */

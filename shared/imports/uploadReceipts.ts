@@ -1,4 +1,4 @@
-import { storageStatus } from "../storage/storageStatus";
+import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { createHash } from "node:crypto";
 import { TableClient } from "@azure/data-tables";
 
@@ -14,10 +14,18 @@ export class UploadReceipts {
 
   constructor(private readonly table: TableClient) {}
 
-  /** Records the receipt unless a live one exists for the key; returns the live one, or null when this one was recorded. */
+  /** The live receipt for the key, or null. */
+  async find(tenant: string, idempotencyKey: string, now: Date): Promise<UploadReceipt | null> {
+    const existing = await unlessMissing(this.table.getEntity<UploadReceipt>(tenant, rowKeyOf(idempotencyKey)), null);
+    return existing && now.getTime() - Date.parse(existing.createdDate) < UploadReceipts.validMs ? { code: existing.code, sha256: existing.sha256, createdDate: existing.createdDate } : null;
+  }
+
+  /**
+   * Records the receipt unless a live one exists for the key; returns the live one, or null when this one was
+   * recorded. Claimed once the receipt's job exists, so a receipt always names a job.
+   */
   async claim(tenant: string, idempotencyKey: string, receipt: UploadReceipt, now: Date): Promise<UploadReceipt | null> {
-    // Keys are the client's text: hashed, they always make a valid row key.
-    const rowKey = createHash("sha256").update(idempotencyKey).digest("hex");
+    const rowKey = rowKeyOf(idempotencyKey);
     for (;;) {
       try {
         const existing = await this.table.getEntity<UploadReceipt>(tenant, rowKey);
@@ -40,4 +48,9 @@ export class UploadReceipts {
       }
     }
   }
+}
+
+/** Keys are the client's text: hashed, they always make a valid row key. */
+function rowKeyOf(idempotencyKey: string): string {
+  return createHash("sha256").update(idempotencyKey).digest("hex");
 }

@@ -1,3 +1,4 @@
+import { isBlankRecord } from "../csv/blankRecord";
 import { targetFieldOfHeader } from "./suggestMappings";
 
 const dataPatterns = [
@@ -10,6 +11,8 @@ const dataPatterns = [
 ];
 
 const looksLikeData = (cell: string) => dataPatterns.some((pattern) => pattern.test(cell.trim()));
+const filledCells = (cells: readonly string[]) => cells.filter((cell) => cell.trim() !== "");
+const namesAField = (cells: readonly string[]) => cells.some((cell) => targetFieldOfHeader(cell) !== null);
 
 /**
  * Whether a file's first row is a header: yes when a cell names a target field ("Company Name", "E-mail");
@@ -23,4 +26,38 @@ export function detectHeaderRow(first: readonly string[], second: readonly strin
   if (cells.some(looksLikeData)) return false;
   if (second?.some(looksLikeData)) return true;
   return cells.length === first.length || second === undefined;
+}
+
+/** Where a file's header and data start, as record indexes (a record is a spreadsheet row, from 0). */
+export interface HeaderLocation {
+  hasHeaderRow: boolean;
+  /** The header's record, or null for a headerless file. */
+  header: number | null;
+  /** The first record that may be a data row: everything before it is blank lines, titles or the header. */
+  firstData: number;
+  /** Title lines above the header, skipped. */
+  titles: number[];
+}
+
+// Exports put a line or two above the header ("Client list", "Exported 28/11/2026").
+const maxTitleLines = 3;
+
+/**
+ * Finds the header among a file's first records: past blank lines, and past up to three title lines (one
+ * filled cell each) when the row after them has several cells and names a target field, which a title or a
+ * data row never does. `hasHeaderRow` is what the upload said, or null to detect it. A headerless file's data
+ * starts at its first record (blank lines are never rows).
+ */
+export function locateHeader(records: readonly (readonly string[])[], hasHeaderRow: boolean | null): HeaderLocation {
+  const nonBlank = records.flatMap((cells, index) => (isBlankRecord(cells) ? [] : [index]));
+  if (hasHeaderRow === false) return { hasHeaderRow: false, header: null, firstData: 0, titles: [] };
+  if (nonBlank.length === 0) return { hasHeaderRow: true, header: null, firstData: records.length, titles: [] };
+  let at = 0;
+  while (at < maxTitleLines && at + 1 < nonBlank.length && filledCells(records[nonBlank[at]]).length === 1) at++;
+  const candidate = records[nonBlank[at]];
+  const titled = at > 0 && filledCells(candidate).length >= 2 && namesAField(candidate);
+  const header = titled ? at : 0;
+  const detected = hasHeaderRow ?? (titled || detectHeaderRow(records[nonBlank[header]], records[nonBlank[header + 1]]));
+  if (!detected) return { hasHeaderRow: false, header: null, firstData: 0, titles: [] };
+  return { hasHeaderRow: true, header: nonBlank[header], firstData: nonBlank[header] + 1, titles: nonBlank.slice(0, header) };
 }

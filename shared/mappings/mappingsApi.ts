@@ -5,6 +5,12 @@ import { mappingPresets, SavedMapping } from "./mappingPresets";
 import { SavedMappings } from "./savedMappings";
 
 const codePattern = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const maxNameChars = 200;
+
+/** Whether text can be a mapping's code: anything else names no mapping, and never reaches storage. */
+export function isMappingCode(text: string): boolean {
+  return codePattern.test(text);
+}
 
 /** Saved column mappings (spec 2, `/csv-mappings`): presets are read-only, targets must be known and distinct. */
 export class MappingsApi {
@@ -18,6 +24,7 @@ export class MappingsApi {
   }
 
   async get(tenant: string, code: string): Promise<ApiResponse> {
+    if (!isMappingCode(code)) return notFound(code);
     const mapping = await this.mappings.get(tenant, code);
     return mapping ? json(200, mapping) : notFound(code);
   }
@@ -33,6 +40,7 @@ export class MappingsApi {
   }
 
   async replace(tenant: string, code: string, body: unknown): Promise<ApiResponse> {
+    if (!isMappingCode(code)) return notFound(code);
     const existing = await this.mappings.get(tenant, code);
     if (!existing) return notFound(code);
     if (existing.isPreset) return problem(409, `'${code}' is a read-only preset; save a copy under another code`);
@@ -44,6 +52,7 @@ export class MappingsApi {
   }
 
   async delete(tenant: string, code: string): Promise<ApiResponse> {
+    if (!isMappingCode(code)) return notFound(code);
     if (mappingPresets.some((p) => p.code === code)) return problem(409, `'${code}' is a read-only preset`);
     return (await this.mappings.delete(tenant, code)) ? { status: 204 } : notFound(code);
   }
@@ -54,6 +63,7 @@ export class MappingsApi {
     const errors: FieldError[] = [];
     const name = typeof input.name === "string" ? input.name.trim() : "";
     if (!name) errors.push({ field: "name", message: "is required" });
+    else if (name.length > maxNameChars) errors.push({ field: "name", message: `is ${name.length} characters long; at most ${maxNameChars}` });
     const mappingCode = code ?? (typeof input.code === "string" && input.code ? input.code : slug(name));
     if (!codePattern.test(mappingCode)) errors.push({ field: "code", message: "must be 1-64 lower-case letters, digits or -, starting with a letter or digit" });
     const matchField = (input.matchField ?? "Code") as MatchField;
@@ -66,7 +76,7 @@ export class MappingsApi {
 }
 
 function notFound(code: string): ApiResponse {
-  return problem(404, `There is no mapping ${code} in this tenant`);
+  return problem(404, `There is no mapping ${code.slice(0, 100)} in this tenant`);
 }
 
 function slug(name: string): string {

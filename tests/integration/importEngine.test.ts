@@ -246,7 +246,7 @@ describe("the import file store", () => {
     await h.storage.blobs.getContainerClient("import-files").getBlockBlobClient(name).upload("abcdef", 6);
     const read = async (offset: number) => {
       const chunks: Buffer[] = [];
-      for await (const chunk of h.files.readSource(name, offset)) chunks.push(Buffer.from(chunk));
+      for await (const chunk of h.files.readSource({ blobName: name, snapshot: null }, offset)) chunks.push(Buffer.from(chunk));
       return Buffer.concat(chunks).toString();
     };
     expect(await read(0)).toBe("abcdef");

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ImportJobQueue } from "../../shared/imports/importJobQueue";
 import { ImportJobStore } from "../../shared/imports/importJobStore";
 import { StalledImportWatchdog } from "../../shared/imports/stalledImportWatchdog";
 import { StorageImportQueue } from "../../shared/imports/storageImportQueue";
@@ -30,7 +31,9 @@ describe("the stalled-import watchdog", () => {
     await h.jobs.update(tenant, preview.code, { heartbeat: old });
 
     let now = fixedNow();
-    const watchdog = new StalledImportWatchdog(onlyTenant(h.jobs, tenant), new StorageImportQueue(queueClient), { stallAfterMs: 5 * 60_000, maxStalls: 2 }, () => now);
+    const queue = new StorageImportQueue(queueClient);
+    const jobs = onlyTenant(h.jobs, tenant);
+    const watchdog = new StalledImportWatchdog(jobs, queue, new ImportJobQueue(jobs, queue), { stallAfterMs: 5 * 60_000, maxStalls: 2 }, () => now);
     expect(await watchdog.sweep()).toEqual({ requeued: [stalled.code], failed: [] });
     const message = (await queueClient.receiveMessages()).receivedMessageItems[0];
     expect(JSON.parse(Buffer.from(message.messageText, "base64").toString())).toEqual({ tenant, code: stalled.code });

@@ -88,7 +88,7 @@ export async function startJob(
   const job = newImportJob({
     tenant,
     code,
-    source: { blobName, fileName, hasHeaderRow: true, headers, delimiter, encoding: "utf-8" },
+    source: { blobName, snapshot: null, fileName, headers, firstDataRecord: 1, delimiter, encoding: "utf-8" },
     options: { ...defaultOptions, ...options },
     mapping,
     createdDate: fixedNow().toISOString(),

@@ -14,8 +14,9 @@ describe("the corpus of files people send", () => {
       // Odd chunk sizes, so characters, line ends and byte order marks straddle chunks.
       for (let i = 0; i < file.bytes.length; i += 4093) reader.push(file.bytes.subarray(i, i + 4093));
       const facts = reader.finish();
-      const preview = facts.preview("job", "file.csv", file.hasHeaderRow ?? null);
-      const problem = fileProblem(facts, preview);
+      const read = facts.read("job", "file.csv", file.hasHeaderRow ?? null);
+      const problem = fileProblem(facts, read, "refused");
+      const { preview } = read;
       if ("problem" in file.expect) {
         expect(problem).toMatch(file.expect.problem);
         return;

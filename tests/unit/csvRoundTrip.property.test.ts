@@ -89,7 +89,8 @@ describe("CSV round trip (property-based)", () => {
         scanner.countFromNow();
         for (let i = 0; i < bytes.length; i += 7) expect(scanner.push(bytes.subarray(i, i + 7)).flatMap((b) => b.records)).toEqual([]);
         scanner.end();
-        expect(scanner.counted).toEqual({ records: read.length, blank: read.filter(isBlankRecord).length });
+        expect(scanner.counted.records).toBe(read.length);
+        expect(scanner.counted.blank.in(d.encoding)).toBe(read.filter(isBlankRecord).length);
       }),
       { numRuns: 300 },
     );
