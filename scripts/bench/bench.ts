@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { ClientWrite, StoredClient } from "../../shared/clients/clientStore";
+import { ClientPage, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
 import { compareKey } from "../../shared/clients/clientKeys";
 import { partitionKeyOf, TableClientStore } from "../../shared/clients/tableClientStore";
 import { retryAfterSeconds } from "../../shared/imports/importApi";
@@ -58,7 +58,7 @@ async function allClients(store: TableClientStore, tenant: string): Promise<Stor
   const all: StoredClient[] = [];
   let token: string | null = null;
   do {
-    const page = await store.list(tenant, 1000, token);
+    const page: ClientPage = (await store.list(tenant, 1000, token))!;
     all.push(...page.items);
     token = page.continuationToken;
   } while (token);

@@ -5,3 +5,8 @@
 export function compareKey(text: string): string {
   return text.replace(/\s+/g, "").toUpperCase();
 }
+
+/** Whether text can be a client's code: codes become Table Storage row keys, which cannot hold these characters. */
+export function isUsableCode(text: string): boolean {
+  return text.length <= 64 && compareKey(text) !== "" && !/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(text);
+}

@@ -27,5 +27,6 @@ export interface ClientStore {
   /** Applies writes that name each client at most once; independent clients may be written concurrently. */
   write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void>;
   get(tenant: string, code: string): Promise<StoredClient | null>;
-  list(tenant: string, top: number, continuationToken: string | null): Promise<ClientPage>;
+  /** A page of the tenant's clients; null when `continuationToken` is not one this store gave for the tenant. */
+  list(tenant: string, top: number, continuationToken: string | null): Promise<ClientPage | null>;
 }

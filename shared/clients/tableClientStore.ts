@@ -65,13 +65,41 @@ export class TableClientStore implements ClientStore {
     return entity && toStoredClient(entity);
   }
 
-  async list(tenant: string, top: number, continuationToken: string | null): Promise<ClientPage> {
+  async list(tenant: string, top: number, continuationToken: string | null): Promise<ClientPage | null> {
+    const next = continuationToken === null ? null : readPageToken(continuationToken, tenant);
+    if (next === undefined) return null;
     const pages = this.table
       .listEntities({ queryOptions: { filter: odata`PartitionKey ge ${`${tenant}|`} and PartitionKey lt ${`${tenant}}`}` } })
-      .byPage({ maxPageSize: top, continuationToken: continuationToken ?? undefined });
+      .byPage({ maxPageSize: top, continuationToken: next === null ? undefined : Buffer.from(JSON.stringify(next)).toString("base64") });
     const page = (await pages.next()).value;
     if (!page) return { items: [], continuationToken: null };
-    return { items: page.map(toStoredClient), continuationToken: page.continuationToken ?? null };
+    return { items: page.map(toStoredClient), continuationToken: page.continuationToken ? pageToken(page.continuationToken) : null };
+  }
+}
+
+interface PagePosition {
+  nextPartitionKey: string;
+  nextRowKey?: string;
+}
+
+/**
+ * The SDK's page token is base64 JSON of where the next page starts; ours is the same position as base64url
+ * (safe in a query string as it is), and is checked on the way back: a token that does not decode, or points
+ * outside the tenant's partitions, is refused before it reaches storage.
+ */
+function pageToken(sdkToken: string): string {
+  return Buffer.from(sdkToken, "base64").toString("base64url");
+}
+
+/** The position a page token names, or undefined when it is not a token of this tenant's listing. */
+function readPageToken(token: string, tenant: string): PagePosition | undefined {
+  try {
+    const { nextPartitionKey, nextRowKey } = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    if (typeof nextPartitionKey !== "string" || !nextPartitionKey.startsWith(`${tenant}|`)) return undefined;
+    if (nextRowKey !== undefined && typeof nextRowKey !== "string") return undefined;
+    return { nextPartitionKey, nextRowKey };
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,3 +1,4 @@
+import { isUsableCode } from "./clientKeys";
 import { clientStatuses, parseClientStatus } from "./clientStatus";
 import { clientTypes, parseClientType } from "./clientType";
 import { DateFormat, parseDate } from "./dateFormat";
@@ -34,10 +35,7 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
     case "text":
       return valid(text);
     case "code":
-      // Codes become Table Storage row keys, which cannot hold these characters.
-      return text.length <= 64 && !/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(text)
-        ? valid(text)
-        : invalid("is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)");
+      return isUsableCode(text) ? valid(text) : invalid("is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)");
     case "email":
       return emailPattern.test(text) && text.length <= 254 ? valid(text) : invalid("is not a valid email address");
     case "boolean": {

@@ -6,7 +6,10 @@ const lineEnd = "\r\n";
 /**
  * The not-imported CSV (spec 3.4): the source's columns and cells untouched, then `Row` and `Reason`; the
  * source delimiter, UTF-8 with a BOM, CRLF. A source that already ends with `Row` and `Reason` (a
- * not-imported file sent back) has that pair replaced rather than a second pair added.
+ * not-imported file sent back) has that pair replaced rather than a second pair added. `Row` and `Reason`
+ * stay under their headers whatever the row's length: a short row is padded with empty cells, and the cells
+ * of a long row beyond the header are kept after `Reason`, under no header, where a spreadsheet shows them
+ * beside the reason that names them (trailing empty ones are dropped).
  */
 export class NotImportedFile {
   private readonly replacesPair: boolean;
@@ -25,13 +28,15 @@ export class NotImportedFile {
   }
 
   line(cells: string[], row: number, reason: string): string {
-    return formatCsvRecord([...this.sourceCells(cells), String(row), reason], this.delimiter) + lineEnd;
+    const n = this.headers.length;
+    const extra = cells.slice(n);
+    while (extra.length > 0 && extra[extra.length - 1].trim() === "") extra.pop();
+    const own = Array.from({ length: n }, (_, i) => cells[i] ?? "");
+    return formatCsvRecord([...this.sourceCells(own), String(row), reason, ...extra], this.delimiter) + lineEnd;
   }
 
   private sourceCells(cells: string[]): string[] {
-    if (!this.replacesPair) return cells;
-    const n = this.headers.length;
-    return [...cells.slice(0, n - 2), ...cells.slice(n)];
+    return this.replacesPair ? cells.slice(0, -2) : cells;
   }
 }
 

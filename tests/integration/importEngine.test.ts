@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { ClientPage } from "../../shared/clients/clientStore";
 import { ImportEngine, ImportStep } from "../../shared/imports/importEngine";
 import { ImportJob, ImportOptions } from "../../shared/imports/importJob";
 import { allClients, fixedNow, Harness, harness, notImportedText, runToEnd, sameNameMapping, startJob, uniqueTenant } from "../support/importHarness";
@@ -229,7 +230,7 @@ describe("the client store", () => {
     let token: string | null = null;
     let pages = 0;
     do {
-      const page = await h.clients.list(tenant, 3, token);
+      const page: ClientPage = (await h.clients.list(tenant, 3, token))!;
       expect(page.items.length).toBeLessThanOrEqual(3);
       codes.push(...page.items.map((c) => c.values.Code));
       token = page.continuationToken;

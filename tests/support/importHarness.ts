@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { TableClientStore } from "../../shared/clients/tableClientStore";
-import { StoredClient } from "../../shared/clients/clientStore";
+import { ClientPage, StoredClient } from "../../shared/clients/clientStore";
 import { readCsvBatches } from "../../shared/csv/csvRecordReader";
 import { BlobImportFileStore } from "../../shared/imports/blobImportFileStore";
 import { BlobTenantLeases } from "../../shared/imports/blobTenantLeases";
@@ -119,7 +119,7 @@ export async function allClients(h: Harness, tenant: string): Promise<StoredClie
   const all: StoredClient[] = [];
   let token: string | null = null;
   do {
-    const page = await h.clients.list(tenant, 1000, token);
+    const page: ClientPage = (await h.clients.list(tenant, 1000, token))!;
     all.push(...page.items);
     token = page.continuationToken;
   } while (token);

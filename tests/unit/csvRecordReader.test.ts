@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readCsvBatches } from "../../shared/csv/csvRecordReader";
+import { CsvRecordScanner, maxRecordBytes, readCsvBatches } from "../../shared/csv/csvRecordReader";
 
 async function read(bytes: Buffer, chunkSize: number, recordsPerBatch: number, startOffset = 0) {
   async function* chunks() {
@@ -49,5 +49,41 @@ describe("batch size", () => {
       expect(bytes).toBeLessThan(1024 * 1024 + record.length);
       if (i < batches.length - 1) expect(bytes).toBeGreaterThanOrEqual(1024 * 1024);
     }
+  });
+});
+
+describe("records over the 1 MiB limit", () => {
+  const long = (bytes: number) => `"${"z".repeat(bytes - 2)}"`;
+
+  it("are reported with their exact length and no cells, their neighbours and offsets read exactly, however the bytes are chunked", async () => {
+    const over = `9,${long(maxRecordBytes)}`;
+    // Exactly the limit, its line end included.
+    const exact = `8,${long(maxRecordBytes - 4)}`;
+    const text = `a,b\r\n${over}\r\n1,x\r\n${exact}\r\n2,y\r\n${over}`;
+    const bytes = Buffer.from(text);
+    for (const chunkSize of [1_000, 64 * 1024, 3 * 1024 * 1024]) {
+      const batches = await read(bytes, chunkSize, 2);
+      const records = batches.flatMap((b) => b.records);
+      const tooLong = batches.flatMap((b, n) => [...b.tooLong].map(([i, length]) => [batches.slice(0, n).reduce((sum, x) => sum + x.records.length, 0) + i, length]));
+      expect(tooLong, `chunks of ${chunkSize}`).toEqual([
+        [1, Buffer.byteLength(over) + 2],
+        [5, Buffer.byteLength(over)],
+      ]);
+      expect(records.map((cells) => cells[0])).toEqual(["a", undefined, "1", "8", "2", undefined]);
+      expect(records[3][1]).toHaveLength(maxRecordBytes - 6);
+      expect(batches.at(-1)!.endOffset).toBe(bytes.length);
+    }
+  });
+
+  it("an unclosed quote early in a large file is one record to the end, counted, never buffered whole", async () => {
+    const scanner = new CsvRecordScanner(0, ",", 1_000);
+    scanner.countFromNow();
+    scanner.push(Buffer.from('Name,Notes\r\nAcme,"never closed\r\n'));
+    const piece = Buffer.alloc(1024 * 1024, "a,b\r\n");
+    for (let i = 0; i < 20; i++) scanner.push(piece);
+    scanner.end();
+    expect(scanner.counted.records).toBe(2);
+    expect(scanner.firstTooLong).toEqual({ record: 1, bytes: 20 * piece.length + '"never closed\r\n'.length + 5 });
+    expect(scanner.insideQuotes).toBe(true);
   });
 });

@@ -1,0 +1,206 @@
+import { ClientIndex, IndexedField } from "../../shared/clients/clientIndex";
+import { compareKey } from "../../shared/clients/clientKeys";
+import { ClientPage, ClientStore, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
+import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
+import { ImportEngine, ImportEngineSettings } from "../../shared/imports/importEngine";
+import { finalStatuses, ImportJob } from "../../shared/imports/importJob";
+import { ImportFileStore } from "../../shared/imports/importFileStore";
+import { ImportJobChanges, ImportJobStore } from "../../shared/imports/importJobStore";
+import { ImportPlan } from "../../shared/imports/importPlan";
+import { InterruptedHolder, TenantLease, TenantLeases } from "../../shared/imports/tenantLeases";
+
+/**
+ * In-memory fakes of the store interfaces, for fast tests of the rules above them. They keep the contracts
+ * the Azure implementations keep (a final job never changes, writes merge or replace, a lease has one holder)
+ * and nothing more; the same behaviour is tested against Azurite elsewhere.
+ */
+export class MemoryJobStore implements ImportJobStore {
+  readonly jobs = new Map<string, ImportJob>();
+
+  async create(job: ImportJob): Promise<void> {
+    if (this.jobs.has(key(job.tenant, job.code))) throw new Error("job exists");
+    this.jobs.set(key(job.tenant, job.code), structuredClone(job));
+  }
+
+  async get(tenant: string, code: string): Promise<ImportJob | null> {
+    const job = this.jobs.get(key(tenant, code));
+    return job ? structuredClone(job) : null;
+  }
+
+  async update(tenant: string, code: string, changes: ImportJobChanges): Promise<ImportJob | null> {
+    const job = this.jobs.get(key(tenant, code));
+    if (!job || finalStatuses.includes(job.status)) return null;
+    return this.apply(job, changes);
+  }
+
+  async change(tenant: string, code: string, change: (job: ImportJob) => ImportJobChanges | null): Promise<ImportJob | null> {
+    const job = this.jobs.get(key(tenant, code));
+    if (!job) return null;
+    const changes = change(structuredClone(job));
+    return changes ? this.apply(job, changes) : structuredClone(job);
+  }
+
+  async delete(tenant: string, code: string): Promise<void> {
+    this.jobs.delete(key(tenant, code));
+  }
+
+  async listUnfinished(): Promise<ImportJob[]> {
+    return [...this.jobs.values()].filter((job) => !finalStatuses.includes(job.status)).map((job) => structuredClone(job));
+  }
+
+  async list(tenant: string): Promise<ImportJob[]> {
+    return [...this.jobs.values()].filter((job) => job.tenant === tenant).map((job) => structuredClone(job));
+  }
+
+  private apply(job: ImportJob, changes: ImportJobChanges): ImportJob {
+    const changed = { ...job, ...structuredClone(changes) };
+    this.jobs.set(key(job.tenant, job.code), changed);
+    return structuredClone(changed);
+  }
+}
+
+export class MemoryClientStore implements ClientStore {
+  readonly tenants = new Map<string, Map<string, StoredClient>>();
+
+  async loadIndex(tenant: string, fields: readonly IndexedField[]): Promise<ClientIndex> {
+    const index = new ClientIndex(fields);
+    for (const { values } of this.clientsOf(tenant).values()) index.recordWrite({ kind: "create", values, at: "" });
+    return index;
+  }
+
+  async write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void> {
+    const clients = this.clientsOf(tenant);
+    for (const write of writes) {
+      // What Table Storage refuses, this refuses: values that are not text or booleans, text over 64 KiB.
+      for (const [field, value] of Object.entries(write.values)) {
+        if (typeof value === "boolean" || (typeof value === "string" && value.length <= 32_767)) continue;
+        throw new Error(`Table Storage would refuse ${field}: ${typeof value} of length ${String(value).length}`);
+      }
+      if (write.kind === "create") clients.set(compareKey(write.values.Code), { values: structuredClone(write.values), createdDate: write.at, updatedDate: write.at });
+      else {
+        const stored = clients.get(compareKey(write.code));
+        const values = { ...(stored?.values ?? {}), ...structuredClone(write.values) } as StoredClient["values"];
+        clients.set(compareKey(write.code), { values, createdDate: stored?.createdDate ?? "", updatedDate: write.at });
+      }
+    }
+    afterTransaction?.();
+  }
+
+  async get(tenant: string, code: string): Promise<StoredClient | null> {
+    return this.clientsOf(tenant).get(compareKey(code)) ?? null;
+  }
+
+  async list(tenant: string): Promise<ClientPage | null> {
+    return { items: [...this.clientsOf(tenant).values()], continuationToken: null };
+  }
+
+  private clientsOf(tenant: string): Map<string, StoredClient> {
+    let clients = this.tenants.get(tenant);
+    if (!clients) this.tenants.set(tenant, (clients = new Map()));
+    return clients;
+  }
+}
+
+export class MemoryFileStore implements ImportFileStore {
+  readonly blobs = new Map<string, Buffer>();
+  readonly previews = new Map<string, CsvUploadPreview>();
+  readonly plans = new Map<string, ImportPlan>();
+  readonly blocks = new Map<string, Map<number, string>>();
+  readonly notImported = new Map<string, string>();
+
+  async writeSource(blobName: string, content: AsyncIterable<Uint8Array>): Promise<void> {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of content) chunks.push(chunk);
+    this.blobs.set(blobName, Buffer.concat(chunks));
+  }
+
+  async deleteSource(blobName: string): Promise<void> {
+    this.blobs.delete(blobName);
+  }
+
+  async pinSource(blobName: string): Promise<string> {
+    const snapshot = `snapshot-${this.blobs.size}`;
+    this.blobs.set(`${blobName}@${snapshot}`, this.blobs.get(blobName)!);
+    return snapshot;
+  }
+
+  async writePreview(tenant: string, job: string, preview: CsvUploadPreview): Promise<void> {
+    this.previews.set(key(tenant, job), structuredClone(preview));
+  }
+
+  async readPreview(tenant: string, job: string): Promise<CsvUploadPreview | null> {
+    return this.previews.get(key(tenant, job)) ?? null;
+  }
+
+  async deletePreview(tenant: string, job: string): Promise<void> {
+    this.previews.delete(key(tenant, job));
+  }
+
+  async *readSource(source: { blobName: string; snapshot: string | null }, offset: number): AsyncIterable<Uint8Array> {
+    const bytes = this.blobs.get(source.snapshot ? `${source.blobName}@${source.snapshot}` : source.blobName);
+    if (!bytes) throw new Error(`no blob ${source.blobName}`);
+    // Small, odd-sized chunks, as a network stream gives them.
+    for (let at = offset; at < bytes.length; at += 997) yield bytes.subarray(at, at + 997);
+  }
+
+  async writePlan(tenant: string, job: string, plan: ImportPlan): Promise<void> {
+    this.plans.set(`${key(tenant, job)}/${plan.chunk}`, structuredClone(plan));
+  }
+
+  async readPlan(tenant: string, job: string, chunk: number): Promise<ImportPlan | null> {
+    return structuredClone(this.plans.get(`${key(tenant, job)}/${chunk}`) ?? null);
+  }
+
+  async deletePlans(tenant: string, job: string): Promise<void> {
+    for (const name of this.plans.keys()) if (name.startsWith(`${key(tenant, job)}/`)) this.plans.delete(name);
+  }
+
+  async stageNotImported(tenant: string, job: string, block: number, content: string): Promise<void> {
+    const blocks = this.blocks.get(key(tenant, job)) ?? new Map<number, string>();
+    blocks.set(block, content);
+    this.blocks.set(key(tenant, job), blocks);
+  }
+
+  async commitNotImported(tenant: string, job: string): Promise<string> {
+    const blocks = this.blocks.get(key(tenant, job))!;
+    const name = `${key(tenant, job)}/not-imported.csv`;
+    this.notImported.set(name, [...blocks.keys()].sort((a, b) => a - b).map((block) => blocks.get(block)).join(""));
+    return name;
+  }
+}
+
+export class MemoryTenantLeases implements TenantLeases {
+  private readonly state = new Map<string, { held: boolean; generation: number; holder: InterruptedHolder | null }>();
+
+  async acquire(tenant: string): Promise<TenantLease | null> {
+    const state = this.state.get(tenant) ?? { held: false, generation: 0, holder: null };
+    this.state.set(tenant, state);
+    if (state.held) return null;
+    state.held = true;
+    const generation = ++state.generation;
+    const interrupted = state.holder;
+    return {
+      generation,
+      interrupted,
+      claim: async (job) => {
+        state.holder = { job, since: interrupted?.job === job ? interrupted.since : generation };
+      },
+      assertHeld: async () => undefined,
+      release: async (clean) => {
+        if (clean) state.holder = null;
+        state.held = false;
+      },
+    };
+  }
+}
+
+/** An engine over fresh in-memory stores. */
+export function memoryEngine(settings: Partial<ImportEngineSettings> = {}) {
+  const stores = { jobs: new MemoryJobStore(), clients: new MemoryClientStore(), files: new MemoryFileStore(), leases: new MemoryTenantLeases() };
+  const engine = new ImportEngine({ ...stores, now: () => new Date("2026-11-28T12:00:00Z") }, { sliceBudgetMs: 60_000, chunkRows: 3_000, ...settings });
+  return { ...stores, engine };
+}
+
+function key(tenant: string, code: string): string {
+  return `${tenant}/${code}`;
+}
