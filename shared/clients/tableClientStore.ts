@@ -1,4 +1,4 @@
-import { unlessMissing } from "../storage/storageStatus";
+import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { odata, TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
 import { runConcurrently } from "../util/runConcurrently";
 import { ClientIndex, IndexedField } from "./clientIndex";
@@ -71,31 +71,41 @@ export class TableClientStore implements ClientStore {
     const pages = this.table
       .listEntities({ queryOptions: { filter: odata`PartitionKey ge ${`${tenant}|`} and PartitionKey lt ${`${tenant}}`}` } })
       .byPage({ maxPageSize: top, continuationToken: next === null ? undefined : Buffer.from(JSON.stringify(next)).toString("base64") });
-    const page = (await pages.next()).value;
+    let page;
+    try {
+      page = (await pages.next()).value;
+    } catch (error) {
+      // Storage's own positions are opaque: one it cannot read is a token we did not give.
+      if (next !== null && storageStatus(error) === 400) return null;
+      throw error;
+    }
     if (!page) return { items: [], continuationToken: null };
-    return { items: page.map(toStoredClient), continuationToken: page.continuationToken ? pageToken(page.continuationToken) : null };
+    return { items: page.map(toStoredClient), continuationToken: page.continuationToken ? pageToken(page.continuationToken, tenant) : null };
   }
 }
 
+/** Where the next page starts, as storage says it (the SDK's token is base64 JSON of these). */
 interface PagePosition {
   nextPartitionKey: string;
   nextRowKey?: string;
 }
 
 /**
- * The SDK's page token is base64 JSON of where the next page starts; ours is the same position as base64url
- * (safe in a query string as it is), and is checked on the way back: a token that does not decode, or points
- * outside the tenant's partitions, is refused before it reaches storage.
+ * Our page token: storage's position and the tenant it belongs to, as base64url (safe in a query string as it
+ * is). It is checked on the way back, so a token that does not decode, or belongs to another tenant's listing,
+ * is refused before it reaches storage.
  */
-function pageToken(sdkToken: string): string {
-  return Buffer.from(sdkToken, "base64").toString("base64url");
+function pageToken(sdkToken: string, tenant: string): string {
+  const position: PagePosition = JSON.parse(Buffer.from(sdkToken, "base64").toString("utf8"));
+  return Buffer.from(JSON.stringify({ tenant, ...position })).toString("base64url");
 }
 
 /** The position a page token names, or undefined when it is not a token of this tenant's listing. */
 function readPageToken(token: string, tenant: string): PagePosition | undefined {
   try {
-    const { nextPartitionKey, nextRowKey } = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-    if (typeof nextPartitionKey !== "string" || !nextPartitionKey.startsWith(`${tenant}|`)) return undefined;
+    const value = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    const { nextPartitionKey, nextRowKey } = value;
+    if (value.tenant !== tenant || typeof nextPartitionKey !== "string") return undefined;
     if (nextRowKey !== undefined && typeof nextRowKey !== "string") return undefined;
     return { nextPartitionKey, nextRowKey };
   } catch {

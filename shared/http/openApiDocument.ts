@@ -39,6 +39,7 @@ const tenantErrors = {
   "403": problemResponse("The key belongs to another tenant"),
   "500": problemResponse("Unexpected failure"),
 };
+const tooLarge = { "413": problemResponse("The JSON body is over 1 MiB") };
 const tenantParameter = { name: "tenant", in: "path", required: true, schema: string };
 const codeParameter = { name: "code", in: "path", required: true, schema: string };
 const listParameters = [
@@ -92,7 +93,7 @@ export const openApiDocument = {
         responses: {
           "201": jsonResponse("The preview, or the started job (showPreview=false)", { oneOf: [ref("CsvUploadPreview"), ref("CsvImportJobDto")] }, { Location: string }),
           "202": startedResponses["202"],
-          "400": problemResponse("No file, an empty, header-only, binary or unreadable file, or invalid options"),
+          "400": problemResponse("No file, an empty, header-only, binary or unreadable file, one over a limit (file name, header row, columns, row), invalid options or form fields"),
           "409": problemResponse("The Idempotency-Key was used for another file"),
           "413": problemResponse("The file is over the size limit"),
           "415": problemResponse("Neither multipart/form-data nor text/csv"),
@@ -122,6 +123,7 @@ export const openApiDocument = {
           "400": problemResponse("Invalid request or a mapping that does not fit the file"),
           "404": problemResponse("No such job in this tenant"),
           "409": problemResponse("Already started"),
+          ...tooLarge,
           ...tenantErrors,
         },
       },
@@ -148,6 +150,7 @@ export const openApiDocument = {
         responses: {
           "201": jsonResponse("The job code and where to PUT the file", ref("UploadTicket"), { Location: string }),
           "400": problemResponse("Invalid options"),
+          ...tooLarge,
           ...tenantErrors,
         },
       },
@@ -176,6 +179,7 @@ export const openApiDocument = {
           "201": jsonResponse("Saved", ref("SavedMapping"), { Location: string }),
           "400": problemResponse("Invalid mapping"),
           "409": problemResponse("The code is taken"),
+          ...tooLarge,
           ...tenantErrors,
         },
       },
@@ -192,6 +196,7 @@ export const openApiDocument = {
           "400": problemResponse("Invalid mapping"),
           "404": problemResponse("No such mapping"),
           "409": problemResponse("Presets are read-only"),
+          ...tooLarge,
           ...tenantErrors,
         },
       },

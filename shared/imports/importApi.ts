@@ -56,7 +56,12 @@ export class ImportApi {
    */
   async upload(tenant: string, file: UploadedFile | null, fields: () => Promise<UploadFields>, idempotencyKey: string | null): Promise<ApiResponse> {
     const { jobs, files, receipts, now } = this.deps;
-    if (!file) return problem(400, "Send the CSV as the form part named 'file', or as a text/csv body", [{ field: "file", message: "is required" }]);
+    if (!file) {
+      // A form broken past its limits can lose its file part too: its own errors say more.
+      const form = await fields();
+      if (form.errors.length > 0) return problem(400, "The form's fields cannot be read", form.errors);
+      return problem(400, "Send the CSV as the form part named 'file', or as a text/csv body", [{ field: "file", message: "is required" }]);
+    }
     const nameProblem = fileNameProblem(file.fileName);
     if (nameProblem) return problem(400, `The file name ${nameProblem}`, [{ field: "fileName", message: nameProblem }]);
     const code = newJobCode();
@@ -97,7 +102,7 @@ export class ImportApi {
         if (!parsed.value.mappingCode && !parsed.value.columnMappings) {
           return reject(400, "showPreview=false starts the import at once, so it needs a mapping", [{ field: "mappingCode", message: "give mappingCode or columnMappingsJson" }]);
         }
-        const resolved = await this.resolveStart(tenant, parsed.value, preview.headers, async () => preview.suggestedMappings);
+        const resolved = await this.resolveStart(tenant, parsed.value, preview.headers, async () => preview.suggestedMappings, "columnMappingsJson");
         if (!resolved.ok) return reject(400, resolved.detail, resolved.errors);
         start = resolved;
       }
@@ -192,9 +197,15 @@ export class ImportApi {
   }
 
   /** The mapping a start request names (saved, inline, or the file's suggestions) checked against the file's headers. */
-  private async resolveStart(tenant: string, request: ConfirmImportRequest, headers: readonly string[], suggested: () => Promise<CsvColumnMapping[]>): Promise<ResolvedStart> {
+  private async resolveStart(
+    tenant: string,
+    request: ConfirmImportRequest,
+    headers: readonly string[],
+    suggested: () => Promise<CsvColumnMapping[]>,
+    columnMappingsField = "columnMappings",
+  ): Promise<ResolvedStart> {
     let mapping = request.columnMappings;
-    let mappingField = "columnMappings";
+    let mappingField = columnMappingsField;
     if (request.mappingCode) {
       const saved = isMappingCode(request.mappingCode) ? await this.deps.mappings.get(tenant, request.mappingCode) : null;
       if (!saved) return { ok: false, detail: `There is no saved mapping with code '${request.mappingCode.slice(0, 100)}'`, errors: [{ field: "mappingCode", message: "is not a saved mapping" }] };

@@ -3,6 +3,7 @@ import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { eventually, HostProcess, repoRoot, startHost } from "../support/hostProcess";
 import { harness, Harness, uniqueTenant } from "../support/importHarness";
+import { call, uploadForm } from "../support/apiCall";
 import { openApiViolations } from "../support/openApiValidator";
 import { corpus } from "../fixtures/corpus/files";
 
@@ -31,24 +32,8 @@ afterAll(async () => host?.stop());
 
 const base = (tenant: string) => `${host.url}/tenants/${tenant}/clients/import/csv`;
 
-function form(csv: string | Buffer | null, fields: Record<string, string> = {}, fileName = "clients.csv"): FormData {
-  const body = new FormData();
-  for (const [name, value] of Object.entries(fields)) body.append(name, value);
-  if (csv !== null) body.append("file", new Blob([csv]), fileName);
-  return body;
-}
-
-/** Every API call of these tests; each response is also held to the OpenAPI document. */
-async function call(method: string, url: string, key: string, body?: BodyInit, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method, body, headers: { "x-api-key": key, ...headers } });
-  const text = await response.text();
-  const json = text ? JSON.parse(text) : null;
-  expect(openApiViolations(method, url, response.status, response.headers.get("content-type"), json)).toEqual([]);
-  return { status: response.status, headers: response.headers, body: json };
-}
-
 const upload = (tenant: string, key: string, csv: string | Buffer | null, fields?: Record<string, string>, headers?: Record<string, string>) =>
-  call("POST", base(tenant), key, form(csv, fields), headers);
+  call("POST", base(tenant), key, uploadForm(csv, fields), headers);
 
 async function waitForEnd(tenant: string, key: string, code: string) {
   return eventually(async () => {
@@ -416,7 +401,7 @@ describe("files people send, imported end to end", () => {
     for (const file of cases) {
       const tenant = uniqueTenant("f");
       const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
-      const uploaded = await call("POST", base(tenant), key, form(file.bytes));
+      const uploaded = await call("POST", base(tenant), key, uploadForm(file.bytes));
       expect(uploaded.status, file.name).toBe(201);
       const mapping = uploaded.body.hasHeaderRow ? uploaded.body.suggestedMappings : [{ csvHeader: "Column1", targetField: "Name" }, { csvHeader: "Column2", targetField: "Email" }];
       const started = await call("PUT", `${base(tenant)}/${uploaded.body.code}`, key, JSON.stringify({ columnMappings: mapping, defaultClientType: "PrivateLimitedCompany" }));
