@@ -33,18 +33,21 @@ function countOutsideQuotes(line: string, delimiter: string): number {
 
 /**
  * The delimiter of a file from its first lines: the candidate that splits the most lines into the same
- * number of cells (its most common count, above zero), counting only outside quotes; more cells break a tie.
- * Comma when no candidate appears (a one-column file).
+ * number of cells (its most common count, above zero), counting only outside quotes. Ties go to the candidate
+ * that splits the first line (the header, mostly) that way too, then to more cells. Comma when no candidate
+ * appears (a one-column file).
  */
 export function detectDelimiter(text: string): string {
   const lines = firstLines(text);
-  let best = { delimiter: ",", lines: 0, cells: 0 };
+  let best = { delimiter: ",", lines: 0, header: false, cells: 0 };
   for (const delimiter of delimiters) {
     const counts = lines.map((line) => countOutsideQuotes(line, delimiter));
     const frequency = new Map<number, number>();
     for (const count of counts) if (count > 0) frequency.set(count, (frequency.get(count) ?? 0) + 1);
     for (const [cells, agreeing] of frequency) {
-      if (agreeing > best.lines || (agreeing === best.lines && cells > best.cells)) best = { delimiter, lines: agreeing, cells };
+      const header = counts[0] === cells;
+      const better = agreeing !== best.lines ? agreeing > best.lines : header !== best.header ? header : cells > best.cells;
+      if (better) best = { delimiter, lines: agreeing, header, cells };
     }
   }
   return best.delimiter;

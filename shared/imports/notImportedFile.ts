@@ -1,4 +1,4 @@
-import { formatCsvRecord } from "../csv/csvWriter";
+import { formatUnambiguousCsvRecord } from "../csv/csvWriter";
 
 const bom = "\uFEFF";
 const lineEnd = "\r\n";
@@ -9,7 +9,8 @@ const lineEnd = "\r\n";
  * not-imported file sent back) has that pair replaced rather than a second pair added. `Row` and `Reason`
  * stay under their headers whatever the row's length: a short row is padded with empty cells, and the cells
  * of a long row beyond the header are kept after `Reason`, under no header, where a spreadsheet shows them
- * beside the reason that names them (trailing empty ones are dropped).
+ * beside the reason that names them (trailing empty ones are dropped). Cells holding any delimiter are quoted,
+ * so the file's own delimiter is the one found when it is uploaded again, whatever its reasons list.
  */
 export class NotImportedFile {
   private readonly replacesPair: boolean;
@@ -24,7 +25,7 @@ export class NotImportedFile {
 
   /** The first block: byte order mark and header line. */
   header(): string {
-    return bom + formatCsvRecord([...this.sourceCells(this.headers), "Row", "Reason"], this.delimiter) + lineEnd;
+    return bom + formatUnambiguousCsvRecord([...this.sourceCells(this.headers), "Row", "Reason"], this.delimiter) + lineEnd;
   }
 
   line(cells: string[], row: number, reason: string): string {
@@ -32,7 +33,7 @@ export class NotImportedFile {
     const extra = cells.slice(n);
     while (extra.length > 0 && extra[extra.length - 1].trim() === "") extra.pop();
     const own = Array.from({ length: n }, (_, i) => cells[i] ?? "");
-    return formatCsvRecord([...this.sourceCells(own), String(row), reason, ...extra], this.delimiter) + lineEnd;
+    return formatUnambiguousCsvRecord([...this.sourceCells(own), String(row), reason, ...extra], this.delimiter) + lineEnd;
   }
 
   private sourceCells(cells: string[]): string[] {

@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { formatCsvRecord } from "../../shared/csv/csvWriter";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { ApiAnswer, call, uploadForm } from "../support/apiCall";
@@ -160,6 +162,55 @@ describe("odd requests end in a 4xx, never a 5xx", () => {
     expect(again.status).toBe(409);
     expect(again.body.detail).toBe(`Import ${body.code} has already ended (status Cancelled)`);
   });
+});
+
+describe("random files at the upload (property-based, through the HTTP API)", () => {
+  const cell = fc.oneof(fc.string({ unit: "grapheme", maxLength: 12 }), fc.constantFrom("", " ", "\u00a0", '"', "Name", "Email", "Code", "Type", "ltd", "a@b.co", "__proto__", "Row", "Reason"));
+  const raggedTable = fc.record({
+    rows: fc.array(fc.array(cell, { maxLength: 6 }), { minLength: 1, maxLength: 12 }),
+    delimiter: fc.constantFrom(",", ";", "\t", "|"),
+    lineEnd: fc.constantFrom("\r\n", "\n", "\r"),
+    encoding: fc.constantFrom<BufferEncoding>("utf8", "utf16le", "latin1"),
+  });
+  const file = fc.oneof(
+    fc.uint8Array({ maxLength: 600 }).map((bytes) => Buffer.from(bytes)),
+    raggedTable.map(({ rows, delimiter, lineEnd, encoding }) => {
+      const text = rows.map((cells) => formatCsvRecord(cells, delimiter)).join(lineEnd);
+      return encoding === "utf16le" ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]) : Buffer.from(text, encoding);
+    }),
+  );
+
+  it("answer 201 or a 4xx problem, never a 5xx; what is accepted imports with whole counts and a not-imported file that uploads again", async () => {
+    const { tenant, key } = await newTenant();
+    await fc.assert(
+      fc.asyncProperty(file, async (bytes) => {
+        const uploaded = await send(tenant, key, bytes);
+        if (uploaded.status !== 201) {
+          expect([400, 413]).toContain(uploaded.status);
+          expect(uploaded.headers.get("content-type")).toBe("application/problem+json");
+          return;
+        }
+        const preview = uploaded.body;
+        const named = preview.suggestedMappings.some((m: { targetField: string }) => m.targetField === "Name");
+        const columnMappings = named ? preview.suggestedMappings : [{ csvHeader: preview.headers[0], targetField: "Name" }];
+        const started = await call("PUT", `${base(tenant)}/${preview.code}`, key, JSON.stringify({ columnMappings, defaultClientType: "Individual", validateOnly: true }));
+        expect([201, 202]).toContain(started.status);
+        const done = await waitForEnd(tenant, key, preview.code);
+        expect(done.status, done.failureReason ?? "").toBe("Completed");
+        expect(done.totalItems).toBe(preview.totalRows);
+        expect(done.processedItems).toBe(done.totalItems);
+        expect(done.processedItems).toBe(done.createdCount + done.updatedCount + done.skippedCount + done.errorCount);
+        if (done.skippedCount + done.errorCount === 0) return;
+        const notImported = Buffer.from(await (await fetch(done.notImportedDownloadUrl)).arrayBuffer());
+        const again = await send(tenant, key, notImported, { as: "multipart", fields: { hasHeaderRow: "true" } });
+        expect(again.status).toBe(201);
+        expect(again.body.headers.slice(-2)).toEqual(["Row", "Reason"]);
+        expect(again.body.totalRows).toBe(done.skippedCount + done.errorCount);
+        for (const row of again.body.previewRows) expect(row.Row).toMatch(/^[1-9]\d*$/);
+      }),
+      { numRuns: 60 },
+    );
+  }, 300_000);
 });
 
 function withOneErrorFile(): Buffer {

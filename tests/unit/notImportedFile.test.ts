@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { detectDelimiter } from "../../shared/csv/csvDialect";
 import { readCsvBatches } from "../../shared/csv/csvRecordReader";
 import { attachmentDisposition } from "../../shared/http/contentDisposition";
 import { NotImportedFile, notImportedFileName } from "../../shared/imports/notImportedFile";
@@ -29,6 +30,16 @@ describe("the not-imported file", () => {
     const sentBack = new NotImportedFile(["Name", "Row", "Reason"], ",");
     expect(sentBack.line(["Ann"], 5, "r")).toBe("Ann,5,r\r\n");
     expect(sentBack.line(["Ann", "2", "old", "extra"], 6, "r")).toBe("Ann,6,r,extra\r\n");
+  });
+
+  it("quotes cells holding any delimiter, so an upload of the file finds its own delimiter again", () => {
+    for (const delimiter of ["\t", ";", "|", ","]) {
+      const file = new NotImportedFile(["Type", "Name"], delimiter);
+      const reason = "Column 'Type': 'Code' is not a client type (PrivateLimitedCompany, PublicLimitedCompany, Partnership, Individual, Trust, Charity)";
+      // Rows with extra cells, so no count agrees with the header's: only quoting tells the delimiters apart.
+      const text = file.header() + [2, 3, 4].map((row) => file.line(["Code", "", "a|b;c"], row, reason)).join("");
+      expect(detectDelimiter(text.slice(1)), JSON.stringify(delimiter)).toBe(delimiter);
+    }
   });
 
   it("read back, every row's Row and Reason sit under those headers, whatever the rows' lengths", async () => {
