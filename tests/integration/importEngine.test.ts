@@ -150,7 +150,8 @@ describe("matching, uniqueness and required fields", () => {
   const one = async (tenant: string, header: string, row: string, options: Partial<ImportOptions> = {}) => {
     const mapping = sameNameMapping(...header.split(","));
     const result = await importInto(tenant, `${header}\r\n${row}\r\n`, mapping, options);
-    return { counts: result.job.checkpoint.counts, reason: result.notImported?.split("\r\n")[1]?.split(",").pop() ?? null, clients: result.clients };
+    const reason = result.notImported?.split("\r\n")[1]?.split(",").pop()?.replace(/^"(.*)"$/, "$1") ?? null;
+    return { counts: result.job.checkpoint.counts, reason, clients: result.clients };
   };
 
   it("an ambiguous Name match is an error naming how many clients match", async () => {
