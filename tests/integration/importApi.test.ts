@@ -373,6 +373,40 @@ describe("the large-file path", () => {
     expect(await waitForEnd(tenantB, keyB, ticket.code)).toMatchObject({ status: "Completed", totalItems: 20_000, createdCount: 20_000 });
   });
 
+  it("pins the file that landed: a later PUT to the upload URL changes nothing the import reads", async () => {
+    const tenant = uniqueTenant("p");
+    const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
+    const ticket = await requestUpload(tenant, key, { fileName: "pinned.csv" });
+    await fetch(ticket.uploadUrl, { method: "PUT", body: "Code,Name,Type\r\nP1,Pinned Ltd,Ltd\r\nP2,Second Ltd,Ltd\r\n", headers: ticket.headers });
+    const preview = await eventually(async () => {
+      const response = await call("GET", `${base(tenant)}/${ticket.code}/preview`, key);
+      return response.status === 200 ? response.body : undefined;
+    }, 30_000);
+    expect(preview.totalRows).toBe(2);
+    const replaced = await fetch(ticket.uploadUrl, { method: "PUT", body: "Code,Name,Type\r\nX9,Swapped In Ltd,Ltd\r\n", headers: ticket.headers });
+    expect(replaced.status).toBe(201);
+    // The second file's arrival finds the job no longer waiting, and does nothing.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await call("GET", `${base(tenant)}/${ticket.code}/preview`, key)).body).toEqual(preview);
+    await call("PUT", `${base(tenant)}/${ticket.code}`, key, JSON.stringify({}));
+    expect(await waitForEnd(tenant, key, ticket.code)).toMatchObject({ status: "Completed", totalItems: 2, createdCount: 2 });
+    const codes = (await call("GET", `${host.url}/tenants/${tenant}/clients`, key)).body.items.map((c: { code: string }) => c.code).sort();
+    expect(codes).toEqual(["P1", "P2"]);
+  });
+
+  it("a row over 1 MiB in a large file is one error row, and the rest imports", async () => {
+    const tenant = uniqueTenant("g");
+    const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
+    const huge = `G2,"${"z".repeat(1_200_000)}",Ltd`;
+    const file = `Code,Name,Type\r\nG1,First Ltd,Ltd\r\n${huge}\r\nG3,Third Ltd,Ltd\r\n`;
+    const ticket = await requestUpload(tenant, key, { fileName: "wide.csv", showPreview: false, columnMappings: ["Code", "Name", "Type"].map((f) => ({ csvHeader: f, targetField: f })) });
+    await fetch(ticket.uploadUrl, { method: "PUT", body: file, headers: ticket.headers });
+    const done = await waitForEnd(tenant, key, ticket.code);
+    expect(done).toMatchObject({ status: "Completed", totalItems: 3, processedItems: 3, createdCount: 2, errorCount: 1 });
+    const notImported = Buffer.from(await (await fetch(done.notImportedDownloadUrl)).arrayBuffer()).toString("utf8");
+    expect(notImported).toBe(`\uFEFFCode,Name,Type,Row,Reason\r\n,,,3,"The row is ${(huge.length + 2).toLocaleString("en-GB")} bytes long, over the 1,048,576 a row may be, so it was not read"\r\n`);
+  });
+
   it("starts the import by itself when the options carry a mapping and showPreview=false, and fails a bad file with the reason", async () => {
     const tenant = uniqueTenant("u");
     const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
