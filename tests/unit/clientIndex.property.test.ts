@@ -77,3 +77,34 @@ describe("ClientIndex", () => {
     );
   });
 });
+
+describe("generated codes (ClientIndex.unusedCode)", () => {
+  it("give the first free code of base, base2, base3... whatever codes other rows took in between", () => {
+    const op = fc.oneof(
+      // A generated code is not always used: the row may turn out to be an error.
+      fc.record({ generate: fc.constantFrom("CLIENT", "ACME", "ZOE"), used: fc.boolean() }),
+      fc.record({ take: fc.constantFrom("CLIENT", "client2", "CLIENT 3", "CLIENT5", "ACME", "ACME2", "ZOE10") }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const index = new ClientIndex([]);
+        const taken = new Set<string>();
+        const take = (code: string) => {
+          taken.add(compareKey(code));
+          index.recordWrite({ kind: "create", values: { Code: code, Name: code }, at: "" });
+        };
+        for (const step of ops) {
+          if ("take" in step) {
+            if (!taken.has(compareKey(step.take))) take(step.take);
+            continue;
+          }
+          let expected = step.generate;
+          for (let n = 2; taken.has(expected); n++) expected = `${step.generate}${n}`;
+          expect(index.unusedCode(step.generate)).toBe(expected);
+          if (step.used) take(expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
