@@ -62,19 +62,16 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
   it("a final status never changes: a job failed by the watchdog while its slice runs stays Failed", async () => {
     const tenant = uniqueTenant("f");
     const job = await startJob(h, tenant, rows(20), mapping);
-    let failed = false;
-    const engine = h.engine(
-      { chunkRows: 5 },
-      {
-        step: (s) => {
-          if (s === "planWritten" && !failed) {
-            failed = true;
-            void h.engine().failJob(tenant, job.code, "The import stopped making progress 3 times");
-          }
-        },
+    // The slice reads its job before the lease, again under it, then after each chunk: the watchdog fails the
+    // job just before that first check after a chunk.
+    let reads = 0;
+    const jobs: ImportJobStore = Object.assign(Object.create(h.jobs), {
+      get: async (t: string, c: string) => {
+        if (++reads === 3) await h.engine().failJob(t, c, "The import stopped making progress 3 times");
+        return h.jobs.get(t, c);
       },
-    );
-    await runToEnd(engine, job);
+    });
+    await runToEnd(h.engine({ chunkRows: 5 }, { jobs }), job);
     const done = (await h.jobs.get(tenant, job.code))!;
     expect(done.status).toBe("Failed");
     expect(done.failureReason).toBe("The import stopped making progress 3 times");

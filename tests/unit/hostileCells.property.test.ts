@@ -6,7 +6,7 @@ import { matchFields, maxLengthOf, TargetField, targetFieldKinds, targetFields }
 import { readCell } from "../../shared/clients/valueRules";
 import { CsvEncoding } from "../../shared/csv/csvEncoding";
 import { readCsvBatches } from "../../shared/csv/csvRecordReader";
-import { formatCsvRecord } from "../../shared/csv/csvWriter";
+import { formatCsvRecord, formatUnambiguousCsvRecord } from "../../shared/csv/csvWriter";
 import { importModes } from "../../shared/imports/importJob";
 import { importInMemory } from "../support/memoryImport";
 
@@ -55,7 +55,8 @@ describe("hostile cells (property-based, in memory)", () => {
     await fc.assert(
       fc.asyncProperty(hostileFile, async ({ fields, rows, chunkRows, ...options }) => {
         const headers: TargetField[] = ["Name", ...fields];
-        const csv = [formatCsvRecord(headers, ","), ...rows.map((cells) => formatCsvRecord(cells.slice(0, headers.length), ","))].join("\r\n");
+        // Written so that its delimiter cannot be mistaken (tabs in cells are quoted): this is about cells.
+        const csv = [formatUnambiguousCsvRecord(headers, ","), ...rows.map((cells) => formatUnambiguousCsvRecord(cells.slice(0, headers.length), ","))].join("\r\n");
         const result = await importInMemory(Buffer.from(csv, "utf8"), () => headers.map((h) => ({ csvHeader: h, targetField: h })), options, { chunkRows });
         if (result.problem !== null) {
           // Only a file with no data row at all (every row blank) is refused.
