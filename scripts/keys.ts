@@ -4,9 +4,7 @@ import { createStorageClients } from "../shared/storage/storageClients";
 import { storageLayout } from "../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../shared/tenants/tableApiKeyStore";
 import { isTenantId } from "../shared/tenants/tenantId";
-import { loadAppSettings } from "./host/appSettings";
-import { HostStartupError } from "./host/hostStartupError";
-import { probeStorage } from "./host/storageConnection";
+import { HostStartupError, loadAppSettings, probeStorage } from "functions-host";
 
 const usage = "Usage: npm run keys -- create <tenant> | revoke <key id> | list";
 

@@ -4,12 +4,7 @@ import { bootstrapStorage } from "../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../shared/storage/storageClients";
 import { storageLayout } from "../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../shared/tenants/tableApiKeyStore";
-import { startAzurite } from "./azurite";
-import { loadAppSettings, portSetting } from "./host/appSettings";
-import { startLocalHost } from "./host/localHost";
-import { blobEndpointOf } from "./host/storageConnection";
-import { runUntilStopped } from "./host/runUntilStopped";
-import { isListening } from "./ports";
+import { blobEndpointOf, isListening, loadAppSettings, portSetting, runUntilStopped, startAzurite, startLocalHost } from "functions-host";
 
 /** Makes sure tenant `demo` has a key: DEMO_API_KEY when set, else a new one, which is returned for printing. */
 async function seedDemoTenant(connectionString: string, demoApiKey: string | undefined): Promise<string> {

@@ -9,7 +9,7 @@ import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients, StorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
-import { startThrowawayAzurite } from "../azurite";
+import { startThrowawayAzurite } from "functions-host";
 import { BenchHost, startBenchHost, withPeak } from "./benchHost";
 import { clientFile, clientFileHeader } from "./clientFile";
 

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { findFreePort } from "../ports";
+import { findFreePort } from "functions-host";
 
 /** The local host in its own process, as the benchmarks' worker: its memory is what they report. */
 export interface BenchHost {

@@ -5,7 +5,7 @@ import { newImportJob } from "../../shared/imports/newImportJob";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
-import { startThrowawayAzurite } from "../azurite";
+import { startThrowawayAzurite } from "functions-host";
 import { clientFile, clientFileHeader } from "./clientFile";
 
 /**

@@ -6,8 +6,7 @@ import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
-import { startThrowawayAzurite } from "../azurite";
-import { findFreePort } from "../ports";
+import { findFreePort, startThrowawayAzurite } from "functions-host";
 import { clientFile, clientFileHeader } from "./clientFile";
 
 /**

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { filesMatchedByMain } from "../../scripts/host/mainGlob";
+import { filesMatchedByMain } from "functions-host";
 import { repoRoot } from "../support/hostProcess";
 
 const packageMain: string = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).main;
@@ -16,8 +16,9 @@ describe("package.json main and the function files", () => {
   });
 
   it("registers at least one function from every matched file, loaded as the Functions worker loads them", () => {
+    // Each function file must register its function (the runtime would load a file that does not, silently).
     // A child process, because registration state in @azure/functions is per process, as in the worker.
-    const script = `require(${JSON.stringify(path.join(repoRoot, "dist", "scripts", "host", "functionApp.js"))})
+    const script = `require("functions-host")
       .loadFunctionApp(${JSON.stringify(repoRoot)}, () => {})
       .then((app) => { console.log(JSON.stringify(app.files)); process.exit(0); })
       .catch((error) => { console.error(error.message); process.exit(1); });`;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { startThrowawayAzurite } from "../../scripts/azurite";
+import { startThrowawayAzurite } from "functions-host";
 import { repoRoot, startHost } from "../support/hostProcess";
 
 describe("GET /api/health", () => {

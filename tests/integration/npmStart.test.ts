@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { findFreePort, isListening } from "../../scripts/ports";
+import { findFreePort, isListening } from "functions-host";
 import { repoRoot } from "../support/hostProcess";
 
 describe("npm start", () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RunningAzurite, startThrowawayAzurite } from "../../scripts/azurite";
+import { RunningAzurite, startThrowawayAzurite } from "functions-host";
 import { StorageImportQueue } from "../../shared/imports/storageImportQueue";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../../shared/storage/storageClients";

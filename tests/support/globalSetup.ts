@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { startThrowawayAzurite } from "../../scripts/azurite";
+import { startThrowawayAzurite } from "functions-host";
 
 declare module "vitest" {
   export interface ProvidedContext {

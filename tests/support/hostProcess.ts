@@ -1,70 +1,9 @@
-import { ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import { findFreePort } from "../../scripts/ports";
+import { setTimeout as sleep } from "node:timers/promises";
+
+export { ExitedHost, HostProcess, runHostToExit, startHostProcess as startHost } from "functions-host";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
-const hostMain = path.join(repoRoot, "dist", "scripts", "host", "main.js");
-
-export interface HostProcess {
-  url: string;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-export interface ExitedHost {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the compiled local host for an app in a child process, as `npm start` would, and waits for its ready line. */
-export async function startHost(appRoot: string, env: Record<string, string>): Promise<HostProcess> {
-  const port = env.PORT ?? String(await findFreePort());
-  const child = spawn(process.execPath, [hostMain, appRoot], { env: { ...process.env, ...env, PORT: port }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host not ready in 30 s:\n${output}`)), 30_000);
-    const onData = () => {
-      if (/Local host ready at/.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`host exited with ${code}:\n${output}`));
-    });
-  });
-  child.removeAllListeners("exit");
-  return { url: `http://localhost:${port}/api`, output: () => output, stop: () => stopChild(child) };
-}
-
-/** Runs the host expecting it to refuse to start; returns how it ended. */
-export function runHostToExit(appRoot: string, env: Record<string, string>): Promise<ExitedHost> {
-  const child = spawn(process.execPath, [hostMain, appRoot], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  return new Promise((resolve) =>
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGINT");
-  });
-}
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = "condition"): Promise<T> {
@@ -73,6 +12,6 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
 }

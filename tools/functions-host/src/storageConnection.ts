@@ -1,5 +1,5 @@
 import { BlobServiceClient } from "@azure/storage-blob";
-import { describeStorageError } from "../../shared/storage/describeStorageError";
+import { describeStorageError } from "./describeStorageError";
 import { HostStartupError } from "./hostStartupError";
 
 const probeTimeoutMs = 5_000;

@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readHostJson, timeSpan } from "../../scripts/host/hostJson";
-import { repoRoot } from "../support/hostProcess";
+import { readHostJson, timeSpan } from "../../src/hostJson";
+import { fixtureApp } from "../support/hostTesting";
 
 function appWithHostJson(content: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hostjson-"));
@@ -12,8 +12,8 @@ function appWithHostJson(content: string): string {
 }
 
 describe("host.json", () => {
-  it("reads the project's own host.json", () => {
-    const settings = readHostJson(repoRoot);
+  it("reads an app's host.json", () => {
+    const settings = readHostJson(fixtureApp);
     expect(settings.routePrefix).toBe("api");
     expect(settings.queues.messageEncoding).toBe("base64");
   });

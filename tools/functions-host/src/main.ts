@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import path from "node:path";
 import { loadAppSettings, portSetting } from "./appSettings";
 import { HostStartupError } from "./hostStartupError";
@@ -6,7 +7,7 @@ import { blobEndpointOf } from "./storageConnection";
 import { runUntilStopped } from "./runUntilStopped";
 
 /**
- * The local Functions host on its own: `node dist/scripts/host/main.js [appRoot]`, against the storage in
+ * The local Functions host on its own: `functions-host [appRoot]` (`node dist/main.js`), against the storage in
  * AzureWebJobsStorage. `npm start` wraps it with an embedded Azurite.
  */
 void runUntilStopped(async () => {

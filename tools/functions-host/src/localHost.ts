@@ -4,7 +4,7 @@ import path from "node:path";
 import fs from "node:fs";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { QueueServiceClient } from "@azure/storage-queue";
-import { describeStorageError } from "../../shared/storage/describeStorageError";
+import { describeStorageError } from "./describeStorageError";
 import { probeStorage } from "./storageConnection";
 import { connectionString, resolveSettingExpressions } from "./appSettings";
 import { LogLevel, RpcTypedData } from "./coreTypes";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NcrontabSchedule } from "../../scripts/host/ncrontab";
+import { NcrontabSchedule } from "../../src/ncrontab";
 
 const next = (expression: string, after: string) => new NcrontabSchedule(expression).next(new Date(after)).toISOString();
 

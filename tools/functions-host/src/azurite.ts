@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from "node:child_process";
-import { HostStartupError } from "./host/hostStartupError";
+import { HostStartupError } from "./hostStartupError";
 import { randomBytes } from "node:crypto";
 import { findFreePort, isListening } from "./ports";
 

@@ -7,9 +7,8 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { QueueServiceClient } from "@azure/storage-queue";
-import { eventually, HostProcess, repoRoot, runHostToExit, startHost } from "../support/hostProcess";
-
-const appRoot = path.join(repoRoot, "tests", "fixtures", "host-app");
+import { HostProcess, runHostToExit, startHostProcess as startHost } from "../../src/hostProcess";
+import { eventually, fixtureApp as appRoot, nodeModules } from "../support/hostTesting";
 const connectionString = inject("storageConnectionString");
 const env = { AzureWebJobsStorage: connectionString };
 const queues = QueueServiceClient.fromConnectionString(connectionString);
@@ -175,7 +174,7 @@ describe("local host start-up problems", () => {
   it("stops with one line when host.json is malformed", async () => {
     const broken = fs.mkdtempSync(path.join(os.tmpdir(), "broken-app-"));
     fs.cpSync(appRoot, broken, { recursive: true });
-    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(broken, "node_modules"));
+    fs.symlinkSync(nodeModules, path.join(broken, "node_modules"));
     fs.writeFileSync(path.join(broken, "host.json"), '{ "version": "2.0", ');
     const exited = await runHostToExit(broken, env);
     expect(exited.code).toBe(1);

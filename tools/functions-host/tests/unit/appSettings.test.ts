@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { connectionString, loadAppSettings, portSetting, resolveSettingExpressions } from "../../scripts/host/appSettings";
+import { connectionString, loadAppSettings, portSetting, resolveSettingExpressions } from "../../src/appSettings";
 
 describe("app settings", () => {
   it("reads local.settings.json Values, with real environment variables taking precedence", () => {

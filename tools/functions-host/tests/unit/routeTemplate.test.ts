@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RouteTemplate } from "../../scripts/host/routeTemplate";
+import { RouteTemplate } from "../../src/routeTemplate";
 
 describe("RouteTemplate", () => {
   it("captures parameters and matches literals without regard to case", () => {

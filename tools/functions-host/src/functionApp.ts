@@ -16,7 +16,9 @@ export interface FunctionApp {
 
 /**
  * Loads a function app the way the Node worker does: every file matched by package.json `main`, with
- * `@azure/functions-core` answered by this host, then the programming model's capabilities.
+ * `@azure/functions-core` answered by this host, then the programming model's capabilities. A matched file
+ * that registers nothing (setup code, shared helpers) is loaded and is fine, as in the worker; an app that
+ * registers no function at all has nothing to serve, and the host says so.
  */
 export async function loadFunctionApp(appRoot: string, systemLog: SystemLog): Promise<FunctionApp> {
   const main = readMain(appRoot);
@@ -34,11 +36,9 @@ export async function loadFunctionApp(appRoot: string, systemLog: SystemLog): Pr
       if (error instanceof HostStartupError) throw error;
       throw new HostStartupError(`Loading ${path.relative(appRoot, file)} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (registered.length === 0) {
-      throw new HostStartupError(`${path.relative(appRoot, file)} is matched by package.json "main" but registers no function`);
-    }
     return { file, functions: registered.map((f) => f.metadata.name) };
   });
+  if (registry.functions.length === 0) throw new HostStartupError(`The files package.json "main" (${main}) matches register no function`);
   const programmingModel = registry.programmingModel;
   if (!programmingModel) throw new HostStartupError("No programming model was set; do the function files use @azure/functions v4?");
   const capabilities = (await programmingModel.getCapabilities?.({})) ?? {};

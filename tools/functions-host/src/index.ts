@@ -1,0 +1,11 @@
+/** The local Functions host, its embedded Azurite, and what a test of an app needs to run it. */
+export { loadAppSettings, portSetting } from "./appSettings";
+export { RunningAzurite, startAzurite, startThrowawayAzurite } from "./azurite";
+export { loadFunctionApp } from "./functionApp";
+export { HostStartupError } from "./hostStartupError";
+export { ExitedHost, HostProcess, runHostToExit, startHostProcess } from "./hostProcess";
+export { LocalHost, startLocalHost } from "./localHost";
+export { filesMatchedByMain } from "./mainGlob";
+export { findFreePort, isListening } from "./ports";
+export { runUntilStopped } from "./runUntilStopped";
+export { blobEndpointOf, probeStorage } from "./storageConnection";
