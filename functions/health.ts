@@ -1,7 +1,7 @@
 import "./runtime/appSetup";
 import { app } from "@azure/functions";
 import { appStorage } from "../shared/storage/appStorage";
-import { checkStorageHealth } from "../shared/storage/storageHealth";
+import { checkStorageHealth, toHealth } from "../shared/storage/storageHealth";
 
 const storageTimeoutMs = 3_000;
 
@@ -10,12 +10,7 @@ app.http("health", {
   route: "health",
   authLevel: "anonymous",
   handler: async () => {
-    const health = await checkStorageHealth(appStorage(), storageTimeoutMs);
-    const { healthy, ...storage } = health;
-    return {
-      status: healthy ? 200 : 503,
-      headers: { "cache-control": "no-store" },
-      jsonBody: { status: healthy ? "Healthy" : "Unhealthy", storage },
-    };
+    const health = toHealth(await checkStorageHealth(appStorage(), storageTimeoutMs));
+    return { status: health.status === "Healthy" ? 200 : 503, headers: { "cache-control": "no-store" }, jsonBody: health };
   },
 });

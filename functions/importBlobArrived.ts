@@ -18,7 +18,7 @@ app.generic("importBlobArrived", {
       context.log(`Ignored a BlobCreated event for ${subject}`);
       return;
     }
-    const { importApi } = await appServices();
-    await importApi.fileArrived(job.tenant, job.code);
+    const { imports } = await appServices();
+    await imports.fileArrived(job.tenant, job.code);
   },
 });

@@ -1,13 +1,19 @@
 import "./runtime/appSetup";
 import { app } from "@azure/functions";
+import { json } from "../shared/http/apiResponse";
 import { readJsonBody } from "../shared/http/jsonBody";
+import { parseUploadRequest } from "../shared/imports/uploadOptions";
+import { answer, invalidRequest, jobPath } from "./runtime/answers";
 import { tenantRoute } from "./runtime/tenantRoute";
 
 app.http("requestUpload", {
   methods: ["POST"],
   route: "tenants/{tenant}/clients/import/csv/uploads",
-  handler: tenantRoute(async (request, { importApi }, tenant) => {
+  handler: tenantRoute(async (request, { imports }, tenant) => {
     const body = await readJsonBody(request.body);
-    return "problem" in body ? body.problem : importApi.requestUpload(tenant, body.value);
+    if ("problem" in body) return body.problem;
+    const parsed = parseUploadRequest(body.value);
+    if (!parsed.ok) return invalidRequest(parsed.errors, "The upload options are not valid");
+    return answer(await imports.requestUpload(tenant, parsed.value), (ticket) => json(201, ticket, { location: jobPath(tenant, ticket.code) }));
   }),
 });

@@ -1,35 +1,56 @@
-import { ClientsApi } from "./clients/clientsApi";
+import { ClientDirectory } from "./clients/clientDirectory";
+import { ClientStore } from "./clients/clientStore";
 import { TableClientStore } from "./clients/tableClientStore";
 import { ApiResponse } from "./http/apiResponse";
 import { checkTenantAccess } from "./http/tenantAccess";
-import { BlobSasLinks } from "./imports/blobSasLinks";
-import { ImportApi } from "./imports/importApi";
-import { StalledImportWatchdog } from "./imports/stalledImportWatchdog";
-import { UploadReceipts } from "./imports/uploadReceipts";
-import { MappingsApi } from "./mappings/mappingsApi";
-import { TableSavedMappings } from "./mappings/tableSavedMappings";
-import { TableApiKeyStore } from "./tenants/tableApiKeyStore";
 import { BlobImportFileStore } from "./imports/blobImportFileStore";
+import { BlobLinks } from "./imports/blobLinks";
+import { BlobSasLinks } from "./imports/blobSasLinks";
 import { BlobTenantLeases } from "./imports/blobTenantLeases";
 import { ImportEngine } from "./imports/importEngine";
-import { ImportJobStore } from "./imports/importJobStore";
+import { ImportFileStore } from "./imports/importFileStore";
 import { ImportJobQueue } from "./imports/importJobQueue";
+import { ImportJobStore } from "./imports/importJobStore";
+import { ImportQueue } from "./imports/importQueue";
+import { Imports } from "./imports/imports";
+import { StalledImportWatchdog } from "./imports/stalledImportWatchdog";
 import { StorageImportQueue } from "./imports/storageImportQueue";
 import { TableImportJobStore } from "./imports/tableImportJobStore";
+import { TableUploadReceipts } from "./imports/tableUploadReceipts";
+import { TenantLeases } from "./imports/tenantLeases";
+import { UploadReceipts } from "./imports/uploadReceipts";
+import { MappingLibrary } from "./mappings/mappingLibrary";
+import { SavedMappings } from "./mappings/savedMappings";
+import { TableSavedMappings } from "./mappings/tableSavedMappings";
 import { readyAppStorage } from "./storage/appStorage";
 import { StorageClients } from "./storage/storageClients";
 import { storageLayout } from "./storage/storageLayout";
+import { ApiKeyStore } from "./tenants/apiKeyStore";
+import { TableApiKeyStore } from "./tenants/tableApiKeyStore";
 
 export interface AppServices {
   jobs: ImportJobStore;
   engine: ImportEngine;
   jobQueue: ImportJobQueue;
-  importApi: ImportApi;
-  clientsApi: ClientsApi;
-  mappingsApi: MappingsApi;
+  imports: Imports;
+  clients: ClientDirectory;
+  mappings: MappingLibrary;
   watchdog: StalledImportWatchdog;
   /** Null when the key in `apiKey` may act for `tenant`, else the 401 or 403 to answer. */
   checkAccess(apiKey: string | null, tenant: string): Promise<ApiResponse | null>;
+}
+
+/** Every store the services use, each behind its interface: Azure's (`azureStores`), or a test's fakes. */
+export interface AppStores {
+  jobs: ImportJobStore;
+  clients: ClientStore;
+  files: ImportFileStore;
+  leases: TenantLeases;
+  links: BlobLinks;
+  queue: ImportQueue;
+  receipts: UploadReceipts;
+  mappings: SavedMappings;
+  keys: ApiKeyStore;
 }
 
 // Bigger chunks make fuller transactions (10,000-row chunks wrote 5,706 clients/s, 3,000-row ones 4,222/s), but
@@ -42,37 +63,58 @@ function numberSetting(value: string | undefined, fallback: number): number {
   return value !== undefined && value !== "" && Number.isFinite(number) && number > 0 ? number : fallback;
 }
 
+/** The stores of one storage account. */
+export function azureStores(storage: StorageClients): AppStores {
+  const container = storage.blobs.getContainerClient(storageLayout.containers.importFiles);
+  return {
+    jobs: new TableImportJobStore(storage.table(storageLayout.tables.importJobs)),
+    clients: new TableClientStore(storage.table(storageLayout.tables.clients)),
+    files: new BlobImportFileStore(container),
+    leases: new BlobTenantLeases(container),
+    links: new BlobSasLinks(container),
+    queue: new StorageImportQueue(storage.queues.getQueueClient(storageLayout.queues.clientImports)),
+    receipts: new TableUploadReceipts(storage.table(storageLayout.tables.uploadReceipts)),
+    mappings: new TableSavedMappings(storage.table(storageLayout.tables.csvMappings)),
+    keys: new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys)),
+  };
+}
+
 /**
- * Wires the domain to one storage account. Settings: `ImportSliceSeconds` (slice budget, default 240),
+ * Wires the domain to its stores. Settings: `ImportSliceSeconds` (slice budget, default 240),
  * `MaxUploadMegabytes` (default 100), `StartWaitSeconds` (sync-when-fast wait, default 10), `StallMinutes` (a
  * started job without a heartbeat this long is queued again, default 5).
  */
-export function createAppServices(storage: StorageClients, env: NodeJS.ProcessEnv = process.env): AppServices {
-  const container = storage.blobs.getContainerClient(storageLayout.containers.importFiles);
-  const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));
-  const clients = new TableClientStore(storage.table(storageLayout.tables.clients));
-  const files = new BlobImportFileStore(container);
-  const importQueue = new StorageImportQueue(storage.queues.getQueueClient(storageLayout.queues.clientImports));
-  const jobQueue = new ImportJobQueue(jobs, importQueue);
-  const keys = new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys));
-  const mappings = new TableSavedMappings(storage.table(storageLayout.tables.csvMappings));
-  const engine = new ImportEngine(
-    { jobs, clients, files, leases: new BlobTenantLeases(container) },
-    { sliceBudgetMs: numberSetting(env.ImportSliceSeconds, 240) * 1000, chunkRows },
-  );
-  const importApi = new ImportApi({
+export function createServices(stores: AppStores, env: NodeJS.ProcessEnv = process.env, now: () => Date = () => new Date()): AppServices {
+  const { jobs, clients, files, leases, links, queue, receipts, mappings, keys } = stores;
+  const jobQueue = new ImportJobQueue(jobs, queue);
+  const engine = new ImportEngine({ jobs, clients, files, leases, now }, { sliceBudgetMs: numberSetting(env.ImportSliceSeconds, 240) * 1000, chunkRows });
+  const imports = new Imports({
     jobs,
     files,
-    links: new BlobSasLinks(container),
+    links,
     jobQueue,
-    receipts: new UploadReceipts(storage.table(storageLayout.tables.uploadReceipts)),
+    receipts,
     mappings,
-    now: () => new Date(),
+    now,
     maxUploadBytes: numberSetting(env.MaxUploadMegabytes, 100) * 1024 * 1024,
     startWaitMs: numberSetting(env.StartWaitSeconds, 10) * 1000,
   });
-  const watchdog = new StalledImportWatchdog(jobs, importQueue, jobQueue, { stallAfterMs: numberSetting(env.StallMinutes, 5) * 60_000, maxStalls: 3 });
-  return { jobs, engine, jobQueue, importApi, clientsApi: new ClientsApi(clients), mappingsApi: new MappingsApi(mappings), watchdog, checkAccess: (apiKey, tenant) => checkTenantAccess(keys, apiKey, tenant) };
+  const watchdog = new StalledImportWatchdog(jobs, queue, jobQueue, { stallAfterMs: numberSetting(env.StallMinutes, 5) * 60_000, maxStalls: 3 }, now);
+  return {
+    jobs,
+    engine,
+    jobQueue,
+    imports,
+    clients: new ClientDirectory(clients),
+    mappings: new MappingLibrary(mappings, now),
+    watchdog,
+    checkAccess: (apiKey, tenant) => checkTenantAccess(keys, apiKey, tenant),
+  };
+}
+
+/** The services over one storage account. */
+export function createAppServices(storage: StorageClients, env: NodeJS.ProcessEnv = process.env): AppServices {
+  return createServices(azureStores(storage), env);
 }
 
 let services: Promise<AppServices> | undefined;

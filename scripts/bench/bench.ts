@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { ClientPage, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
 import { compareKey } from "../../shared/clients/clientKeys";
 import { partitionKeyOf, TableClientStore } from "../../shared/clients/tableClientStore";
-import { retryAfterSeconds } from "../../shared/imports/importApi";
+import { retryAfterSeconds } from "../../functions/runtime/answers";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients, StorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";

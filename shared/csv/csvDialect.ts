@@ -1,5 +1,7 @@
 export const delimiters = [",", ";", "\t", "|"] as const;
-export type LineEnding = "CRLF" | "LF" | "CR";
+export type Delimiter = (typeof delimiters)[number];
+export const lineEndings = ["CRLF", "LF", "CR"] as const;
+export type LineEnding = (typeof lineEndings)[number];
 
 const sampleLines = 20;
 
@@ -37,9 +39,9 @@ function countOutsideQuotes(line: string, delimiter: string): number {
  * that splits the first line (the header, mostly) that way too, then to more cells. Comma when no candidate
  * appears (a one-column file).
  */
-export function detectDelimiter(text: string): string {
+export function detectDelimiter(text: string): Delimiter {
   const lines = firstLines(text);
-  let best = { delimiter: ",", lines: 0, header: false, cells: 0 };
+  let best: { delimiter: Delimiter; lines: number; header: boolean; cells: number } = { delimiter: ",", lines: 0, header: false, cells: 0 };
   for (const delimiter of delimiters) {
     const counts = lines.map((line) => countOutsideQuotes(line, delimiter));
     const frequency = new Map<number, number>();

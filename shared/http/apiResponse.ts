@@ -1,13 +1,12 @@
+import { TSchema, Type } from "@sinclair/typebox";
+import { FieldError, Refusal } from "../outcome";
+import { Nullable } from "../schema";
+
 /** What an API operation answers, in the shape an HTTP function returns (no @azure/functions needed). */
 export interface ApiResponse {
   status: number;
   headers?: Record<string, string>;
   jsonBody?: unknown;
-}
-
-export interface FieldError {
-  field: string;
-  message: string;
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
@@ -32,4 +31,28 @@ export function problem(status: number, detail: string, errors?: FieldError[]): 
     headers: { "content-type": "application/problem+json", "cache-control": "no-store" },
     jsonBody: { type: "about:blank", title: titles[status] ?? "Error", status, detail, ...(errors ? { errors } : {}) },
   };
+}
+
+const refusalStatus: Record<Refusal["refused"], number> = { invalid: 400, notFound: 404, conflict: 409, tooLarge: 413 };
+
+/** A refused operation as the problem the API answers. */
+export function refusalProblem(refusal: Refusal): ApiResponse {
+  return problem(refusalStatus[refusal.refused], refusal.detail, refusal.errors);
+}
+
+/** An RFC 9457 problem, as every error of the API is answered. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }, { additionalProperties: false }))),
+  },
+  { additionalProperties: false },
+);
+
+/** Every list answers a page: its items, and the token for the next page, or null. */
+export function PageSchema<T extends TSchema>(item: T) {
+  return Type.Object({ items: Type.Array(item), continuationToken: Nullable(Type.String()) }, { additionalProperties: false });
 }

@@ -1,7 +1,10 @@
 import { PassThrough, Readable } from "node:stream";
 import busboy from "busboy";
-import { UploadedFile } from "../imports/importApi";
-import { ApiResponse, FieldError, problem } from "./apiResponse";
+import { UploadedFile } from "../imports/imports";
+import { parseUploadForm, UploadOptions } from "../imports/uploadOptions";
+import { Parsed } from "../schema";
+import { ApiResponse, problem } from "./apiResponse";
+import { FieldError } from "../outcome";
 
 /** The options sent beside a file, and what was wrong with the form that carried them. */
 export interface UploadFields {
@@ -10,6 +13,11 @@ export interface UploadFields {
 }
 
 export type UploadHandler = (file: UploadedFile | null, fields: () => Promise<UploadFields>) => Promise<ApiResponse>;
+
+/** The upload's options, from form fields that could all be read. */
+export function uploadOptionsOf(fields: UploadFields): Parsed<UploadOptions> {
+  return fields.errors.length > 0 ? { ok: false, errors: fields.errors } : parseUploadForm(fields.values);
+}
 
 // The options are ten short fields; the longest, columnMappingsJson, is 67 mappings of at most 256-character
 // headers, about 20 KB.

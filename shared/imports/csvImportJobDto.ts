@@ -1,26 +1,36 @@
-import { ImportJob, ImportMode, ImportStatus } from "./importJob";
-import { MatchField } from "../clients/targetFields";
+import { Static, Type } from "@sinclair/typebox";
+import { matchFields } from "../clients/targetFields";
+import { Nullable, OneOf } from "../schema";
+import { ImportJob, importModes, importStatuses } from "./importJob";
+
+const count = Type.Integer({ minimum: 0 });
+const dateTime = Type.String({ format: "date-time" });
 
 /** The seed's CsvImportJobDto, exactly, plus `importMode`, `matchField`, `validateOnly` and `failureReason`. */
-export interface CsvImportJobDto {
-  code: string;
-  status: ImportStatus;
-  fileName: string;
-  totalItems: number | null;
-  processedItems: number;
-  createdCount: number;
-  updatedCount: number;
-  skippedCount: number;
-  errorCount: number;
-  startedDate: string | null;
-  completedDate: string | null;
-  createdDate: string;
-  notImportedDownloadUrl: string | null;
-  importMode: ImportMode;
-  matchField: MatchField;
-  validateOnly: boolean;
-  failureReason: string | null;
-}
+export const CsvImportJobDtoSchema = Type.Object(
+  {
+    code: Type.String(),
+    status: OneOf(importStatuses),
+    fileName: Type.String(),
+    totalItems: Nullable(count),
+    processedItems: count,
+    createdCount: count,
+    updatedCount: count,
+    skippedCount: count,
+    errorCount: count,
+    startedDate: Nullable(dateTime),
+    completedDate: Nullable(dateTime),
+    createdDate: dateTime,
+    notImportedDownloadUrl: Nullable(Type.String({ format: "uri" })),
+    importMode: OneOf(importModes),
+    matchField: OneOf(matchFields),
+    validateOnly: Type.Boolean(),
+    failureReason: Nullable(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export type CsvImportJobDto = Static<typeof CsvImportJobDtoSchema>;
 
 export function toCsvImportJobDto(job: ImportJob, notImportedDownloadUrl: string | null): CsvImportJobDto {
   const counts = job.checkpoint.counts;

@@ -1,23 +1,33 @@
 import { BlankRecordCount, isBlankRecord } from "../csv/blankRecord";
-import { LineEnding } from "../csv/csvDialect";
-import { CellDecoding, CsvEncoding } from "../csv/csvEncoding";
+import { Static, Type } from "@sinclair/typebox";
+import { delimiters, lineEndings } from "../csv/csvDialect";
+import { CellDecoding, csvEncodings } from "../csv/csvEncoding";
 import { CsvBatch } from "../csv/csvRecordReader";
 import { locateHeader } from "../mappings/headerRowDetection";
 import { suggestMappings } from "../mappings/suggestMappings";
-import { CsvColumnMapping } from "./importJob";
+import { OneOf } from "../schema";
+import { CsvColumnMappingSchema } from "./csvColumnMapping";
 
 /** The preview of an uploaded file (spec 2.2). */
-export interface CsvUploadPreview {
-  code: string;
-  fileName: string;
-  hasHeaderRow: boolean;
-  headers: string[];
-  totalRows: number;
-  previewRows: Record<string, string>[];
-  suggestedMappings: CsvColumnMapping[];
-  detected: { encoding: CsvEncoding; delimiter: string; lineEnding: LineEnding };
-  warnings: string[];
-}
+export const CsvUploadPreviewSchema = Type.Object(
+  {
+    code: Type.String(),
+    fileName: Type.String(),
+    hasHeaderRow: Type.Boolean(),
+    headers: Type.Array(Type.String()),
+    totalRows: Type.Integer({ minimum: 0 }),
+    previewRows: Type.Array(Type.Record(Type.String(), Type.String()), { maxItems: 10 }),
+    suggestedMappings: Type.Array(CsvColumnMappingSchema),
+    detected: Type.Object(
+      { encoding: OneOf(csvEncodings), delimiter: OneOf(delimiters), lineEnding: OneOf(lineEndings) },
+      { additionalProperties: false },
+    ),
+    warnings: Type.Array(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export type CsvUploadPreview = Static<typeof CsvUploadPreviewSchema>;
 
 /** An uploaded file as a job reads it: its preview, and where its data rows start. */
 export interface ReadFile {

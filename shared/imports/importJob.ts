@@ -1,7 +1,8 @@
 import { ClientType } from "../clients/clientType";
 import { CsvEncoding } from "../csv/csvEncoding";
 import { DateFormat } from "../clients/dateFormat";
-import { MatchField, TargetField } from "../clients/targetFields";
+import { MatchField } from "../clients/targetFields";
+import { CsvColumnMapping } from "./csvColumnMapping";
 
 export const importStatuses = ["Queued", "InProgress", "Completed", "Failed", "Cancelled"] as const;
 export type ImportStatus = (typeof importStatuses)[number];
@@ -9,11 +10,6 @@ export const finalStatuses: readonly ImportStatus[] = ["Completed", "Failed", "C
 
 export const importModes = ["CreateOnly", "UpdateOnly", "CreateAndUpdate"] as const;
 export type ImportMode = (typeof importModes)[number];
-
-export interface CsvColumnMapping {
-  csvHeader: string;
-  targetField: TargetField;
-}
 
 export interface ImportOptions {
   importMode: ImportMode;

@@ -1,4 +1,5 @@
-import { CsvColumnMapping, ImportJob, ImportOptions, SourceFile, startCheckpoint } from "./importJob";
+import { CsvColumnMapping } from "./csvColumnMapping";
+import { ImportJob, ImportOptions, SourceFile, startCheckpoint } from "./importJob";
 
 export interface NewImportJob {
   tenant: string;

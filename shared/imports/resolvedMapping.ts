@@ -1,5 +1,5 @@
 import { FieldKind, TargetField, targetFieldKinds } from "../clients/targetFields";
-import { CsvColumnMapping } from "./importJob";
+import { CsvColumnMapping } from "./csvColumnMapping";
 
 export interface MappedColumn {
   column: number;

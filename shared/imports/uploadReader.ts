@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { TextDecoder } from "node:util";
-import { detectDelimiter, detectLineEnding, LineEnding } from "../csv/csvDialect";
+import { Delimiter, detectDelimiter, detectLineEnding, LineEnding } from "../csv/csvDialect";
 import { CellDecoding, CsvEncoding, encodingFromBom } from "../csv/csvEncoding";
 import { CsvBatch, CsvRecordScanner } from "../csv/csvRecordReader";
 import { textDecoderFor } from "../csv/textDecoding";
@@ -10,7 +10,7 @@ export interface UploadedFileFacts {
   bytes: number;
   sha256: string;
   encoding: CsvEncoding;
-  delimiter: string;
+  delimiter: Delimiter;
   lineEnding: LineEnding;
   containsNul: boolean;
   endsInsideQuotes: boolean;
@@ -42,7 +42,7 @@ export class UploadReader {
   private head = Buffer.alloc(0);
   private bytes = 0;
   private containsNul = false;
-  private delimiter = ",";
+  private delimiter: Delimiter = ",";
   private lineEnding: LineEnding = "CRLF";
 
   get size(): number {

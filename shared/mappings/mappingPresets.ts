@@ -1,15 +1,5 @@
-import { CsvColumnMapping } from "../imports/importJob";
-
-export interface SavedMapping {
-  code: string;
-  name: string;
-  columnMappings: CsvColumnMapping[];
-  matchField: "Code" | "Name" | "CompanyNumber" | "InternalReference" | "NiNumber";
-  isPreset: boolean;
-  mappingType: "Client";
-  createdDate: string | null;
-  updatedDate: string | null;
-}
+import { CsvColumnMapping } from "../imports/csvColumnMapping";
+import { SavedMapping } from "./savedMapping";
 
 const m = (csvHeader: string, targetField: CsvColumnMapping["targetField"]): CsvColumnMapping => ({ csvHeader, targetField });
 

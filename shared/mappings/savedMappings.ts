@@ -1,4 +1,4 @@
-import { SavedMapping } from "./mappingPresets";
+import { SavedMapping } from "./savedMapping";
 
 /** A tenant's saved column mappings, the read-only presets included. */
 export interface SavedMappings {

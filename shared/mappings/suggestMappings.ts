@@ -1,5 +1,5 @@
 import { TargetField, targetFields } from "../clients/targetFields";
-import { CsvColumnMapping } from "../imports/importJob";
+import { CsvColumnMapping } from "../imports/csvColumnMapping";
 import { headerAliases } from "./headerAliases";
 
 /** How headers compare: case, spaces and punctuation ignored ("E-mail address" is "emailaddress"). */

@@ -1,6 +1,7 @@
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { odata, TableClient } from "@azure/data-tables";
-import { mappingPresets, SavedMapping } from "./mappingPresets";
+import { mappingPresets } from "./mappingPresets";
+import { SavedMapping } from "./savedMapping";
 import { SavedMappings } from "./savedMappings";
 
 /** Saved mappings in Table Storage (partition = tenant, row key = code), behind the presets every tenant shares. */

@@ -1,3 +1,5 @@
+import { Static, Type } from "@sinclair/typebox";
+import { Nullable, OneOf } from "../schema";
 import { describeStorageError } from "./describeStorageError";
 import { StorageClients } from "./storageClients";
 
@@ -29,4 +31,22 @@ export async function checkStorageHealth(storage: StorageClients, timeoutMs: num
     probe((options) => storage.tables.getProperties(options)),
   ]);
   return { healthy: blob.reachable && queue.reachable && table.reachable, blob, queue, table };
+}
+
+const ServiceHealthSchema = Type.Object({ reachable: Type.Boolean(), error: Nullable(Type.String()) }, { additionalProperties: false });
+
+/** What GET /health answers. */
+export const HealthSchema = Type.Object(
+  {
+    status: OneOf(["Healthy", "Unhealthy"]),
+    storage: Type.Object({ blob: ServiceHealthSchema, queue: ServiceHealthSchema, table: ServiceHealthSchema }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
+
+export type Health = Static<typeof HealthSchema>;
+
+/** The health answer for what was found. */
+export function toHealth({ healthy, ...storage }: StorageHealth): Health {
+  return { status: healthy ? "Healthy" : "Unhealthy", storage };
 }

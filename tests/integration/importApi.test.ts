@@ -204,15 +204,23 @@ describe("errors answer problem+json", () => {
       { field: "mappingCode", message: "give mappingCode or columnMappings, not both" },
       { field: "importMode", message: "must be one of CreateOnly, UpdateOnly, CreateAndUpdate" },
     ]);
+    // The request's own shape first: every field that breaks it, with its path.
+    const unknown = await call("PUT", url, keyA, JSON.stringify({ columnMappings: [{ csvHeader: "Code", targetField: "Colour" }, { csvHeader: 7, targetField: "Name" }], validateOnly: "yes" }));
+    expectProblem(unknown, 400, /^The request is not valid$/);
+    expect(unknown.body.errors).toEqual([
+      { field: "columnMappings[0].targetField", message: "'Colour' is not a target field" },
+      { field: "columnMappings[1].csvHeader", message: "must be text" },
+      { field: "validateOnly", message: "must be true or false" },
+    ]);
+    // Then the mapping against the file.
     const bad = await call("PUT", url, keyA, JSON.stringify({ columnMappings: [
       { csvHeader: "Nope", targetField: "Email" },
-      { csvHeader: "Code", targetField: "Colour" },
+      { csvHeader: "Code", targetField: "Code" },
       { csvHeader: "Type", targetField: "Email" },
     ] }));
     expectProblem(bad, 400, /does not fit the file/);
     expect(bad.body.errors).toEqual([
       { field: "columnMappings[0].csvHeader", message: "'Nope' is not a header of the file" },
-      { field: "columnMappings[1].targetField", message: "'Colour' is not a target field" },
       { field: "columnMappings[2].targetField", message: "'Email' is already mapped by entry 0" },
       { field: "columnMappings", message: "Name must be mapped" },
     ]);

@@ -1,0 +1,363 @@
+import { done, Outcome, refuse } from "../outcome";
+import { Parsed } from "../schema";
+import { SavedMappings } from "../mappings/savedMappings";
+import { isMappingCode } from "../mappings/savedMapping";
+import { BlobLinks } from "./blobLinks";
+import { ConfirmImportRequest, mappingErrors } from "./confirmImportRequest";
+import { CsvColumnMapping } from "./csvColumnMapping";
+import { CsvImportJobDto, toCsvImportJobDto } from "./csvImportJobDto";
+import { CsvUploadPreview } from "./csvUploadPreview";
+import { fileProblem } from "./fileProblem";
+import { defaultImportOptions, finalStatuses, ImportJob, ImportOptions, ImportStatus } from "./importJob";
+import { ImportFileStore } from "./importFileStore";
+import { ImportJobQueue } from "./importJobQueue";
+import { ImportJobStore } from "./importJobStore";
+import { isJobCode, newJobCode } from "./jobCode";
+import { newImportJob } from "./newImportJob";
+import { notImportedFileName } from "./notImportedFile";
+import { receiveUpload, UploadTooLarge } from "./receiveUpload";
+import { largeUploadBlobName } from "./uploadEvent";
+import { maxFileNameChars, UploadOptions } from "./uploadOptions";
+import { UploadReader } from "./uploadReader";
+import { UploadReceipt, UploadReceipts } from "./uploadReceipts";
+import { UploadTicket } from "./uploadTicket";
+
+export interface ImportsDependencies {
+  jobs: ImportJobStore;
+  files: ImportFileStore;
+  links: BlobLinks;
+  jobQueue: ImportJobQueue;
+  receipts: UploadReceipts;
+  mappings: SavedMappings;
+  now: () => Date;
+  maxUploadBytes: number;
+  /** How long a start waits for the job to end before answering with the job as it stands (sync when fast). */
+  startWaitMs: number;
+}
+
+export interface UploadedFile {
+  fileName: string;
+  body: AsyncIterable<Uint8Array>;
+}
+
+/** What an upload made: a preview to confirm, or a started import; or, for a repeated key, the job it made before. */
+export type Uploaded = { previewed: CsvUploadPreview } | { started: Started } | { earlier: CsvImportJobDto };
+
+/** A started import, and whether it ended within the start's wait. */
+export interface Started {
+  job: CsvImportJobDto;
+  ended: boolean;
+}
+
+export interface JobListQuery {
+  status: ImportStatus | null;
+  top: number;
+  continuationToken: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  continuationToken: string | null;
+}
+
+const pollMs = 200;
+
+type ResolvedStart = Outcome<{ mapping: CsvColumnMapping[]; options: ImportOptions }>;
+
+/** A tenant's imports, as the API offers them (spec 2.1-2.4, 2.6): each operation answers a domain outcome. */
+export class Imports {
+  constructor(private readonly deps: ImportsDependencies) {}
+
+  /**
+   * An upload: the file streams to storage while it is read for the preview. `options` (form fields or query
+   * parameters) are read once the file has been received, since a form may send them after the file. Every
+   * check happens before a job exists; whatever a refused or failed upload stored is removed again.
+   */
+  async upload(tenant: string, file: UploadedFile | null, options: () => Promise<Parsed<UploadOptions>>, idempotencyKey: string | null): Promise<Outcome<Uploaded>> {
+    const { jobs, files, receipts, now } = this.deps;
+    if (!file) {
+      // A form broken past its limits can lose its file part too: its own errors say more.
+      const given = await options();
+      if (!given.ok) return refuse("invalid", "The upload options are not valid", given.errors);
+      return refuse("invalid", "Send the CSV as the form part named 'file', or as a text/csv body", [{ field: "file", message: "is required" }]);
+    }
+    if (file.fileName.length > maxFileNameChars) {
+      const message = `is ${file.fileName.length} characters long; at most ${maxFileNameChars}`;
+      return refuse("invalid", `The file name ${message}`, [{ field: "fileName", message }]);
+    }
+    const code = newJobCode();
+    const blobName = `${tenant}/${code}/source.csv`;
+    let received;
+    try {
+      received = await receiveUpload(files, blobName, file.body, this.deps.maxUploadBytes);
+    } catch (error) {
+      if (error instanceof UploadTooLarge) return refuse("tooLarge", error.message);
+      throw error;
+    }
+    const made = { preview: false, job: false, kept: false };
+    const discard = async () => {
+      if (made.kept) return;
+      await files.deleteSource(blobName);
+      if (made.preview) await files.deletePreview(tenant, code);
+      if (made.job) await jobs.delete(tenant, code);
+    };
+    try {
+      const given = await options();
+      if (!given.ok) {
+        await discard();
+        return refuse("invalid", "The upload options are not valid", given.errors);
+      }
+      const read = received.read(code, file.fileName, given.value.hasHeaderRow);
+      const unreadable = fileProblem(received, read, "refused");
+      if (unreadable) {
+        await discard();
+        return refuse("invalid", unreadable);
+      }
+      const { preview } = read;
+      let start: ResolvedStart | null = null;
+      if (given.value.start) {
+        start = await this.resolveStart(tenant, given.value.start, preview.headers, async () => preview.suggestedMappings, "columnMappingsJson");
+        if (!start.ok) {
+          await discard();
+          return start;
+        }
+      }
+
+      if (idempotencyKey) {
+        const earlier = await receipts.find(tenant, idempotencyKey, now());
+        if (earlier) {
+          await discard();
+          return this.earlierUpload(tenant, earlier, received.sha256);
+        }
+      }
+      await files.writePreview(tenant, code, preview);
+      made.preview = true;
+      const at = now().toISOString();
+      const job = newImportJob({
+        tenant,
+        code,
+        source: { blobName, snapshot: null, fileName: file.fileName, headers: preview.headers, firstDataRecord: read.firstDataRecord, delimiter: received.delimiter, encoding: received.encoding },
+        options: start?.ok ? start.value.options : defaultImportOptions,
+        mapping: start?.ok ? start.value.mapping : [],
+        createdDate: at,
+      });
+      // A started job's heartbeat begins now, so the watchdog also notices a start whose message never arrives.
+      await jobs.create({ ...job, totalItems: preview.totalRows, heartbeat: start ? at : null });
+      made.job = true;
+      if (idempotencyKey) {
+        // Claimed only now that its job exists; an upload with the same key that got here first wins.
+        const earlier = await receipts.claim(tenant, idempotencyKey, { code, sha256: received.sha256, createdDate: at }, now());
+        if (earlier) {
+          await discard();
+          return this.earlierUpload(tenant, earlier, received.sha256);
+        }
+      }
+      made.kept = true;
+      if (!start) return done({ previewed: preview });
+      await this.deps.jobQueue.send(tenant, code);
+      return done({ started: await this.waitForEnd(tenant, code) });
+    } catch (error) {
+      await discard().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async preview(tenant: string, code: string): Promise<Outcome<CsvUploadPreview>> {
+    if (!isJobCode(code)) return notFound(code);
+    const preview = await this.deps.files.readPreview(tenant, code);
+    if (preview) return done(preview);
+    const job = await this.deps.jobs.get(tenant, code);
+    return job?.pendingUpload ? notUploaded(code) : notFound(code);
+  }
+
+  /** Fixes the mapping and options of a job not yet started, queues it, and waits a little for it to end. */
+  async start(tenant: string, code: string, request: ConfirmImportRequest): Promise<Outcome<Started>> {
+    const { jobs, files } = this.deps;
+    const job = isJobCode(code) ? await jobs.get(tenant, code) : null;
+    if (!job) return notFound(code);
+    if (job.pendingUpload) return notUploaded(code);
+    if (isStarted(job)) return refuse("conflict", `Import ${code} has already been started (status ${job.status})`);
+    const resolved = await this.resolveStart(tenant, request, job.source.headers, async () => (await files.readPreview(tenant, code))?.suggestedMappings ?? []);
+    if (!resolved.ok) return resolved;
+    // The heartbeat starts here, so the watchdog also notices a start whose first message never arrives.
+    const heartbeat = this.deps.now().toISOString();
+    let won = false;
+    await jobs.change(tenant, code, (current) => ((won = !isStarted(current)) ? { ...resolved.value, heartbeat } : null));
+    if (!won) return refuse("conflict", `Import ${code} has already been started`);
+    await this.deps.jobQueue.send(tenant, code);
+    return done(await this.waitForEnd(tenant, code));
+  }
+
+  /** Sync when fast: the job once it has ended, or as it stands when the wait is over. */
+  private async waitForEnd(tenant: string, code: string): Promise<Started> {
+    const deadline = Date.now() + this.deps.startWaitMs;
+    let current = (await this.deps.jobs.get(tenant, code))!;
+    while (!finalStatuses.includes(current.status) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      current = (await this.deps.jobs.get(tenant, code)) ?? current;
+    }
+    return { job: await this.dto(current), ended: finalStatuses.includes(current.status) };
+  }
+
+  /** The mapping a start request names (saved, inline, or the file's suggestions) checked against the file's headers. */
+  private async resolveStart(
+    tenant: string,
+    request: ConfirmImportRequest,
+    headers: readonly string[],
+    suggested: () => Promise<CsvColumnMapping[]>,
+    columnMappingsField = "columnMappings",
+  ): Promise<ResolvedStart> {
+    let mapping = request.columnMappings;
+    let mappingField = columnMappingsField;
+    if (request.mappingCode) {
+      const saved = isMappingCode(request.mappingCode) ? await this.deps.mappings.get(tenant, request.mappingCode) : null;
+      if (!saved) return refuse("invalid", `There is no saved mapping with code '${request.mappingCode.slice(0, 100)}'`, [{ field: "mappingCode", message: "is not a saved mapping" }]);
+      mapping = saved.columnMappings;
+      mappingField = "mappingCode";
+    }
+    mapping ??= await suggested();
+    const errors = mappingErrors(mapping, headers, mappingField);
+    return errors.length > 0 ? refuse("invalid", "The mapping does not fit the file", errors) : done({ mapping, options: request.options });
+  }
+
+  /** What an upload answers when its Idempotency-Key already made a job: that job, as it stands. */
+  private async earlierUpload(tenant: string, earlier: UploadReceipt, sha256: string): Promise<Outcome<Uploaded>> {
+    if (earlier.sha256 !== sha256) return refuse("conflict", "This Idempotency-Key was used in the last 24 hours for a different file");
+    const original = await this.deps.jobs.get(tenant, earlier.code);
+    if (!original) return refuse("conflict", "The upload this Idempotency-Key was used for no longer exists; use a new key");
+    if (isStarted(original)) return done({ earlier: await this.dto(original) });
+    return done({ previewed: (await this.deps.files.readPreview(tenant, earlier.code))! });
+  }
+
+  /**
+   * The large-file path: a job waiting for its file, and a write-only URL for exactly that file's blob. The
+   * file's arrival (`fileArrived`) builds the preview or starts.
+   */
+  async requestUpload(tenant: string, options: UploadOptions & { fileName: string }): Promise<Outcome<UploadTicket>> {
+    const code = newJobCode();
+    const blobName = largeUploadBlobName(tenant, code);
+    const job = newImportJob({
+      tenant,
+      code,
+      // Headers, layout, delimiter and encoding are read when the file lands.
+      source: { blobName, snapshot: null, fileName: options.fileName, headers: [], firstDataRecord: 0, delimiter: ",", encoding: "utf-8" },
+      options: options.start?.options ?? defaultImportOptions,
+      mapping: [],
+      createdDate: this.deps.now().toISOString(),
+    });
+    await this.deps.jobs.create({ ...job, pendingUpload: { hasHeaderRow: options.hasHeaderRow, start: options.start } });
+    const link = await this.deps.links.uploadLink(blobName);
+    return done({ code, uploadUrl: link.url, expiresOn: link.expiresOn.toISOString(), method: "PUT", headers: { "x-ms-blob-type": "BlockBlob" } });
+  }
+
+  /**
+   * A large file landed: pin the version that landed (a snapshot: later PUTs to the upload URL change nothing
+   * the job sees), read it once as a stream for the preview and the row count, then build the preview or start
+   * the import. A file that cannot be imported fails the job with the reason. Runs at least once per file:
+   * only the arrival of a waiting job does anything, and a repeated one finishes the same work.
+   */
+  async fileArrived(tenant: string, code: string): Promise<void> {
+    const { jobs, files } = this.deps;
+    let job = await jobs.get(tenant, code);
+    if (!job?.pendingUpload) return;
+    if (!job.source.snapshot) {
+      const snapshot = await files.pinSource(job.source.blobName);
+      job = await jobs.change(tenant, code, (current) => (current.pendingUpload && !current.source.snapshot ? { source: { ...current.source, snapshot } } : null));
+      if (!job?.pendingUpload) return;
+    }
+    const { pendingUpload, source } = job;
+    const reader = new UploadReader();
+    for await (const chunk of files.readSource(source, 0)) reader.push(chunk);
+    const facts = reader.finish();
+    const read = facts.read(code, source.fileName, pendingUpload.hasHeaderRow);
+    const at = this.deps.now().toISOString();
+    const fail = (failureReason: string) => jobs.change(tenant, code, (current) => (current.pendingUpload ? { pendingUpload: null, status: "Failed", failureReason, completedDate: at } : null));
+    const unreadable = fileProblem(facts, read, "errorRows");
+    if (unreadable) {
+      await fail(unreadable);
+      return;
+    }
+    const { preview } = read;
+    await files.writePreview(tenant, code, preview);
+    let start: ResolvedStart | null = null;
+    if (pendingUpload.start) {
+      start = await this.resolveStart(tenant, pendingUpload.start, preview.headers, async () => preview.suggestedMappings);
+      if (!start.ok) {
+        await fail(`${start.detail}: ${(start.errors ?? []).map((e) => `${e.field} ${e.message}`).join("; ")}`);
+        return;
+      }
+    }
+    const layout = { ...source, headers: preview.headers, firstDataRecord: read.firstDataRecord, delimiter: facts.delimiter, encoding: facts.encoding };
+    const started = start?.ok ? { ...start.value, heartbeat: at } : {};
+    const arrived = await jobs.change(tenant, code, (current) => (current.pendingUpload ? { pendingUpload: null, source: layout, totalItems: preview.totalRows, ...started } : null));
+    if (arrived && start?.ok) await this.deps.jobQueue.send(tenant, code);
+  }
+
+  async status(tenant: string, code: string): Promise<Outcome<CsvImportJobDto>> {
+    const job = isJobCode(code) ? await this.deps.jobs.get(tenant, code) : null;
+    return job ? done(await this.dto(job)) : notFound(code);
+  }
+
+  /** Cancel: a job never started ends at once; a queued or running one at its next batch boundary. */
+  async cancel(tenant: string, code: string): Promise<Outcome<CsvImportJobDto>> {
+    if (!isJobCode(code)) return notFound(code);
+    const at = this.deps.now().toISOString();
+    let ended = false;
+    const job = await this.deps.jobs.change(tenant, code, (current) => {
+      ended = finalStatuses.includes(current.status);
+      if (ended) return null;
+      return isStarted(current) ? { cancelRequested: true } : { cancelRequested: true, status: "Cancelled", completedDate: at };
+    });
+    if (!job) return notFound(code);
+    if (ended) return refuse("conflict", `Import ${code} has already ended (status ${job.status})`);
+    return done(await this.dto(job));
+  }
+
+  /** The tenant's jobs, newest first, a page at a time. */
+  async list(tenant: string, query: JobListQuery): Promise<Outcome<Page<CsvImportJobDto>>> {
+    const cursor = decodeCursor(query.continuationToken);
+    if (cursor === undefined) return refuse("invalid", "The query is not valid", [{ field: "continuationToken", message: "is not a token this API gave" }]);
+    const newestFirst = (a: ImportJob, b: ImportJob) => b.createdDate.localeCompare(a.createdDate) || b.code.localeCompare(a.code);
+    const jobs = (await this.deps.jobs.list(tenant))
+      .filter((job) => !query.status || job.status === query.status)
+      .sort(newestFirst)
+      .filter((job) => !cursor || newestFirst(job, { createdDate: cursor.createdDate, code: cursor.code } as ImportJob) > 0);
+    const page = jobs.slice(0, query.top);
+    const last = page.at(-1);
+    const items = await Promise.all(page.map((job) => this.dto(job)));
+    return done({ items, continuationToken: jobs.length > query.top && last ? encodeCursor(last) : null });
+  }
+
+  private async dto(job: ImportJob): Promise<CsvImportJobDto> {
+    const link = job.status === "Completed" && job.notImportedBlob ? await this.deps.links.readLink(job.notImportedBlob, notImportedFileName(job.source.fileName)) : null;
+    return toCsvImportJobDto(job, link);
+  }
+}
+
+/** A job is started once its mapping is confirmed; before that it is a preview waiting to be confirmed. */
+function isStarted(job: ImportJob): boolean {
+  return job.mapping.length > 0 || job.status !== "Queued";
+}
+
+function notFound(code: string) {
+  return refuse("notFound", `There is no import ${code.slice(0, 100)} in this tenant`);
+}
+
+function notUploaded(code: string) {
+  return refuse("conflict", `The file of import ${code} has not been uploaded yet`);
+}
+
+function encodeCursor(job: ImportJob): string {
+  return Buffer.from(JSON.stringify({ createdDate: job.createdDate, code: job.code })).toString("base64url");
+}
+
+/** Null for no token; undefined for a token that is not one of ours. */
+function decodeCursor(token: string | null): { createdDate: string; code: string } | null | undefined {
+  if (!token) return null;
+  try {
+    const value = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    return typeof value.createdDate === "string" && typeof value.code === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
