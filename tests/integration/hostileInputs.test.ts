@@ -4,7 +4,7 @@ import { formatCsvRecord } from "../../shared/csv/csvWriter";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { ApiAnswer, call, uploadForm } from "../support/apiCall";
-import { eventually, HostProcess, repoRoot, startHost } from "../support/hostProcess";
+import { eventually, HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
 import { harness, Harness, uniqueTenant } from "../support/importHarness";
 import { HostileInput, hostileInputs, Sending } from "../fixtures/hostile/inputs";
 
@@ -13,7 +13,7 @@ let h: Harness;
 
 beforeAll(async () => {
   h = await harness();
-  host = await startHost(repoRoot, { AzureWebJobsStorage: inject("storageConnectionString"), MaxUploadMegabytes: "5", StartWaitSeconds: "1" });
+  host = await startHost(repoRoot, { AzureWebJobsStorage: inject("storageConnectionString"), MaxUploadMegabytes: "5", StartWaitSeconds: "1", ...promptQueues });
 });
 afterAll(async () => host?.stop());
 

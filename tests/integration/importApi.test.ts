@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
-import { eventually, HostProcess, repoRoot, startHost } from "../support/hostProcess";
+import { eventually, HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
 import { harness, Harness, uniqueTenant } from "../support/importHarness";
 import { call, uploadForm } from "../support/apiCall";
 import { openApiViolations } from "../support/openApiValidator";
@@ -26,7 +26,7 @@ beforeAll(async () => {
   [tenantA, tenantB] = [uniqueTenant("a"), uniqueTenant("b")];
   keyA = (await keys.create(tenantA)).key;
   keyB = (await keys.create(tenantB)).key;
-  host = await startHost(repoRoot, { AzureWebJobsStorage: inject("storageConnectionString"), MaxUploadMegabytes: "1", ImportSliceSeconds: "0.2", StartWaitSeconds: "1" });
+  host = await startHost(repoRoot, { AzureWebJobsStorage: inject("storageConnectionString"), MaxUploadMegabytes: "1", ImportSliceSeconds: "0.2", StartWaitSeconds: "1", ...promptQueues });
 });
 afterAll(async () => host?.stop());
 

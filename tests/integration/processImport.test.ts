@@ -4,7 +4,7 @@ import { StorageImportQueue } from "../../shared/imports/storageImportQueue";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../../shared/storage/storageClients";
 import { poisonQueueName, storageLayout } from "../../shared/storage/storageLayout";
-import { eventually, HostProcess, repoRoot, startHost } from "../support/hostProcess";
+import { eventually, HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
 import { allClients, harness, Harness, sameNameMapping, startJob, uniqueTenant } from "../support/importHarness";
 
 describe("the import functions in the local host", () => {
@@ -20,7 +20,7 @@ describe("the import functions in the local host", () => {
     await bootstrapStorage(storage);
     h = await harness(storage);
     queue = new StorageImportQueue(h.storage.queues.getQueueClient(storageLayout.queues.clientImports));
-    host = await startHost(repoRoot, { AzureWebJobsStorage: azurite.connectionString, ImportSliceSeconds: "0.001" });
+    host = await startHost(repoRoot, { AzureWebJobsStorage: azurite.connectionString, ImportSliceSeconds: "0.001", ...promptQueues });
   });
   afterAll(async () => {
     await host?.stop();

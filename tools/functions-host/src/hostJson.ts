@@ -15,7 +15,13 @@ export interface HostSettings {
   };
 }
 
-export function readHostJson(appRoot: string): HostSettings {
+const overridePrefix = "azurefunctionsjobhost__";
+
+/**
+ * host.json, with the runtime's defaults, and with what app settings override in it as the runtime lets them:
+ * `AzureFunctionsJobHost__extensions__queues__visibilityTimeout` sets `extensions.queues.visibilityTimeout`.
+ */
+export function readHostJson(appRoot: string, settings: Record<string, string> = {}): HostSettings {
   const file = path.join(appRoot, "host.json");
   let text: string;
   try {
@@ -30,6 +36,9 @@ export function readHostJson(appRoot: string): HostSettings {
     throw new HostStartupError(`host.json is not valid JSON (${(error as Error).message}); fix ${file} and start again`);
   }
   const root = asObject(json, "host.json");
+  for (const [name, value] of Object.entries(settings)) {
+    if (name.toLowerCase().startsWith(overridePrefix)) setPath(root, name.slice(overridePrefix.length).split("__"), value);
+  }
   if (root.version !== "2.0") throw new HostStartupError(`host.json must have "version": "2.0" (found ${JSON.stringify(root.version)})`);
   const extensions = asObject(root.extensions ?? {}, "host.json extensions");
   const http = asObject(extensions.http ?? {}, "host.json extensions.http");
@@ -60,12 +69,28 @@ function asObject(value: unknown, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Sets a value at a path of property names, matched without regard to case as the runtime's configuration does. */
+function setPath(target: Record<string, unknown>, path: string[], value: string): void {
+  const [first, ...rest] = path;
+  const key = Object.keys(target).find((k) => k.toLowerCase() === first.toLowerCase()) ?? first;
+  if (rest.length === 0) {
+    target[key] = value;
+    return;
+  }
+  const next = target[key];
+  const child = typeof next === "object" && next !== null && !Array.isArray(next) ? (next as Record<string, unknown>) : {};
+  target[key] = child;
+  setPath(child, rest, value);
+}
+
 function integer(value: unknown, fallback: number, what: string, min: number, max: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+  // App settings override host.json as text.
+  const number = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof number !== "number" || !Number.isInteger(number) || number < min || number > max) {
     throw new HostStartupError(`host.json ${what} must be a whole number from ${min} to ${max} (found ${JSON.stringify(value)})`);
   }
-  return value;
+  return number;
 }
 
 /** A .NET TimeSpan as host.json writes it: `[d.]hh:mm:ss[.fff]`. */

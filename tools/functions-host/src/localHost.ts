@@ -45,7 +45,7 @@ const blobPollIntervalMs = 1_000;
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const { appRoot, settings } = options;
-  const hostSettings = readHostJson(appRoot);
+  const hostSettings = readHostJson(appRoot, settings);
   const storageConnection = connectionString(undefined, settings);
   await probeStorage(storageConnection);
 

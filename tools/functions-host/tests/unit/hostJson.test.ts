@@ -31,6 +31,13 @@ describe("host.json", () => {
     expect(() => timeSpan("30s", 0, "extensions.queues.visibilityTimeout")).toThrow(/visibilityTimeout must be a time span/);
   });
 
+  it("takes overrides from app settings, as the runtime does (AzureFunctionsJobHost__path__to__setting)", () => {
+    const settings = { AzureFunctionsJobHost__extensions__queues__visibilityTimeout: "00:00:00.2", azurefunctionsjobhost__Extensions__Queues__BatchSize: "2", Other: "x" };
+    const read = readHostJson(appWithHostJson('{"version":"2.0","extensions":{"queues":{"batchSize":8,"visibilityTimeout":"00:00:05"}}}'), settings);
+    expect(read.queues).toMatchObject({ visibilityTimeoutMs: 200, batchSize: 2, newBatchThreshold: 1 });
+    expect(() => readHostJson(appWithHostJson('{"version":"2.0"}'), { AzureFunctionsJobHost__extensions__queues__batchSize: "lots" })).toThrow(/batchSize must be a whole number/);
+  });
+
   it("names the setting that is wrong", () => {
     expect(() => readHostJson(appWithHostJson('{"version":"1.0"}'))).toThrow('host.json must have "version": "2.0" (found "1.0")');
     expect(() => readHostJson(appWithHostJson('{"version":"2.0","extensions":{"queues":{"batchSize":64}}}'))).toThrow(/batchSize must be a whole number from 1 to 32/);
