@@ -1,3 +1,4 @@
+import { fnv1aStart, fnv1aStep } from "../util/fnv1a";
 import { grown } from "../util/grownArray";
 
 const encoder = new TextEncoder();
@@ -92,9 +93,9 @@ export class KeyTable {
   }
 }
 
-// FNV-1a over the bytes; equal keys are confirmed byte by byte, so the hash only has to spread them.
+// Over the bytes; equal keys are confirmed byte by byte, so the hash only has to spread them.
 function hash(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  let h = fnv1aStart;
+  for (let i = start; i < end; i++) h = fnv1aStep(h, bytes[i]);
   return h >>> 0;
 }

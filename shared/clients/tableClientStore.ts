@@ -1,5 +1,6 @@
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { odata, TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
+import { fnv1aStart, fnv1aStep } from "../util/fnv1a";
 import { runConcurrently } from "../util/runConcurrently";
 import { ClientIndex, IndexedField } from "./clientIndex";
 import { compareKey } from "./clientKeys";
@@ -117,14 +118,12 @@ function partitionKey(tenant: string, shard: number): string {
   return `${tenant}|${String(shard).padStart(3, "0")}`;
 }
 
+/** The partition of a client: a storage format, so it never changes (tests pin it); a new one orphans every stored client. */
 export function partitionKeyOf(tenant: string, code: string): string {
-  // FNV-1a: cheap, stable across processes and versions, well spread for short keys.
-  let hash = 0x811c9dc5;
-  for (const char of compareKey(code)) {
-    hash ^= char.charCodeAt(0);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return partitionKey(tenant, hash % TableClientStore.shardCount);
+  let hash = fnv1aStart;
+  // A character beyond the BMP counts by its first UTF-16 unit: as the first version hashed, kept for its keys.
+  for (const char of compareKey(code)) hash = fnv1aStep(hash, char.charCodeAt(0));
+  return partitionKey(tenant, (hash >>> 0) % TableClientStore.shardCount);
 }
 
 function toStoredClient(entity: Record<string, unknown>): StoredClient {

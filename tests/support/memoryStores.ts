@@ -1,13 +1,20 @@
+import { AppStores, createServices } from "../../shared/appServices";
 import { ClientIndex, IndexedField } from "../../shared/clients/clientIndex";
 import { compareKey } from "../../shared/clients/clientKeys";
 import { ClientPage, ClientStore, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
 import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
 import { ImportEngine, ImportEngineSettings } from "../../shared/imports/importEngine";
-import { finalStatuses, ImportJob } from "../../shared/imports/importJob";
+import { BlobLinks } from "../../shared/imports/blobLinks";
+import { finalStatuses, ImportJob, QueuedMessage } from "../../shared/imports/importJob";
 import { ImportFileStore } from "../../shared/imports/importFileStore";
 import { ImportJobChanges, ImportJobStore } from "../../shared/imports/importJobStore";
 import { ImportPlan } from "../../shared/imports/importPlan";
+import { ImportMessage, ImportQueue } from "../../shared/imports/importQueue";
 import { InterruptedHolder, TenantLease, TenantLeases } from "../../shared/imports/tenantLeases";
+import { UploadReceipt, UploadReceipts, uploadReceiptValidMs } from "../../shared/imports/uploadReceipts";
+import { mappingPresets } from "../../shared/mappings/mappingPresets";
+import { SavedMapping } from "../../shared/mappings/savedMapping";
+import { SavedMappings } from "../../shared/mappings/savedMappings";
 
 /**
  * In-memory fakes of the store interfaces, for fast tests of the rules above them. They keep the contracts
@@ -203,4 +210,118 @@ export function memoryEngine(settings: Partial<ImportEngineSettings> = {}) {
 
 function key(tenant: string, code: string): string {
   return `${tenant}/${code}`;
+}
+
+/** Messages in a list; a worker takes them with `take`, which changes their pop receipts as a real queue does. */
+export class MemoryImportQueue implements ImportQueue {
+  readonly waiting: { message: ImportMessage; queued: QueuedMessage }[] = [];
+  private sent = 0;
+
+  async send(message: ImportMessage): Promise<QueuedMessage> {
+    const queued = { messageId: `m${++this.sent}`, popReceipt: `r${this.sent}` };
+    this.waiting.push({ message, queued });
+    return queued;
+  }
+
+  async findWaiting(message: QueuedMessage): Promise<QueuedMessage | null> {
+    const found = this.waiting.find((w) => w.queued.messageId === message.messageId && w.queued.popReceipt === message.popReceipt);
+    if (!found) return null;
+    found.queued = { ...found.queued, popReceipt: `${found.queued.popReceipt}'` };
+    return found.queued;
+  }
+
+  /** The oldest waiting message, taken by a worker. */
+  take(): ImportMessage | undefined {
+    return this.waiting.shift()?.message;
+  }
+}
+
+export class MemoryUploadReceipts implements UploadReceipts {
+  private readonly receipts = new Map<string, UploadReceipt>();
+
+  async find(tenant: string, idempotencyKey: string, now: Date): Promise<UploadReceipt | null> {
+    return this.live(tenant, idempotencyKey, now);
+  }
+
+  /** Checked and set with nothing between, as the table's conditional create is atomic. */
+  async claim(tenant: string, idempotencyKey: string, receipt: UploadReceipt, now: Date): Promise<UploadReceipt | null> {
+    const live = this.live(tenant, idempotencyKey, now);
+    if (live) return live;
+    this.receipts.set(key(tenant, idempotencyKey), receipt);
+    return null;
+  }
+
+  private live(tenant: string, idempotencyKey: string, now: Date): UploadReceipt | null {
+    const receipt = this.receipts.get(key(tenant, idempotencyKey));
+    return receipt && now.getTime() - Date.parse(receipt.createdDate) < uploadReceiptValidMs ? receipt : null;
+  }
+}
+
+export class MemorySavedMappings implements SavedMappings {
+  private readonly saved = new Map<string, SavedMapping>();
+
+  async get(tenant: string, code: string): Promise<SavedMapping | null> {
+    return mappingPresets.find((m) => m.code === code) ?? this.saved.get(key(tenant, code)) ?? null;
+  }
+
+  async list(tenant: string): Promise<SavedMapping[]> {
+    const own = [...this.saved.entries()].filter(([k]) => k.startsWith(`${tenant}/`)).map(([, m]) => m);
+    return [...mappingPresets, ...own.sort((a, b) => a.code.localeCompare(b.code))];
+  }
+
+  async save(tenant: string, mapping: SavedMapping, mode: "create" | "replace"): Promise<boolean> {
+    if (mode === "create" && this.saved.has(key(tenant, mapping.code))) return false;
+    this.saved.set(key(tenant, mapping.code), structuredClone(mapping));
+    return true;
+  }
+
+  async delete(tenant: string, code: string): Promise<boolean> {
+    return this.saved.delete(key(tenant, code));
+  }
+}
+
+/** Links that name the blob and the download name, to read back in a test. */
+export class MemoryBlobLinks implements BlobLinks {
+  async readLink(blobName: string, downloadName: string): Promise<string> {
+    return `https://links.invalid/${blobName}?download=${encodeURIComponent(downloadName)}`;
+  }
+
+  async uploadLink(blobName: string): Promise<{ url: string; expiresOn: Date }> {
+    return { url: `https://links.invalid/${blobName}?write`, expiresOn: new Date("2026-11-28T13:00:00Z") };
+  }
+}
+
+/** Every store of the services in memory; tenant keys are `key-<tenant>`. */
+export function memoryStores(): AppStores & { jobs: MemoryJobStore; clients: MemoryClientStore; files: MemoryFileStore; queue: MemoryImportQueue } {
+  return {
+    jobs: new MemoryJobStore(),
+    clients: new MemoryClientStore(),
+    files: new MemoryFileStore(),
+    leases: new MemoryTenantLeases(),
+    links: new MemoryBlobLinks(),
+    queue: new MemoryImportQueue(),
+    receipts: new MemoryUploadReceipts(),
+    mappings: new MemorySavedMappings(),
+    keys: {
+      verify: async (apiKey: string) => (apiKey.startsWith("key-") ? apiKey.slice(4) : null),
+      create: async () => Promise.reject(new Error("not in memory")),
+      register: async () => Promise.reject(new Error("not in memory")),
+      revoke: async () => false,
+      list: async () => [],
+    },
+  };
+}
+
+/** The app's services over fresh in-memory stores, at a fixed instant unless told otherwise. */
+export function memoryServices(env: Record<string, string> = {}, now = () => new Date("2026-11-28T12:00:00Z")) {
+  const stores = memoryStores();
+  const services = createServices(stores, { StartWaitSeconds: "0.05", ...env }, now);
+  /** Runs the queue as the function app would: one slice per message, continuations queued again. */
+  const drain = async () => {
+    for (let message = stores.queue.take(); message; message = stores.queue.take()) {
+      const outcome = await services.engine.runSlice(message.tenant, message.code);
+      if (outcome === "continue" || outcome === "tenantBusy") await services.jobQueue.send(message.tenant, message.code);
+    }
+  };
+  return { stores, services, drain };
 }
