@@ -1,5 +1,7 @@
 import "./runtime/appSetup";
+
 import { app } from "@azure/functions";
+
 import { json } from "../shared/http/apiResponse";
 import { readJsonBody } from "../shared/http/jsonBody";
 import { parseSavedMappingRequest } from "../shared/mappings/savedMapping";

@@ -1,5 +1,7 @@
 import "./runtime/appSetup";
+
 import { app } from "@azure/functions";
+
 import { json } from "../shared/http/apiResponse";
 import { readJsonBody } from "../shared/http/jsonBody";
 import { parseSavedMappingRequest } from "../shared/mappings/savedMapping";
@@ -16,6 +18,8 @@ app.http("csvMappings", {
     const parsed = parseSavedMappingRequest(body.value, null);
     if (!parsed.ok) return invalidRequest(parsed.errors, "The mapping is not valid");
     const location = (code: string) => `/api/tenants/${encodeURIComponent(tenant)}/csv-mappings/${code}`;
-    return answer(await mappings.create(tenant, parsed.value), (saved) => json(201, saved, { location: location(saved.code) }));
+    return answer(await mappings.create(tenant, parsed.value), (saved) =>
+      json(201, saved, { location: location(saved.code) }),
+    );
   }),
 });

@@ -1,5 +1,7 @@
 import "./runtime/appSetup";
+
 import { app } from "@azure/functions";
+
 import { appStorage } from "../shared/storage/appStorage";
 import { checkStorageHealth, toHealth } from "../shared/storage/storageHealth";
 
@@ -11,6 +13,10 @@ app.http("health", {
   authLevel: "anonymous",
   handler: async () => {
     const health = toHealth(await checkStorageHealth(appStorage(), storageTimeoutMs));
-    return { status: health.status === "Healthy" ? 200 : 503, headers: { "cache-control": "no-store" }, jsonBody: health };
+    return {
+      status: health.status === "Healthy" ? 200 : 503,
+      headers: { "cache-control": "no-store" },
+      jsonBody: health,
+    };
   },
 });

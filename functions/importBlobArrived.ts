@@ -1,5 +1,7 @@
 import "./runtime/appSetup";
+
 import { app, trigger } from "@azure/functions";
+
 import { appServices } from "../shared/appServices";
 import { jobOfBlobCreatedSubject } from "../shared/imports/uploadEvent";
 
@@ -10,7 +12,11 @@ import { jobOfBlobCreatedSubject } from "../shared/imports/uploadEvent";
  * subscription for `localBlobCreatedPath`.
  */
 app.generic("importBlobArrived", {
-  trigger: trigger.generic({ type: "eventGridTrigger", name: "event", localBlobCreatedPath: "import-files/uploads/{tenant}/{code}.csv" }),
+  trigger: trigger.generic({
+    type: "eventGridTrigger",
+    name: "event",
+    localBlobCreatedPath: "import-files/uploads/{tenant}/{code}.csv",
+  }),
   handler: async (event, context) => {
     const subject = (event as { subject?: string }).subject ?? "";
     const job = jobOfBlobCreatedSubject(subject);

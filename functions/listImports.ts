@@ -1,5 +1,7 @@
 import "./runtime/appSetup";
+
 import { app } from "@azure/functions";
+
 import { json } from "../shared/http/apiResponse";
 import { JobListQuerySchema, parseQuery } from "../shared/http/listQuery";
 import { answer, invalidRequest } from "./runtime/answers";

@@ -1,5 +1,7 @@
 import "./runtime/appSetup";
+
 import { app } from "@azure/functions";
+
 import { openApiDocument } from "../shared/http/openApiDocument";
 
 app.http("openApi", {

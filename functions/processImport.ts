@@ -1,5 +1,7 @@
 import "./runtime/appSetup";
+
 import { app } from "@azure/functions";
+
 import { appServices } from "../shared/appServices";
 import { parseImportMessage } from "../shared/imports/importQueue";
 import { storageLayout } from "../shared/storage/storageLayout";

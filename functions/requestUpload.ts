@@ -1,5 +1,7 @@
 import "./runtime/appSetup";
+
 import { app } from "@azure/functions";
+
 import { json } from "../shared/http/apiResponse";
 import { readJsonBody } from "../shared/http/jsonBody";
 import { parseUploadRequest } from "../shared/imports/uploadOptions";
@@ -14,6 +16,8 @@ app.http("requestUpload", {
     if ("problem" in body) return body.problem;
     const parsed = parseUploadRequest(body.value);
     if (!parsed.ok) return invalidRequest(parsed.errors, "The upload options are not valid");
-    return answer(await imports.requestUpload(tenant, parsed.value), (ticket) => json(201, ticket, { location: jobPath(tenant, ticket.code) }));
+    return answer(await imports.requestUpload(tenant, parsed.value), (ticket) =>
+      json(201, ticket, { location: jobPath(tenant, ticket.code) }),
+    );
   }),
 });

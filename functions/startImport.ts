@@ -1,5 +1,7 @@
 import "./runtime/appSetup";
+
 import { app } from "@azure/functions";
+
 import { readJsonBody } from "../shared/http/jsonBody";
 import { parseConfirmImportRequest } from "../shared/imports/confirmImportRequest";
 import { answer, invalidRequest, startedAnswer } from "./runtime/answers";
@@ -13,6 +15,8 @@ app.http("startImport", {
     if ("problem" in body) return body.problem;
     const parsed = parseConfirmImportRequest(body.value);
     if (!parsed.ok) return invalidRequest(parsed.errors);
-    return answer(await imports.start(tenant, request.params.code, parsed.value), (started) => startedAnswer(tenant, started));
+    return answer(await imports.start(tenant, request.params.code, parsed.value), (started) =>
+      startedAnswer(tenant, started),
+    );
   }),
 });

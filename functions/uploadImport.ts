@@ -1,5 +1,7 @@
 import "./runtime/appSetup";
+
 import { app } from "@azure/functions";
+
 import { receiveUploadRequest, uploadOptionsOf } from "../shared/http/uploadRequest";
 import { uploadAnswer } from "./runtime/answers";
 import { tenantRoute } from "./runtime/tenantRoute";
@@ -9,7 +11,15 @@ app.http("uploadImport", {
   route: "tenants/{tenant}/clients/import/csv",
   handler: tenantRoute((request, { imports }, tenant) =>
     receiveUploadRequest(request.headers.get("content-type"), request.body, request.query, async (file, fields) =>
-      uploadAnswer(tenant, await imports.upload(tenant, file, async () => uploadOptionsOf(await fields()), request.headers.get("idempotency-key"))),
+      uploadAnswer(
+        tenant,
+        await imports.upload(
+          tenant,
+          file,
+          async () => uploadOptionsOf(await fields()),
+          request.headers.get("idempotency-key"),
+        ),
+      ),
     ),
   ),
 });

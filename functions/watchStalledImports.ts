@@ -1,5 +1,7 @@
 import "./runtime/appSetup";
+
 import { app } from "@azure/functions";
+
 import { appServices } from "../shared/appServices";
 
 app.timer("watchStalledImports", {
@@ -7,6 +9,9 @@ app.timer("watchStalledImports", {
   handler: async (_timer, context) => {
     const { watchdog } = await appServices();
     const { requeued, failed } = await watchdog.sweep();
-    if (requeued.length + failed.length > 0) context.log(`Stalled imports queued again: ${requeued.join(", ") || "none"}; failed: ${failed.join(", ") || "none"}`);
+    if (requeued.length + failed.length > 0)
+      context.log(
+        `Stalled imports queued again: ${requeued.join(", ") || "none"}; failed: ${failed.join(", ") || "none"}`,
+      );
   },
 });

@@ -1,10 +1,12 @@
 import path from "node:path";
+
+import { HostStartupError, loadAppSettings, probeStorage } from "functions-host";
+
 import { bootstrapStorage } from "../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../shared/storage/storageClients";
 import { storageLayout } from "../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../shared/tenants/tableApiKeyStore";
 import { isTenantId } from "../shared/tenants/tenantId";
-import { HostStartupError, loadAppSettings, probeStorage } from "functions-host";
 
 const usage = "Usage: npm run keys -- create <tenant> | revoke <key id> | list";
 
@@ -17,7 +19,11 @@ async function main(args: string[]): Promise<void> {
   const settings = loadAppSettings(appRoot);
   const connection = settings.AzureWebJobsStorage || "UseDevelopmentStorage=true";
   await probeStorage(connection).catch((error: Error) => {
-    throw new HostStartupError(settings.AzureWebJobsStorage ? error.message : "No storage to keep keys in: start the service first (npm start), or set AzureWebJobsStorage");
+    throw new HostStartupError(
+      settings.AzureWebJobsStorage
+        ? error.message
+        : "No storage to keep keys in: start the service first (npm start), or set AzureWebJobsStorage",
+    );
   });
   const storage = createStorageClients(connection);
   await bootstrapStorage(storage);
@@ -25,7 +31,10 @@ async function main(args: string[]): Promise<void> {
   const [command, argument] = args;
   switch (command) {
     case "create": {
-      if (!argument || !isTenantId(argument)) throw new HostStartupError(`A tenant id is 1-64 letters, digits, - or _, starting with a letter or digit. ${usage}`);
+      if (!argument || !isTenantId(argument))
+        throw new HostStartupError(
+          `A tenant id is 1-64 letters, digits, - or _, starting with a letter or digit. ${usage}`,
+        );
       const { info, key } = await keys.create(argument);
       console.log(`Created key ${info.keyId} for tenant ${info.tenant}. Keep it now: it is stored only as a hash.`);
       console.log(key);
@@ -45,6 +54,8 @@ async function main(args: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error) => {
-  process.stderr.write(`${error instanceof HostStartupError ? error.message : `keys failed: ${(error as Error).message}`}\n`);
+  process.stderr.write(
+    `${error instanceof HostStartupError ? error.message : `keys failed: ${(error as Error).message}`}\n`,
+  );
   process.exit(1);
 });

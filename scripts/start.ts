@@ -1,10 +1,20 @@
 import fs from "node:fs";
 import path from "node:path";
+
+import {
+  blobEndpointOf,
+  isListening,
+  loadAppSettings,
+  portSetting,
+  runUntilStopped,
+  startAzurite,
+  startLocalHost,
+} from "functions-host";
+
 import { bootstrapStorage } from "../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../shared/storage/storageClients";
 import { storageLayout } from "../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../shared/tenants/tableApiKeyStore";
-import { blobEndpointOf, isListening, loadAppSettings, portSetting, runUntilStopped, startAzurite, startLocalHost } from "functions-host";
 
 /** Makes sure tenant `demo` has a key: DEMO_API_KEY when set, else a new one, which is returned for printing. */
 async function seedDemoTenant(connectionString: string, demoApiKey: string | undefined): Promise<string> {

@@ -84,10 +84,17 @@ export function azureStores(storage: StorageClients): AppStores {
  * `MaxUploadMegabytes` (default 100), `StartWaitSeconds` (sync-when-fast wait, default 10), `StallMinutes` (a
  * started job without a heartbeat this long is queued again, default 5).
  */
-export function createServices(stores: AppStores, env: NodeJS.ProcessEnv = process.env, now: () => Date = () => new Date()): AppServices {
+export function createServices(
+  stores: AppStores,
+  env: NodeJS.ProcessEnv = process.env,
+  now: () => Date = () => new Date(),
+): AppServices {
   const { jobs, clients, files, leases, links, queue, receipts, mappings, keys } = stores;
   const jobQueue = new ImportJobQueue(jobs, queue);
-  const engine = new ImportEngine({ jobs, clients, files, leases, now }, { sliceBudgetMs: numberSetting(env.ImportSliceSeconds, 240) * 1000, chunkRows });
+  const engine = new ImportEngine(
+    { jobs, clients, files, leases, now },
+    { sliceBudgetMs: numberSetting(env.ImportSliceSeconds, 240) * 1000, chunkRows },
+  );
   const imports = new Imports({
     jobs,
     files,
@@ -99,7 +106,13 @@ export function createServices(stores: AppStores, env: NodeJS.ProcessEnv = proce
     maxUploadBytes: numberSetting(env.MaxUploadMegabytes, 100) * 1024 * 1024,
     startWaitMs: numberSetting(env.StartWaitSeconds, 10) * 1000,
   });
-  const watchdog = new StalledImportWatchdog(jobs, queue, jobQueue, { stallAfterMs: numberSetting(env.StallMinutes, 5) * 60_000, maxStalls: 3 }, now);
+  const watchdog = new StalledImportWatchdog(
+    jobs,
+    queue,
+    jobQueue,
+    { stallAfterMs: numberSetting(env.StallMinutes, 5) * 60_000, maxStalls: 3 },
+    now,
+  );
   return {
     jobs,
     engine,

@@ -1,6 +1,7 @@
 import { SchemaOptions, Static, TLiteral, TNull, TSchema, TUnion, Type } from "@sinclair/typebox";
 import { ValueError, ValueErrorType } from "@sinclair/typebox/errors";
 import { Value } from "@sinclair/typebox/value";
+
 import { FieldError } from "./outcome";
 
 /**
@@ -50,7 +51,8 @@ export function parseAs<T extends TSchema>(schema: T, value: unknown, at = ""): 
 function withinNullable(error: ValueError): ValueError[] {
   const variants = (error.schema as { anyOf?: TSchema[] }).anyOf;
   const meant = variants?.length === 2 ? variants.findIndex((variant) => variant.type !== "null") : -1;
-  if (error.type !== ValueErrorType.Union || error.value === null || meant < 0 || variants![1 - meant].type !== "null") return [error];
+  if (error.type !== ValueErrorType.Union || error.value === null || meant < 0 || variants![1 - meant].type !== "null")
+    return [error];
   return [...error.errors[meant]].flatMap(withinNullable);
 }
 

@@ -29,7 +29,8 @@ export function startedAnswer(tenant: string, { job, ended }: Started): ApiRespo
 /** An upload: its preview (201), its started import, or the job an earlier upload with its key made. */
 export function uploadAnswer(tenant: string, outcome: Outcome<Uploaded>): ApiResponse {
   return answer(outcome, (uploaded) => {
-    if ("previewed" in uploaded) return json(201, uploaded.previewed, { location: jobPath(tenant, uploaded.previewed.code) });
+    if ("previewed" in uploaded)
+      return json(201, uploaded.previewed, { location: jobPath(tenant, uploaded.previewed.code) });
     if ("started" in uploaded) return startedAnswer(tenant, uploaded.started);
     return json(200, uploaded.earlier);
   });

@@ -1,15 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { ClientPage, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
-import { compareKey } from "../../shared/clients/clientKeys";
-import { partitionKeyOf, TableClientStore } from "../../shared/clients/tableClientStore";
+
+import { startThrowawayAzurite } from "functions-host";
+
 import { retryAfterSeconds } from "../../functions/runtime/answers";
+import { compareKey } from "../../shared/clients/clientKeys";
+import { ClientPage, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
+import { partitionKeyOf, TableClientStore } from "../../shared/clients/tableClientStore";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients, StorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
-import { startThrowawayAzurite } from "functions-host";
 import { BenchHost, startBenchHost, withPeak } from "./benchHost";
 import { clientFile, clientFileHeader } from "./clientFile";
 
@@ -36,14 +38,23 @@ const pollers = argument("pollers", 50);
 const pollIntervalMs = argument("poll-interval-ms", 250);
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 // The worker's memory settings are the app's own (local.settings.sample.json, and the same in Azure).
-const appSettings = JSON.parse(fs.readFileSync(path.join(repoRoot, "local.settings.sample.json"), "utf8")).Values as Record<string, string>;
+const appSettings = JSON.parse(fs.readFileSync(path.join(repoRoot, "local.settings.sample.json"), "utf8"))
+  .Values as Record<string, string>;
 const workerArgumentsAt = process.argv.indexOf("--worker-arguments");
 const profileAt = process.argv.indexOf("--profile");
 const profileDirectory = profileAt > 0 ? path.resolve(process.argv[profileAt + 1]) : null;
-const profileArguments = (who: string) => (profileDirectory ? ["--cpu-prof", `--cpu-prof-dir=${path.join(profileDirectory, who)}`] : []);
-const workerArguments = [workerArgumentsAt > 0 ? process.argv[workerArgumentsAt + 1] : appSettings.languageWorkers__node__arguments, ...profileArguments("worker")].join(" ");
+const profileArguments = (who: string) =>
+  profileDirectory ? ["--cpu-prof", `--cpu-prof-dir=${path.join(profileDirectory, who)}`] : [];
+const workerArguments = [
+  workerArgumentsAt > 0 ? process.argv[workerArgumentsAt + 1] : appSettings.languageWorkers__node__arguments,
+  ...profileArguments("worker"),
+].join(" ");
 const scenarioArgument = process.argv.indexOf("--scenarios");
-const scenarios = new Set((scenarioArgument > 0 ? process.argv[scenarioArgument + 1] : "createonly,createupdate,memory,upload,status").split(","));
+const scenarios = new Set(
+  (scenarioArgument > 0 ? process.argv[scenarioArgument + 1] : "createonly,createupdate,memory,upload,status").split(
+    ",",
+  ),
+);
 const mapping = clientFileHeader.split(",").map((h) => ({ csvHeader: h, targetField: h }));
 const sampleSize = 1_000;
 const referenceTable = "BenchReferenceClients";
@@ -67,7 +78,11 @@ async function allClients(store: TableClientStore, tenant: string): Promise<Stor
 
 /** The writes an import made, as read back from the store: new clients, or merges into clients that existed. */
 function writesOf(clients: StoredClient[], existed: (code: string) => boolean): ClientWrite[] {
-  return clients.map((c) => (existed(c.values.Code) ? { kind: "update", code: c.values.Code, values: c.values, at: c.updatedDate } : { kind: "create", values: c.values, at: c.createdDate }));
+  return clients.map((c) =>
+    existed(c.values.Code)
+      ? { kind: "update", code: c.values.Code, values: c.values, at: c.updatedDate }
+      : { kind: "create", values: c.values, at: c.createdDate },
+  );
 }
 
 /**
@@ -76,14 +91,29 @@ function writesOf(clients: StoredClient[], existed: (code: string) => boolean): 
  * before the import. Before that, a sample of them one storage call per row into `rowByRowTenant` of the same
  * table: the naive importer's rate.
  */
-async function referenceRates(bench: Bench, tenant: string, rowByRowTenant: string, writes: ClientWrite[]): Promise<{ raw: number; rowByRow: number }> {
+async function referenceRates(
+  bench: Bench,
+  tenant: string,
+  rowByRowTenant: string,
+  writes: ClientWrite[],
+): Promise<{ raw: number; rowByRow: number }> {
   const table = bench.storage.table(referenceTable);
-  const sample = writes.filter((_, i) => i % Math.max(1, Math.floor(writes.length / sampleSize)) === 0).slice(0, sampleSize);
+  const sample = writes
+    .filter((_, i) => i % Math.max(1, Math.floor(writes.length / sampleSize)) === 0)
+    .slice(0, sampleSize);
   let started = Date.now();
   for (const write of sample) {
     const code = write.kind === "create" ? write.values.Code : write.code;
-    const entity = { partitionKey: partitionKeyOf(rowByRowTenant, code), rowKey: compareKey(code), ...write.values, UpdatedDate: write.at };
-    await table.upsertEntity(write.kind === "create" ? { ...entity, CreatedDate: write.at } : entity, write.kind === "create" ? "Replace" : "Merge");
+    const entity = {
+      partitionKey: partitionKeyOf(rowByRowTenant, code),
+      rowKey: compareKey(code),
+      ...write.values,
+      UpdatedDate: write.at,
+    };
+    await table.upsertEntity(
+      write.kind === "create" ? { ...entity, CreatedDate: write.at } : entity,
+      write.kind === "create" ? "Replace" : "Merge",
+    );
   }
   const rowByRow = sample.length / ((Date.now() - started) / 1000);
   started = Date.now();
@@ -97,7 +127,13 @@ interface ImportOptions {
 }
 
 /** Uploads `csv` without a preview, so the import starts at once, and polls the job every 250 ms until it ends. */
-async function importThroughApi(host: BenchHost, key: string, tenant: string, csv: string, options: ImportOptions): Promise<{ seconds: number; job: Record<string, unknown> }> {
+async function importThroughApi(
+  host: BenchHost,
+  key: string,
+  tenant: string,
+  csv: string,
+  options: ImportOptions,
+): Promise<{ seconds: number; job: Record<string, unknown> }> {
   const base = `${host.url}/tenants/${tenant}/clients/import/csv`;
   const form = new FormData();
   form.append("showPreview", "false");
@@ -110,7 +146,10 @@ async function importThroughApi(host: BenchHost, key: string, tenant: string, cs
   let job = (await response.json()) as Record<string, unknown>;
   while (!["Completed", "Failed", "Cancelled"].includes(String(job.status))) {
     await new Promise((resolve) => setTimeout(resolve, 250));
-    job = (await (await fetch(`${base}/${job.code}`, { headers: { "x-api-key": key } })).json()) as Record<string, unknown>;
+    job = (await (await fetch(`${base}/${job.code}`, { headers: { "x-api-key": key } })).json()) as Record<
+      string,
+      unknown
+    >;
   }
   if (job.status !== "Completed") throw new Error(`The bench import ended ${job.status}: ${JSON.stringify(job)}`);
   return { seconds: (Date.now() - started) / 1000, job };
@@ -151,7 +190,10 @@ async function withAzurite(scenario: (bench: Bench) => Promise<void>): Promise<v
 }
 
 /** A local host started for `work` alone, with its peak RSS while `work` ran. */
-async function inOwnHost<T>(env: Record<string, string>, work: (host: BenchHost) => Promise<T>): Promise<{ result: T; peak: number; before: number }> {
+async function inOwnHost<T>(
+  env: Record<string, string>,
+  work: (host: BenchHost) => Promise<T>,
+): Promise<{ result: T; peak: number; before: number }> {
   const host = await startBenchHost(repoRoot, env);
   try {
     return await withPeak(host.rss, () => work(host));
@@ -172,19 +214,38 @@ async function imports(bench: Bench): Promise<void> {
   const tenant = "imports";
   const key = (await keys.create(tenant)).key;
   const csv = await text(clientFile(rows));
-  const created = await inOwnHost(env, (host) => importThroughApi(host, key, tenant, csv, { importMode: "CreateOnly" }));
+  const created = await inOwnHost(env, (host) =>
+    importThroughApi(host, key, tenant, csv, { importMode: "CreateOnly" }),
+  );
   const seeded = await allClients(store, tenant);
-  const reference = await referenceRates(bench, "reference", "rowbyrow", writesOf(seeded, () => false));
+  const reference = await referenceRates(
+    bench,
+    "reference",
+    "rowbyrow",
+    writesOf(seeded, () => false),
+  );
   report("CreateOnly", `${rows} rows`, rows, created, reference, 0.7);
   if (!scenarios.has("createupdate")) return;
 
   const existing = new Set(seeded.map((c) => c.values.Code));
   const updateCsv = await text(clientFile(rows, rows / 2));
-  const updated = await inOwnHost(env, (host) => importThroughApi(host, key, tenant, updateCsv, { importMode: "CreateAndUpdate" }));
+  const updated = await inOwnHost(env, (host) =>
+    importThroughApi(host, key, tenant, updateCsv, { importMode: "CreateAndUpdate" }),
+  );
   const touched = new Set(Array.from({ length: rows }, (_, i) => `CL${String(rows / 2 + i).padStart(7, "0")}`));
-  const writes = writesOf((await allClients(store, tenant)).filter((c) => touched.has(c.values.Code)), (code) => existing.has(code));
+  const writes = writesOf(
+    (await allClients(store, tenant)).filter((c) => touched.has(c.values.Code)),
+    (code) => existing.has(code),
+  );
   // The row-by-row sample goes to the reference tenant too, so its updates meet existing clients.
-  report("CreateAndUpdate", `${rows} rows against ${rows} clients`, rows, updated, await referenceRates(bench, "reference", "reference", writes), 0.5);
+  report(
+    "CreateAndUpdate",
+    `${rows} rows against ${rows} clients`,
+    rows,
+    updated,
+    await referenceRates(bench, "reference", "reference", writes),
+    0.5,
+  );
 }
 
 function report(
@@ -211,12 +272,17 @@ async function memory({ keys, env }: Bench): Promise<void> {
   const options = { importMode: "CreateOnly", validateOnly: !memoryWrites };
   const peaks: string[] = [];
   const figures: number[] = [];
-  for (const [n, tenant] of [[rows, "small"], [memoryRows, "large"]] as const) {
+  for (const [n, tenant] of [
+    [rows, "small"],
+    [memoryRows, "large"],
+  ] as const) {
     const key = (await keys.create(tenant)).key;
     const csv = await text(clientFile(n));
     const { result, peak } = await inOwnHost(env, (host) => importThroughApi(host, key, tenant, csv, options));
     figures.push(peak);
-    peaks.push(`${n} rows (${(Buffer.byteLength(csv) / 1e6).toFixed(0)} MB, ${perSecond(n / result.seconds)}) peak ${peak.toFixed(0)} MB`);
+    peaks.push(
+      `${n} rows (${(Buffer.byteLength(csv) / 1e6).toFixed(0)} MB, ${perSecond(n / result.seconds)}) peak ${peak.toFixed(0)} MB`,
+    );
   }
   console.log(
     `Memory, CreateOnly${memoryWrites ? "" : " dry run (validateOnly)"}, upload to Completed: ${peaks.join("; ")}; ` +
@@ -232,7 +298,11 @@ async function upload({ keys, env }: Bench): Promise<void> {
   form.append("file", new Blob([csv]), "upload.csv");
   const { result, peak, before } = await inOwnHost(env, async (host) => {
     const started = Date.now();
-    const response = await fetch(`${host.url}/tenants/${tenant}/clients/import/csv`, { method: "POST", headers: { "x-api-key": key }, body: form });
+    const response = await fetch(`${host.url}/tenants/${tenant}/clients/import/csv`, {
+      method: "POST",
+      headers: { "x-api-key": key },
+      body: form,
+    });
     const preview = (await response.json()) as { totalRows: number };
     return { seconds: (Date.now() - started) / 1000, totalRows: preview.totalRows };
   });
@@ -243,7 +313,12 @@ async function upload({ keys, env }: Bench): Promise<void> {
 }
 
 /** `pollers` clients polling one URL for `seconds`, each waiting `intervalMs` after every answer, starting at random moments within the first interval. */
-async function poll(url: string, key: string, intervalMs: number, seconds: number): Promise<{ calls: number; p50: number; p99: number }> {
+async function poll(
+  url: string,
+  key: string,
+  intervalMs: number,
+  seconds: number,
+): Promise<{ calls: number; p50: number; p99: number }> {
   const latencies: number[] = [];
   const deadline = Date.now() + seconds * 1000;
   await Promise.all(
@@ -275,10 +350,15 @@ async function statusPolling({ keys, env }: Bench): Promise<void> {
   const { result } = await inOwnHost(env, async (host) => {
     const { job } = await importThroughApi(host, key, tenant, csv, { importMode: "UpdateOnly" });
     const url = `${host.url}/tenants/${tenant}/clients/import/csv/${job.code}`;
-    return { asked: await poll(url, key, retryAfterSeconds * 1000, 8), fast: await poll(url, key, pollIntervalMs, 8), saturated: await poll(url, key, 0, 4) };
+    return {
+      asked: await poll(url, key, retryAfterSeconds * 1000, 8),
+      fast: await poll(url, key, pollIntervalMs, 8),
+      saturated: await poll(url, key, 0, 4),
+    };
   });
   const { asked, fast, saturated } = result;
-  const figures = (p: { calls: number; p50: number; p99: number }, seconds: number) => `${Math.round(p.calls / seconds)} calls/s, p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms`;
+  const figures = (p: { calls: number; p50: number; p99: number }, seconds: number) =>
+    `${Math.round(p.calls / seconds)} calls/s, p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms`;
   console.log(
     `Status, ${pollers} pollers, SAS signing included (bar p99 < 50 ms): every ${retryAfterSeconds} s as Retry-After asks ${figures(asked, 8)}; ` +
       `every ${pollIntervalMs} ms ${figures(fast, 8)}; without pause (capacity) ${figures(saturated, 4)}`,

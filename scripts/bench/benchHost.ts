@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+
 import { findFreePort } from "functions-host";
 
 /** The local host in its own process, as the benchmarks' worker: its memory is what they report. */
@@ -18,10 +19,14 @@ export interface BenchHost {
 export async function startBenchHost(repoRoot: string, env: Record<string, string>): Promise<BenchHost> {
   const port = await findFreePort();
   const nodeArguments = (env.languageWorkers__node__arguments ?? "").split(" ").filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArguments, path.join(repoRoot, "dist", "scripts", "host", "main.js"), repoRoot], {
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArguments, path.join(repoRoot, "dist", "scripts", "host", "main.js"), repoRoot],
+    {
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Local host ready") && resolve());
     child.once("exit", (code) => reject(new Error(`host exited with ${code}`)));
@@ -40,7 +45,10 @@ export async function startBenchHost(repoRoot: string, env: Record<string, strin
 }
 
 /** Samples `read` every 100 ms while `work` runs; returns its result and the highest sample. */
-export async function withPeak<T>(read: () => number, work: () => Promise<T>): Promise<{ result: T; peak: number; before: number }> {
+export async function withPeak<T>(
+  read: () => number,
+  work: () => Promise<T>,
+): Promise<{ result: T; peak: number; before: number }> {
   const before = read();
   let peak = before;
   const timer = setInterval(() => (peak = Math.max(peak, read())), 100);

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 
-export const clientFileHeader = "Code,Name,Type,Email,Telephone,CompanyNumber,IncorporationDate,RegisteredAddressLine1,RegisteredAddressPostCode";
+export const clientFileHeader =
+  "Code,Name,Type,Email,Telephone,CompanyNumber,IncorporationDate,RegisteredAddressLine1,RegisteredAddressPostCode";
 
 /** A realistic client row (about 140 bytes): the same `i` always gives the same row. */
 function clientRow(i: number): string {

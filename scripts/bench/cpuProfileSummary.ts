@@ -37,7 +37,12 @@ profile.samples.forEach((id, i) => {
 function packageOf(url: string): string | null {
   const dependency = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url);
   if (dependency) return dependency[1];
-  if (url.includes("/dist/")) return url.replace(/.*\/dist\//, "").split("/").slice(0, 2).join("/");
+  if (url.includes("/dist/"))
+    return url
+      .replace(/.*\/dist\//, "")
+      .split("/")
+      .slice(0, 2)
+      .join("/");
   return url.startsWith("node:") ? url : null;
 }
 
@@ -57,6 +62,14 @@ for (const [id, micros] of selfTime) {
   }
 }
 
-const line = ([name, micros]: [string, number]) => `${(micros / 1000).toFixed(0).padStart(7)} ms ${((100 * micros) / total).toFixed(1).padStart(5)}%  ${name}`;
-const top = (times: Map<string, number>, n: number) => [...times].sort((a, b) => b[1] - a[1]).slice(0, n).map(line).join("\n");
-console.log(`${(total / 1000).toFixed(0)} ms sampled\n\nSelf time, top 20:\n${top(byFunction, 20)}\n\nBy package (inclusive), top 15:\n${top(byPackage, 15)}`);
+const line = ([name, micros]: [string, number]) =>
+  `${(micros / 1000).toFixed(0).padStart(7)} ms ${((100 * micros) / total).toFixed(1).padStart(5)}%  ${name}`;
+const top = (times: Map<string, number>, n: number) =>
+  [...times]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(line)
+    .join("\n");
+console.log(
+  `${(total / 1000).toFixed(0)} ms sampled\n\nSelf time, top 20:\n${top(byFunction, 20)}\n\nBy package (inclusive), top 15:\n${top(byPackage, 15)}`,
+);

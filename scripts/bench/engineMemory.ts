@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
+
+import { startThrowawayAzurite } from "functions-host";
+
 import { createAppServices } from "../../shared/appServices";
 import { TargetField } from "../../shared/clients/targetFields";
 import { newImportJob } from "../../shared/imports/newImportJob";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
-import { startThrowawayAzurite } from "functions-host";
 import { clientFile, clientFileHeader } from "./clientFile";
 
 /**
@@ -33,8 +35,22 @@ async function main(): Promise<void> {
       newImportJob({
         tenant,
         code,
-        source: { blobName, snapshot: null, fileName: "bench.csv", headers, firstDataRecord: 1, delimiter: ",", encoding: "utf-8" },
-        options: { importMode: "CreateOnly", matchField: "Code", defaultClientType: null, dateFormat: "DMY", validateOnly },
+        source: {
+          blobName,
+          snapshot: null,
+          fileName: "bench.csv",
+          headers,
+          firstDataRecord: 1,
+          delimiter: ",",
+          encoding: "utf-8",
+        },
+        options: {
+          importMode: "CreateOnly",
+          matchField: "Code",
+          defaultClientType: null,
+          dateFormat: "DMY",
+          validateOnly,
+        },
         mapping: headers.map((header) => ({ csvHeader: header, targetField: header as TargetField })),
         createdDate: new Date().toISOString(),
       }),

@@ -1,12 +1,14 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+
 import { BlockBlobClient } from "@azure/storage-blob";
+import { findFreePort, startThrowawayAzurite } from "functions-host";
+
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
-import { findFreePort, startThrowawayAzurite } from "functions-host";
 import { clientFile, clientFileHeader } from "./clientFile";
 
 /**
@@ -31,7 +33,8 @@ async function main(): Promise<void> {
       host.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Local host ready") && resolve());
       host.once("exit", (code) => reject(new Error(`host exited with ${code}`)));
     });
-    const rss = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${host.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+    const rss = () =>
+      Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${host.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
     const storage = createStorageClients(azurite.connectionString);
     await bootstrapStorage(storage);
     const key = (await new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys)).create("bench")).key;
@@ -59,7 +62,13 @@ async function main(): Promise<void> {
     }
     clearInterval(sampler);
     const seconds = (Date.now() - started) / 1000;
-    const size = (await storage.blobs.getContainerClient(storageLayout.containers.importFiles).getBlobClient(`uploads/bench/${ticket.code}.csv`).getProperties()).contentLength ?? 0;
+    const size =
+      (
+        await storage.blobs
+          .getContainerClient(storageLayout.containers.importFiles)
+          .getBlobClient(`uploads/bench/${ticket.code}.csv`)
+          .getProperties()
+      ).contentLength ?? 0;
     console.log(
       `large file: ${rows} rows, ${(size / 1e6).toFixed(0)} MB, uploaded in ${uploadedSeconds.toFixed(0)} s, ${job.status} (${job.skippedCount} not imported) after ${seconds.toFixed(0)} s; ` +
         `host RSS before ${rssBefore.toFixed(0)} MB, peak ${rssPeak.toFixed(0)} MB`,

@@ -1,4 +1,5 @@
 import { TSchema, Type } from "@sinclair/typebox";
+
 import { Nullable, OneOf } from "../schema";
 import { clientStatuses } from "./clientStatus";
 import { StoredClient } from "./clientStore";

@@ -1,5 +1,6 @@
-import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { odata, TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
+
+import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { fnv1aStart, fnv1aStep } from "../util/fnv1a";
 import { runConcurrently } from "../util/runConcurrently";
 import { ClientIndex, IndexedField } from "./clientIndex";
@@ -29,7 +30,10 @@ export class TableClientStore implements ClientStore {
   async loadIndex(tenant: string, fields: readonly IndexedField[]): Promise<ClientIndex> {
     const index = new ClientIndex(fields);
     const { shardCount, shardsPerScan } = TableClientStore;
-    const ranges = Array.from({ length: shardCount / shardsPerScan }, (_, n) => [partitionKey(tenant, n * shardsPerScan), partitionKey(tenant, (n + 1) * shardsPerScan)]);
+    const ranges = Array.from({ length: shardCount / shardsPerScan }, (_, n) => [
+      partitionKey(tenant, n * shardsPerScan),
+      partitionKey(tenant, (n + 1) * shardsPerScan),
+    ]);
     await runConcurrently(ranges, ranges.length, async ([from, to]) => {
       const entities = this.table.listEntities<Record<string, string>>({
         queryOptions: { filter: odata`PartitionKey ge ${from} and PartitionKey lt ${to}`, select: ["Code", ...fields] },
@@ -45,7 +49,12 @@ export class TableClientStore implements ClientStore {
     const byPartition = new Map<string, TransactionAction[]>();
     for (const write of writes) {
       const code = write.kind === "create" ? write.values.Code : write.code;
-      const entity: TableEntity = { partitionKey: partitionKeyOf(tenant, code), rowKey: compareKey(code), ...write.values, UpdatedDate: write.at };
+      const entity: TableEntity = {
+        partitionKey: partitionKeyOf(tenant, code),
+        rowKey: compareKey(code),
+        ...write.values,
+        UpdatedDate: write.at,
+      };
       if (write.kind === "create") entity.CreatedDate = write.at;
       const actions = byPartition.get(entity.partitionKey) ?? [];
       actions.push(["upsert", entity, write.kind === "create" ? "Replace" : "Merge"]);
@@ -53,7 +62,8 @@ export class TableClientStore implements ClientStore {
     }
     const transactions: TransactionAction[][] = [];
     for (const actions of byPartition.values()) {
-      for (let i = 0; i < actions.length; i += TableClientStore.transactionSize) transactions.push(actions.slice(i, i + TableClientStore.transactionSize));
+      for (let i = 0; i < actions.length; i += TableClientStore.transactionSize)
+        transactions.push(actions.slice(i, i + TableClientStore.transactionSize));
     }
     await runConcurrently(transactions, TableClientStore.concurrentTransactions, async (transaction) => {
       await this.table.submitTransaction(transaction);
@@ -70,8 +80,13 @@ export class TableClientStore implements ClientStore {
     const next = continuationToken === null ? null : readPageToken(continuationToken, tenant);
     if (next === undefined) return null;
     const pages = this.table
-      .listEntities({ queryOptions: { filter: odata`PartitionKey ge ${`${tenant}|`} and PartitionKey lt ${`${tenant}}`}` } })
-      .byPage({ maxPageSize: top, continuationToken: next === null ? undefined : Buffer.from(JSON.stringify(next)).toString("base64") });
+      .listEntities({
+        queryOptions: { filter: odata`PartitionKey ge ${`${tenant}|`} and PartitionKey lt ${`${tenant}}`}` },
+      })
+      .byPage({
+        maxPageSize: top,
+        continuationToken: next === null ? undefined : Buffer.from(JSON.stringify(next)).toString("base64"),
+      });
     let page;
     try {
       page = (await pages.next()).value;
@@ -81,7 +96,10 @@ export class TableClientStore implements ClientStore {
       throw error;
     }
     if (!page) return { items: [], continuationToken: null };
-    return { items: page.map(toStoredClient), continuationToken: page.continuationToken ? pageToken(page.continuationToken, tenant) : null };
+    return {
+      items: page.map(toStoredClient),
+      continuationToken: page.continuationToken ? pageToken(page.continuationToken, tenant) : null,
+    };
   }
 }
 

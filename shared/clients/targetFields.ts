@@ -22,7 +22,9 @@ const addressFields = <P extends string>(prefix: P) =>
     [`${prefix}City`]: "text",
     [`${prefix}PostCode`]: "postcode",
     [`${prefix}Country`]: "text",
-  }) as { [K in P | `${P}${"Line1" | "Line2" | "Line3" | "City" | "Country"}`]: "text" } & { [K in `${P}PostCode`]: "postcode" };
+  }) as { [K in P | `${P}${"Line1" | "Line2" | "Line3" | "City" | "Country"}`]: "text" } & {
+    [K in `${P}PostCode`]: "postcode";
+  };
 
 /** The 67 importable target fields of the original API, in its order, with how each is read. */
 export const targetFieldKinds = {

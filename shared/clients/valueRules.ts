@@ -3,7 +3,13 @@ import { clientStatuses, parseClientStatus } from "./clientStatus";
 import { clientTypes, parseClientType } from "./clientType";
 import { DateFormat, parseDate } from "./dateFormat";
 import { FieldKind } from "./targetFields";
-import { normaliseCompanyNumber, normaliseNiNumber, normalisePostcode, normaliseUtr, normaliseVatNumber } from "./ukIdentifiers";
+import {
+  normaliseCompanyNumber,
+  normaliseNiNumber,
+  normalisePostcode,
+  normaliseUtr,
+  normaliseVatNumber,
+} from "./ukIdentifiers";
 
 export type CellReading = { ok: true; value: string | boolean } | { ok: false; rule: string };
 
@@ -30,12 +36,17 @@ const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 /** Reads one trimmed, non-empty cell as a field of `kind` (spec 3.2): the normalised value, or the rule it breaks. */
 export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat): CellReading {
   const control = controlCharacter.exec(text);
-  if (control) return invalid(`holds a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")})`);
+  if (control)
+    return invalid(
+      `holds a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")})`,
+    );
   switch (kind) {
     case "text":
       return valid(text);
     case "code":
-      return isUsableCode(text) ? valid(text) : invalid("is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)");
+      return isUsableCode(text)
+        ? valid(text)
+        : invalid("is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)");
     case "email":
       return emailPattern.test(text) && text.length <= 254 ? valid(text) : invalid("is not a valid email address");
     case "boolean": {
@@ -49,7 +60,10 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
     case "companyNumber":
       return orRule(normaliseCompanyNumber(text), "is not a company number (8 digits, or 2 letters and 6 digits)");
     case "niNumber":
-      return orRule(normaliseNiNumber(text), "is not a National Insurance number (2 letters, 6 digits and a letter A-D)");
+      return orRule(
+        normaliseNiNumber(text),
+        "is not a National Insurance number (2 letters, 6 digits and a letter A-D)",
+      );
     case "utr":
       return orRule(normaliseUtr(text), "is not a UTR (10 digits)");
     case "vatNumber":

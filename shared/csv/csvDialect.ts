@@ -41,14 +41,20 @@ function countOutsideQuotes(line: string, delimiter: string): number {
  */
 export function detectDelimiter(text: string): Delimiter {
   const lines = firstLines(text);
-  let best: { delimiter: Delimiter; lines: number; header: boolean; cells: number } = { delimiter: ",", lines: 0, header: false, cells: 0 };
+  let best: { delimiter: Delimiter; lines: number; header: boolean; cells: number } = {
+    delimiter: ",",
+    lines: 0,
+    header: false,
+    cells: 0,
+  };
   for (const delimiter of delimiters) {
     const counts = lines.map((line) => countOutsideQuotes(line, delimiter));
     const frequency = new Map<number, number>();
     for (const count of counts) if (count > 0) frequency.set(count, (frequency.get(count) ?? 0) + 1);
     for (const [cells, agreeing] of frequency) {
       const header = counts[0] === cells;
-      const better = agreeing !== best.lines ? agreeing > best.lines : header !== best.header ? header : cells > best.cells;
+      const better =
+        agreeing !== best.lines ? agreeing > best.lines : header !== best.header ? header : cells > best.cells;
       if (better) best = { delimiter, lines: agreeing, header, cells };
     }
   }

@@ -1,4 +1,5 @@
 import Papa from "papaparse";
+
 import { BlankRecordCount } from "./blankRecord";
 import { CellDecoding, codeUnitBytes, CsvEncoding, encodingFromBom } from "./csvEncoding";
 import { textDecoderFor } from "./textDecoding";
@@ -133,7 +134,8 @@ export class CsvRecordScanner {
   private withoutBom(head: Buffer): Uint8Array {
     this.head = null;
     const bom = encodingFromBom(head);
-    if (!bom || (bom.encoding !== this.decoding && !(this.decoding === "bytes" && bom.encoding === "utf-8"))) return head;
+    if (!bom || (bom.encoding !== this.decoding && !(this.decoding === "bytes" && bom.encoding === "utf-8")))
+      return head;
     this.offset += bom.length;
     return head.subarray(bom.length);
   }
@@ -154,7 +156,11 @@ export class CsvRecordScanner {
     let sliceStart = 0;
     let full = this.isFull();
     const endRecord = (endInChunk: number) => {
-      if (this.skippedBytes === null && this.batchBytes + endInChunk - sliceStart - (this.recordEnds.at(-1) ?? 0) > maxRecordBytes) this.startSkipping();
+      if (
+        this.skippedBytes === null &&
+        this.batchBytes + endInChunk - sliceStart - (this.recordEnds.at(-1) ?? 0) > maxRecordBytes
+      )
+        this.startSkipping();
       if (this.skippedBytes !== null) this.endSkippedRecord(endInChunk - sliceStart);
       else {
         this.pieces.push(chunk.subarray(sliceStart, endInChunk));
@@ -243,7 +249,8 @@ export class CsvRecordScanner {
 
   /** Once the record being read outgrows the limit, its bytes are let go and the rest of it only passes. */
   private skipIfTooLong(): void {
-    if (this.skippedBytes === null && this.batchBytes - (this.recordEnds.at(-1) ?? 0) > maxRecordBytes) this.startSkipping();
+    if (this.skippedBytes === null && this.batchBytes - (this.recordEnds.at(-1) ?? 0) > maxRecordBytes)
+      this.startSkipping();
   }
 
   private startSkipping(): void {
@@ -255,7 +262,10 @@ export class CsvRecordScanner {
 
   /** Whether the records so far make a batch; the cut waits while a CR may still be followed by its LF. */
   private isFull(): boolean {
-    return this.recordEnds.length >= this.recordsPerBatch || (this.recordEnds.length > 0 && this.recordEnds[this.recordEnds.length - 1] >= maxBatchBytes);
+    return (
+      this.recordEnds.length >= this.recordsPerBatch ||
+      (this.recordEnds.length > 0 && this.recordEnds[this.recordEnds.length - 1] >= maxBatchBytes)
+    );
   }
 
   private batch(endOffset: number): CsvBatch {
@@ -281,7 +291,12 @@ export class CsvRecordScanner {
     this.recordEnds.forEach((end, index) => {
       this.counted.records++;
       if (!this.tooLong.has(index) && !this.surelyNotBlank(all, start, end)) {
-        this.counted.blank.add(parseRecords(recordTexts(all.subarray(start, end), [end - start], this.decode, this.unit, this.bigEndian), this.delimiter)[0]);
+        this.counted.blank.add(
+          parseRecords(
+            recordTexts(all.subarray(start, end), [end - start], this.decode, this.unit, this.bigEndian),
+            this.delimiter,
+          )[0],
+        );
       }
       start = end;
     });
@@ -290,7 +305,8 @@ export class CsvRecordScanner {
   /** Whether a record holds a printable ASCII character that is neither the delimiter nor a quote: then some cell is not blank. */
   private surelyNotBlank(all: Buffer, start: number, end: number): boolean {
     for (let at = start; at < end; at += this.unit) {
-      const unit = this.unit === 1 ? all[at] : this.bigEndian ? (all[at] << 8) | all[at + 1] : all[at] | (all[at + 1] << 8);
+      const unit =
+        this.unit === 1 ? all[at] : this.bigEndian ? (all[at] << 8) | all[at + 1] : all[at] | (all[at + 1] << 8);
       if (unit > 0x20 && unit < 0x7f && unit !== quote && unit !== this.delimiterUnit) return true;
     }
     return false;
@@ -314,10 +330,17 @@ export async function* readCsvBatches(
  * Each record's text without its line end. One-byte encodings take one latin1 pass over the whole batch when
  * it is ASCII (or when cells are kept as bytes); anything else is decoded record by record.
  */
-function recordTexts(all: Buffer, ends: number[], decode: ((bytes: Uint8Array) => string) | null, width: 1 | 2, bigEndian: boolean): string[] {
+function recordTexts(
+  all: Buffer,
+  ends: number[],
+  decode: ((bytes: Uint8Array) => string) | null,
+  width: 1 | 2,
+  bigEndian: boolean,
+): string[] {
   const whole = width === 1 ? all.toString("latin1") : "";
   const asIs = width === 1 && (decode === null || !/[^\x00-\x7f]/.test(whole));
-  const unitAt = (at: number) => (width === 1 ? all[at] : bigEndian ? (all[at] << 8) | all[at + 1] : all[at] | (all[at + 1] << 8));
+  const unitAt = (at: number) =>
+    width === 1 ? all[at] : bigEndian ? (all[at] << 8) | all[at + 1] : all[at] | (all[at + 1] << 8);
   const texts = new Array<string>(ends.length);
   for (let i = 0; i < ends.length; i++) {
     const start = i === 0 ? 0 : ends[i - 1];
@@ -330,7 +353,12 @@ function recordTexts(all: Buffer, ends: number[], decode: ((bytes: Uint8Array) =
 }
 
 function parseRecords(texts: string[], delimiter: string): string[][] {
-  const parsed = Papa.parse<string[]>(texts.join("\n"), { delimiter, newline: "\n", quoteChar: '"', skipEmptyLines: false }).data;
+  const parsed = Papa.parse<string[]>(texts.join("\n"), {
+    delimiter,
+    newline: "\n",
+    quoteChar: '"',
+    skipEmptyLines: false,
+  }).data;
   if (parsed.length === texts.length) return parsed;
   // Malformed quoting can make papaparse see records differently; then each record is read on its own.
   return texts.map((text) => Papa.parse<string[]>(text, { delimiter, newline: "\n", quoteChar: '"' }).data.flat());

@@ -1,4 +1,5 @@
 import { TextDecoder } from "node:util";
+
 import { CsvEncoding } from "./csvEncoding";
 
 // Windows-1252 differs from Latin-1 in 0x80-0x9F; Node's TextDecoder reads those as C1 controls (Latin-1),

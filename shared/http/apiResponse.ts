@@ -1,4 +1,5 @@
 import { TSchema, Type } from "@sinclair/typebox";
+
 import { FieldError, Refusal } from "../outcome";
 import { Nullable } from "../schema";
 
@@ -47,12 +48,17 @@ export const ProblemSchema = Type.Object(
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }, { additionalProperties: false }))),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), message: Type.String() }, { additionalProperties: false })),
+    ),
   },
   { additionalProperties: false },
 );
 
 /** Every list answers a page: its items, and the token for the next page, or null. */
 export function PageSchema<T extends TSchema>(item: T) {
-  return Type.Object({ items: Type.Array(item), continuationToken: Nullable(Type.String()) }, { additionalProperties: false });
+  return Type.Object(
+    { items: Type.Array(item), continuationToken: Nullable(Type.String()) },
+    { additionalProperties: false },
+  );
 }

@@ -7,7 +7,9 @@ export const maxJsonBodyBytes = 1024 * 1024;
  * A request's JSON body (an empty body reads as `{}`), or the problem that says why not: 413 past
  * `maxJsonBodyBytes` (reading stops there, so a huge body costs no memory), 400 when it is not JSON.
  */
-export async function readJsonBody(body: ReadableStream | null): Promise<{ value: unknown } | { problem: ApiResponse }> {
+export async function readJsonBody(
+  body: ReadableStream | null,
+): Promise<{ value: unknown } | { problem: ApiResponse }> {
   const chunks: Uint8Array[] = [];
   let bytes = 0;
   if (body) {
@@ -17,7 +19,12 @@ export async function readJsonBody(body: ReadableStream | null): Promise<{ value
       bytes += chunk.length;
       if (bytes > maxJsonBodyBytes) {
         await reader.cancel();
-        return { problem: problem(413, `The body is larger than the ${maxJsonBodyBytes / 1024 / 1024} MiB a JSON request may be`) };
+        return {
+          problem: problem(
+            413,
+            `The body is larger than the ${maxJsonBodyBytes / 1024 / 1024} MiB a JSON request may be`,
+          ),
+        };
       }
       chunks.push(chunk);
     }

@@ -1,4 +1,5 @@
 import { TObject, TSchema, Type } from "@sinclair/typebox";
+
 import { ClientDtoSchema } from "../clients/clientDto";
 import { ConfirmImportRequestSchema } from "../imports/confirmImportRequest";
 import { CsvColumnMappingSchema } from "../imports/csvColumnMapping";
@@ -31,15 +32,25 @@ const components: Record<string, TSchema> = {
 };
 
 const string = Type.String();
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
+const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ProblemSchema } },
+});
 const jsonResponse = (description: string, schema: TSchema, headers?: Record<string, TSchema>) => ({
   description,
-  ...(headers ? { headers: Object.fromEntries(Object.entries(headers).map(([name, s]) => [name, { schema: s }])) } : {}),
+  ...(headers
+    ? { headers: Object.fromEntries(Object.entries(headers).map(([name, s]) => [name, { schema: s }])) }
+    : {}),
   content: { "application/json": { schema } },
 });
 const jsonBody = (schema: TSchema) => ({ required: true, content: { "application/json": { schema } } });
 const queryParameters = (schema: TObject, description?: string) =>
-  Object.entries(schema.properties).map(([name, property]) => ({ name, in: "query", schema: property, ...(description ? { description } : {}) }));
+  Object.entries(schema.properties).map(([name, property]) => ({
+    name,
+    in: "query",
+    schema: property,
+    ...(description ? { description } : {}),
+  }));
 const tenantErrors = {
   "401": problemResponse("Missing or invalid x-api-key"),
   "403": problemResponse("The key belongs to another tenant"),
@@ -51,7 +62,10 @@ const codeParameter = { name: "code", in: "path", required: true, schema: string
 const location = { Location: string };
 const startedResponses = {
   "201": jsonResponse("The import started and ended within the wait", CsvImportJobDtoSchema, location),
-  "202": jsonResponse("The import started and is still running", CsvImportJobDtoSchema, { ...location, "Retry-After": Type.Integer() }),
+  "202": jsonResponse("The import started and is still running", CsvImportJobDtoSchema, {
+    ...location,
+    "Retry-After": Type.Integer(),
+  }),
 };
 
 const document = {
@@ -59,7 +73,8 @@ const document = {
   info: {
     title: "Client CSV import",
     version: "1.0.0",
-    description: "Upload a CSV of clients, preview it, map its columns, start the import, poll the job, download the rows that were not imported.",
+    description:
+      "Upload a CSV of clients, preview it, map its columns, start the import, poll the job, download the rows that were not imported.",
   },
   servers: [{ url: "/api" }],
   security: [{ apiKey: [] }],
@@ -77,15 +92,26 @@ const document = {
         requestBody: {
           required: true,
           content: {
-            "multipart/form-data": { schema: Type.Composite([Type.Object({ file: Type.String({ format: "binary" }) }), UploadFormSchema]) },
+            "multipart/form-data": {
+              schema: Type.Composite([Type.Object({ file: Type.String({ format: "binary" }) }), UploadFormSchema]),
+            },
             "text/csv": { schema: string },
           },
         },
         responses: {
-          "200": jsonResponse("An earlier upload with this Idempotency-Key made this job, which has started", CsvImportJobDtoSchema),
-          "201": jsonResponse("The preview, or the started job (showPreview=false)", Type.Union([CsvUploadPreviewSchema, CsvImportJobDtoSchema]), location),
+          "200": jsonResponse(
+            "An earlier upload with this Idempotency-Key made this job, which has started",
+            CsvImportJobDtoSchema,
+          ),
+          "201": jsonResponse(
+            "The preview, or the started job (showPreview=false)",
+            Type.Union([CsvUploadPreviewSchema, CsvImportJobDtoSchema]),
+            location,
+          ),
           "202": startedResponses["202"],
-          "400": problemResponse("No file, an empty, header-only, binary or unreadable file, one over a limit (file name, header row, columns, row), invalid options or form fields"),
+          "400": problemResponse(
+            "No file, an empty, header-only, binary or unreadable file, one over a limit (file name, header row, columns, row), invalid options or form fields",
+          ),
           "409": problemResponse("The Idempotency-Key was used for another file"),
           "413": problemResponse("The file is over the size limit"),
           "415": problemResponse("Neither multipart/form-data nor text/csv"),
@@ -96,7 +122,11 @@ const document = {
         operationId: "listImports",
         summary: "The tenant's import jobs, newest first",
         parameters: queryParameters(JobListQuerySchema),
-        responses: { "200": jsonResponse("A page of jobs", PageSchema(CsvImportJobDtoSchema)), "400": problemResponse("Invalid query"), ...tenantErrors },
+        responses: {
+          "200": jsonResponse("A page of jobs", PageSchema(CsvImportJobDtoSchema)),
+          "400": problemResponse("Invalid query"),
+          ...tenantErrors,
+        },
       },
     },
     "/tenants/{tenant}/clients/import/csv/{code}": {
@@ -104,7 +134,11 @@ const document = {
       get: {
         operationId: "getImport",
         summary: "Job status, with a fresh download link for the not-imported rows",
-        responses: { "200": jsonResponse("The job", CsvImportJobDtoSchema), "404": problemResponse("No such job in this tenant"), ...tenantErrors },
+        responses: {
+          "200": jsonResponse("The job", CsvImportJobDtoSchema),
+          "404": problemResponse("No such job in this tenant"),
+          ...tenantErrors,
+        },
       },
       put: {
         operationId: "startImport",
@@ -162,7 +196,11 @@ const document = {
     },
     "/tenants/{tenant}/csv-mappings": {
       parameters: [tenantParameter],
-      get: { operationId: "listMappings", summary: "Presets, then the tenant's saved mappings", responses: { "200": jsonResponse("Mappings", PageSchema(SavedMappingSchema)), ...tenantErrors } },
+      get: {
+        operationId: "listMappings",
+        summary: "Presets, then the tenant's saved mappings",
+        responses: { "200": jsonResponse("Mappings", PageSchema(SavedMappingSchema)), ...tenantErrors },
+      },
       post: {
         operationId: "createMapping",
         summary: "Save a mapping",
@@ -178,7 +216,15 @@ const document = {
     },
     "/tenants/{tenant}/csv-mappings/{code}": {
       parameters: [tenantParameter, codeParameter],
-      get: { operationId: "getMapping", summary: "One mapping", responses: { "200": jsonResponse("The mapping", SavedMappingSchema), "404": problemResponse("No such mapping"), ...tenantErrors } },
+      get: {
+        operationId: "getMapping",
+        summary: "One mapping",
+        responses: {
+          "200": jsonResponse("The mapping", SavedMappingSchema),
+          "404": problemResponse("No such mapping"),
+          ...tenantErrors,
+        },
+      },
       put: {
         operationId: "replaceMapping",
         summary: "Replace a saved mapping",
@@ -195,7 +241,12 @@ const document = {
       delete: {
         operationId: "deleteMapping",
         summary: "Delete a saved mapping",
-        responses: { "204": { description: "Deleted" }, "404": problemResponse("No such mapping"), "409": problemResponse("Presets are read-only"), ...tenantErrors },
+        responses: {
+          "204": { description: "Deleted" },
+          "404": problemResponse("No such mapping"),
+          "409": problemResponse("Presets are read-only"),
+          ...tenantErrors,
+        },
       },
     },
     "/tenants/{tenant}/clients": {
@@ -204,23 +255,43 @@ const document = {
         operationId: "listClients",
         summary: "The tenant's clients",
         parameters: queryParameters(PageQuerySchema),
-        responses: { "200": jsonResponse("A page of clients", PageSchema(ClientDtoSchema)), "400": problemResponse("Invalid query"), ...tenantErrors },
+        responses: {
+          "200": jsonResponse("A page of clients", PageSchema(ClientDtoSchema)),
+          "400": problemResponse("Invalid query"),
+          ...tenantErrors,
+        },
       },
     },
     "/tenants/{tenant}/clients/{code}": {
       parameters: [tenantParameter, codeParameter],
-      get: { operationId: "getClient", summary: "One client", responses: { "200": jsonResponse("The client", ClientDtoSchema), "404": problemResponse("No such client"), ...tenantErrors } },
+      get: {
+        operationId: "getClient",
+        summary: "One client",
+        responses: {
+          "200": jsonResponse("The client", ClientDtoSchema),
+          "404": problemResponse("No such client"),
+          ...tenantErrors,
+        },
+      },
     },
     "/health": {
       get: {
         operationId: "health",
         summary: "Liveness and storage reachability",
         security: [],
-        responses: { "200": jsonResponse("Healthy", HealthSchema), "503": jsonResponse("Storage unreachable", HealthSchema) },
+        responses: {
+          "200": jsonResponse("Healthy", HealthSchema),
+          "503": jsonResponse("Storage unreachable", HealthSchema),
+        },
       },
     },
     "/openapi.json": {
-      get: { operationId: "openApi", summary: "This document", security: [], responses: { "200": jsonResponse("OpenAPI 3.1", Type.Object({})) } },
+      get: {
+        operationId: "openApi",
+        summary: "This document",
+        security: [],
+        responses: { "200": jsonResponse("OpenAPI 3.1", Type.Object({})) },
+      },
     },
   },
   components: {
@@ -242,7 +313,9 @@ function published(value: unknown, definition: TSchema | null = null): unknown {
   if (Array.isArray(anyOf) && anyOf.length > 0 && anyOf.every((s) => typeof s?.const === "string")) {
     return { ...(published(rest) as object), type: "string", enum: anyOf.map((s) => s.const) };
   }
-  const copy: Record<string, unknown> = Object.fromEntries(Object.entries(rest).map(([key, item]) => [key, published(item)]));
+  const copy: Record<string, unknown> = Object.fromEntries(
+    Object.entries(rest).map(([key, item]) => [key, published(item)]),
+  );
   if (anyOf !== undefined) copy.anyOf = published(anyOf);
   return copy;
 }
@@ -253,7 +326,9 @@ export function buildOpenApiDocument() {
     ...(published({ ...document, components: undefined }) as object),
     components: {
       securitySchemes: document.components.securitySchemes,
-      schemas: Object.fromEntries(Object.entries(components).map(([name, schema]) => [name, published(schema, schema)])) as Record<string, Record<string, unknown>>,
+      schemas: Object.fromEntries(
+        Object.entries(components).map(([name, schema]) => [name, published(schema, schema)]),
+      ) as Record<string, Record<string, unknown>>,
     },
   };
 }

@@ -1,10 +1,12 @@
 import { PassThrough, Readable } from "node:stream";
+
 import busboy from "busboy";
+
 import { UploadedFile } from "../imports/imports";
 import { parseUploadForm, UploadOptions } from "../imports/uploadOptions";
+import { FieldError } from "../outcome";
 import { Parsed } from "../schema";
 import { ApiResponse, problem } from "./apiResponse";
-import { FieldError } from "../outcome";
 
 /** The options sent beside a file, and what was wrong with the form that carried them. */
 export interface UploadFields {
@@ -36,7 +38,12 @@ export async function receiveUploadRequest(
 ): Promise<ApiResponse> {
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
   if (type === "text/csv" || type === "application/csv") {
-    const file = body ? { fileName: query.get("fileName") || "upload.csv", body: Readable.fromWeb(body as never) as AsyncIterable<Uint8Array> } : null;
+    const file = body
+      ? {
+          fileName: query.get("fileName") || "upload.csv",
+          body: Readable.fromWeb(body as never) as AsyncIterable<Uint8Array>,
+        }
+      : null;
     return handle(file, async () => ({ values: Object.fromEntries(query), errors: [] }));
   }
   if (type !== "multipart/form-data") {
@@ -62,8 +69,10 @@ export async function receiveUploadRequest(
   });
   closed.catch(() => undefined);
   parser.on("field", (name, value, info) => {
-    if (info.nameTruncated) errors.push({ field: name, message: `has a name longer than ${formLimits.fieldNameSize} bytes` });
-    else if (info.valueTruncated) errors.push({ field: name, message: `is longer than ${formLimits.fieldSize / 1024} KiB` });
+    if (info.nameTruncated)
+      errors.push({ field: name, message: `has a name longer than ${formLimits.fieldNameSize} bytes` });
+    else if (info.valueTruncated)
+      errors.push({ field: name, message: `is longer than ${formLimits.fieldSize / 1024} KiB` });
     else fields[name] = value;
   });
   parser.on("fieldsLimit", () => errors.push({ field: "form", message: `has more than ${formLimits.fields} fields` }));
@@ -77,7 +86,9 @@ export async function receiveUploadRequest(
     // The handler reads a copy, so stopping early (a file over the limit) cannot break the form parser: what it
     // leaves unread is drained, and the rest of the form still arrives.
     const body = stream.pipe(new PassThrough());
-    handled = handle({ fileName: info.filename || "upload.csv", body }, () => closed.then(() => ({ values: fields, errors }))).finally(() => {
+    handled = handle({ fileName: info.filename || "upload.csv", body }, () =>
+      closed.then(() => ({ values: fields, errors })),
+    ).finally(() => {
       stream.unpipe(body);
       stream.resume();
     });

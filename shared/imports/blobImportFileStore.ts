@@ -1,10 +1,12 @@
-import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { Readable } from "node:stream";
+
 import { ContainerClient } from "@azure/storage-blob";
+
 import { attachmentDisposition } from "../http/contentDisposition";
+import { storageStatus, unlessMissing } from "../storage/storageStatus";
+import { runConcurrently } from "../util/runConcurrently";
 import { CsvUploadPreview } from "./csvUploadPreview";
 import { ImportFileStore } from "./importFileStore";
-import { runConcurrently } from "../util/runConcurrently";
 import { ImportPlan } from "./importPlan";
 
 const blockIdDigits = 10;
@@ -72,12 +74,16 @@ export class BlobImportFileStore implements ImportFileStore {
   async deletePlans(tenant: string, job: string): Promise<void> {
     const names: string[] = [];
     for await (const blob of this.container.listBlobsFlat({ prefix: `${tenant}/${job}/plans/` })) names.push(blob.name);
-    await runConcurrently(names, 16, (name) => unlessMissing(this.container.deleteBlob(name), null).then(() => undefined));
+    await runConcurrently(names, 16, (name) =>
+      unlessMissing(this.container.deleteBlob(name), null).then(() => undefined),
+    );
   }
 
   async stageNotImported(tenant: string, job: string, block: number, content: string): Promise<void> {
     const bytes = Buffer.from(content, "utf8");
-    await this.container.getBlockBlobClient(notImportedName(tenant, job)).stageBlock(blockId(block), bytes, bytes.length);
+    await this.container
+      .getBlockBlobClient(notImportedName(tenant, job))
+      .stageBlock(blockId(block), bytes, bytes.length);
   }
 
   async commitNotImported(tenant: string, job: string, downloadName: string): Promise<string> {
@@ -85,9 +91,14 @@ export class BlobImportFileStore implements ImportFileStore {
     const blob = this.container.getBlockBlobClient(name);
     // Committed and uncommitted both: a retry after an earlier commit must commit the same list again.
     const list = await blob.getBlockList("all");
-    const ids = [...new Set([...(list.committedBlocks ?? []), ...(list.uncommittedBlocks ?? [])].map((b) => b.name))].sort();
+    const ids = [
+      ...new Set([...(list.committedBlocks ?? []), ...(list.uncommittedBlocks ?? [])].map((b) => b.name)),
+    ].sort();
     await blob.commitBlockList(ids, {
-      blobHTTPHeaders: { blobContentType: "text/csv; charset=utf-8", blobContentDisposition: attachmentDisposition(downloadName) },
+      blobHTTPHeaders: {
+        blobContentType: "text/csv; charset=utf-8",
+        blobContentDisposition: attachmentDisposition(downloadName),
+      },
     });
     return name;
   }

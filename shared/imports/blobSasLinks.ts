@@ -1,4 +1,5 @@
 import { BlobSASPermissions, ContainerClient, SASProtocol } from "@azure/storage-blob";
+
 import { attachmentDisposition } from "../http/contentDisposition";
 import { BlobLinks } from "./blobLinks";
 
@@ -21,7 +22,11 @@ export class BlobSasLinks implements BlobLinks {
     return this.sign(blobName, "cw");
   }
 
-  private async sign(blobName: string, permissions: string, contentDisposition?: string): Promise<{ url: string; expiresOn: Date }> {
+  private async sign(
+    blobName: string,
+    permissions: string,
+    contentDisposition?: string,
+  ): Promise<{ url: string; expiresOn: Date }> {
     const blob = this.container.getBlobClient(blobName);
     const now = this.now().getTime();
     const expiresOn = new Date(now + validMs);

@@ -1,5 +1,6 @@
-import { storageStatus } from "../storage/storageStatus";
 import { ContainerClient } from "@azure/storage-blob";
+
+import { storageStatus } from "../storage/storageStatus";
 import { InterruptedHolder, TenantLease, TenantLeases } from "./tenantLeases";
 
 const leaseSeconds = 60;
@@ -37,14 +38,19 @@ export class BlobTenantLeases implements TenantLeases {
     try {
       const { metadata = {} } = await blob.getProperties({ conditions });
       const generation = Number(metadata.generation ?? 0) + 1;
-      const interrupted: InterruptedHolder | null = metadata.holder ? { job: metadata.holder, since: Number(metadata.holdersince) } : null;
+      const interrupted: InterruptedHolder | null = metadata.holder
+        ? { job: metadata.holder, since: Number(metadata.holdersince) }
+        : null;
       await blob.setMetadata({ ...metadata, generation: String(generation) }, { conditions });
       return {
         generation,
         interrupted,
         claim: async (job) => {
           const since = interrupted?.job === job ? interrupted.since : generation;
-          await blob.setMetadata({ generation: String(generation), holder: job, holdersince: String(since) }, { conditions });
+          await blob.setMetadata(
+            { generation: String(generation), holder: job, holdersince: String(since) },
+            { conditions },
+          );
         },
         assertHeld: async () => {
           if (lost) throw new Error(`The import lease of tenant ${tenant} was lost: ${String(lost)}`);

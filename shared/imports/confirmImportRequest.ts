@@ -1,9 +1,10 @@
 import { Static, Type } from "@sinclair/typebox";
+
 import { clientTypes } from "../clients/clientType";
 import { dateFormats } from "../clients/dateFormat";
 import { matchFields } from "../clients/targetFields";
 import { FieldError } from "../outcome";
-import { Nullable, OneOf, Parsed, parseAs } from "../schema";
+import { Nullable, OneOf, parseAs, Parsed } from "../schema";
 import { ColumnMappingsSchema, CsvColumnMapping } from "./csvColumnMapping";
 import { defaultImportOptions, importModes, ImportOptions } from "./importJob";
 
@@ -37,8 +38,14 @@ export function parseConfirmImportRequest(body: unknown): Parsed<ConfirmImportRe
  * naming both a saved mapping and an inline one. `raw` is what was parsed, for that check.
  */
 export function withDefaults(parsed: Parsed<ConfirmCsvImportRequest>, raw: unknown): Parsed<ConfirmImportRequest> {
-  const { mappingCode, columnMappings } = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
-  const both: FieldError[] = mappingCode && columnMappings ? [{ field: "mappingCode", message: "give mappingCode or columnMappings, not both" }] : [];
+  const { mappingCode, columnMappings } = (typeof raw === "object" && raw !== null ? raw : {}) as Record<
+    string,
+    unknown
+  >;
+  const both: FieldError[] =
+    mappingCode && columnMappings
+      ? [{ field: "mappingCode", message: "give mappingCode or columnMappings, not both" }]
+      : [];
   if (!parsed.ok || both.length > 0) return { ok: false, errors: [...both, ...(parsed.ok ? [] : parsed.errors)] };
   const request = parsed.value;
   const options: ImportOptions = {
@@ -48,7 +55,10 @@ export function withDefaults(parsed: Parsed<ConfirmCsvImportRequest>, raw: unkno
     dateFormat: request.dateFormat ?? defaultImportOptions.dateFormat,
     validateOnly: request.validateOnly ?? false,
   };
-  return { ok: true, value: { mappingCode: request.mappingCode || null, columnMappings: request.columnMappings ?? null, options } };
+  return {
+    ok: true,
+    value: { mappingCode: request.mappingCode || null, columnMappings: request.columnMappings ?? null, options },
+  };
 }
 
 /** No target field mapped twice: each repeat names the entry that mapped it first. Entries that are not mappings are skipped. */
@@ -60,17 +70,29 @@ export function repeatedTargetErrors(mapping: readonly unknown[], field: string)
     if (typeof targetField !== "string") return;
     const first = targeted.get(targetField);
     if (first === undefined) targeted.set(targetField, i);
-    else errors.push({ field: `${field}[${i}].targetField`, message: `'${targetField}' is already mapped by entry ${first}` });
+    else
+      errors.push({
+        field: `${field}[${i}].targetField`,
+        message: `'${targetField}' is already mapped by entry ${first}`,
+      });
   });
   return errors;
 }
 
 /** The mapping checks of spec 2.3 against the file's headers: every violation, each naming its entry. */
-export function mappingErrors(mapping: CsvColumnMapping[], headers: readonly string[], field = "columnMappings"): FieldError[] {
+export function mappingErrors(
+  mapping: CsvColumnMapping[],
+  headers: readonly string[],
+  field = "columnMappings",
+): FieldError[] {
   const headerErrors = mapping.flatMap(({ csvHeader }, i) =>
-    headers.includes(csvHeader) ? [] : [{ field: `${field}[${i}].csvHeader`, message: `'${csvHeader}' is not a header of the file` }],
+    headers.includes(csvHeader)
+      ? []
+      : [{ field: `${field}[${i}].csvHeader`, message: `'${csvHeader}' is not a header of the file` }],
   );
-  const errors = [...headerErrors, ...repeatedTargetErrors(mapping, field)].sort((a, b) => a.field.localeCompare(b.field, "en", { numeric: true }));
+  const errors = [...headerErrors, ...repeatedTargetErrors(mapping, field)].sort((a, b) =>
+    a.field.localeCompare(b.field, "en", { numeric: true }),
+  );
   if (!mapping.some((m) => m.targetField === "Name")) errors.push({ field, message: "Name must be mapped" });
   return errors;
 }

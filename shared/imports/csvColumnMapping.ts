@@ -1,4 +1,5 @@
 import { Static, Type } from "@sinclair/typebox";
+
 import { targetFields } from "../clients/targetFields";
 import { OneOf } from "../schema";
 
@@ -17,4 +18,7 @@ export const CsvColumnMappingSchema = Type.Object(
 export type CsvColumnMapping = Static<typeof CsvColumnMappingSchema>;
 
 /** A mapping names each target field once, so it has at most one entry per field. */
-export const ColumnMappingsSchema = Type.Array(CsvColumnMappingSchema, { maxItems: targetFields.length, errorMessage: "must be an array of { csvHeader, targetField }" });
+export const ColumnMappingsSchema = Type.Array(CsvColumnMappingSchema, {
+  maxItems: targetFields.length,
+  errorMessage: "must be an array of { csvHeader, targetField }",
+});

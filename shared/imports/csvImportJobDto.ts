@@ -1,4 +1,5 @@
 import { Static, Type } from "@sinclair/typebox";
+
 import { matchFields } from "../clients/targetFields";
 import { Nullable, OneOf } from "../schema";
 import { ImportJob, importModes, importStatuses } from "./importJob";
@@ -47,7 +48,8 @@ export function toCsvImportJobDto(job: ImportJob, notImportedDownloadUrl: string
     startedDate: job.startedDate,
     completedDate: job.completedDate,
     createdDate: job.createdDate,
-    notImportedDownloadUrl: job.status === "Completed" && counts.skipped + counts.error > 0 ? notImportedDownloadUrl : null,
+    notImportedDownloadUrl:
+      job.status === "Completed" && counts.skipped + counts.error > 0 ? notImportedDownloadUrl : null,
     importMode: job.options.importMode,
     matchField: job.options.matchField,
     validateOnly: job.options.validateOnly,

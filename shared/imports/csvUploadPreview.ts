@@ -1,5 +1,6 @@
-import { BlankRecordCount, isBlankRecord } from "../csv/blankRecord";
 import { Static, Type } from "@sinclair/typebox";
+
+import { BlankRecordCount, isBlankRecord } from "../csv/blankRecord";
 import { delimiters, lineEndings } from "../csv/csvDialect";
 import { CellDecoding, csvEncodings } from "../csv/csvEncoding";
 import { CsvBatch } from "../csv/csvRecordReader";
@@ -90,16 +91,27 @@ export class PreviewBuilder {
   }
 
   /** The preview; `decodeCell` turns the cells kept as read into text, once the file's encoding is known. */
-  build(code: string, fileName: string, headerRow: boolean | null, detected: CsvUploadPreview["detected"], decodeCell: (cell: string) => string): ReadFile {
+  build(
+    code: string,
+    fileName: string,
+    headerRow: boolean | null,
+    detected: CsvUploadPreview["detected"],
+    decodeCell: (cell: string) => string,
+  ): ReadFile {
     // A record too long to read stands for no row here: if it sits above the data, the header cannot be trusted.
     const kept = this.kept.map(({ cells }) => cells.map(decodeCell));
     const location = locateHeader(kept, headerRow);
     const { hasHeaderRow, header, firstData } = location;
     const headerCells = header === null ? [] : kept[header];
-    const isData = (cells: string[], index: number) => index >= firstData && (this.kept[index].tooLong || !isBlankRecord(cells));
+    const isData = (cells: string[], index: number) =>
+      index >= firstData && (this.kept[index].tooLong || !isBlankRecord(cells));
     const dataRecords = kept.flatMap((cells, index) => (isData(cells, index) ? [{ cells, index }] : []));
-    const headers = hasHeaderRow ? headerCells : (kept.find((cells) => !isBlankRecord(cells)) ?? []).map((_, i) => `Column${i + 1}`);
-    const previewRows = dataRecords.slice(0, previewRowCount).map(({ cells }) => Object.fromEntries(headers.map((h, i) => [h, cells[i] ?? ""])));
+    const headers = hasHeaderRow
+      ? headerCells
+      : (kept.find((cells) => !isBlankRecord(cells)) ?? []).map((_, i) => `Column${i + 1}`);
+    const previewRows = dataRecords
+      .slice(0, previewRowCount)
+      .map(({ cells }) => Object.fromEntries(headers.map((h, i) => [h, cells[i] ?? ""])));
     const blankLater = this.blank.in(detected.encoding) + (this.counted?.blank.in(detected.encoding) ?? 0);
     const records = this.records + (this.counted?.records ?? 0);
     const keptBeforeData = Math.min(firstData, kept.length);
@@ -123,10 +135,22 @@ export class PreviewBuilder {
     };
   }
 
-  private warnings(kept: string[][], headers: string[], titles: number[], header: number | null, dataRecords: { cells: string[]; index: number }[]): string[] {
+  private warnings(
+    kept: string[][],
+    headers: string[],
+    titles: number[],
+    header: number | null,
+    dataRecords: { cells: string[]; index: number }[],
+  ): string[] {
     const warnings: string[] = [];
     if (header !== null && header > 0) {
-      const skipped = titles.map((record) => `row ${record + 1} ('${kept[record].find((cell) => cell.trim() !== "")!.trim().slice(0, 100)}') is a title`);
+      const skipped = titles.map(
+        (record) =>
+          `row ${record + 1} ('${kept[record]
+            .find((cell) => cell.trim() !== "")!
+            .trim()
+            .slice(0, 100)}') is a title`,
+      );
       const blank = header - titles.length;
       if (blank > 0) skipped.unshift(`${blank} blank ${blank === 1 ? "row" : "rows"} above it`);
       warnings.push(`The header is row ${header + 1}: ${skipped.join(", ")}; they are not imported`);
@@ -137,13 +161,21 @@ export class PreviewBuilder {
       const seen = new Map<string, number>();
       for (const h of headers) if (h.trim() !== "") seen.set(h, (seen.get(h) ?? 0) + 1);
       const duplicates = [...seen].filter(([, n]) => n > 1).map(([h]) => `'${h}'`);
-      if (duplicates.length > 0) warnings.push(`Duplicate header ${duplicates.join(", ")}: a mapping uses the first column of that name`);
+      if (duplicates.length > 0)
+        warnings.push(`Duplicate header ${duplicates.join(", ")}: a mapping uses the first column of that name`);
     }
-    const checked = [...dataRecords.filter(({ index }) => !this.kept[index].tooLong).map(({ cells, index }) => ({ record: index, cells: cells.length })), ...this.arity];
+    const checked = [
+      ...dataRecords
+        .filter(({ index }) => !this.kept[index].tooLong)
+        .map(({ cells, index }) => ({ record: index, cells: cells.length })),
+      ...this.arity,
+    ];
     const ragged = checked.filter((r) => r.cells !== headers.length);
     if (ragged.length > 0) {
       const rows = ragged.slice(0, listedRows).map((r) => `${r.record + 1} (${r.cells})`);
-      warnings.push(`${ragged.length}${this.hasSeenEnough && ragged.length >= checkedRecords ? "+" : ""} rows have more or fewer cells than the header's ${headers.length}: row ${rows.join(", ")}${ragged.length > listedRows ? ", ..." : ""}`);
+      warnings.push(
+        `${ragged.length}${this.hasSeenEnough && ragged.length >= checkedRecords ? "+" : ""} rows have more or fewer cells than the header's ${headers.length}: row ${rows.join(", ")}${ragged.length > listedRows ? ", ..." : ""}`,
+      );
     }
     return warnings;
   }

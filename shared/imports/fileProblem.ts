@@ -16,17 +16,29 @@ const size = (bytes: number) => `${bytes.toLocaleString("en-GB")} bytes`;
  * sent to the upload call (`longRows: "refused"`, the sender can fix it); in a large file that arrived through
  * its upload URL it is one error row (`"errorRows"`), and the rest imports.
  */
-export function fileProblem(facts: UploadedFileFacts, { preview, headerBytes, unreadableHeader }: ReadFile, longRows: "refused" | "errorRows"): string | null {
+export function fileProblem(
+  facts: UploadedFileFacts,
+  { preview, headerBytes, unreadableHeader }: ReadFile,
+  longRows: "refused" | "errorRows",
+): string | null {
   if (facts.bytes === 0) return "The file is empty";
-  if (facts.containsNul) return "The file is not CSV text: it contains NUL bytes, as binary files (spreadsheets, images) do. Export it as CSV and upload that";
-  if (facts.endsInsideQuotes) return "The file has a quote that is never closed, so its rows cannot be told apart. Check the quoting and upload it again";
-  if (unreadableHeader) return `A row above the data is longer than ${size(maxRecordBytes)}, so the header cannot be read`;
-  if (headerBytes > maxHeaderBytes) return `The header row is ${size(headerBytes)} long; it may be at most ${size(maxHeaderBytes)}`;
-  if (preview.headers.length > maxColumns) return `The file has ${preview.headers.length.toLocaleString("en-GB")} columns; it may have at most ${maxColumns.toLocaleString("en-GB")}`;
+  if (facts.containsNul)
+    return "The file is not CSV text: it contains NUL bytes, as binary files (spreadsheets, images) do. Export it as CSV and upload that";
+  if (facts.endsInsideQuotes)
+    return "The file has a quote that is never closed, so its rows cannot be told apart. Check the quoting and upload it again";
+  if (unreadableHeader)
+    return `A row above the data is longer than ${size(maxRecordBytes)}, so the header cannot be read`;
+  if (headerBytes > maxHeaderBytes)
+    return `The header row is ${size(headerBytes)} long; it may be at most ${size(maxHeaderBytes)}`;
+  if (preview.headers.length > maxColumns)
+    return `The file has ${preview.headers.length.toLocaleString("en-GB")} columns; it may have at most ${maxColumns.toLocaleString("en-GB")}`;
   if (longRows === "refused" && facts.firstTooLong) {
     const { record, bytes } = facts.firstTooLong;
     return `Row ${record + 1} is ${size(bytes)} long; one row may be at most ${size(maxRecordBytes)}`;
   }
-  if (preview.totalRows === 0) return preview.headers.some((h) => h.trim() !== "") ? "The file has a header row but no data rows" : "The file has no rows";
+  if (preview.totalRows === 0)
+    return preview.headers.some((h) => h.trim() !== "")
+      ? "The file has a header row but no data rows"
+      : "The file has no rows";
   return null;
 }

@@ -2,8 +2,8 @@ import { ClientIndex, fieldsToIndex } from "../clients/clientIndex";
 import { ClientStore, ClientWrite } from "../clients/clientStore";
 import { isBlankRecord } from "../csv/blankRecord";
 import { CsvBatch, maxRecordBytes, readCsvBatches } from "../csv/csvRecordReader";
-import { finalStatuses, ImportCheckpoint, ImportJob, ImportStatus } from "./importJob";
 import { ImportFileStore } from "./importFileStore";
+import { finalStatuses, ImportCheckpoint, ImportJob, ImportStatus } from "./importJob";
 import { ImportJobStore } from "./importJobStore";
 import { coalesceWrites, ImportPlan } from "./importPlan";
 import { NotImportedFile, notImportedFileName } from "./notImportedFile";
@@ -93,7 +93,10 @@ export class ImportEngine {
       await lease.claim(code);
       // Read again under the lease: while this message waited, another slice may have moved the job on or ended it.
       const job = await jobs.get(tenant, code);
-      const outcome = !job || finalStatuses.includes(job.status) ? "notRunnable" : await this.work(job, lease, interrupted?.job === code ? interrupted.since : lease.generation);
+      const outcome =
+        !job || finalStatuses.includes(job.status)
+          ? "notRunnable"
+          : await this.work(job, lease, interrupted?.job === code ? interrupted.since : lease.generation);
       clean = true;
       return outcome;
     } catch (error) {
@@ -110,7 +113,11 @@ export class ImportEngine {
     const job = await this.deps.jobs.get(tenant, code);
     if (!job) return;
     const failureReason = job.lastError ? `${reason}; last error: ${job.lastError}` : reason;
-    await this.deps.jobs.update(tenant, code, { status: "Failed", failureReason, completedDate: this.now().toISOString() });
+    await this.deps.jobs.update(tenant, code, {
+      status: "Failed",
+      failureReason,
+      completedDate: this.now().toISOString(),
+    });
   }
 
   private async work(job: ImportJob, lease: TenantLease, since: number): Promise<SliceOutcome> {
@@ -124,7 +131,8 @@ export class ImportEngine {
     if (job.cancelRequested) return this.finish(job, "Cancelled", checkpoint);
     if (job.status === "Queued") {
       const at = this.now().toISOString();
-      if (!(await jobs.update(tenant, code, { status: "InProgress", startedDate: at, heartbeat: at }))) return "notRunnable";
+      if (!(await jobs.update(tenant, code, { status: "InProgress", startedDate: at, heartbeat: at })))
+        return "notRunnable";
       this.step("started");
     }
     let totalItems = job.totalItems;
@@ -140,7 +148,13 @@ export class ImportEngine {
       return this.fail(job, (error as Error).message);
     }
 
-    const index = await clients.loadIndex(tenant, fieldsToIndex(options.matchField, job.mapping.map((m) => m.targetField)));
+    const index = await clients.loadIndex(
+      tenant,
+      fieldsToIndex(
+        options.matchField,
+        job.mapping.map((m) => m.targetField),
+      ),
+    );
     // Every row still to come may create a client: room for them now spares the index its growing copies.
     if (options.importMode !== "UpdateOnly") index.reserve(index.size + totalItems - checkpoint.counts.processed);
     if (options.validateOnly) await this.replayDryRun(job, checkpoint.chunk, index);
@@ -148,7 +162,13 @@ export class ImportEngine {
     const notImported = new NotImportedFile(source.headers, source.delimiter);
     let progressAt = Date.now();
     let progressProcessed = checkpoint.counts.processed;
-    const batches = readCsvBatches(files.readSource(source, checkpoint.offset), checkpoint.offset, source.delimiter, this.settings.chunkRows, source.encoding);
+    const batches = readCsvBatches(
+      files.readSource(source, checkpoint.offset),
+      checkpoint.offset,
+      source.delimiter,
+      this.settings.chunkRows,
+      source.encoding,
+    );
     // Chunk k + 1 is decided and logged while chunk k's writes run; the job records only `applied`, so a
     // redelivered slice replays every logged chunk after it.
     let decided = checkpoint;
@@ -177,7 +197,10 @@ export class ImportEngine {
         decided = plan.after;
         if (applying) [applied, applying] = [await applying, null];
         if (options.validateOnly) applied = plan.after;
-        if (Date.now() - progressAt >= progressIntervalMs || applied.counts.processed - progressProcessed >= progressRows) {
+        if (
+          Date.now() - progressAt >= progressIntervalMs ||
+          applied.counts.processed - progressProcessed >= progressRows
+        ) {
           if (!(await this.saveProgress(job, applied))) return "notRunnable";
           savedChunk = applied.chunk;
           progressAt = Date.now();
@@ -189,10 +212,12 @@ export class ImportEngine {
         if (current.cancelRequested) return this.finish(job, "Cancelled", applied);
         if (!options.validateOnly) {
           await lease.assertHeld();
-          applying = clients.write(tenant, plan.writes, () => this.step("transactionWritten")).then(() => {
-            this.step("writesApplied");
-            return plan.after;
-          });
+          applying = clients
+            .write(tenant, plan.writes, () => this.step("transactionWritten"))
+            .then(() => {
+              this.step("writesApplied");
+              return plan.after;
+            });
           // Awaited before the next chunk, or in `finally`; until then its failure is not unhandled.
           applying.catch(() => undefined);
         }
@@ -214,7 +239,11 @@ export class ImportEngine {
   private async replay(job: ImportJob, since: number, lease: TenantLease): Promise<ImportCheckpoint | "stale"> {
     const { files, clients } = this.deps;
     let checkpoint = job.checkpoint;
-    for (let plan = await files.readPlan(job.tenant, job.code, checkpoint.chunk); plan; plan = await files.readPlan(job.tenant, job.code, checkpoint.chunk)) {
+    for (
+      let plan = await files.readPlan(job.tenant, job.code, checkpoint.chunk);
+      plan;
+      plan = await files.readPlan(job.tenant, job.code, checkpoint.chunk)
+    ) {
       if (plan.job !== job.code || plan.generation < since) {
         const reason = `Rows from row ${checkpoint.records + 1} on were decided before another import of this tenant ran, so they were not applied over its changes; import those rows again`;
         await this.fail(job, reason, checkpoint);
@@ -235,7 +264,8 @@ export class ImportEngine {
     const job = await this.deps.jobs.get(tenant, code);
     if (!job || finalStatuses.includes(job.status)) return;
     const checkpoint = await this.replay(job, since, lease);
-    if (checkpoint !== "stale" && checkpoint !== job.checkpoint) await this.deps.jobs.update(tenant, code, { checkpoint });
+    if (checkpoint !== "stale" && checkpoint !== job.checkpoint)
+      await this.deps.jobs.update(tenant, code, { checkpoint });
   }
 
   /** Decides a chunk's rows in file order against the index, which each decision updates. */
@@ -264,7 +294,10 @@ export class ImportEngine {
       const outcome =
         tooLong === undefined
           ? decideRow(cells, { columns, headerCount: source.headers.length, options, index, at })
-          : { kind: "error" as const, reason: `The row is ${tooLong.toLocaleString("en-GB")} bytes long, over the ${maxRecordBytes.toLocaleString("en-GB")} a row may be, so it was not read` };
+          : {
+              kind: "error" as const,
+              reason: `The row is ${tooLong.toLocaleString("en-GB")} bytes long, over the ${maxRecordBytes.toLocaleString("en-GB")} a row may be, so it was not read`,
+            };
       if (outcome.kind === "created" || outcome.kind === "updated") {
         counts[outcome.kind]++;
         writes.push(outcome.write);
@@ -286,7 +319,10 @@ export class ImportEngine {
 
   /** Saves the checkpoint and a heartbeat; false when the job has ended meanwhile (then the slice stops). */
   private async saveProgress(job: ImportJob, checkpoint: ImportCheckpoint): Promise<boolean> {
-    const saved = await this.deps.jobs.update(job.tenant, job.code, { checkpoint, heartbeat: this.now().toISOString() });
+    const saved = await this.deps.jobs.update(job.tenant, job.code, {
+      checkpoint,
+      heartbeat: this.now().toISOString(),
+    });
     this.step("checkpointWritten");
     return saved !== null;
   }
@@ -295,19 +331,35 @@ export class ImportEngine {
     const { tenant, code, source } = job;
     let notImportedBlob: string | null = null;
     if (status === "Completed" && checkpoint.counts.skipped + checkpoint.counts.error > 0) {
-      await this.deps.files.stageNotImported(tenant, code, 0, new NotImportedFile(source.headers, source.delimiter).header());
+      await this.deps.files.stageNotImported(
+        tenant,
+        code,
+        0,
+        new NotImportedFile(source.headers, source.delimiter).header(),
+      );
       notImportedBlob = await this.deps.files.commitNotImported(tenant, code, notImportedFileName(source.fileName));
       this.step("notImportedCommitted");
     }
     const at = this.now().toISOString();
-    await this.deps.jobs.update(tenant, code, { status, checkpoint, completedDate: at, heartbeat: at, notImportedBlob });
+    await this.deps.jobs.update(tenant, code, {
+      status,
+      checkpoint,
+      completedDate: at,
+      heartbeat: at,
+      notImportedBlob,
+    });
     this.step("finished");
     await this.deps.files.deletePlans(tenant, code).catch(() => undefined);
     return "finished";
   }
 
   private async fail(job: ImportJob, failureReason: string, checkpoint = job.checkpoint): Promise<SliceOutcome> {
-    await this.deps.jobs.update(job.tenant, job.code, { status: "Failed", failureReason, checkpoint, completedDate: this.now().toISOString() });
+    await this.deps.jobs.update(job.tenant, job.code, {
+      status: "Failed",
+      failureReason,
+      checkpoint,
+      completedDate: this.now().toISOString(),
+    });
     return "finished";
   }
 
@@ -324,7 +376,13 @@ export class ImportEngine {
     const { source } = job;
     let rows = 0;
     let record = 0;
-    for await (const batch of readCsvBatches(this.deps.files.readSource(source, 0), 0, source.delimiter, this.settings.chunkRows, source.encoding)) {
+    for await (const batch of readCsvBatches(
+      this.deps.files.readSource(source, 0),
+      0,
+      source.delimiter,
+      this.settings.chunkRows,
+      source.encoding,
+    )) {
       batch.records.forEach((cells, i) => {
         if (record++ >= source.firstDataRecord && (batch.tooLong.has(i) || !isBlankRecord(cells))) rows++;
       });

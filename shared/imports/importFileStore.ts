@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+
 import { CsvUploadPreview } from "./csvUploadPreview";
 import { ImportPlan } from "./importPlan";
 

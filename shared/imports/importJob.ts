@@ -1,7 +1,7 @@
 import { ClientType } from "../clients/clientType";
-import { CsvEncoding } from "../csv/csvEncoding";
 import { DateFormat } from "../clients/dateFormat";
 import { MatchField } from "../clients/targetFields";
+import { CsvEncoding } from "../csv/csvEncoding";
 import { CsvColumnMapping } from "./csvColumnMapping";
 
 export const importStatuses = ["Queued", "InProgress", "Completed", "Failed", "Cancelled"] as const;
@@ -98,7 +98,13 @@ export interface QueuedMessage {
 }
 
 /** The options of a job whose start request named none (spec 2.3 defaults). */
-export const defaultImportOptions: ImportOptions = { importMode: "CreateAndUpdate", matchField: "Code", defaultClientType: null, dateFormat: "DMY", validateOnly: false };
+export const defaultImportOptions: ImportOptions = {
+  importMode: "CreateAndUpdate",
+  matchField: "Code",
+  defaultClientType: null,
+  dateFormat: "DMY",
+  validateOnly: false,
+};
 
 export const zeroCounts: ImportCounts = { processed: 0, created: 0, updated: 0, skipped: 0, error: 0 };
 export const startCheckpoint: ImportCheckpoint = { offset: 0, records: 0, chunk: 0, counts: zeroCounts };

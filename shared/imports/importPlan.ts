@@ -30,9 +30,18 @@ export function coalesceWrites(writes: ClientWrite[]): ClientWrite[] {
     if (!earlier || write.kind === "create") {
       byCode.set(key, write);
     } else if (earlier.kind === "create") {
-      byCode.set(key, { kind: "create", values: { ...earlier.values, ...write.values } as typeof earlier.values, at: earlier.at });
+      byCode.set(key, {
+        kind: "create",
+        values: { ...earlier.values, ...write.values } as typeof earlier.values,
+        at: earlier.at,
+      });
     } else {
-      byCode.set(key, { kind: "update", code: earlier.code, values: { ...earlier.values, ...write.values }, at: write.at });
+      byCode.set(key, {
+        kind: "update",
+        code: earlier.code,
+        values: { ...earlier.values, ...write.values },
+        at: write.at,
+      });
     }
   }
   return [...byCode.values()];

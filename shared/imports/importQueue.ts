@@ -18,7 +18,12 @@ export interface ImportQueue {
 /** Reads a queue message body (already decoded by the trigger) into an ImportMessage, or says why it is not one. */
 export function parseImportMessage(body: unknown): ImportMessage {
   const value = typeof body === "string" ? JSON.parse(body) : body;
-  if (typeof value !== "object" || value === null || typeof value.tenant !== "string" || typeof value.code !== "string") {
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    typeof value.tenant !== "string" ||
+    typeof value.code !== "string"
+  ) {
     throw new Error(`Not an import message: ${JSON.stringify(body)}`);
   }
   return { tenant: value.tenant, code: value.code };

@@ -1,15 +1,15 @@
+import { isMappingCode } from "../mappings/savedMapping";
+import { SavedMappings } from "../mappings/savedMappings";
 import { done, Outcome, refuse } from "../outcome";
 import { Parsed } from "../schema";
-import { SavedMappings } from "../mappings/savedMappings";
-import { isMappingCode } from "../mappings/savedMapping";
 import { BlobLinks } from "./blobLinks";
 import { ConfirmImportRequest, mappingErrors } from "./confirmImportRequest";
 import { CsvColumnMapping } from "./csvColumnMapping";
 import { CsvImportJobDto, toCsvImportJobDto } from "./csvImportJobDto";
 import { CsvUploadPreview } from "./csvUploadPreview";
 import { fileProblem } from "./fileProblem";
-import { defaultImportOptions, finalStatuses, ImportJob, ImportOptions, ImportStatus } from "./importJob";
 import { ImportFileStore } from "./importFileStore";
+import { defaultImportOptions, finalStatuses, ImportJob, ImportOptions, ImportStatus } from "./importJob";
 import { ImportJobQueue } from "./importJobQueue";
 import { ImportJobStore } from "./importJobStore";
 import { isJobCode, newJobCode } from "./jobCode";
@@ -73,13 +73,20 @@ export class Imports {
    * parameters) are read once the file has been received, since a form may send them after the file. Every
    * check happens before a job exists; whatever a refused or failed upload stored is removed again.
    */
-  async upload(tenant: string, file: UploadedFile | null, options: () => Promise<Parsed<UploadOptions>>, idempotencyKey: string | null): Promise<Outcome<Uploaded>> {
+  async upload(
+    tenant: string,
+    file: UploadedFile | null,
+    options: () => Promise<Parsed<UploadOptions>>,
+    idempotencyKey: string | null,
+  ): Promise<Outcome<Uploaded>> {
     const { jobs, files, receipts, now } = this.deps;
     if (!file) {
       // A form broken past its limits can lose its file part too: its own errors say more.
       const given = await options();
       if (!given.ok) return refuse("invalid", "The upload options are not valid", given.errors);
-      return refuse("invalid", "Send the CSV as the form part named 'file', or as a text/csv body", [{ field: "file", message: "is required" }]);
+      return refuse("invalid", "Send the CSV as the form part named 'file', or as a text/csv body", [
+        { field: "file", message: "is required" },
+      ]);
     }
     if (file.fileName.length > maxFileNameChars) {
       const message = `is ${file.fileName.length} characters long; at most ${maxFileNameChars}`;
@@ -116,7 +123,13 @@ export class Imports {
       const { preview } = read;
       let start: ResolvedStart | null = null;
       if (given.value.start) {
-        start = await this.resolveStart(tenant, given.value.start, preview.headers, async () => preview.suggestedMappings, "columnMappingsJson");
+        start = await this.resolveStart(
+          tenant,
+          given.value.start,
+          preview.headers,
+          async () => preview.suggestedMappings,
+          "columnMappingsJson",
+        );
         if (!start.ok) {
           await discard();
           return start;
@@ -136,7 +149,15 @@ export class Imports {
       const job = newImportJob({
         tenant,
         code,
-        source: { blobName, snapshot: null, fileName: file.fileName, headers: preview.headers, firstDataRecord: read.firstDataRecord, delimiter: received.delimiter, encoding: received.encoding },
+        source: {
+          blobName,
+          snapshot: null,
+          fileName: file.fileName,
+          headers: preview.headers,
+          firstDataRecord: read.firstDataRecord,
+          delimiter: received.delimiter,
+          encoding: received.encoding,
+        },
         options: start?.ok ? start.value.options : defaultImportOptions,
         mapping: start?.ok ? start.value.mapping : [],
         createdDate: at,
@@ -146,7 +167,12 @@ export class Imports {
       made.job = true;
       if (idempotencyKey) {
         // Claimed only now that its job exists; an upload with the same key that got here first wins.
-        const earlier = await receipts.claim(tenant, idempotencyKey, { code, sha256: received.sha256, createdDate: at }, now());
+        const earlier = await receipts.claim(
+          tenant,
+          idempotencyKey,
+          { code, sha256: received.sha256, createdDate: at },
+          now(),
+        );
         if (earlier) {
           await discard();
           return this.earlierUpload(tenant, earlier, received.sha256);
@@ -177,12 +203,19 @@ export class Imports {
     if (!job) return notFound(code);
     if (job.pendingUpload) return notUploaded(code);
     if (isStarted(job)) return refuse("conflict", `Import ${code} has already been started (status ${job.status})`);
-    const resolved = await this.resolveStart(tenant, request, job.source.headers, async () => (await files.readPreview(tenant, code))?.suggestedMappings ?? []);
+    const resolved = await this.resolveStart(
+      tenant,
+      request,
+      job.source.headers,
+      async () => (await files.readPreview(tenant, code))?.suggestedMappings ?? [],
+    );
     if (!resolved.ok) return resolved;
     // The heartbeat starts here, so the watchdog also notices a start whose first message never arrives.
     const heartbeat = this.deps.now().toISOString();
     let won = false;
-    await jobs.change(tenant, code, (current) => ((won = !isStarted(current)) ? { ...resolved.value, heartbeat } : null));
+    await jobs.change(tenant, code, (current) =>
+      (won = !isStarted(current)) ? { ...resolved.value, heartbeat } : null,
+    );
     if (!won) return refuse("conflict", `Import ${code} has already been started`);
     await this.deps.jobQueue.send(tenant, code);
     return done(await this.waitForEnd(tenant, code));
@@ -210,21 +243,30 @@ export class Imports {
     let mapping = request.columnMappings;
     let mappingField = columnMappingsField;
     if (request.mappingCode) {
-      const saved = isMappingCode(request.mappingCode) ? await this.deps.mappings.get(tenant, request.mappingCode) : null;
-      if (!saved) return refuse("invalid", `There is no saved mapping with code '${request.mappingCode.slice(0, 100)}'`, [{ field: "mappingCode", message: "is not a saved mapping" }]);
+      const saved = isMappingCode(request.mappingCode)
+        ? await this.deps.mappings.get(tenant, request.mappingCode)
+        : null;
+      if (!saved)
+        return refuse("invalid", `There is no saved mapping with code '${request.mappingCode.slice(0, 100)}'`, [
+          { field: "mappingCode", message: "is not a saved mapping" },
+        ]);
       mapping = saved.columnMappings;
       mappingField = "mappingCode";
     }
     mapping ??= await suggested();
     const errors = mappingErrors(mapping, headers, mappingField);
-    return errors.length > 0 ? refuse("invalid", "The mapping does not fit the file", errors) : done({ mapping, options: request.options });
+    return errors.length > 0
+      ? refuse("invalid", "The mapping does not fit the file", errors)
+      : done({ mapping, options: request.options });
   }
 
   /** What an upload answers when its Idempotency-Key already made a job: that job, as it stands. */
   private async earlierUpload(tenant: string, earlier: UploadReceipt, sha256: string): Promise<Outcome<Uploaded>> {
-    if (earlier.sha256 !== sha256) return refuse("conflict", "This Idempotency-Key was used in the last 24 hours for a different file");
+    if (earlier.sha256 !== sha256)
+      return refuse("conflict", "This Idempotency-Key was used in the last 24 hours for a different file");
     const original = await this.deps.jobs.get(tenant, earlier.code);
-    if (!original) return refuse("conflict", "The upload this Idempotency-Key was used for no longer exists; use a new key");
+    if (!original)
+      return refuse("conflict", "The upload this Idempotency-Key was used for no longer exists; use a new key");
     if (isStarted(original)) return done({ earlier: await this.dto(original) });
     return done({ previewed: (await this.deps.files.readPreview(tenant, earlier.code))! });
   }
@@ -240,14 +282,31 @@ export class Imports {
       tenant,
       code,
       // Headers, layout, delimiter and encoding are read when the file lands.
-      source: { blobName, snapshot: null, fileName: options.fileName, headers: [], firstDataRecord: 0, delimiter: ",", encoding: "utf-8" },
+      source: {
+        blobName,
+        snapshot: null,
+        fileName: options.fileName,
+        headers: [],
+        firstDataRecord: 0,
+        delimiter: ",",
+        encoding: "utf-8",
+      },
       options: options.start?.options ?? defaultImportOptions,
       mapping: [],
       createdDate: this.deps.now().toISOString(),
     });
-    await this.deps.jobs.create({ ...job, pendingUpload: { hasHeaderRow: options.hasHeaderRow, start: options.start } });
+    await this.deps.jobs.create({
+      ...job,
+      pendingUpload: { hasHeaderRow: options.hasHeaderRow, start: options.start },
+    });
     const link = await this.deps.links.uploadLink(blobName);
-    return done({ code, uploadUrl: link.url, expiresOn: link.expiresOn.toISOString(), method: "PUT", headers: { "x-ms-blob-type": "BlockBlob" } });
+    return done({
+      code,
+      uploadUrl: link.url,
+      expiresOn: link.expiresOn.toISOString(),
+      method: "PUT",
+      headers: { "x-ms-blob-type": "BlockBlob" },
+    });
   }
 
   /**
@@ -262,7 +321,9 @@ export class Imports {
     if (!job?.pendingUpload) return;
     if (!job.source.snapshot) {
       const snapshot = await files.pinSource(job.source.blobName);
-      job = await jobs.change(tenant, code, (current) => (current.pendingUpload && !current.source.snapshot ? { source: { ...current.source, snapshot } } : null));
+      job = await jobs.change(tenant, code, (current) =>
+        current.pendingUpload && !current.source.snapshot ? { source: { ...current.source, snapshot } } : null,
+      );
       if (!job?.pendingUpload) return;
     }
     const { pendingUpload, source } = job;
@@ -271,7 +332,10 @@ export class Imports {
     const facts = reader.finish();
     const read = facts.read(code, source.fileName, pendingUpload.hasHeaderRow);
     const at = this.deps.now().toISOString();
-    const fail = (failureReason: string) => jobs.change(tenant, code, (current) => (current.pendingUpload ? { pendingUpload: null, status: "Failed", failureReason, completedDate: at } : null));
+    const fail = (failureReason: string) =>
+      jobs.change(tenant, code, (current) =>
+        current.pendingUpload ? { pendingUpload: null, status: "Failed", failureReason, completedDate: at } : null,
+      );
     const unreadable = fileProblem(facts, read, "errorRows");
     if (unreadable) {
       await fail(unreadable);
@@ -281,15 +345,28 @@ export class Imports {
     await files.writePreview(tenant, code, preview);
     let start: ResolvedStart | null = null;
     if (pendingUpload.start) {
-      start = await this.resolveStart(tenant, pendingUpload.start, preview.headers, async () => preview.suggestedMappings);
+      start = await this.resolveStart(
+        tenant,
+        pendingUpload.start,
+        preview.headers,
+        async () => preview.suggestedMappings,
+      );
       if (!start.ok) {
         await fail(`${start.detail}: ${(start.errors ?? []).map((e) => `${e.field} ${e.message}`).join("; ")}`);
         return;
       }
     }
-    const layout = { ...source, headers: preview.headers, firstDataRecord: read.firstDataRecord, delimiter: facts.delimiter, encoding: facts.encoding };
+    const layout = {
+      ...source,
+      headers: preview.headers,
+      firstDataRecord: read.firstDataRecord,
+      delimiter: facts.delimiter,
+      encoding: facts.encoding,
+    };
     const started = start?.ok ? { ...start.value, heartbeat: at } : {};
-    const arrived = await jobs.change(tenant, code, (current) => (current.pendingUpload ? { pendingUpload: null, source: layout, totalItems: preview.totalRows, ...started } : null));
+    const arrived = await jobs.change(tenant, code, (current) =>
+      current.pendingUpload ? { pendingUpload: null, source: layout, totalItems: preview.totalRows, ...started } : null,
+    );
     if (arrived && start?.ok) await this.deps.jobQueue.send(tenant, code);
   }
 
@@ -306,7 +383,9 @@ export class Imports {
     const job = await this.deps.jobs.change(tenant, code, (current) => {
       ended = finalStatuses.includes(current.status);
       if (ended) return null;
-      return isStarted(current) ? { cancelRequested: true } : { cancelRequested: true, status: "Cancelled", completedDate: at };
+      return isStarted(current)
+        ? { cancelRequested: true }
+        : { cancelRequested: true, status: "Cancelled", completedDate: at };
     });
     if (!job) return notFound(code);
     if (ended) return refuse("conflict", `Import ${code} has already ended (status ${job.status})`);
@@ -316,12 +395,18 @@ export class Imports {
   /** The tenant's jobs, newest first, a page at a time. */
   async list(tenant: string, query: JobListQuery): Promise<Outcome<Page<CsvImportJobDto>>> {
     const cursor = decodeCursor(query.continuationToken);
-    if (cursor === undefined) return refuse("invalid", "The query is not valid", [{ field: "continuationToken", message: "is not a token this API gave" }]);
-    const newestFirst = (a: ImportJob, b: ImportJob) => b.createdDate.localeCompare(a.createdDate) || b.code.localeCompare(a.code);
+    if (cursor === undefined)
+      return refuse("invalid", "The query is not valid", [
+        { field: "continuationToken", message: "is not a token this API gave" },
+      ]);
+    const newestFirst = (a: ImportJob, b: ImportJob) =>
+      b.createdDate.localeCompare(a.createdDate) || b.code.localeCompare(a.code);
     const jobs = (await this.deps.jobs.list(tenant))
       .filter((job) => !query.status || job.status === query.status)
       .sort(newestFirst)
-      .filter((job) => !cursor || newestFirst(job, { createdDate: cursor.createdDate, code: cursor.code } as ImportJob) > 0);
+      .filter(
+        (job) => !cursor || newestFirst(job, { createdDate: cursor.createdDate, code: cursor.code } as ImportJob) > 0,
+      );
     const page = jobs.slice(0, query.top);
     const last = page.at(-1);
     const items = await Promise.all(page.map((job) => this.dto(job)));
@@ -329,7 +414,10 @@ export class Imports {
   }
 
   private async dto(job: ImportJob): Promise<CsvImportJobDto> {
-    const link = job.status === "Completed" && job.notImportedBlob ? await this.deps.links.readLink(job.notImportedBlob, notImportedFileName(job.source.fileName)) : null;
+    const link =
+      job.status === "Completed" && job.notImportedBlob
+        ? await this.deps.links.readLink(job.notImportedBlob, notImportedFileName(job.source.fileName))
+        : null;
     return toCsvImportJobDto(job, link);
   }
 }

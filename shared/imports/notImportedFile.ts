@@ -20,12 +20,15 @@ export class NotImportedFile {
     private readonly delimiter: string,
   ) {
     const n = headers.length;
-    this.replacesPair = n >= 2 && headers[n - 2].trim().toLowerCase() === "row" && headers[n - 1].trim().toLowerCase() === "reason";
+    this.replacesPair =
+      n >= 2 && headers[n - 2].trim().toLowerCase() === "row" && headers[n - 1].trim().toLowerCase() === "reason";
   }
 
   /** The first block: byte order mark and header line. */
   header(): string {
-    return bom + formatUnambiguousCsvRecord([...this.sourceCells(this.headers), "Row", "Reason"], this.delimiter) + lineEnd;
+    return (
+      bom + formatUnambiguousCsvRecord([...this.sourceCells(this.headers), "Row", "Reason"], this.delimiter) + lineEnd
+    );
   }
 
   line(cells: string[], row: number, reason: string): string {
@@ -33,7 +36,9 @@ export class NotImportedFile {
     const extra = cells.slice(n);
     while (extra.length > 0 && extra[extra.length - 1].trim() === "") extra.pop();
     const own = Array.from({ length: n }, (_, i) => cells[i] ?? "");
-    return formatUnambiguousCsvRecord([...this.sourceCells(own), String(row), reason, ...extra], this.delimiter) + lineEnd;
+    return (
+      formatUnambiguousCsvRecord([...this.sourceCells(own), String(row), reason, ...extra], this.delimiter) + lineEnd
+    );
   }
 
   private sourceCells(cells: string[]): string[] {

@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { PassThrough } from "node:stream";
+
 import { ImportFileStore } from "./importFileStore";
 import { UploadedFileFacts, UploadReader } from "./uploadReader";
 
@@ -9,7 +10,12 @@ export class UploadTooLarge extends Error {}
  * Streams an upload into its blob while the same bytes are read (UploadReader), so one pass gives the stored
  * file, an exact row count and the preview. Over `limitBytes` it stops with UploadTooLarge and keeps nothing.
  */
-export async function receiveUpload(files: ImportFileStore, blobName: string, body: AsyncIterable<Uint8Array>, limitBytes: number): Promise<UploadedFileFacts> {
+export async function receiveUpload(
+  files: ImportFileStore,
+  blobName: string,
+  body: AsyncIterable<Uint8Array>,
+  limitBytes: number,
+): Promise<UploadedFileFacts> {
   const pass = new PassThrough();
   const stored = files.writeSource(blobName, pass);
   // The upload's own failure ends the loop below through `write`; this keeps it from being unhandled meanwhile.
@@ -18,7 +24,8 @@ export async function receiveUpload(files: ImportFileStore, blobName: string, bo
   try {
     for await (const chunk of body) {
       reader.push(chunk);
-      if (reader.size > limitBytes) throw new UploadTooLarge(`The file is larger than the ${Math.round(limitBytes / 1024 / 1024)} MB limit`);
+      if (reader.size > limitBytes)
+        throw new UploadTooLarge(`The file is larger than the ${Math.round(limitBytes / 1024 / 1024)} MB limit`);
       if (!pass.write(chunk)) await Promise.race([once(pass, "drain"), stored]);
     }
     const facts = reader.finish();

@@ -38,7 +38,9 @@ export function decideRow(cells: string[], context: RowContext): RowOutcome {
     if (text === "") continue;
     const limit = maxLengthOf(field);
     if (text.length > limit) {
-      problems.push(`Column '${header}' is ${text.length.toLocaleString("en-GB")} characters long; ${field} takes at most ${limit.toLocaleString("en-GB")}`);
+      problems.push(
+        `Column '${header}' is ${text.length.toLocaleString("en-GB")} characters long; ${field} takes at most ${limit.toLocaleString("en-GB")}`,
+      );
       continue;
     }
     const reading = readCell(kind, text, options.dateFormat);
@@ -46,7 +48,8 @@ export function decideRow(cells: string[], context: RowContext): RowOutcome {
     else problems.push(`Column '${header}': ${quoted(text)} ${reading.rule}`);
   }
   if (problems.length > 0) {
-    if (values.Name === undefined && !columns.some((c) => c.field === "Name" && (cells[c.column] ?? "").trim() !== "")) problems.push("Missing required field: Name");
+    if (values.Name === undefined && !columns.some((c) => c.field === "Name" && (cells[c.column] ?? "").trim() !== ""))
+      problems.push("Missing required field: Name");
     return { kind: "error", reason: problems.join("; ") };
   }
   if (values.Name === undefined) return { kind: "skipped", reason: "Missing required field: Name" };
@@ -54,34 +57,52 @@ export function decideRow(cells: string[], context: RowContext): RowOutcome {
   const matchValue = values[options.matchField];
   const matches = typeof matchValue === "string" ? index.find(options.matchField, matchValue) : [];
   if (matches.length > 1) {
-    return { kind: "error", reason: `${matches.length} clients match ${options.matchField} ${quoted(String(matchValue))}; match on a unique field instead` };
+    return {
+      kind: "error",
+      reason: `${matches.length} clients match ${options.matchField} ${quoted(String(matchValue))}; match on a unique field instead`,
+    };
   }
   const match = matches[0];
   if (!match) {
     if (options.importMode === "UpdateOnly") {
-      const reason = matchValue === undefined ? `No matching client: the row has no ${options.matchField}` : `No matching client for ${options.matchField} ${quoted(String(matchValue))}`;
+      const reason =
+        matchValue === undefined
+          ? `No matching client: the row has no ${options.matchField}`
+          : `No matching client for ${options.matchField} ${quoted(String(matchValue))}`;
       return { kind: "skipped", reason };
     }
     return create(values as ClientValues & { Name: string }, context);
   }
-  if (options.importMode === "CreateOnly") return { kind: "skipped", reason: `Client already exists (code ${quoted(match)})` };
+  if (options.importMode === "CreateOnly")
+    return { kind: "skipped", reason: `Client already exists (code ${quoted(match)})` };
   return update(match, values, context);
 }
 
 function create(values: ClientValues & { Name: string }, { options, index, at }: RowContext): RowOutcome {
   const type = values.Type ?? options.defaultClientType ?? undefined;
-  if (type === undefined) return { kind: "skipped", reason: "Missing required field: Type (the row has none and no defaultClientType was given)" };
+  if (type === undefined)
+    return {
+      kind: "skipped",
+      reason: "Missing required field: Type (the row has none and no defaultClientType was given)",
+    };
   const code = typeof values.Code === "string" ? values.Code : uniqueCodeFor(values.Name, index);
   const conflict = uniquenessConflict({ ...values, Code: code }, null, index);
   if (conflict) return { kind: "error", reason: conflict };
-  const write: ClientWrite = { kind: "create", values: { ...values, Code: code, Type: type, Status: values.Status ?? "Active" }, at };
+  const write: ClientWrite = {
+    kind: "create",
+    values: { ...values, Code: code, Type: type, Status: values.Status ?? "Active" },
+    at,
+  };
   index.recordWrite(write);
   return { kind: "created", write };
 }
 
 function update(match: string, values: ClientValues, { index, at }: RowContext): RowOutcome {
   if (typeof values.Code === "string" && compareKey(values.Code) !== compareKey(match)) {
-    return { kind: "error", reason: `An update cannot change a client's Code (${quoted(values.Code)} given for client ${quoted(match)})` };
+    return {
+      kind: "error",
+      reason: `An update cannot change a client's Code (${quoted(values.Code)} given for client ${quoted(match)})`,
+    };
   }
   const conflict = uniquenessConflict(values, match, index);
   if (conflict) return { kind: "error", reason: conflict };

@@ -32,7 +32,10 @@ export class StalledImportWatchdog {
     const failed: string[] = [];
     const now = this.now();
     const stalled = (job: ImportJob) =>
-      job.mapping.length > 0 && ["Queued", "InProgress"].includes(job.status) && job.heartbeat !== null && now.getTime() - Date.parse(job.heartbeat) >= this.settings.stallAfterMs;
+      job.mapping.length > 0 &&
+      ["Queued", "InProgress"].includes(job.status) &&
+      job.heartbeat !== null &&
+      now.getTime() - Date.parse(job.heartbeat) >= this.settings.stallAfterMs;
     for (const candidate of await this.jobs.listUnfinished()) {
       if (!stalled(candidate) || (await this.messageWaits(candidate))) continue;
       const at = now.toISOString();
@@ -43,7 +46,12 @@ export class StalledImportWatchdog {
         const stalls = current.stalls + 1;
         if (stalls >= this.settings.maxStalls) {
           outcome = "fail";
-          return { status: "Failed", completedDate: at, stalls, failureReason: `The import stopped making progress ${stalls} times` };
+          return {
+            status: "Failed",
+            completedDate: at,
+            stalls,
+            failureReason: `The import stopped making progress ${stalls} times`,
+          };
         }
         outcome = "requeue";
         return { stalls, heartbeat: at };
@@ -62,7 +70,9 @@ export class StalledImportWatchdog {
     if (!job.queuedMessage) return false;
     const waiting = await this.queue.findWaiting(job.queuedMessage);
     if (!waiting) return false;
-    await this.jobs.change(job.tenant, job.code, (current) => (current.queuedMessage?.messageId === waiting.messageId ? { queuedMessage: waiting } : null));
+    await this.jobs.change(job.tenant, job.code, (current) =>
+      current.queuedMessage?.messageId === waiting.messageId ? { queuedMessage: waiting } : null,
+    );
     return true;
   }
 }

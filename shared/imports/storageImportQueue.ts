@@ -1,4 +1,5 @@
 import { QueueClient } from "@azure/storage-queue";
+
 import { storageStatus } from "../storage/storageStatus";
 import { QueuedMessage } from "./importJob";
 import { ImportMessage, ImportQueue } from "./importQueue";
@@ -8,7 +9,9 @@ export class StorageImportQueue implements ImportQueue {
   constructor(private readonly queue: QueueClient) {}
 
   async send(message: ImportMessage, delaySeconds = 0): Promise<QueuedMessage> {
-    const sent = await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString("base64"), { visibilityTimeout: delaySeconds });
+    const sent = await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString("base64"), {
+      visibilityTimeout: delaySeconds,
+    });
     return { messageId: sent.messageId, popReceipt: sent.popReceipt };
   }
 

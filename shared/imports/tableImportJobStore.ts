@@ -1,10 +1,18 @@
-import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { odata, TableClient } from "@azure/data-tables";
+
+import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { finalStatuses, ImportJob } from "./importJob";
 import { ImportJobChanges, ImportJobStore } from "./importJobStore";
 
 // Structured properties travel as JSON text: Table Storage holds only flat values.
-const jsonProperties = new Set<string>(["source", "options", "mapping", "checkpoint", "pendingUpload", "queuedMessage"]);
+const jsonProperties = new Set<string>([
+  "source",
+  "options",
+  "mapping",
+  "checkpoint",
+  "pendingUpload",
+  "queuedMessage",
+]);
 /**
  * A string property holds at most 64 KiB (32,768 UTF-16 units). JSON longer than this (the headers of a wide
  * file) is stored in parts `name`, `name_1`, `name_2`... with their number in `nameParts`; free text longer
@@ -28,7 +36,9 @@ export class TableImportJobStore implements ImportJobStore {
 
   async update(tenant: string, code: string, changes: ImportJobChanges): Promise<ImportJob | null> {
     let ended = false;
-    const job = await this.change(tenant, code, (current) => ((ended = finalStatuses.includes(current.status)) ? null : changes));
+    const job = await this.change(tenant, code, (current) =>
+      (ended = finalStatuses.includes(current.status)) ? null : changes,
+    );
     return ended ? null : job;
   }
 
@@ -36,7 +46,11 @@ export class TableImportJobStore implements ImportJobStore {
     await unlessMissing(this.table.deleteEntity(tenant, code), null);
   }
 
-  async change(tenant: string, code: string, change: (job: ImportJob) => ImportJobChanges | null): Promise<ImportJob | null> {
+  async change(
+    tenant: string,
+    code: string,
+    change: (job: ImportJob) => ImportJobChanges | null,
+  ): Promise<ImportJob | null> {
     for (;;) {
       const entity = await unlessMissing(this.table.getEntity<Record<string, unknown>>(tenant, code), null);
       if (!entity) return null;
@@ -44,7 +58,9 @@ export class TableImportJobStore implements ImportJobStore {
       const changes = change(job);
       if (changes === null) return job;
       try {
-        await this.table.updateEntity({ partitionKey: tenant, rowKey: code, ...toProperties(changes) }, "Merge", { etag: entity.etag });
+        await this.table.updateEntity({ partitionKey: tenant, rowKey: code, ...toProperties(changes) }, "Merge", {
+          etag: entity.etag,
+        });
         return { ...job, ...changes };
       } catch (error) {
         // Someone changed the job meanwhile: decide again on what it is now.
@@ -56,13 +72,16 @@ export class TableImportJobStore implements ImportJobStore {
   async listUnfinished(): Promise<ImportJob[]> {
     const jobs: ImportJob[] = [];
     const filter = odata`status eq ${"Queued"} or status eq ${"InProgress"}`;
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) jobs.push(fromEntity(entity));
+    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
+      jobs.push(fromEntity(entity));
     return jobs;
   }
 
   async list(tenant: string): Promise<ImportJob[]> {
     const jobs: ImportJob[] = [];
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${tenant}` } })) {
+    for await (const entity of this.table.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${tenant}` },
+    })) {
       jobs.push(fromEntity(entity));
     }
     return jobs;
@@ -76,7 +95,11 @@ function toProperties(values: Record<string, unknown>): Record<string, unknown> 
     if (jsonProperties.has(name)) {
       const text = JSON.stringify(value);
       const parts = Math.max(1, Math.ceil(text.length / maxPropertyChars));
-      for (let part = 0; part < parts; part++) properties[part === 0 ? name : `${name}_${part}`] = text.slice(part * maxPropertyChars, (part + 1) * maxPropertyChars);
+      for (let part = 0; part < parts; part++)
+        properties[part === 0 ? name : `${name}_${part}`] = text.slice(
+          part * maxPropertyChars,
+          (part + 1) * maxPropertyChars,
+        );
       properties[`${name}Parts`] = parts;
     } else if (typeof value === "string" && value.length > maxPropertyChars) {
       properties[name] = `${value.slice(0, maxPropertyChars - 1)}…`;
@@ -92,7 +115,9 @@ function fromEntity(entity: Record<string, unknown>): ImportJob {
   const text = (name: string) => (entity[name] === "" || entity[name] === undefined ? null : String(entity[name]));
   const json = <T>(name: string): T => {
     const parts = typeof entity[`${name}Parts`] === "number" ? (entity[`${name}Parts`] as number) : 1;
-    return JSON.parse(Array.from({ length: parts }, (_, part) => String(entity[part === 0 ? name : `${name}_${part}`])).join("")) as T;
+    return JSON.parse(
+      Array.from({ length: parts }, (_, part) => String(entity[part === 0 ? name : `${name}_${part}`])).join(""),
+    ) as T;
   };
   return {
     tenant: String(entity.partitionKey),

@@ -1,20 +1,27 @@
-import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { createHash } from "node:crypto";
+
 import { TableClient } from "@azure/data-tables";
 
+import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { UploadReceipt, UploadReceipts, uploadReceiptValidMs } from "./uploadReceipts";
 
 /** Upload receipts in Table Storage: partition = tenant, row key = SHA-256 of the Idempotency-Key. */
 export class TableUploadReceipts implements UploadReceipts {
-
   constructor(private readonly table: TableClient) {}
 
   async find(tenant: string, idempotencyKey: string, now: Date): Promise<UploadReceipt | null> {
     const existing = await unlessMissing(this.table.getEntity<UploadReceipt>(tenant, rowKeyOf(idempotencyKey)), null);
-    return existing && now.getTime() - Date.parse(existing.createdDate) < uploadReceiptValidMs ? { code: existing.code, sha256: existing.sha256, createdDate: existing.createdDate } : null;
+    return existing && now.getTime() - Date.parse(existing.createdDate) < uploadReceiptValidMs
+      ? { code: existing.code, sha256: existing.sha256, createdDate: existing.createdDate }
+      : null;
   }
 
-  async claim(tenant: string, idempotencyKey: string, receipt: UploadReceipt, now: Date): Promise<UploadReceipt | null> {
+  async claim(
+    tenant: string,
+    idempotencyKey: string,
+    receipt: UploadReceipt,
+    now: Date,
+  ): Promise<UploadReceipt | null> {
     const rowKey = rowKeyOf(idempotencyKey);
     for (;;) {
       try {

@@ -1,8 +1,9 @@
 import { Type } from "@sinclair/typebox";
+
 import { clientTypes } from "../clients/clientType";
 import { dateFormats } from "../clients/dateFormat";
 import { matchFields } from "../clients/targetFields";
-import { Nullable, OneOf, Parsed, parseAs } from "../schema";
+import { Nullable, OneOf, parseAs, Parsed } from "../schema";
 import { ConfirmImportRequest, ConfirmImportRequestSchema, withDefaults } from "./confirmImportRequest";
 import { ColumnMappingsSchema } from "./csvColumnMapping";
 import { importModes } from "./importJob";
@@ -60,16 +61,32 @@ export function parseUploadForm(fields: Record<string, string>): Parsed<UploadOp
     const mappings = parseAs(ColumnMappingsSchema, columnMappings, "columnMappingsJson");
     if (!mappings.ok) return mappings;
   }
-  const raw = { ...request, columnMappings, validateOnly: validateOnly === undefined ? undefined : validateOnly === "true" };
+  const raw = {
+    ...request,
+    columnMappings,
+    validateOnly: validateOnly === undefined ? undefined : validateOnly === "true",
+  };
   const start = withDefaults(parseAs(ConfirmImportRequestSchema, raw), raw);
-  return options(start, raw, hasHeaderRow === undefined ? null : hasHeaderRow === "true", showPreview !== "false", "columnMappingsJson");
+  return options(
+    start,
+    raw,
+    hasHeaderRow === undefined ? null : hasHeaderRow === "true",
+    showPreview !== "false",
+    "columnMappingsJson",
+  );
 }
 
 /** The large-file path's options from its JSON body, and the name of the file to come. */
 export function parseUploadRequest(body: unknown): Parsed<UploadOptions & { fileName: string }> {
   const parsed = parseAs(UploadRequestSchema, body);
   const raw = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
-  const given = options(withDefaults(parsed, raw), raw, parsed.ok ? (parsed.value.hasHeaderRow ?? null) : null, raw.showPreview !== false, "columnMappings");
+  const given = options(
+    withDefaults(parsed, raw),
+    raw,
+    parsed.ok ? (parsed.value.hasHeaderRow ?? null) : null,
+    raw.showPreview !== false,
+    "columnMappings",
+  );
   if (!given.ok) return given;
   const fileName = parsed.ok && parsed.value.fileName?.trim() ? parsed.value.fileName : "upload.csv";
   return { ok: true, value: { ...given.value, fileName } };
@@ -79,10 +96,19 @@ export function parseUploadRequest(body: unknown): Parsed<UploadOptions & { file
  * A preview, or (showPreview=false) a start, which needs a mapping, given or named: every violation of the
  * request and that one together. `raw` is the request as sent.
  */
-function options(request: Parsed<ConfirmImportRequest>, raw: Record<string, unknown>, hasHeaderRow: boolean | null, showPreview: boolean, mappingField: string): Parsed<UploadOptions> {
+function options(
+  request: Parsed<ConfirmImportRequest>,
+  raw: Record<string, unknown>,
+  hasHeaderRow: boolean | null,
+  showPreview: boolean,
+  mappingField: string,
+): Parsed<UploadOptions> {
   const errors = request.ok ? [] : [...request.errors];
   if (!showPreview && !raw.mappingCode && !raw.columnMappings) {
-    errors.push({ field: "mappingCode", message: `showPreview=false starts the import once the file is read, so it needs mappingCode or ${mappingField}` });
+    errors.push({
+      field: "mappingCode",
+      message: `showPreview=false starts the import once the file is read, so it needs mappingCode or ${mappingField}`,
+    });
   }
   if (!request.ok || errors.length > 0) return { ok: false, errors };
   return { ok: true, value: { hasHeaderRow, start: showPreview ? null : request.value } };

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { TextDecoder } from "node:util";
+
 import { Delimiter, detectDelimiter, detectLineEnding, LineEnding } from "../csv/csvDialect";
 import { CellDecoding, CsvEncoding, encodingFromBom } from "../csv/csvEncoding";
 import { CsvBatch, CsvRecordScanner } from "../csv/csvRecordReader";
@@ -78,7 +79,9 @@ export class UploadReader {
     builder.addCounted(scanner.counted);
     const encoding: CsvEncoding = this.bomEncoding ?? (this.validUtf8 ? "utf-8" : "windows-1252");
     const decodeBytes = textDecoderFor(encoding);
-    const decode = this.cellsAsBytes ? (text: string) => decodeBytes(Buffer.from(text, "latin1")) : (text: string) => text;
+    const decode = this.cellsAsBytes
+      ? (text: string) => decodeBytes(Buffer.from(text, "latin1"))
+      : (text: string) => text;
     const { bytes, delimiter, lineEnding, containsNul } = this;
     return {
       bytes,
@@ -89,7 +92,8 @@ export class UploadReader {
       containsNul,
       endsInsideQuotes,
       firstTooLong: scanner.firstTooLong,
-      read: (code, fileName, hasHeaderRow) => builder.build(code, fileName, hasHeaderRow, { encoding, delimiter, lineEnding }, decode),
+      read: (code, fileName, hasHeaderRow) =>
+        builder.build(code, fileName, hasHeaderRow, { encoding, delimiter, lineEnding }, decode),
     };
   }
 

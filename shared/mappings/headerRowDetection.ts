@@ -57,7 +57,13 @@ export function locateHeader(records: readonly (readonly string[])[], hasHeaderR
   const candidate = records[nonBlank[at]];
   const titled = at > 0 && filledCells(candidate).length >= 2 && namesAField(candidate);
   const header = titled ? at : 0;
-  const detected = hasHeaderRow ?? (titled || detectHeaderRow(records[nonBlank[header]], records[nonBlank[header + 1]]));
+  const detected =
+    hasHeaderRow ?? (titled || detectHeaderRow(records[nonBlank[header]], records[nonBlank[header + 1]]));
   if (!detected) return { hasHeaderRow: false, header: null, firstData: 0, titles: [] };
-  return { hasHeaderRow: true, header: nonBlank[header], firstData: nonBlank[header] + 1, titles: nonBlank.slice(0, header) };
+  return {
+    hasHeaderRow: true,
+    header: nonBlank[header],
+    firstData: nonBlank[header] + 1,
+    titles: nonBlank.slice(0, header),
+  };
 }

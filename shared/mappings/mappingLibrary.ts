@@ -21,10 +21,12 @@ export class MappingLibrary {
 
   /** Saves a new mapping (parsed by `parseSavedMappingRequest`); its code must be free and not a preset's. */
   async create(tenant: string, mapping: SavedMapping): Promise<Outcome<SavedMapping>> {
-    if (mappingPresets.some((p) => p.code === mapping.code)) return refuse("conflict", `'${mapping.code}' is a preset's code`);
+    if (mappingPresets.some((p) => p.code === mapping.code))
+      return refuse("conflict", `'${mapping.code}' is a preset's code`);
     const at = this.now().toISOString();
     const saved = { ...mapping, createdDate: at, updatedDate: at };
-    if (!(await this.mappings.save(tenant, saved, "create"))) return refuse("conflict", `A mapping with code '${mapping.code}' already exists`);
+    if (!(await this.mappings.save(tenant, saved, "create")))
+      return refuse("conflict", `A mapping with code '${mapping.code}' already exists`);
     return done(saved);
   }
 
@@ -32,7 +34,8 @@ export class MappingLibrary {
   async replace(tenant: string, mapping: SavedMapping): Promise<Outcome<SavedMapping>> {
     const existing = await this.get(tenant, mapping.code);
     if (!existing.ok) return existing;
-    if (existing.value.isPreset) return refuse("conflict", `'${mapping.code}' is a read-only preset; save a copy under another code`);
+    if (existing.value.isPreset)
+      return refuse("conflict", `'${mapping.code}' is a read-only preset; save a copy under another code`);
     const saved = { ...mapping, createdDate: existing.value.createdDate, updatedDate: this.now().toISOString() };
     await this.mappings.save(tenant, saved, "replace");
     return done(saved);

@@ -1,7 +1,10 @@
 import { CsvColumnMapping } from "../imports/csvColumnMapping";
 import { SavedMapping } from "./savedMapping";
 
-const m = (csvHeader: string, targetField: CsvColumnMapping["targetField"]): CsvColumnMapping => ({ csvHeader, targetField });
+const m = (csvHeader: string, targetField: CsvColumnMapping["targetField"]): CsvColumnMapping => ({
+  csvHeader,
+  targetField,
+});
 
 /** The two read-only presets every tenant has, for the headers of a typical companies file and individuals file. */
 export const mappingPresets: readonly SavedMapping[] = [

@@ -1,9 +1,10 @@
 import { Static, Type } from "@sinclair/typebox";
+
 import { matchFields } from "../clients/targetFields";
 import { repeatedTargetErrors } from "../imports/confirmImportRequest";
 import { ColumnMappingsSchema } from "../imports/csvColumnMapping";
 import { FieldError } from "../outcome";
-import { Nullable, OneOf, Parsed, parseAs } from "../schema";
+import { Nullable, OneOf, parseAs, Parsed } from "../schema";
 
 /** Lower-case letters, digits and `-`: a mapping's code is part of its URL and a table row key. */
 export const mappingCodePattern = "^[a-z0-9][a-z0-9-]{0,63}$";
@@ -28,7 +29,12 @@ export type SavedMapping = Static<typeof SavedMappingSchema>;
 
 /** What a create or replace sends: the code defaults to a slug of the name, the match field to Code. */
 export const SavedMappingRequestSchema = Type.Object({
-  code: Type.Optional(Type.String({ pattern: mappingCodePattern, errorMessage: "must be 1-64 lower-case letters, digits or -, starting with a letter or digit" })),
+  code: Type.Optional(
+    Type.String({
+      pattern: mappingCodePattern,
+      errorMessage: "must be 1-64 lower-case letters, digits or -, starting with a letter or digit",
+    }),
+  ),
   name: Type.String({ minLength: 1, maxLength: maxNameChars }),
   columnMappings: ColumnMappingsSchema,
   matchField: Type.Optional(OneOf(matchFields, { default: "Code" })),
@@ -54,10 +60,23 @@ export function parseSavedMappingRequest(body: unknown, code: string | null): Pa
   const name = typeof raw.name === "string" ? raw.name.trim() : "";
   if (typeof raw.name === "string" && !name) add({ field: "name", message: "is required" });
   const mappingCode = code ?? (typeof raw.code === "string" && raw.code ? raw.code : slug(name));
-  if (name && !isMappingCode(mappingCode)) add({ field: "code", message: "must be 1-64 lower-case letters, digits or -, starting with a letter or digit" });
+  if (name && !isMappingCode(mappingCode))
+    add({ field: "code", message: "must be 1-64 lower-case letters, digits or -, starting with a letter or digit" });
   if (!parsed.ok || errors.length > 0) return { ok: false, errors };
   const { columnMappings, matchField = "Code" } = parsed.value;
-  return { ok: true, value: { code: mappingCode, name, columnMappings, matchField, isPreset: false, mappingType: "Client", createdDate: null, updatedDate: null } };
+  return {
+    ok: true,
+    value: {
+      code: mappingCode,
+      name,
+      columnMappings,
+      matchField,
+      isPreset: false,
+      mappingType: "Client",
+      createdDate: null,
+      updatedDate: null,
+    },
+  };
 }
 
 function slug(name: string): string {

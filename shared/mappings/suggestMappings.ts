@@ -8,7 +8,8 @@ const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, "");
 // A field's own name first, so "Email" never loses to an alias of another field.
 const byName = new Map<string, TargetField>();
 for (const field of targetFields) byName.set(squash(field), field);
-for (const field of targetFields) for (const alias of headerAliases[field] ?? []) if (!byName.has(squash(alias))) byName.set(squash(alias), field);
+for (const field of targetFields)
+  for (const alias of headerAliases[field] ?? []) if (!byName.has(squash(alias))) byName.set(squash(alias), field);
 
 /** The target field a header names, by the field's name or one of its aliases. */
 export function targetFieldOfHeader(header: string): TargetField | null {

@@ -1,5 +1,6 @@
-import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { odata, TableClient } from "@azure/data-tables";
+
+import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { mappingPresets } from "./mappingPresets";
 import { SavedMapping } from "./savedMapping";
 import { SavedMappings } from "./savedMappings";
@@ -17,7 +18,9 @@ export class TableSavedMappings implements SavedMappings {
 
   async list(tenant: string): Promise<SavedMapping[]> {
     const own: SavedMapping[] = [];
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${tenant}` } })) {
+    for await (const entity of this.table.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${tenant}` },
+    })) {
       own.push(fromEntity(entity));
     }
     return [...mappingPresets, ...own.sort((a, b) => a.code.localeCompare(b.code))];
@@ -44,7 +47,10 @@ export class TableSavedMappings implements SavedMappings {
   }
 
   async delete(tenant: string, code: string): Promise<boolean> {
-    return unlessMissing(this.table.deleteEntity(tenant, code).then(() => true), false);
+    return unlessMissing(
+      this.table.deleteEntity(tenant, code).then(() => true),
+      false,
+    );
   }
 }
 

@@ -9,7 +9,9 @@ export async function bootstrapStorage(storage: StorageClients, abortSignal?: Ab
   const options = { abortSignal };
   const queues = Object.values(storageLayout.queues).flatMap((q) => [q, poisonQueueName(q)]);
   await Promise.all([
-    ...Object.values(storageLayout.containers).map((c) => storage.blobs.getContainerClient(c).createIfNotExists(options)),
+    ...Object.values(storageLayout.containers).map((c) =>
+      storage.blobs.getContainerClient(c).createIfNotExists(options),
+    ),
     ...queues.map((q) => storage.queues.getQueueClient(q).createIfNotExists(options)),
     ...Object.values(storageLayout.tables).map((t) => storage.tables.createTable(t, options)),
   ]);

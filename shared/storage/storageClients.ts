@@ -1,6 +1,6 @@
+import { TableClient, TableServiceClient } from "@azure/data-tables";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { QueueServiceClient } from "@azure/storage-queue";
-import { TableClient, TableServiceClient } from "@azure/data-tables";
 
 /** The three storage services of one account, built from one `AzureWebJobsStorage` connection string. */
 export interface StorageClients {
@@ -12,7 +12,9 @@ export interface StorageClients {
 
 export function createStorageClients(connectionString: string): StorageClients {
   // Azurite speaks plain HTTP; the tables SDK refuses that unless told it is intended.
-  const allowInsecureConnection = /UseDevelopmentStorage=true|DefaultEndpointsProtocol=http;|Endpoint=http:/i.test(connectionString);
+  const allowInsecureConnection = /UseDevelopmentStorage=true|DefaultEndpointsProtocol=http;|Endpoint=http:/i.test(
+    connectionString,
+  );
   return {
     blobs: BlobServiceClient.fromConnectionString(connectionString),
     queues: QueueServiceClient.fromConnectionString(connectionString),

@@ -1,4 +1,5 @@
 import { Static, Type } from "@sinclair/typebox";
+
 import { Nullable, OneOf } from "../schema";
 import { describeStorageError } from "./describeStorageError";
 import { StorageClients } from "./storageClients";
@@ -33,13 +34,19 @@ export async function checkStorageHealth(storage: StorageClients, timeoutMs: num
   return { healthy: blob.reachable && queue.reachable && table.reachable, blob, queue, table };
 }
 
-const ServiceHealthSchema = Type.Object({ reachable: Type.Boolean(), error: Nullable(Type.String()) }, { additionalProperties: false });
+const ServiceHealthSchema = Type.Object(
+  { reachable: Type.Boolean(), error: Nullable(Type.String()) },
+  { additionalProperties: false },
+);
 
 /** What GET /health answers. */
 export const HealthSchema = Type.Object(
   {
     status: OneOf(["Healthy", "Unhealthy"]),
-    storage: Type.Object({ blob: ServiceHealthSchema, queue: ServiceHealthSchema, table: ServiceHealthSchema }, { additionalProperties: false }),
+    storage: Type.Object(
+      { blob: ServiceHealthSchema, queue: ServiceHealthSchema, table: ServiceHealthSchema },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

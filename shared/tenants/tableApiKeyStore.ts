@@ -1,6 +1,8 @@
-import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
 import { odata, TableClient } from "@azure/data-tables";
+
+import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { ApiKeyInfo, ApiKeyStore } from "./apiKeyStore";
 
 const partition = "key";
@@ -32,7 +34,13 @@ export class TableApiKeyStore implements ApiKeyStore {
     const hash = sha256(key);
     const info = { keyId: hash.slice(0, 16), tenant, createdDate: this.now().toISOString() };
     try {
-      await this.table.createEntity({ partitionKey: partition, rowKey: info.keyId, tenant, createdDate: info.createdDate, keyHash: hash });
+      await this.table.createEntity({
+        partitionKey: partition,
+        rowKey: info.keyId,
+        tenant,
+        createdDate: info.createdDate,
+        keyHash: hash,
+      });
     } catch (error) {
       if (storageStatus(error) !== 409) throw error;
     }
@@ -52,19 +60,27 @@ export class TableApiKeyStore implements ApiKeyStore {
   }
 
   private async read(hash: string): Promise<string | null> {
-    const stored = await unlessMissing(this.table.getEntity<{ tenant: string; keyHash: string }>(partition, hash.slice(0, 16)), null);
+    const stored = await unlessMissing(
+      this.table.getEntity<{ tenant: string; keyHash: string }>(partition, hash.slice(0, 16)),
+      null,
+    );
     if (!stored) return null;
     return timingSafeEqual(Buffer.from(stored.keyHash, "hex"), Buffer.from(hash, "hex")) ? stored.tenant : null;
   }
 
   async revoke(keyId: string): Promise<boolean> {
     for (const hash of this.verified.keys()) if (hash.startsWith(keyId)) this.verified.delete(hash);
-    return unlessMissing(this.table.deleteEntity(partition, keyId).then(() => true), false);
+    return unlessMissing(
+      this.table.deleteEntity(partition, keyId).then(() => true),
+      false,
+    );
   }
 
   async list(): Promise<ApiKeyInfo[]> {
     const keys: ApiKeyInfo[] = [];
-    for await (const e of this.table.listEntities<{ tenant: string; createdDate: string }>({ queryOptions: { filter: odata`PartitionKey eq ${partition}` } })) {
+    for await (const e of this.table.listEntities<{ tenant: string; createdDate: string }>({
+      queryOptions: { filter: odata`PartitionKey eq ${partition}` },
+    })) {
       keys.push({ keyId: e.rowKey!, tenant: e.tenant, createdDate: e.createdDate });
     }
     return keys.sort((a, b) => a.tenant.localeCompare(b.tenant) || a.createdDate.localeCompare(b.createdDate));

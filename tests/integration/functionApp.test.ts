@@ -1,8 +1,10 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+
 import { filesMatchedByMain } from "functions-host";
+import { describe, expect, it } from "vitest";
+
 import { repoRoot } from "../support/hostProcess";
 
 const packageMain: string = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).main;
@@ -22,7 +24,9 @@ describe("package.json main and the function files", () => {
       .loadFunctionApp(${JSON.stringify(repoRoot)}, () => {})
       .then((app) => { console.log(JSON.stringify(app.files)); process.exit(0); })
       .catch((error) => { console.error(error.message); process.exit(1); });`;
-    const files: { file: string; functions: string[] }[] = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 30_000 }));
+    const files: { file: string; functions: string[] }[] = JSON.parse(
+      execFileSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 30_000 }),
+    );
     expect(files.map((f) => f.file)).toEqual(filesMatchedByMain(repoRoot, packageMain));
     for (const file of files) expect(file.functions.length, file.file).toBeGreaterThan(0);
     expect(files.flatMap((f) => f.functions)).toContain("health");

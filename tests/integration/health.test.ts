@@ -1,5 +1,6 @@
-import { afterAll, describe, expect, inject, it } from "vitest";
 import { startThrowawayAzurite } from "functions-host";
+import { afterAll, describe, expect, inject, it } from "vitest";
+
 import { repoRoot, startHost } from "../support/hostProcess";
 
 describe("GET /api/health", () => {
@@ -15,7 +16,11 @@ describe("GET /api/health", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: "Healthy",
-      storage: { blob: { reachable: true, error: null }, queue: { reachable: true, error: null }, table: { reachable: true, error: null } },
+      storage: {
+        blob: { reachable: true, error: null },
+        queue: { reachable: true, error: null },
+        table: { reachable: true, error: null },
+      },
     });
   });
 

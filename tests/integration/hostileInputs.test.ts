@@ -1,19 +1,25 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
 import { formatCsvRecord } from "../../shared/csv/csvWriter";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
+import { HostileInput, hostileInputs, Sending } from "../fixtures/hostile/inputs";
 import { ApiAnswer, call, uploadForm } from "../support/apiCall";
 import { eventually, HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
-import { harness, Harness, uniqueTenant } from "../support/importHarness";
-import { HostileInput, hostileInputs, Sending } from "../fixtures/hostile/inputs";
+import { Harness, harness, uniqueTenant } from "../support/importHarness";
 
 let host: HostProcess;
 let h: Harness;
 
 beforeAll(async () => {
   h = await harness();
-  host = await startHost(repoRoot, { AzureWebJobsStorage: inject("storageConnectionString"), MaxUploadMegabytes: "5", StartWaitSeconds: "1", ...promptQueues });
+  host = await startHost(repoRoot, {
+    AzureWebJobsStorage: inject("storageConnectionString"),
+    MaxUploadMegabytes: "5",
+    StartWaitSeconds: "1",
+    ...promptQueues,
+  });
 });
 afterAll(async () => host?.stop());
 
@@ -21,7 +27,10 @@ const base = (tenant: string) => `${host.url}/tenants/${tenant}/clients/import/c
 
 async function newTenant(): Promise<{ tenant: string; key: string }> {
   const tenant = uniqueTenant("h");
-  return { tenant, key: (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key };
+  return {
+    tenant,
+    key: (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key,
+  };
 }
 
 function send(tenant: string, key: string, file: Buffer, sending: Sending = { as: "multipart" }): Promise<ApiAnswer> {
@@ -29,7 +38,9 @@ function send(tenant: string, key: string, file: Buffer, sending: Sending = { as
     case "multipart":
       return call("POST", base(tenant), key, uploadForm(file, sending.fields, sending.fileName));
     case "raw":
-      return call("POST", `${base(tenant)}?${new URLSearchParams(sending.query)}`, key, file, { "content-type": "text/csv" });
+      return call("POST", `${base(tenant)}?${new URLSearchParams(sending.query)}`, key, file, {
+        "content-type": "text/csv",
+      });
     case "handmade": {
       const boundary = "----hostile-boundary";
       const body = Buffer.concat([
@@ -44,7 +55,10 @@ function send(tenant: string, key: string, file: Buffer, sending: Sending = { as
 
 async function leftBehind(tenant: string, key: string) {
   const blobs: string[] = [];
-  for await (const blob of h.storage.blobs.getContainerClient(storageLayout.containers.importFiles).listBlobsFlat({ prefix: `${tenant}/` })) blobs.push(blob.name);
+  for await (const blob of h.storage.blobs
+    .getContainerClient(storageLayout.containers.importFiles)
+    .listBlobsFlat({ prefix: `${tenant}/` }))
+    blobs.push(blob.name);
   const jobs = (await call("GET", base(tenant), key)).body.items;
   return { blobs, jobs };
 }
@@ -63,7 +77,8 @@ async function check(input: HostileInput) {
     expect(uploaded.status).toBe(input.refused.status);
     expect(uploaded.headers.get("content-type")).toBe("application/problem+json");
     expect(uploaded.body.detail).toMatch(input.refused.detail);
-    if (input.refused.fields) expect(uploaded.body.errors.map((e: { field: string }) => e.field)).toEqual(input.refused.fields);
+    if (input.refused.fields)
+      expect(uploaded.body.errors.map((e: { field: string }) => e.field)).toEqual(input.refused.fields);
     expect(await leftBehind(tenant, key)).toEqual({ blobs: [], jobs: [] });
     return;
   }
@@ -76,12 +91,27 @@ async function check(input: HostileInput) {
   const fileName = input.imported.fileName ?? (input.send?.as === "raw" ? "upload.csv" : "clients.csv");
   expect(preview.fileName).toBe(fileName);
 
-  const columnMappings = input.mapping ? input.mapping.map(([csvHeader, targetField]) => ({ csvHeader, targetField })) : preview.suggestedMappings;
-  const started = await call("PUT", `${base(tenant)}/${preview.code}`, key, JSON.stringify({ columnMappings, ...input.options }));
+  const columnMappings = input.mapping
+    ? input.mapping.map(([csvHeader, targetField]) => ({ csvHeader, targetField }))
+    : preview.suggestedMappings;
+  const started = await call(
+    "PUT",
+    `${base(tenant)}/${preview.code}`,
+    key,
+    JSON.stringify({ columnMappings, ...input.options }),
+  );
   expect([201, 202], JSON.stringify(started.body)).toContain(started.status);
   const done = await waitForEnd(tenant, key, preview.code);
   const { counts } = input.imported;
-  expect(done, done.failureReason ?? "").toMatchObject({ status: "Completed", fileName, totalItems: preview.totalRows, createdCount: counts.created, updatedCount: counts.updated, skippedCount: counts.skipped, errorCount: counts.error });
+  expect(done, done.failureReason ?? "").toMatchObject({
+    status: "Completed",
+    fileName,
+    totalItems: preview.totalRows,
+    createdCount: counts.created,
+    updatedCount: counts.updated,
+    skippedCount: counts.skipped,
+    errorCount: counts.error,
+  });
   expect(done.processedItems).toBe(done.totalItems);
 
   for (const [code, values] of Object.entries(input.imported.clients ?? {})) {
@@ -98,7 +128,12 @@ async function check(input: HostileInput) {
   const disposition = download.headers.get("content-disposition")!;
   expect(disposition).toMatch(/^attachment; filename="[\x20-\x7e]*"; filename\*=UTF-8''[\x21-\x7e]+$/);
   const downloadName = decodeURIComponent(/filename\*=UTF-8''(.*)$/.exec(disposition)![1]);
-  expect(downloadName).toBe(`${fileName.split(/[/\\]/).pop()!.replace(/\.[^.]*$/, "")}-not-imported.csv`);
+  expect(downloadName).toBe(
+    `${fileName
+      .split(/[/\\]/)
+      .pop()!
+      .replace(/\.[^.]*$/, "")}-not-imported.csv`,
+  );
   const text = Buffer.from(await download.arrayBuffer()).toString("utf8");
   expect(text.startsWith("\uFEFF")).toBe(true);
   if (input.imported.notImported !== undefined) expect(text.slice(1)).toBe(input.imported.notImported);
@@ -124,15 +159,27 @@ describe("odd requests end in a 4xx, never a 5xx", () => {
       expect((await call("GET", `${host.url}/tenants/${tenant}/csv-mappings/${code}`, key)).status, code).toBe(404);
       expect((await call("DELETE", `${host.url}/tenants/${tenant}/csv-mappings/${code}`, key)).status, code).toBe(404);
     }
-    const foreign = Buffer.from(JSON.stringify({ tenant: "someone-else", nextPartitionKey: "x" })).toString("base64url");
+    const foreign = Buffer.from(JSON.stringify({ tenant: "someone-else", nextPartitionKey: "x" })).toString(
+      "base64url",
+    );
     for (const token of ["garbage", "eyJ9", foreign]) {
-      expect((await call("GET", `${host.url}/tenants/${tenant}/clients?continuationToken=${token}`, key)).status, token).toBe(400);
+      expect(
+        (await call("GET", `${host.url}/tenants/${tenant}/clients?continuationToken=${token}`, key)).status,
+        token,
+      ).toBe(400);
       expect((await call("GET", `${base(tenant)}?continuationToken=${token}`, key)).status, token).toBe(400);
     }
     // A token of this tenant's with a position storage never gave: storage may read it (an empty page) or not (400).
     const odd = Buffer.from(JSON.stringify({ tenant, nextPartitionKey: "1!4!zz" })).toString("base64url");
-    expect([200, 400]).toContain((await call("GET", `${host.url}/tenants/${tenant}/clients?continuationToken=${odd}`, key)).status);
-    const start = await call("PUT", `${base(tenant)}/0123456789abcdef0123456789abcdef`, key, JSON.stringify({ mappingCode: "Not A Code'" }));
+    expect([200, 400]).toContain(
+      (await call("GET", `${host.url}/tenants/${tenant}/clients?continuationToken=${odd}`, key)).status,
+    );
+    const start = await call(
+      "PUT",
+      `${base(tenant)}/0123456789abcdef0123456789abcdef`,
+      key,
+      JSON.stringify({ mappingCode: "Not A Code'" }),
+    );
     expect(start.status).toBe(404);
   });
 
@@ -165,7 +212,24 @@ describe("odd requests end in a 4xx, never a 5xx", () => {
 });
 
 describe("random files at the upload (property-based, through the HTTP API)", () => {
-  const cell = fc.oneof(fc.string({ unit: "grapheme", maxLength: 12 }), fc.constantFrom("", " ", "\u00a0", '"', "Name", "Email", "Code", "Type", "ltd", "a@b.co", "__proto__", "Row", "Reason"));
+  const cell = fc.oneof(
+    fc.string({ unit: "grapheme", maxLength: 12 }),
+    fc.constantFrom(
+      "",
+      " ",
+      "\u00a0",
+      '"',
+      "Name",
+      "Email",
+      "Code",
+      "Type",
+      "ltd",
+      "a@b.co",
+      "__proto__",
+      "Row",
+      "Reason",
+    ),
+  );
   const raggedTable = fc.record({
     rows: fc.array(fc.array(cell, { maxLength: 6 }), { minLength: 1, maxLength: 12 }),
     delimiter: fc.constantFrom(",", ";", "\t", "|"),
@@ -176,7 +240,9 @@ describe("random files at the upload (property-based, through the HTTP API)", ()
     fc.uint8Array({ maxLength: 600 }).map((bytes) => Buffer.from(bytes)),
     raggedTable.map(({ rows, delimiter, lineEnd, encoding }) => {
       const text = rows.map((cells) => formatCsvRecord(cells, delimiter)).join(lineEnd);
-      return encoding === "utf16le" ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]) : Buffer.from(text, encoding);
+      return encoding === "utf16le"
+        ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")])
+        : Buffer.from(text, encoding);
     }),
   );
 
@@ -192,8 +258,15 @@ describe("random files at the upload (property-based, through the HTTP API)", ()
         }
         const preview = uploaded.body;
         const named = preview.suggestedMappings.some((m: { targetField: string }) => m.targetField === "Name");
-        const columnMappings = named ? preview.suggestedMappings : [{ csvHeader: preview.headers[0], targetField: "Name" }];
-        const started = await call("PUT", `${base(tenant)}/${preview.code}`, key, JSON.stringify({ columnMappings, defaultClientType: "Individual", validateOnly: true }));
+        const columnMappings = named
+          ? preview.suggestedMappings
+          : [{ csvHeader: preview.headers[0], targetField: "Name" }];
+        const started = await call(
+          "PUT",
+          `${base(tenant)}/${preview.code}`,
+          key,
+          JSON.stringify({ columnMappings, defaultClientType: "Individual", validateOnly: true }),
+        );
         expect([201, 202]).toContain(started.status);
         const done = await waitForEnd(tenant, key, preview.code);
         expect(done.status, done.failureReason ?? "").toBe("Completed");

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
-import { eventually, HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
-import { harness, Harness, uniqueTenant } from "../support/importHarness";
-import { call, uploadForm } from "../support/apiCall";
-import { openApiViolations } from "../support/openApiValidator";
 import { corpus } from "../fixtures/corpus/files";
+import { call, uploadForm } from "../support/apiCall";
+import { eventually, HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
+import { Harness, harness, uniqueTenant } from "../support/importHarness";
+import { openApiViolations } from "../support/openApiValidator";
 
 const clientsCsv = "Code,Name,Type,Email\r\nA1,Alpha Ltd,Ltd,a@alpha.example\r\nB1,Beta,,bad@\r\nC1,,Ltd,\r\n";
 const expectedNotImported =
@@ -26,14 +27,25 @@ beforeAll(async () => {
   [tenantA, tenantB] = [uniqueTenant("a"), uniqueTenant("b")];
   keyA = (await keys.create(tenantA)).key;
   keyB = (await keys.create(tenantB)).key;
-  host = await startHost(repoRoot, { AzureWebJobsStorage: inject("storageConnectionString"), MaxUploadMegabytes: "1", ImportSliceSeconds: "0.2", StartWaitSeconds: "1", ...promptQueues });
+  host = await startHost(repoRoot, {
+    AzureWebJobsStorage: inject("storageConnectionString"),
+    MaxUploadMegabytes: "1",
+    ImportSliceSeconds: "0.2",
+    StartWaitSeconds: "1",
+    ...promptQueues,
+  });
 });
 afterAll(async () => host?.stop());
 
 const base = (tenant: string) => `${host.url}/tenants/${tenant}/clients/import/csv`;
 
-const upload = (tenant: string, key: string, csv: string | Buffer | null, fields?: Record<string, string>, headers?: Record<string, string>) =>
-  call("POST", base(tenant), key, uploadForm(csv, fields), headers);
+const upload = (
+  tenant: string,
+  key: string,
+  csv: string | Buffer | null,
+  fields?: Record<string, string>,
+  headers?: Record<string, string>,
+) => call("POST", base(tenant), key, uploadForm(csv, fields), headers);
 
 async function waitForEnd(tenant: string, key: string, code: string) {
   return eventually(async () => {
@@ -64,23 +76,52 @@ describe("the import journey", () => {
     });
     const code = uploaded.body.code;
     const queued = await call("GET", `${base(tenantA)}/${code}`, keyA);
-    expect(queued.body).toMatchObject({ status: "Queued", startedDate: null, totalItems: 3, processedItems: 0, notImportedDownloadUrl: null });
+    expect(queued.body).toMatchObject({
+      status: "Queued",
+      startedDate: null,
+      totalItems: 3,
+      processedItems: 0,
+      notImportedDownloadUrl: null,
+    });
     expect((await call("GET", `${base(tenantA)}/${code}/preview`, keyA)).body).toEqual(uploaded.body);
 
     const mapping = ["Code", "Name", "Type", "Email"].map((f) => ({ csvHeader: f, targetField: f }));
-    const started = await call("PUT", `${base(tenantA)}/${code}`, keyA, JSON.stringify({ columnMappings: mapping, defaultClientType: "Individual" }));
+    const started = await call(
+      "PUT",
+      `${base(tenantA)}/${code}`,
+      keyA,
+      JSON.stringify({ columnMappings: mapping, defaultClientType: "Individual" }),
+    );
     expect([201, 202]).toContain(started.status);
     const done = started.status === 201 ? started.body : await waitForEnd(tenantA, keyA, code);
-    expect(done).toMatchObject({ status: "Completed", totalItems: 3, processedItems: 3, createdCount: 1, updatedCount: 0, skippedCount: 1, errorCount: 1 });
+    expect(done).toMatchObject({
+      status: "Completed",
+      totalItems: 3,
+      processedItems: 3,
+      createdCount: 1,
+      updatedCount: 0,
+      skippedCount: 1,
+      errorCount: 1,
+    });
     expect(done.failureReason).toBeNull();
     const download = await fetch(done.notImportedDownloadUrl);
     expect(download.status).toBe(200);
-    expect(download.headers.get("content-disposition")).toBe(`attachment; filename="clients-not-imported.csv"; filename*=UTF-8''clients-not-imported.csv`);
+    expect(download.headers.get("content-disposition")).toBe(
+      `attachment; filename="clients-not-imported.csv"; filename*=UTF-8''clients-not-imported.csv`,
+    );
     expect(Buffer.from(await download.arrayBuffer()).toString("utf8")).toBe(expectedNotImported);
 
     const client = await call("GET", `${host.url}/tenants/${tenantA}/clients/a1`, keyA);
     expect(client.status).toBe(200);
-    expect(client.body).toMatchObject({ code: "A1", name: "Alpha Ltd", type: "PrivateLimitedCompany", status: "Active", email: "a@alpha.example", companyNumber: null, pclSent: null });
+    expect(client.body).toMatchObject({
+      code: "A1",
+      name: "Alpha Ltd",
+      type: "PrivateLimitedCompany",
+      status: "Active",
+      email: "a@alpha.example",
+      companyNumber: null,
+      pclSent: null,
+    });
     expect(Object.keys(client.body).slice(0, 4)).toEqual(["code", "name", "type", "status"]);
     expect(Object.keys(client.body)).toHaveLength(67 + 2);
   });
@@ -89,16 +130,33 @@ describe("the import journey", () => {
     const tenant = uniqueTenant("s");
     const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
     const mapping = JSON.stringify(["Code", "Name", "Type", "Email"].map((f) => ({ csvHeader: f, targetField: f })));
-    const started = await upload(tenant, key, clientsCsv, { showPreview: "false", columnMappingsJson: mapping, importMode: "CreateOnly" });
+    const started = await upload(tenant, key, clientsCsv, {
+      showPreview: "false",
+      columnMappingsJson: mapping,
+      importMode: "CreateOnly",
+    });
     expect([201, 202]).toContain(started.status);
     expect(started.body.importMode).toBe("CreateOnly");
     const done = await waitForEnd(tenant, key, started.body.code);
     expect(done).toMatchObject({ status: "Completed", createdCount: 1, skippedCount: 1, errorCount: 1 });
 
-    const raw = await call("POST", `${base(tenant)}?fileName=raw.csv&showPreview=false&columnMappingsJson=${encodeURIComponent(mapping)}&validateOnly=true`, key, clientsCsv, { "content-type": "text/csv" });
+    const raw = await call(
+      "POST",
+      `${base(tenant)}?fileName=raw.csv&showPreview=false&columnMappingsJson=${encodeURIComponent(mapping)}&validateOnly=true`,
+      key,
+      clientsCsv,
+      { "content-type": "text/csv" },
+    );
     expect([201, 202]).toContain(raw.status);
     const dryRun = await waitForEnd(tenant, key, raw.body.code);
-    expect(dryRun).toMatchObject({ fileName: "raw.csv", validateOnly: true, status: "Completed", updatedCount: 1, skippedCount: 1, errorCount: 1 });
+    expect(dryRun).toMatchObject({
+      fileName: "raw.csv",
+      validateOnly: true,
+      status: "Completed",
+      updatedCount: 1,
+      skippedCount: 1,
+      errorCount: 1,
+    });
   });
 
   it("keeps the DTO invariants at every poll of a running import", async () => {
@@ -130,7 +188,12 @@ describe("the import journey", () => {
 describe("the not-imported link", () => {
   it("reads only that blob, for 60 minutes from each GET, and cannot write or delete", async () => {
     const uploaded = await upload(tenantA, keyA, clientsCsv);
-    const started = await call("PUT", `${base(tenantA)}/${uploaded.body.code}`, keyA, JSON.stringify({ importMode: "UpdateOnly" }));
+    const started = await call(
+      "PUT",
+      `${base(tenantA)}/${uploaded.body.code}`,
+      keyA,
+      JSON.stringify({ importMode: "UpdateOnly" }),
+    );
     const done = started.status === 201 ? started.body : await waitForEnd(tenantA, keyA, uploaded.body.code);
     const first = new URL(done.notImportedDownloadUrl);
     const expiry = Date.parse(first.searchParams.get("se")!);
@@ -138,7 +201,9 @@ describe("the not-imported link", () => {
     expect(Date.parse(first.searchParams.get("st")!)).toBeLessThan(Date.now() - 60_000);
     expect(first.searchParams.get("sp")).toBe("r");
 
-    expect((await fetch(first, { method: "PUT", body: "x", headers: { "x-ms-blob-type": "BlockBlob" } })).status).toBe(403);
+    expect((await fetch(first, { method: "PUT", body: "x", headers: { "x-ms-blob-type": "BlockBlob" } })).status).toBe(
+      403,
+    );
     expect((await fetch(first, { method: "DELETE" })).status).toBe(403);
     const otherBlob = new URL(first);
     otherBlob.pathname = otherBlob.pathname.replace("not-imported.csv", "source.csv");
@@ -170,7 +235,11 @@ describe("tenants", () => {
 });
 
 describe("errors answer problem+json", () => {
-  const expectProblem = (response: { status: number; headers: Headers; body: { status: number; title: string; detail: string } }, status: number, detail: RegExp) => {
+  const expectProblem = (
+    response: { status: number; headers: Headers; body: { status: number; title: string; detail: string } },
+    status: number,
+    detail: RegExp,
+  ) => {
     expect(response.status).toBe(status);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     expect(response.body).toMatchObject({ type: "about:blank", status });
@@ -186,9 +255,16 @@ describe("errors answer problem+json", () => {
     expectProblem(await upload(tenant, key, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x0a])), 400, /NUL bytes/);
     expectProblem(await upload(tenant, key, 'Code,Name\r\nA,"unclosed\r\n'), 400, /quote that is never closed/);
     expectProblem(await upload(tenant, key, Buffer.alloc(1_200_000, "a,b\n")), 413, /larger than the 1 MB limit/);
-    expectProblem(await call("POST", base(tenant), key, "{}", { "content-type": "application/json" }), 415, /multipart\/form-data/);
+    expectProblem(
+      await call("POST", base(tenant), key, "{}", { "content-type": "application/json" }),
+      415,
+      /multipart\/form-data/,
+    );
     const left = [];
-    for await (const blob of h.storage.blobs.getContainerClient(storageLayout.containers.importFiles).listBlobsFlat({ prefix: `${tenant}/` })) left.push(blob.name);
+    for await (const blob of h.storage.blobs
+      .getContainerClient(storageLayout.containers.importFiles)
+      .listBlobsFlat({ prefix: `${tenant}/` }))
+      left.push(blob.name);
     expect(left).toEqual([]);
     expect((await call("GET", base(tenant), key)).body.items).toEqual([]);
   });
@@ -197,15 +273,35 @@ describe("errors answer problem+json", () => {
     const { body } = await upload(tenantA, keyA, clientsCsv);
     const url = `${base(tenantA)}/${body.code}`;
     expectProblem(await call("PUT", url, keyA, "{ not json"), 400, /not valid JSON/);
-    expectProblem(await call("PUT", url, keyA, JSON.stringify({ mappingCode: "nope" })), 400, /no saved mapping with code 'nope'/);
-    const both = await call("PUT", url, keyA, JSON.stringify({ mappingCode: "individual-clients", columnMappings: [], importMode: "Sometimes" }));
+    expectProblem(
+      await call("PUT", url, keyA, JSON.stringify({ mappingCode: "nope" })),
+      400,
+      /no saved mapping with code 'nope'/,
+    );
+    const both = await call(
+      "PUT",
+      url,
+      keyA,
+      JSON.stringify({ mappingCode: "individual-clients", columnMappings: [], importMode: "Sometimes" }),
+    );
     expectProblem(both, 400, /not valid/);
     expect(both.body.errors).toEqual([
       { field: "mappingCode", message: "give mappingCode or columnMappings, not both" },
       { field: "importMode", message: "must be one of CreateOnly, UpdateOnly, CreateAndUpdate" },
     ]);
     // The request's own shape first: every field that breaks it, with its path.
-    const unknown = await call("PUT", url, keyA, JSON.stringify({ columnMappings: [{ csvHeader: "Code", targetField: "Colour" }, { csvHeader: 7, targetField: "Name" }], validateOnly: "yes" }));
+    const unknown = await call(
+      "PUT",
+      url,
+      keyA,
+      JSON.stringify({
+        columnMappings: [
+          { csvHeader: "Code", targetField: "Colour" },
+          { csvHeader: 7, targetField: "Name" },
+        ],
+        validateOnly: "yes",
+      }),
+    );
     expectProblem(unknown, 400, /^The request is not valid$/);
     expect(unknown.body.errors).toEqual([
       { field: "columnMappings[0].targetField", message: "'Colour' is not a target field" },
@@ -213,11 +309,18 @@ describe("errors answer problem+json", () => {
       { field: "validateOnly", message: "must be true or false" },
     ]);
     // Then the mapping against the file.
-    const bad = await call("PUT", url, keyA, JSON.stringify({ columnMappings: [
-      { csvHeader: "Nope", targetField: "Email" },
-      { csvHeader: "Code", targetField: "Code" },
-      { csvHeader: "Type", targetField: "Email" },
-    ] }));
+    const bad = await call(
+      "PUT",
+      url,
+      keyA,
+      JSON.stringify({
+        columnMappings: [
+          { csvHeader: "Nope", targetField: "Email" },
+          { csvHeader: "Code", targetField: "Code" },
+          { csvHeader: "Type", targetField: "Email" },
+        ],
+      }),
+    );
     expectProblem(bad, 400, /does not fit the file/);
     expect(bad.body.errors).toEqual([
       { field: "columnMappings[0].csvHeader", message: "'Nope' is not a header of the file" },
@@ -280,16 +383,40 @@ describe("saved mappings", () => {
     const columnMappings = ["Code", "Name", "Type", "Email"].map((f) => ({ csvHeader: f, targetField: f }));
     const created = await call("POST", url(tenant), key, JSON.stringify({ name: "Our Export", columnMappings }));
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ code: "our-export", name: "Our Export", columnMappings, matchField: "Code", isPreset: false, mappingType: "Client" });
+    expect(created.body).toMatchObject({
+      code: "our-export",
+      name: "Our Export",
+      columnMappings,
+      matchField: "Code",
+      isPreset: false,
+      mappingType: "Client",
+    });
     expect(created.headers.get("location")).toBe(`/api/tenants/${tenant}/csv-mappings/our-export`);
-    expect((await call("POST", url(tenant), key, JSON.stringify({ name: "Our Export", columnMappings }))).status).toBe(409);
+    expect((await call("POST", url(tenant), key, JSON.stringify({ name: "Our Export", columnMappings }))).status).toBe(
+      409,
+    );
     expect((await call("GET", url(tenant, "our-export"), key)).body).toEqual(created.body);
 
-    const replaced = await call("PUT", url(tenant, "our-export"), key, JSON.stringify({ name: "Renamed", columnMappings, matchField: "Name" }));
-    expect(replaced.body).toMatchObject({ code: "our-export", name: "Renamed", matchField: "Name", createdDate: created.body.createdDate });
+    const replaced = await call(
+      "PUT",
+      url(tenant, "our-export"),
+      key,
+      JSON.stringify({ name: "Renamed", columnMappings, matchField: "Name" }),
+    );
+    expect(replaced.body).toMatchObject({
+      code: "our-export",
+      name: "Renamed",
+      matchField: "Name",
+      createdDate: created.body.createdDate,
+    });
 
     const uploaded = await upload(tenant, key, clientsCsv);
-    const started = await call("PUT", `${base(tenant)}/${uploaded.body.code}`, key, JSON.stringify({ mappingCode: "our-export", defaultClientType: "Individual" }));
+    const started = await call(
+      "PUT",
+      `${base(tenant)}/${uploaded.body.code}`,
+      key,
+      JSON.stringify({ mappingCode: "our-export", defaultClientType: "Individual" }),
+    );
     expect([201, 202]).toContain(started.status);
     expect((await waitForEnd(tenant, key, uploaded.body.code)).createdCount).toBe(1);
 
@@ -299,17 +426,34 @@ describe("saved mappings", () => {
   });
 
   it("refuses to change presets, unknown target fields and duplicate targets", async () => {
-    expect((await call("PUT", url(tenantA, "individual-clients"), keyA, JSON.stringify({ name: "x", columnMappings: [] }))).status).toBe(409);
+    expect(
+      (await call("PUT", url(tenantA, "individual-clients"), keyA, JSON.stringify({ name: "x", columnMappings: [] })))
+        .status,
+    ).toBe(409);
     expect((await call("DELETE", url(tenantA, "limited-company-clients"), keyA)).status).toBe(409);
-    expect((await call("POST", url(tenantA), keyA, JSON.stringify({ code: "individual-clients", name: "x", columnMappings: [] }))).status).toBe(409);
-    const bad = await call("POST", url(tenantA), keyA, JSON.stringify({
-      name: "Bad",
-      columnMappings: [
-        { csvHeader: "A", targetField: "Colour" },
-        { csvHeader: "B", targetField: "Name" },
-        { csvHeader: "C", targetField: "Name" },
-      ],
-    }));
+    expect(
+      (
+        await call(
+          "POST",
+          url(tenantA),
+          keyA,
+          JSON.stringify({ code: "individual-clients", name: "x", columnMappings: [] }),
+        )
+      ).status,
+    ).toBe(409);
+    const bad = await call(
+      "POST",
+      url(tenantA),
+      keyA,
+      JSON.stringify({
+        name: "Bad",
+        columnMappings: [
+          { csvHeader: "A", targetField: "Colour" },
+          { csvHeader: "B", targetField: "Name" },
+          { csvHeader: "C", targetField: "Name" },
+        ],
+      }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([
       { field: "columnMappings[0].targetField", message: "'Colour' is not a target field" },
@@ -326,8 +470,11 @@ describe("the OpenAPI document", () => {
     expect(response.status).toBe(200);
     const document = await response.json();
     expect(document.openapi).toBe("3.1.0");
-    const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
-      Object.keys(item).filter((k) => k !== "parameters").map((method) => `${method.toUpperCase()} /api${path}`),
+    const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, item]) =>
+        Object.keys(item)
+          .filter((k) => k !== "parameters")
+          .map((method) => `${method.toUpperCase()} /api${path}`),
     );
     const served = host
       .output()
@@ -339,7 +486,9 @@ describe("the OpenAPI document", () => {
     expect(served.length).toBeGreaterThan(10);
     expect(new Set(documented)).toEqual(new Set(served));
     const health = await fetch(`${host.url}/health`);
-    expect(openApiViolations("GET", health.url, health.status, health.headers.get("content-type"), await health.json())).toEqual([]);
+    expect(
+      openApiViolations("GET", health.url, health.status, health.headers.get("content-type"), await health.json()),
+    ).toEqual([]);
   });
 
   it("describes the clients' responses too", async () => {
@@ -350,7 +499,11 @@ describe("the OpenAPI document", () => {
 });
 
 describe("the large-file path", () => {
-  const bigCsv = ["Code,Name,Type,Email", ...Array.from({ length: 20_000 }, (_, i) => `L${i},Large Client ${i} Limited,Ltd,accounts${i}@large.example`)].join("\r\n") + "\r\n";
+  const bigCsv =
+    [
+      "Code,Name,Type,Email",
+      ...Array.from({ length: 20_000 }, (_, i) => `L${i},Large Client ${i} Limited,Ltd,accounts${i}@large.example`),
+    ].join("\r\n") + "\r\n";
 
   async function requestUpload(tenant: string, key: string, options: object) {
     const ticket = await call("POST", `${base(tenant)}/uploads`, key, JSON.stringify(options));
@@ -363,7 +516,11 @@ describe("the large-file path", () => {
     const ticket = await requestUpload(tenantB, keyB, { fileName: "big.csv" });
     expect(Math.abs(Date.parse(ticket.expiresOn) - (Date.now() + 60 * 60_000))).toBeLessThan(60_000);
     expect((await call("GET", `${base(tenantB)}/${ticket.code}/preview`, keyB)).status).toBe(409);
-    expect((await call("GET", `${base(tenantB)}/${ticket.code}`, keyB)).body).toMatchObject({ status: "Queued", totalItems: null, fileName: "big.csv" });
+    expect((await call("GET", `${base(tenantB)}/${ticket.code}`, keyB)).body).toMatchObject({
+      status: "Queued",
+      totalItems: null,
+      fileName: "big.csv",
+    });
 
     expect((await fetch(ticket.uploadUrl)).status).toBe(403);
     const elsewhere = new URL(ticket.uploadUrl);
@@ -375,30 +532,53 @@ describe("the large-file path", () => {
       const response = await call("GET", `${base(tenantB)}/${ticket.code}/preview`, keyB);
       return response.status === 200 ? response.body : undefined;
     }, 30_000);
-    expect(preview).toMatchObject({ code: ticket.code, fileName: "big.csv", totalRows: 20_000, headers: ["Code", "Name", "Type", "Email"] });
+    expect(preview).toMatchObject({
+      code: ticket.code,
+      fileName: "big.csv",
+      totalRows: 20_000,
+      headers: ["Code", "Name", "Type", "Email"],
+    });
     const started = await call("PUT", `${base(tenantB)}/${ticket.code}`, keyB, JSON.stringify({}));
     expect([201, 202]).toContain(started.status);
-    expect(await waitForEnd(tenantB, keyB, ticket.code)).toMatchObject({ status: "Completed", totalItems: 20_000, createdCount: 20_000 });
+    expect(await waitForEnd(tenantB, keyB, ticket.code)).toMatchObject({
+      status: "Completed",
+      totalItems: 20_000,
+      createdCount: 20_000,
+    });
   });
 
   it("pins the file that landed: a later PUT to the upload URL changes nothing the import reads", async () => {
     const tenant = uniqueTenant("p");
     const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
     const ticket = await requestUpload(tenant, key, { fileName: "pinned.csv" });
-    await fetch(ticket.uploadUrl, { method: "PUT", body: "Code,Name,Type\r\nP1,Pinned Ltd,Ltd\r\nP2,Second Ltd,Ltd\r\n", headers: ticket.headers });
+    await fetch(ticket.uploadUrl, {
+      method: "PUT",
+      body: "Code,Name,Type\r\nP1,Pinned Ltd,Ltd\r\nP2,Second Ltd,Ltd\r\n",
+      headers: ticket.headers,
+    });
     const preview = await eventually(async () => {
       const response = await call("GET", `${base(tenant)}/${ticket.code}/preview`, key);
       return response.status === 200 ? response.body : undefined;
     }, 30_000);
     expect(preview.totalRows).toBe(2);
-    const replaced = await fetch(ticket.uploadUrl, { method: "PUT", body: "Code,Name,Type\r\nX9,Swapped In Ltd,Ltd\r\n", headers: ticket.headers });
+    const replaced = await fetch(ticket.uploadUrl, {
+      method: "PUT",
+      body: "Code,Name,Type\r\nX9,Swapped In Ltd,Ltd\r\n",
+      headers: ticket.headers,
+    });
     expect(replaced.status).toBe(201);
     // The second file's arrival finds the job no longer waiting, and does nothing.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect((await call("GET", `${base(tenant)}/${ticket.code}/preview`, key)).body).toEqual(preview);
     await call("PUT", `${base(tenant)}/${ticket.code}`, key, JSON.stringify({}));
-    expect(await waitForEnd(tenant, key, ticket.code)).toMatchObject({ status: "Completed", totalItems: 2, createdCount: 2 });
-    const codes = (await call("GET", `${host.url}/tenants/${tenant}/clients`, key)).body.items.map((c: { code: string }) => c.code).sort();
+    expect(await waitForEnd(tenant, key, ticket.code)).toMatchObject({
+      status: "Completed",
+      totalItems: 2,
+      createdCount: 2,
+    });
+    const codes = (await call("GET", `${host.url}/tenants/${tenant}/clients`, key)).body.items
+      .map((c: { code: string }) => c.code)
+      .sort();
     expect(codes).toEqual(["P1", "P2"]);
   });
 
@@ -407,27 +587,56 @@ describe("the large-file path", () => {
     const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
     const huge = `G2,"${"z".repeat(1_200_000)}",Ltd`;
     const file = `Code,Name,Type\r\nG1,First Ltd,Ltd\r\n${huge}\r\nG3,Third Ltd,Ltd\r\n`;
-    const ticket = await requestUpload(tenant, key, { fileName: "wide.csv", showPreview: false, columnMappings: ["Code", "Name", "Type"].map((f) => ({ csvHeader: f, targetField: f })) });
+    const ticket = await requestUpload(tenant, key, {
+      fileName: "wide.csv",
+      showPreview: false,
+      columnMappings: ["Code", "Name", "Type"].map((f) => ({ csvHeader: f, targetField: f })),
+    });
     await fetch(ticket.uploadUrl, { method: "PUT", body: file, headers: ticket.headers });
     const done = await waitForEnd(tenant, key, ticket.code);
-    expect(done).toMatchObject({ status: "Completed", totalItems: 3, processedItems: 3, createdCount: 2, errorCount: 1 });
+    expect(done).toMatchObject({
+      status: "Completed",
+      totalItems: 3,
+      processedItems: 3,
+      createdCount: 2,
+      errorCount: 1,
+    });
     const notImported = Buffer.from(await (await fetch(done.notImportedDownloadUrl)).arrayBuffer()).toString("utf8");
-    expect(notImported).toBe(`\uFEFFCode,Name,Type,Row,Reason\r\n,,,3,"The row is ${(huge.length + 2).toLocaleString("en-GB")} bytes long, over the 1,048,576 a row may be, so it was not read"\r\n`);
+    expect(notImported).toBe(
+      `\uFEFFCode,Name,Type,Row,Reason\r\n,,,3,"The row is ${(huge.length + 2).toLocaleString("en-GB")} bytes long, over the 1,048,576 a row may be, so it was not read"\r\n`,
+    );
   });
 
   it("starts the import by itself when the options carry a mapping and showPreview=false, and fails a bad file with the reason", async () => {
     const tenant = uniqueTenant("u");
     const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
     const columnMappings = ["Code", "Name", "Type", "Email"].map((f) => ({ csvHeader: f, targetField: f }));
-    const ticket = await requestUpload(tenant, key, { fileName: "auto.csv", showPreview: false, columnMappings, importMode: "CreateOnly" });
+    const ticket = await requestUpload(tenant, key, {
+      fileName: "auto.csv",
+      showPreview: false,
+      columnMappings,
+      importMode: "CreateOnly",
+    });
     await fetch(ticket.uploadUrl, { method: "PUT", body: bigCsv, headers: ticket.headers });
-    expect(await waitForEnd(tenant, key, ticket.code)).toMatchObject({ status: "Completed", importMode: "CreateOnly", createdCount: 20_000 });
+    expect(await waitForEnd(tenant, key, ticket.code)).toMatchObject({
+      status: "Completed",
+      importMode: "CreateOnly",
+      createdCount: 20_000,
+    });
 
     const bad = await requestUpload(tenant, key, {});
     await fetch(bad.uploadUrl, { method: "PUT", body: "Code,Name\r\n", headers: bad.headers });
-    expect(await waitForEnd(tenant, key, bad.code)).toMatchObject({ status: "Failed", failureReason: "The file has a header row but no data rows" });
+    expect(await waitForEnd(tenant, key, bad.code)).toMatchObject({
+      status: "Failed",
+      failureReason: "The file has a header row but no data rows",
+    });
 
-    const invalid = await call("POST", `${base(tenant)}/uploads`, key, JSON.stringify({ showPreview: false, hasHeaderRow: "yes" }));
+    const invalid = await call(
+      "POST",
+      `${base(tenant)}/uploads`,
+      key,
+      JSON.stringify({ showPreview: false, hasHeaderRow: "yes" }),
+    );
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(["hasHeaderRow", "mappingCode"]);
   });
@@ -435,7 +644,15 @@ describe("the large-file path", () => {
 
 describe("files people send, imported end to end", () => {
   const cases = corpus.filter((c) =>
-    ["windows-1252 from Excel", "utf-16 LE with BOM", "utf-16 BE with BOM", "semicolons with a UTF-8 BOM (Excel 'CSV UTF-8', European)", "Excel dropped the leading zeros of company numbers", "no header row: the first row is data", "mixed line ends"].includes(c.name),
+    [
+      "windows-1252 from Excel",
+      "utf-16 LE with BOM",
+      "utf-16 BE with BOM",
+      "semicolons with a UTF-8 BOM (Excel 'CSV UTF-8', European)",
+      "Excel dropped the leading zeros of company numbers",
+      "no header row: the first row is data",
+      "mixed line ends",
+    ].includes(c.name),
   );
 
   it("imports each with the right text, numbers and counts", async () => {
@@ -445,14 +662,34 @@ describe("files people send, imported end to end", () => {
       const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
       const uploaded = await call("POST", base(tenant), key, uploadForm(file.bytes));
       expect(uploaded.status, file.name).toBe(201);
-      const mapping = uploaded.body.hasHeaderRow ? uploaded.body.suggestedMappings : [{ csvHeader: "Column1", targetField: "Name" }, { csvHeader: "Column2", targetField: "Email" }];
-      const started = await call("PUT", `${base(tenant)}/${uploaded.body.code}`, key, JSON.stringify({ columnMappings: mapping, defaultClientType: "PrivateLimitedCompany" }));
+      const mapping = uploaded.body.hasHeaderRow
+        ? uploaded.body.suggestedMappings
+        : [
+            { csvHeader: "Column1", targetField: "Name" },
+            { csvHeader: "Column2", targetField: "Email" },
+          ];
+      const started = await call(
+        "PUT",
+        `${base(tenant)}/${uploaded.body.code}`,
+        key,
+        JSON.stringify({ columnMappings: mapping, defaultClientType: "PrivateLimitedCompany" }),
+      );
       expect([201, 202], file.name).toContain(started.status);
       const done = await waitForEnd(tenant, key, uploaded.body.code);
-      expect(done, file.name).toMatchObject({ status: "Completed", createdCount: uploaded.body.totalRows, errorCount: 0, skippedCount: 0 });
+      expect(done, file.name).toMatchObject({
+        status: "Completed",
+        createdCount: uploaded.body.totalRows,
+        errorCount: 0,
+        skippedCount: 0,
+      });
       const clients = (await call("GET", `${host.url}/tenants/${tenant}/clients?top=200`, key)).body.items;
       const names = clients.map((c: { name: string }) => c.name).sort();
-      const expected = uploaded.body.previewRows.map((r: Record<string, string>) => r[mapping.find((m: { targetField: string }) => m.targetField === "Name").csvHeader]).sort();
+      const expected = uploaded.body.previewRows
+        .map(
+          (r: Record<string, string>) =>
+            r[mapping.find((m: { targetField: string }) => m.targetField === "Name").csvHeader],
+        )
+        .sort();
       expect(names, file.name).toEqual(expected);
       if (file.name.startsWith("Excel dropped")) {
         expect(clients.map((c: { companyNumber: string }) => c.companyNumber).sort()).toEqual(["00000345", "01234567"]);

@@ -1,8 +1,19 @@
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { ClientPage } from "../../shared/clients/clientStore";
 import { ImportEngine, ImportStep } from "../../shared/imports/importEngine";
 import { ImportJob, ImportOptions } from "../../shared/imports/importJob";
-import { allClients, fixedNow, Harness, harness, notImportedText, runToEnd, sameNameMapping, startJob, uniqueTenant } from "../support/importHarness";
+import {
+  allClients,
+  fixedNow,
+  Harness,
+  harness,
+  notImportedText,
+  runToEnd,
+  sameNameMapping,
+  startJob,
+  uniqueTenant,
+} from "../support/importHarness";
 
 const seedCsv = [
   "Code,Name,Type,CompanyNumber,NiNumber,Email",
@@ -14,20 +25,21 @@ const seedCsv = [
 const seedMapping = sameNameMapping("Code", "Name", "Type", "CompanyNumber", "NiNumber", "Email");
 
 const mixedHeader = "Code,Name,Type,Email,CompanyNumber,IncorporationDate";
-const mixedCsv = [
-  mixedHeader,
-  "ACME,Acme Limited,,new@acme.example,,",
-  "NEWCO,New Co,PLC,,SC123456,01/02/2020",
-  ",Nameless Co,Ltd,,,",
-  "BAD,Bad Email Ltd,Ltd,bob@,,",
-  "NONAME,,Ltd,,,",
-  "NOTYPE,No Type Ltd,,,,",
-  "DUPCN,Dup Number Ltd,Ltd,,1234567,",
-  "NEWCO,New Co Renamed,,,,",
-  "",
-  "BADDATE,Bad Date Ltd,Ltd,,,31/02/2020",
-  "acme ,Acme Again,,,,",
-].join("\r\n") + "\r\n";
+const mixedCsv =
+  [
+    mixedHeader,
+    "ACME,Acme Limited,,new@acme.example,,",
+    "NEWCO,New Co,PLC,,SC123456,01/02/2020",
+    ",Nameless Co,Ltd,,,",
+    "BAD,Bad Email Ltd,Ltd,bob@,,",
+    "NONAME,,Ltd,,,",
+    "NOTYPE,No Type Ltd,,,,",
+    "DUPCN,Dup Number Ltd,Ltd,,1234567,",
+    "NEWCO,New Co Renamed,,,,",
+    "",
+    "BADDATE,Bad Date Ltd,Ltd,,,31/02/2020",
+    "acme ,Acme Again,,,,",
+  ].join("\r\n") + "\r\n";
 const mixedMapping = sameNameMapping("Code", "Name", "Type", "Email", "CompanyNumber", "IncorporationDate");
 
 const createAndUpdateNotImported =
@@ -53,7 +65,13 @@ async function finished(job: ImportJob): Promise<ImportJob> {
   return (await h.jobs.get(job.tenant, job.code))!;
 }
 
-async function importInto(tenant: string, csv: string, mapping = mixedMapping, options: Partial<ImportOptions> = {}, engine: ImportEngine = h.engine()) {
+async function importInto(
+  tenant: string,
+  csv: string,
+  mapping = mixedMapping,
+  options: Partial<ImportOptions> = {},
+  engine: ImportEngine = h.engine(),
+) {
   const job = await startJob(h, tenant, csv, mapping, options);
   await runToEnd(engine, job);
   return { job: await finished(job), notImported: await notImportedText(h, job), clients: await allClients(h, tenant) };
@@ -72,10 +90,35 @@ describe("a mixed file in each import mode", () => {
 
     const byCode = Object.fromEntries(clients.map((c) => [c.values.Code, c.values]));
     expect(Object.keys(byCode)).toEqual(["ACME", "BETA", "NAMELESS", "NEWCO", "SMITH1", "SMITH2"]);
-    expect(byCode.ACME).toEqual({ Code: "ACME", Name: "Acme Again", Type: "PrivateLimitedCompany", Status: "Active", CompanyNumber: "01234567", Email: "new@acme.example" });
-    expect(byCode.NEWCO).toEqual({ Code: "NEWCO", Name: "New Co Renamed", Type: "PublicLimitedCompany", Status: "Active", CompanyNumber: "SC123456", IncorporationDate: "2020-02-01" });
-    expect(byCode.NAMELESS).toEqual({ Code: "NAMELESS", Name: "Nameless Co", Type: "PrivateLimitedCompany", Status: "Active" });
-    expect(byCode.SMITH1).toEqual({ Code: "SMITH1", Name: "John Smith", Type: "Individual", Status: "Active", NiNumber: "AB123456C" });
+    expect(byCode.ACME).toEqual({
+      Code: "ACME",
+      Name: "Acme Again",
+      Type: "PrivateLimitedCompany",
+      Status: "Active",
+      CompanyNumber: "01234567",
+      Email: "new@acme.example",
+    });
+    expect(byCode.NEWCO).toEqual({
+      Code: "NEWCO",
+      Name: "New Co Renamed",
+      Type: "PublicLimitedCompany",
+      Status: "Active",
+      CompanyNumber: "SC123456",
+      IncorporationDate: "2020-02-01",
+    });
+    expect(byCode.NAMELESS).toEqual({
+      Code: "NAMELESS",
+      Name: "Nameless Co",
+      Type: "PrivateLimitedCompany",
+      Status: "Active",
+    });
+    expect(byCode.SMITH1).toEqual({
+      Code: "SMITH1",
+      Name: "John Smith",
+      Type: "Individual",
+      Status: "Active",
+      NiNumber: "AB123456C",
+    });
 
     const fixed = notImported!
       .replace("bob@,", "bob@bad.example,")
@@ -96,15 +139,22 @@ describe("a mixed file in each import mode", () => {
     const tenant = await seededTenant();
     const first = await importInto(tenant, mixedCsv);
     const second = await importInto(tenant, first.notImported!.slice(1));
-    expect(second.notImported!.split("\r\n")[0]).toBe("\uFEFFCode,Name,Type,Email,CompanyNumber,IncorporationDate,Row,Reason");
-    expect(second.notImported!.split("\r\n")[1]).toBe("BAD,Bad Email Ltd,Ltd,bob@,,,2,Column 'Email': 'bob@' is not a valid email address");
+    expect(second.notImported!.split("\r\n")[0]).toBe(
+      "\uFEFFCode,Name,Type,Email,CompanyNumber,IncorporationDate,Row,Reason",
+    );
+    expect(second.notImported!.split("\r\n")[1]).toBe(
+      "BAD,Bad Email Ltd,Ltd,bob@,,,2,Column 'Email': 'bob@' is not a valid email address",
+    );
   });
 
   it("CreateOnly skips every row that matches, including a client the same file created", async () => {
     const tenant = await seededTenant();
     const { job, notImported } = await importInto(tenant, mixedCsv, mixedMapping, { importMode: "CreateOnly" });
     expect(job.checkpoint.counts).toEqual({ processed: 10, created: 2, updated: 0, skipped: 5, error: 3 });
-    const reasons = notImported!.split("\r\n").slice(1, -1).map((line) => line.split(",").slice(6).join(","));
+    const reasons = notImported!
+      .split("\r\n")
+      .slice(1, -1)
+      .map((line) => line.split(",").slice(6).join(","));
     expect(reasons).toEqual([
       "2,Client already exists (code 'ACME')",
       "5,Column 'Email': 'bob@' is not a valid email address",
@@ -119,9 +169,14 @@ describe("a mixed file in each import mode", () => {
 
   it("UpdateOnly updates matches and skips rows with no matching client", async () => {
     const tenant = await seededTenant();
-    const { job, notImported, clients } = await importInto(tenant, mixedCsv, mixedMapping, { importMode: "UpdateOnly" });
+    const { job, notImported, clients } = await importInto(tenant, mixedCsv, mixedMapping, {
+      importMode: "UpdateOnly",
+    });
     expect(job.checkpoint.counts).toEqual({ processed: 10, created: 0, updated: 2, skipped: 6, error: 2 });
-    const reasons = notImported!.split("\r\n").slice(1, -1).map((line) => line.split(",").slice(6).join(","));
+    const reasons = notImported!
+      .split("\r\n")
+      .slice(1, -1)
+      .map((line) => line.split(",").slice(6).join(","));
     expect(reasons).toEqual([
       "3,No matching client for Code 'NEWCO'",
       "4,No matching client: the row has no Code",
@@ -139,7 +194,13 @@ describe("a mixed file in each import mode", () => {
   it("validateOnly computes the same counts and not-imported file and writes no client", async () => {
     const tenant = await seededTenant();
     const before = await allClients(h, tenant);
-    const { job, notImported, clients } = await importInto(tenant, mixedCsv, mixedMapping, { validateOnly: true }, h.engine({ chunkRows: 2, sliceBudgetMs: 0 }));
+    const { job, notImported, clients } = await importInto(
+      tenant,
+      mixedCsv,
+      mixedMapping,
+      { validateOnly: true },
+      h.engine({ chunkRows: 2, sliceBudgetMs: 0 }),
+    );
     expect(job.checkpoint.counts).toEqual({ processed: 10, created: 2, updated: 3, skipped: 2, error: 3 });
     expect(notImported).toBe(createAndUpdateNotImported);
     expect(clients).toEqual(before);
@@ -150,7 +211,12 @@ describe("matching, uniqueness and required fields", () => {
   const one = async (tenant: string, header: string, row: string, options: Partial<ImportOptions> = {}) => {
     const mapping = sameNameMapping(...header.split(","));
     const result = await importInto(tenant, `${header}\r\n${row}\r\n`, mapping, options);
-    const reason = result.notImported?.split("\r\n")[1]?.split(",").pop()?.replace(/^"(.*)"$/, "$1") ?? null;
+    const reason =
+      result.notImported
+        ?.split("\r\n")[1]
+        ?.split(",")
+        .pop()
+        ?.replace(/^"(.*)"$/, "$1") ?? null;
     return { counts: result.job.checkpoint.counts, reason, clients: result.clients };
   };
 
@@ -170,25 +236,37 @@ describe("matching, uniqueness and required fields", () => {
 
   it("a create that would reuse a NiNumber or Code names the client that holds it", async () => {
     const tenant = await seededTenant();
-    expect((await one(tenant, "Name,NiNumber,Type", "Jane Doe,ab 12 34 56 c,Individual", { matchField: "Name" })).reason).toBe(
-      "NiNumber 'AB123456C' is already used by client 'SMITH1'",
+    expect(
+      (await one(tenant, "Name,NiNumber,Type", "Jane Doe,ab 12 34 56 c,Individual", { matchField: "Name" })).reason,
+    ).toBe("NiNumber 'AB123456C' is already used by client 'SMITH1'");
+    expect((await one(tenant, "Name,Code,Type", "Brand New,acme,Ltd", { matchField: "Name" })).reason).toBe(
+      "Code 'acme' is already used by client 'ACME'",
     );
-    expect((await one(tenant, "Name,Code,Type", "Brand New,acme,Ltd", { matchField: "Name" })).reason).toBe("Code 'acme' is already used by client 'ACME'");
   });
 
   it("an update may not change a client's Code, nor take another client's CompanyNumber", async () => {
     const tenant = await seededTenant();
-    expect((await one(tenant, "Code,Name,CompanyNumber", "OTHER,Acme Ltd,1234567", { matchField: "CompanyNumber" })).reason).toBe(
-      "An update cannot change a client's Code ('OTHER' given for client 'ACME')",
+    expect(
+      (await one(tenant, "Code,Name,CompanyNumber", "OTHER,Acme Ltd,1234567", { matchField: "CompanyNumber" })).reason,
+    ).toBe("An update cannot change a client's Code ('OTHER' given for client 'ACME')");
+    expect((await one(tenant, "Code,Name,CompanyNumber", "BETA,Beta LLP,01234567")).reason).toBe(
+      "CompanyNumber '01234567' is already used by client 'ACME'",
     );
-    expect((await one(tenant, "Code,Name,CompanyNumber", "BETA,Beta LLP,01234567")).reason).toBe("CompanyNumber '01234567' is already used by client 'ACME'");
   });
 
   it("matches on CompanyNumber after restoring lost leading zeros, and on InternalReference", async () => {
     const tenant = await seededTenant();
-    expect((await one(tenant, "Name,CompanyNumber,Telephone", "Acme Ltd,1234567,0161 000 0000", { matchField: "CompanyNumber" })).counts.updated).toBe(1);
+    expect(
+      (
+        await one(tenant, "Name,CompanyNumber,Telephone", "Acme Ltd,1234567,0161 000 0000", {
+          matchField: "CompanyNumber",
+        })
+      ).counts.updated,
+    ).toBe(1);
     await one(tenant, "Code,Name,InternalReference", "BETA,Beta LLP,REF-9");
-    const byRef = await one(tenant, "Name,InternalReference,Website", "Beta LLP,ref-9,beta.example", { matchField: "InternalReference" });
+    const byRef = await one(tenant, "Name,InternalReference,Website", "Beta LLP,ref-9,beta.example", {
+      matchField: "InternalReference",
+    });
     expect(byRef.counts.updated).toBe(1);
     expect(byRef.clients.find((c) => c.values.Code === "BETA")!.values.Website).toBe("beta.example");
   });
@@ -196,7 +274,9 @@ describe("matching, uniqueness and required fields", () => {
   it("uses defaultClientType, reads types and statuses leniently, and defaults Status to Active", async () => {
     const tenant = uniqueTenant();
     const csv = "Name,Type,Status\r\nAnn Bee,,\r\nCee Dee,Sole trader,lost prospect\r\n";
-    const { clients } = await importInto(tenant, csv, sameNameMapping("Name", "Type", "Status"), { defaultClientType: "Individual" });
+    const { clients } = await importInto(tenant, csv, sameNameMapping("Name", "Type", "Status"), {
+      defaultClientType: "Individual",
+    });
     expect(clients.map((c) => [c.values.Code, c.values.Type, c.values.Status])).toEqual([
       ["ANNBEE", "Individual", "Active"],
       ["CEEDEE", "SoleTrader", "LostProspect"],
@@ -214,7 +294,11 @@ describe("matching, uniqueness and required fields", () => {
     const tenant = await seededTenant();
     await one(tenant, "Code,Name,Email,CompanyNumber", "ACME,Acme Ltd,,");
     const acme = (await allClients(h, tenant)).find((c) => c.values.Code === "ACME")!;
-    expect(acme.values).toMatchObject({ Email: "info@acme.example", CompanyNumber: "01234567", Type: "PrivateLimitedCompany" });
+    expect(acme.values).toMatchObject({
+      Email: "info@acme.example",
+      CompanyNumber: "01234567",
+      Type: "PrivateLimitedCompany",
+    });
   });
 });
 
@@ -222,7 +306,14 @@ describe("the client store", () => {
   it("reads one client by code, ignoring case and spaces, and pages through a tenant's clients", async () => {
     const tenant = await seededTenant();
     const acme = await h.clients.get(tenant, " acme");
-    expect(acme?.values).toEqual({ Code: "ACME", Name: "Acme Ltd", Type: "PrivateLimitedCompany", Status: "Active", CompanyNumber: "01234567", Email: "info@acme.example" });
+    expect(acme?.values).toEqual({
+      Code: "ACME",
+      Name: "Acme Ltd",
+      Type: "PrivateLimitedCompany",
+      Status: "Active",
+      CompanyNumber: "01234567",
+      Email: "info@acme.example",
+    });
     expect(acme?.createdDate).toBe(fixedNow().toISOString());
     expect(await h.clients.get(tenant, "NOPE")).toBeNull();
     expect(await h.clients.get(uniqueTenant(), "ACME")).toBeNull();
@@ -248,7 +339,8 @@ describe("the import file store", () => {
     await h.storage.blobs.getContainerClient("import-files").getBlockBlobClient(name).upload("abcdef", 6);
     const read = async (offset: number) => {
       const chunks: Buffer[] = [];
-      for await (const chunk of h.files.readSource({ blobName: name, snapshot: null }, offset)) chunks.push(Buffer.from(chunk));
+      for await (const chunk of h.files.readSource({ blobName: name, snapshot: null }, offset))
+        chunks.push(Buffer.from(chunk));
       return Buffer.concat(chunks).toString();
     };
     expect(await read(0)).toBe("abcdef");
@@ -262,19 +354,42 @@ describe("file order, batching and concurrency", () => {
     const csv = "Code,Name,Type,Email\r\nX1,First,Ltd,\r\nX1,Second,,a@b.example\r\nX1,Third,,\r\n";
     for (const chunkRows of [1, 2, 3000]) {
       const tenant = uniqueTenant();
-      const { job, clients } = await importInto(tenant, csv, sameNameMapping("Code", "Name", "Type", "Email"), {}, h.engine({ chunkRows }));
-      expect(job.checkpoint.counts, `chunkRows ${chunkRows}`).toEqual({ processed: 3, created: 1, updated: 2, skipped: 0, error: 0 });
-      expect(clients.map((c) => c.values)).toEqual([{ Code: "X1", Name: "Third", Type: "PrivateLimitedCompany", Status: "Active", Email: "a@b.example" }]);
+      const { job, clients } = await importInto(
+        tenant,
+        csv,
+        sameNameMapping("Code", "Name", "Type", "Email"),
+        {},
+        h.engine({ chunkRows }),
+      );
+      expect(job.checkpoint.counts, `chunkRows ${chunkRows}`).toEqual({
+        processed: 3,
+        created: 1,
+        updated: 2,
+        skipped: 0,
+        error: 0,
+      });
+      expect(clients.map((c) => c.values)).toEqual([
+        { Code: "X1", Name: "Third", Type: "PrivateLimitedCompany", Status: "Active", Email: "a@b.example" },
+      ]);
     }
   });
 
   it("two imports into one tenant at once, overlapping, never create a duplicate client", async () => {
     const tenant = uniqueTenant();
     const rows = (from: number, to: number) =>
-      ["Name,CompanyNumber,Type", ...Array.from({ length: to - from + 1 }, (_, i) => `Company ${from + i},${String(from + i).padStart(8, "0")},Ltd`)].join("\r\n");
+      [
+        "Name,CompanyNumber,Type",
+        ...Array.from(
+          { length: to - from + 1 },
+          (_, i) => `Company ${from + i},${String(from + i).padStart(8, "0")},Ltd`,
+        ),
+      ].join("\r\n");
     const mapping = sameNameMapping("Name", "CompanyNumber", "Type");
     const options = { matchField: "CompanyNumber" as const };
-    const [a, b] = await Promise.all([startJob(h, tenant, rows(1, 50), mapping, options), startJob(h, tenant, rows(25, 75), mapping, options)]);
+    const [a, b] = await Promise.all([
+      startJob(h, tenant, rows(1, 50), mapping, options),
+      startJob(h, tenant, rows(25, 75), mapping, options),
+    ]);
     const engine = h.engine({ chunkRows: 5, sliceBudgetMs: 0 });
     await Promise.all([runToEnd(engine, a), runToEnd(engine, b)]);
     const [doneA, doneB] = [await finished(a), await finished(b)];
@@ -371,13 +486,12 @@ describe("progress", () => {
     const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
     const steps: string[] = [];
     const started = Date.now();
-    await runToEnd(
-      h.engine({ chunkRows: 500 }, { step: (step) => steps.push(step) }),
-      job,
-    );
+    await runToEnd(h.engine({ chunkRows: 500 }, { step: (step) => steps.push(step) }), job);
     const seconds = (Date.now() - started) / 1000;
     expect(steps.indexOf("counted")).toBeLessThan(steps.indexOf("planWritten"));
-    expect(steps.filter((s) => s === "checkpointWritten").length).toBeLessThanOrEqual(Math.floor(12_000 / 5_000) + Math.ceil(seconds / 2));
+    expect(steps.filter((s) => s === "checkpointWritten").length).toBeLessThanOrEqual(
+      Math.floor(12_000 / 5_000) + Math.ceil(seconds / 2),
+    );
     expect(steps.filter((s) => s === "planWritten")).toHaveLength(25);
     const done = await finished(job);
     expect(done.totalItems).toBe(12_000);
@@ -409,7 +523,9 @@ describe("cancellation and failure", () => {
     await h.engine().failJob(tenant, job.code, "The import failed on every delivery of its message");
     const failed = await finished(job);
     expect(failed.status).toBe("Failed");
-    expect(failed.failureReason).toBe("The import failed on every delivery of its message; last error: storage said no");
+    expect(failed.failureReason).toBe(
+      "The import failed on every delivery of its message; last error: storage said no",
+    );
 
     const other = await startJob(h, tenant, "Code,Name,Type\r\nA,B,Ltd\r\n", sameNameMapping("Code", "Name", "Type"));
     await runToEnd(h.engine(), other);

@@ -1,6 +1,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import path from "node:path";
+
 import { describe, expect, inject, it } from "vitest";
+
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { repoRoot } from "../support/hostProcess";

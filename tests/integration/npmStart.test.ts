@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+
 import { findFreePort, isListening } from "functions-host";
+import { describe, expect, it } from "vitest";
+
 import { repoRoot } from "../support/hostProcess";
 
 describe("npm start", () => {
@@ -12,7 +14,11 @@ describe("npm start", () => {
     const port = await findFreePort();
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
     delete env.AzureWebJobsStorage;
-    const child = spawn(process.execPath, [path.join(repoRoot, "dist", "scripts", "start.js")], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [path.join(repoRoot, "dist", "scripts", "start.js")], {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -23,10 +29,15 @@ describe("npm start", () => {
         child.stdout.on("data", () => output.includes("ready at") && (clearTimeout(timer), resolve()));
         void exited.then((code) => reject(new Error(`exited with ${code}:\n${output}`)));
       });
-      expect(output).toContain(`Client import service ready at http://localhost:${port}/api (storage: embedded Azurite, data in .azurite/)`);
+      expect(output).toContain(
+        `Client import service ready at http://localhost:${port}/api (storage: embedded Azurite, data in .azurite/)`,
+      );
       const demoKey = /Demo tenant 'demo': x-api-key (ck_\S+)/.exec(output)?.[1];
       expect(demoKey).toBeDefined();
-      expect((await fetch(`http://localhost:${port}/api/tenants/demo/clients`, { headers: { "x-api-key": demoKey! } })).status).toBe(200);
+      expect(
+        (await fetch(`http://localhost:${port}/api/tenants/demo/clients`, { headers: { "x-api-key": demoKey! } }))
+          .status,
+      ).toBe(200);
       expect((await fetch(`http://localhost:${port}/api/health`)).status).toBe(200);
     } finally {
       child.kill("SIGINT");

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunningAzurite, startThrowawayAzurite } from "functions-host";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { StorageImportQueue } from "../../shared/imports/storageImportQueue";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../../shared/storage/storageClients";
 import { poisonQueueName, storageLayout } from "../../shared/storage/storageLayout";
 import { eventually, HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
-import { allClients, harness, Harness, sameNameMapping, startJob, uniqueTenant } from "../support/importHarness";
+import { allClients, Harness, harness, sameNameMapping, startJob, uniqueTenant } from "../support/importHarness";
 
 describe("the import functions in the local host", () => {
   let azurite: RunningAzurite;
@@ -20,7 +21,11 @@ describe("the import functions in the local host", () => {
     await bootstrapStorage(storage);
     h = await harness(storage);
     queue = new StorageImportQueue(h.storage.queues.getQueueClient(storageLayout.queues.clientImports));
-    host = await startHost(repoRoot, { AzureWebJobsStorage: azurite.connectionString, ImportSliceSeconds: "0.001", ...promptQueues });
+    host = await startHost(repoRoot, {
+      AzureWebJobsStorage: azurite.connectionString,
+      ImportSliceSeconds: "0.001",
+      ...promptQueues,
+    });
   });
   afterAll(async () => {
     await host?.stop();
@@ -54,7 +59,9 @@ describe("the import functions in the local host", () => {
       const current = await h.jobs.get(tenant, job.code);
       return current?.status === "Failed" ? current : undefined;
     }, 60_000);
-    expect(failed.failureReason).toMatch(/^The import failed on every delivery of its message; last error: .*BlobNotFound|blob does not exist/i);
+    expect(failed.failureReason).toMatch(
+      /^The import failed on every delivery of its message; last error: .*BlobNotFound|blob does not exist/i,
+    );
     expect(failed.completedDate).not.toBeNull();
     const poison = h.storage.queues.getQueueClient(poisonQueueName(storageLayout.queues.clientImports));
     expect((await poison.peekMessages()).peekedMessageItems).toHaveLength(0);

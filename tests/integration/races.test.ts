@@ -1,12 +1,24 @@
 import { randomBytes } from "node:crypto";
+
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { createAppServices } from "../../shared/appServices";
 import { ImportJobQueue } from "../../shared/imports/importJobQueue";
 import { ImportJobStore } from "../../shared/imports/importJobStore";
 import { StalledImportWatchdog } from "../../shared/imports/stalledImportWatchdog";
 import { StorageImportQueue } from "../../shared/imports/storageImportQueue";
 import { storageLayout } from "../../shared/storage/storageLayout";
-import { allClients, fixedNow, Harness, harness, notImportedText, runToEnd, sameNameMapping, startJob, uniqueTenant } from "../support/importHarness";
+import {
+  allClients,
+  fixedNow,
+  Harness,
+  harness,
+  notImportedText,
+  runToEnd,
+  sameNameMapping,
+  startJob,
+  uniqueTenant,
+} from "../support/importHarness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,18 +32,34 @@ const kill = (at: string, occurrence = 1) => {
   };
 };
 
-const rows = (count: number, from = 0) => ["Code,Name,Type", ...Array.from({ length: count }, (_, i) => `R${from + i},Row ${from + i},Ltd`)].join("\r\n");
+const rows = (count: number, from = 0) =>
+  ["Code,Name,Type", ...Array.from({ length: count }, (_, i) => `R${from + i},Row ${from + i},Ltd`)].join("\r\n");
 const mapping = sameNameMapping("Code", "Name", "Type");
 
 describe("races between slices, cancels, the watchdog and other imports", () => {
   it("a duplicate message after the job finished changes nothing", async () => {
     const tenant = uniqueTenant("r");
-    const job = await startJob(h, tenant, "Code,Name,Type,Email\r\nA1,Alpha,Ltd,\r\nB1,Beta,Ltd,bad@\r\n", sameNameMapping("Code", "Name", "Type", "Email"));
+    const job = await startJob(
+      h,
+      tenant,
+      "Code,Name,Type,Email\r\nA1,Alpha,Ltd,\r\nB1,Beta,Ltd,bad@\r\n",
+      sameNameMapping("Code", "Name", "Type", "Email"),
+    );
     await runToEnd(h.engine(), job);
-    const before = { job: await h.jobs.get(tenant, job.code), clients: await allClients(h, tenant), notImported: await notImportedText(h, job) };
+    const before = {
+      job: await h.jobs.get(tenant, job.code),
+      clients: await allClients(h, tenant),
+      notImported: await notImportedText(h, job),
+    };
     expect(before.job!.status).toBe("Completed");
-    expect(await h.engine({}, { now: () => new Date(fixedNow().getTime() + 60_000) }).runSlice(tenant, job.code)).toBe("notRunnable");
-    expect({ job: await h.jobs.get(tenant, job.code), clients: await allClients(h, tenant), notImported: await notImportedText(h, job) }).toEqual(before);
+    expect(await h.engine({}, { now: () => new Date(fixedNow().getTime() + 60_000) }).runSlice(tenant, job.code)).toBe(
+      "notRunnable",
+    );
+    expect({
+      job: await h.jobs.get(tenant, job.code),
+      clients: await allClients(h, tenant),
+      notImported: await notImportedText(h, job),
+    }).toEqual(before);
   });
 
   it("a cancel racing the last chunk ends Cancelled or Completed, counting exactly what was written, and stays so", async () => {
@@ -85,18 +113,24 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
     // The watchdog's write lands between the engine's last check and its final write.
     const jobs: ImportJobStore = Object.assign(Object.create(h.jobs), {
       update: async (t: string, c: string, changes: Parameters<ImportJobStore["update"]>[2]) => {
-        if (changes.status === "Completed") await h.engine().failJob(t, c, "The import stopped making progress 3 times");
+        if (changes.status === "Completed")
+          await h.engine().failJob(t, c, "The import stopped making progress 3 times");
         return h.jobs.update(t, c, changes);
       },
     });
     await runToEnd(h.engine({}, { jobs }), job);
-    expect((await h.jobs.get(tenant, job.code))!).toMatchObject({ status: "Failed", failureReason: "The import stopped making progress 3 times" });
+    expect((await h.jobs.get(tenant, job.code))!).toMatchObject({
+      status: "Failed",
+      failureReason: "The import stopped making progress 3 times",
+    });
   });
 
   it("a cancel after a crash counts every row the crashed slice wrote", async () => {
     const tenant = uniqueTenant("k");
     const job = await startJob(h, tenant, rows(12), mapping);
-    await expect(runToEnd(h.engine({ chunkRows: 5 }, { step: kill("transactionWritten") }), job)).rejects.toThrow("killed after transactionWritten");
+    await expect(runToEnd(h.engine({ chunkRows: 5 }, { step: kill("transactionWritten") }), job)).rejects.toThrow(
+      "killed after transactionWritten",
+    );
     await h.jobs.update(tenant, job.code, { cancelRequested: true });
     await runToEnd(h.engine({ chunkRows: 5 }), job);
     const done = (await h.jobs.get(tenant, job.code))!;
@@ -109,20 +143,39 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
   it("a crash with a second import of the tenant queued: the crashed chunk is applied before the second import decides", async () => {
     const tenant = uniqueTenant("q");
     const first = await startJob(h, tenant, "Code,Name,Type\r\nX1,Alpha,Ltd\r\nX2,Beta,Ltd\r\n", mapping);
-    const second = await startJob(h, tenant, "Code,Name,Email\r\nX1,Alpha Renamed,new@alpha.example\r\n", sameNameMapping("Code", "Name", "Email"));
+    const second = await startJob(
+      h,
+      tenant,
+      "Code,Name,Email\r\nX1,Alpha Renamed,new@alpha.example\r\n",
+      sameNameMapping("Code", "Name", "Email"),
+    );
     // The first import logs its chunk (two creates) and dies before writing it.
-    await expect(runToEnd(h.engine({ chunkRows: 5 }, { step: kill("planWritten") }), first)).rejects.toThrow("killed after planWritten");
+    await expect(runToEnd(h.engine({ chunkRows: 5 }, { step: kill("planWritten") }), first)).rejects.toThrow(
+      "killed after planWritten",
+    );
     expect(await allClients(h, tenant)).toEqual([]);
     // The second runs next: it must see X1 created, and update it; the first's replay must not undo that.
     await runToEnd(h.engine(), second);
     await runToEnd(h.engine({ chunkRows: 5 }), first);
     const clients = await allClients(h, tenant);
     expect(clients.map((c) => c.values)).toEqual([
-      { Code: "X1", Name: "Alpha Renamed", Type: "PrivateLimitedCompany", Status: "Active", Email: "new@alpha.example" },
+      {
+        Code: "X1",
+        Name: "Alpha Renamed",
+        Type: "PrivateLimitedCompany",
+        Status: "Active",
+        Email: "new@alpha.example",
+      },
       { Code: "X2", Name: "Beta", Type: "PrivateLimitedCompany", Status: "Active" },
     ]);
-    expect((await h.jobs.get(tenant, first.code))!).toMatchObject({ status: "Completed", checkpoint: { counts: { processed: 2, created: 2 } } });
-    expect((await h.jobs.get(tenant, second.code))!).toMatchObject({ status: "Completed", checkpoint: { counts: { processed: 1, updated: 1, created: 0 } } });
+    expect((await h.jobs.get(tenant, first.code))!).toMatchObject({
+      status: "Completed",
+      checkpoint: { counts: { processed: 2, created: 2 } },
+    });
+    expect((await h.jobs.get(tenant, second.code))!).toMatchObject({
+      status: "Completed",
+      checkpoint: { counts: { processed: 1, updated: 1, created: 0 } },
+    });
   });
 
   it("a logged chunk from before another import's holding is never replayed over it: the job fails saying which rows", async () => {
@@ -131,12 +184,30 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
     // Another import held the tenant since (its slice ended cleanly), then this job's old chunk log turns up.
     const other = await startJob(h, tenant, "Code,Name,Type\r\nR0,Kept,Ltd\r\n", mapping);
     await runToEnd(h.engine(), other);
-    const stale = { kind: "create" as const, values: { Code: "R0", Name: "Stale", Type: "PrivateLimitedCompany" as const, Status: "Active" as const }, at: fixedNow().toISOString() };
-    await h.files.writePlan(tenant, job.code, { job: job.code, generation: 0, chunk: 0, writes: [stale], hasNotImportedRows: false, after: { offset: 100, records: 4, chunk: 1, counts: { processed: 3, created: 3, updated: 0, skipped: 0, error: 0 } } });
+    const stale = {
+      kind: "create" as const,
+      values: { Code: "R0", Name: "Stale", Type: "PrivateLimitedCompany" as const, Status: "Active" as const },
+      at: fixedNow().toISOString(),
+    };
+    await h.files.writePlan(tenant, job.code, {
+      job: job.code,
+      generation: 0,
+      chunk: 0,
+      writes: [stale],
+      hasNotImportedRows: false,
+      after: {
+        offset: 100,
+        records: 4,
+        chunk: 1,
+        counts: { processed: 3, created: 3, updated: 0, skipped: 0, error: 0 },
+      },
+    });
     await runToEnd(h.engine(), job);
     const done = (await h.jobs.get(tenant, job.code))!;
     expect(done.status).toBe("Failed");
-    expect(done.failureReason).toBe("Rows from row 1 on were decided before another import of this tenant ran, so they were not applied over its changes; import those rows again");
+    expect(done.failureReason).toBe(
+      "Rows from row 1 on were decided before another import of this tenant ran, so they were not applied over its changes; import those rows again",
+    );
     expect((await allClients(h, tenant)).map((c) => c.values.Name)).toEqual(["Kept"]);
   });
 
@@ -145,22 +216,35 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
     const queueClient = h.storage.queues.getQueueClient(`watchdog-${randomBytes(4).toString("hex")}`);
     await queueClient.create();
     const queue = new StorageImportQueue(queueClient);
-    const jobs: ImportJobStore = Object.assign(Object.create(h.jobs), { listUnfinished: async () => (await h.jobs.listUnfinished()).filter((j) => j.tenant === tenant) });
+    const jobs: ImportJobStore = Object.assign(Object.create(h.jobs), {
+      listUnfinished: async () => (await h.jobs.listUnfinished()).filter((j) => j.tenant === tenant),
+    });
     const jobQueue = new ImportJobQueue(jobs, queue);
     // A long queue: other work ahead of this job's message.
-    for (let i = 0; i < 40; i++) await queueClient.sendMessage(Buffer.from(JSON.stringify({ tenant: "other", code: String(i) })).toString("base64"));
+    for (let i = 0; i < 40; i++)
+      await queueClient.sendMessage(
+        Buffer.from(JSON.stringify({ tenant: "other", code: String(i) })).toString("base64"),
+      );
     const job = await startJob(h, tenant, rows(3), mapping);
     await h.jobs.update(tenant, job.code, { heartbeat: fixedNow().toISOString() });
     await jobQueue.send(tenant, job.code);
     let now = new Date(fixedNow().getTime() + 6 * 60_000);
-    const watchdog = new StalledImportWatchdog(jobs, queue, jobQueue, { stallAfterMs: 5 * 60_000, maxStalls: 3 }, () => now);
+    const watchdog = new StalledImportWatchdog(
+      jobs,
+      queue,
+      jobQueue,
+      { stallAfterMs: 5 * 60_000, maxStalls: 3 },
+      () => now,
+    );
     expect(await watchdog.sweep()).toEqual({ requeued: [], failed: [] });
     now = new Date(fixedNow().getTime() + 60 * 60_000);
     expect(await watchdog.sweep()).toEqual({ requeued: [], failed: [] });
     expect((await h.jobs.get(tenant, job.code))!.stalls).toBe(0);
 
     // A worker takes every message (this job's among them) and dies without a heartbeat.
-    for (let taken = 0; taken < 41; ) taken += (await queueClient.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 600 })).receivedMessageItems.length;
+    for (let taken = 0; taken < 41;)
+      taken += (await queueClient.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 600 }))
+        .receivedMessageItems.length;
     expect(await watchdog.sweep()).toEqual({ requeued: [job.code], failed: [] });
     expect((await h.jobs.get(tenant, job.code))!.stalls).toBe(1);
     await queueClient.delete();
@@ -171,7 +255,12 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
     const { imports, jobs } = createAppServices(h.storage, { StartWaitSeconds: "0.1" });
     const file = Buffer.from("Name,Email\r\nAcme Ltd,a@acme.example\r\n");
     const upload = async () => {
-      const uploaded = await imports.upload(tenant, { fileName: "same.csv", body: [file] }, async () => ({ ok: true, value: { hasHeaderRow: null, start: null } }), "one-key");
+      const uploaded = await imports.upload(
+        tenant,
+        { fileName: "same.csv", body: [file] },
+        async () => ({ ok: true, value: { hasHeaderRow: null, start: null } }),
+        "one-key",
+      );
       return uploaded.ok && "previewed" in uploaded.value ? uploaded.value.previewed.code : uploaded;
     };
     const codes = await Promise.all([upload(), upload(), upload()]);
@@ -179,7 +268,10 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
     expect(new Set(codes).size).toBe(1);
     expect((await jobs.list(tenant)).map((j) => j.code)).toEqual([codes[0]]);
     const blobs: string[] = [];
-    for await (const blob of h.storage.blobs.getContainerClient(storageLayout.containers.importFiles).listBlobsFlat({ prefix: `${tenant}/` })) blobs.push(blob.name);
+    for await (const blob of h.storage.blobs
+      .getContainerClient(storageLayout.containers.importFiles)
+      .listBlobsFlat({ prefix: `${tenant}/` }))
+      blobs.push(blob.name);
     expect(blobs.sort()).toEqual([`${tenant}/${codes[0]}/preview.json`, `${tenant}/${codes[0]}/source.csv`]);
   });
 });

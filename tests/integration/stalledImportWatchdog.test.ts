@@ -1,10 +1,20 @@
 import { randomBytes } from "node:crypto";
+
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { ImportJobQueue } from "../../shared/imports/importJobQueue";
 import { ImportJobStore } from "../../shared/imports/importJobStore";
 import { StalledImportWatchdog } from "../../shared/imports/stalledImportWatchdog";
 import { StorageImportQueue } from "../../shared/imports/storageImportQueue";
-import { fixedNow, Harness, harness, runToEnd, sameNameMapping, startJob, uniqueTenant } from "../support/importHarness";
+import {
+  fixedNow,
+  Harness,
+  harness,
+  runToEnd,
+  sameNameMapping,
+  startJob,
+  uniqueTenant,
+} from "../support/importHarness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -13,7 +23,9 @@ beforeAll(async () => {
 
 /** The real job store, seeing only one tenant: other test files' jobs share this Azurite. */
 function onlyTenant(jobs: ImportJobStore, tenant: string): ImportJobStore {
-  return Object.assign(Object.create(jobs), { listUnfinished: async () => (await jobs.listUnfinished()).filter((j) => j.tenant === tenant) });
+  return Object.assign(Object.create(jobs), {
+    listUnfinished: async () => (await jobs.listUnfinished()).filter((j) => j.tenant === tenant),
+  });
 }
 
 describe("the stalled-import watchdog", () => {
@@ -33,7 +45,13 @@ describe("the stalled-import watchdog", () => {
     let now = fixedNow();
     const queue = new StorageImportQueue(queueClient);
     const jobs = onlyTenant(h.jobs, tenant);
-    const watchdog = new StalledImportWatchdog(jobs, queue, new ImportJobQueue(jobs, queue), { stallAfterMs: 5 * 60_000, maxStalls: 2 }, () => now);
+    const watchdog = new StalledImportWatchdog(
+      jobs,
+      queue,
+      new ImportJobQueue(jobs, queue),
+      { stallAfterMs: 5 * 60_000, maxStalls: 2 },
+      () => now,
+    );
     expect(await watchdog.sweep()).toEqual({ requeued: [stalled.code], failed: [] });
     const message = (await queueClient.receiveMessages()).receivedMessageItems[0];
     expect(JSON.parse(Buffer.from(message.messageText, "base64").toString())).toEqual({ tenant, code: stalled.code });
@@ -45,7 +63,11 @@ describe("the stalled-import watchdog", () => {
     expect(second.failed).toEqual([stalled.code]);
     expect(second.requeued).toEqual([fresh.code]);
     const failed = (await h.jobs.get(tenant, stalled.code))!;
-    expect(failed).toMatchObject({ status: "Failed", stalls: 2, failureReason: "The import stopped making progress 2 times" });
+    expect(failed).toMatchObject({
+      status: "Failed",
+      stalls: 2,
+      failureReason: "The import stopped making progress 2 times",
+    });
 
     await runToEnd(h.engine(), fresh);
     expect((await h.jobs.get(tenant, fresh.code))!.status).toBe("Completed");

@@ -1,12 +1,19 @@
 import { randomBytes, randomUUID } from "node:crypto";
+
 import { inject } from "vitest";
-import { TableClientStore } from "../../shared/clients/tableClientStore";
+
 import { ClientPage, StoredClient } from "../../shared/clients/clientStore";
+import { TableClientStore } from "../../shared/clients/tableClientStore";
 import { readCsvBatches } from "../../shared/csv/csvRecordReader";
 import { BlobImportFileStore } from "../../shared/imports/blobImportFileStore";
 import { BlobTenantLeases } from "../../shared/imports/blobTenantLeases";
-import { ImportEngine, ImportEngineDependencies, ImportEngineSettings, SliceOutcome } from "../../shared/imports/importEngine";
 import { CsvColumnMapping } from "../../shared/imports/csvColumnMapping";
+import {
+  ImportEngine,
+  ImportEngineDependencies,
+  ImportEngineSettings,
+  SliceOutcome,
+} from "../../shared/imports/importEngine";
 import { ImportJob, ImportOptions } from "../../shared/imports/importJob";
 import { newImportJob } from "../../shared/imports/newImportJob";
 import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
@@ -55,7 +62,10 @@ export async function harness(storage?: StorageClients): Promise<Harness> {
     clients,
     files,
     engine: (settings = {}, extra = {}) =>
-      new ImportEngine({ jobs, clients, files, leases, now: fixedNow, ...extra }, { sliceBudgetMs: 60_000, chunkRows: 3_000, ...settings }),
+      new ImportEngine(
+        { jobs, clients, files, leases, now: fixedNow, ...extra },
+        { sliceBudgetMs: 60_000, chunkRows: 3_000, ...settings },
+      ),
   };
 }
 
@@ -80,7 +90,10 @@ export async function startJob(
   const code = randomUUID().replace(/-/g, "");
   const blobName = `${tenant}/${code}/source.csv`;
   const bytes = typeof csv === "string" ? Buffer.from(csv) : csv;
-  await h.storage.blobs.getContainerClient(storageLayout.containers.importFiles).getBlockBlobClient(blobName).upload(bytes, bytes.length);
+  await h.storage.blobs
+    .getContainerClient(storageLayout.containers.importFiles)
+    .getBlockBlobClient(blobName)
+    .upload(bytes, bytes.length);
   let headers: string[] = [];
   for await (const batch of readCsvBatches([bytes], 0, delimiter, 1)) {
     headers = batch.records[0];
@@ -111,7 +124,10 @@ export async function runToEnd(engine: ImportEngine, job: ImportJob): Promise<nu
 export async function notImportedText(h: Harness, job: ImportJob): Promise<string | null> {
   const done = await h.jobs.get(job.tenant, job.code);
   if (!done?.notImportedBlob) return null;
-  const buffer = await h.storage.blobs.getContainerClient(storageLayout.containers.importFiles).getBlobClient(done.notImportedBlob).downloadToBuffer();
+  const buffer = await h.storage.blobs
+    .getContainerClient(storageLayout.containers.importFiles)
+    .getBlobClient(done.notImportedBlob)
+    .downloadToBuffer();
   return buffer.toString("utf8");
 }
 

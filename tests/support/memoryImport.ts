@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { ImportEngineSettings } from "../../shared/imports/importEngine";
+
+import { CsvColumnMapping } from "../../shared/imports/csvColumnMapping";
 import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
 import { fileProblem } from "../../shared/imports/fileProblem";
-import { CsvColumnMapping } from "../../shared/imports/csvColumnMapping";
+import { ImportEngineSettings } from "../../shared/imports/importEngine";
 import { defaultImportOptions, ImportJob, ImportOptions } from "../../shared/imports/importJob";
 import { newImportJob } from "../../shared/imports/newImportJob";
 import { UploadReader } from "../../shared/imports/uploadReader";
@@ -10,7 +11,13 @@ import { memoryEngine } from "./memoryStores";
 
 export type MemoryImport =
   | { problem: string }
-  | { problem: null; preview: CsvUploadPreview; job: ImportJob; notImported: string | null; stores: ReturnType<typeof memoryEngine> };
+  | {
+      problem: null;
+      preview: CsvUploadPreview;
+      job: ImportJob;
+      notImported: string | null;
+      stores: ReturnType<typeof memoryEngine>;
+    };
 
 /**
  * A file through the upload's reading and the engine, on in-memory stores: what the API and the queue would do
@@ -38,7 +45,15 @@ export async function importInMemory(
   const job = newImportJob({
     tenant,
     code,
-    source: { blobName, snapshot: null, fileName: "clients.csv", headers: preview.headers, firstDataRecord: read.firstDataRecord, delimiter: facts.delimiter, encoding: facts.encoding },
+    source: {
+      blobName,
+      snapshot: null,
+      fileName: "clients.csv",
+      headers: preview.headers,
+      firstDataRecord: read.firstDataRecord,
+      delimiter: facts.delimiter,
+      encoding: facts.encoding,
+    },
     options: { ...defaultImportOptions, ...options },
     mapping: mapping(preview),
     createdDate: "2026-11-28T12:00:00.000Z",
@@ -49,5 +64,11 @@ export async function importInMemory(
     if (outcome === "finished" || outcome === "notRunnable") break;
   }
   const done = (await stores.jobs.get(tenant, code))!;
-  return { problem: null, preview, job: done, notImported: done.notImportedBlob ? stores.files.notImported.get(done.notImportedBlob)! : null, stores };
+  return {
+    problem: null,
+    preview,
+    job: done,
+    notImported: done.notImportedBlob ? stores.files.notImported.get(done.notImportedBlob)! : null,
+    stores,
+  };
 }

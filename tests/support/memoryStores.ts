@@ -2,11 +2,11 @@ import { AppStores, createServices } from "../../shared/appServices";
 import { ClientIndex, IndexedField } from "../../shared/clients/clientIndex";
 import { compareKey } from "../../shared/clients/clientKeys";
 import { ClientPage, ClientStore, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
+import { BlobLinks } from "../../shared/imports/blobLinks";
 import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
 import { ImportEngine, ImportEngineSettings } from "../../shared/imports/importEngine";
-import { BlobLinks } from "../../shared/imports/blobLinks";
-import { finalStatuses, ImportJob, QueuedMessage } from "../../shared/imports/importJob";
 import { ImportFileStore } from "../../shared/imports/importFileStore";
+import { finalStatuses, ImportJob, QueuedMessage } from "../../shared/imports/importJob";
 import { ImportJobChanges, ImportJobStore } from "../../shared/imports/importJobStore";
 import { ImportPlan } from "../../shared/imports/importPlan";
 import { ImportMessage, ImportQueue } from "../../shared/imports/importQueue";
@@ -40,7 +40,11 @@ export class MemoryJobStore implements ImportJobStore {
     return this.apply(job, changes);
   }
 
-  async change(tenant: string, code: string, change: (job: ImportJob) => ImportJobChanges | null): Promise<ImportJob | null> {
+  async change(
+    tenant: string,
+    code: string,
+    change: (job: ImportJob) => ImportJobChanges | null,
+  ): Promise<ImportJob | null> {
     const job = this.jobs.get(key(tenant, code));
     if (!job) return null;
     const changes = change(structuredClone(job));
@@ -52,7 +56,9 @@ export class MemoryJobStore implements ImportJobStore {
   }
 
   async listUnfinished(): Promise<ImportJob[]> {
-    return [...this.jobs.values()].filter((job) => !finalStatuses.includes(job.status)).map((job) => structuredClone(job));
+    return [...this.jobs.values()]
+      .filter((job) => !finalStatuses.includes(job.status))
+      .map((job) => structuredClone(job));
   }
 
   async list(tenant: string): Promise<ImportJob[]> {
@@ -83,7 +89,12 @@ export class MemoryClientStore implements ClientStore {
         if (typeof value === "boolean" || (typeof value === "string" && value.length <= 32_767)) continue;
         throw new Error(`Table Storage would refuse ${field}: ${typeof value} of length ${String(value).length}`);
       }
-      if (write.kind === "create") clients.set(compareKey(write.values.Code), { values: structuredClone(write.values), createdDate: write.at, updatedDate: write.at });
+      if (write.kind === "create")
+        clients.set(compareKey(write.values.Code), {
+          values: structuredClone(write.values),
+          createdDate: write.at,
+          updatedDate: write.at,
+        });
       else {
         const stored = clients.get(compareKey(write.code));
         const values = { ...(stored?.values ?? {}), ...structuredClone(write.values) } as StoredClient["values"];
@@ -171,7 +182,13 @@ export class MemoryFileStore implements ImportFileStore {
   async commitNotImported(tenant: string, job: string): Promise<string> {
     const blocks = this.blocks.get(key(tenant, job))!;
     const name = `${key(tenant, job)}/not-imported.csv`;
-    this.notImported.set(name, [...blocks.keys()].sort((a, b) => a - b).map((block) => blocks.get(block)).join(""));
+    this.notImported.set(
+      name,
+      [...blocks.keys()]
+        .sort((a, b) => a - b)
+        .map((block) => blocks.get(block))
+        .join(""),
+    );
     return name;
   }
 }
@@ -203,8 +220,16 @@ export class MemoryTenantLeases implements TenantLeases {
 
 /** An engine over fresh in-memory stores. */
 export function memoryEngine(settings: Partial<ImportEngineSettings> = {}) {
-  const stores = { jobs: new MemoryJobStore(), clients: new MemoryClientStore(), files: new MemoryFileStore(), leases: new MemoryTenantLeases() };
-  const engine = new ImportEngine({ ...stores, now: () => new Date("2026-11-28T12:00:00Z") }, { sliceBudgetMs: 60_000, chunkRows: 3_000, ...settings });
+  const stores = {
+    jobs: new MemoryJobStore(),
+    clients: new MemoryClientStore(),
+    files: new MemoryFileStore(),
+    leases: new MemoryTenantLeases(),
+  };
+  const engine = new ImportEngine(
+    { ...stores, now: () => new Date("2026-11-28T12:00:00Z") },
+    { sliceBudgetMs: 60_000, chunkRows: 3_000, ...settings },
+  );
   return { ...stores, engine };
 }
 
@@ -224,7 +249,9 @@ export class MemoryImportQueue implements ImportQueue {
   }
 
   async findWaiting(message: QueuedMessage): Promise<QueuedMessage | null> {
-    const found = this.waiting.find((w) => w.queued.messageId === message.messageId && w.queued.popReceipt === message.popReceipt);
+    const found = this.waiting.find(
+      (w) => w.queued.messageId === message.messageId && w.queued.popReceipt === message.popReceipt,
+    );
     if (!found) return null;
     found.queued = { ...found.queued, popReceipt: `${found.queued.popReceipt}'` };
     return found.queued;
@@ -244,7 +271,12 @@ export class MemoryUploadReceipts implements UploadReceipts {
   }
 
   /** Checked and set with nothing between, as the table's conditional create is atomic. */
-  async claim(tenant: string, idempotencyKey: string, receipt: UploadReceipt, now: Date): Promise<UploadReceipt | null> {
+  async claim(
+    tenant: string,
+    idempotencyKey: string,
+    receipt: UploadReceipt,
+    now: Date,
+  ): Promise<UploadReceipt | null> {
     const live = this.live(tenant, idempotencyKey, now);
     if (live) return live;
     this.receipts.set(key(tenant, idempotencyKey), receipt);
@@ -292,7 +324,12 @@ export class MemoryBlobLinks implements BlobLinks {
 }
 
 /** Every store of the services in memory; tenant keys are `key-<tenant>`. */
-export function memoryStores(): AppStores & { jobs: MemoryJobStore; clients: MemoryClientStore; files: MemoryFileStore; queue: MemoryImportQueue } {
+export function memoryStores(): AppStores & {
+  jobs: MemoryJobStore;
+  clients: MemoryClientStore;
+  files: MemoryFileStore;
+  queue: MemoryImportQueue;
+} {
   return {
     jobs: new MemoryJobStore(),
     clients: new MemoryClientStore(),
@@ -320,7 +357,8 @@ export function memoryServices(env: Record<string, string> = {}, now = () => new
   const drain = async () => {
     for (let message = stores.queue.take(); message; message = stores.queue.take()) {
       const outcome = await services.engine.runSlice(message.tenant, message.code);
-      if (outcome === "continue" || outcome === "tenantBusy") await services.jobQueue.send(message.tenant, message.code);
+      if (outcome === "continue" || outcome === "tenantBusy")
+        await services.jobQueue.send(message.tenant, message.code);
     }
   };
   return { stores, services, drain };

@@ -1,5 +1,6 @@
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
+
 import { openApiDocument } from "../../shared/http/openApiDocument";
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema: object }> }> };
@@ -17,7 +18,13 @@ const templates = Object.keys(document.paths)
  * Checks one real response against the OpenAPI document: the route, method and status must be documented,
  * and the body must match the schema of its content type. Returns the problems found (none: conforms).
  */
-export function openApiViolations(method: string, url: string, status: number, contentType: string | null, body: unknown): string[] {
+export function openApiViolations(
+  method: string,
+  url: string,
+  status: number,
+  contentType: string | null,
+  body: unknown,
+): string[] {
   const path = new URL(url).pathname.replace(/^\/api/, "");
   const route = templates.find((t) => t.pattern.test(path));
   if (!route) return [`${path} is not in the document`];

@@ -1,14 +1,23 @@
 import { Static, Type } from "@sinclair/typebox";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { ConfirmCsvImportRequest, ConfirmImportRequestSchema, parseConfirmImportRequest } from "../../shared/imports/confirmImportRequest";
-import { CsvImportJobDto, CsvImportJobDtoSchema } from "../../shared/imports/csvImportJobDto";
+
 import { buildOpenApiDocument, openApiDocument } from "../../shared/http/openApiDocument";
+import {
+  ConfirmCsvImportRequest,
+  ConfirmImportRequestSchema,
+  parseConfirmImportRequest,
+} from "../../shared/imports/confirmImportRequest";
+import { CsvImportJobDto, CsvImportJobDtoSchema } from "../../shared/imports/csvImportJobDto";
 
 describe("one source per shape", () => {
   it("the document's shapes have exactly the fields of the schemas the code is typed and validated with", () => {
     const schemas = openApiDocument.components.schemas;
-    expect(Object.keys(schemas.ConfirmCsvImportRequest.properties as object)).toEqual(Object.keys(ConfirmImportRequestSchema.properties));
-    expect(Object.keys(schemas.CsvImportJobDto.properties as object)).toEqual(Object.keys(CsvImportJobDtoSchema.properties));
+    expect(Object.keys(schemas.ConfirmCsvImportRequest.properties as object)).toEqual(
+      Object.keys(ConfirmImportRequestSchema.properties),
+    );
+    expect(Object.keys(schemas.CsvImportJobDto.properties as object)).toEqual(
+      Object.keys(CsvImportJobDtoSchema.properties),
+    );
     expect(schemas.CsvImportJobDto.required).toEqual(Object.keys(CsvImportJobDtoSchema.properties));
   });
 
@@ -20,13 +29,21 @@ describe("one source per shape", () => {
     const properties = ConfirmImportRequestSchema.properties as Record<string, unknown>;
     properties.reviewedBy = Type.Optional(Type.Boolean());
     try {
-      const field = buildOpenApiDocument().components.schemas.ConfirmCsvImportRequest.properties as Record<string, unknown>;
+      const field = buildOpenApiDocument().components.schemas.ConfirmCsvImportRequest.properties as Record<
+        string,
+        unknown
+      >;
       expect(field.reviewedBy).toEqual({ type: "boolean" });
-      expect(parseConfirmImportRequest({ reviewedBy: "yes" })).toEqual({ ok: false, errors: [{ field: "reviewedBy", message: "must be true or false" }] });
+      expect(parseConfirmImportRequest({ reviewedBy: "yes" })).toEqual({
+        ok: false,
+        errors: [{ field: "reviewedBy", message: "must be true or false" }],
+      });
       expect(parseConfirmImportRequest({ reviewedBy: true }).ok).toBe(true);
     } finally {
       delete properties.reviewedBy;
     }
-    expect(buildOpenApiDocument().components.schemas.ConfirmCsvImportRequest.properties).not.toHaveProperty("reviewedBy");
+    expect(buildOpenApiDocument().components.schemas.ConfirmCsvImportRequest.properties).not.toHaveProperty(
+      "reviewedBy",
+    );
   });
 });

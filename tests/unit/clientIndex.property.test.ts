@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+
 import { ClientIndex } from "../../shared/clients/clientIndex";
 import { compareKey } from "../../shared/clients/clientKeys";
 import { ClientWrite } from "../../shared/clients/clientStore";
@@ -11,18 +12,24 @@ const key = fc.string({ unit: fc.constantFrom("a", "B", " ", "é", "€", "😀"
 describe("KeyTable", () => {
   it("numbers distinct strings in order of first addition and finds exactly those, with room reserved or not", () => {
     fc.assert(
-      fc.property(fc.array(key, { maxLength: 3_000 }), fc.array(key, { maxLength: 50 }), fc.nat(5_000), fc.nat(3_000), (added, probes, reserved, reserveAt) => {
-        const table = new KeyTable();
-        const model = new Map<string, number>();
-        for (const [i, k] of added.entries()) {
-          if (i === reserveAt) table.reserve(reserved);
-          if (!model.has(k)) model.set(k, model.size);
-          expect(table.add(k)).toBe(model.get(k));
-        }
-        expect(table.size).toBe(model.size);
-        for (const [k, n] of model) expect(table.key(n)).toBe(k);
-        for (const k of probes) expect(table.find(k)).toBe(model.get(k) ?? -1);
-      }),
+      fc.property(
+        fc.array(key, { maxLength: 3_000 }),
+        fc.array(key, { maxLength: 50 }),
+        fc.nat(5_000),
+        fc.nat(3_000),
+        (added, probes, reserved, reserveAt) => {
+          const table = new KeyTable();
+          const model = new Map<string, number>();
+          for (const [i, k] of added.entries()) {
+            if (i === reserveAt) table.reserve(reserved);
+            if (!model.has(k)) model.set(k, model.size);
+            expect(table.add(k)).toBe(model.get(k));
+          }
+          expect(table.size).toBe(model.size);
+          for (const [k, n] of model) expect(table.key(n)).toBe(k);
+          for (const k of probes) expect(table.find(k)).toBe(model.get(k) ?? -1);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -48,31 +55,47 @@ class ModelIndex {
   }
   find(field: "Code" | "Name", value: string): string[] {
     if (field === "Code") return this.codes.has(compareKey(value)) ? [this.codes.get(compareKey(value))!] : [];
-    return [...this.names].filter(([, name]) => name === compareKey(value)).map(([codeKey]) => this.codes.get(codeKey)!);
+    return [...this.names]
+      .filter(([, name]) => name === compareKey(value))
+      .map(([codeKey]) => this.codes.get(codeKey)!);
   }
 }
 
 describe("ClientIndex", () => {
   const write: fc.Arbitrary<ClientWrite> = fc.oneof(
-    fc.record({ kind: fc.constant("create" as const), values: fc.record({ Code: key, Name: key }), at: fc.constant("") }),
-    fc.record({ kind: fc.constant("update" as const), code: key, values: fc.option(fc.record({ Name: key }), { nil: {} }), at: fc.constant("") }),
+    fc.record({
+      kind: fc.constant("create" as const),
+      values: fc.record({ Code: key, Name: key }),
+      at: fc.constant(""),
+    }),
+    fc.record({
+      kind: fc.constant("update" as const),
+      code: key,
+      values: fc.option(fc.record({ Name: key }), { nil: {} }),
+      at: fc.constant(""),
+    }),
   );
 
   it("finds by code and by name exactly what a plain map would, through creates, renames and updates of unknown codes", () => {
     fc.assert(
-      fc.property(fc.array(write, { maxLength: 300 }), fc.array(key, { maxLength: 20 }), fc.nat(2_000), (writes, probes, reserved) => {
-        const index = new ClientIndex(["Name"]);
-        index.reserve(reserved);
-        const model = new ModelIndex();
-        for (const w of writes) {
-          index.recordWrite(w);
-          model.recordWrite(w);
-        }
-        for (const probe of probes) {
-          expect(index.find("Code", probe)).toEqual(model.find("Code", probe));
-          expect(index.find("Name", probe).sort()).toEqual(model.find("Name", probe).sort());
-        }
-      }),
+      fc.property(
+        fc.array(write, { maxLength: 300 }),
+        fc.array(key, { maxLength: 20 }),
+        fc.nat(2_000),
+        (writes, probes, reserved) => {
+          const index = new ClientIndex(["Name"]);
+          index.reserve(reserved);
+          const model = new ModelIndex();
+          for (const w of writes) {
+            index.recordWrite(w);
+            model.recordWrite(w);
+          }
+          for (const probe of probes) {
+            expect(index.find("Code", probe)).toEqual(model.find("Code", probe));
+            expect(index.find("Name", probe).sort()).toEqual(model.find("Name", probe).sort());
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

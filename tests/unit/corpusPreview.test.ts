@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { fileProblem } from "../../shared/imports/fileProblem";
 import { UploadReader } from "../../shared/imports/uploadReader";
 import { corpus } from "../fixtures/corpus/files";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { CsvRecordScanner, maxRecordBytes, readCsvBatches } from "../../shared/csv/csvRecordReader";
 
 async function read(bytes: Buffer, chunkSize: number, recordsPerBatch: number, startOffset = 0) {
@@ -17,8 +18,14 @@ describe("readCsvBatches", () => {
   it("reads quoted line breaks, doubled quotes, CRLF, LF and CR line ends, a BOM and a last line without an end", async () => {
     for (const chunkSize of [1, 2, 3, 7, 1000]) {
       const batches = await read(sample, chunkSize, 2);
-      expect(batches.flatMap((b) => b.records), `chunks of ${chunkSize}`).toEqual(records);
-      expect(batches.map((b) => b.endOffset), `chunks of ${chunkSize}`).toEqual([17, 30, sample.length]);
+      expect(
+        batches.flatMap((b) => b.records),
+        `chunks of ${chunkSize}`,
+      ).toEqual(records);
+      expect(
+        batches.map((b) => b.endOffset),
+        `chunks of ${chunkSize}`,
+      ).toEqual([17, 30, sample.length]);
     }
   });
 
@@ -32,7 +39,10 @@ describe("readCsvBatches", () => {
 
   it("treats a quote inside an unquoted field as text, as papaparse does", async () => {
     const batches = await read(Buffer.from('ab"c,d\ne,f\n'), 3, 10);
-    expect(batches.flatMap((b) => b.records)).toEqual([['ab"c', "d"], ["e", "f"]]);
+    expect(batches.flatMap((b) => b.records)).toEqual([
+      ['ab"c', "d"],
+      ["e", "f"],
+    ]);
   });
 });
 
@@ -64,7 +74,12 @@ describe("records over the 1 MiB limit", () => {
     for (const chunkSize of [1_000, 64 * 1024, 3 * 1024 * 1024]) {
       const batches = await read(bytes, chunkSize, 2);
       const records = batches.flatMap((b) => b.records);
-      const tooLong = batches.flatMap((b, n) => [...b.tooLong].map(([i, length]) => [batches.slice(0, n).reduce((sum, x) => sum + x.records.length, 0) + i, length]));
+      const tooLong = batches.flatMap((b, n) =>
+        [...b.tooLong].map(([i, length]) => [
+          batches.slice(0, n).reduce((sum, x) => sum + x.records.length, 0) + i,
+          length,
+        ]),
+      );
       expect(tooLong, `chunks of ${chunkSize}`).toEqual([
         [1, Buffer.byteLength(over) + 2],
         [5, Buffer.byteLength(over)],

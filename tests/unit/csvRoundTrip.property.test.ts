@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CsvEncoding } from "../../shared/csv/csvEncoding";
+
 import { isBlankRecord } from "../../shared/csv/blankRecord";
+import { CsvEncoding } from "../../shared/csv/csvEncoding";
 import { CsvRecordScanner, readCsvBatches } from "../../shared/csv/csvRecordReader";
 import { formatCsvRecord } from "../../shared/csv/csvWriter";
 
@@ -33,11 +34,22 @@ const dialect = fc.record({
 });
 
 // A table whose every row has the same width, none of them one lone empty cell (a blank line).
-const table = fc.integer({ min: 1, max: 5 }).chain((width) =>
-  fc.array(fc.array(cell, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 12 }).filter((rows) => rows.every((r) => !(width === 1 && r[0] === ""))),
-);
+const table = fc
+  .integer({ min: 1, max: 5 })
+  .chain((width) =>
+    fc
+      .array(fc.array(cell, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 12 })
+      .filter((rows) => rows.every((r) => !(width === 1 && r[0] === ""))),
+  );
 
-async function readAll(bytes: Buffer, startOffset: number, delimiter: string, encoding: CsvEncoding, chunkSize: number, perBatch: number) {
+async function readAll(
+  bytes: Buffer,
+  startOffset: number,
+  delimiter: string,
+  encoding: CsvEncoding,
+  chunkSize: number,
+  perBatch: number,
+) {
   async function* chunks() {
     for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
   }
@@ -49,13 +61,21 @@ async function readAll(bytes: Buffer, startOffset: number, delimiter: string, en
 describe("CSV round trip (property-based)", () => {
   it("reads back any table written in any dialect and encoding, however the bytes are chunked", async () => {
     await fc.assert(
-      fc.asyncProperty(table, dialect, fc.integer({ min: 1, max: 17 }), fc.integer({ min: 1, max: 5 }), async (rows, d, chunkSize, perBatch) => {
-        const text = rows.map((r) => formatCsvRecord(r, d.delimiter)).join(d.lineEnding) + (d.finalLineEnding ? d.lineEnding : "");
-        const bytes = encode(text, d.encoding, d.bom);
-        const batches = await readAll(bytes, 0, d.delimiter, d.encoding, chunkSize, perBatch);
-        expect(batches.flatMap((b) => b.records)).toEqual(rows);
-        expect(batches.at(-1)!.endOffset).toBe(bytes.length);
-      }),
+      fc.asyncProperty(
+        table,
+        dialect,
+        fc.integer({ min: 1, max: 17 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (rows, d, chunkSize, perBatch) => {
+          const text =
+            rows.map((r) => formatCsvRecord(r, d.delimiter)).join(d.lineEnding) +
+            (d.finalLineEnding ? d.lineEnding : "");
+          const bytes = encode(text, d.encoding, d.bom);
+          const batches = await readAll(bytes, 0, d.delimiter, d.encoding, chunkSize, perBatch);
+          expect(batches.flatMap((b) => b.records)).toEqual(rows);
+          expect(batches.at(-1)!.endOffset).toBe(bytes.length);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -63,7 +83,8 @@ describe("CSV round trip (property-based)", () => {
   it("reading from any batch's end offset yields exactly the remaining rows", async () => {
     await fc.assert(
       fc.asyncProperty(table, dialect, fc.integer({ min: 1, max: 9 }), async (rows, d, chunkSize) => {
-        const text = rows.map((r) => formatCsvRecord(r, d.delimiter)).join(d.lineEnding) + (d.finalLineEnding ? d.lineEnding : "");
+        const text =
+          rows.map((r) => formatCsvRecord(r, d.delimiter)).join(d.lineEnding) + (d.finalLineEnding ? d.lineEnding : "");
         const bytes = encode(text, d.encoding, d.bom);
         const batches = await readAll(bytes, 0, d.delimiter, d.encoding, 64, 1);
         for (let i = 0; i < batches.length; i++) {
@@ -79,15 +100,21 @@ describe("CSV round trip (property-based)", () => {
   it("counting without cells finds the same records and blank records as reading them", async () => {
     // Cells that are blank, nearly blank (a quote, a non-breaking space) or not: blank lines in every disguise.
     const blankish = fc.constantFrom("", " ", "  ", '"', "\u00a0", "\t", "a", "\r\n");
-    const blankishTable = fc.integer({ min: 1, max: 4 }).chain((width) => fc.array(fc.array(blankish, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 12 }));
+    const blankishTable = fc
+      .integer({ min: 1, max: 4 })
+      .chain((width) =>
+        fc.array(fc.array(blankish, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 12 }),
+      );
     await fc.assert(
       fc.asyncProperty(blankishTable, dialect, async (rows, d) => {
-        const text = rows.map((r) => formatCsvRecord(r, d.delimiter)).join(d.lineEnding) + (d.finalLineEnding ? d.lineEnding : "");
+        const text =
+          rows.map((r) => formatCsvRecord(r, d.delimiter)).join(d.lineEnding) + (d.finalLineEnding ? d.lineEnding : "");
         const bytes = encode(text, d.encoding, d.bom);
         const read = (await readAll(bytes, 0, d.delimiter, d.encoding, 7, 2)).flatMap((b) => b.records);
         const scanner = new CsvRecordScanner(0, d.delimiter, 2, d.encoding);
         scanner.countFromNow();
-        for (let i = 0; i < bytes.length; i += 7) expect(scanner.push(bytes.subarray(i, i + 7)).flatMap((b) => b.records)).toEqual([]);
+        for (let i = 0; i < bytes.length; i += 7)
+          expect(scanner.push(bytes.subarray(i, i + 7)).flatMap((b) => b.records)).toEqual([]);
         scanner.end();
         expect(scanner.counted.records).toBe(read.length);
         expect(scanner.counted.blank.in(d.encoding)).toBe(read.filter(isBlankRecord).length);

@@ -1,8 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+
 import { clientTypes } from "../../shared/clients/clientType";
 import { dateFormats } from "../../shared/clients/dateFormat";
-import { matchFields, maxLengthOf, TargetField, targetFieldKinds, targetFields } from "../../shared/clients/targetFields";
+import {
+  matchFields,
+  maxLengthOf,
+  TargetField,
+  targetFieldKinds,
+  targetFields,
+} from "../../shared/clients/targetFields";
 import { readCell } from "../../shared/clients/valueRules";
 import { CsvEncoding } from "../../shared/csv/csvEncoding";
 import { readCsvBatches } from "../../shared/csv/csvRecordReader";
@@ -12,12 +19,33 @@ import { importInMemory } from "../support/memoryImport";
 
 // Cell text as the field sends it, and as an attacker would: prototype names, formulas, every kind of space,
 // control characters, line breaks, quotes, values near and past each field's length limit.
-const prototypeNames = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__", "isPrototypeOf"];
+const prototypeNames = [
+  "__proto__",
+  "constructor",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "__defineGetter__",
+  "isPrototypeOf",
+];
 const hostileCell = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 20 }),
   { weight: 3, arbitrary: fc.constantFrom(...prototypeNames, ...prototypeNames.map((name) => name.toUpperCase())) },
   fc.constantFrom("=1+1", "+44 161", "-x", "@sum", "\u00a0", "\u3000", "\u2003x", "\u200b", "\ufeff"),
-  fc.constantFrom("yes", "N", "1", "01/02/2020", "2020-02-30", "AB 12 34 56 C", "sw1a1aa", "GB 123 456 789", "ltd", "lost prospect", "a@b.co", "1234567"),
+  fc.constantFrom(
+    "yes",
+    "N",
+    "1",
+    "01/02/2020",
+    "2020-02-30",
+    "AB 12 34 56 C",
+    "sw1a1aa",
+    "GB 123 456 789",
+    "ltd",
+    "lost prospect",
+    "a@b.co",
+    "1234567",
+  ),
   fc.constantFrom("\u0007bell", "a\tb", "line\r\nbreak", '"quoted"', "a,b;c|d"),
   fc.integer({ min: 40, max: 2_100 }).map((n) => "x".repeat(n)),
   fc.constant("y".repeat(40_000)),
@@ -36,7 +64,8 @@ const hostileFile = fc.record({
 
 async function recordsOf(text: string, delimiter: string): Promise<string[][]> {
   const records: string[][] = [];
-  for await (const batch of readCsvBatches([Buffer.from(text.replace(/^\uFEFF/, ""), "utf8")], 0, delimiter, 1_000)) records.push(...batch.records);
+  for await (const batch of readCsvBatches([Buffer.from(text.replace(/^\uFEFF/, ""), "utf8")], 0, delimiter, 1_000))
+    records.push(...batch.records);
   return records;
 }
 
@@ -56,8 +85,16 @@ describe("hostile cells (property-based, in memory)", () => {
       fc.asyncProperty(hostileFile, async ({ fields, rows, chunkRows, ...options }) => {
         const headers: TargetField[] = ["Name", ...fields];
         // Written so that its delimiter cannot be mistaken (tabs in cells are quoted): this is about cells.
-        const csv = [formatUnambiguousCsvRecord(headers, ","), ...rows.map((cells) => formatUnambiguousCsvRecord(cells.slice(0, headers.length), ","))].join("\r\n");
-        const result = await importInMemory(Buffer.from(csv, "utf8"), () => headers.map((h) => ({ csvHeader: h, targetField: h })), options, { chunkRows });
+        const csv = [
+          formatUnambiguousCsvRecord(headers, ","),
+          ...rows.map((cells) => formatUnambiguousCsvRecord(cells.slice(0, headers.length), ",")),
+        ].join("\r\n");
+        const result = await importInMemory(
+          Buffer.from(csv, "utf8"),
+          () => headers.map((h) => ({ csvHeader: h, targetField: h })),
+          options,
+          { chunkRows },
+        );
         if (result.problem !== null) {
           // Only a file with no data row at all (every row blank) is refused.
           expect(result.problem).toMatch(/no data rows|no rows/);
@@ -99,17 +136,34 @@ describe("hostile cells (property-based, in memory)", () => {
   const whitespace = ["", " ", "\t", "\u00a0", "\u3000", "\u2003", "\ufeff", "\u202f"];
   const encodings: { encoding: CsvEncoding; encode: (text: string) => Buffer }[] = [
     { encoding: "utf-8", encode: (text) => Buffer.from(text, "utf8") },
-    { encoding: "utf-8", encode: (text) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")]) },
-    { encoding: "utf-16le", encode: (text) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]) },
-    { encoding: "utf-16be", encode: (text) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, "utf16le").swap16()]) },
+    {
+      encoding: "utf-8",
+      encode: (text) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")]),
+    },
+    {
+      encoding: "utf-16le",
+      encode: (text) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]),
+    },
+    {
+      encoding: "utf-16be",
+      encode: (text) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, "utf16le").swap16()]),
+    },
     // Windows-1252 has no ideographic or em space: those rows are written with its own non-breaking space.
-    { encoding: "windows-1252", encode: (text) => Buffer.from([...text.replace(/[^\x00-\xff]/g, "\u00a0")].map((c) => c.charCodeAt(0))) },
+    {
+      encoding: "windows-1252",
+      encode: (text) => Buffer.from([...text.replace(/[^\x00-\xff]/g, "\u00a0")].map((c) => c.charCodeAt(0))),
+    },
   ];
 
   it("the upload's row count equals the rows the engine processes, whatever blank lines look like, in every encoding", async () => {
     const row = fc.oneof(
       { weight: 3, arbitrary: fc.array(fc.constantFrom(...whitespace), { minLength: 1, maxLength: 3 }) },
-      { weight: 2, arbitrary: fc.tuple(fc.constantFrom("Acme", "Zoë", "東京"), fc.constantFrom(...whitespace)).map(([a, b]) => [a, b]) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(fc.constantFrom("Acme", "Zoë", "東京"), fc.constantFrom(...whitespace))
+          .map(([a, b]) => [a, b]),
+      },
     );
     await fc.assert(
       fc.asyncProperty(
@@ -119,9 +173,15 @@ describe("hostile cells (property-based, in memory)", () => {
         fc.constantFrom(1, 60),
         async (rows, leadingBlank, { encode }, repeat) => {
           // Repeated past a thousand records, the upload only counts the rest without reading their cells.
-          const body = Array.from({ length: repeat }, () => rows.map((cells) => formatCsvRecord(cells, ",")).join("\r\n")).join("\r\n");
+          const body = Array.from({ length: repeat }, () =>
+            rows.map((cells) => formatCsvRecord(cells, ",")).join("\r\n"),
+          ).join("\r\n");
           const text = "\r\n".repeat(leadingBlank) + "Name,Notes\r\n" + body;
-          const result = await importInMemory(encode(text), (preview) => [{ csvHeader: preview.headers[0], targetField: "Name" }], { defaultClientType: "Individual", validateOnly: true });
+          const result = await importInMemory(
+            encode(text),
+            (preview) => [{ csvHeader: preview.headers[0], targetField: "Name" }],
+            { defaultClientType: "Individual", validateOnly: true },
+          );
           if (result.problem !== null) {
             expect(result.problem).toBe("The file has a header row but no data rows");
             return;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { parseConfirmImportRequest } from "../../shared/imports/confirmImportRequest";
 import { Imports } from "../../shared/imports/imports";
 import { parseUploadForm, parseUploadRequest, UploadOptions } from "../../shared/imports/uploadOptions";
@@ -12,7 +13,10 @@ import { memoryServices } from "../support/memoryStores";
  * mappings, idempotency. The same calls run through the HTTP host, against Azurite, in the integration tests.
  */
 const csv = "Code,Name,Type,Email\r\nA1,Alpha Ltd,Ltd,a@alpha.example\r\nB1,Beta,,bad@\r\nC1,,Ltd,\r\n";
-const preview: () => Promise<Parsed<UploadOptions>> = async () => ({ ok: true, value: { hasHeaderRow: null, start: null } });
+const preview: () => Promise<Parsed<UploadOptions>> = async () => ({
+  ok: true,
+  value: { hasHeaderRow: null, start: null },
+});
 
 function value<T>(outcome: Outcome<T>): T {
   if (!outcome.ok) throw new Error(`refused: ${outcome.detail}`);
@@ -20,14 +24,22 @@ function value<T>(outcome: Outcome<T>): T {
 }
 
 async function uploaded(imports: Imports, tenant = "t", text = csv, key: string | null = null): Promise<string> {
-  const done = value(await imports.upload(tenant, { fileName: "clients.csv", body: [Buffer.from(text)] }, preview, key));
+  const done = value(
+    await imports.upload(tenant, { fileName: "clients.csv", body: [Buffer.from(text)] }, preview, key),
+  );
   if (!("previewed" in done)) throw new Error("expected a preview");
   return done.previewed.code;
 }
 
 describe("start requests", () => {
   it("are held to their schema first, every violation with its path", () => {
-    expect(parseConfirmImportRequest({ columnMappings: [{ csvHeader: "Code", targetField: "Colour" }, { csvHeader: 7 }], importMode: "Sometimes", validateOnly: "yes" })).toEqual({
+    expect(
+      parseConfirmImportRequest({
+        columnMappings: [{ csvHeader: "Code", targetField: "Colour" }, { csvHeader: 7 }],
+        importMode: "Sometimes",
+        validateOnly: "yes",
+      }),
+    ).toEqual({
       ok: false,
       errors: [
         { field: "columnMappings[0].targetField", message: "'Colour' is not a target field" },
@@ -37,19 +49,45 @@ describe("start requests", () => {
         { field: "validateOnly", message: "must be true or false" },
       ],
     });
-    expect(parseConfirmImportRequest({ mappingCode: "x", columnMappings: [] })).toEqual({ ok: false, errors: [{ field: "mappingCode", message: "give mappingCode or columnMappings, not both" }] });
-    expect(parseConfirmImportRequest([1])).toEqual({ ok: false, errors: [{ field: "body", message: "must be a JSON object" }] });
+    expect(parseConfirmImportRequest({ mappingCode: "x", columnMappings: [] })).toEqual({
+      ok: false,
+      errors: [{ field: "mappingCode", message: "give mappingCode or columnMappings, not both" }],
+    });
+    expect(parseConfirmImportRequest([1])).toEqual({
+      ok: false,
+      errors: [{ field: "body", message: "must be a JSON object" }],
+    });
     expect(parseConfirmImportRequest({})).toEqual({
       ok: true,
-      value: { mappingCode: null, columnMappings: null, options: { importMode: "CreateAndUpdate", matchField: "Code", defaultClientType: null, dateFormat: "DMY", validateOnly: false } },
+      value: {
+        mappingCode: null,
+        columnMappings: null,
+        options: {
+          importMode: "CreateAndUpdate",
+          matchField: "Code",
+          defaultClientType: null,
+          dateFormat: "DMY",
+          validateOnly: false,
+        },
+      },
     });
   });
 
   it("then have their mapping checked against the file; a job starts once, and runs to its end", async () => {
     const { services, drain } = memoryServices();
     const code = await uploaded(services.imports);
-    const request = (columnMappings: { csvHeader: string; targetField: string }[]) => value(parseConfirmImportRequest({ columnMappings, defaultClientType: "Individual" }));
-    expect(await services.imports.start("t", code, request([{ csvHeader: "Nope", targetField: "Email" }, { csvHeader: "Type", targetField: "Email" }]))).toEqual({
+    const request = (columnMappings: { csvHeader: string; targetField: string }[]) =>
+      value(parseConfirmImportRequest({ columnMappings, defaultClientType: "Individual" }));
+    expect(
+      await services.imports.start(
+        "t",
+        code,
+        request([
+          { csvHeader: "Nope", targetField: "Email" },
+          { csvHeader: "Type", targetField: "Email" },
+        ]),
+      ),
+    ).toEqual({
       ok: false,
       refused: "invalid",
       detail: "The mapping does not fit the file",
@@ -62,25 +100,45 @@ describe("start requests", () => {
     const mapping = ["Code", "Name", "Type", "Email"].map((f) => ({ csvHeader: f, targetField: f }));
     const started = value(await services.imports.start("t", code, request(mapping)));
     expect(started).toMatchObject({ ended: false, job: { status: "Queued", code } });
-    expect(await services.imports.start("t", code, request(mapping))).toMatchObject({ refused: "conflict", detail: `Import ${code} has already been started (status Queued)` });
+    expect(await services.imports.start("t", code, request(mapping))).toMatchObject({
+      refused: "conflict",
+      detail: `Import ${code} has already been started (status Queued)`,
+    });
     await drain();
-    expect(value(await services.imports.status("t", code))).toMatchObject({ status: "Completed", totalItems: 3, processedItems: 3, createdCount: 1, skippedCount: 1, errorCount: 1 });
+    expect(value(await services.imports.status("t", code))).toMatchObject({
+      status: "Completed",
+      totalItems: 3,
+      processedItems: 3,
+      createdCount: 1,
+      skippedCount: 1,
+      errorCount: 1,
+    });
   });
 
   it("name no job, or one whose file has not landed: not found, conflict", async () => {
     const { services } = memoryServices();
     const request = value(parseConfirmImportRequest({}));
-    expect(await services.imports.start("t", "0123456789abcdef0123456789abcdef", request)).toMatchObject({ refused: "notFound" });
+    expect(await services.imports.start("t", "0123456789abcdef0123456789abcdef", request)).toMatchObject({
+      refused: "notFound",
+    });
     expect(await services.imports.start("t", "not-a-code", request)).toMatchObject({ refused: "notFound" });
-    const ticket = value(await services.imports.requestUpload("t", { fileName: "big.csv", hasHeaderRow: null, start: null }));
-    expect(await services.imports.start("t", ticket.code, request)).toMatchObject({ refused: "conflict", detail: `The file of import ${ticket.code} has not been uploaded yet` });
+    const ticket = value(
+      await services.imports.requestUpload("t", { fileName: "big.csv", hasHeaderRow: null, start: null }),
+    );
+    expect(await services.imports.start("t", ticket.code, request)).toMatchObject({
+      refused: "conflict",
+      detail: `The file of import ${ticket.code} has not been uploaded yet`,
+    });
     expect(await services.imports.preview("t", ticket.code)).toMatchObject({ refused: "conflict" });
   });
 });
 
 describe("upload options", () => {
   it("from a form: text fields, empty ones absent, the mapping as JSON; showPreview=false needs a mapping", () => {
-    expect(parseUploadForm({ hasHeaderRow: "", showPreview: "true", importMode: "" })).toEqual({ ok: true, value: { hasHeaderRow: null, start: null } });
+    expect(parseUploadForm({ hasHeaderRow: "", showPreview: "true", importMode: "" })).toEqual({
+      ok: true,
+      value: { hasHeaderRow: null, start: null },
+    });
     expect(parseUploadForm({ hasHeaderRow: "maybe", validateOnly: "1" })).toEqual({
       ok: false,
       errors: [
@@ -88,13 +146,36 @@ describe("upload options", () => {
         { field: "validateOnly", message: "must be true or false" },
       ],
     });
-    expect(parseUploadForm({ showPreview: "false", columnMappingsJson: "[{" })).toEqual({ ok: false, errors: [{ field: "columnMappingsJson", message: "is not valid JSON" }] });
+    expect(parseUploadForm({ showPreview: "false", columnMappingsJson: "[{" })).toEqual({
+      ok: false,
+      errors: [{ field: "columnMappingsJson", message: "is not valid JSON" }],
+    });
     expect(parseUploadForm({ showPreview: "false" })).toEqual({
       ok: false,
-      errors: [{ field: "mappingCode", message: "showPreview=false starts the import once the file is read, so it needs mappingCode or columnMappingsJson" }],
+      errors: [
+        {
+          field: "mappingCode",
+          message:
+            "showPreview=false starts the import once the file is read, so it needs mappingCode or columnMappingsJson",
+        },
+      ],
     });
-    const started = parseUploadForm({ showPreview: "false", columnMappingsJson: '[{"csvHeader":"N","targetField":"Name"}]', validateOnly: "true", importMode: "CreateOnly" });
-    expect(started).toMatchObject({ ok: true, value: { hasHeaderRow: null, start: { columnMappings: [{ csvHeader: "N", targetField: "Name" }], options: { importMode: "CreateOnly", validateOnly: true } } } });
+    const started = parseUploadForm({
+      showPreview: "false",
+      columnMappingsJson: '[{"csvHeader":"N","targetField":"Name"}]',
+      validateOnly: "true",
+      importMode: "CreateOnly",
+    });
+    expect(started).toMatchObject({
+      ok: true,
+      value: {
+        hasHeaderRow: null,
+        start: {
+          columnMappings: [{ csvHeader: "N", targetField: "Name" }],
+          options: { importMode: "CreateOnly", validateOnly: true },
+        },
+      },
+    });
   });
 
   it("for the large-file path: JSON, every violation at once", () => {
@@ -102,11 +183,21 @@ describe("upload options", () => {
       ok: false,
       errors: [
         { field: "hasHeaderRow", message: "must be true or false" },
-        { field: "mappingCode", message: "showPreview=false starts the import once the file is read, so it needs mappingCode or columnMappings" },
+        {
+          field: "mappingCode",
+          message:
+            "showPreview=false starts the import once the file is read, so it needs mappingCode or columnMappings",
+        },
       ],
     });
-    expect(parseUploadRequest({ fileName: "  " })).toEqual({ ok: true, value: { fileName: "upload.csv", hasHeaderRow: null, start: null } });
-    expect(parseUploadRequest({ fileName: "x".repeat(256) })).toMatchObject({ ok: false, errors: [{ field: "fileName", message: "is 256 characters long; at most 255" }] });
+    expect(parseUploadRequest({ fileName: "  " })).toEqual({
+      ok: true,
+      value: { fileName: "upload.csv", hasHeaderRow: null, start: null },
+    });
+    expect(parseUploadRequest({ fileName: "x".repeat(256) })).toMatchObject({
+      ok: false,
+      errors: [{ field: "fileName", message: "is 256 characters long; at most 255" }],
+    });
   });
 });
 
@@ -114,19 +205,40 @@ describe("cancel", () => {
   it("ends a job never started at once, asks a started one to stop, and refuses one that has ended", async () => {
     const { services, drain } = memoryServices();
     const previewed = await uploaded(services.imports);
-    expect(value(await services.imports.cancel("t", previewed))).toMatchObject({ status: "Cancelled", completedDate: "2026-11-28T12:00:00.000Z" });
-    expect(await services.imports.cancel("t", previewed)).toEqual({ ok: false, refused: "conflict", detail: `Import ${previewed} has already ended (status Cancelled)` });
+    expect(value(await services.imports.cancel("t", previewed))).toMatchObject({
+      status: "Cancelled",
+      completedDate: "2026-11-28T12:00:00.000Z",
+    });
+    expect(await services.imports.cancel("t", previewed)).toEqual({
+      ok: false,
+      refused: "conflict",
+      detail: `Import ${previewed} has already ended (status Cancelled)`,
+    });
 
     const started = await uploaded(services.imports);
-    value(await services.imports.start("t", started, value(parseConfirmImportRequest({ defaultClientType: "Individual" }))));
+    value(
+      await services.imports.start("t", started, value(parseConfirmImportRequest({ defaultClientType: "Individual" }))),
+    );
     expect(value(await services.imports.cancel("t", started))).toMatchObject({ status: "Queued", completedDate: null });
     await drain();
-    expect(value(await services.imports.status("t", started))).toMatchObject({ status: "Cancelled", processedItems: 0 });
+    expect(value(await services.imports.status("t", started))).toMatchObject({
+      status: "Cancelled",
+      processedItems: 0,
+    });
 
     const finished = await uploaded(services.imports);
-    value(await services.imports.start("t", finished, value(parseConfirmImportRequest({ defaultClientType: "Individual" }))));
+    value(
+      await services.imports.start(
+        "t",
+        finished,
+        value(parseConfirmImportRequest({ defaultClientType: "Individual" })),
+      ),
+    );
     await drain();
-    expect(await services.imports.cancel("t", finished)).toMatchObject({ refused: "conflict", detail: `Import ${finished} has already ended (status Completed)` });
+    expect(await services.imports.cancel("t", finished)).toMatchObject({
+      refused: "conflict",
+      detail: `Import ${finished} has already ended (status Completed)`,
+    });
   });
 });
 
@@ -134,15 +246,30 @@ describe("the job list", () => {
   it("is newest first, filters by status, pages with tokens it gave, and refuses others", async () => {
     let clock = Date.parse("2026-11-28T12:00:00Z");
     const { services } = memoryServices({}, () => new Date((clock += 1_000)));
-    const codes = [await uploaded(services.imports), await uploaded(services.imports), await uploaded(services.imports)];
+    const codes = [
+      await uploaded(services.imports),
+      await uploaded(services.imports),
+      await uploaded(services.imports),
+    ];
     value(await services.imports.cancel("t", codes[1]));
     const first = value(await services.imports.list("t", { status: null, top: 2, continuationToken: null }));
     expect(first.items.map((j) => j.code)).toEqual([codes[2], codes[1]]);
-    const second = value(await services.imports.list("t", { status: null, top: 2, continuationToken: first.continuationToken }));
+    const second = value(
+      await services.imports.list("t", { status: null, top: 2, continuationToken: first.continuationToken }),
+    );
     expect(second).toEqual({ items: [expect.objectContaining({ code: codes[0] })], continuationToken: null });
-    expect(value(await services.imports.list("t", { status: "Queued", top: 50, continuationToken: null })).items.map((j) => j.code)).toEqual([codes[2], codes[0]]);
-    expect(value(await services.imports.list("other", { status: null, top: 50, continuationToken: null })).items).toEqual([]);
-    expect(await services.imports.list("t", { status: null, top: 2, continuationToken: "garbage" })).toMatchObject({ refused: "invalid", errors: [{ field: "continuationToken" }] });
+    expect(
+      value(await services.imports.list("t", { status: "Queued", top: 50, continuationToken: null })).items.map(
+        (j) => j.code,
+      ),
+    ).toEqual([codes[2], codes[0]]);
+    expect(
+      value(await services.imports.list("other", { status: null, top: 50, continuationToken: null })).items,
+    ).toEqual([]);
+    expect(await services.imports.list("t", { status: null, top: 2, continuationToken: "garbage" })).toMatchObject({
+      refused: "invalid",
+      errors: [{ field: "continuationToken" }],
+    });
   });
 });
 
@@ -152,7 +279,14 @@ describe("Idempotency-Key", () => {
     const codes = await Promise.all([1, 2, 3].map(() => uploaded(services.imports, "t", csv, "key-1")));
     expect(new Set(codes).size).toBe(1);
     expect(await uploaded(services.imports, "t", csv, "key-1")).toBe(codes[0]);
-    expect(await services.imports.upload("t", { fileName: "other.csv", body: [Buffer.from(csv.replace("Alpha", "Omega"))] }, preview, "key-1")).toMatchObject({ refused: "conflict" });
+    expect(
+      await services.imports.upload(
+        "t",
+        { fileName: "other.csv", body: [Buffer.from(csv.replace("Alpha", "Omega"))] },
+        preview,
+        "key-1",
+      ),
+    ).toMatchObject({ refused: "conflict" });
     expect([...stores.jobs.jobs.keys()]).toEqual([`t/${codes[0]}`]);
     expect([...stores.files.blobs.keys()]).toEqual([`t/${codes[0]}/source.csv`]);
   });
@@ -162,27 +296,59 @@ describe("saved mappings", () => {
   const columnMappings = ["Code", "Name"].map((f) => ({ csvHeader: f, targetField: f }));
 
   it("are checked: every violation, repeated targets naming the first, a code from the name", () => {
-    expect(parseSavedMappingRequest({ name: "Bad", columnMappings: [{ csvHeader: "A", targetField: "Colour" }, { csvHeader: "B", targetField: "Name" }, { csvHeader: "C", targetField: "Name" }] }, null)).toEqual({
+    expect(
+      parseSavedMappingRequest(
+        {
+          name: "Bad",
+          columnMappings: [
+            { csvHeader: "A", targetField: "Colour" },
+            { csvHeader: "B", targetField: "Name" },
+            { csvHeader: "C", targetField: "Name" },
+          ],
+        },
+        null,
+      ),
+    ).toEqual({
       ok: false,
       errors: [
         { field: "columnMappings[0].targetField", message: "'Colour' is not a target field" },
         { field: "columnMappings[2].targetField", message: "'Name' is already mapped by entry 1" },
       ],
     });
-    expect(parseSavedMappingRequest({ name: " ", columnMappings: [] }, null)).toEqual({ ok: false, errors: [{ field: "name", message: "is required" }] });
-    expect(parseSavedMappingRequest({ name: "!!!", columnMappings: [] }, null)).toMatchObject({ ok: false, errors: [{ field: "code" }] });
-    expect(parseSavedMappingRequest({ name: "Our Export 2026", columnMappings }, null)).toMatchObject({ ok: true, value: { code: "our-export-2026", matchField: "Code", isPreset: false } });
+    expect(parseSavedMappingRequest({ name: " ", columnMappings: [] }, null)).toEqual({
+      ok: false,
+      errors: [{ field: "name", message: "is required" }],
+    });
+    expect(parseSavedMappingRequest({ name: "!!!", columnMappings: [] }, null)).toMatchObject({
+      ok: false,
+      errors: [{ field: "code" }],
+    });
+    expect(parseSavedMappingRequest({ name: "Our Export 2026", columnMappings }, null)).toMatchObject({
+      ok: true,
+      value: { code: "our-export-2026", matchField: "Code", isPreset: false },
+    });
   });
 
   it("are created once, replaced, deleted; presets are read-only", async () => {
     const { services } = memoryServices();
     const { mappings } = services;
     const mapping = value(parseSavedMappingRequest({ name: "Our Export", columnMappings }, null));
-    expect(value(await mappings.create("t", mapping))).toMatchObject({ code: "our-export", createdDate: "2026-11-28T12:00:00.000Z" });
+    expect(value(await mappings.create("t", mapping))).toMatchObject({
+      code: "our-export",
+      createdDate: "2026-11-28T12:00:00.000Z",
+    });
     expect(await mappings.create("t", mapping)).toMatchObject({ refused: "conflict" });
-    expect(await mappings.create("t", { ...mapping, code: "individual-clients" })).toMatchObject({ refused: "conflict", detail: "'individual-clients' is a preset's code" });
-    expect(value(await mappings.replace("t", { ...mapping, name: "Renamed" }))).toMatchObject({ name: "Renamed", createdDate: "2026-11-28T12:00:00.000Z" });
-    expect(await mappings.replace("t", { ...mapping, code: "limited-company-clients" })).toMatchObject({ refused: "conflict" });
+    expect(await mappings.create("t", { ...mapping, code: "individual-clients" })).toMatchObject({
+      refused: "conflict",
+      detail: "'individual-clients' is a preset's code",
+    });
+    expect(value(await mappings.replace("t", { ...mapping, name: "Renamed" }))).toMatchObject({
+      name: "Renamed",
+      createdDate: "2026-11-28T12:00:00.000Z",
+    });
+    expect(await mappings.replace("t", { ...mapping, code: "limited-company-clients" })).toMatchObject({
+      refused: "conflict",
+    });
     expect((await mappings.list("t")).map((m) => [m.code, m.isPreset])).toEqual([
       ["limited-company-clients", true],
       ["individual-clients", true],

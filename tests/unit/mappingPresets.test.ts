@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+
+import { mappingErrors } from "../../shared/imports/confirmImportRequest";
 import { mappingPresets } from "../../shared/mappings/mappingPresets";
 import { suggestMappings, targetFieldOfHeader } from "../../shared/mappings/suggestMappings";
-import { mappingErrors } from "../../shared/imports/confirmImportRequest";
 
 describe("mapping presets", () => {
   for (const preset of mappingPresets) {
@@ -11,7 +12,10 @@ describe("mapping presets", () => {
       for (const { csvHeader, targetField } of preset.columnMappings) {
         const suggested = targetFieldOfHeader(csvHeader);
         // A preset may send a generic header to a more specific field (UTR to CompanyUtr); never to an unrelated one.
-        if (suggested !== targetField) expect(suggested, csvHeader).toBe(targetField.includes("Utr") ? "Utr" : targetField.replace(/^(Postal|Registered)/, "Registered"));
+        if (suggested !== targetField)
+          expect(suggested, csvHeader).toBe(
+            targetField.includes("Utr") ? "Utr" : targetField.replace(/^(Postal|Registered)/, "Registered"),
+          );
       }
       expect(suggestMappings(headers).length).toBe(headers.length);
     });

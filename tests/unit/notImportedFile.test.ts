@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+
 import { detectDelimiter } from "../../shared/csv/csvDialect";
 import { readCsvBatches } from "../../shared/csv/csvRecordReader";
 import { attachmentDisposition } from "../../shared/http/contentDisposition";
-import { NotImportedFile, notImportedFileName } from "../../shared/imports/notImportedFile";
 import { coalesceWrites } from "../../shared/imports/importPlan";
+import { NotImportedFile, notImportedFileName } from "../../shared/imports/notImportedFile";
 
 describe("the not-imported file", () => {
   it("keeps the source cells, quoting only what needs it, with the source delimiter and CRLF", () => {
@@ -25,7 +26,9 @@ describe("the not-imported file", () => {
   it("keeps Row and Reason under their headers: short rows padded, a long row's cells after Reason", () => {
     const file = new NotImportedFile(["Name", "Email", "Phone"], ",");
     expect(file.line(["Ann"], 2, "r")).toBe("Ann,,,2,r\r\n");
-    expect(file.line(["Ann", "a@x.com", "1", "extra", "", "more", "", ""], 3, "r")).toBe("Ann,a@x.com,1,3,r,extra,,more\r\n");
+    expect(file.line(["Ann", "a@x.com", "1", "extra", "", "more", "", ""], 3, "r")).toBe(
+      "Ann,a@x.com,1,3,r,extra,,more\r\n",
+    );
     expect(file.line(["Ann", "a@x.com", "1", "", ""], 4, "r")).toBe("Ann,a@x.com,1,4,r\r\n");
     const sentBack = new NotImportedFile(["Name", "Row", "Reason"], ",");
     expect(sentBack.line(["Ann"], 5, "r")).toBe("Ann,5,r\r\n");
@@ -35,7 +38,8 @@ describe("the not-imported file", () => {
   it("quotes cells holding any delimiter, so an upload of the file finds its own delimiter again", () => {
     for (const delimiter of ["\t", ";", "|", ","]) {
       const file = new NotImportedFile(["Type", "Name"], delimiter);
-      const reason = "Column 'Type': 'Code' is not a client type (PrivateLimitedCompany, PublicLimitedCompany, Partnership, Individual, Trust, Charity)";
+      const reason =
+        "Column 'Type': 'Code' is not a client type (PrivateLimitedCompany, PublicLimitedCompany, Partnership, Individual, Trust, Charity)";
       // Rows with extra cells, so no count agrees with the header's: only quoting tells the delimiters apart.
       const text = file.header() + [2, 3, 4].map((row) => file.line(["Code", "", "a|b;c"], row, reason)).join("");
       expect(detectDelimiter(text.slice(1)), JSON.stringify(delimiter)).toBe(delimiter);
@@ -46,14 +50,18 @@ describe("the not-imported file", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 6 }),
-        fc.array(fc.array(fc.constantFrom("", "a", "b c", "x,y", 'q"q', " "), { maxLength: 9 }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.array(fc.constantFrom("", "a", "b c", "x,y", 'q"q', " "), { maxLength: 9 }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         fc.constantFrom(",", ";", "\t"),
         async (width, rows, delimiter) => {
           const headers = Array.from({ length: width }, (_, i) => `H${i}`);
           const file = new NotImportedFile(headers, delimiter);
           const text = file.header() + rows.map((cells, i) => file.line(cells, i + 2, `reason ${i}`)).join("");
           const records = [];
-          for await (const batch of readCsvBatches([Buffer.from(text, "utf8")], 0, delimiter, 1_000)) records.push(...batch.records);
+          for await (const batch of readCsvBatches([Buffer.from(text, "utf8")], 0, delimiter, 1_000))
+            records.push(...batch.records);
           expect(records[0]).toEqual([...headers, "Row", "Reason"]);
           rows.forEach((cells, i) => {
             const read = records[i + 1];
@@ -78,9 +86,15 @@ describe("the not-imported file", () => {
 
 describe("the download's Content-Disposition (RFC 6266, RFC 8187)", () => {
   it("carries any name exactly in filename*, with an ASCII fallback, and is printable ASCII whatever the name holds", () => {
-    expect(attachmentDisposition("clients-not-imported.csv")).toBe(`attachment; filename="clients-not-imported.csv"; filename*=UTF-8''clients-not-imported.csv`);
-    expect(attachmentDisposition("O’Brien – Łódź.csv")).toBe(`attachment; filename="O_Brien _ __d_.csv"; filename*=UTF-8''O%E2%80%99Brien%20%E2%80%93%20%C5%81%C3%B3d%C5%BA.csv`);
-    expect(attachmentDisposition('a"b\r\nSet-Cookie: x=1.csv')).toBe(`attachment; filename="a_b__Set-Cookie: x=1.csv"; filename*=UTF-8''a%22b%0D%0ASet-Cookie%3A%20x%3D1.csv`);
+    expect(attachmentDisposition("clients-not-imported.csv")).toBe(
+      `attachment; filename="clients-not-imported.csv"; filename*=UTF-8''clients-not-imported.csv`,
+    );
+    expect(attachmentDisposition("O’Brien – Łódź.csv")).toBe(
+      `attachment; filename="O_Brien _ __d_.csv"; filename*=UTF-8''O%E2%80%99Brien%20%E2%80%93%20%C5%81%C3%B3d%C5%BA.csv`,
+    );
+    expect(attachmentDisposition('a"b\r\nSet-Cookie: x=1.csv')).toBe(
+      `attachment; filename="a_b__Set-Cookie: x=1.csv"; filename*=UTF-8''a%22b%0D%0ASet-Cookie%3A%20x%3D1.csv`,
+    );
     fc.assert(
       fc.property(fc.string({ unit: "grapheme", maxLength: 40 }), (name) => {
         const value = attachmentDisposition(name);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+
 import { ClientIndex } from "../../shared/clients/clientIndex";
-import { ClientValues, TargetField, targetFieldKinds } from "../../shared/clients/targetFields";
 import { partitionKeyOf } from "../../shared/clients/tableClientStore";
+import { ClientValues, TargetField, targetFieldKinds } from "../../shared/clients/targetFields";
 import { defaultImportOptions, ImportOptions } from "../../shared/imports/importJob";
 import { decideRow, RowOutcome } from "../../shared/imports/rowDecision";
 
@@ -23,61 +24,230 @@ interface Case {
   expect: RowOutcome;
 }
 
-const created = (values: ClientValues): RowOutcome => ({ kind: "created", write: { kind: "create", values: values as ClientValues & { Code: string; Name: string }, at } });
-const updated = (code: string, values: ClientValues): RowOutcome => ({ kind: "updated", write: { kind: "update", code, values, at } });
+const created = (values: ClientValues): RowOutcome => ({
+  kind: "created",
+  write: { kind: "create", values: values as ClientValues & { Code: string; Name: string }, at },
+});
+const updated = (code: string, values: ClientValues): RowOutcome => ({
+  kind: "updated",
+  write: { kind: "update", code, values, at },
+});
 
 // Spec 3.2 and 3.3, one row each, in every import mode where the mode matters.
 const cases: Case[] = [
-  { name: "no match, CreateAndUpdate: created with Status Active", row: { Code: "NEW1", Name: "New Ltd", Type: "Ltd" }, expect: created({ Code: "NEW1", Name: "New Ltd", Type: "PrivateLimitedCompany", Status: "Active" }) },
-  { name: "no match, CreateOnly: created", row: { Code: "NEW1", Name: "New Ltd", Type: "plc" }, options: { importMode: "CreateOnly" }, expect: created({ Code: "NEW1", Name: "New Ltd", Type: "PublicLimitedCompany", Status: "Active" }) },
-  { name: "no match, UpdateOnly: skipped", row: { Code: "NEW1", Name: "New Ltd" }, options: { importMode: "UpdateOnly" }, expect: { kind: "skipped", reason: "No matching client for Code 'NEW1'" } },
-  { name: "no match value, UpdateOnly: skipped saying so", row: { Code: "", Name: "New Ltd" }, options: { importMode: "UpdateOnly" }, expect: { kind: "skipped", reason: "No matching client: the row has no Code" } },
-  { name: "one match, CreateAndUpdate: updated, empty cells left alone", row: { Code: "acme", Name: "Acme Renamed", Email: "", Type: "" }, expect: updated("ACME", { Name: "Acme Renamed" }) },
-  { name: "one match, UpdateOnly: updated", row: { Code: " Acme ", Name: "Acme Ltd", Email: "a@acme.example" }, options: { importMode: "UpdateOnly" }, expect: updated("ACME", { Name: "Acme Ltd", Email: "a@acme.example" }) },
-  { name: "one match, CreateOnly: skipped as existing", row: { Code: "ACME", Name: "Acme Ltd" }, options: { importMode: "CreateOnly" }, expect: { kind: "skipped", reason: "Client already exists (code 'ACME')" } },
-  { name: "a code stored with spaces matches ignoring case and spaces", row: { Code: "REFONE", Name: "Spaced" }, expect: updated("ref one", { Name: "Spaced" }) },
-  { name: "two matches on Name: an error naming how many", row: { Name: "john  SMITH" }, options: { matchField: "Name" }, expect: { kind: "error", reason: "2 clients match Name 'john  SMITH'; match on a unique field instead" } },
-  { name: "one match on Name, ignoring case and spaces", row: { Name: "acme ltd", Telephone: "0161 000 0000" }, options: { matchField: "Name" }, expect: updated("ACME", { Name: "acme ltd", Telephone: "0161 000 0000" }) },
-  { name: "a match on CompanyNumber after restoring its zeros", row: { CompanyNumber: "1234567", Name: "Acme" }, options: { matchField: "CompanyNumber" }, expect: updated("ACME", { CompanyNumber: "01234567", Name: "Acme" }) },
-  { name: "a match on NiNumber, spaces and case ignored", row: { NiNumber: "ab 12 34 56 c", Name: "John" }, options: { matchField: "NiNumber" }, expect: updated("SMITH1", { NiNumber: "AB123456C", Name: "John" }) },
-  { name: "a match on InternalReference, ignoring case", row: { InternalReference: "ref-9", Name: "Spaced" }, options: { matchField: "InternalReference" }, expect: updated("ref one", { InternalReference: "ref-9", Name: "Spaced" }) },
-  { name: "no Name: skipped as missing required", row: { Code: "NEW1", Name: " " }, expect: { kind: "skipped", reason: "Missing required field: Name" } },
-  { name: "no Type and no default on create: skipped", row: { Code: "NEW1", Name: "New Ltd" }, expect: { kind: "skipped", reason: "Missing required field: Type (the row has none and no defaultClientType was given)" } },
-  { name: "no Type, the default applies", row: { Code: "NEW1", Name: "New Ltd" }, options: { defaultClientType: "Trust" }, expect: created({ Code: "NEW1", Name: "New Ltd", Type: "Trust", Status: "Active" }) },
-  { name: "no Code: one made from the name", row: { Name: "Acme Widgets Ltd", Type: "Ltd" }, options: { matchField: "Name" }, expect: created({ Name: "Acme Widgets Ltd", Type: "PrivateLimitedCompany", Code: "ACMEWIDG", Status: "Active" }) },
-  { name: "no Code, the made one taken: a number added", row: { Name: "Acme", Type: "Ltd", CompanyNumber: "SC123456" }, options: { matchField: "CompanyNumber" }, expect: created({ Name: "Acme", Type: "PrivateLimitedCompany", CompanyNumber: "SC123456", Code: "ACME2", Status: "Active" }) },
-  { name: "an update may not change Code", row: { CompanyNumber: "01234567", Code: "OTHER", Name: "Acme" }, options: { matchField: "CompanyNumber" }, expect: { kind: "error", reason: "An update cannot change a client's Code ('OTHER' given for client 'ACME')" } },
-  { name: "a create may not reuse a Code (matched on Name)", row: { Name: "Brand New", Code: "acme", Type: "Ltd" }, options: { matchField: "Name" }, expect: { kind: "error", reason: "Code 'acme' is already used by client 'ACME'" } },
-  { name: "a create may not reuse a NiNumber", row: { Name: "Jane Doe", NiNumber: "AB123456C", Type: "Individual" }, options: { matchField: "Name" }, expect: { kind: "error", reason: "NiNumber 'AB123456C' is already used by client 'SMITH1'" } },
-  { name: "an update may not take another client's CompanyNumber", row: { Code: "SMITH2", Name: "John Smith", CompanyNumber: "1234567" }, expect: { kind: "error", reason: "CompanyNumber '01234567' is already used by client 'ACME'" } },
-  { name: "invalid values: one reason listing each, before the missing-Name skip", row: { Code: "NEW1", Name: "", Email: "bob@", IncorporationDate: "31/02/2020" }, expect: { kind: "error", reason: "Column 'Email': 'bob@' is not a valid email address; Column 'IncorporationDate': '31/02/2020' is not a valid date (yyyy-mm-dd or dd/mm/yyyy); Missing required field: Name" } },
-  { name: "dates in the job's format", row: { Code: "NEW1", Name: "New", Type: "Ltd", IncorporationDate: "02/01/2020" }, options: { dateFormat: "MDY" }, expect: created({ Code: "NEW1", Name: "New", Type: "PrivateLimitedCompany", IncorporationDate: "2020-02-01", Status: "Active" }) },
-  { name: "a value over its field's length: the column, its length and the limit", row: { Code: "NEW1", Name: "N".repeat(256) }, expect: { kind: "error", reason: "Column 'Name' is 256 characters long; Name takes at most 255" } },
+  {
+    name: "no match, CreateAndUpdate: created with Status Active",
+    row: { Code: "NEW1", Name: "New Ltd", Type: "Ltd" },
+    expect: created({ Code: "NEW1", Name: "New Ltd", Type: "PrivateLimitedCompany", Status: "Active" }),
+  },
+  {
+    name: "no match, CreateOnly: created",
+    row: { Code: "NEW1", Name: "New Ltd", Type: "plc" },
+    options: { importMode: "CreateOnly" },
+    expect: created({ Code: "NEW1", Name: "New Ltd", Type: "PublicLimitedCompany", Status: "Active" }),
+  },
+  {
+    name: "no match, UpdateOnly: skipped",
+    row: { Code: "NEW1", Name: "New Ltd" },
+    options: { importMode: "UpdateOnly" },
+    expect: { kind: "skipped", reason: "No matching client for Code 'NEW1'" },
+  },
+  {
+    name: "no match value, UpdateOnly: skipped saying so",
+    row: { Code: "", Name: "New Ltd" },
+    options: { importMode: "UpdateOnly" },
+    expect: { kind: "skipped", reason: "No matching client: the row has no Code" },
+  },
+  {
+    name: "one match, CreateAndUpdate: updated, empty cells left alone",
+    row: { Code: "acme", Name: "Acme Renamed", Email: "", Type: "" },
+    expect: updated("ACME", { Name: "Acme Renamed" }),
+  },
+  {
+    name: "one match, UpdateOnly: updated",
+    row: { Code: " Acme ", Name: "Acme Ltd", Email: "a@acme.example" },
+    options: { importMode: "UpdateOnly" },
+    expect: updated("ACME", { Name: "Acme Ltd", Email: "a@acme.example" }),
+  },
+  {
+    name: "one match, CreateOnly: skipped as existing",
+    row: { Code: "ACME", Name: "Acme Ltd" },
+    options: { importMode: "CreateOnly" },
+    expect: { kind: "skipped", reason: "Client already exists (code 'ACME')" },
+  },
+  {
+    name: "a code stored with spaces matches ignoring case and spaces",
+    row: { Code: "REFONE", Name: "Spaced" },
+    expect: updated("ref one", { Name: "Spaced" }),
+  },
+  {
+    name: "two matches on Name: an error naming how many",
+    row: { Name: "john  SMITH" },
+    options: { matchField: "Name" },
+    expect: { kind: "error", reason: "2 clients match Name 'john  SMITH'; match on a unique field instead" },
+  },
+  {
+    name: "one match on Name, ignoring case and spaces",
+    row: { Name: "acme ltd", Telephone: "0161 000 0000" },
+    options: { matchField: "Name" },
+    expect: updated("ACME", { Name: "acme ltd", Telephone: "0161 000 0000" }),
+  },
+  {
+    name: "a match on CompanyNumber after restoring its zeros",
+    row: { CompanyNumber: "1234567", Name: "Acme" },
+    options: { matchField: "CompanyNumber" },
+    expect: updated("ACME", { CompanyNumber: "01234567", Name: "Acme" }),
+  },
+  {
+    name: "a match on NiNumber, spaces and case ignored",
+    row: { NiNumber: "ab 12 34 56 c", Name: "John" },
+    options: { matchField: "NiNumber" },
+    expect: updated("SMITH1", { NiNumber: "AB123456C", Name: "John" }),
+  },
+  {
+    name: "a match on InternalReference, ignoring case",
+    row: { InternalReference: "ref-9", Name: "Spaced" },
+    options: { matchField: "InternalReference" },
+    expect: updated("ref one", { InternalReference: "ref-9", Name: "Spaced" }),
+  },
+  {
+    name: "no Name: skipped as missing required",
+    row: { Code: "NEW1", Name: " " },
+    expect: { kind: "skipped", reason: "Missing required field: Name" },
+  },
+  {
+    name: "no Type and no default on create: skipped",
+    row: { Code: "NEW1", Name: "New Ltd" },
+    expect: {
+      kind: "skipped",
+      reason: "Missing required field: Type (the row has none and no defaultClientType was given)",
+    },
+  },
+  {
+    name: "no Type, the default applies",
+    row: { Code: "NEW1", Name: "New Ltd" },
+    options: { defaultClientType: "Trust" },
+    expect: created({ Code: "NEW1", Name: "New Ltd", Type: "Trust", Status: "Active" }),
+  },
+  {
+    name: "no Code: one made from the name",
+    row: { Name: "Acme Widgets Ltd", Type: "Ltd" },
+    options: { matchField: "Name" },
+    expect: created({ Name: "Acme Widgets Ltd", Type: "PrivateLimitedCompany", Code: "ACMEWIDG", Status: "Active" }),
+  },
+  {
+    name: "no Code, the made one taken: a number added",
+    row: { Name: "Acme", Type: "Ltd", CompanyNumber: "SC123456" },
+    options: { matchField: "CompanyNumber" },
+    expect: created({
+      Name: "Acme",
+      Type: "PrivateLimitedCompany",
+      CompanyNumber: "SC123456",
+      Code: "ACME2",
+      Status: "Active",
+    }),
+  },
+  {
+    name: "an update may not change Code",
+    row: { CompanyNumber: "01234567", Code: "OTHER", Name: "Acme" },
+    options: { matchField: "CompanyNumber" },
+    expect: { kind: "error", reason: "An update cannot change a client's Code ('OTHER' given for client 'ACME')" },
+  },
+  {
+    name: "a create may not reuse a Code (matched on Name)",
+    row: { Name: "Brand New", Code: "acme", Type: "Ltd" },
+    options: { matchField: "Name" },
+    expect: { kind: "error", reason: "Code 'acme' is already used by client 'ACME'" },
+  },
+  {
+    name: "a create may not reuse a NiNumber",
+    row: { Name: "Jane Doe", NiNumber: "AB123456C", Type: "Individual" },
+    options: { matchField: "Name" },
+    expect: { kind: "error", reason: "NiNumber 'AB123456C' is already used by client 'SMITH1'" },
+  },
+  {
+    name: "an update may not take another client's CompanyNumber",
+    row: { Code: "SMITH2", Name: "John Smith", CompanyNumber: "1234567" },
+    expect: { kind: "error", reason: "CompanyNumber '01234567' is already used by client 'ACME'" },
+  },
+  {
+    name: "invalid values: one reason listing each, before the missing-Name skip",
+    row: { Code: "NEW1", Name: "", Email: "bob@", IncorporationDate: "31/02/2020" },
+    expect: {
+      kind: "error",
+      reason:
+        "Column 'Email': 'bob@' is not a valid email address; Column 'IncorporationDate': '31/02/2020' is not a valid date (yyyy-mm-dd or dd/mm/yyyy); Missing required field: Name",
+    },
+  },
+  {
+    name: "dates in the job's format",
+    row: { Code: "NEW1", Name: "New", Type: "Ltd", IncorporationDate: "02/01/2020" },
+    options: { dateFormat: "MDY" },
+    expect: created({
+      Code: "NEW1",
+      Name: "New",
+      Type: "PrivateLimitedCompany",
+      IncorporationDate: "2020-02-01",
+      Status: "Active",
+    }),
+  },
+  {
+    name: "a value over its field's length: the column, its length and the limit",
+    row: { Code: "NEW1", Name: "N".repeat(256) },
+    expect: { kind: "error", reason: "Column 'Name' is 256 characters long; Name takes at most 255" },
+  },
 ];
 
-function decide(row: Record<string, string>, options: Partial<ImportOptions> = {}, extraCells: string[] = []): RowOutcome {
+function decide(
+  row: Record<string, string>,
+  options: Partial<ImportOptions> = {},
+  extraCells: string[] = [],
+): RowOutcome {
   const headers = Object.keys(row);
-  const columns = headers.map((header, column) => ({ column, header, field: header as TargetField, kind: targetFieldKinds[header as TargetField] }));
+  const columns = headers.map((header, column) => ({
+    column,
+    header,
+    field: header as TargetField,
+    kind: targetFieldKinds[header as TargetField],
+  }));
   const jobOptions = { ...defaultImportOptions, ...options };
   // Every field indexed: the engine indexes the ones a job needs (fieldsToIndex), a subset of these.
   const index = new ClientIndex(["Name", "CompanyNumber", "NiNumber", "InternalReference"]);
   for (const values of stored) index.recordWrite({ kind: "create", values, at: "" });
-  return decideRow([...Object.values(row), ...extraCells], { columns, headerCount: headers.length, options: jobOptions, index, at });
+  return decideRow([...Object.values(row), ...extraCells], {
+    columns,
+    headerCount: headers.length,
+    options: jobOptions,
+    index,
+    at,
+  });
 }
 
 describe("row decisions (spec 3.2, 3.3), on an in-memory index", () => {
-  for (const { name, row, options, expect: outcome } of cases) it(name, () => expect(decide(row, options)).toEqual(outcome));
+  for (const { name, row, options, expect: outcome } of cases)
+    it(name, () => expect(decide(row, options)).toEqual(outcome));
 
   it("extra cells beyond the header: an error when any holds text, ignored when all are blank", () => {
-    expect(decide({ Code: "NEW1", Name: "New", Type: "Ltd" }, {}, ["", "surprise"])).toEqual({ kind: "error", reason: "Row has 5 cells but the header has 3" });
+    expect(decide({ Code: "NEW1", Name: "New", Type: "Ltd" }, {}, ["", "surprise"])).toEqual({
+      kind: "error",
+      reason: "Row has 5 cells but the header has 3",
+    });
     expect(decide({ Code: "NEW1", Name: "New", Type: "Ltd" }, {}, [" ", ""]).kind).toBe("created");
   });
 
   it("each decision updates the index: a client created on one row is matched on the next", () => {
-    const columns = ["Code", "Name", "Type"].map((header, column) => ({ column, header, field: header as TargetField, kind: targetFieldKinds[header as TargetField] }));
+    const columns = ["Code", "Name", "Type"].map((header, column) => ({
+      column,
+      header,
+      field: header as TargetField,
+      kind: targetFieldKinds[header as TargetField],
+    }));
     const context = { columns, headerCount: 3, options: defaultImportOptions, index: new ClientIndex([]), at };
     expect(decideRow(["X1", "First", "Ltd"], context).kind).toBe("created");
-    expect(decideRow(["x1", "Second", ""], context)).toEqual({ kind: "updated", write: { kind: "update", code: "X1", values: { Name: "Second" }, at } });
+    expect(decideRow(["x1", "Second", ""], context)).toEqual({
+      kind: "updated",
+      write: { kind: "update", code: "X1", values: { Name: "Second" }, at },
+    });
   });
 });
 

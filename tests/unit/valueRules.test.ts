@@ -1,15 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { readCell } from "../../shared/clients/valueRules";
-import { FieldKind } from "../../shared/clients/targetFields";
-import { parseDate } from "../../shared/clients/dateFormat";
 
-const ok = (kind: FieldKind, text: string, value: string | boolean) => expect(readCell(kind, text, "DMY"), `${kind} ${text}`).toEqual({ ok: true, value });
-const broken = (kind: FieldKind, text: string, rule: string) => expect(readCell(kind, text, "DMY"), `${kind} ${text}`).toEqual({ ok: false, rule });
+import { parseDate } from "../../shared/clients/dateFormat";
+import { FieldKind } from "../../shared/clients/targetFields";
+import { readCell } from "../../shared/clients/valueRules";
+
+const ok = (kind: FieldKind, text: string, value: string | boolean) =>
+  expect(readCell(kind, text, "DMY"), `${kind} ${text}`).toEqual({ ok: true, value });
+const broken = (kind: FieldKind, text: string, rule: string) =>
+  expect(readCell(kind, text, "DMY"), `${kind} ${text}`).toEqual({ ok: false, rule });
 
 describe("value rules (spec 3.2)", () => {
   it("emails", () => {
     ok("email", "ann.bee+tax@example.co.uk", "ann.bee+tax@example.co.uk");
-    for (const text of ["bob@", "bob@example", "bob example@x.com", "@x.com", "a@b@c.com"]) broken("email", text, "is not a valid email address");
+    for (const text of ["bob@", "bob@example", "bob example@x.com", "@x.com", "a@b@c.com"])
+      broken("email", text, "is not a valid email address");
   });
 
   it("booleans in any case", () => {
@@ -28,7 +32,10 @@ describe("value rules (spec 3.2)", () => {
     broken("date", "1/2/20", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
     expect(parseDate("02/01/2020", "MDY")).toBe("2020-02-01");
     expect(parseDate("2020/02/01", "YMD")).toBe("2020-02-01");
-    expect(readCell("date", "13/01/2020", "MDY")).toEqual({ ok: false, rule: "is not a valid date (yyyy-mm-dd or mm/dd/yyyy)" });
+    expect(readCell("date", "13/01/2020", "MDY")).toEqual({
+      ok: false,
+      rule: "is not a valid date (yyyy-mm-dd or mm/dd/yyyy)",
+    });
   });
 
   it("company numbers get their lost leading zeros back", () => {
@@ -63,7 +70,11 @@ describe("value rules (spec 3.2)", () => {
     ok("clientType", "llp", "LimitedLiabilityPartnership");
     ok("clientType", "Sole Trader", "SoleTrader");
     ok("clientType", "individual", "Individual");
-    broken("clientType", "Cooperative", "is not a client type (PrivateLimitedCompany, PublicLimitedCompany, LimitedLiabilityPartnership, Partnership, Individual, Trust, Charity, SoleTrader)");
+    broken(
+      "clientType",
+      "Cooperative",
+      "is not a client type (PrivateLimitedCompany, PublicLimitedCompany, LimitedLiabilityPartnership, Partnership, Individual, Trust, Charity, SoleTrader)",
+    );
     ok("clientStatus", "lost prospect", "LostProspect");
     ok("clientStatus", "INACTIVE", "Inactive");
     broken("clientStatus", "Dormant", "is not a client status (Active, Inactive, Prospect, LostProspect)");
@@ -71,7 +82,15 @@ describe("value rules (spec 3.2)", () => {
 
   it("codes that cannot be row keys are refused", () => {
     ok("code", "ACME-01", "ACME-01");
-    broken("code", "A/B", "is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)");
-    broken("code", "x".repeat(65), "is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)");
+    broken(
+      "code",
+      "A/B",
+      "is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)",
+    );
+    broken(
+      "code",
+      "x".repeat(65),
+      "is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)",
+    );
   });
 });

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { HostStartupError } from "./hostStartupError";
 
 /**
@@ -13,7 +14,9 @@ export function loadAppSettings(appRoot: string, env: NodeJS.ProcessEnv = proces
     try {
       values = JSON.parse(fs.readFileSync(file, "utf8")).Values ?? {};
     } catch (error) {
-      throw new HostStartupError(`local.settings.json is not valid JSON (${(error as Error).message}); fix ${file} and start again`);
+      throw new HostStartupError(
+        `local.settings.json is not valid JSON (${(error as Error).message}); fix ${file} and start again`,
+      );
     }
   }
   for (const [name, value] of Object.entries(values)) {
@@ -43,6 +46,7 @@ export function connectionString(connection: unknown, settings: Record<string, s
 export function portSetting(value: string | undefined): number {
   if (value === undefined || value === "") return 7071;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new HostStartupError(`PORT must be a whole number from 1 to 65535 (found "${value}")`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new HostStartupError(`PORT must be a whole number from 1 to 65535 (found "${value}")`);
   return port;
 }

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
-import { HostStartupError } from "./hostStartupError";
 import { randomBytes } from "node:crypto";
+
+import { HostStartupError } from "./hostStartupError";
 import { findFreePort, isListening } from "./ports";
 
 export interface AzuriteOptions {
@@ -36,9 +37,12 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     "--silent",
     "--disableTelemetry",
     "--skipApiVersionCheck",
-    "--blobPort", String(ports.blob),
-    "--queuePort", String(ports.queue),
-    "--tablePort", String(ports.table),
+    "--blobPort",
+    String(ports.blob),
+    "--queuePort",
+    String(ports.queue),
+    "--tablePort",
+    String(ports.table),
     ...(options.location ? ["--location", options.location] : ["--inMemoryPersistence"]),
   ];
   const env = { ...process.env, ...(account ? { AZURITE_ACCOUNTS: `${account.name}:${account.key}` } : {}) };
@@ -73,7 +77,9 @@ async function waitUntilReady(child: ChildProcess, ports: number[], stderr: () =
   const deadline = Date.now() + readyTimeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new HostStartupError(`Azurite stopped at start: ${stderr().trim().split("\n")[0] || `exit code ${child.exitCode}`}`);
+      throw new HostStartupError(
+        `Azurite stopped at start: ${stderr().trim().split("\n")[0] || `exit code ${child.exitCode}`}`,
+      );
     }
     if ((await Promise.all(ports.map(isListening))).every(Boolean)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));

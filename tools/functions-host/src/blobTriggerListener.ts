@@ -1,5 +1,6 @@
 import { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { QueueClient } from "@azure/storage-queue";
+
 import { HostStartupError } from "./hostStartupError";
 
 /** A blob that appeared, as the listener hands it over. */
@@ -122,7 +123,13 @@ export class BlobTriggerListener {
         this.options.onError(error, { name: blob.name, attempt, poisoned });
         if (poisoned) {
           await this.options.poisonQueue.createIfNotExists();
-          const poison = { FunctionId: this.options.functionName, BlobType: "BlockBlob", ContainerName: blob.containerName, BlobName: blob.name, ETag: blob.etag };
+          const poison = {
+            FunctionId: this.options.functionName,
+            BlobType: "BlockBlob",
+            ContainerName: blob.containerName,
+            BlobName: blob.name,
+            ETag: blob.etag,
+          };
           await this.options.poisonQueue.sendMessage(Buffer.from(JSON.stringify(poison)).toString("base64"));
         }
       }

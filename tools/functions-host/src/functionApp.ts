@@ -1,9 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
+
+import { ProgrammingModel } from "./coreTypes";
 import { FunctionRegistry, RegisteredFunction, SystemLog } from "./functionRegistry";
 import { HostStartupError } from "./hostStartupError";
 import { filesMatchedByMain } from "./mainGlob";
-import { ProgrammingModel } from "./coreTypes";
 
 export interface FunctionApp {
   functions: RegisteredFunction[];
@@ -24,7 +25,9 @@ export async function loadFunctionApp(appRoot: string, systemLog: SystemLog): Pr
   const main = readMain(appRoot);
   const files = filesMatchedByMain(appRoot, main);
   if (files.length === 0) {
-    throw new HostStartupError(`package.json "main" (${main}) matches no file in ${appRoot}; build the app first (npm run build)`);
+    throw new HostStartupError(
+      `package.json "main" (${main}) matches no file in ${appRoot}; build the app first (npm run build)`,
+    );
   }
   const registry = new FunctionRegistry(systemLog);
   registry.install();
@@ -34,13 +37,17 @@ export async function loadFunctionApp(appRoot: string, systemLog: SystemLog): Pr
       registered = registry.loadFile(file);
     } catch (error) {
       if (error instanceof HostStartupError) throw error;
-      throw new HostStartupError(`Loading ${path.relative(appRoot, file)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new HostStartupError(
+        `Loading ${path.relative(appRoot, file)} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     return { file, functions: registered.map((f) => f.metadata.name) };
   });
-  if (registry.functions.length === 0) throw new HostStartupError(`The files package.json "main" (${main}) matches register no function`);
+  if (registry.functions.length === 0)
+    throw new HostStartupError(`The files package.json "main" (${main}) matches register no function`);
   const programmingModel = registry.programmingModel;
-  if (!programmingModel) throw new HostStartupError("No programming model was set; do the function files use @azure/functions v4?");
+  if (!programmingModel)
+    throw new HostStartupError("No programming model was set; do the function files use @azure/functions v4?");
   const capabilities = (await programmingModel.getCapabilities?.({})) ?? {};
   return { functions: registry.functions, programmingModel, httpUri: capabilities.HttpUri, files: loaded };
 }
@@ -53,6 +60,7 @@ function readMain(appRoot: string): string {
   } catch (error) {
     throw new HostStartupError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (typeof main !== "string" || main === "") throw new HostStartupError(`${file} has no "main" naming the function files`);
+  if (typeof main !== "string" || main === "")
+    throw new HostStartupError(`${file} has no "main" naming the function files`);
   return main;
 }

@@ -1,6 +1,7 @@
 import Module from "node:module";
-import { HostStartupError } from "./hostStartupError";
+
 import { FunctionCallback, FunctionMetadata, LogLevel, ProgrammingModel } from "./coreTypes";
+import { HostStartupError } from "./hostStartupError";
 
 export interface RegisteredFunction {
   metadata: FunctionMetadata;

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { HostStartupError } from "./hostStartupError";
 
 /** The host.json settings this host honours, with the Functions runtime's defaults. */
@@ -33,13 +34,17 @@ export function readHostJson(appRoot: string, settings: Record<string, string> =
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new HostStartupError(`host.json is not valid JSON (${(error as Error).message}); fix ${file} and start again`);
+    throw new HostStartupError(
+      `host.json is not valid JSON (${(error as Error).message}); fix ${file} and start again`,
+    );
   }
   const root = asObject(json, "host.json");
   for (const [name, value] of Object.entries(settings)) {
-    if (name.toLowerCase().startsWith(overridePrefix)) setPath(root, name.slice(overridePrefix.length).split("__"), value);
+    if (name.toLowerCase().startsWith(overridePrefix))
+      setPath(root, name.slice(overridePrefix.length).split("__"), value);
   }
-  if (root.version !== "2.0") throw new HostStartupError(`host.json must have "version": "2.0" (found ${JSON.stringify(root.version)})`);
+  if (root.version !== "2.0")
+    throw new HostStartupError(`host.json must have "version": "2.0" (found ${JSON.stringify(root.version)})`);
   const extensions = asObject(root.extensions ?? {}, "host.json extensions");
   const http = asObject(extensions.http ?? {}, "host.json extensions.http");
   const queues = asObject(extensions.queues ?? {}, "host.json extensions.queues");
@@ -47,15 +52,24 @@ export function readHostJson(appRoot: string, settings: Record<string, string> =
   const batchSize = integer(queues.batchSize, 16, "extensions.queues.batchSize", 1, 32);
   const encoding = queues.messageEncoding ?? "base64";
   if (encoding !== "base64" && encoding !== "none") {
-    throw new HostStartupError(`host.json extensions.queues.messageEncoding must be "base64" or "none" (found ${JSON.stringify(encoding)})`);
+    throw new HostStartupError(
+      `host.json extensions.queues.messageEncoding must be "base64" or "none" (found ${JSON.stringify(encoding)})`,
+    );
   }
   const routePrefix = http.routePrefix ?? "api";
-  if (typeof routePrefix !== "string") throw new HostStartupError("host.json extensions.http.routePrefix must be a string");
+  if (typeof routePrefix !== "string")
+    throw new HostStartupError("host.json extensions.http.routePrefix must be a string");
   return {
     routePrefix: routePrefix.replace(/^\/+|\/+$/g, ""),
     queues: {
       batchSize,
-      newBatchThreshold: integer(queues.newBatchThreshold, Math.floor(batchSize / 2), "extensions.queues.newBatchThreshold", 0, 1000),
+      newBatchThreshold: integer(
+        queues.newBatchThreshold,
+        Math.floor(batchSize / 2),
+        "extensions.queues.newBatchThreshold",
+        0,
+        1000,
+      ),
       maxDequeueCount: integer(queues.maxDequeueCount, 5, "extensions.queues.maxDequeueCount", 1, 1000),
       visibilityTimeoutMs: timeSpan(queues.visibilityTimeout, 0, "extensions.queues.visibilityTimeout"),
       maxPollingIntervalMs: timeSpan(queues.maxPollingInterval, 60_000, "extensions.queues.maxPollingInterval"),
@@ -65,7 +79,8 @@ export function readHostJson(appRoot: string, settings: Record<string, string> =
 }
 
 function asObject(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new HostStartupError(`${what} must be a JSON object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new HostStartupError(`${what} must be a JSON object`);
   return value as Record<string, unknown>;
 }
 
@@ -78,7 +93,8 @@ function setPath(target: Record<string, unknown>, path: string[], value: string)
     return;
   }
   const next = target[key];
-  const child = typeof next === "object" && next !== null && !Array.isArray(next) ? (next as Record<string, unknown>) : {};
+  const child =
+    typeof next === "object" && next !== null && !Array.isArray(next) ? (next as Record<string, unknown>) : {};
   target[key] = child;
   setPath(child, rest, value);
 }
@@ -88,7 +104,9 @@ function integer(value: unknown, fallback: number, what: string, min: number, ma
   // App settings override host.json as text.
   const number = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof number !== "number" || !Number.isInteger(number) || number < min || number > max) {
-    throw new HostStartupError(`host.json ${what} must be a whole number from ${min} to ${max} (found ${JSON.stringify(value)})`);
+    throw new HostStartupError(
+      `host.json ${what} must be a whole number from ${min} to ${max} (found ${JSON.stringify(value)})`,
+    );
   }
   return number;
 }
@@ -96,8 +114,15 @@ function integer(value: unknown, fallback: number, what: string, min: number, ma
 /** A .NET TimeSpan as host.json writes it: `[d.]hh:mm:ss[.fff]`. */
 export function timeSpan(value: unknown, fallbackMs: number, what: string): number {
   if (value === undefined) return fallbackMs;
-  const match = typeof value === "string" ? /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(value) : null;
-  if (!match) throw new HostStartupError(`host.json ${what} must be a time span like "00:00:30" (found ${JSON.stringify(value)})`);
+  const match =
+    typeof value === "string" ? /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(value) : null;
+  if (!match)
+    throw new HostStartupError(
+      `host.json ${what} must be a time span like "00:00:30" (found ${JSON.stringify(value)})`,
+    );
   const [, days, hours, minutes, seconds, fraction] = match;
-  return (((Number(days ?? 0) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000 + Math.round(Number(`0.${fraction ?? 0}`) * 1000);
+  return (
+    (((Number(days ?? 0) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000 +
+    Math.round(Number(`0.${fraction ?? 0}`) * 1000)
+  );
 }

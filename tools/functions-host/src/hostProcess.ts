@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+
 import { findFreePort } from "./ports";
 
 // This package's command, compiled: the same path whether this file runs compiled (dist/) or from its source.
@@ -20,7 +21,10 @@ export interface ExitedHost {
 /** Runs the host for an app in a child process, as `functions-host <appRoot>` would, and waits for its ready line. */
 export async function startHostProcess(appRoot: string, env: Record<string, string>): Promise<HostProcess> {
   const port = env.PORT ?? String(await findFreePort());
-  const child = spawn(process.execPath, [hostMain, appRoot], { env: { ...process.env, ...env, PORT: port }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [hostMain, appRoot], {
+    env: { ...process.env, ...env, PORT: port },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -44,7 +48,10 @@ export async function startHostProcess(appRoot: string, env: Record<string, stri
 
 /** Runs the host expecting it to refuse to start; returns how it ended. */
 export function runHostToExit(appRoot: string, env: Record<string, string>): Promise<ExitedHost> {
-  const child = spawn(process.execPath, [hostMain, appRoot], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [hostMain, appRoot], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,10 +1,11 @@
-import http from "node:http";
 import { randomUUID } from "node:crypto";
+import http from "node:http";
+
+import { RpcTypedData } from "./coreTypes";
+import { RegisteredFunction } from "./functionRegistry";
 import { HostStartupError } from "./hostStartupError";
 import { jsonData, triggerBinding } from "./invokeFunction";
-import { RegisteredFunction } from "./functionRegistry";
 import { RouteTemplate } from "./routeTemplate";
-import { RpcTypedData } from "./coreTypes";
 
 interface HttpRoute {
   fn: RegisteredFunction;
@@ -23,7 +24,15 @@ export interface HttpTriggerServerOptions {
 }
 
 // Hop-by-hop headers belong to one connection and are not forwarded (RFC 9110, 7.6.1).
-const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]);
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+]);
 
 /**
  * Serves HTTP triggers as the Functions host does with HTTP streaming on: the raw request is forwarded to
@@ -36,7 +45,9 @@ export async function startHttpTriggerServer(options: HttpTriggerServerOptions):
     .map((fn) => {
       const binding = triggerBinding(fn);
       const route = typeof binding.route === "string" && binding.route !== "" ? binding.route : fn.metadata.name;
-      const methods = Array.isArray(binding.methods) ? binding.methods.map((m) => String(m).toUpperCase()) : ["GET", "POST"];
+      const methods = Array.isArray(binding.methods)
+        ? binding.methods.map((m) => String(m).toUpperCase())
+        : ["GET", "POST"];
       return { fn, route: new RouteTemplate(route), methods: new Set(methods) };
     })
     .sort((a, b) => RouteTemplate.compareSpecificity(a.route, b.route));
@@ -74,7 +85,9 @@ export async function startHttpTriggerServer(options: HttpTriggerServerOptions):
       },
     });
     forwarded.on("response", (response) => {
-      const responseHeaders = Object.fromEntries(Object.entries(response.headers).filter(([name]) => !hopByHop.has(name)));
+      const responseHeaders = Object.fromEntries(
+        Object.entries(response.headers).filter(([name]) => !hopByHop.has(name)),
+      );
       res.writeHead(response.statusCode ?? 500, responseHeaders);
       response.pipe(res);
     });
@@ -96,7 +109,9 @@ export async function startHttpTriggerServer(options: HttpTriggerServerOptions):
     server.once("error", (error: NodeJS.ErrnoException) => {
       reject(
         error.code === "EADDRINUSE"
-          ? new HostStartupError(`Port ${options.port} is already in use; stop what is listening there or set PORT to a free port`)
+          ? new HostStartupError(
+              `Port ${options.port} is already in use; stop what is listening there or set PORT to a free port`,
+            )
           : new HostStartupError(`Cannot listen on port ${options.port}: ${error.message}`),
       );
     });
@@ -118,7 +133,11 @@ function routePath(pathname: string, routePrefix: string): string[] | null {
   return segments.slice(prefix.length);
 }
 
-function findRoute(routes: HttpRoute[], path: string[], method: string): { fn: RegisteredFunction; params: Record<string, string> } | null {
+function findRoute(
+  routes: HttpRoute[],
+  path: string[],
+  method: string,
+): { fn: RegisteredFunction; params: Record<string, string> } | null {
   for (const { fn, route, methods } of routes) {
     if (!methods.has(method)) continue;
     const params = route.match(path);
@@ -127,8 +146,13 @@ function findRoute(routes: HttpRoute[], path: string[], method: string): { fn: R
   return null;
 }
 
-export function assertHttpStreaming(functions: RegisteredFunction[], httpUri: string | undefined): asserts httpUri is string {
+export function assertHttpStreaming(
+  functions: RegisteredFunction[],
+  httpUri: string | undefined,
+): asserts httpUri is string {
   if (httpUri === undefined && functions.some((fn) => triggerBinding(fn).type === "httpTrigger")) {
-    throw new HostStartupError("The local host serves HTTP functions with HTTP streaming; call app.setup({ enableHttpStream: true }) in the app");
+    throw new HostStartupError(
+      "The local host serves HTTP functions with HTTP streaming; call app.setup({ enableHttpStream: true }) in the app",
+    );
   }
 }

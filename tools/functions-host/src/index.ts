@@ -2,8 +2,8 @@
 export { loadAppSettings, portSetting } from "./appSettings";
 export { RunningAzurite, startAzurite, startThrowawayAzurite } from "./azurite";
 export { loadFunctionApp } from "./functionApp";
-export { HostStartupError } from "./hostStartupError";
 export { ExitedHost, HostProcess, runHostToExit, startHostProcess } from "./hostProcess";
+export { HostStartupError } from "./hostStartupError";
 export { LocalHost, startLocalHost } from "./localHost";
 export { filesMatchedByMain } from "./mainGlob";
 export { findFreePort, isListening } from "./ports";

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+
 import { CoreInvocationContext, LogLevel, ProgrammingModel, RpcInvocationResponse, RpcTypedData } from "./coreTypes";
 import { RegisteredFunction } from "./functionRegistry";
 
@@ -42,7 +43,9 @@ export async function invokeFunction(
 }
 
 function triggerBindingName(fn: RegisteredFunction): string {
-  const entry = Object.entries(fn.metadata.bindings).find(([, b]) => b.direction === "in" && /Trigger$/i.test(b.type ?? ""));
+  const entry = Object.entries(fn.metadata.bindings).find(
+    ([, b]) => b.direction === "in" && /Trigger$/i.test(b.type ?? ""),
+  );
   if (!entry) throw new Error(`Function ${fn.metadata.name} has no trigger binding`);
   return entry[0];
 }

@@ -1,22 +1,24 @@
-import http from "node:http";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+
 import { BlobServiceClient } from "@azure/storage-blob";
 import { QueueServiceClient } from "@azure/storage-queue";
-import { describeStorageError } from "./describeStorageError";
-import { probeStorage } from "./storageConnection";
+
 import { connectionString, resolveSettingExpressions } from "./appSettings";
+import { ArrivedBlob, BlobTriggerListener } from "./blobTriggerListener";
 import { LogLevel, RpcTypedData } from "./coreTypes";
+import { describeStorageError } from "./describeStorageError";
 import { loadFunctionApp } from "./functionApp";
 import { RegisteredFunction } from "./functionRegistry";
 import { readHostJson } from "./hostJson";
 import { HostStartupError } from "./hostStartupError";
 import { assertHttpStreaming, startHttpTriggerServer } from "./httpTriggerServer";
 import { invokeFunction, jsonData, triggerBinding } from "./invokeFunction";
-import { ArrivedBlob, BlobTriggerListener } from "./blobTriggerListener";
 import { NcrontabSchedule } from "./ncrontab";
 import { QueueTriggerListener } from "./queueTriggerListener";
+import { probeStorage } from "./storageConnection";
 import { TimerTriggerScheduler } from "./timerTriggerScheduler";
 
 export interface LocalHostOptions {
@@ -57,8 +59,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
   const functionLog = (name: string, level: LogLevel, message: string) => log(level, `${name}: ${message}`);
   const reportFailure = (fn: RegisteredFunction, error: unknown, detail = "") =>
-    log("error", `Executed '${fn.metadata.name}' (Failed${detail}): ${error instanceof Error ? error.message : String(error)}`);
-  const invoke = (fn: RegisteredFunction, trigger: Parameters<typeof invokeFunction>[2]) => invokeFunction(app.programmingModel, fn, trigger, functionLog);
+    log(
+      "error",
+      `Executed '${fn.metadata.name}' (Failed${detail}): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  const invoke = (fn: RegisteredFunction, trigger: Parameters<typeof invokeFunction>[2]) =>
+    invokeFunction(app.programmingModel, fn, trigger, functionLog);
   const hostId = hostIdOf(appRoot);
 
   const listeners: Listener[] = [];
@@ -72,7 +78,11 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       case "httpTrigger": {
         const methods = Array.isArray(binding.methods) ? binding.methods.join(",") : "GET,POST";
         const route = typeof binding.route === "string" && binding.route ? binding.route : name;
-        described.push({ name, trigger: "http", description: `[${methods}] ${baseUrl}/${hostSettings.routePrefix ? hostSettings.routePrefix + "/" : ""}${route}` });
+        described.push({
+          name,
+          trigger: "http",
+          description: `[${methods}] ${baseUrl}/${hostSettings.routePrefix ? hostSettings.routePrefix + "/" : ""}${route}`,
+        });
         break;
       }
       case "queueTrigger": {
@@ -85,8 +95,16 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
             settings: hostSettings.queues,
             invoke: (data, triggerMetadata) => invoke(fn, { data, triggerMetadata }),
             onError: (error, message) =>
-              reportFailure(fn, error, `, message ${message.id}, attempt ${message.dequeueCount}${message.poisoned ? `, moved to ${queueName}-poison` : ""}`),
-            onSettleError: (error, messageId) => log("warning", `${name}: message ${messageId} could not be settled (${describeStorageError(error)}); it will be delivered again`),
+              reportFailure(
+                fn,
+                error,
+                `, message ${message.id}, attempt ${message.dequeueCount}${message.poisoned ? `, moved to ${queueName}-poison` : ""}`,
+              ),
+            onSettleError: (error, messageId) =>
+              log(
+                "warning",
+                `${name}: message ${messageId} could not be settled (${describeStorageError(error)}); it will be delivered again`,
+              ),
           }),
         );
         described.push({ name, trigger: "queue", description: `queue ${queueName}` });
@@ -97,7 +115,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         // Event Grid is emulated only as a storage subscription: BlobCreated events for the blobs of a path.
         const eventGrid = binding.type === "eventGridTrigger";
         if (eventGrid && typeof binding.localBlobCreatedPath !== "string") {
-          throw new HostStartupError(`Function ${name}: the local host emulates Event Grid only as BlobCreated events; give the trigger a localBlobCreatedPath`);
+          throw new HostStartupError(
+            `Function ${name}: the local host emulates Event Grid only as BlobCreated events; give the trigger a localBlobCreatedPath`,
+          );
         }
         const blobPath = setting(eventGrid ? binding.localBlobCreatedPath : binding.path);
         const connection = connectionString(binding.connection, settings);
@@ -109,15 +129,25 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
             hostId,
             maxDequeueCount: hostSettings.queues.maxDequeueCount,
             pollIntervalMs: blobPollIntervalMs,
-            poisonQueue: QueueServiceClient.fromConnectionString(connection).getQueueClient("webjobs-blobtrigger-poison"),
+            poisonQueue:
+              QueueServiceClient.fromConnectionString(connection).getQueueClient("webjobs-blobtrigger-poison"),
             deliver: async (blob) =>
               eventGrid
                 ? invoke(fn, { data: jsonData(blobCreatedEvent(blob)), triggerMetadata: {} })
                 : invoke(fn, { data: { bytes: await blob.download() }, triggerMetadata: blobTriggerMetadata(blob) }),
-            onError: (error, blob) => reportFailure(fn, error, `, blob ${blob.name}, attempt ${blob.attempt}${blob.poisoned ? ", given up" : ""}`),
+            onError: (error, blob) =>
+              reportFailure(
+                fn,
+                error,
+                `, blob ${blob.name}, attempt ${blob.attempt}${blob.poisoned ? ", given up" : ""}`,
+              ),
           }),
         );
-        described.push({ name, trigger: eventGrid ? "eventGrid" : "blob", description: `${eventGrid ? "Event Grid BlobCreated" : "blob"} ${blobPath}` });
+        described.push({
+          name,
+          trigger: eventGrid ? "eventGrid" : "blob",
+          description: `${eventGrid ? "Event Grid BlobCreated" : "blob"} ${blobPath}`,
+        });
         break;
       }
       case "timerTrigger": {
@@ -181,7 +211,14 @@ function blobCreatedEvent(blob: ArrivedBlob): object {
     subject: `/blobServices/default/containers/${blob.containerName}/blobs/${blob.name}`,
     eventType: "Microsoft.Storage.BlobCreated",
     eventTime: new Date().toISOString(),
-    data: { api: "PutBlob", url: blob.url, eTag: blob.etag, contentLength: blob.properties.contentLength, contentType: blob.properties.contentType, blobType: "BlockBlob" },
+    data: {
+      api: "PutBlob",
+      url: blob.url,
+      eTag: blob.etag,
+      contentLength: blob.properties.contentLength,
+      contentType: blob.properties.contentType,
+      blobType: "BlockBlob",
+    },
     dataVersion: "",
     metadataVersion: "1",
   };
@@ -194,5 +231,8 @@ function hostIdOf(appRoot: string): string {
   } catch {
     // The folder name will do.
   }
-  return name.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 32);
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .slice(0, 32);
 }

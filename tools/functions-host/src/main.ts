@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import path from "node:path";
+
 import { loadAppSettings, portSetting } from "./appSettings";
 import { HostStartupError } from "./hostStartupError";
 import { startLocalHost } from "./localHost";
-import { blobEndpointOf } from "./storageConnection";
 import { runUntilStopped } from "./runUntilStopped";
+import { blobEndpointOf } from "./storageConnection";
 
 /**
  * The local Functions host on its own: `functions-host [appRoot]` (`node dist/main.js`), against the storage in
@@ -13,7 +14,8 @@ import { runUntilStopped } from "./runUntilStopped";
 void runUntilStopped(async () => {
   const appRoot = path.resolve(process.argv[2] ?? ".");
   const settings = loadAppSettings(appRoot);
-  if (!settings.AzureWebJobsStorage) throw new HostStartupError("AzureWebJobsStorage is not set; set it to a storage connection string");
+  if (!settings.AzureWebJobsStorage)
+    throw new HostStartupError("AzureWebJobsStorage is not set; set it to a storage connection string");
   const host = await startLocalHost({ appRoot, port: portSetting(settings.PORT), settings, log: console.log });
   for (const fn of host.functions) console.log(`  ${fn.name}: ${fn.description}`);
   const storage = blobEndpointOf(settings.AzureWebJobsStorage);

@@ -1,8 +1,25 @@
 import { HostStartupError } from "./hostStartupError";
 
 const names: Record<string, number> = {
-  sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6,
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  sun: 0,
+  mon: 1,
+  tue: 2,
+  wed: 3,
+  thu: 4,
+  fri: 5,
+  sat: 6,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 
 /** A six-field NCRONTAB schedule (`second minute hour day month day-of-week`), in UTC as Azure runs it. */
@@ -12,9 +29,18 @@ export class NcrontabSchedule {
   constructor(readonly expression: string) {
     const parts = expression.trim().split(/\s+/);
     if (parts.length !== 6) {
-      throw new HostStartupError(`Timer schedule "${expression}" must have six fields: second minute hour day month day-of-week`);
+      throw new HostStartupError(
+        `Timer schedule "${expression}" must have six fields: second minute hour day month day-of-week`,
+      );
     }
-    const ranges: [number, number][] = [[0, 59], [0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
+    const ranges: [number, number][] = [
+      [0, 59],
+      [0, 59],
+      [0, 23],
+      [1, 31],
+      [1, 12],
+      [0, 6],
+    ];
     this.fields = parts.map((part, i) => parseField(part, ranges[i][0], ranges[i][1], expression));
   }
 
@@ -48,13 +74,15 @@ function parseField(field: string, min: number, max: number, expression: string)
   const values = new Set<number>();
   const value = (text: string) => {
     const n = names[text.toLowerCase()] ?? (/^\d+$/.test(text) ? Number(text) : NaN);
-    if (!(n >= min && n <= max)) throw new HostStartupError(`Timer schedule "${expression}": "${text}" is not in ${min}-${max}`);
+    if (!(n >= min && n <= max))
+      throw new HostStartupError(`Timer schedule "${expression}": "${text}" is not in ${min}-${max}`);
     return n;
   };
   for (const item of field.split(",")) {
     const [range, stepText] = item.split("/");
     const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw new HostStartupError(`Timer schedule "${expression}": bad step in "${item}"`);
+    if (!Number.isInteger(step) || step < 1)
+      throw new HostStartupError(`Timer schedule "${expression}": bad step in "${item}"`);
     let [from, to] = [min, max];
     if (range !== "*") {
       const [a, b] = range.split("-");

@@ -1,7 +1,8 @@
 import { DequeuedMessageItem, QueueClient } from "@azure/storage-queue";
+
+import { RpcTypedData } from "./coreTypes";
 import { HostSettings } from "./hostJson";
 import { jsonData } from "./invokeFunction";
-import { RpcTypedData } from "./coreTypes";
 
 export interface QueueTriggerListenerOptions {
   queue: QueueClient;
@@ -68,7 +69,10 @@ export class QueueTriggerListener {
 
   private async receive(count: number): Promise<DequeuedMessageItem[]> {
     try {
-      const response = await this.options.queue.receiveMessages({ numberOfMessages: count, visibilityTimeout: processingVisibilitySeconds });
+      const response = await this.options.queue.receiveMessages({
+        numberOfMessages: count,
+        visibilityTimeout: processingVisibilitySeconds,
+      });
       return response.receivedMessageItems;
     } catch {
       // A missing queue or a storage hiccup reads as an empty queue: the runtime keeps polling too.
@@ -80,14 +84,17 @@ export class QueueTriggerListener {
     const { queue, poisonQueue, settings } = this.options;
     try {
       const text = settings.messageEncoding === "base64" ? decodeBase64(message.messageText) : message.messageText;
-      await this.options.invoke({ string: text }, {
-        Id: jsonData(message.messageId),
-        DequeueCount: jsonData(message.dequeueCount),
-        InsertionTime: jsonData(message.insertedOn),
-        ExpirationTime: jsonData(message.expiresOn),
-        NextVisibleTime: jsonData(message.nextVisibleOn),
-        PopReceipt: jsonData(message.popReceipt),
-      });
+      await this.options.invoke(
+        { string: text },
+        {
+          Id: jsonData(message.messageId),
+          DequeueCount: jsonData(message.dequeueCount),
+          InsertionTime: jsonData(message.insertedOn),
+          ExpirationTime: jsonData(message.expiresOn),
+          NextVisibleTime: jsonData(message.nextVisibleOn),
+          PopReceipt: jsonData(message.popReceipt),
+        },
+      );
       await queue.deleteMessage(message.messageId, message.popReceipt);
     } catch (error) {
       const poisoned = message.dequeueCount >= settings.maxDequeueCount;
@@ -97,7 +104,12 @@ export class QueueTriggerListener {
         await poisonQueue.sendMessage(message.messageText);
         await queue.deleteMessage(message.messageId, message.popReceipt);
       } else {
-        await queue.updateMessage(message.messageId, message.popReceipt, undefined, Math.round(settings.visibilityTimeoutMs / 1000));
+        await queue.updateMessage(
+          message.messageId,
+          message.popReceipt,
+          undefined,
+          Math.round(settings.visibilityTimeoutMs / 1000),
+        );
       }
     }
   }
@@ -115,7 +127,9 @@ export class QueueTriggerListener {
 
 function decodeBase64(text: string): string {
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
-    throw new Error("The message is not valid base64; send base64 text or set extensions.queues.messageEncoding to \"none\"");
+    throw new Error(
+      'The message is not valid base64; send base64 text or set extensions.queues.messageEncoding to "none"',
+    );
   }
   return Buffer.from(text, "base64").toString("utf8");
 }

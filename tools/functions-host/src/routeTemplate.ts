@@ -10,16 +10,25 @@ export class RouteTemplate {
   private readonly segments: Segment[];
 
   constructor(readonly template: string) {
-    const parts = template.replace(/^\/+|\/+$/g, "").split("/").filter(Boolean);
+    const parts = template
+      .replace(/^\/+|\/+$/g, "")
+      .split("/")
+      .filter(Boolean);
     this.segments = parts.map((part, index) => {
       const parameter = /^\{(\*)?([A-Za-z_][A-Za-z0-9_]*)(\?)?\}$/.exec(part);
       if (!parameter) {
-        if (/[{}]/.test(part)) throw new HostStartupError(`Route "${template}": segment "${part}" is not supported by the local host (use {name}, {name?} or {*name})`);
+        if (/[{}]/.test(part))
+          throw new HostStartupError(
+            `Route "${template}": segment "${part}" is not supported by the local host (use {name}, {name?} or {*name})`,
+          );
         return { kind: "literal", text: part.toLowerCase() };
       }
       const [, star, name, optional] = parameter;
       const last = index === parts.length - 1;
-      if ((star || optional) && !last) throw new HostStartupError(`Route "${template}": {${star ?? ""}${name}${optional ?? ""}} must be the last segment`);
+      if ((star || optional) && !last)
+        throw new HostStartupError(
+          `Route "${template}": {${star ?? ""}${name}${optional ?? ""}} must be the last segment`,
+        );
       return star ? { kind: "catchAll", name } : { kind: "parameter", name, optional: Boolean(optional) };
     });
   }
@@ -45,7 +54,8 @@ export class RouteTemplate {
 
   /** Orders templates so the most specific wins: literals before parameters before catch-alls, segment by segment. */
   static compareSpecificity(a: RouteTemplate, b: RouteTemplate): number {
-    const rank = (s: Segment | undefined) => (s === undefined ? 3 : s.kind === "literal" ? 0 : s.kind === "parameter" ? 1 : 2);
+    const rank = (s: Segment | undefined) =>
+      s === undefined ? 3 : s.kind === "literal" ? 0 : s.kind === "parameter" ? 1 : 2;
     for (let i = 0; i < Math.max(a.segments.length, b.segments.length); i++) {
       const difference = rank(a.segments[i]) - rank(b.segments[i]);
       if (difference !== 0) return difference;

@@ -12,13 +12,18 @@ export interface Started {
  * together with whatever it handed to `alsoStop` (helpers such as Azurite), last started first stopped.
  * A startup problem is one line on stderr and exit code 1, never a stack trace.
  */
-export async function runUntilStopped(start: (alsoStop: (stop: () => Promise<void>) => void) => Promise<Started>): Promise<void> {
+export async function runUntilStopped(
+  start: (alsoStop: (stop: () => Promise<void>) => void) => Promise<Started>,
+): Promise<void> {
   const cleanups: (() => Promise<void>)[] = [];
   let started: Started;
   try {
     started = await start((stop) => cleanups.push(stop));
   } catch (error) {
-    const message = error instanceof HostStartupError ? error.message : `Start failed: ${error instanceof Error ? error.message : String(error)}`;
+    const message =
+      error instanceof HostStartupError
+        ? error.message
+        : `Start failed: ${error instanceof Error ? error.message : String(error)}`;
     process.stderr.write(`${message}\n`);
     for (const stop of cleanups.reverse()) await stop().catch(() => undefined);
     process.exit(1);

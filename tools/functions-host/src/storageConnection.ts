@@ -1,4 +1,5 @@
 import { BlobServiceClient } from "@azure/storage-blob";
+
 import { describeStorageError } from "./describeStorageError";
 import { HostStartupError } from "./hostStartupError";
 
@@ -10,7 +11,9 @@ function blobServiceOf(connectionString: string, settingName: string): BlobServi
     // One try: a refused connection should say so at once, not after the SDK's retries.
     return BlobServiceClient.fromConnectionString(connectionString, { retryOptions: { maxTries: 1 } });
   } catch (error) {
-    throw new HostStartupError(`${settingName} is not a valid storage connection string (${describeStorageError(error)})`);
+    throw new HostStartupError(
+      `${settingName} is not a valid storage connection string (${describeStorageError(error)})`,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
-import { NcrontabSchedule } from "./ncrontab";
-import { jsonData } from "./invokeFunction";
 import { RpcTypedData } from "./coreTypes";
+import { jsonData } from "./invokeFunction";
+import { NcrontabSchedule } from "./ncrontab";
 
 export interface TimerTriggerSchedulerOptions {
   schedule: NcrontabSchedule;
@@ -26,7 +26,11 @@ export class TimerTriggerScheduler {
         this.busy = true;
         const timerInfo = {
           Schedule: { AdjustForDST: true },
-          ScheduleStatus: { Last: last?.toISOString() ?? null, Next: next.toISOString(), LastUpdated: new Date().toISOString() },
+          ScheduleStatus: {
+            Last: last?.toISOString() ?? null,
+            Next: next.toISOString(),
+            LastUpdated: new Date().toISOString(),
+          },
           IsPastDue: Date.now() - due.getTime() > 1000,
         };
         last = due;
@@ -51,6 +55,9 @@ export class TimerTriggerScheduler {
     if (this.stopped) return;
     // setTimeout holds at most about 24.8 days; wake up earlier and wait again for distant occurrences.
     const delay = Math.min(due.getTime() - Date.now(), 2 ** 31 - 1);
-    this.timer = setTimeout(() => (Date.now() >= due.getTime() ? fire(due) : this.scheduleAt(due, fire)), Math.max(0, delay));
+    this.timer = setTimeout(
+      () => (Date.now() >= due.getTime() ? fire(due) : this.scheduleAt(due, fire)),
+      Math.max(0, delay),
+    );
   }
 }

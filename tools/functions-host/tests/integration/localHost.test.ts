@@ -1,12 +1,14 @@
-import { randomUUID, createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
 import { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { QueueServiceClient } from "@azure/storage-queue";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
 import { HostProcess, runHostToExit, startHostProcess as startHost } from "../../src/hostProcess";
 import { eventually, fixtureApp as appRoot, nodeModules } from "../support/hostTesting";
 const connectionString = inject("storageConnectionString");
@@ -40,7 +42,11 @@ describe("local host with the fixture app", () => {
   });
 
   it("passes route parameters, query, headers and method to an HTTP function and its response back", async () => {
-    const response = await fetch(`${host.url}/things/abc%20def/parts/wheel?q=42`, { method: "PUT", headers: { "x-test": "hello" }, body: "payload" });
+    const response = await fetch(`${host.url}/things/abc%20def/parts/wheel?q=42`, {
+      method: "PUT",
+      headers: { "x-test": "hello" },
+      body: "payload",
+    });
     expect(response.status).toBe(201);
     expect(response.headers.get("x-thing")).toBe("abc def");
     expect(response.headers.get("location")).toBe("/api/things/abc def");
@@ -115,7 +121,11 @@ describe("local host with the fixture app", () => {
       return peeked.peekedMessageItems.find((m) => m.messageText === text);
     });
     expect(poisoned.messageText).toBe(text);
-    expect((await names(results, `doomed/${id}/`)).sort()).toEqual([`doomed/${id}/1`, `doomed/${id}/2`, `doomed/${id}/3`]);
+    expect((await names(results, `doomed/${id}/`)).sort()).toEqual([
+      `doomed/${id}/1`,
+      `doomed/${id}/2`,
+      `doomed/${id}/3`,
+    ]);
     const left = await queues.getQueueClient("doomed-items").peekMessages({ numberOfMessages: 32 });
     expect(left.peekedMessageItems.filter((m) => m.messageText === text)).toHaveLength(0);
   });
@@ -128,7 +138,10 @@ describe("local host with the fixture app", () => {
       return found.length > 0 ? found : undefined;
     });
     expect(first).toHaveLength(1);
-    expect(JSON.parse((await results.getBlobClient(first[0]).downloadToBuffer()).toString())).toEqual({ length: 8, text: "a,b\n1,2\n" });
+    expect(JSON.parse((await results.getBlobClient(first[0]).downloadToBuffer()).toString())).toEqual({
+      length: 8,
+      text: "a,b\n1,2\n",
+    });
 
     await host.stop();
     host = await startHost(appRoot, env);
@@ -157,18 +170,23 @@ describe("local host start-up problems", () => {
     try {
       const exited = await runHostToExit(appRoot, { ...env, PORT: String(port) });
       expect(exited.code).toBe(1);
-      expect(exited.stderr.trim()).toBe(`Port ${port} is already in use; stop what is listening there or set PORT to a free port`);
+      expect(exited.stderr.trim()).toBe(
+        `Port ${port} is already in use; stop what is listening there or set PORT to a free port`,
+      );
     } finally {
       blocker.close();
     }
   });
 
   it("stops with one line when storage cannot be reached", async () => {
-    const unreachable = "DefaultEndpointsProtocol=http;AccountName=nobody;AccountKey=eA==;BlobEndpoint=http://127.0.0.1:9/nobody;QueueEndpoint=http://127.0.0.1:9/nobody;TableEndpoint=http://127.0.0.1:9/nobody;";
+    const unreachable =
+      "DefaultEndpointsProtocol=http;AccountName=nobody;AccountKey=eA==;BlobEndpoint=http://127.0.0.1:9/nobody;QueueEndpoint=http://127.0.0.1:9/nobody;TableEndpoint=http://127.0.0.1:9/nobody;";
     const exited = await runHostToExit(appRoot, { AzureWebJobsStorage: unreachable });
     expect(exited.code).toBe(1);
     expect(exited.stderr.trim().split("\n")).toHaveLength(1);
-    expect(exited.stderr).toMatch(/^Cannot reach storage at http:\/\/127\.0\.0\.1:9\/nobody \(AzureWebJobsStorage\): .*ECONNREFUSED/);
+    expect(exited.stderr).toMatch(
+      /^Cannot reach storage at http:\/\/127\.0\.0\.1:9\/nobody \(AzureWebJobsStorage\): .*ECONNREFUSED/,
+    );
   });
 
   it("stops with one line when host.json is malformed", async () => {

@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+
 import { startThrowawayAzurite } from "../../src/azurite";
 
 declare module "vitest" {

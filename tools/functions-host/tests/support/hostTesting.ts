@@ -8,7 +8,11 @@ export const fixtureApp = path.resolve(__dirname, "..", "fixtures", "host-app");
 export const nodeModules = path.resolve(path.dirname(require.resolve("@azure/functions/package.json")), "..", "..");
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -1,13 +1,18 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import { describe, expect, it } from "vitest";
+
 import { connectionString, loadAppSettings, portSetting, resolveSettingExpressions } from "../../src/appSettings";
 
 describe("app settings", () => {
   it("reads local.settings.json Values, with real environment variables taking precedence", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "settings-"));
-    fs.writeFileSync(path.join(dir, "local.settings.json"), JSON.stringify({ Values: { A: "from file", B: "from file", N: 5 } }));
+    fs.writeFileSync(
+      path.join(dir, "local.settings.json"),
+      JSON.stringify({ Values: { A: "from file", B: "from file", N: 5 } }),
+    );
     const env: NodeJS.ProcessEnv = { B: "from env" };
     const settings = loadAppSettings(dir, env);
     expect(settings).toMatchObject({ A: "from file", B: "from env", N: "5" });
@@ -22,7 +27,9 @@ describe("app settings", () => {
 
   it("resolves %setting% expressions and connection names as the runtime does", () => {
     expect(resolveSettingExpressions("%Q%-items", { Q: "work" })).toBe("work-items");
-    expect(() => resolveSettingExpressions("%Missing%", {})).toThrow("A binding refers to app setting %Missing%, which is not set");
+    expect(() => resolveSettingExpressions("%Missing%", {})).toThrow(
+      "A binding refers to app setting %Missing%, which is not set",
+    );
     expect(connectionString(undefined, { AzureWebJobsStorage: "x" })).toBe("x");
     expect(connectionString("Other", { AzureWebJobsOther: "y" })).toBe("y");
   });

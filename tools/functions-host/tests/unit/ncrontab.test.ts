@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+
 import { NcrontabSchedule } from "../../src/ncrontab";
 
-const next = (expression: string, after: string) => new NcrontabSchedule(expression).next(new Date(after)).toISOString();
+const next = (expression: string, after: string) =>
+  new NcrontabSchedule(expression).next(new Date(after)).toISOString();
 
 describe("NcrontabSchedule", () => {
   it("finds the next second, minute and step occurrences in UTC", () => {

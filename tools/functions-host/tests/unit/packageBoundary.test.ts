@@ -1,11 +1,16 @@
 import fs from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
+
 import { describe, expect, it } from "vitest";
 
 const packageRoot = path.resolve(__dirname, "..", "..");
 const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot, "package.json"), "utf8"));
-const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.devDependencies ?? {}), "vitest"]);
+const declared = new Set([
+  ...Object.keys(manifest.dependencies ?? {}),
+  ...Object.keys(manifest.devDependencies ?? {}),
+  "vitest",
+]);
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -21,7 +26,8 @@ function specifiers(file: string): string[] {
   return [...text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)["']([^"']+)["']/g)].map((match) => match[1]);
 }
 
-const packageName = (specifier: string) => (specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]);
+const packageName = (specifier: string) =>
+  specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0];
 
 describe("the host package stands alone", () => {
   it("imports nothing outside itself but Node's modules and its declared dependencies", () => {
@@ -32,8 +38,14 @@ describe("the host package stands alone", () => {
       for (const specifier of specifiers(file)) {
         const where = `${path.relative(packageRoot, file)}: ${specifier}`;
         if (specifier.startsWith(".")) {
-          if (path.relative(packageRoot, path.resolve(path.dirname(file), specifier)).startsWith("..")) outside.push(where);
-        } else if (!specifier.startsWith("node:") && !builtinModules.includes(specifier) && !declared.has(packageName(specifier)) && specifier !== "@azure/functions-core") {
+          if (path.relative(packageRoot, path.resolve(path.dirname(file), specifier)).startsWith(".."))
+            outside.push(where);
+        } else if (
+          !specifier.startsWith("node:") &&
+          !builtinModules.includes(specifier) &&
+          !declared.has(packageName(specifier)) &&
+          specifier !== "@azure/functions-core"
+        ) {
           outside.push(where);
         }
       }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { RouteTemplate } from "../../src/routeTemplate";
 
 describe("RouteTemplate", () => {
@@ -17,7 +18,11 @@ describe("RouteTemplate", () => {
 
   it("orders literal segments before parameters before catch-alls", () => {
     const routes = ["x/{*rest}", "x/{id}", "x/special"].map((t) => new RouteTemplate(t));
-    expect(routes.sort(RouteTemplate.compareSpecificity).map((r) => r.template)).toEqual(["x/special", "x/{id}", "x/{*rest}"]);
+    expect(routes.sort(RouteTemplate.compareSpecificity).map((r) => r.template)).toEqual([
+      "x/special",
+      "x/{id}",
+      "x/{*rest}",
+    ]);
   });
 
   it("refuses templates it cannot honour instead of ignoring them", () => {
