@@ -5,6 +5,7 @@ import { app } from "@azure/functions";
 import { appServices } from "../shared/appServices";
 import { parseImportMessage } from "../shared/imports/importQueue";
 import { poisonQueueName, storageLayout } from "../shared/storage/storageLayout";
+import { errorMessage } from "../shared/util/errorMessage";
 
 app.storageQueue("failPoisonedImport", {
   queueName: poisonQueueName(storageLayout.queues.clientImports),
@@ -15,7 +16,7 @@ app.storageQueue("failPoisonedImport", {
       message = parseImportMessage(body);
     } catch (error) {
       // Retrying cannot make it readable; say so and let it go.
-      context.error(`Dropped a poisoned message that names no job: ${(error as Error).message}`);
+      context.error(`Dropped a poisoned message that names no job: ${errorMessage(error)}`);
       return;
     }
     const { engine } = await appServices();

@@ -7,6 +7,7 @@ import { createStorageClients } from "../shared/storage/storageClients";
 import { storageLayout } from "../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../shared/tenants/tableApiKeyStore";
 import { isTenantId } from "../shared/tenants/tenantId";
+import { errorMessage } from "../shared/util/errorMessage";
 
 const usage = "Usage: npm run keys -- create <tenant> | revoke <key id> | list";
 
@@ -55,7 +56,7 @@ async function main(args: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error) => {
   process.stderr.write(
-    `${error instanceof HostStartupError ? error.message : `keys failed: ${(error as Error).message}`}\n`,
+    `${error instanceof HostStartupError ? error.message : `keys failed: ${errorMessage(error)}`}\n`,
   );
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { startThrowawayAzurite } from "functions-host";
 
@@ -8,6 +9,7 @@ import { retryAfterSeconds } from "../../functions/runtime/answers";
 import { compareKey } from "../../shared/clients/clientKeys";
 import { ClientPage, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
 import { partitionKeyOf, TableClientStore } from "../../shared/clients/tableClientStore";
+import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients, StorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
@@ -38,8 +40,11 @@ const pollers = argument("pollers", 50);
 const pollIntervalMs = argument("poll-interval-ms", 250);
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 // The worker's memory settings are the app's own (local.settings.sample.json, and the same in Azure).
-const appSettings = JSON.parse(fs.readFileSync(path.join(repoRoot, "local.settings.sample.json"), "utf8"))
-  .Values as Record<string, string>;
+const appSettings = (
+  JSON.parse(fs.readFileSync(path.join(repoRoot, "local.settings.sample.json"), "utf8")) as {
+    Values: Record<string, string>;
+  }
+).Values;
 const workerArgumentsAt = process.argv.indexOf("--worker-arguments");
 const profileAt = process.argv.indexOf("--profile");
 const profileDirectory = profileAt > 0 ? path.resolve(process.argv[profileAt + 1]) : null;
@@ -133,7 +138,7 @@ async function importThroughApi(
   tenant: string,
   csv: string,
   options: ImportOptions,
-): Promise<{ seconds: number; job: Record<string, unknown> }> {
+): Promise<{ seconds: number; job: CsvImportJobDto }> {
   const base = `${host.url}/tenants/${tenant}/clients/import/csv`;
   const form = new FormData();
   form.append("showPreview", "false");
@@ -143,13 +148,10 @@ async function importThroughApi(
   form.append("file", new Blob([csv]), "bench.csv");
   const started = Date.now();
   const response = await fetch(base, { method: "POST", headers: { "x-api-key": key }, body: form });
-  let job = (await response.json()) as Record<string, unknown>;
-  while (!["Completed", "Failed", "Cancelled"].includes(String(job.status))) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    job = (await (await fetch(`${base}/${job.code}`, { headers: { "x-api-key": key } })).json()) as Record<
-      string,
-      unknown
-    >;
+  let job = (await response.json()) as CsvImportJobDto;
+  while (!["Completed", "Failed", "Cancelled"].includes(job.status)) {
+    await sleep(250);
+    job = (await (await fetch(`${base}/${job.code}`, { headers: { "x-api-key": key } })).json()) as CsvImportJobDto;
   }
   if (job.status !== "Completed") throw new Error(`The bench import ended ${job.status}: ${JSON.stringify(job)}`);
   return { seconds: (Date.now() - started) / 1000, job };
@@ -252,14 +254,14 @@ function report(
   mode: string,
   what: string,
   n: number,
-  run: { result: { seconds: number; job: Record<string, unknown> }; peak: number },
+  run: { result: { seconds: number; job: CsvImportJobDto }; peak: number },
   reference: { raw: number; rowByRow: number },
   bar: number,
 ): void {
   const { seconds, job } = run.result;
   const rate = n / seconds;
   // Upload to Completed as the integrator sees it; the engine's own share is from the job's start to its end.
-  const engineSeconds = (Date.parse(String(job.completedDate)) - Date.parse(String(job.startedDate))) / 1000;
+  const engineSeconds = (Date.parse(job.completedDate!) - Date.parse(job.startedDate!)) / 1000;
   console.log(
     `${mode} ${what}: ${perSecond(rate)} (${seconds.toFixed(1)} s upload to Completed, engine ${engineSeconds.toFixed(1)} s; ${job.createdCount} created, ${job.updatedCount} updated), raw batched ${perSecond(reference.raw)}, ` +
       `ratio ${(rate / reference.raw).toFixed(2)} (bar ${bar.toFixed(2)}); row by row ${perSecond(reference.rowByRow)} (ours ${(rate / reference.rowByRow).toFixed(1)}x faster); ` +
@@ -324,13 +326,13 @@ async function poll(
   await Promise.all(
     Array.from({ length: pollers }, async () => {
       // Independent clients: each starts at its own moment, not all on the same tick.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * intervalMs));
+      await sleep(Math.random() * intervalMs);
       while (Date.now() < deadline) {
         const started = performance.now();
         const response = await fetch(url, { headers: { "x-api-key": key } });
         await response.arrayBuffer();
         latencies.push(performance.now() - started);
-        if (intervalMs > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+        if (intervalMs > 0) await sleep(intervalMs);
       }
     }),
   );

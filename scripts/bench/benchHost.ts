@@ -8,8 +8,8 @@ import { findFreePort } from "functions-host";
 export interface BenchHost {
   url: string;
   /** Resident memory now, in MB. */
-  rss(): number;
-  stop(): Promise<void>;
+  rss: () => number;
+  stop: () => Promise<void>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { BlockBlobClient } from "@azure/storage-blob";
 import { findFreePort, startThrowawayAzurite } from "functions-host";
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   });
   try {
     await new Promise<void>((resolve, reject) => {
-      host.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Local host ready") && resolve());
+      host.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("Local host ready") && resolve());
       host.once("exit", (code) => reject(new Error(`host exited with ${code}`)));
     });
     const rss = () =>
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
     for (;;) {
       job = (await (await fetch(`${api}/${ticket.code}`, { headers: { "x-api-key": key } })).json()) as typeof job;
       if (["Completed", "Failed", "Cancelled"].includes(job.status)) break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
     }
     clearInterval(sampler);
     const seconds = (Date.now() - started) / 1000;

@@ -1,7 +1,8 @@
-import { odata, TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
+import { odata, TableClient, TableEntity, TableEntityResultPage, TransactionAction } from "@azure/data-tables";
 
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { fnv1aStart, fnv1aStep } from "../util/fnv1a";
+import { fieldsOf } from "../util/jsonObject";
 import { runConcurrently } from "../util/runConcurrently";
 import { ClientIndex, IndexedField } from "./clientIndex";
 import { compareKey } from "./clientKeys";
@@ -87,9 +88,9 @@ export class TableClientStore implements ClientStore {
         maxPageSize: top,
         continuationToken: next === null ? undefined : Buffer.from(JSON.stringify(next)).toString("base64"),
       });
-    let page;
+    let page: TableEntityResultPage<Record<string, unknown>> | undefined;
     try {
-      page = (await pages.next()).value;
+      page = ((await pages.next()) as IteratorResult<TableEntityResultPage<Record<string, unknown>>, undefined>).value;
     } catch (error) {
       // Storage's own positions are opaque: one it cannot read is a token we did not give.
       if (next !== null && storageStatus(error) === 400) return null;
@@ -115,14 +116,14 @@ interface PagePosition {
  * is refused before it reaches storage.
  */
 function pageToken(sdkToken: string, tenant: string): string {
-  const position: PagePosition = JSON.parse(Buffer.from(sdkToken, "base64").toString("utf8"));
-  return Buffer.from(JSON.stringify({ tenant, ...position })).toString("base64url");
+  const { nextPartitionKey, nextRowKey } = fieldsOf(JSON.parse(Buffer.from(sdkToken, "base64").toString("utf8")));
+  return Buffer.from(JSON.stringify({ tenant, nextPartitionKey, nextRowKey })).toString("base64url");
 }
 
 /** The position a page token names, or undefined when it is not a token of this tenant's listing. */
 function readPageToken(token: string, tenant: string): PagePosition | undefined {
   try {
-    const value = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    const value = fieldsOf(JSON.parse(Buffer.from(token, "base64url").toString("utf8")));
     const { nextPartitionKey, nextRowKey } = value;
     if (value.tenant !== tenant || typeof nextPartitionKey !== "string") return undefined;
     if (nextRowKey !== undefined && typeof nextRowKey !== "string") return undefined;

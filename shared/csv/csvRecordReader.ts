@@ -315,7 +315,7 @@ export class CsvRecordScanner {
 
 /** Reads CSV records from a byte stream that starts at `startOffset` of its file, in batches (see CsvRecordScanner). */
 export async function* readCsvBatches(
-  bytes: AsyncIterable<Uint8Array>,
+  bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   startOffset: number,
   delimiter: string,
   recordsPerBatch: number,

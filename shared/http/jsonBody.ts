@@ -1,3 +1,4 @@
+import { errorMessage } from "../util/errorMessage";
 import { ApiResponse, problem } from "./apiResponse";
 
 /** Request bodies of the JSON routes: a start request or a saved mapping is a few kilobytes at most. */
@@ -33,6 +34,6 @@ export async function readJsonBody(
   try {
     return { value: JSON.parse(text || "{}") };
   } catch (error) {
-    return { problem: problem(400, `The body is not valid JSON: ${(error as Error).message}`) };
+    return { problem: problem(400, `The body is not valid JSON: ${errorMessage(error)}`) };
   }
 }

@@ -310,8 +310,9 @@ function published(value: unknown, definition: TSchema | null = null): unknown {
   const name = Object.keys(components).find((key) => components[key] === value);
   if (name && value !== definition) return { $ref: `#/components/schemas/${name}` };
   const { anyOf, errorMessage: _errorMessage, ...rest } = value as Record<string, unknown>;
-  if (Array.isArray(anyOf) && anyOf.length > 0 && anyOf.every((s) => typeof s?.const === "string")) {
-    return { ...(published(rest) as object), type: "string", enum: anyOf.map((s) => s.const) };
+  const constants = Array.isArray(anyOf) ? (anyOf as { const?: unknown }[]).map((s) => s.const) : [];
+  if (constants.length > 0 && constants.every((c) => typeof c === "string")) {
+    return { ...(published(rest) as object), type: "string", enum: constants };
   }
   const copy: Record<string, unknown> = Object.fromEntries(
     Object.entries(rest).map(([key, item]) => [key, published(item)]),

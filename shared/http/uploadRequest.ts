@@ -6,6 +6,7 @@ import { UploadedFile } from "../imports/imports";
 import { parseUploadForm, UploadOptions } from "../imports/uploadOptions";
 import { FieldError } from "../outcome";
 import { Parsed } from "../schema";
+import { errorMessage } from "../util/errorMessage";
 import { ApiResponse, problem } from "./apiResponse";
 
 /** The options sent beside a file, and what was wrong with the form that carried them. */
@@ -57,10 +58,10 @@ export async function receiveUploadRequest(
     // (RFC 5987) names its own charset.
     parser = busboy({ headers: { "content-type": contentType! }, limits: formLimits, defParamCharset: "utf8" });
   } catch (error) {
-    return problem(400, `The multipart body cannot be read: ${(error as Error).message}`);
+    return problem(400, `The multipart body cannot be read: ${errorMessage(error)}`);
   }
   // No prototype: a field named `__proto__` or `constructor` is a field like any other.
-  const fields: Record<string, string> = Object.create(null);
+  const fields = Object.create(null) as Record<string, string>;
   const errors: FieldError[] = [];
   let handled: Promise<ApiResponse> | undefined;
   const closed = new Promise<void>((resolve, reject) => {
@@ -98,7 +99,7 @@ export async function receiveUploadRequest(
     await closed;
   } catch (error) {
     if (handled) await handled.catch(() => undefined);
-    return problem(400, `The multipart body cannot be read: ${(error as Error).message}`);
+    return problem(400, `The multipart body cannot be read: ${errorMessage(error)}`);
   }
   return handled ?? handle(null, async () => ({ values: fields, errors }));
 }

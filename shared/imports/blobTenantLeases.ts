@@ -1,6 +1,7 @@
 import { ContainerClient } from "@azure/storage-blob";
 
 import { storageStatus } from "../storage/storageStatus";
+import { errorMessage } from "../util/errorMessage";
 import { InterruptedHolder, TenantLease, TenantLeases } from "./tenantLeases";
 
 const leaseSeconds = 60;
@@ -28,7 +29,7 @@ export class BlobTenantLeases implements TenantLeases {
     const conditions = { leaseId: leaseClient.leaseId };
     let lost: unknown;
     const timer = setInterval(() => {
-      leaseClient.renewLease().catch((error) => (lost ??= error));
+      leaseClient.renewLease().catch((error: unknown) => (lost ??= error));
     }, renewEveryMs);
     timer.unref();
     const release = async () => {
@@ -53,9 +54,9 @@ export class BlobTenantLeases implements TenantLeases {
           );
         },
         assertHeld: async () => {
-          if (lost) throw new Error(`The import lease of tenant ${tenant} was lost: ${String(lost)}`);
+          if (lost) throw new Error(`The import lease of tenant ${tenant} was lost: ${errorMessage(lost)}`);
           await blob.getProperties({ conditions }).catch((error) => {
-            throw new Error(`The import lease of tenant ${tenant} was lost: ${String(error)}`);
+            throw new Error(`The import lease of tenant ${tenant} was lost: ${errorMessage(error)}`);
           });
         },
         release: async (clean) => {

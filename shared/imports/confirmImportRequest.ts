@@ -5,6 +5,7 @@ import { dateFormats } from "../clients/dateFormat";
 import { matchFields } from "../clients/targetFields";
 import { FieldError } from "../outcome";
 import { Nullable, OneOf, parseAs, Parsed } from "../schema";
+import { fieldsOf } from "../util/jsonObject";
 import { ColumnMappingsSchema, CsvColumnMapping } from "./csvColumnMapping";
 import { defaultImportOptions, importModes, ImportOptions } from "./importJob";
 
@@ -38,10 +39,7 @@ export function parseConfirmImportRequest(body: unknown): Parsed<ConfirmImportRe
  * naming both a saved mapping and an inline one. `raw` is what was parsed, for that check.
  */
 export function withDefaults(parsed: Parsed<ConfirmCsvImportRequest>, raw: unknown): Parsed<ConfirmImportRequest> {
-  const { mappingCode, columnMappings } = (typeof raw === "object" && raw !== null ? raw : {}) as Record<
-    string,
-    unknown
-  >;
+  const { mappingCode, columnMappings } = fieldsOf(raw);
   const both: FieldError[] =
     mappingCode && columnMappings
       ? [{ field: "mappingCode", message: "give mappingCode or columnMappings, not both" }]

@@ -2,6 +2,7 @@ import { ClientIndex, fieldsToIndex } from "../clients/clientIndex";
 import { ClientStore, ClientWrite } from "../clients/clientStore";
 import { isBlankRecord } from "../csv/blankRecord";
 import { CsvBatch, maxRecordBytes, readCsvBatches } from "../csv/csvRecordReader";
+import { errorMessage } from "../util/errorMessage";
 import { ImportFileStore } from "./importFileStore";
 import { finalStatuses, ImportCheckpoint, ImportJob, ImportStatus } from "./importJob";
 import { ImportJobStore } from "./importJobStore";
@@ -100,7 +101,7 @@ export class ImportEngine {
       clean = true;
       return outcome;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       await jobs.update(tenant, code, { lastError: message.slice(0, maxErrorChars) }).catch(() => undefined);
       throw error;
     } finally {
@@ -127,7 +128,7 @@ export class ImportEngine {
     // Chunks logged before a crash are applied first, so a cancel that came meanwhile still counts them.
     const replayed = await this.replay(job, since, lease);
     if (replayed === "stale") return "finished";
-    let checkpoint = replayed;
+    const checkpoint = replayed;
     if (job.cancelRequested) return this.finish(job, "Cancelled", checkpoint);
     if (job.status === "Queued") {
       const at = this.now().toISOString();
@@ -145,7 +146,7 @@ export class ImportEngine {
     try {
       columns = resolveMapping(job.mapping, source.headers);
     } catch (error) {
-      return this.fail(job, (error as Error).message);
+      return this.fail(job, errorMessage(error));
     }
 
     const index = await clients.loadIndex(

@@ -1,3 +1,4 @@
+import { fieldsOf } from "../util/jsonObject";
 import { QueuedMessage } from "./importJob";
 
 /** The message that asks for the next slice of a job: names only, never file content (queue messages are small). */
@@ -17,14 +18,8 @@ export interface ImportQueue {
 
 /** Reads a queue message body (already decoded by the trigger) into an ImportMessage, or says why it is not one. */
 export function parseImportMessage(body: unknown): ImportMessage {
-  const value = typeof body === "string" ? JSON.parse(body) : body;
-  if (
-    typeof value !== "object" ||
-    value === null ||
-    typeof value.tenant !== "string" ||
-    typeof value.code !== "string"
-  ) {
+  const { tenant, code } = fieldsOf(typeof body === "string" ? (JSON.parse(body) as unknown) : body);
+  if (typeof tenant !== "string" || typeof code !== "string")
     throw new Error(`Not an import message: ${JSON.stringify(body)}`);
-  }
-  return { tenant: value.tenant, code: value.code };
+  return { tenant, code };
 }

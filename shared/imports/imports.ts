@@ -1,7 +1,10 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
 import { isMappingCode } from "../mappings/savedMapping";
 import { SavedMappings } from "../mappings/savedMappings";
 import { done, Outcome, refuse } from "../outcome";
 import { Parsed } from "../schema";
+import { fieldsOf } from "../util/jsonObject";
 import { BlobLinks } from "./blobLinks";
 import { ConfirmImportRequest, mappingErrors } from "./confirmImportRequest";
 import { CsvColumnMapping } from "./csvColumnMapping";
@@ -37,7 +40,8 @@ export interface ImportsDependencies {
 
 export interface UploadedFile {
   fileName: string;
-  body: AsyncIterable<Uint8Array>;
+  /** The file's bytes as they arrive (chunks in hand will do). */
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 }
 
 /** What an upload made: a preview to confirm, or a started import; or, for a repeated key, the job it made before. */
@@ -213,9 +217,10 @@ export class Imports {
     // The heartbeat starts here, so the watchdog also notices a start whose first message never arrives.
     const heartbeat = this.deps.now().toISOString();
     let won = false;
-    await jobs.change(tenant, code, (current) =>
-      (won = !isStarted(current)) ? { ...resolved.value, heartbeat } : null,
-    );
+    await jobs.change(tenant, code, (current) => {
+      won = !isStarted(current);
+      return won ? { ...resolved.value, heartbeat } : null;
+    });
     if (!won) return refuse("conflict", `Import ${code} has already been started`);
     await this.deps.jobQueue.send(tenant, code);
     return done(await this.waitForEnd(tenant, code));
@@ -226,7 +231,7 @@ export class Imports {
     const deadline = Date.now() + this.deps.startWaitMs;
     let current = (await this.deps.jobs.get(tenant, code))!;
     while (!finalStatuses.includes(current.status) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      await sleep(pollMs);
       current = (await this.deps.jobs.get(tenant, code)) ?? current;
     }
     return { job: await this.dto(current), ended: finalStatuses.includes(current.status) };
@@ -443,8 +448,8 @@ function encodeCursor(job: ImportJob): string {
 function decodeCursor(token: string | null): { createdDate: string; code: string } | null | undefined {
   if (!token) return null;
   try {
-    const value = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-    return typeof value.createdDate === "string" && typeof value.code === "string" ? value : undefined;
+    const { createdDate, code } = fieldsOf(JSON.parse(Buffer.from(token, "base64url").toString("utf8")));
+    return typeof createdDate === "string" && typeof code === "string" ? { createdDate, code } : undefined;
   } catch {
     return undefined;
   }

@@ -13,7 +13,7 @@ export class UploadTooLarge extends Error {}
 export async function receiveUpload(
   files: ImportFileStore,
   blobName: string,
-  body: AsyncIterable<Uint8Array>,
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   limitBytes: number,
 ): Promise<UploadedFileFacts> {
   const pass = new PassThrough();

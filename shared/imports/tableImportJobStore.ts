@@ -36,9 +36,10 @@ export class TableImportJobStore implements ImportJobStore {
 
   async update(tenant: string, code: string, changes: ImportJobChanges): Promise<ImportJob | null> {
     let ended = false;
-    const job = await this.change(tenant, code, (current) =>
-      (ended = finalStatuses.includes(current.status)) ? null : changes,
-    );
+    const job = await this.change(tenant, code, (current) => {
+      ended = finalStatuses.includes(current.status);
+      return ended ? null : changes;
+    });
     return ended ? null : job;
   }
 
@@ -112,23 +113,26 @@ function toProperties(values: Record<string, unknown>): Record<string, unknown> 
 }
 
 function fromEntity(entity: Record<string, unknown>): ImportJob {
-  const text = (name: string) => (entity[name] === "" || entity[name] === undefined ? null : String(entity[name]));
+  const text = (name: string) => {
+    const value = entity[name];
+    return typeof value === "string" && value !== "" ? value : null;
+  };
   const json = <T>(name: string): T => {
     const parts = typeof entity[`${name}Parts`] === "number" ? (entity[`${name}Parts`] as number) : 1;
     return JSON.parse(
-      Array.from({ length: parts }, (_, part) => String(entity[part === 0 ? name : `${name}_${part}`])).join(""),
+      Array.from({ length: parts }, (_, part) => text(part === 0 ? name : `${name}_${part}`) ?? "").join(""),
     ) as T;
   };
   return {
-    tenant: String(entity.partitionKey),
-    code: String(entity.rowKey),
+    tenant: text("partitionKey")!,
+    code: text("rowKey")!,
     status: entity.status as ImportJob["status"],
     source: json("source"),
     options: json("options"),
     mapping: json("mapping"),
     totalItems: typeof entity.totalItems === "number" ? entity.totalItems : null,
     checkpoint: json("checkpoint"),
-    createdDate: String(entity.createdDate),
+    createdDate: text("createdDate")!,
     startedDate: text("startedDate"),
     completedDate: text("completedDate"),
     heartbeat: text("heartbeat"),

@@ -4,6 +4,7 @@ import { clientTypes } from "../clients/clientType";
 import { dateFormats } from "../clients/dateFormat";
 import { matchFields } from "../clients/targetFields";
 import { Nullable, OneOf, parseAs, Parsed } from "../schema";
+import { fieldsOf } from "../util/jsonObject";
 import { ConfirmImportRequest, ConfirmImportRequestSchema, withDefaults } from "./confirmImportRequest";
 import { ColumnMappingsSchema } from "./csvColumnMapping";
 import { importModes } from "./importJob";
@@ -79,7 +80,7 @@ export function parseUploadForm(fields: Record<string, string>): Parsed<UploadOp
 /** The large-file path's options from its JSON body, and the name of the file to come. */
 export function parseUploadRequest(body: unknown): Parsed<UploadOptions & { fileName: string }> {
   const parsed = parseAs(UploadRequestSchema, body);
-  const raw = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+  const raw = fieldsOf(body);
   const given = options(
     withDefaults(parsed, raw),
     raw,

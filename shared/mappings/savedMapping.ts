@@ -5,6 +5,7 @@ import { repeatedTargetErrors } from "../imports/confirmImportRequest";
 import { ColumnMappingsSchema } from "../imports/csvColumnMapping";
 import { FieldError } from "../outcome";
 import { Nullable, OneOf, parseAs, Parsed } from "../schema";
+import { fieldsOf } from "../util/jsonObject";
 
 /** Lower-case letters, digits and `-`: a mapping's code is part of its URL and a table row key. */
 export const mappingCodePattern = "^[a-z0-9][a-z0-9-]{0,63}$";
@@ -53,7 +54,7 @@ export function isMappingCode(text: string): boolean {
  */
 export function parseSavedMappingRequest(body: unknown, code: string | null): Parsed<SavedMapping> {
   const parsed = parseAs(SavedMappingRequestSchema, body);
-  const raw = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+  const raw = fieldsOf(body);
   const errors = parsed.ok ? [] : [...parsed.errors];
   const add = (error: FieldError) => errors.some((e) => e.field === error.field) || errors.push(error);
   repeatedTargetErrors(Array.isArray(raw.columnMappings) ? raw.columnMappings : [], "columnMappings").forEach(add);

@@ -12,13 +12,13 @@ export class TableSavedMappings implements SavedMappings {
   async get(tenant: string, code: string): Promise<SavedMapping | null> {
     const preset = mappingPresets.find((m) => m.code === code);
     if (preset) return preset;
-    const entity = await unlessMissing(this.table.getEntity<Record<string, unknown>>(tenant, code), null);
+    const entity = await unlessMissing(this.table.getEntity<MappingEntity>(tenant, code), null);
     return entity && fromEntity(entity);
   }
 
   async list(tenant: string): Promise<SavedMapping[]> {
     const own: SavedMapping[] = [];
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({
+    for await (const entity of this.table.listEntities<MappingEntity>({
       queryOptions: { filter: odata`PartitionKey eq ${tenant}` },
     })) {
       own.push(fromEntity(entity));
@@ -54,15 +54,25 @@ export class TableSavedMappings implements SavedMappings {
   }
 }
 
-function fromEntity(entity: Record<string, unknown>): SavedMapping {
+/** A saved mapping as its table keeps it: the mapping as JSON text, dates empty when unknown. */
+interface MappingEntity {
+  rowKey?: string;
+  name: string;
+  columnMappings: string;
+  matchField: SavedMapping["matchField"];
+  createdDate: string;
+  updatedDate: string;
+}
+
+function fromEntity(entity: MappingEntity): SavedMapping {
   return {
-    code: String(entity.rowKey),
-    name: String(entity.name),
-    columnMappings: JSON.parse(String(entity.columnMappings)),
-    matchField: entity.matchField as SavedMapping["matchField"],
+    code: entity.rowKey!,
+    name: entity.name,
+    columnMappings: JSON.parse(entity.columnMappings) as SavedMapping["columnMappings"],
+    matchField: entity.matchField,
     isPreset: false,
     mappingType: "Client",
-    createdDate: entity.createdDate ? String(entity.createdDate) : null,
-    updatedDate: entity.updatedDate ? String(entity.updatedDate) : null,
+    createdDate: entity.createdDate || null,
+    updatedDate: entity.updatedDate || null,
   };
 }

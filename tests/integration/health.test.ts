@@ -1,6 +1,7 @@
 import { startThrowawayAzurite } from "functions-host";
 import { afterAll, describe, expect, inject, it } from "vitest";
 
+import { Health } from "../../shared/storage/storageHealth";
 import { repoRoot, startHost } from "../support/hostProcess";
 
 describe("GET /api/health", () => {
@@ -32,9 +33,9 @@ describe("GET /api/health", () => {
     await azurite.stop();
     const response = await fetch(`${host.url}/health`);
     expect(response.status).toBe(503);
-    const body = await response.json();
+    const body = (await response.json()) as Health;
     expect(body.status).toBe("Unhealthy");
-    for (const service of ["blob", "queue", "table"]) {
+    for (const service of ["blob", "queue", "table"] as const) {
       expect(body.storage[service].reachable).toBe(false);
       expect(body.storage[service].error).toEqual(expect.any(String));
     }

@@ -38,7 +38,7 @@ function send(tenant: string, key: string, file: Buffer, sending: Sending = { as
     case "multipart":
       return call("POST", base(tenant), key, uploadForm(file, sending.fields, sending.fileName));
     case "raw":
-      return call("POST", `${base(tenant)}?${new URLSearchParams(sending.query)}`, key, file, {
+      return call("POST", `${base(tenant)}?${new URLSearchParams(sending.query).toString()}`, key, file, {
         "content-type": "text/csv",
       });
     case "handmade": {

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { storageLayout } from "../../shared/storage/storageLayout";
@@ -179,7 +181,7 @@ describe("the import journey", () => {
         break;
       }
       expect(["Queued", "InProgress"]).toContain(body.status);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
     expect(polls).toBeGreaterThan(1);
   });
@@ -209,7 +211,7 @@ describe("the not-imported link", () => {
     otherBlob.pathname = otherBlob.pathname.replace("not-imported.csv", "source.csv");
     expect((await fetch(otherBlob)).status).toBe(403);
 
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await sleep(2_100);
     const again = await call("GET", `${base(tenantA)}/${uploaded.body.code}`, keyA);
     const second = new URL(again.body.notImportedDownloadUrl);
     expect(Date.parse(second.searchParams.get("se")!) - expiry).toBeGreaterThanOrEqual(2_000);
@@ -468,13 +470,12 @@ describe("the OpenAPI document", () => {
   it("is served at /api/openapi.json, names every route the host serves, and health conforms to it", async () => {
     const response = await fetch(`${host.url}/openapi.json`);
     expect(response.status).toBe(200);
-    const document = await response.json();
+    const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(document.openapi).toBe("3.1.0");
-    const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
-      ([path, item]) =>
-        Object.keys(item)
-          .filter((k) => k !== "parameters")
-          .map((method) => `${method.toUpperCase()} /api${path}`),
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((k) => k !== "parameters")
+        .map((method) => `${method.toUpperCase()} /api${path}`),
     );
     const served = host
       .output()
@@ -568,7 +569,7 @@ describe("the large-file path", () => {
     });
     expect(replaced.status).toBe(201);
     // The second file's arrival finds the job no longer waiting, and does nothing.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await sleep(2_500);
     expect((await call("GET", `${base(tenant)}/${ticket.code}/preview`, key)).body).toEqual(preview);
     await call("PUT", `${base(tenant)}/${ticket.code}`, key, JSON.stringify({}));
     expect(await waitForEnd(tenant, key, ticket.code)).toMatchObject({

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { inject } from "vitest";
 
@@ -116,7 +117,7 @@ export async function runToEnd(engine: ImportEngine, job: ImportJob): Promise<nu
   for (let slices = 1; slices < 10_000; slices++) {
     const outcome: SliceOutcome = await engine.runSlice(job.tenant, job.code);
     if (outcome === "finished" || outcome === "notRunnable") return slices;
-    if (outcome === "tenantBusy") await new Promise((resolve) => setTimeout(resolve, 50));
+    if (outcome === "tenantBusy") await sleep(50);
   }
   throw new Error("the job never finished");
 }

@@ -121,7 +121,7 @@ describe("generated codes (ClientIndex.unusedCode)", () => {
             if (!taken.has(compareKey(step.take))) take(step.take);
             continue;
           }
-          let expected = step.generate;
+          let expected: string = step.generate;
           for (let n = 2; taken.has(expected); n++) expected = `${step.generate}${n}`;
           expect(index.unusedCode(step.generate)).toBe(expected);
           if (step.used) take(expected);

@@ -4,7 +4,6 @@ import { parseConfirmImportRequest } from "../../shared/imports/confirmImportReq
 import { Imports } from "../../shared/imports/imports";
 import { parseUploadForm, parseUploadRequest, UploadOptions } from "../../shared/imports/uploadOptions";
 import { parseSavedMappingRequest } from "../../shared/mappings/savedMapping";
-import { Outcome } from "../../shared/outcome";
 import { Parsed } from "../../shared/schema";
 import { memoryServices } from "../support/memoryStores";
 
@@ -18,8 +17,9 @@ const preview: () => Promise<Parsed<UploadOptions>> = async () => ({
   value: { hasHeaderRow: null, start: null },
 });
 
-function value<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw new Error(`refused: ${outcome.detail}`);
+/** The result of an outcome or a parse that must have succeeded. */
+function value<T>(outcome: { ok: true; value: T } | { ok: false }): T {
+  if (!outcome.ok) throw new Error(`refused: ${JSON.stringify(outcome)}`);
   return outcome.value;
 }
 

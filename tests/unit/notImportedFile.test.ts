@@ -59,7 +59,7 @@ describe("the not-imported file", () => {
           const headers = Array.from({ length: width }, (_, i) => `H${i}`);
           const file = new NotImportedFile(headers, delimiter);
           const text = file.header() + rows.map((cells, i) => file.line(cells, i + 2, `reason ${i}`)).join("");
-          const records = [];
+          const records: string[][] = [];
           for await (const batch of readCsvBatches([Buffer.from(text, "utf8")], 0, delimiter, 1_000))
             records.push(...batch.records);
           expect(records[0]).toEqual([...headers, "Row", "Reason"]);

@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 
+import { errorMessage } from "./errorMessage";
 import { HostStartupError } from "./hostStartupError";
+import { fieldsOf } from "./jsonObject";
 
 /**
  * App settings as Core Tools builds them: `local.settings.json` `Values`, with real environment variables
@@ -12,15 +14,15 @@ export function loadAppSettings(appRoot: string, env: NodeJS.ProcessEnv = proces
   let values: Record<string, unknown> = {};
   if (fs.existsSync(file)) {
     try {
-      values = JSON.parse(fs.readFileSync(file, "utf8")).Values ?? {};
+      values = fieldsOf(fieldsOf(JSON.parse(fs.readFileSync(file, "utf8"))).Values);
     } catch (error) {
       throw new HostStartupError(
-        `local.settings.json is not valid JSON (${(error as Error).message}); fix ${file} and start again`,
+        `local.settings.json is not valid JSON (${errorMessage(error)}); fix ${file} and start again`,
       );
     }
   }
   for (const [name, value] of Object.entries(values)) {
-    if (env[name] === undefined && value !== null && value !== undefined) env[name] = String(value);
+    if (env[name] === undefined && ["string", "number", "boolean"].includes(typeof value)) env[name] = String(value);
   }
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

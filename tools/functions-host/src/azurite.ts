@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { HostStartupError } from "./hostStartupError";
 import { findFreePort, isListening } from "./ports";
@@ -16,7 +17,7 @@ export interface AzuriteOptions {
 
 export interface RunningAzurite {
   connectionString: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 const readyTimeoutMs = 30_000;
@@ -82,7 +83,7 @@ async function waitUntilReady(child: ChildProcess, ports: number[], stderr: () =
       );
     }
     if ((await Promise.all(ports.map(isListening))).every(Boolean)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   await stopChild(child);
   throw new HostStartupError(`Azurite did not start listening within ${readyTimeoutMs / 1000} s`);

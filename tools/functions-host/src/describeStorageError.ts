@@ -1,6 +1,8 @@
+import { errorMessage } from "./errorMessage";
+
 /** One line that says why a storage call failed, without a stack trace or a response dump. */
 export function describeStorageError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof Error)) return errorMessage(error);
   if (error.name === "AbortError" || error.name === "TimeoutError") return "no answer in time";
   const code = (error as { code?: unknown }).code;
   const firstLine = error.message.split("\n")[0].trim();

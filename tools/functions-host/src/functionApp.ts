@@ -2,8 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { ProgrammingModel } from "./coreTypes";
+import { errorMessage } from "./errorMessage";
 import { FunctionRegistry, RegisteredFunction, SystemLog } from "./functionRegistry";
 import { HostStartupError } from "./hostStartupError";
+import { fieldsOf } from "./jsonObject";
 import { filesMatchedByMain } from "./mainGlob";
 
 export interface FunctionApp {
@@ -37,9 +39,7 @@ export async function loadFunctionApp(appRoot: string, systemLog: SystemLog): Pr
       registered = registry.loadFile(file);
     } catch (error) {
       if (error instanceof HostStartupError) throw error;
-      throw new HostStartupError(
-        `Loading ${path.relative(appRoot, file)} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw new HostStartupError(`Loading ${path.relative(appRoot, file)} failed: ${errorMessage(error)}`);
     }
     return { file, functions: registered.map((f) => f.metadata.name) };
   });
@@ -56,9 +56,9 @@ function readMain(appRoot: string): string {
   const file = path.join(appRoot, "package.json");
   let main: unknown;
   try {
-    main = JSON.parse(fs.readFileSync(file, "utf8")).main;
+    main = fieldsOf(JSON.parse(fs.readFileSync(file, "utf8"))).main;
   } catch (error) {
-    throw new HostStartupError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new HostStartupError(`Cannot read ${file}: ${errorMessage(error)}`);
   }
   if (typeof main !== "string" || main === "")
     throw new HostStartupError(`${file} has no "main" naming the function files`);

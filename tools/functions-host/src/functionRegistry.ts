@@ -50,6 +50,8 @@ export class FunctionRegistry {
     const before = this.functions.length;
     this.loadingFile = file;
     try {
+      // Loaded as the worker loads it: required by path, so the app's own module state is the real one.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(file);
     } finally {
       this.loadingFile = undefined;

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
+import { errorMessage } from "./errorMessage";
 import { HostStartupError } from "./hostStartupError";
 
 /** The host.json settings this host honours, with the Functions runtime's defaults. */
@@ -34,9 +35,7 @@ export function readHostJson(appRoot: string, settings: Record<string, string> =
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new HostStartupError(
-      `host.json is not valid JSON (${(error as Error).message}); fix ${file} and start again`,
-    );
+    throw new HostStartupError(`host.json is not valid JSON (${errorMessage(error)}); fix ${file} and start again`);
   }
   const root = asObject(json, "host.json");
   for (const [name, value] of Object.entries(settings)) {

@@ -9,7 +9,7 @@ const hostMain = path.resolve(__dirname, "..", "dist", "main.js");
 export interface HostProcess {
   url: string;
   output(): string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export interface ExitedHost {
@@ -26,8 +26,8 @@ export async function startHostProcess(appRoot: string, env: Record<string, stri
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`host not ready in 30 s:\n${output}`)), 30_000);
     const onData = () => {
@@ -36,7 +36,7 @@ export async function startHostProcess(appRoot: string, env: Record<string, stri
         resolve();
       }
     };
-    child.stdout!.on("data", onData);
+    child.stdout.on("data", onData);
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`host exited with ${code}:\n${output}`));
@@ -54,8 +54,8 @@ export function runHostToExit(appRoot: string, env: Record<string, string>): Pro
   });
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
   return new Promise((resolve) =>
     child.once("exit", (code) => {

@@ -10,12 +10,14 @@ import { connectionString, resolveSettingExpressions } from "./appSettings";
 import { ArrivedBlob, BlobTriggerListener } from "./blobTriggerListener";
 import { LogLevel, RpcTypedData } from "./coreTypes";
 import { describeStorageError } from "./describeStorageError";
+import { errorMessage } from "./errorMessage";
 import { loadFunctionApp } from "./functionApp";
 import { RegisteredFunction } from "./functionRegistry";
 import { readHostJson } from "./hostJson";
 import { HostStartupError } from "./hostStartupError";
 import { assertHttpStreaming, startHttpTriggerServer } from "./httpTriggerServer";
 import { invokeFunction, jsonData, triggerBinding } from "./invokeFunction";
+import { fieldsOf } from "./jsonObject";
 import { NcrontabSchedule } from "./ncrontab";
 import { QueueTriggerListener } from "./queueTriggerListener";
 import { probeStorage } from "./storageConnection";
@@ -31,12 +33,12 @@ export interface LocalHostOptions {
 export interface LocalHost {
   url: string;
   functions: { name: string; trigger: string; description: string }[];
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 interface Listener {
   start(): void;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 const blobPollIntervalMs = 1_000;
@@ -59,10 +61,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
   const functionLog = (name: string, level: LogLevel, message: string) => log(level, `${name}: ${message}`);
   const reportFailure = (fn: RegisteredFunction, error: unknown, detail = "") =>
-    log(
-      "error",
-      `Executed '${fn.metadata.name}' (Failed${detail}): ${error instanceof Error ? error.message : String(error)}`,
-    );
+    log("error", `Executed '${fn.metadata.name}' (Failed${detail}): ${errorMessage(error)}`);
   const invoke = (fn: RegisteredFunction, trigger: Parameters<typeof invokeFunction>[2]) =>
     invokeFunction(app.programmingModel, fn, trigger, functionLog);
   const hostId = hostIdOf(appRoot);
@@ -73,7 +72,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   for (const fn of app.functions) {
     const binding = triggerBinding(fn);
     const name = fn.metadata.name;
-    const setting = (value: unknown) => resolveSettingExpressions(String(value ?? ""), settings);
+    const setting = (value: unknown) => resolveSettingExpressions(typeof value === "string" ? value : "", settings);
     switch (binding.type) {
       case "httpTrigger": {
         const methods = Array.isArray(binding.methods) ? binding.methods.join(",") : "GET,POST";
@@ -227,7 +226,8 @@ function blobCreatedEvent(blob: ArrivedBlob): object {
 function hostIdOf(appRoot: string): string {
   let name = path.basename(appRoot);
   try {
-    name = JSON.parse(fs.readFileSync(path.join(appRoot, "package.json"), "utf8")).name ?? name;
+    const { name: packageName } = fieldsOf(JSON.parse(fs.readFileSync(path.join(appRoot, "package.json"), "utf8")));
+    if (typeof packageName === "string") name = packageName;
   } catch {
     // The folder name will do.
   }

@@ -1,10 +1,11 @@
+import { errorMessage } from "./errorMessage";
 import { HostStartupError } from "./hostStartupError";
 
 const shutdownGraceMs = 15_000;
 
 export interface Started {
   readyLine: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**
@@ -20,10 +21,7 @@ export async function runUntilStopped(
   try {
     started = await start((stop) => cleanups.push(stop));
   } catch (error) {
-    const message =
-      error instanceof HostStartupError
-        ? error.message
-        : `Start failed: ${error instanceof Error ? error.message : String(error)}`;
+    const message = error instanceof HostStartupError ? error.message : `Start failed: ${errorMessage(error)}`;
     process.stderr.write(`${message}\n`);
     for (const stop of cleanups.reverse()) await stop().catch(() => undefined);
     process.exit(1);
@@ -43,6 +41,6 @@ export async function runUntilStopped(
     for (const stop of cleanups.reverse()) await stop();
     process.exit(0);
   };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", () => void shutdown());
+  process.on("SIGTERM", () => void shutdown());
 }

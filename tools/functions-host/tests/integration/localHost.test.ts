@@ -4,6 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { QueueServiceClient } from "@azure/storage-queue";
@@ -21,6 +22,13 @@ async function names(container: ContainerClient, prefix: string): Promise<string
   const found: string[] = [];
   for await (const blob of container.listBlobsFlat({ prefix })) found.push(blob.name);
   return found;
+}
+
+/** What the fixture app's echo function answers. */
+interface Echo {
+  bytes: number;
+  sha256: string;
+  rss: number;
 }
 
 const toBase64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64");
@@ -50,7 +58,7 @@ describe("local host with the fixture app", () => {
     expect(response.status).toBe(201);
     expect(response.headers.get("x-thing")).toBe("abc def");
     expect(response.headers.get("location")).toBe("/api/things/abc def");
-    const body = await response.json();
+    const body = (await response.json()) as Echo;
     expect(body).toMatchObject({ id: "abc def", part: "wheel", method: "PUT", q: "42", header: "hello", bytes: 7 });
     expect(body.sha256).toBe(createHash("sha256").update("payload").digest("hex"));
   });
@@ -72,7 +80,7 @@ describe("local host with the fixture app", () => {
   });
 
   it("streams a request body to the function without buffering it", async () => {
-    const before = (await (await fetch(`${host.url}/things/small/parts`)).json()).rss;
+    const before = ((await (await fetch(`${host.url}/things/small/parts`)).json()) as Echo).rss;
     const chunk = Buffer.alloc(1024 * 1024, 7);
     const total = 128;
     const expected = createHash("sha256");
@@ -87,8 +95,8 @@ describe("local host with the fixture app", () => {
       method: "POST",
       body: Readable.toWeb(body) as ReadableStream,
       duplex: "half",
-    } as RequestInit);
-    const result = await response.json();
+    });
+    const result = (await response.json()) as Echo;
     expect(result.bytes).toBe(total * chunk.length);
     expect(result.sha256).toBe(expected.digest("hex"));
     // A buffered 128 MB body would raise the host's resident memory by at least that much.
@@ -104,7 +112,7 @@ describe("local host with the fixture app", () => {
     });
     const recorded = JSON.parse((await results.getBlobClient(seen[0]).downloadToBuffer()).toString());
     expect(recorded).toEqual({ message: { id, note: "hi" }, dequeueCount: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sleep(2_000);
     expect(await names(results, `queue/${id}/`)).toHaveLength(1);
     const left = await queues.getQueueClient("work-items").peekMessages({ numberOfMessages: 32 });
     expect(left.peekedMessageItems).toHaveLength(0);

@@ -18,7 +18,7 @@ describe("RouteTemplate", () => {
 
   it("orders literal segments before parameters before catch-alls", () => {
     const routes = ["x/{*rest}", "x/{id}", "x/special"].map((t) => new RouteTemplate(t));
-    expect(routes.sort(RouteTemplate.compareSpecificity).map((r) => r.template)).toEqual([
+    expect(routes.sort((a, b) => RouteTemplate.compareSpecificity(a, b)).map((r) => r.template)).toEqual([
       "x/special",
       "x/{id}",
       "x/{*rest}",
