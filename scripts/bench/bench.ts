@@ -25,7 +25,8 @@ import { clientFile, clientFileHeader } from "./clientFile";
  * --memory-writes (the memory scenario imports for real instead of as a dry run), --upload-mb N (100),
  * --pollers N (50), --poll-interval-ms N (250), --worker-arguments "<node options>" (default: the app's
  * languageWorkers__node__arguments setting), --profile DIR (CPU profiles of every worker and Azurite into
- * DIR/worker and DIR/azurite; read them with `npm run bench:profile-summary -- FILE`), --scenarios a,b (createonly, createupdate, memory, upload,
+ * DIR/worker and DIR/azurite; read them with `npm run bench:profile-summary -- FILE`), --scenarios a,b (createonly,
+ * createupdate, memory, upload,
  * status; default all).
  */
 const argument = (name: string, fallback: number) => {
@@ -160,7 +161,10 @@ async function importThroughApi(
 interface Bench {
   storage: StorageClients;
   store: TableClientStore;
-  /** The same store over a table of its own: Azurite's cost per write grows with the table, so the reference and the import each get one. */
+  /**
+   * The same store over a table of its own: Azurite's cost per write grows with the table, so the reference and the
+   * import each get one.
+   */
   referenceStore: TableClientStore;
   keys: TableApiKeyStore;
   env: Record<string, string>;
@@ -314,7 +318,10 @@ async function upload({ keys, env }: Bench): Promise<void> {
   );
 }
 
-/** `pollers` clients polling one URL for `seconds`, each waiting `intervalMs` after every answer, starting at random moments within the first interval. */
+/**
+ * `pollers` clients polling one URL for `seconds`, each waiting `intervalMs` after every answer, starting at random
+ * moments within the first interval.
+ */
 async function poll(
   url: string,
   key: string,

@@ -137,7 +137,10 @@ function partitionKey(tenant: string, shard: number): string {
   return `${tenant}|${String(shard).padStart(3, "0")}`;
 }
 
-/** The partition of a client: a storage format, so it never changes (tests pin it); a new one orphans every stored client. */
+/**
+ * The partition of a client: a storage format, so it never changes (tests pin it); a new one orphans every stored
+ * client.
+ */
 export function partitionKeyOf(tenant: string, code: string): string {
   let hash = fnv1aStart;
   // A character beyond the BMP counts by its first UTF-16 unit: as the first version hashed, kept for its keys.

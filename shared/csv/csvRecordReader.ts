@@ -302,7 +302,10 @@ export class CsvRecordScanner {
     });
   }
 
-  /** Whether a record holds a printable ASCII character that is neither the delimiter nor a quote: then some cell is not blank. */
+  /**
+   * Whether a record holds a printable ASCII character that is neither the delimiter nor a quote: then some cell is not
+   * blank.
+   */
   private surelyNotBlank(all: Buffer, start: number, end: number): boolean {
     for (let at = start; at < end; at += this.unit) {
       const unit =

@@ -25,7 +25,10 @@ const titles: Record<number, string> = {
   500: "Internal server error",
 };
 
-/** An RFC 9457 problem (`about:blank` type: the status says what kind) with `detail`, and for validation the `errors` naming each field. */
+/**
+ * An RFC 9457 problem (`about:blank` type: the status says what kind) with `detail`, and for validation the `errors`
+ * naming each field.
+ */
 export function problem(status: number, detail: string, errors?: FieldError[]): ApiResponse {
   return {
     status,

@@ -59,7 +59,10 @@ export function withDefaults(parsed: Parsed<ConfirmCsvImportRequest>, raw: unkno
   };
 }
 
-/** No target field mapped twice: each repeat names the entry that mapped it first. Entries that are not mappings are skipped. */
+/**
+ * No target field mapped twice: each repeat names the entry that mapped it first. Entries that are not mappings are
+ * skipped.
+ */
 export function repeatedTargetErrors(mapping: readonly unknown[], field: string): FieldError[] {
   const errors: FieldError[] = [];
   const targeted = new Map<string, number>();

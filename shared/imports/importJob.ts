@@ -48,7 +48,10 @@ export interface ImportCounts {
 export interface ImportCheckpoint {
   /** Byte offset in the source where the next record starts. */
   offset: number;
-  /** Records read so far, from the file's first (blank lines and the header included): the next record's spreadsheet row is one more. */
+  /**
+   * Records read so far, from the file's first (blank lines and the header included): the next record's spreadsheet row
+   * is one more.
+   */
   records: number;
   /** The next chunk's number. */
   chunk: number;

@@ -237,7 +237,9 @@ export class Imports {
     return { job: await this.dto(current), ended: finalStatuses.includes(current.status) };
   }
 
-  /** The mapping a start request names (saved, inline, or the file's suggestions) checked against the file's headers. */
+  /**
+   * The mapping a start request names (saved, inline, or the file's suggestions) checked against the file's headers.
+   */
   private async resolveStart(
     tenant: string,
     request: ConfirmImportRequest,

@@ -19,9 +19,14 @@ export interface TenantLease {
   readonly generation: number;
   /** The holder before this one, when it did not end cleanly; its logged chunks go before any other work. */
   readonly interrupted: InterruptedHolder | null;
-  /** Records `job` as the holder: until a clean release, whoever takes the lease next settles its logged chunks first. */
+  /**
+   * Records `job` as the holder: until a clean release, whoever takes the lease next settles its logged chunks first.
+   */
   claim(job: string): Promise<void>;
-  /** Throws unless the lease is still this holding's, asked of storage: a holder that stalled past its lease writes nothing more. */
+  /**
+   * Throws unless the lease is still this holding's, asked of storage: a holder that stalled past its lease writes
+   * nothing more.
+   */
   assertHeld(): Promise<void>;
   /** Gives the lease up; `clean` when the holder left no logged chunk unapplied. */
   release(clean: boolean): Promise<void>;

@@ -9,7 +9,9 @@ export interface TimerTriggerSchedulerOptions {
   onError(error: unknown): void;
 }
 
-/** Fires a timer trigger at each occurrence of its schedule; an occurrence is skipped while the last run is still going. */
+/**
+ * Fires a timer trigger at each occurrence of its schedule; an occurrence is skipped while the last run is still going.
+ */
 export class TimerTriggerScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
