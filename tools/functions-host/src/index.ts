@@ -1,6 +1,7 @@
 /** The local Functions host, its embedded Azurite, and what a test of an app needs to run it. */
 export { loadAppSettings, portSetting } from "./appSettings";
 export { RunningAzurite, startAzurite, startThrowawayAzurite } from "./azurite";
+export { eventually } from "./eventually";
 export { loadFunctionApp } from "./functionApp";
 export { ExitedHost, HostProcess, runHostToExit, startHostProcess } from "./hostProcess";
 export { HostStartupError } from "./hostStartupError";
