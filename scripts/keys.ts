@@ -1,32 +1,40 @@
 import path from "node:path";
 
-import { HostStartupError, loadAppSettings, probeStorage } from "functions-host";
+import { HostStartupError, loadAppSettings } from "functions-host";
 
 import { bootstrapStorage } from "../shared/storage/bootstrapStorage";
 import { createStorageClients } from "../shared/storage/storageClients";
+import { checkStorageHealth } from "../shared/storage/storageHealth";
 import { storageLayout } from "../shared/storage/storageLayout";
+import { readStorageSettings, storageIsConfigured, StorageSettingsError } from "../shared/storage/storageSettings";
 import { TableApiKeyStore } from "../shared/tenants/tableApiKeyStore";
 import { isTenantId } from "../shared/tenants/tenantId";
 import { errorMessage } from "../shared/util/errorMessage";
 
 const usage = "Usage: npm run keys -- create <tenant> | revoke <key id> | list";
+const probeTimeoutMs = 10_000;
 
 /**
- * Tenant API keys against the storage `npm start` uses: AzureWebJobsStorage, else the local Azurite.
+ * Tenant API keys against the storage the app uses: `AzureWebJobsStorage` (a connection string, or identity
+ * settings signed in as you, e.g. with `az login`), else the local Azurite of `npm start`.
  * `create` prints the new key alone on its last line; nothing else ever shows a key.
  */
 async function main(args: string[]): Promise<void> {
   const appRoot = path.resolve(__dirname, "..", "..");
   const settings = loadAppSettings(appRoot);
-  const connection = settings.AzureWebJobsStorage || "UseDevelopmentStorage=true";
-  await probeStorage(connection).catch((error: Error) => {
+  const configured = storageIsConfigured(settings);
+  const storage = createStorageClients(
+    readStorageSettings(configured ? settings : { AzureWebJobsStorage: "UseDevelopmentStorage=true" }),
+  );
+  const health = await checkStorageHealth(storage, probeTimeoutMs);
+  const unreachable = (["table", "blob", "queue"] as const).find((service) => !health[service].reachable);
+  if (unreachable) {
     throw new HostStartupError(
-      settings.AzureWebJobsStorage
-        ? error.message
+      configured
+        ? `Cannot reach the storage account at ${storage.blobs.url} (${unreachable}s: ${health[unreachable].error})`
         : "No storage to keep keys in: start the service first (npm start), or set AzureWebJobsStorage",
     );
-  });
-  const storage = createStorageClients(connection);
+  }
   await bootstrapStorage(storage);
   const keys = new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys));
   const [command, argument] = args;
@@ -56,7 +64,7 @@ async function main(args: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error) => {
   process.stderr.write(
-    `${error instanceof HostStartupError ? error.message : `keys failed: ${errorMessage(error)}`}\n`,
+    `${error instanceof HostStartupError || error instanceof StorageSettingsError ? error.message : `keys failed: ${errorMessage(error)}`}\n`,
   );
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import path from "node:path";
 
 import {
   blobEndpointOf,
+  connectionString,
   isListening,
   loadAppSettings,
   portSetting,
@@ -12,13 +13,14 @@ import {
 } from "functions-host";
 
 import { bootstrapStorage } from "../shared/storage/bootstrapStorage";
-import { createStorageClients } from "../shared/storage/storageClients";
+import { connectionStringClients } from "../shared/storage/storageClients";
 import { storageLayout } from "../shared/storage/storageLayout";
+import { storageIsConfigured } from "../shared/storage/storageSettings";
 import { TableApiKeyStore } from "../shared/tenants/tableApiKeyStore";
 
 /** Makes sure tenant `demo` has a key: DEMO_API_KEY when set, else a new one, which is returned for printing. */
 async function seedDemoTenant(connectionString: string, demoApiKey: string | undefined): Promise<string> {
-  const storage = createStorageClients(connectionString);
+  const storage = connectionStringClients(connectionString);
   await bootstrapStorage(storage);
   const keys = new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys));
   if (demoApiKey) {
@@ -38,7 +40,7 @@ void runUntilStopped(async (alsoStop) => {
   const appRoot = path.resolve(__dirname, "..", "..");
   const settings = loadAppSettings(appRoot);
   const port = portSetting(settings.PORT);
-  const configured = settings.AzureWebJobsStorage;
+  const configured = storageIsConfigured(settings) ? connectionString(undefined, settings) : undefined;
   let storage: string;
   if (!configured || (/UseDevelopmentStorage=true/i.test(configured) && !(await isListening(azuritePorts.blob)))) {
     const location = path.join(appRoot, ".azurite");

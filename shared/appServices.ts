@@ -71,7 +71,7 @@ export function azureStores(storage: StorageClients): AppStores {
     clients: new TableClientStore(storage.table(storageLayout.tables.clients)),
     files: new BlobImportFileStore(container),
     leases: new BlobTenantLeases(container),
-    links: new BlobSasLinks(container),
+    links: new BlobSasLinks(container, storage.signer),
     queue: new StorageImportQueue(storage.queues.getQueueClient(storageLayout.queues.clientImports)),
     receipts: new TableUploadReceipts(storage.table(storageLayout.tables.uploadReceipts)),
     mappings: new TableSavedMappings(storage.table(storageLayout.tables.csvMappings)),

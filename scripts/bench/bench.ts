@@ -11,7 +11,7 @@ import { ClientPage, ClientWrite, StoredClient } from "../../shared/clients/clie
 import { partitionKeyOf, TableClientStore } from "../../shared/clients/tableClientStore";
 import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
-import { createStorageClients, StorageClients } from "../../shared/storage/storageClients";
+import { connectionStringClients, StorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { BenchHost, startBenchHost, withPeak } from "./benchHost";
@@ -172,9 +172,9 @@ interface Bench {
 
 /** Runs one scenario against an in-memory Azurite of its own. */
 async function withAzurite(scenario: (bench: Bench) => Promise<void>): Promise<void> {
-  const azurite = await startThrowawayAzurite("bench", profileArguments("azurite"));
+  const azurite = await startThrowawayAzurite("bench", { nodeArguments: profileArguments("azurite") });
   try {
-    const storage = createStorageClients(azurite.connectionString);
+    const storage = connectionStringClients(azurite.connectionString);
     await bootstrapStorage(storage);
     await storage.table(referenceTable).createTable();
     await scenario({

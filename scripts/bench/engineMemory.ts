@@ -6,7 +6,7 @@ import { createAppServices } from "../../shared/appServices";
 import { TargetField } from "../../shared/clients/targetFields";
 import { newImportJob } from "../../shared/imports/newImportJob";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
-import { createStorageClients } from "../../shared/storage/storageClients";
+import { connectionStringClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { clientFile, clientFileHeader } from "./clientFile";
 
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const validateOnly = process.argv.includes("--validate-only");
   const azurite = await startThrowawayAzurite("bench");
   try {
-    const storage = createStorageClients(azurite.connectionString);
+    const storage = connectionStringClients(azurite.connectionString);
     await bootstrapStorage(storage);
     const container = storage.blobs.getContainerClient(storageLayout.containers.importFiles);
     const tenant = "bench";

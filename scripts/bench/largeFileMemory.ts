@@ -7,7 +7,7 @@ import { BlockBlobClient } from "@azure/storage-blob";
 import { findFreePort, startThrowawayAzurite } from "functions-host";
 
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
-import { createStorageClients } from "../../shared/storage/storageClients";
+import { connectionStringClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { clientFile, clientFileHeader } from "./clientFile";
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     });
     const rss = () =>
       Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${host.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
-    const storage = createStorageClients(azurite.connectionString);
+    const storage = connectionStringClients(azurite.connectionString);
     await bootstrapStorage(storage);
     const key = (await new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys)).create("bench")).key;
     const api = `http://localhost:${port}/api/tenants/bench/clients/import/csv`;

@@ -1,16 +1,16 @@
 import { bootstrapStorage } from "./bootstrapStorage";
 import { createStorageClients, StorageClients } from "./storageClients";
+import { readStorageSettings } from "./storageSettings";
 
 let clients: StorageClients | undefined;
 let ready: Promise<StorageClients> | undefined;
 
-/** The storage account in `AzureWebJobsStorage`, as the functions see it. One set of clients per process. */
+/**
+ * The storage account of `AzureWebJobsStorage` (a connection string or identity settings), as the functions
+ * see it. One set of clients per process; a setting the app cannot use throws `StorageSettingsError`.
+ */
 export function appStorage(env: NodeJS.ProcessEnv = process.env): StorageClients {
-  if (!clients) {
-    const connectionString = env.AzureWebJobsStorage;
-    if (!connectionString) throw new Error("AzureWebJobsStorage is not set");
-    clients = createStorageClients(connectionString);
-  }
+  clients ??= createStorageClients(readStorageSettings(env));
   return clients;
 }
 

@@ -1,16 +1,42 @@
 import { TableClient, TableServiceClient } from "@azure/data-tables";
+import type { TokenCredential } from "@azure/identity";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { QueueServiceClient } from "@azure/storage-queue";
 
-/** The three storage services of one account, built from one `AzureWebJobsStorage` connection string. */
+import { accountKeySigner, SasSigner } from "./sasSigner";
+import { storageCredential } from "./storageCredential";
+import { StorageSettings } from "./storageSettings";
+import { UserDelegationSigner } from "./userDelegationSigner";
+
+/** The three storage services of one account, and how links to its blobs are signed. */
 export interface StorageClients {
   readonly blobs: BlobServiceClient;
   readonly queues: QueueServiceClient;
   readonly tables: TableServiceClient;
   table(name: string): TableClient;
+  readonly signer: SasSigner;
 }
 
-export function createStorageClients(connectionString: string): StorageClients {
+/**
+ * Clients for the account the settings name. An identity signs in with `credential` when given (tests), else
+ * with the one the settings choose; its links are signed with user delegation keys, since it has no account key.
+ */
+export function createStorageClients(settings: StorageSettings, credential?: TokenCredential): StorageClients {
+  if (settings.kind === "connectionString") return connectionStringClients(settings.connectionString);
+  const { endpoints } = settings;
+  const token = credential ?? storageCredential(settings.credential);
+  const blobs = new BlobServiceClient(endpoints.blob, token);
+  return {
+    blobs,
+    queues: new QueueServiceClient(endpoints.queue, token),
+    tables: new TableServiceClient(endpoints.table, token),
+    table: (name) => new TableClient(endpoints.table, name, token),
+    signer: new UserDelegationSigner(blobs),
+  };
+}
+
+/** Clients for a connection string: Azurite, or an account with its key. */
+export function connectionStringClients(connectionString: string): StorageClients {
   // Azurite speaks plain HTTP; the tables SDK refuses that unless told it is intended.
   const allowInsecureConnection = /UseDevelopmentStorage=true|DefaultEndpointsProtocol=http;|Endpoint=http:/i.test(
     connectionString,
@@ -20,5 +46,6 @@ export function createStorageClients(connectionString: string): StorageClients {
     queues: QueueServiceClient.fromConnectionString(connectionString),
     tables: TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection }),
     table: (name) => TableClient.fromConnectionString(connectionString, name, { allowInsecureConnection }),
+    signer: accountKeySigner,
   };
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -17,18 +17,35 @@ describe("package.json main and the function files", () => {
     expect(filesMatchedByMain(repoRoot, packageMain)).toEqual(expected);
   });
 
+  // A child process, because registration state in @azure/functions is per process, as in the worker.
+  const loadApp = (env: NodeJS.ProcessEnv) =>
+    spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `require("functions-host")
+          .loadFunctionApp(${JSON.stringify(repoRoot)}, () => {})
+          .then((app) => { console.log(JSON.stringify(app.files)); process.exit(0); })
+          .catch((error) => { console.error(error.message); process.exit(1); });`,
+      ],
+      { encoding: "utf8", timeout: 30_000, env: { PATH: process.env.PATH, ...env } },
+    );
+
   it("registers at least one function from every matched file, loaded as the Functions worker loads them", () => {
     // Each function file must register its function (the runtime would load a file that does not, silently).
-    // A child process, because registration state in @azure/functions is per process, as in the worker.
-    const script = `require("functions-host")
-      .loadFunctionApp(${JSON.stringify(repoRoot)}, () => {})
-      .then((app) => { console.log(JSON.stringify(app.files)); process.exit(0); })
-      .catch((error) => { console.error(error.message); process.exit(1); });`;
-    const files: { file: string; functions: string[] }[] = JSON.parse(
-      execFileSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 30_000 }),
-    );
+    const loaded = loadApp({ AzureWebJobsStorage: "UseDevelopmentStorage=true" });
+    expect(loaded.stderr).toBe("");
+    const files: { file: string; functions: string[] }[] = JSON.parse(loaded.stdout);
     expect(files.map((f) => f.file)).toEqual(filesMatchedByMain(repoRoot, packageMain));
     for (const file of files) expect(file.functions.length, file.file).toBeGreaterThan(0);
     expect(files.flatMap((f) => f.functions)).toContain("health");
+  });
+
+  it("does not load with storage settings it cannot use, and says which", () => {
+    const loaded = loadApp({ AzureWebJobsStorage__blobServiceUri: "https://stacct.blob.core.windows.net" });
+    expect(loaded.status).toBe(1);
+    expect(loaded.stderr).toContain(
+      "AzureWebJobsStorage__queueServiceUri and AzureWebJobsStorage__tableServiceUri are not set",
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 
 import { findFreePort, isListening } from "functions-host";
@@ -44,5 +44,20 @@ describe("npm start", () => {
     }
     expect(await exited).toBe(0);
     expect(await isListening(10000)).toBe(false);
+  });
+
+  it("stops with one line that says what to set when the storage is named by identity settings", () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, AzureWebJobsStorage__accountName: "stacct" };
+    delete env.AzureWebJobsStorage;
+    const exited = spawnSync(process.execPath, [path.join(repoRoot, "dist", "scripts", "start.js")], {
+      cwd: repoRoot,
+      env,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(exited.status).toBe(1);
+    expect(exited.stderr.trim()).toMatch(
+      /^AzureWebJobsStorage is set as an identity-based connection \(AzureWebJobsStorage__\.\.\.\), which the local host does not sign in with; set AzureWebJobsStorage to a connection string/,
+    );
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { StorageImportQueue } from "../../shared/imports/storageImportQueue";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
-import { createStorageClients } from "../../shared/storage/storageClients";
+import { connectionStringClients } from "../../shared/storage/storageClients";
 import { poisonQueueName, storageLayout } from "../../shared/storage/storageLayout";
 import { eventually, HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
 import { allClients, Harness, harness, sameNameMapping, startJob, uniqueTenant } from "../support/importHarness";
@@ -17,7 +17,7 @@ describe("the import functions in the local host", () => {
   // Storage of its own: the hosts of other test files would otherwise take messages from the same queue.
   beforeAll(async () => {
     azurite = await startThrowawayAzurite("slices");
-    const storage = createStorageClients(azurite.connectionString);
+    const storage = connectionStringClients(azurite.connectionString);
     await bootstrapStorage(storage);
     h = await harness(storage);
     queue = new StorageImportQueue(h.storage.queues.getQueueClient(storageLayout.queues.clientImports));

@@ -1,15 +1,31 @@
-import { startThrowawayAzurite } from "functions-host";
+import { RunningAzurite, startThrowawayAzurite } from "functions-host";
 import type { TestProject } from "vitest/node";
+
+import { writeTestCertificate } from "./testCertificate";
 
 declare module "vitest" {
   export interface ProvidedContext {
     storageConnectionString: string;
+    /** An Azurite over HTTPS that accepts bearer tokens: the identity path of Azure, without Azure. */
+    identityStorage: RunningAzurite["endpoints"] & { certPath: string };
   }
 }
 
-/** One in-memory Azurite on free ports for the whole run, with a throwaway account key. */
+/**
+ * One in-memory Azurite on free ports for the whole run, with a throwaway account key, and one over HTTPS with
+ * OAuth. Its certificate is trusted through NODE_EXTRA_CA_CERTS, which the test workers, started after this,
+ * and the processes they start inherit.
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const azurite = await startThrowawayAzurite("testaccount");
+  const certificate = await writeTestCertificate();
+  process.env.NODE_EXTRA_CA_CERTS = certificate.certPath;
+  const [azurite, identityAzurite] = await Promise.all([
+    startThrowawayAzurite("testaccount"),
+    startThrowawayAzurite("identityaccount", { oauth: certificate }),
+  ]);
   project.provide("storageConnectionString", azurite.connectionString);
-  return azurite.stop;
+  project.provide("identityStorage", { ...identityAzurite.endpoints, certPath: certificate.certPath });
+  return async () => {
+    await Promise.all([azurite.stop(), identityAzurite.stop()]);
+  };
 }

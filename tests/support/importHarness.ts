@@ -19,7 +19,7 @@ import { ImportJob, ImportOptions } from "../../shared/imports/importJob";
 import { newImportJob } from "../../shared/imports/newImportJob";
 import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
-import { createStorageClients, StorageClients } from "../../shared/storage/storageClients";
+import { connectionStringClients, StorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 
 // One instant for the whole test file, so runs compare equal; close to real time, so the watchdog of a local
@@ -30,7 +30,7 @@ export const fixedNow = () => fileStart;
 let storagePromise: Promise<StorageClients> | undefined;
 export function testStorage(): Promise<StorageClients> {
   storagePromise ??= (async () => {
-    const storage = createStorageClients(inject("storageConnectionString"));
+    const storage = connectionStringClients(inject("storageConnectionString"));
     await bootstrapStorage(storage);
     return storage;
   })();

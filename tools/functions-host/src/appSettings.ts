@@ -36,12 +36,20 @@ export function resolveSettingExpressions(text: string, settings: Record<string,
   });
 }
 
-/** The connection string a trigger's `connection` names; unset means `AzureWebJobsStorage`. */
+/**
+ * The connection string a trigger's `connection` names; unset means `AzureWebJobsStorage`. Identity-based
+ * connections (`<name>__accountName`, `__blobServiceUri`...) need a sign-in this host does not do: it says so.
+ */
 export function connectionString(connection: unknown, settings: Record<string, string>): string {
   const name = typeof connection === "string" && connection !== "" ? connection : "AzureWebJobsStorage";
   const value = settings[name] ?? settings[`AzureWebJobs${name}`];
-  if (!value) throw new HostStartupError(`App setting ${name} (a storage connection string) is not set`);
-  return value;
+  if (value) return value;
+  const prefix = `${name}__`.toLowerCase();
+  if (Object.keys(settings).some((setting) => setting.toLowerCase().startsWith(prefix)))
+    throw new HostStartupError(
+      `${name} is set as an identity-based connection (${name}__...), which the local host does not sign in with; set ${name} to a connection string (UseDevelopmentStorage=true for Azurite), or unset the ${name}__ settings`,
+    );
+  throw new HostStartupError(`App setting ${name} (a storage connection string) is not set`);
 }
 
 /** The HTTP port: `PORT`, else 7071 as Core Tools uses. */

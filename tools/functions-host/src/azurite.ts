@@ -13,10 +13,17 @@ export interface AzuriteOptions {
   account?: { name: string; key: string };
   /** Options for Azurite's node (a benchmark's `--cpu-prof`, for instance). */
   nodeArguments?: string[];
+  /**
+   * HTTPS with this certificate and key (PEM files), and OAuth bearer tokens accepted beside the account key
+   * (`--oauth basic`: issuer, audience and lifetime are checked, the signature is not).
+   */
+  oauth?: { certPath: string; keyPath: string };
 }
 
 export interface RunningAzurite {
   connectionString: string;
+  /** The account's service URLs, for clients that sign in with a token. */
+  endpoints: { blob: string; queue: string; table: string };
   stop: () => Promise<void>;
 }
 
@@ -24,7 +31,9 @@ const readyTimeoutMs = 30_000;
 
 /** Starts Azurite from its npm package in a child process, so its work runs beside ours on the other core. */
 export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
-  const { ports, account } = options;
+  const { ports, account, oauth } = options;
+  // UseDevelopmentStorage=true means plain HTTP: a connection string for HTTPS needs the account named.
+  if (oauth && !account) throw new HostStartupError("An Azurite with OAuth needs an account of its own");
   for (const [service, port] of Object.entries(ports)) {
     if (await isListening(port)) {
       throw new HostStartupError(
@@ -45,6 +54,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     "--tablePort",
     String(ports.table),
     ...(options.location ? ["--location", options.location] : ["--inMemoryPersistence"]),
+    ...(oauth ? ["--oauth", "basic", "--cert", oauth.certPath, "--key", oauth.keyPath] : []),
   ];
   const env = { ...process.env, ...(account ? { AZURITE_ACCOUNTS: `${account.name}:${account.key}` } : {}) };
   const child = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
@@ -52,25 +62,35 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
 
   await waitUntilReady(child, Object.values(ports), () => stderr);
+  const scheme = oauth ? "https" : "http";
+  const accountName = account?.name ?? "devstoreaccount1";
+  const endpoints = {
+    blob: `${scheme}://127.0.0.1:${ports.blob}/${accountName}`,
+    queue: `${scheme}://127.0.0.1:${ports.queue}/${accountName}`,
+    table: `${scheme}://127.0.0.1:${ports.table}/${accountName}`,
+  };
   const connectionString = account
     ? [
-        "DefaultEndpointsProtocol=http",
-        `AccountName=${account.name}`,
+        `DefaultEndpointsProtocol=${scheme}`,
+        `AccountName=${accountName}`,
         `AccountKey=${account.key}`,
-        `BlobEndpoint=http://127.0.0.1:${ports.blob}/${account.name}`,
-        `QueueEndpoint=http://127.0.0.1:${ports.queue}/${account.name}`,
-        `TableEndpoint=http://127.0.0.1:${ports.table}/${account.name}`,
+        `BlobEndpoint=${endpoints.blob}`,
+        `QueueEndpoint=${endpoints.queue}`,
+        `TableEndpoint=${endpoints.table}`,
       ].join(";") + ";"
     : "UseDevelopmentStorage=true";
-  return { connectionString, stop: () => stopChild(child) };
+  return { connectionString, endpoints, stop: () => stopChild(child) };
 }
 
 /** An in-memory Azurite on free ports with a throwaway account key: for tests and benchmarks. */
-export async function startThrowawayAzurite(accountName: string, nodeArguments?: string[]): Promise<RunningAzurite> {
+export async function startThrowawayAzurite(
+  accountName: string,
+  options: Pick<AzuriteOptions, "nodeArguments" | "oauth"> = {},
+): Promise<RunningAzurite> {
   return startAzurite({
     ports: { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() },
     account: { name: accountName, key: randomBytes(32).toString("base64") },
-    nodeArguments,
+    ...options,
   });
 }
 

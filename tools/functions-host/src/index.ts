@@ -1,5 +1,5 @@
 /** The local Functions host, its embedded Azurite, and what a test of an app needs to run it. */
-export { loadAppSettings, portSetting } from "./appSettings";
+export { connectionString, loadAppSettings, portSetting } from "./appSettings";
 export { RunningAzurite, startAzurite, startThrowawayAzurite } from "./azurite";
 export { eventually } from "./eventually";
 export { loadFunctionApp } from "./functionApp";
@@ -9,4 +9,4 @@ export { LocalHost, startLocalHost } from "./localHost";
 export { filesMatchedByMain } from "./mainGlob";
 export { findFreePort, isListening } from "./ports";
 export { runUntilStopped } from "./runUntilStopped";
-export { blobEndpointOf, probeStorage } from "./storageConnection";
+export { blobEndpointOf } from "./storageConnection";

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import path from "node:path";
 
-import { loadAppSettings, portSetting } from "./appSettings";
-import { HostStartupError } from "./hostStartupError";
+import { connectionString, loadAppSettings, portSetting } from "./appSettings";
 import { startLocalHost } from "./localHost";
 import { runUntilStopped } from "./runUntilStopped";
 import { blobEndpointOf } from "./storageConnection";
@@ -14,10 +13,8 @@ import { blobEndpointOf } from "./storageConnection";
 void runUntilStopped(async () => {
   const appRoot = path.resolve(process.argv[2] ?? ".");
   const settings = loadAppSettings(appRoot);
-  if (!settings.AzureWebJobsStorage)
-    throw new HostStartupError("AzureWebJobsStorage is not set; set it to a storage connection string");
+  const storage = blobEndpointOf(connectionString(undefined, settings));
   const host = await startLocalHost({ appRoot, port: portSetting(settings.PORT), settings, log: console.log });
   for (const fn of host.functions) console.log(`  ${fn.name}: ${fn.description}`);
-  const storage = blobEndpointOf(settings.AzureWebJobsStorage);
   return { readyLine: `Local host ready at ${host.url} (storage: ${storage})`, stop: host.stop };
 });

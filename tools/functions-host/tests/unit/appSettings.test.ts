@@ -32,6 +32,16 @@ describe("app settings", () => {
     );
     expect(connectionString(undefined, { AzureWebJobsStorage: "x" })).toBe("x");
     expect(connectionString("Other", { AzureWebJobsOther: "y" })).toBe("y");
+    expect(() => connectionString(undefined, {})).toThrow(
+      "App setting AzureWebJobsStorage (a storage connection string) is not set",
+    );
+  });
+
+  it("says an identity-based connection needs a connection string here, rather than reading it as unset", () => {
+    expect(() => connectionString(undefined, { azurewebjobsstorage__AccountName: "stacct" })).toThrow(
+      /^AzureWebJobsStorage is set as an identity-based connection \(AzureWebJobsStorage__\.\.\.\), which the local host does not sign in with/,
+    );
+    expect(connectionString(undefined, { AzureWebJobsStorage: "x", AzureWebJobsStorage__accountName: "s" })).toBe("x");
   });
 
   it("takes PORT when it is a port number", () => {
