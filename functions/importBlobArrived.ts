@@ -3,25 +3,28 @@ import "./runtime/appSetup";
 import { app, trigger } from "@azure/functions";
 
 import { appServices } from "../shared/appServices";
-import { jobOfBlobCreatedSubject } from "../shared/imports/uploadEvent";
+import { jobOfBlobCreatedEvent } from "../shared/imports/uploadEvent";
+import { storageLayout } from "../shared/storage/storageLayout";
 
 /**
- * A large file landed through its upload URL. An Event Grid BlobCreated event, not a blob trigger: the event
- * carries only the blob's name, where a blob trigger would hand the whole file to the function in memory.
- * In Azure an Event Grid subscription on the storage account delivers it; the local host emulates that
- * subscription for `localBlobCreatedPath`.
+ * A large file landed through its upload URL. The Storage BlobCreated event carries only the blob's name,
+ * where a blob trigger would hand the whole file to the function in memory. Event Grid writes the event to a
+ * queue (infra/app/eventgrid.bicep): delivery needs no function key and no post-deploy step, and events wait
+ * in the queue, with retries and a poison queue, while the app deploys or scales from zero. The local host
+ * writes the same events for `localBlobCreatedPath`.
  */
 app.generic("importBlobArrived", {
   trigger: trigger.generic({
-    type: "eventGridTrigger",
+    type: "queueTrigger",
     name: "event",
-    localBlobCreatedPath: "import-files/uploads/{tenant}/{code}.csv",
+    queueName: storageLayout.queues.importFileEvents,
+    connection: "AzureWebJobsStorage",
+    localBlobCreatedPath: `${storageLayout.containers.importFiles}/uploads/{tenant}/{code}.csv`,
   }),
   handler: async (event, context) => {
-    const subject = (event as { subject?: string }).subject ?? "";
-    const job = jobOfBlobCreatedSubject(subject);
+    const job = jobOfBlobCreatedEvent(event);
     if (!job) {
-      context.log(`Ignored a BlobCreated event for ${subject}`);
+      context.log(`Ignored an event that is not an upload's BlobCreated: ${JSON.stringify(event).slice(0, 300)}`);
       return;
     }
     const { imports } = await appServices();

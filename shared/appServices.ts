@@ -12,6 +12,7 @@ import { ImportFileStore } from "./imports/importFileStore";
 import { ImportJobQueue } from "./imports/importJobQueue";
 import { ImportJobStore } from "./imports/importJobStore";
 import { ImportQueue } from "./imports/importQueue";
+import { ImportRetention } from "./imports/importRetention";
 import { Imports } from "./imports/imports";
 import { StalledImportWatchdog } from "./imports/stalledImportWatchdog";
 import { StorageImportQueue } from "./imports/storageImportQueue";
@@ -36,6 +37,7 @@ export interface AppServices {
   clients: ClientDirectory;
   mappings: MappingLibrary;
   watchdog: StalledImportWatchdog;
+  retention: ImportRetention;
   /** Null when the key in `apiKey` may act for `tenant`, else the 401 or 403 to answer. */
   checkAccess(apiKey: string | null, tenant: string): Promise<ApiResponse | null>;
 }
@@ -82,7 +84,9 @@ export function azureStores(storage: StorageClients): AppStores {
 /**
  * Wires the domain to its stores. Settings: `ImportSliceSeconds` (slice budget, default 240),
  * `MaxUploadMegabytes` (default 100), `StartWaitSeconds` (sync-when-fast wait, default 10), `StallMinutes` (a
- * started job without a heartbeat this long is queued again, default 5).
+ * started job without a heartbeat this long is queued again, default 5), `RetentionDays` (a job's files are
+ * deleted this long after it ended, default 30), `JobRetentionDays` (its record, default 400, at least
+ * `RetentionDays`).
  */
 export function createServices(
   stores: AppStores,
@@ -113,6 +117,11 @@ export function createServices(
     { stallAfterMs: numberSetting(env.StallMinutes, 5) * 60_000, maxStalls: 3 },
     now,
   );
+  const fileDays = numberSetting(env.RetentionDays, 30);
+  const retention = new ImportRetention(
+    { jobs, files, receipts, now },
+    { fileDays, recordDays: Math.max(fileDays, numberSetting(env.JobRetentionDays, 400)) },
+  );
   return {
     jobs,
     engine,
@@ -121,6 +130,7 @@ export function createServices(
     clients: new ClientDirectory(clients),
     mappings: new MappingLibrary(mappings, now),
     watchdog,
+    retention,
     checkAccess: (apiKey, tenant) => checkTenantAccess(keys, apiKey, tenant),
   };
 }

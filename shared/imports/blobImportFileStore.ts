@@ -26,6 +26,10 @@ export class BlobImportFileStore implements ImportFileStore {
     await unlessMissing(this.container.deleteBlob(blobName, { deleteSnapshots: "include" }), null);
   }
 
+  async hasSource(blobName: string): Promise<boolean> {
+    return this.container.getBlobClient(blobName).exists();
+  }
+
   async pinSource(blobName: string): Promise<string> {
     const { snapshot } = await this.container.getBlobClient(blobName).createSnapshot();
     return snapshot!;
@@ -72,10 +76,19 @@ export class BlobImportFileStore implements ImportFileStore {
   }
 
   async deletePlans(tenant: string, job: string): Promise<void> {
+    await this.deleteUnder(`${tenant}/${job}/plans/`);
+  }
+
+  async deleteJobFiles(tenant: string, job: string, sourceBlobName: string): Promise<void> {
+    await this.deleteSource(sourceBlobName);
+    await this.deleteUnder(`${tenant}/${job}/`);
+  }
+
+  private async deleteUnder(prefix: string): Promise<void> {
     const names: string[] = [];
-    for await (const blob of this.container.listBlobsFlat({ prefix: `${tenant}/${job}/plans/` })) names.push(blob.name);
+    for await (const blob of this.container.listBlobsFlat({ prefix })) names.push(blob.name);
     await runConcurrently(names, 16, (name) =>
-      unlessMissing(this.container.deleteBlob(name), null).then(() => undefined),
+      unlessMissing(this.container.deleteBlob(name, { deleteSnapshots: "include" }), null).then(() => undefined),
     );
   }
 

@@ -2,9 +2,8 @@ import { BlobSASPermissions, ContainerClient, SASProtocol } from "@azure/storage
 
 import { attachmentDisposition } from "../http/contentDisposition";
 import { SasSigner } from "../storage/sasSigner";
-import { BlobLinks } from "./blobLinks";
+import { BlobLinks, linkValidMs } from "./blobLinks";
 
-const validMs = 60 * 60 * 1000;
 // Starts a little in the past, so a client whose clock runs behind the storage service can use it at once.
 const clockSkewMs = 5 * 60 * 1000;
 // The SDK signs its newest version (2026-04-06) by default, whose user delegation layout Azurite 3.35, the last
@@ -34,7 +33,7 @@ export class BlobSasLinks implements BlobLinks {
   ): Promise<{ url: string; expiresOn: Date }> {
     const blob = this.container.getBlobClient(blobName);
     const now = this.now().getTime();
-    const expiresOn = new Date(now + validMs);
+    const expiresOn = new Date(now + linkValidMs);
     const url = await this.signer.signedUrl(blob, {
       version: sasVersion,
       permissions: BlobSASPermissions.parse(permissions),

@@ -8,6 +8,8 @@ export interface ImportFileStore {
   /** Stores an uploaded file as it streams in; nothing is visible until the stream ends. */
   writeSource(blobName: string, content: Readable): Promise<void>;
   deleteSource(blobName: string): Promise<void>;
+  /** Whether the source blob exists (a large file that landed through its upload URL). */
+  hasSource(blobName: string): Promise<boolean>;
   /** Takes a snapshot of a source blob as it stands, and returns the snapshot's id: what the job reads from then on. */
   pinSource(blobName: string): Promise<string>;
   writePreview(tenant: string, job: string, preview: CsvUploadPreview): Promise<void>;
@@ -22,4 +24,6 @@ export interface ImportFileStore {
   stageNotImported(tenant: string, job: string, block: number, content: string): Promise<void>;
   /** Commits every staged block in block order and returns the blob's name. */
   commitNotImported(tenant: string, job: string, downloadName: string): Promise<string>;
+  /** Deletes every file of the job: its source (with snapshots), preview, plans and not-imported CSV. */
+  deleteJobFiles(tenant: string, job: string, sourceBlobName: string): Promise<void>;
 }

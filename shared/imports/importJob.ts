@@ -92,6 +92,8 @@ export interface ImportJob {
   notImportedBlob: string | null;
   /** The last message sent for the job: while it waits in the queue, the job has not stalled. */
   queuedMessage: QueuedMessage | null;
+  /** When retention deleted the job's files (source, preview, plans, not-imported CSV); the record stays. */
+  filesDeletedDate: string | null;
 }
 
 /** A message in the import queue, as its sender can find it again. */

@@ -21,6 +21,11 @@ export interface ImportJobStore {
   delete(tenant: string, code: string): Promise<void>;
   /** Every Queued or InProgress job of every tenant. */
   listUnfinished(): Promise<ImportJob[]>;
+  /**
+   * Every Completed, Failed or Cancelled job of every tenant that ended before `endedBefore` (ISO 8601); with
+   * `withFiles`, only those whose files retention has not deleted yet.
+   */
+  listEnded(endedBefore: string, which: "withFiles" | "all"): Promise<ImportJob[]>;
   /** Every job of the tenant, in no particular order. */
   list(tenant: string): Promise<ImportJob[]>;
 }

@@ -4,8 +4,9 @@ import { isMappingCode } from "../mappings/savedMapping";
 import { SavedMappings } from "../mappings/savedMappings";
 import { done, Outcome, refuse } from "../outcome";
 import { Parsed } from "../schema";
+import { errorMessage } from "../util/errorMessage";
 import { fieldsOf } from "../util/jsonObject";
-import { BlobLinks } from "./blobLinks";
+import { BlobLinks, linkValidMs } from "./blobLinks";
 import { ConfirmImportRequest, mappingErrors } from "./confirmImportRequest";
 import { CsvColumnMapping } from "./csvColumnMapping";
 import { CsvImportJobDto, toCsvImportJobDto } from "./csvImportJobDto";
@@ -65,6 +66,8 @@ export interface Page<T> {
 }
 
 const pollMs = 200;
+// After its upload URL expires, a file may still be landing (a PUT started in time) and its event on its way.
+const uploadGraceMs = 15 * 60 * 1000;
 
 type ResolvedStart = Outcome<{ mapping: CsvColumnMapping[]; options: ImportOptions }>;
 
@@ -197,6 +200,11 @@ export class Imports {
     const preview = await this.deps.files.readPreview(tenant, code);
     if (preview) return done(preview);
     const job = await this.deps.jobs.get(tenant, code);
+    if (job?.filesDeletedDate)
+      return refuse(
+        "notFound",
+        `The files of import ${code} were deleted on ${job.filesDeletedDate.slice(0, 10)} (retention)`,
+      );
     return job?.pendingUpload ? notUploaded(code) : notFound(code);
   }
 
@@ -338,11 +346,7 @@ export class Imports {
     for await (const chunk of files.readSource(source, 0)) reader.push(chunk);
     const facts = reader.finish();
     const read = facts.read(code, source.fileName, pendingUpload.hasHeaderRow);
-    const at = this.deps.now().toISOString();
-    const fail = (failureReason: string) =>
-      jobs.change(tenant, code, (current) =>
-        current.pendingUpload ? { pendingUpload: null, status: "Failed", failureReason, completedDate: at } : null,
-      );
+    const fail = (failureReason: string) => this.failUpload(tenant, code, failureReason);
     const unreadable = fileProblem(facts, read, "errorRows");
     if (unreadable) {
       await fail(unreadable);
@@ -370,11 +374,45 @@ export class Imports {
       delimiter: facts.delimiter,
       encoding: facts.encoding,
     };
+    const at = this.deps.now().toISOString();
     const started = start?.ok ? { ...start.value, heartbeat: at } : {};
     const arrived = await jobs.change(tenant, code, (current) =>
       current.pendingUpload ? { pendingUpload: null, source: layout, totalItems: preview.totalRows, ...started } : null,
     );
     if (arrived && start?.ok) await this.deps.jobQueue.send(tenant, code);
+  }
+
+  /**
+   * Large-file jobs still waiting for their file well after their upload URL expired: the file's event was
+   * lost, or failed on every delivery. A file that is there is read now; a job whose file never came fails,
+   * saying so. Without this such a job would wait forever.
+   */
+  async settleOverdueUploads(): Promise<{ arrived: string[]; failed: string[] }> {
+    const settled = { arrived: [] as string[], failed: [] as string[] };
+    const overdueBefore = this.deps.now().getTime() - linkValidMs - uploadGraceMs;
+    for (const job of await this.deps.jobs.listUnfinished()) {
+      if (!job.pendingUpload || Date.parse(job.createdDate) > overdueBefore) continue;
+      if (!(await this.deps.files.hasSource(job.source.blobName))) {
+        await this.failUpload(job.tenant, job.code, "No file arrived through the upload URL before it expired");
+        settled.failed.push(job.code);
+        continue;
+      }
+      try {
+        await this.fileArrived(job.tenant, job.code);
+        settled.arrived.push(job.code);
+      } catch (error) {
+        await this.failUpload(job.tenant, job.code, `The uploaded file could not be read: ${errorMessage(error)}`);
+        settled.failed.push(job.code);
+      }
+    }
+    return settled;
+  }
+
+  private async failUpload(tenant: string, code: string, failureReason: string): Promise<void> {
+    const completedDate = this.deps.now().toISOString();
+    await this.deps.jobs.change(tenant, code, (current) =>
+      current.pendingUpload ? { pendingUpload: null, status: "Failed", failureReason, completedDate } : null,
+    );
   }
 
   async status(tenant: string, code: string): Promise<Outcome<CsvImportJobDto>> {

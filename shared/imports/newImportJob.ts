@@ -32,5 +32,6 @@ export function newImportJob({ tenant, code, source, options, mapping, createdDa
     pendingUpload: null,
     notImportedBlob: null,
     queuedMessage: null,
+    filesDeletedDate: null,
   };
 }

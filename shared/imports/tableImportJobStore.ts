@@ -78,6 +78,16 @@ export class TableImportJobStore implements ImportJobStore {
     return jobs;
   }
 
+  async listEnded(endedBefore: string, which: "withFiles" | "all"): Promise<ImportJob[]> {
+    const ended = odata`(status eq ${"Completed"} or status eq ${"Failed"} or status eq ${"Cancelled"}) and completedDate lt ${endedBefore}`;
+    // A null is stored as "" (see toProperties), so "files not deleted yet" is a filter the service can apply.
+    const filter = which === "withFiles" ? `${ended} and filesDeletedDate eq ''` : ended;
+    const jobs: ImportJob[] = [];
+    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
+      jobs.push(fromEntity(entity));
+    return jobs;
+  }
+
   async list(tenant: string): Promise<ImportJob[]> {
     const jobs: ImportJob[] = [];
     for await (const entity of this.table.listEntities<Record<string, unknown>>({
@@ -143,5 +153,6 @@ function fromEntity(entity: Record<string, unknown>): ImportJob {
     pendingUpload: json("pendingUpload"),
     notImportedBlob: text("notImportedBlob"),
     queuedMessage: json("queuedMessage"),
+    filesDeletedDate: text("filesDeletedDate"),
   };
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 
-import { TableClient } from "@azure/data-tables";
+import { odata, TableClient } from "@azure/data-tables";
 
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { UploadReceipt, UploadReceipts, uploadReceiptValidMs } from "./uploadReceipts";
@@ -44,6 +44,26 @@ export class TableUploadReceipts implements UploadReceipts {
         if (storageStatus(error) !== 409) throw error;
       }
     }
+  }
+
+  async deleteExpired(now: Date): Promise<number> {
+    const cutoff = new Date(now.getTime() - uploadReceiptValidMs).toISOString();
+    let deleted = 0;
+    const expired = this.table.listEntities<UploadReceipt>({
+      queryOptions: { filter: odata`createdDate lt ${cutoff}` },
+    });
+    for await (const receipt of expired) {
+      // Conditional: a receipt claimed again since it was listed is live, and stays.
+      const gone = await unlessMissing(
+        this.table.deleteEntity(receipt.partitionKey!, receipt.rowKey!, { etag: receipt.etag }).then(() => true),
+        false,
+      ).catch((error: unknown) => {
+        if (storageStatus(error) === 412) return false;
+        throw error;
+      });
+      if (gone) deleted += 1;
+    }
+    return deleted;
   }
 }
 

@@ -16,4 +16,6 @@ export interface UploadReceipts {
    * recorded. Claimed once the receipt's job exists, so a receipt always names a job.
    */
   claim(tenant: string, idempotencyKey: string, receipt: UploadReceipt, now: Date): Promise<UploadReceipt | null>;
+  /** Deletes the receipts that no longer hold (older than 24 hours at `now`); returns how many. */
+  deleteExpired(now: Date): Promise<number>;
 }

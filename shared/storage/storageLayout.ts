@@ -5,6 +5,8 @@ export const storageLayout = {
   },
   queues: {
     clientImports: "client-imports",
+    /** BlobCreated events of large-file uploads, written by Event Grid (infra/app/eventgrid.bicep). */
+    importFileEvents: "import-file-events",
   },
   tables: {
     importJobs: "ImportJobs",

@@ -8,7 +8,6 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 
 import { azureStores, createServices } from "../../shared/appServices";
 import { parseConfirmImportRequest } from "../../shared/imports/confirmImportRequest";
-import { parseImportMessage } from "../../shared/imports/importQueue";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { createStorageClients, StorageClients } from "../../shared/storage/storageClients";
 import { checkStorageHealth } from "../../shared/storage/storageHealth";
@@ -17,6 +16,7 @@ import { readStorageSettings } from "../../shared/storage/storageSettings";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { repoRoot } from "../support/hostProcess";
 import { uniqueTenant } from "../support/importHarness";
+import { drainImportQueue } from "../support/queueDrain";
 import { testIdentity, testTokenCredential, unsignedStorageToken } from "../support/testTokenCredential";
 
 /**
@@ -38,20 +38,6 @@ beforeAll(async () => {
   storage = signedIn();
   await bootstrapStorage(storage);
 });
-
-/** Runs the import queue the way the queue trigger does, until it is empty. */
-async function drainQueue(services: ReturnType<typeof createServices>): Promise<void> {
-  const queue = storage.queues.getQueueClient(storageLayout.queues.clientImports);
-  for (;;) {
-    const [message] = (await queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: 60 }))
-      .receivedMessageItems;
-    if (!message) return;
-    const { tenant, code } = parseImportMessage(Buffer.from(message.messageText, "base64").toString("utf8"));
-    const outcome = await services.engine.runSlice(tenant, code);
-    if (outcome === "continue" || outcome === "tenantBusy") await services.jobQueue.send(tenant, code);
-    await queue.deleteMessage(message.messageId, message.popReceipt);
-  }
-}
 
 describe("storage reached through an identity", () => {
   it("signs in with a token, and is refused with a token meant for another service", async () => {
@@ -78,7 +64,7 @@ describe("storage reached through an identity", () => {
     });
     if (!request.ok) throw new Error("bad request");
     expect((await services.imports.start(tenant, code, request.value)).ok).toBe(true);
-    await drainQueue(services);
+    await drainImportQueue(storage, services);
 
     const status = await services.imports.status(tenant, code);
     if (!status.ok) throw new Error("no status");

@@ -61,6 +61,18 @@ export class MemoryJobStore implements ImportJobStore {
       .map((job) => structuredClone(job));
   }
 
+  async listEnded(endedBefore: string, which: "withFiles" | "all"): Promise<ImportJob[]> {
+    return [...this.jobs.values()]
+      .filter(
+        (job) =>
+          finalStatuses.includes(job.status) &&
+          job.completedDate !== null &&
+          job.completedDate < endedBefore &&
+          (which === "all" || job.filesDeletedDate === null),
+      )
+      .map((job) => structuredClone(job));
+  }
+
   async list(tenant: string): Promise<ImportJob[]> {
     return [...this.jobs.values()].filter((job) => job.tenant === tenant).map((job) => structuredClone(job));
   }
@@ -136,6 +148,10 @@ export class MemoryFileStore implements ImportFileStore {
     this.blobs.delete(blobName);
   }
 
+  async hasSource(blobName: string): Promise<boolean> {
+    return this.blobs.has(blobName);
+  }
+
   async pinSource(blobName: string): Promise<string> {
     const snapshot = `snapshot-${this.blobs.size}`;
     this.blobs.set(`${blobName}@${snapshot}`, this.blobs.get(blobName)!);
@@ -190,6 +206,15 @@ export class MemoryFileStore implements ImportFileStore {
         .join(""),
     );
     return name;
+  }
+
+  async deleteJobFiles(tenant: string, job: string, sourceBlobName: string): Promise<void> {
+    for (const name of this.blobs.keys())
+      if (name === sourceBlobName || name.startsWith(`${sourceBlobName}@`)) this.blobs.delete(name);
+    this.previews.delete(key(tenant, job));
+    await this.deletePlans(tenant, job);
+    this.blocks.delete(key(tenant, job));
+    this.notImported.delete(`${key(tenant, job)}/not-imported.csv`);
   }
 }
 
@@ -281,6 +306,16 @@ export class MemoryUploadReceipts implements UploadReceipts {
     if (live) return live;
     this.receipts.set(key(tenant, idempotencyKey), receipt);
     return null;
+  }
+
+  async deleteExpired(now: Date): Promise<number> {
+    let deleted = 0;
+    for (const [name, receipt] of this.receipts)
+      if (now.getTime() - Date.parse(receipt.createdDate) >= uploadReceiptValidMs) {
+        this.receipts.delete(name);
+        deleted += 1;
+      }
+    return deleted;
   }
 
   private live(tenant: string, idempotencyKey: string, now: Date): UploadReceipt | null {

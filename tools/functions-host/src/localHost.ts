@@ -66,6 +66,25 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     invokeFunction(app.programmingModel, fn, trigger, functionLog);
   const hostId = hostIdOf(appRoot);
 
+  const blobListener = (
+    fn: RegisteredFunction,
+    connection: string,
+    blobPath: string,
+    deliver: (blob: ArrivedBlob) => Promise<unknown>,
+  ) =>
+    new BlobTriggerListener({
+      blobs: BlobServiceClient.fromConnectionString(connection),
+      path: blobPath,
+      functionName: fn.metadata.name,
+      hostId,
+      maxDequeueCount: hostSettings.queues.maxDequeueCount,
+      pollIntervalMs: blobPollIntervalMs,
+      poisonQueue: QueueServiceClient.fromConnectionString(connection).getQueueClient("webjobs-blobtrigger-poison"),
+      deliver,
+      onError: (error, blob) =>
+        reportFailure(fn, error, `, blob ${blob.name}, attempt ${blob.attempt}${blob.poisoned ? ", given up" : ""}`),
+    });
+
   const listeners: Listener[] = [];
   const described: LocalHost["functions"] = [];
   const baseUrl = `http://localhost:${options.port}`;
@@ -86,10 +105,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       }
       case "queueTrigger": {
         const queueName = setting(binding.queueName);
-        const queues = QueueServiceClient.fromConnectionString(connectionString(binding.connection, settings));
+        const connection = connectionString(binding.connection, settings);
+        const queues = QueueServiceClient.fromConnectionString(connection);
+        const queue = queues.getQueueClient(queueName);
         listeners.push(
           new QueueTriggerListener({
-            queue: queues.getQueueClient(queueName),
+            queue,
             poisonQueue: queues.getQueueClient(`${queueName}-poison`),
             settings: hostSettings.queues,
             invoke: (data, triggerMetadata) => invoke(fn, { data, triggerMetadata }),
@@ -107,46 +128,31 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
           }),
         );
         described.push({ name, trigger: "queue", description: `queue ${queueName}` });
+        if (typeof binding.localBlobCreatedPath === "string") {
+          // In Azure an Event Grid subscription with a storage queue destination writes these events; here the
+          // host writes them, in the same shape and encoding, for the blobs that land under the path.
+          const blobPath = setting(binding.localBlobCreatedPath);
+          listeners.push(
+            blobListener(fn, connection, blobPath, (blob) =>
+              queue.sendMessage(Buffer.from(JSON.stringify(blobCreatedEvent(blob))).toString("base64")),
+            ),
+          );
+          described.push({
+            name,
+            trigger: "queue",
+            description: `Event Grid BlobCreated ${blobPath} -> queue ${queueName}`,
+          });
+        }
         break;
       }
-      case "blobTrigger":
-      case "eventGridTrigger": {
-        // Event Grid is emulated only as a storage subscription: BlobCreated events for the blobs of a path.
-        const eventGrid = binding.type === "eventGridTrigger";
-        if (eventGrid && typeof binding.localBlobCreatedPath !== "string") {
-          throw new HostStartupError(
-            `Function ${name}: the local host emulates Event Grid only as BlobCreated events; give the trigger a localBlobCreatedPath`,
-          );
-        }
-        const blobPath = setting(eventGrid ? binding.localBlobCreatedPath : binding.path);
-        const connection = connectionString(binding.connection, settings);
+      case "blobTrigger": {
+        const blobPath = setting(binding.path);
         listeners.push(
-          new BlobTriggerListener({
-            blobs: BlobServiceClient.fromConnectionString(connection),
-            path: blobPath,
-            functionName: name,
-            hostId,
-            maxDequeueCount: hostSettings.queues.maxDequeueCount,
-            pollIntervalMs: blobPollIntervalMs,
-            poisonQueue:
-              QueueServiceClient.fromConnectionString(connection).getQueueClient("webjobs-blobtrigger-poison"),
-            deliver: async (blob) =>
-              eventGrid
-                ? invoke(fn, { data: jsonData(blobCreatedEvent(blob)), triggerMetadata: {} })
-                : invoke(fn, { data: { bytes: await blob.download() }, triggerMetadata: blobTriggerMetadata(blob) }),
-            onError: (error, blob) =>
-              reportFailure(
-                fn,
-                error,
-                `, blob ${blob.name}, attempt ${blob.attempt}${blob.poisoned ? ", given up" : ""}`,
-              ),
-          }),
+          blobListener(fn, connectionString(binding.connection, settings), blobPath, async (blob) =>
+            invoke(fn, { data: { bytes: await blob.download() }, triggerMetadata: blobTriggerMetadata(blob) }),
+          ),
         );
-        described.push({
-          name,
-          trigger: eventGrid ? "eventGrid" : "blob",
-          description: `${eventGrid ? "Event Grid BlobCreated" : "blob"} ${blobPath}`,
-        });
+        described.push({ name, trigger: "blob", description: `blob ${blobPath}` });
         break;
       }
       case "timerTrigger": {

@@ -17,6 +17,7 @@ const env = { AzureWebJobsStorage: connectionString };
 const queues = QueueServiceClient.fromConnectionString(connectionString);
 const results = BlobServiceClient.fromConnectionString(connectionString).getContainerClient("results");
 const drops = BlobServiceClient.fromConnectionString(connectionString).getContainerClient("drops");
+const uploads = BlobServiceClient.fromConnectionString(connectionString).getContainerClient("uploads");
 
 async function names(container: ContainerClient, prefix: string): Promise<string[]> {
   const found: string[] = [];
@@ -38,7 +39,10 @@ describe("local host with the fixture app", () => {
 
   beforeAll(async () => {
     await Promise.all([results.createIfNotExists(), drops.createIfNotExists()]);
-    await Promise.all(["work-items", "doomed-items"].map((q) => queues.getQueueClient(q).createIfNotExists()));
+    await uploads.createIfNotExists();
+    await Promise.all(
+      ["work-items", "doomed-items", "upload-events"].map((q) => queues.getQueueClient(q).createIfNotExists()),
+    );
     host = await startHost(appRoot, env);
   });
   afterAll(async () => host?.stop());
@@ -158,6 +162,25 @@ describe("local host with the fixture app", () => {
     // Once the restarted host has seen a newer blob it has certainly listed the older one too.
     await eventually(async () => ((await names(results, `blob/${later}/`)).length > 0 ? true : undefined));
     expect(await names(results, `blob/${name}/`)).toHaveLength(1);
+  });
+
+  it("writes a BlobCreated event to the queue of a trigger with localBlobCreatedPath, once per new blob there", async () => {
+    const name = `${randomUUID()}.csv`;
+    await uploads.getBlockBlobClient(`elsewhere/${name}`).upload("x", 1);
+    await uploads.getBlockBlobClient(`in/${name}`).upload("a,b\n", 4);
+    const seen = await eventually(async () => {
+      const found = await names(results, `event/${name}/`);
+      return found.length > 0 ? found : undefined;
+    });
+    const event = JSON.parse((await results.getBlobClient(seen[0]).downloadToBuffer()).toString());
+    expect(event).toMatchObject({
+      subject: `/blobServices/default/containers/uploads/blobs/in/${name}`,
+      eventType: "Microsoft.Storage.BlobCreated",
+      data: { url: uploads.getBlobClient(`in/${name}`).url, contentLength: 4, blobType: "BlockBlob" },
+    });
+    await sleep(2_000);
+    expect(await names(results, `event/${name}/`)).toHaveLength(1);
+    expect(await names(results, "event/")).toHaveLength(1);
   });
 
   it("runs a timer function on its schedule", async () => {

@@ -1,0 +1,84 @@
+import { ImportFileStore } from "./importFileStore";
+import { ImportJobStore } from "./importJobStore";
+import { UploadReceipts } from "./uploadReceipts";
+
+export interface RetentionSettings {
+  /** A job's files (source, preview, plans, not-imported CSV) are deleted this many days after it ended. */
+  fileDays: number;
+  /** The job record (counts, dates, options, failure reason) is deleted this many days after the job ended. */
+  recordDays: number;
+}
+
+export interface RetentionSweep {
+  /** Jobs whose files were deleted. */
+  filesDeleted: string[];
+  /** Previews never started within `fileDays` of their upload: cancelled, their files deleted. */
+  abandoned: string[];
+  /** Job records deleted. */
+  recordsDeleted: string[];
+  receiptsDeleted: number;
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes what imports leave behind once nobody needs it: files after `fileDays`, records after `recordDays`,
+ * Idempotency-Key receipts once they stop holding. Client records are never touched. A sweep can stop at any
+ * point and run again: every step is idempotent, and a job is marked only after its files are gone.
+ */
+export class ImportRetention {
+  constructor(
+    private readonly deps: {
+      jobs: ImportJobStore;
+      files: ImportFileStore;
+      receipts: UploadReceipts;
+      now: () => Date;
+    },
+    private readonly settings: RetentionSettings,
+  ) {}
+
+  async sweep(): Promise<RetentionSweep> {
+    const { jobs, files, receipts } = this.deps;
+    const now = this.deps.now();
+    const at = now.toISOString();
+    const filesCutoff = new Date(now.getTime() - this.settings.fileDays * dayMs).toISOString();
+    const recordCutoff = new Date(now.getTime() - this.settings.recordDays * dayMs).toISOString();
+    const sweep: RetentionSweep = { filesDeleted: [], abandoned: [], recordsDeleted: [], receiptsDeleted: 0 };
+
+    for (const job of await jobs.listUnfinished()) {
+      if (job.mapping.length > 0 || job.pendingUpload || job.createdDate >= filesCutoff) continue;
+      // Cancelled first, so it cannot be started while its files go.
+      const cancelled = await jobs.change(job.tenant, job.code, (current) =>
+        current.status === "Queued" && current.mapping.length === 0 && !current.pendingUpload
+          ? {
+              status: "Cancelled",
+              completedDate: at,
+              failureReason: `Not started within ${this.settings.fileDays} days of its upload; its file was deleted`,
+            }
+          : null,
+      );
+      if (cancelled?.status !== "Cancelled" || cancelled.completedDate !== at) continue;
+      await files.deleteJobFiles(job.tenant, job.code, job.source.blobName);
+      await jobs.change(job.tenant, job.code, () => ({ filesDeletedDate: at }));
+      sweep.abandoned.push(job.code);
+    }
+
+    for (const job of await jobs.listEnded(filesCutoff, "withFiles")) {
+      await files.deleteJobFiles(job.tenant, job.code, job.source.blobName);
+      await jobs.change(job.tenant, job.code, (current) =>
+        current.filesDeletedDate ? null : { filesDeletedDate: at, notImportedBlob: null },
+      );
+      sweep.filesDeleted.push(job.code);
+    }
+
+    // The files of these went in an earlier sweep, or just now: records are kept longer than files.
+    for (const job of await jobs.listEnded(recordCutoff, "all")) {
+      if (!job.filesDeletedDate) await files.deleteJobFiles(job.tenant, job.code, job.source.blobName);
+      await jobs.delete(job.tenant, job.code);
+      sweep.recordsDeleted.push(job.code);
+    }
+
+    sweep.receiptsDeleted = await receipts.deleteExpired(now);
+    return sweep;
+  }
+}
