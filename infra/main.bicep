@@ -17,8 +17,12 @@ param environmentName string
 })
 param location string
 
-@description('Object id of the person deploying: given the app\'s storage data roles, so `npm run keys` works with their own sign-in. Empty for none.')
+@description('Object id of whoever runs azd: given the app\'s storage data roles, so `npm run keys` works with their own sign-in.')
 param principalId string = deployer().objectId
+
+@description('Whether principalId is a user or a service principal (azd signed in with --client-id, as in a pipeline).')
+@allowed(['User', 'ServicePrincipal'])
+param principalType string = 'User'
 
 @description('Days a finished import\'s files (source, preview, not-imported CSV) are kept; the app\'s RetentionDays.')
 @minValue(1)
@@ -188,6 +192,7 @@ module rbac 'app/rbac.bicep' = {
     appInsightsName: monitoring.outputs.name
     identityPrincipalId: identity.outputs.principalId
     userPrincipalId: principalId
+    userPrincipalType: principalType
   }
 }
 

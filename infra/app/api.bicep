@@ -72,10 +72,10 @@ module site 'br/public:avm/res/web/site:0.15.1' = {
         version: '22'
       }
     }
+    // Replaces the module's default (alwaysOn true, ftpsState), which Flex does not take.
     siteConfig: {
       alwaysOn: false
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
     }
     appSettingsKeyValuePairs: appSettings
   }

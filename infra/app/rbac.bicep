@@ -4,8 +4,10 @@
 param storageAccountName string
 param appInsightsName string
 param identityPrincipalId string
-@description('The deploying user\'s object id; empty for none.')
+@description('The object id of whoever deploys; empty for none.')
 param userPrincipalId string
+@allowed(['User', 'ServicePrincipal'])
+param userPrincipalType string
 
 var roles = {
   // Includes generateUserDelegationKey: the app signs its links with user delegation keys.
@@ -43,7 +45,7 @@ resource userStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
       principalId: userPrincipalId
-      principalType: 'User'
+      principalType: userPrincipalType
     }
   }
 ]

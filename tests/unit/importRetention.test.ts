@@ -144,7 +144,8 @@ describe("retention", () => {
 describe("overdue uploads", () => {
   const minute = 60_000;
 
-  it("fail when no file came through the upload URL before it expired, with a grace for one landing", async () => {
+  /** A large-file job waiting for its file, and the clock of its services. */
+  async function waitingUpload() {
     const memory = clockedServices();
     const ticket = await memory.services.imports.requestUpload("t", {
       fileName: "big.csv",
@@ -152,27 +153,26 @@ describe("overdue uploads", () => {
       start: null,
     });
     if (!ticket.ok) throw new Error("no ticket");
+    return { memory, code: ticket.value.code };
+  }
+
+  it("fail when no file came through the upload URL before it expired, with a grace for one landing", async () => {
+    const { memory, code } = await waitingUpload();
     memory.advance(74 * minute);
     expect(await memory.services.imports.settleOverdueUploads()).toEqual({ arrived: [], failed: [] });
     memory.advance(minute);
-    expect(await memory.services.imports.settleOverdueUploads()).toEqual({ arrived: [], failed: [ticket.value.code] });
-    expect(await memory.services.imports.status("t", ticket.value.code)).toMatchObject({
+    expect(await memory.services.imports.settleOverdueUploads()).toEqual({ arrived: [], failed: [code] });
+    expect(await memory.services.imports.status("t", code)).toMatchObject({
       value: { status: "Failed", failureReason: "No file arrived through the upload URL before it expired" },
     });
   });
 
   it("are read when the file is there but its event never came", async () => {
-    const memory = clockedServices();
-    const ticket = await memory.services.imports.requestUpload("t", {
-      fileName: "big.csv",
-      hasHeaderRow: null,
-      start: null,
-    });
-    if (!ticket.ok) throw new Error("no ticket");
-    memory.stores.files.blobs.set(`uploads/t/${ticket.value.code}.csv`, Buffer.from(csv));
+    const { memory, code } = await waitingUpload();
+    memory.stores.files.blobs.set(`uploads/t/${code}.csv`, Buffer.from(csv));
     memory.advance(80 * minute);
-    expect(await memory.services.imports.settleOverdueUploads()).toEqual({ arrived: [ticket.value.code], failed: [] });
-    expect(await memory.services.imports.preview("t", ticket.value.code)).toMatchObject({
+    expect(await memory.services.imports.settleOverdueUploads()).toEqual({ arrived: [code], failed: [] });
+    expect(await memory.services.imports.preview("t", code)).toMatchObject({
       ok: true,
       value: { headers: ["Code", "Name"], totalRows: 2 },
     });
