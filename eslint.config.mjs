@@ -18,7 +18,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ["./tsconfig.eslint.json", "./tools/functions-host/tsconfig.eslint.json"],
+        project: ["./tsconfig.eslint.json", "./tools/functions-host/tsconfig.eslint.json", "./web/tsconfig.json"],
         tsconfigRootDir: import.meta.dirname,
       },
     },

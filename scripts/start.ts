@@ -13,15 +13,24 @@ import {
 } from "functions-host";
 
 import { bootstrapStorage } from "../shared/storage/bootstrapStorage";
+import { allowPageOrigins } from "../shared/storage/pageOriginsCors";
 import { connectionStringClients } from "../shared/storage/storageClients";
 import { storageLayout } from "../shared/storage/storageLayout";
 import { storageIsConfigured } from "../shared/storage/storageSettings";
 import { TableApiKeyStore } from "../shared/tenants/tableApiKeyStore";
 
-/** Makes sure tenant `demo` has a key: DEMO_API_KEY when set, else a new one, which is returned for printing. */
-async function seedDemoTenant(connectionString: string, demoApiKey: string | undefined): Promise<string> {
+/**
+ * Makes sure tenant `demo` has a key (DEMO_API_KEY when set, else a new one, which is returned for printing),
+ * and that the import page at `pageOrigins` can send large files straight to the storage.
+ */
+async function prepareLocalStorage(
+  connectionString: string,
+  demoApiKey: string | undefined,
+  pageOrigins: string[],
+): Promise<string> {
   const storage = connectionStringClients(connectionString);
   await bootstrapStorage(storage);
+  await allowPageOrigins(storage.blobs, pageOrigins);
   const keys = new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys));
   if (demoApiKey) {
     await keys.register("demo", demoApiKey);
@@ -54,8 +63,12 @@ void runUntilStopped(async (alsoStop) => {
   }
   const host = await startLocalHost({ appRoot, port, settings, log: console.log });
   alsoStop(host.stop);
-  const demoKey = await seedDemoTenant(settings.AzureWebJobsStorage, settings.DEMO_API_KEY);
+  const demoKey = await prepareLocalStorage(settings.AzureWebJobsStorage, settings.DEMO_API_KEY, [
+    `http://localhost:${port}`,
+    `http://127.0.0.1:${port}`,
+  ]);
   for (const fn of host.functions) console.log(`  ${fn.name}: ${fn.description}`);
   console.log(`Demo tenant 'demo': x-api-key ${settings.DEMO_API_KEY ? "from DEMO_API_KEY" : demoKey}`);
+  console.log(`Import page: ${host.url}/ui (tenant demo and the key above)`);
   return { readyLine: `Client import service ready at ${host.url} (storage: ${storage})`, stop: async () => undefined };
 });

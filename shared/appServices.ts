@@ -65,6 +65,11 @@ function numberSetting(value: string | undefined, fallback: number): number {
   return value !== undefined && value !== "" && Number.isFinite(number) && number > 0 ? number : fallback;
 }
 
+/** The largest file the upload call takes (`MaxUploadMegabytes`, default 100); larger ones use the upload URL. */
+export function maxUploadBytes(env: NodeJS.ProcessEnv): number {
+  return numberSetting(env.MaxUploadMegabytes, 100) * 1024 * 1024;
+}
+
 /** The stores of one storage account. */
 export function azureStores(storage: StorageClients): AppStores {
   const container = storage.blobs.getContainerClient(storageLayout.containers.importFiles);
@@ -107,7 +112,7 @@ export function createServices(
     receipts,
     mappings,
     now,
-    maxUploadBytes: numberSetting(env.MaxUploadMegabytes, 100) * 1024 * 1024,
+    maxUploadBytes: maxUploadBytes(env),
     startWaitMs: numberSetting(env.StartWaitSeconds, 10) * 1000,
   });
   const watchdog = new StalledImportWatchdog(

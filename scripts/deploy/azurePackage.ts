@@ -3,8 +3,8 @@ import path from "node:path";
 
 import { PackageLock, productionDependencies } from "./productionDependencies";
 
-// The compiled code the functions load; scripts, tests and benchmarks stay out.
-const codeFolders = ["dist/functions", "dist/shared"];
+// The compiled code the functions load and the import page they serve; scripts, tests and benchmarks stay out.
+const codeFolders = ["dist/functions", "dist/shared", "dist/web", "web/public"];
 // Source maps, TypeScript sources and declarations: the runtime loads none of them (half the SDKs' size).
 const notLoaded = /\.(map|ts|cts|mts)$/;
 

@@ -135,7 +135,11 @@ const document = {
         operationId: "getImport",
         summary: "Job status, with a fresh download link for the not-imported rows",
         responses: {
-          "200": jsonResponse("The job", CsvImportJobDtoSchema),
+          "200": jsonResponse(
+            "The job; while it runs (started, not ended), Retry-After says when to ask again",
+            CsvImportJobDtoSchema,
+            { "Retry-After": Type.Integer() },
+          ),
           "404": problemResponse("No such job in this tenant"),
           ...tenantErrors,
         },

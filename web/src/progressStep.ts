@@ -1,0 +1,95 @@
+import { finalStatuses, ImportJob } from "./apiTypes.js";
+import { countList } from "./countList.js";
+import { byId } from "./dom.js";
+import { showApiError } from "./errorSummary.js";
+import { session } from "./session.js";
+import { Step, Wizard } from "./wizard.js";
+import { count } from "./words.js";
+
+const announceEveryMs = 5_000;
+const defaultWaitSeconds = 2;
+
+/** The followed job; polling stops when the user leaves the step or another job is followed. */
+let followed: string | null = null;
+
+/** A running import: a progress bar and counts that move, paced by Retry-After, with Cancel. */
+export const progressStep: Step = {
+  name: "progress",
+  setup(wizard) {
+    byId("leave-progress").addEventListener("click", () => {
+      followed = null;
+      wizard.startOver();
+    });
+    byId("cancel-import").addEventListener("click", () => void cancel(wizard));
+  },
+  enter(wizard) {
+    const job = wizard.job!;
+    followed = job.code;
+    byId<HTMLButtonElement>("cancel-import").disabled = false;
+    render(job, true);
+    void follow(wizard, job.code);
+  },
+};
+
+async function follow(wizard: Wizard, code: string): Promise<void> {
+  let lastAnnounced = Date.now();
+  for (;;) {
+    let job: ImportJob;
+    let waitSeconds: number;
+    try {
+      const answer = await wizard.signedIn.job(code);
+      job = answer.body;
+      waitSeconds = answer.retryAfterSeconds ?? defaultWaitSeconds;
+    } catch (error) {
+      if (followed === code) showApiError(error);
+      return;
+    }
+    if (followed !== code || byId("step-progress").hidden) return;
+    wizard.job = job;
+    if (finalStatuses.includes(job.status)) {
+      followed = null;
+      session.follow(null);
+      await wizard.go("result", { replace: true });
+      return;
+    }
+    const announce = Date.now() - lastAnnounced >= announceEveryMs;
+    if (announce) lastAnnounced = Date.now();
+    render(job, announce);
+    await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
+  }
+}
+
+function render(job: ImportJob, announce: boolean): void {
+  const verb = job.validateOnly ? "Checking" : "Importing";
+  byId("progress-title").textContent = `${verb} ${job.fileName}`;
+  byId("progress-file").textContent = job.validateOnly
+    ? "A check reads every row and counts what would happen; no client is changed."
+    : "";
+  const bar = byId<HTMLProgressElement>("import-progress");
+  let words: string;
+  if (job.totalItems === null || job.startedDate === null) {
+    bar.removeAttribute("value");
+    words = job.startedDate === null ? "Waiting for the file" : "Waiting to start";
+  } else {
+    bar.max = Math.max(job.totalItems, 1);
+    bar.value = job.processedItems;
+    words = `${count(job.processedItems)} of ${count(job.totalItems)} rows done`;
+  }
+  bar.setAttribute("aria-valuetext", words);
+  byId("import-progress-text").textContent = words;
+  byId("progress-counts").replaceChildren(...countList(job));
+  if (announce) byId("announcer").textContent = `${verb}: ${words}`;
+}
+
+async function cancel(wizard: Wizard): Promise<void> {
+  const code = wizard.job!.code;
+  byId<HTMLButtonElement>("cancel-import").disabled = true;
+  try {
+    await wizard.signedIn.cancel(code);
+  } catch (error) {
+    byId<HTMLButtonElement>("cancel-import").disabled = false;
+    return showApiError(error);
+  }
+  byId("announcer").textContent =
+    "Cancelling: the import stops after the rows it is working on. Rows already imported stay.";
+}
