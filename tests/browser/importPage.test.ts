@@ -4,12 +4,13 @@ import path from "node:path";
 import { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 
-import { storageLayout } from "../../shared/storage/storageLayout";
 import { allowPageOrigins } from "../../shared/storage/pageOriginsCors";
+import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { checkStep, launchChromium, viewports } from "../support/browser";
 import { HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
 import { testStorage, uniqueTenant } from "../support/importHarness";
+import { PageGlobals } from "../support/pageGlobals";
 
 const samples = path.join(repoRoot, "samples");
 
@@ -20,6 +21,7 @@ let page: Page;
 let tenant: string;
 let apiKey: string;
 let cspViolations: string[];
+let pageErrors: string[];
 
 beforeAll(async () => {
   const storage = await testStorage();
@@ -46,15 +48,15 @@ beforeEach(async () => {
   context = await browser.newContext({ viewport: viewports.desktop, acceptDownloads: true });
   page = await context.newPage();
   cspViolations = [];
-  page.on("response", (r) => r.status() >= 400 && console.log("RESP", r.status(), r.url()));
-  page.on("pageerror", (error) => console.log("PAGEERROR", error.message));
+  pageErrors = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
   page.on("console", (message) => {
-    console.log("CONSOLE", message.text());
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
 });
 afterEach(async () => {
   expect(cspViolations).toEqual([]);
+  expect(pageErrors).toEqual([]);
   await context?.close();
 });
 
@@ -72,9 +74,7 @@ async function upload(file: string): Promise<void> {
 }
 
 async function heading(name: string | RegExp): Promise<void> {
-  await expect
-    .poll(() => page.getByRole("heading", { level: 2, name }).isVisible(), { timeout: 30_000 })
-    .toBe(true);
+  await expect.poll(() => page.getByRole("heading", { level: 2, name }).isVisible(), { timeout: 30_000 }).toBe(true);
 }
 
 const countOf = (label: string) => page.locator(`#result-counts dt:text-is("${label}") + dd`).textContent();
@@ -118,4 +118,262 @@ describe("the import page", () => {
     const listed = await fetch(`${host.url}/tenants/${tenant}/clients?top=50`, { headers: { "x-api-key": apiKey } });
     expect(((await listed.json()) as { items: unknown[] }).items).toHaveLength(8);
   });
+
+  it("lists the rows not imported with their reasons, downloads them, and imports the fixed file with the same columns", async () => {
+    await signIn();
+    await upload(path.join(samples, "clients-with-mistakes.csv"));
+    await heading("Check the file");
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    await page.getByRole("button", { name: "Next: options" }).click();
+    await page.getByRole("button", { name: "Start import" }).click();
+    await heading(/Import of clients-with-mistakes.csv finished/);
+    expect(await page.locator("#result-summary").textContent()).toBe(
+      "2 clients created, 0 updated; 4 rows were not imported (1 skipped, 3 errors).",
+    );
+    const reasons = page.locator("#reason-rows tr");
+    await expect.poll(() => reasons.count()).toBe(4);
+    expect(await reasons.nth(0).textContent()).toContain(
+      "3Column 'Email': 'jade.kitchen.example' is not a valid email",
+    );
+    expect(await reasons.nth(1).textContent()).toBe("4Missing required field: Name");
+    await checkStep(page, "7-result-not-imported");
+
+    const link = page.getByRole("link", {
+      name: "Download the 4 rows not imported (clients-with-mistakes-not-imported.csv)",
+    });
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    expect(download.suggestedFilename()).toBe("clients-with-mistakes-not-imported.csv");
+    const notImported = fs.readFileSync(await download.path(), "utf8");
+    const lines = notImported.split("\r\n");
+    expect(lines[0]).toBe(
+      "\uFEFFClient Code,Company Name,Client Type,Company Number,Email,Telephone,Address Line 1,Town,Postcode,Incorporation Date,Row,Reason",
+    );
+    expect(lines.slice(1, 5).map((line) => line.split(",")[0])).toEqual(["JADE01", "KITE01", "LARK01", "MOSS01"]);
+
+    const fixed = path.join(fs.mkdtempSync("/tmp/fixed-"), "clients-with-mistakes-not-imported.csv");
+    fs.writeFileSync(
+      fixed,
+      notImported
+        .replace("jade.kitchen.example", "jade@kitchen.example")
+        .replace("KITE01,,", "KITE01,Kite Design Ltd,")
+        .replace(",ABC,", ",56789012,")
+        .replace("31/02/2019", "28/02/2019"),
+    );
+    await page.getByRole("button", { name: "Import the fixed file" }).click();
+    await heading("Choose a file");
+    expect(await page.locator("#carried-settings").textContent()).toContain("are kept");
+    await upload(fixed);
+    await heading("Check the file");
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    expect(await page.getByLabel("Company Name").inputValue()).toBe("Name");
+    expect(await page.getByLabel("Row", { exact: true }).inputValue()).toBe("");
+    expect(await page.getByLabel("Reason", { exact: true }).inputValue()).toBe("");
+    await page.getByRole("button", { name: "Next: options" }).click();
+    await page.getByRole("button", { name: "Start import" }).click();
+    await heading(/Import of clients-with-mistakes-not-imported.csv finished/);
+    expect(await countOf("Created")).toBe("4");
+    expect(await countOf("Failed")).toBe("0");
+    expect(await countOf("Skipped")).toBe("0");
+  });
+
+  it("checks a file first without writing anything, then imports it for real with the same settings", async () => {
+    await signIn();
+    await upload(path.join(samples, "clients.csv"));
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    await page.getByLabel("Client Type", { exact: true }).selectOption("");
+    await page.getByRole("button", { name: "Next: options" }).click();
+    await page.getByLabel("Only add new clients").check();
+    await page.getByLabel("Client type for rows without one").selectOption({ label: "Private limited company" });
+    await page.getByRole("button", { name: "Check first" }).click();
+    await heading("Check of clients.csv finished");
+    expect(await page.locator("#result-summary").textContent()).toBe(
+      "Nothing was written. 8 clients would be created, 0 would be updated; every row can be imported.",
+    );
+    expect(await countOf("Would be created")).toBe("8");
+    await checkStep(page, "7-result-check");
+    expect(await clientsOfTenant()).toEqual([]);
+
+    await page.getByRole("button", { name: "Import for real with the same settings" }).click();
+    await heading("Import of clients.csv finished");
+    expect(await countOf("Created")).toBe("8");
+    const clients = await clientsOfTenant();
+    expect(clients).toHaveLength(8);
+    expect(new Set(clients.map((c) => c.type))).toEqual(new Set(["PrivateLimitedCompany"]));
+  });
+
+  it("sends a file over the upload limit through an upload URL in blocks, and imports it", async () => {
+    const rows = 30_000;
+    const file = path.join(fs.mkdtempSync("/tmp/large-"), "large-clients.csv");
+    fs.writeFileSync(file, bigCsv(rows, [17_000]));
+    expect(fs.statSync(file).size).toBeGreaterThan(1024 * 1024 * 2);
+    const putBlocks: string[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "PUT" && /comp=block/.test(request.url())) putBlocks.push(request.url());
+    });
+    await signIn();
+    await upload(file);
+    await heading("Check the file");
+    expect(await page.locator("#preview-summary").textContent()).toContain("30,000 rows to import");
+    expect(putBlocks.filter((url) => /comp=block&/.test(url)).length).toBeGreaterThanOrEqual(1);
+    expect(putBlocks.filter((url) => /comp=blocklist/.test(url))).toHaveLength(1);
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    await page.getByRole("button", { name: "Next: options" }).click();
+    await page.getByRole("button", { name: "Start import" }).click();
+    await heading(/Importing large-clients.csv/);
+    await checkStep(page, "6-progress");
+    await heading("Import of large-clients.csv finished");
+    expect(await countOf("Created")).toBe("29,999");
+    expect(await countOf("Failed")).toBe("1");
+    await expect.poll(() => page.locator("#reason-rows tr").textContent()).toContain("17002");
+  });
+
+  it("cancels a running import, comes back to it after a reload, and reopens it from Recent imports", async () => {
+    const file = path.join(fs.mkdtempSync("/tmp/cancel-"), "many-clients.csv");
+    fs.writeFileSync(file, bigCsv(400_000, []));
+    await signIn();
+    await upload(file);
+    await heading("Check the file");
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    await page.getByRole("button", { name: "Next: options" }).click();
+    await page.getByRole("button", { name: "Start import" }).click();
+    await heading(/Importing many-clients.csv/);
+    await page.reload();
+    await heading(/Importing many-clients.csv/);
+    await page.getByRole("button", { name: "Cancel import" }).click();
+    await heading("Import cancelled");
+    const summary = await page.locator("#result-summary").textContent();
+    expect(summary).toMatch(
+      /^Cancelled after [\d,]+ of 400,000 rows: .* Rows imported before the cancel stay imported\.$/,
+    );
+    expect(await countOf("Created")).not.toBe("400,000");
+
+    await page.getByRole("button", { name: "Start a new import" }).click();
+    await heading("Choose a file");
+    const row = page.locator("#recent-rows tr", { hasText: "many-clients.csv" });
+    expect(await row.locator("td").nth(2).textContent()).toBe("Cancelled");
+    await checkStep(page, "2-file-recent-imports");
+    await row.getByRole("button", { name: /^Open many-clients.csv/ }).click();
+    await heading("Import cancelled");
+  });
+
+  it("shows what the API refused in words, beside what caused it, in an error summary that takes focus", async () => {
+    await page.goto(`${host.url}/ui`);
+    await page.getByLabel("Tenant").fill(tenant);
+    await page.getByLabel("API key").fill("not-the-key");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const summary = page.getByRole("group", { name: "There is a problem" });
+    await expect.poll(() => summary.isVisible()).toBe(true);
+    expect(await page.evaluate(focusedId)).toBe("error-summary");
+    expect(await summary.getByRole("link").textContent()).toBe(
+      "The tenant or the API key is not right. Check both and sign in again.",
+    );
+    expect(await page.getByLabel("API key").getAttribute("aria-invalid")).toBe("true");
+    await checkStep(page, "1-sign-in-error");
+
+    await page.getByLabel("API key").fill(apiKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await heading("Choose a file");
+    const empty = path.join(fs.mkdtempSync("/tmp/empty-"), "empty.csv");
+    fs.writeFileSync(empty, "");
+    await upload(empty);
+    await expect.poll(() => summary.isVisible()).toBe(true);
+    expect(await summary.getByRole("link").textContent()).toBe("The file is empty.");
+    expect(await page.locator("#file-error").textContent()).toBe("The file is empty.");
+    const describedBy = await page.getByLabel("CSV file").getAttribute("aria-describedby");
+    expect(describedBy?.split(" ")).toContain("file-error");
+    await summary.getByRole("link").click();
+    expect(await page.evaluate(focusedId)).toBe("file");
+    await checkStep(page, "2-file-error");
+
+    await upload(path.join(samples, "clients.csv"));
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    await page.getByLabel("Company Name").selectOption("");
+    expect(await page.locator("#map-required").textContent()).toBe(
+      "Name is not matched yet: choose the column that holds it.",
+    );
+    await page.getByRole("button", { name: "Next: options" }).click();
+    expect(await summary.getByRole("link").textContent()).toBe(
+      "Choose the column that holds the name: every client needs one",
+    );
+    await heading("Match columns to client fields");
+  });
+
+  it("can be completed with the keyboard alone, with focus always visible", async () => {
+    await page.goto(`${host.url}/ui`);
+    await heading("Sign in");
+    await tabTo("Tenant");
+    await page.keyboard.type(tenant);
+    await tabTo("API key");
+    await page.keyboard.type(apiKey);
+    await page.keyboard.press("Enter");
+    await heading("Choose a file");
+    await tabTo("CSV file");
+    const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
+    await chooser.setFiles(path.join(samples, "clients.csv"));
+    await tabTo("Upload");
+    await page.keyboard.press("Enter");
+    await heading("Check the file");
+    await tabTo("Next: match columns");
+    await page.keyboard.press("Enter");
+    await heading("Match columns to client fields");
+    await tabTo("Telephone");
+    await page.keyboard.press("ArrowUp"); // from Telephone to the field listed before it, Email: taken, so skipped
+    expect(await page.getByLabel("Telephone").inputValue()).not.toBe("Telephone");
+    await page.keyboard.press("ArrowDown");
+    expect(await page.getByLabel("Telephone").inputValue()).toBe("Telephone");
+    await tabTo("Next: options");
+    await page.keyboard.press("Enter");
+    await heading("Choose how to import");
+    await tabTo("Add new clients and update existing ones");
+    await page.keyboard.press("ArrowDown");
+    expect(await page.getByLabel("Only add new clients").isChecked()).toBe(true);
+    await tabTo("Start import");
+    await page.keyboard.press("Enter");
+    await heading("Import of clients.csv finished");
+    expect(await countOf("Created")).toBe("8");
+    await tabTo("Start a new import");
+    await page.keyboard.press("Enter");
+    await heading("Choose a file");
+  });
 });
+
+function focusedId(): string | undefined {
+  return (globalThis as unknown as PageGlobals).document.activeElement?.id;
+}
+
+/** Presses Tab until the focused control is the one named, checking each stop shows where focus is. */
+async function tabTo(name: string): Promise<void> {
+  for (let presses = 0; presses < 80; presses++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => {
+      const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+      const active = document.activeElement;
+      if (!active || active === document.body) return null;
+      const label = active.id ? document.querySelector(`label[for="${active.id}"]`)?.textContent : null;
+      const style = getComputedStyle(active);
+      return {
+        name: (label ?? active.textContent ?? "").trim(),
+        outline: style.outlineStyle !== "none" && style.outlineWidth !== "0px",
+      };
+    });
+    if (!focused) continue;
+    expect(focused.outline, `focus on "${focused.name}" is visible`).toBe(true);
+    if (focused.name === name) return;
+  }
+  throw new Error(`Tab never reached "${name}"`);
+}
+
+async function clientsOfTenant(): Promise<{ code: string; type: string }[]> {
+  const response = await fetch(`${host.url}/tenants/${tenant}/clients?top=200`, { headers: { "x-api-key": apiKey } });
+  return ((await response.json()) as { items: { code: string; type: string }[] }).items;
+}
+
+/** A clients file of `rows` rows, padded to make it large; the rows at `badRows` (data row indexes) have a bad email. */
+function bigCsv(rows: number, badRows: number[]): string {
+  const bad = new Set(badRows);
+  const lines = ["Client Code,Company Name,Client Type,Email,Notes"];
+  const padding = "x".repeat(40);
+  for (let i = 0; i < rows; i++)
+    lines.push(`C${i},Client ${i} Ltd,Ltd,${bad.has(i) ? "not-an-email" : `c${i}@example.com`},${padding}`);
+  return `${lines.join("\r\n")}\r\n`;
+}

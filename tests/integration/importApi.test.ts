@@ -85,6 +85,8 @@ describe("the import journey", () => {
       processedItems: 0,
       notImportedDownloadUrl: null,
     });
+    // Waiting for its mapping, not running: nothing to pace.
+    expect(queued.headers.get("retry-after")).toBeNull();
     expect((await call("GET", `${base(tenantA)}/${code}/preview`, keyA)).body).toEqual(uploaded.body);
 
     const mapping = ["Code", "Name", "Type", "Email"].map((f) => ({ csvHeader: f, targetField: f }));
@@ -161,7 +163,7 @@ describe("the import journey", () => {
     });
   });
 
-  it("keeps the DTO invariants at every poll of a running import", async () => {
+  it("keeps the DTO invariants at every poll of a running import, and paces its pollers", async () => {
     const rows = ["Code,Name,Type", ...Array.from({ length: 8_000 }, (_, i) => `R${i},Row ${i},Ltd`)].join("\r\n");
     const uploaded = await upload(tenantB, keyB, rows);
     const code = uploaded.body.code;
@@ -171,15 +173,18 @@ describe("the import journey", () => {
     expect(started.headers.get("location")).toBe(`/api/tenants/${tenantB}/clients/import/csv/${code}`);
     let polls = 0;
     for (;;) {
-      const { body } = await call("GET", `${base(tenantB)}/${code}`, keyB);
+      const { body, headers } = await call("GET", `${base(tenantB)}/${code}`, keyB);
       polls++;
       expect(body.processedItems).toBe(body.createdCount + body.updatedCount + body.skippedCount + body.errorCount);
       expect(body.processedItems).toBeLessThanOrEqual(body.totalItems);
       if (body.status === "Completed") {
         expect(body.processedItems).toBe(body.totalItems);
         expect(body.notImportedDownloadUrl).toBeNull();
+        expect(headers.get("retry-after")).toBeNull();
         break;
       }
+      // A poller of a running job is told when to ask again.
+      expect(headers.get("retry-after")).toBe("2");
       expect(["Queued", "InProgress"]).toContain(body.status);
       await sleep(50);
     }
@@ -467,7 +472,7 @@ describe("saved mappings", () => {
 });
 
 describe("the OpenAPI document", () => {
-  it("is served at /api/openapi.json, names every route the host serves, and health conforms to it", async () => {
+  it("is served at /api/openapi.json, names every API route the host serves, and health conforms to it", async () => {
     const response = await fetch(`${host.url}/openapi.json`);
     expect(response.status).toBe(200);
     const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
@@ -485,7 +490,10 @@ describe("the OpenAPI document", () => {
         return match ? match[1].split(",").map((method) => `${method} ${match[2]}`) : [];
       });
     expect(served.length).toBeGreaterThan(10);
-    expect(new Set(documented)).toEqual(new Set(served));
+    // The import page's files are not API: the document leaves them out on purpose (docs/decisions.md).
+    const pageRoute = "GET /api/ui/{file?}";
+    expect(served).toContain(pageRoute);
+    expect(new Set(documented)).toEqual(new Set(served.filter((route) => route !== pageRoute)));
     const health = await fetch(`${host.url}/health`);
     expect(
       openApiViolations("GET", health.url, health.status, health.headers.get("content-type"), await health.json()),

@@ -4,6 +4,8 @@ import path from "node:path";
 import { Browser, chromium, Page } from "playwright-core";
 import { expect } from "vitest";
 
+import { PageGlobals } from "./pageGlobals";
+
 /** Debian's chromium; CHROMIUM_PATH names another build of the same browser. */
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -36,11 +38,11 @@ const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<any> } }).axe;
+    const { axe, document } = globalThis as unknown as PageGlobals;
     const results = await axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
     });
-    return results.violations as { id: string; nodes: { target: string[] }[] }[];
+    return results.violations;
   });
   return violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
 }
@@ -65,8 +67,11 @@ export async function checkStep(page: Page, name: string): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize(viewports.phone);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, `${name} is wider than a phone`).toBeLessThanOrEqual(0);
+  const overflow = await page.evaluate(() => {
+    const { document, innerWidth } = globalThis as unknown as PageGlobals;
+    return document.documentElement.scrollWidth - innerWidth;
+  });
+  expect(overflow, `${name}: the page is wider than a phone by`).toBeLessThanOrEqual(0);
   await page.screenshot({ path: path.join(screenshotDir, `${name}-phone.png`), fullPage: true });
   await page.setViewportSize(viewports.desktop);
 }
