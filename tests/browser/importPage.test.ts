@@ -201,6 +201,56 @@ describe("the import page", () => {
     expect(new Set(clients.map((c) => c.type))).toEqual(new Set(["PrivateLimitedCompany"]));
   });
 
+  it("offers each client field once, applies a preset, saves the mapping, and keeps it through Back", async () => {
+    await signIn();
+    await upload(path.join(samples, "clients.csv"));
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    await heading("Match columns to client fields");
+    const nameInEmail = page.getByLabel("Email", { exact: true }).locator('option[value="Name"]');
+    expect(await nameInEmail.textContent()).toBe('Name (required) — used by "Company Name"');
+    expect(await nameInEmail.isDisabled()).toBe(true);
+    expect(
+      await page
+        .locator("li", { has: page.getByLabel("Company Name") })
+        .locator(".badge")
+        .textContent(),
+    ).toBe("Suggested");
+
+    await page.getByLabel("Apply a saved mapping").selectOption({ label: "Limited company clients (preset)" });
+    await page.getByRole("button", { name: "Apply" }).click();
+    expect(await page.locator("#saved-mapping-result").textContent()).toBe(
+      'Applied "Limited company clients": 9 of its 12 columns are in this file.',
+    );
+    expect(await page.getByLabel("Client Type", { exact: true }).inputValue()).toBe("");
+    expect(await page.getByLabel("Town").inputValue()).toBe("RegisteredAddressCity");
+
+    await page.getByLabel("Client Type", { exact: true }).selectOption("Type");
+    await page.getByLabel("Save this mapping as").fill("Sage export");
+    await page.getByRole("button", { name: "Save mapping" }).click();
+    await expect
+      .poll(() => page.locator("#save-mapping-result").textContent())
+      .toBe('Saved as "Sage export". It is in "Apply a saved mapping" from now on.');
+    const saved = await fetch(`${host.url}/tenants/${tenant}/csv-mappings/sage-export`, {
+      headers: { "x-api-key": apiKey },
+    });
+    const mapping = (await saved.json()) as { columnMappings: { csvHeader: string; targetField: string }[] };
+    expect(mapping.columnMappings).toHaveLength(10);
+    expect(mapping.columnMappings).toContainEqual({ csvHeader: "Client Type", targetField: "Type" });
+    expect(await page.getByLabel("Apply a saved mapping").locator("option").allTextContents()).toContain("Sage export");
+    await page.getByLabel("Save this mapping as").fill("Sage export");
+    await page.getByRole("button", { name: "Save mapping" }).click();
+    await expect
+      .poll(() => page.locator("#mapping-name-error").textContent())
+      .toBe('A saved mapping called "Sage export" already exists. Choose another name');
+    await checkStep(page, "4-map-saved");
+
+    await page.getByRole("button", { name: "Back" }).click();
+    await heading("Check the file");
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    expect(await page.getByLabel("Client Type", { exact: true }).inputValue()).toBe("Type");
+    expect(await page.getByLabel("Town").inputValue()).toBe("RegisteredAddressCity");
+  });
+
   it("sends a file over the upload limit through an upload URL in blocks, and imports it", async () => {
     const rows = 30_000;
     const file = path.join(fs.mkdtempSync("/tmp/large-"), "large-clients.csv");

@@ -48,8 +48,10 @@ describe("the Azure package", () => {
   });
 
   it("contains what the runtime needs and nothing else", () => {
-    expect(fs.readdirSync(target).sort()).toEqual(["dist", "host.json", "node_modules", "package.json"]);
-    expect(fs.readdirSync(path.join(target, "dist")).sort()).toEqual(["functions", "shared"]);
+    expect(fs.readdirSync(target).sort()).toEqual(["dist", "host.json", "node_modules", "package.json", "web"]);
+    expect(fs.readdirSync(path.join(target, "dist")).sort()).toEqual(["functions", "shared", "web"]);
+    // The import page: compiled scripts in dist/web, its HTML and CSS; not its TypeScript sources.
+    expect(fs.readdirSync(path.join(target, "web"))).toEqual(["public"]);
     const files = filesUnder(target);
     expect(files.filter((f) => /\.(ts|map)$/.test(f))).toEqual([]);
     const manifest = JSON.parse(fs.readFileSync(path.join(target, "package.json"), "utf8"));
@@ -58,6 +60,25 @@ describe("the Azure package", () => {
     );
     const installed = fs.readdirSync(path.join(target, "node_modules"));
     for (const name of devOnly) expect(installed).not.toContain(name);
+  });
+
+  it("serves the import page from what it holds", () => {
+    const listed = spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `const { loadImportPageFiles } = require("./dist/shared/page/importPageFiles");
+         const { importPageSettings } = require("./dist/shared/page/importPageSettings");
+         console.log(JSON.stringify([...loadImportPageFiles(process.cwd(), importPageSettings(1)).keys()]));`,
+      ],
+      { cwd: target, encoding: "utf8", timeout: 30_000, env: { PATH: process.env.PATH } },
+    );
+    expect(listed.stderr).toBe("");
+    const served: string[] = JSON.parse(listed.stdout);
+    const scripts = fs.readdirSync(path.join(repoRoot, "web", "src")).map((f) => f.replace(/\.ts$/, ".js"));
+    expect(served.sort()).toEqual(
+      [...scripts, "index.html", "app.css", "papaparse.min.js", "settings.json", "clients-template.csv"].sort(),
+    );
   });
 
   it("loads every function on its own, with nothing from the repository", () => {

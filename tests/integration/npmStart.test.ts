@@ -32,6 +32,8 @@ describe("npm start", () => {
       expect(output).toContain(
         `Client import service ready at http://localhost:${port}/api (storage: embedded Azurite, data in .azurite/)`,
       );
+      expect(output).toContain(`Import page: http://localhost:${port}/api/ui`);
+      expect((await fetch(`http://localhost:${port}/api/ui`)).status).toBe(200);
       const demoKey = /Demo tenant 'demo': x-api-key (ck_\S+)/.exec(output)?.[1];
       expect(demoKey).toBeDefined();
       expect(

@@ -1,3 +1,4 @@
+import { ApiError } from "./apiError.js";
 import { SavedMapping, UploadPreview } from "./apiTypes.js";
 import { byId, element } from "./dom.js";
 import { clearErrors, showApiError, showErrors } from "./errorSummary.js";
@@ -171,6 +172,10 @@ async function saveMapping(wizard: Wizard): Promise<void> {
     input.value = "";
     await loadSaved(wizard);
   } catch (error) {
+    if (error instanceof ApiError && error.status === 409)
+      return showErrors([
+        { message: `A saved mapping called "${name}" already exists. Choose another name`, field: input },
+      ]);
     showApiError(error, () => input);
   }
 }
