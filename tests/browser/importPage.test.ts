@@ -43,7 +43,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   const storage = await testStorage();
-  tenant = uniqueTenant("ui");
+  tenant = uniqueTenant("practice");
   apiKey = (await new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
   context = await browser.newContext({ viewport: viewports.desktop, acceptDownloads: true });
   page = await context.newPage();
@@ -329,6 +329,8 @@ describe("the import page", () => {
     await expect.poll(() => summary.isVisible()).toBe(true);
     expect(await summary.getByRole("link").textContent()).toBe("The file is empty.");
     expect(await page.locator("#file-error").textContent()).toBe("The file is empty.");
+    // The file stays chosen, to send again or replace.
+    expect(await page.getByLabel("CSV file").inputValue()).toMatch(/empty\.csv$/);
     const describedBy = await page.getByLabel("CSV file").getAttribute("aria-describedby");
     expect(describedBy?.split(" ")).toContain("file-error");
     await summary.getByRole("link").click();

@@ -58,7 +58,8 @@ export async function uploadFile(wizard: Wizard, file: File, start: StartWith | 
   const bar = byId<HTMLProgressElement>("upload-progress");
   const text = byId("upload-progress-text");
   const announcer = byId("announcer");
-  await wizard.go("file", { replace: true });
+  // From the result step ("Import for real"), the upload's progress shows on the file step.
+  if (byId("step-file").hidden) await wizard.go("file");
   transfer.hidden = false;
   button.disabled = true;
   let lastAnnounced = 0;
@@ -82,6 +83,7 @@ export async function uploadFile(wizard: Wizard, file: File, start: StartWith | 
     });
   } catch (error) {
     transfer.hidden = true;
+    announcer.textContent = "";
     return showApiError(error, () => byId("file"));
   } finally {
     button.disabled = false;

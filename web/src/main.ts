@@ -1,4 +1,4 @@
-import { byId } from "./dom.js";
+import { showErrors } from "./errorSummary.js";
 import { fileStep } from "./fileStep.js";
 import { ImportApi, loadSettings } from "./importApi.js";
 import { mapStep } from "./mapStep.js";
@@ -41,7 +41,6 @@ async function main(): Promise<void> {
   await wizard.go("progress");
 }
 
-main().catch(() => {
-  const announcer = byId("announcer");
-  announcer.textContent = "The page could not start: the service cannot be reached. Reload the page to try again.";
-});
+main().catch(() =>
+  showErrors([{ message: "The page could not start: the service cannot be reached. Reload the page to try again" }]),
+);
