@@ -55,7 +55,6 @@ export function importPageHeaders(blobOrigin: string): Record<string, string> {
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
     `connect-src 'self' ${blobOrigin}`,
     "base-uri 'none'",
     "form-action 'none'",

@@ -46,6 +46,8 @@ beforeEach(async () => {
   tenant = uniqueTenant("practice");
   apiKey = (await new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
   context = await browser.newContext({ viewport: viewports.desktop, acceptDownloads: true });
+  // Two cores are shared with Azurite, the host and the other test file: a step can take a while.
+  context.setDefaultTimeout(60_000);
   page = await context.newPage();
   cspViolations = [];
   pageErrors = [];
@@ -62,10 +64,13 @@ afterEach(async () => {
 
 async function signIn(): Promise<void> {
   await page.goto(`${host.url}/ui`);
+  await heading("Sign in");
   await page.getByLabel("Tenant").fill(tenant);
   await page.getByLabel("API key").fill(apiKey);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect.poll(() => page.getByRole("heading", { name: "Choose a file" }).isVisible()).toBe(true);
+  await expect
+    .poll(() => page.getByRole("heading", { name: "Choose a file" }).isVisible(), { timeout: 60_000 })
+    .toBe(true);
 }
 
 async function upload(file: string): Promise<void> {
@@ -74,12 +79,12 @@ async function upload(file: string): Promise<void> {
 }
 
 async function heading(name: string | RegExp): Promise<void> {
-  await expect.poll(() => page.getByRole("heading", { level: 2, name }).isVisible(), { timeout: 30_000 }).toBe(true);
+  await expect.poll(() => page.getByRole("heading", { level: 2, name }).isVisible(), { timeout: 60_000 }).toBe(true);
 }
 
 const countOf = (label: string) => page.locator(`#result-counts dt:text-is("${label}") + dd`).textContent();
 
-describe("the import page", () => {
+describe("the import page", { timeout: 180_000 }, () => {
   it("takes a file from sign-in to imported clients, showing what the user needs at each step", async () => {
     await page.goto(`${host.url}/ui`);
     await heading("Sign in");
@@ -89,7 +94,9 @@ describe("the import page", () => {
 
     await upload(path.join(samples, "clients.csv"));
     await heading("Check the file");
-    await expect.poll(() => page.locator("#preview-summary").textContent()).toContain("8 rows to import");
+    await expect
+      .poll(() => page.locator("#preview-summary").textContent(), { timeout: 20_000 })
+      .toContain("8 rows to import");
     expect(await page.locator("#preview-summary").textContent()).toContain("comma between columns");
     expect(await page.getByRole("cell", { name: "Bright Ideas Ltd" }).isVisible()).toBe(true);
     await checkStep(page, "3-preview");
@@ -131,7 +138,7 @@ describe("the import page", () => {
       "2 clients created, 0 updated; 4 rows were not imported (1 skipped, 3 errors).",
     );
     const reasons = page.locator("#reason-rows tr");
-    await expect.poll(() => reasons.count()).toBe(4);
+    await expect.poll(() => reasons.count(), { timeout: 20_000 }).toBe(4);
     expect(await reasons.nth(0).textContent()).toContain(
       "3Column 'Email': 'jade.kitchen.example' is not a valid email",
     );
@@ -228,7 +235,7 @@ describe("the import page", () => {
     await page.getByLabel("Save this mapping as").fill("Sage export");
     await page.getByRole("button", { name: "Save mapping" }).click();
     await expect
-      .poll(() => page.locator("#save-mapping-result").textContent())
+      .poll(() => page.locator("#save-mapping-result").textContent(), { timeout: 20_000 })
       .toBe('Saved as "Sage export". It is in "Apply a saved mapping" from now on.');
     const saved = await fetch(`${host.url}/tenants/${tenant}/csv-mappings/sage-export`, {
       headers: { "x-api-key": apiKey },
@@ -240,7 +247,7 @@ describe("the import page", () => {
     await page.getByLabel("Save this mapping as").fill("Sage export");
     await page.getByRole("button", { name: "Save mapping" }).click();
     await expect
-      .poll(() => page.locator("#mapping-name-error").textContent())
+      .poll(() => page.locator("#mapping-name-error").textContent(), { timeout: 20_000 })
       .toBe('A saved mapping called "Sage export" already exists. Choose another name');
     await checkStep(page, "4-map-saved");
 
@@ -274,10 +281,10 @@ describe("the import page", () => {
     await heading("Import of large-clients.csv finished");
     expect(await countOf("Created")).toBe("29,999");
     expect(await countOf("Failed")).toBe("1");
-    await expect.poll(() => page.locator("#reason-rows tr").textContent()).toContain("17002");
+    await expect.poll(() => page.locator("#reason-rows tr").textContent(), { timeout: 20_000 }).toContain("17002");
   });
 
-  it("cancels a running import, comes back to it after a reload, and reopens it from Recent imports", async () => {
+  it("follows a running import through a reload and a lost connection, cancels it, and reopens it from Recent imports", async () => {
     const file = path.join(fs.mkdtempSync("/tmp/cancel-"), "many-clients.csv");
     fs.writeFileSync(file, bigCsv(400_000, []));
     await signIn();
@@ -289,6 +296,17 @@ describe("the import page", () => {
     await heading(/Importing many-clients.csv/);
     await page.reload();
     await heading(/Importing many-clients.csv/);
+    // The next status poll loses its connection: the page says so and keeps following the import.
+    let polls = 0;
+    await page.route(/\/clients\/import\/csv\/[0-9a-f]{32}$/, (route) =>
+      route.request().method() === "GET" && polls++ === 0 ? route.abort("connectionreset") : route.continue(),
+    );
+    await expect
+      .poll(() => page.locator("#import-progress-text").textContent(), { timeout: 20_000 })
+      .toBe("Cannot reach the service just now; trying again…");
+    await expect
+      .poll(() => page.locator("#import-progress-text").textContent(), { timeout: 15_000 })
+      .toMatch(/rows done$/);
     await page.getByRole("button", { name: "Cancel import" }).click();
     await heading("Import cancelled");
     const summary = await page.locator("#result-summary").textContent();
@@ -300,7 +318,7 @@ describe("the import page", () => {
     await page.getByRole("button", { name: "Start a new import" }).click();
     await heading("Choose a file");
     const row = page.locator("#recent-rows tr", { hasText: "many-clients.csv" });
-    expect(await row.locator("td").nth(2).textContent()).toBe("Cancelled");
+    await expect.poll(() => row.locator("td").nth(2).textContent(), { timeout: 20_000 }).toBe("Cancelled");
     await checkStep(page, "2-file-recent-imports");
     await row.getByRole("button", { name: /^Open many-clients.csv/ }).click();
     await heading("Import cancelled");
@@ -312,7 +330,7 @@ describe("the import page", () => {
     await page.getByLabel("API key").fill("not-the-key");
     await page.getByRole("button", { name: "Sign in" }).click();
     const summary = page.getByRole("group", { name: "There is a problem" });
-    await expect.poll(() => summary.isVisible()).toBe(true);
+    await expect.poll(() => summary.isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await page.evaluate(focusedId)).toBe("error-summary");
     expect(await summary.getByRole("link").textContent()).toBe(
       "The tenant or the API key is not right. Check both and sign in again.",
@@ -326,7 +344,7 @@ describe("the import page", () => {
     const empty = path.join(fs.mkdtempSync("/tmp/empty-"), "empty.csv");
     fs.writeFileSync(empty, "");
     await upload(empty);
-    await expect.poll(() => summary.isVisible()).toBe(true);
+    await expect.poll(() => summary.isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await summary.getByRole("link").textContent()).toBe("The file is empty.");
     expect(await page.locator("#file-error").textContent()).toBe("The file is empty.");
     // The file stays chosen, to send again or replace.
@@ -359,15 +377,18 @@ describe("the import page", () => {
     await page.keyboard.type(apiKey);
     await page.keyboard.press("Enter");
     await heading("Choose a file");
+    await focusReaches("file-title");
     await tabTo("CSV file");
     const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
     await chooser.setFiles(path.join(samples, "clients.csv"));
     await tabTo("Upload");
     await page.keyboard.press("Enter");
     await heading("Check the file");
+    await focusReaches("preview-title");
     await tabTo("Next: match columns");
     await page.keyboard.press("Enter");
     await heading("Match columns to client fields");
+    await focusReaches("map-title");
     await tabTo("Telephone");
     await page.keyboard.press("ArrowUp"); // from Telephone to the field listed before it, Email: taken, so skipped
     expect(await page.getByLabel("Telephone").inputValue()).not.toBe("Telephone");
@@ -376,18 +397,25 @@ describe("the import page", () => {
     await tabTo("Next: options");
     await page.keyboard.press("Enter");
     await heading("Choose how to import");
+    await focusReaches("options-title");
     await tabTo("Add new clients and update existing ones");
     await page.keyboard.press("ArrowDown");
     expect(await page.getByLabel("Only add new clients").isChecked()).toBe(true);
     await tabTo("Start import");
     await page.keyboard.press("Enter");
     await heading("Import of clients.csv finished");
+    await focusReaches("result-title");
     expect(await countOf("Created")).toBe("8");
     await tabTo("Start a new import");
     await page.keyboard.press("Enter");
     await heading("Choose a file");
   });
 });
+
+/** Each step moves focus to its heading, where a keyboard or screen reader user starts reading it. */
+async function focusReaches(id: string): Promise<void> {
+  await expect.poll(() => page.evaluate(focusedId), { timeout: 20_000 }).toBe(id);
+}
 
 function focusedId(): string | undefined {
   return (globalThis as unknown as PageGlobals).document.activeElement?.id;

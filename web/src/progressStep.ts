@@ -1,3 +1,4 @@
+import { ApiError } from "./apiError.js";
 import { finalStatuses, ImportJob } from "./apiTypes.js";
 import { countList } from "./countList.js";
 import { byId } from "./dom.js";
@@ -8,6 +9,7 @@ import { count } from "./words.js";
 
 const announceEveryMs = 5_000;
 const defaultWaitSeconds = 2;
+const retryAfterTroubleMs = 5_000;
 
 /** The followed job; polling stops when the user leaves the step or another job is followed. */
 let followed: string | null = null;
@@ -41,7 +43,14 @@ async function follow(wizard: Wizard, code: string): Promise<void> {
       job = answer.body;
       waitSeconds = answer.retryAfterSeconds ?? defaultWaitSeconds;
     } catch (error) {
-      if (followed === code) showApiError(error);
+      if (followed !== code) return;
+      // A dropped connection or a busy service is not the end of the import: keep asking, more slowly.
+      if (error instanceof ApiError && (error.status === 0 || error.status >= 500)) {
+        byId("import-progress-text").textContent = "Cannot reach the service just now; trying again…";
+        await new Promise((resolve) => setTimeout(resolve, retryAfterTroubleMs));
+        continue;
+      }
+      showApiError(error);
       return;
     }
     if (followed !== code || byId("step-progress").hidden) return;

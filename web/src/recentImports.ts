@@ -7,6 +7,10 @@ import { count, dateTime, statusWords } from "./words.js";
 
 /** The tenant's latest imports, each one reopening where it stands: its columns, its progress or its result. */
 export async function showRecentImports(wizard: Wizard): Promise<void> {
+  // What the list said before is gone at once: a job shown as running may have ended since.
+  byId("recent-rows").replaceChildren();
+  byId("recent-table").hidden = true;
+  byId("recent-empty").hidden = true;
   let jobs: ImportJob[];
   try {
     jobs = await wizard.signedIn.listImports(10);

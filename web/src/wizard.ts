@@ -60,7 +60,8 @@ export class Wizard {
       else item.removeAttribute("aria-current");
     }
     await this.steps.get(name)!.enter(this);
-    byId(`${name}-title`).focus();
+    // Unless the user has already moved into the step while it was filling.
+    if (!byId(`step-${name}`).contains(document.activeElement)) byId(`${name}-title`).focus();
   }
 
   /** Back to the step before this one. */
