@@ -16,8 +16,11 @@ app.http("requestUpload", {
     if ("problem" in body) return body.problem;
     const parsed = parseUploadRequest(body.value);
     if (!parsed.ok) return invalidRequest(parsed.errors, "The upload options are not valid");
-    return answer(await imports.requestUpload(tenant, parsed.value), (ticket) =>
-      json(201, ticket, { location: jobPath(tenant, ticket.code) }),
+    const requested = await imports.requestUpload(tenant, parsed.value, request.headers.get("idempotency-key"));
+    return answer(requested, (upload) =>
+      "ticket" in upload
+        ? json(201, upload.ticket, { location: jobPath(tenant, upload.ticket.code) })
+        : json(200, upload.earlier),
     );
   }),
 });

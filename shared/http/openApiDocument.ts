@@ -176,10 +176,24 @@ const document = {
       post: {
         operationId: "requestUpload",
         summary: "Large files: a job waiting for its file, and a write-only URL to PUT the file to",
+        parameters: [
+          {
+            name: "Idempotency-Key",
+            in: "header",
+            schema: string,
+            description:
+              "The same key and options within 24 hours: the same job, with a fresh URL while its file has not arrived",
+          },
+        ],
         requestBody: jsonBody(UploadRequestSchema),
         responses: {
           "201": jsonResponse("The job code and where to PUT the file", UploadTicketSchema, location),
+          "200": jsonResponse(
+            "An earlier request with this Idempotency-Key made this job, whose file has arrived",
+            CsvImportJobDtoSchema,
+          ),
           "400": problemResponse("Invalid options"),
+          "409": problemResponse("The Idempotency-Key was used for other options"),
           ...tooLarge,
           ...tenantErrors,
         },

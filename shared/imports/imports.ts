@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { isMappingCode } from "../mappings/savedMapping";
@@ -47,6 +48,9 @@ export interface UploadedFile {
 
 /** What an upload made: a preview to confirm, or a started import; or, for a repeated key, the job it made before. */
 export type Uploaded = { previewed: CsvUploadPreview } | { started: Started } | { earlier: CsvImportJobDto };
+
+/** A large-file upload request: where to put the file, or (a repeated request) the job its file already made. */
+export type RequestedUpload = { ticket: UploadTicket } | { earlier: CsvImportJobDto };
 
 /** A started import, and whether it ended within the start's wait. */
 export interface Started {
@@ -290,9 +294,21 @@ export class Imports {
    * The large-file path: a job waiting for its file, and a write-only URL for exactly that file's blob. The
    * file's arrival (`fileArrived`) builds the preview or starts.
    */
-  async requestUpload(tenant: string, options: UploadOptions & { fileName: string }): Promise<Outcome<UploadTicket>> {
+  async requestUpload(
+    tenant: string,
+    options: UploadOptions & { fileName: string },
+    idempotencyKey: string | null = null,
+  ): Promise<Outcome<RequestedUpload>> {
+    const { jobs, receipts, now } = this.deps;
+    // What a repeated request must repeat: the options, as the key's receipt remembers them.
+    const requestHash = createHash("sha256").update(JSON.stringify(options)).digest("hex");
+    if (idempotencyKey) {
+      const earlier = await receipts.find(tenant, idempotencyKey, now());
+      if (earlier) return this.earlierUploadRequest(tenant, earlier, requestHash);
+    }
     const code = newJobCode();
     const blobName = largeUploadBlobName(tenant, code);
+    const createdDate = now().toISOString();
     const job = newImportJob({
       tenant,
       code,
@@ -308,20 +324,51 @@ export class Imports {
       },
       options: options.start?.options ?? defaultImportOptions,
       mapping: [],
-      createdDate: this.deps.now().toISOString(),
+      createdDate,
     });
-    await this.deps.jobs.create({
+    await jobs.create({
       ...job,
       pendingUpload: { hasHeaderRow: options.hasHeaderRow, start: options.start },
     });
+    if (idempotencyKey) {
+      // Claimed once the job exists, as for an upload: a request with the same key that got here first wins.
+      const earlier = await receipts.claim(tenant, idempotencyKey, { code, sha256: requestHash, createdDate }, now());
+      if (earlier) {
+        await jobs.delete(tenant, code);
+        return this.earlierUploadRequest(tenant, earlier, requestHash);
+      }
+    }
+    return done({ ticket: await this.uploadTicket(code, blobName) });
+  }
+
+  /**
+   * A repeated upload request: while its job still waits for the file, a fresh URL for the same job (so an
+   * upload that broke off resumes there); once the file has arrived, the job.
+   */
+  private async earlierUploadRequest(
+    tenant: string,
+    earlier: UploadReceipt,
+    requestHash: string,
+  ): Promise<Outcome<RequestedUpload>> {
+    if (earlier.sha256 !== requestHash)
+      return refuse("conflict", "This Idempotency-Key was used in the last 24 hours for a different request");
+    const original = await this.deps.jobs.get(tenant, earlier.code);
+    if (!original)
+      return refuse("conflict", "The upload this Idempotency-Key was used for no longer exists; use a new key");
+    if (original.pendingUpload)
+      return done({ ticket: await this.uploadTicket(original.code, original.source.blobName) });
+    return done({ earlier: await this.dto(original) });
+  }
+
+  private async uploadTicket(code: string, blobName: string): Promise<UploadTicket> {
     const link = await this.deps.links.uploadLink(blobName);
-    return done({
+    return {
       code,
       uploadUrl: link.url,
       expiresOn: link.expiresOn.toISOString(),
       method: "PUT",
       headers: { "x-ms-blob-type": "BlockBlob" },
-    });
+    };
   }
 
   /**

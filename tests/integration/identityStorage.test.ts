@@ -86,15 +86,15 @@ describe("storage reached through an identity", () => {
       hasHeaderRow: null,
       start: null,
     });
-    if (!ticket.ok) throw new Error("no ticket");
-    const put = await fetch(ticket.value.uploadUrl, {
+    if (!ticket.ok || !("ticket" in ticket.value)) throw new Error("no ticket");
+    const put = await fetch(ticket.value.ticket.uploadUrl, {
       method: "PUT",
-      headers: ticket.value.headers,
+      headers: ticket.value.ticket.headers,
       body: "Code,Name\r\nZ1,Zeta\r\n",
     });
     expect(put.status).toBe(201);
-    await services.imports.fileArrived(tenant, ticket.value.code);
-    const preview = await services.imports.preview(tenant, ticket.value.code);
+    await services.imports.fileArrived(tenant, ticket.value.ticket.code);
+    const preview = await services.imports.preview(tenant, ticket.value.ticket.code);
     expect(preview.ok && preview.value).toMatchObject({ headers: ["Code", "Name"], totalRows: 1 });
   });
 });

@@ -556,6 +556,39 @@ describe("the large-file path", () => {
     });
   });
 
+  it("with an Idempotency-Key, gives the same job a fresh URL until its file lands, then the job", async () => {
+    const tenant = uniqueTenant("k");
+    const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
+    const post = (options: object, idempotencyKey: string) =>
+      call("POST", `${base(tenant)}/uploads`, key, JSON.stringify(options), { "idempotency-key": idempotencyKey });
+    const first = await post({ fileName: "resumed.csv" }, "file-sha-1");
+    expect(first.status).toBe(201);
+    await sleep(1_100); // the next link's expiry differs by a second
+    const again = await post({ fileName: "resumed.csv" }, "file-sha-1");
+    expect(again.status).toBe(201);
+    expect(again.body.code).toBe(first.body.code);
+    expect(again.body.uploadUrl).not.toBe(first.body.uploadUrl);
+    expect((await post({ fileName: "other.csv" }, "file-sha-1")).status).toBe(409);
+    const other = await post({ fileName: "resumed.csv" }, "file-sha-2");
+    expect(other.body.code).not.toBe(first.body.code);
+
+    // The URL given second finishes the upload the first began.
+    expect(
+      (await fetch(again.body.uploadUrl, { method: "PUT", body: bigCsv, headers: again.body.headers })).status,
+    ).toBe(201);
+    await eventually(async () => {
+      const preview = await call("GET", `${base(tenant)}/${first.body.code}/preview`, key);
+      return preview.status === 200 || undefined;
+    }, 30_000);
+    const landed = await post({ fileName: "resumed.csv" }, "file-sha-1");
+    expect(landed.status).toBe(200);
+    expect(landed.body).toMatchObject({ code: first.body.code, status: "Queued", totalItems: 20_000 });
+    const jobs = await call("GET", `${base(tenant)}?top=10`, key);
+    expect(jobs.body.items.map((job: { code: string }) => job.code).sort()).toEqual(
+      [first.body.code, other.body.code].sort(),
+    );
+  });
+
   it("pins the file that landed: a later PUT to the upload URL changes nothing the import reads", async () => {
     const tenant = uniqueTenant("p");
     const key = (await new TableApiKeyStore(h.storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;

@@ -56,10 +56,14 @@ describe("retention on Azure storage", () => {
       hasHeaderRow: null,
       start: { mappingCode: null, columnMappings: request.value.columnMappings, options: request.value.options },
     });
-    if (!ticket.ok) throw new Error("no ticket");
-    const put = await fetch(ticket.value.uploadUrl, { method: "PUT", headers: ticket.value.headers, body: csv });
+    if (!ticket.ok || !("ticket" in ticket.value)) throw new Error("no ticket");
+    const put = await fetch(ticket.value.ticket.uploadUrl, {
+      method: "PUT",
+      headers: ticket.value.ticket.headers,
+      body: csv,
+    });
     expect(put.status).toBe(201);
-    await imports.fileArrived("t1", ticket.value.code);
+    await imports.fileArrived("t1", ticket.value.ticket.code);
     await drainImportQueue(storage, services);
     // One preview nobody starts.
     const idle = await imports.upload("t1", { fileName: "idle.csv", body: [Buffer.from(csv)] }, preview, null);
@@ -72,8 +76,8 @@ describe("retention on Azure storage", () => {
         `t1/${ended}/source.csv`,
         `t1/${ended}/preview.json`,
         `t1/${ended}/not-imported.csv`,
-        `uploads/t1/${ticket.value.code}.csv`,
-        `uploads/t1/${ticket.value.code}.csv@snapshot`,
+        `uploads/t1/${ticket.value.ticket.code}.csv`,
+        `uploads/t1/${ticket.value.ticket.code}.csv@snapshot`,
         `t1/${abandoned}/source.csv`,
         "leases/t1",
       ]),
@@ -81,7 +85,7 @@ describe("retention on Azure storage", () => {
 
     now += 31 * day;
     const sweep = await services.retention.sweep();
-    expect(sweep.filesDeleted.sort()).toEqual([ended, ticket.value.code].sort());
+    expect(sweep.filesDeleted.sort()).toEqual([ended, ticket.value.ticket.code].sort());
     expect(sweep.abandoned).toEqual([abandoned]);
     expect(sweep.recordsDeleted).toEqual([]);
     expect(sweep.receiptsDeleted).toBe(1);
@@ -96,7 +100,7 @@ describe("retention on Azure storage", () => {
 
     // Records go 400 days after their jobs ended; the abandoned preview ended when the sweep cancelled it.
     now += 370 * day;
-    expect((await services.retention.sweep()).recordsDeleted.sort()).toEqual([ended, ticket.value.code].sort());
+    expect((await services.retention.sweep()).recordsDeleted.sort()).toEqual([ended, ticket.value.ticket.code].sort());
     now += 31 * day;
     expect((await services.retention.sweep()).recordsDeleted).toEqual([abandoned]);
     expect(await jobs.list("t1")).toEqual([]);

@@ -127,7 +127,9 @@ describe("retention", () => {
       receiptsDeleted: 0,
     });
     expect(stores.files.blobs.has(`t/${code}/source.csv`)).toBe(true);
-    expect(ticket.ok && (await stores.jobs.get("t", ticket.value.code))?.pendingUpload).toBeTruthy();
+    expect(
+      ticket.ok && "ticket" in ticket.value && (await stores.jobs.get("t", ticket.value.ticket.code))?.pendingUpload,
+    ).toBeTruthy();
   });
 
   it("deletes Idempotency-Key receipts once they stop holding", async () => {
@@ -152,8 +154,8 @@ describe("overdue uploads", () => {
       hasHeaderRow: null,
       start: null,
     });
-    if (!ticket.ok) throw new Error("no ticket");
-    return { memory, code: ticket.value.code };
+    if (!ticket.ok || !("ticket" in ticket.value)) throw new Error("no ticket");
+    return { memory, code: ticket.value.ticket.code };
   }
 
   it("fail when no file came through the upload URL before it expired, with a grace for one landing", async () => {

@@ -122,9 +122,11 @@ describe("start requests", () => {
       refused: "notFound",
     });
     expect(await services.imports.start("t", "not-a-code", request)).toMatchObject({ refused: "notFound" });
-    const ticket = value(
+    const requested = value(
       await services.imports.requestUpload("t", { fileName: "big.csv", hasHeaderRow: null, start: null }),
     );
+    if (!("ticket" in requested)) throw new Error("no ticket");
+    const { ticket } = requested;
     expect(await services.imports.start("t", ticket.code, request)).toMatchObject({
       refused: "conflict",
       detail: `The file of import ${ticket.code} has not been uploaded yet`,
