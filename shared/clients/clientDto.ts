@@ -8,7 +8,8 @@ import { TargetField, targetFieldKinds, targetFields } from "./targetFields";
 
 const leading: TargetField[] = ["Code", "Name", "Type", "Status"];
 const order = [...leading, ...targetFields.filter((f) => !leading.includes(f))];
-const camel = (field: string) => field[0].toLowerCase() + field.slice(1);
+/** A target field's name in a ClientDto: `CompanyNumber` is `companyNumber`. */
+export const dtoName = (field: string) => field[0].toLowerCase() + field.slice(1);
 
 function fieldSchema(field: TargetField): TSchema {
   switch (field) {
@@ -32,7 +33,7 @@ function fieldSchema(field: TargetField): TSchema {
  */
 export const ClientDtoSchema = Type.Object(
   {
-    ...Object.fromEntries(order.map((field) => [camel(field), fieldSchema(field)])),
+    ...Object.fromEntries(order.map((field) => [dtoName(field), fieldSchema(field)])),
     createdDate: Type.String({ format: "date-time" }),
     updatedDate: Type.String({ format: "date-time" }),
   },
@@ -43,7 +44,7 @@ export type ClientDto = Record<string, string | boolean | null>;
 
 export function toClientDto(client: StoredClient): ClientDto {
   const dto: ClientDto = {};
-  for (const field of order) dto[camel(field)] = client.values[field] ?? null;
+  for (const field of order) dto[dtoName(field)] = client.values[field] ?? null;
   dto.createdDate = client.createdDate;
   dto.updatedDate = client.updatedDate;
   return dto;

@@ -22,6 +22,7 @@ let tenant: string;
 let apiKey: string;
 let cspViolations: string[];
 let pageErrors: string[];
+let network: string[];
 
 beforeAll(async () => {
   const storage = await testStorage();
@@ -51,6 +52,9 @@ beforeEach(async () => {
   page = await context.newPage();
   cspViolations = [];
   pageErrors = [];
+  network = [];
+  page.on("requestfailed", (r) => network.push(`${r.url()} failed: ${r.failure()?.errorText}`));
+  page.on("response", (r) => r.status() >= 400 && network.push(`${r.status()} ${r.url()}`));
   page.on("pageerror", (error) => pageErrors.push(error.message));
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
@@ -79,7 +83,20 @@ async function upload(file: string): Promise<void> {
 }
 
 async function heading(name: string | RegExp): Promise<void> {
-  await expect.poll(() => page.getByRole("heading", { level: 2, name }).isVisible(), { timeout: 60_000 }).toBe(true);
+  const shown = () => page.getByRole("heading", { level: 2, name }).isVisible();
+  await expect
+    .poll(shown, { timeout: 60_000 })
+    .toBe(true)
+    .catch(async (error: unknown) => {
+      // What the page showed and what the network did instead, for a failure that cannot be re-run.
+      const state = await page.evaluate(() => {
+        const { document } = globalThis as unknown as PageGlobals;
+        const shownSteps = Array.from(document.querySelectorAll("[data-step-section]:not([hidden])"), (e) => e.id);
+        const problem = document.querySelector("#error-summary:not([hidden])")?.textContent ?? "";
+        return `steps shown: ${shownSteps.join(", ") || "none"}; problem: ${problem.replace(/\s+/g, " ")}`;
+      });
+      throw new Error(`No heading ${String(name)}.\nPage: ${state}\nNetwork: ${network.join("\n")}`, { cause: error });
+    });
 }
 
 const countOf = (label: string) => page.locator(`#result-counts dt:text-is("${label}") + dd`).textContent();

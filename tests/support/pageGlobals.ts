@@ -9,6 +9,7 @@ export interface PageGlobals {
     body: PageElement;
     documentElement: { scrollWidth: number };
     querySelector(selector: string): PageElement | null;
+    querySelectorAll(selector: string): Iterable<PageElement>;
   };
   innerWidth: number;
   getComputedStyle(this: void, element: PageElement): { outlineStyle: string; outlineWidth: string };

@@ -1,0 +1,144 @@
+import fs from "node:fs";
+import { parseArgs, ParseArgsConfig } from "node:util";
+
+import { clientTypes } from "../shared/clients/clientType";
+import { dateFormats } from "../shared/clients/dateFormat";
+import { matchFields } from "../shared/clients/targetFields";
+import { importModes } from "../shared/imports/importJob";
+import { CliError, exitCodes } from "./exitCodes";
+import { ProgressStyle, progressStyleFor } from "./progressReporter";
+import { Connection } from "./serviceClient";
+
+export const defaultUrl = "http://localhost:7071/api";
+
+/** Flags every command takes. */
+export const commonOptions = {
+  url: { type: "string" },
+  tenant: { type: "string" },
+  "api-key-file": { type: "string" },
+  json: { type: "boolean" },
+  progress: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsConfig["options"];
+
+/** Flags of the commands that start an import. */
+export const startOptions = {
+  mapping: { type: "string" },
+  map: { type: "string", multiple: true },
+  mode: { type: "string" },
+  match: { type: "string" },
+  "default-type": { type: "string" },
+  "date-format": { type: "string" },
+  check: { type: "boolean" },
+} as const satisfies ParseArgsConfig["options"];
+
+/** Parses a command's arguments; anything unknown or malformed is a usage error (64). */
+export function parseCommand<O extends ParseArgsConfig["options"]>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...commonOptions, ...options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(exitCodes.usage, (error as Error).message);
+  }
+}
+
+/**
+ * Where and as whom: `--url` or CLIENT_IMPORT_URL (the local host by default), `--tenant` or
+ * CLIENT_IMPORT_TENANT, and the key from CLIENT_IMPORT_API_KEY or a file (`--api-key-file` or
+ * CLIENT_IMPORT_API_KEY_FILE), never from a flag: flags end up in shell history and process lists.
+ */
+export function connectionOf(values: { url?: string; tenant?: string; "api-key-file"?: string }): Connection {
+  const env = process.env;
+  const tenant = values.tenant ?? env.CLIENT_IMPORT_TENANT;
+  if (!tenant) throw new CliError(exitCodes.usage, "No tenant: pass --tenant or set CLIENT_IMPORT_TENANT");
+  const keyFile = values["api-key-file"] ?? env.CLIENT_IMPORT_API_KEY_FILE;
+  let apiKey = env.CLIENT_IMPORT_API_KEY;
+  if (keyFile) {
+    try {
+      apiKey = fs.readFileSync(keyFile, "utf8").trim();
+    } catch (error) {
+      throw new CliError(exitCodes.fileUnreadable, `Cannot read the key file ${keyFile}: ${(error as Error).message}`);
+    }
+  }
+  if (!apiKey)
+    throw new CliError(
+      exitCodes.notAuthorised,
+      "No API key: set CLIENT_IMPORT_API_KEY, or name a file holding it with --api-key-file or CLIENT_IMPORT_API_KEY_FILE",
+    );
+  return { url: values.url ?? env.CLIENT_IMPORT_URL ?? defaultUrl, tenant, apiKey };
+}
+
+export function progressStyleOf(values: { progress?: string }): ProgressStyle {
+  if (values.progress !== undefined && !["json", "auto"].includes(values.progress))
+    throw new CliError(exitCodes.usage, `--progress takes json or auto, not '${values.progress}'`);
+  return progressStyleFor(process.stderr, values.progress);
+}
+
+/** The one positional argument a command needs, such as a file or a job code. */
+export function onePositional(positionals: string[], what: string): string {
+  if (positionals.length !== 1)
+    throw new CliError(
+      exitCodes.usage,
+      `Give exactly one ${what}${positionals.length > 1 ? `, not ${positionals.length}` : ""}`,
+    );
+  return positionals[0];
+}
+
+/** A value from a fixed list, given in any case and with or without spaces, dashes or underscores. */
+function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  const key = (text: string) => text.toLowerCase().replace(/[\s_-]/g, "");
+  const found = allowed.find((a) => key(a) === key(value));
+  if (!found) throw new CliError(exitCodes.usage, `--${flag} takes one of ${allowed.join(", ")}; not '${value}'`);
+  return found;
+}
+
+export interface StartFlags {
+  mappingCode: string | null;
+  /** `Header=Field` pairs, in order. */
+  columnMappings: { csvHeader: string; targetField: string }[] | null;
+  options: {
+    importMode?: string;
+    matchField?: string;
+    defaultClientType?: string;
+    dateFormat?: string;
+    validateOnly: boolean;
+  };
+}
+
+/** The start of an import as the flags ask for it; `--mapping` and `--map` exclude each other. */
+export function startFlagsOf(values: {
+  mapping?: string;
+  map?: string[];
+  mode?: string;
+  match?: string;
+  "default-type"?: string;
+  "date-format"?: string;
+  check?: boolean;
+}): StartFlags {
+  if (values.mapping && values.map?.length) throw new CliError(exitCodes.usage, "Give --mapping or --map, not both");
+  const columnMappings =
+    values.map?.map((pair) => {
+      const at = pair.lastIndexOf("=");
+      if (at <= 0 || at === pair.length - 1)
+        throw new CliError(exitCodes.usage, `--map takes "Header=Field", not '${pair}'`);
+      return { csvHeader: pair.slice(0, at), targetField: pair.slice(at + 1).trim() };
+    }) ?? null;
+  return {
+    mappingCode: values.mapping ?? null,
+    columnMappings,
+    options: {
+      ...(values.mode && { importMode: choice("mode", values.mode, importModes) }),
+      ...(values.match && { matchField: choice("match", values.match, matchFields) }),
+      ...(values["default-type"] && { defaultClientType: choice("default-type", values["default-type"], clientTypes) }),
+      ...(values["date-format"] && { dateFormat: choice("date-format", values["date-format"], dateFormats) }),
+      validateOnly: values.check ?? false,
+    },
+  };
+}
+
+/** `--timeout` in seconds, or no limit. */
+export function timeoutOf(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const seconds = Number(value);
+  if (!(seconds > 0)) throw new CliError(exitCodes.usage, `--timeout takes a number of seconds, not '${value}'`);
+  return seconds * 1000;
+}

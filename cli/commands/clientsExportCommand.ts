@@ -1,0 +1,45 @@
+import fs from "node:fs";
+
+import { ClientCsvExport } from "../../shared/clients/clientCsvExport";
+import { ClientDto } from "../../shared/clients/clientDto";
+import { connectionOf, parseCommand } from "../commandLine";
+import { CliError, exitCodes } from "../exitCodes";
+import { ServiceClient } from "../serviceClient";
+import { help } from "./runCommand";
+
+export const clientsHelp = `client-import clients export [--out <file.csv>]
+
+Writes the tenant's clients as CSV (to stdout, or --out) with the import's own column names, so the file
+imports back, into this tenant or another, to the same clients.`;
+
+export async function clientsCommand(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  const { values } = parseCommand(rest, { out: { type: "string" } });
+  if (values.help || action === undefined) return help(clientsHelp);
+  if (action !== "export") throw new CliError(exitCodes.usage, `clients takes export; not '${action}'`);
+  const client = new ServiceClient(connectionOf(values));
+  const partial = values.out ? `${values.out}.part` : null;
+  const out = partial ? fs.createWriteStream(partial) : process.stdout;
+  const csv = new ClientCsvExport();
+  const write = (text: string) =>
+    new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
+  await write(csv.header());
+  let token: string | null = null;
+  let count = 0;
+  do {
+    const query = new URLSearchParams({ top: "200", ...(token && { continuationToken: token }) });
+    const page: { items: ClientDto[]; continuationToken: string | null } = await client.ok(
+      "GET",
+      `/clients?${query.toString()}`,
+    );
+    await write(csv.rows(page.items));
+    count += page.items.length;
+    token = page.continuationToken;
+  } while (token);
+  if (partial && values.out) {
+    await new Promise<void>((resolve) => (out as fs.WriteStream).end(resolve));
+    fs.renameSync(partial, values.out);
+  }
+  process.stderr.write(`Exported ${count} clients${values.out ? ` to ${values.out}` : ""}\n`);
+  return 0;
+}

@@ -1,0 +1,95 @@
+import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
+import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
+import {
+  connectionOf,
+  onePositional,
+  parseCommand,
+  progressStyleOf,
+  startFlagsOf,
+  startOptions,
+  timeoutOf,
+} from "../commandLine";
+import {
+  describePreview,
+  exitCodeOf,
+  idempotencyKeyOf,
+  mappingFor,
+  readableFile,
+  resultLine,
+  saveNotImported,
+  startImport,
+  uploadFile,
+  waitForEnd,
+} from "../importRoundTrip";
+import { onInterrupt } from "../interrupt";
+import { ProgressReporter } from "../progressReporter";
+import { ServiceClient } from "../serviceClient";
+
+export const runHelp = `client-import run <file> [options]
+
+Uploads a CSV, shows what was detected and the column mapping, starts the import, follows it with a progress
+bar, prints the result and saves the rows not imported beside the file as <name>-not-imported.csv.
+
+  --mapping <code>         a saved mapping (or preset) by code
+  --map "Header=Field"     map a column to a target field; repeat for each column (unmapped columns are left out)
+                           without --mapping or --map, the service's suggestions are used (and printed)
+  --mode <mode>            CreateOnly, UpdateOnly or CreateAndUpdate (default)
+  --match <field>          Code (default), Name, CompanyNumber, InternalReference or NiNumber
+  --default-type <type>    client type for rows without one, e.g. PrivateLimitedCompany
+  --date-format <format>   DMY (default), MDY or YMD
+  --check                  a dry run: counts and the not-imported file, nothing written
+  --out <path>             where to save the not-imported file
+  --timeout <seconds>      stop waiting after this long (exit 75; the import goes on)
+  --resume                 a large upload that broke off continues where it stopped
+  --cancel-on-interrupt    Ctrl+C cancels the import before exiting`;
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(args, {
+    ...startOptions,
+    out: { type: "string" },
+    timeout: { type: "string" },
+    resume: { type: "boolean" },
+    "cancel-on-interrupt": { type: "boolean" },
+  });
+  if (values.help) return help(runHelp);
+  const file = onePositional(positionals, "file");
+  const flags = startFlagsOf(values);
+  const timeoutMs = timeoutOf(values.timeout);
+  const client = new ServiceClient(connectionOf(values));
+  const reporter = new ProgressReporter(progressStyleOf(values));
+  readableFile(file);
+  const key = await idempotencyKeyOf(client.connection.tenant, file, flags);
+  const uploaded = await uploadFile(client, file, key, reporter, values.resume ?? false);
+  let job: CsvImportJobDto;
+  if ("job" in uploaded && uploaded.job.startedDate !== null) {
+    job = uploaded.job;
+    reporter.message(`Import ${job.code} was started by an earlier run with this file and these options; following it`);
+  } else {
+    const preview =
+      "preview" in uploaded
+        ? uploaded.preview
+        : await client.ok<CsvUploadPreview>("GET", `/clients/import/csv/${uploaded.job.code}/preview`);
+    const mapping = await mappingFor(client, preview, flags);
+    describePreview(preview, mapping, reporter);
+    job = await startImport(client, preview.code, flags);
+  }
+  onInterrupt(client, job.code, values["cancel-on-interrupt"] ?? false, reporter);
+  const ended = await waitForEnd(client, job.code, reporter, timeoutMs);
+  const saved = await saveNotImported(ended, file, values.out);
+  printResult(ended, saved, values.json ?? false);
+  return exitCodeOf(ended);
+}
+
+export function printResult(job: CsvImportJobDto, saved: string | null, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(job, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${resultLine(job)}\n`);
+  if (saved) process.stdout.write(`Rows not imported, with the reason for each: ${saved}\n`);
+}
+
+export function help(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}

@@ -1,0 +1,238 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+
+import { CsvImportJobDto } from "../shared/imports/csvImportJobDto";
+import { CsvUploadPreview } from "../shared/imports/csvUploadPreview";
+import { notImportedFileName } from "../shared/imports/notImportedFile";
+import { UploadTicket } from "../shared/imports/uploadTicket";
+import { StartFlags } from "./commandLine";
+import { CliError, exitCodes } from "./exitCodes";
+import { ProgressReporter } from "./progressReporter";
+import { BlockJournal, uploadInBlocks } from "./resumableUpload";
+import { refusal, ServiceClient } from "./serviceClient";
+
+const importPath = "/clients/import/csv";
+const finalStatuses = ["Completed", "Failed", "Cancelled"];
+
+/** What an upload gives: the file's preview to start from, or the job an earlier identical run already made. */
+export type Uploaded = { preview: CsvUploadPreview } | { job: CsvImportJobDto };
+
+/** A file the command can read, or exit 66 saying why not. */
+export function readableFile(file: string): number {
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new Error("not a file");
+    fs.accessSync(file, fs.constants.R_OK);
+    return stat.size;
+  } catch (error) {
+    throw new CliError(exitCodes.fileUnreadable, `Cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The Idempotency-Key of a run: the tenant, the file's bytes and name, and what the run asks for. Running the
+ * same command again (after a crash, a retry, a lost answer) gives back the same job instead of a second one.
+ */
+export async function idempotencyKeyOf(tenant: string, file: string, flags: StartFlags | null): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(fs.createReadStream(file), hash);
+  return createHash("sha256")
+    .update(JSON.stringify([tenant, path.basename(file), hash.digest("hex"), flags]))
+    .digest("hex");
+}
+
+/**
+ * Sends a file for its preview: as the body of the upload call within the service's upload limit, else in
+ * blocks through an upload URL (resumable), then waits for the service to read it.
+ */
+export async function uploadFile(
+  client: ServiceClient,
+  file: string,
+  idempotencyKey: string,
+  reporter: ProgressReporter,
+  resume: boolean,
+): Promise<Uploaded> {
+  const size = readableFile(file);
+  const fileName = path.basename(file);
+  const { maxUploadBytes } = await client.ok<{ maxUploadBytes: number }>("GET", "//ui/settings.json");
+  const headers = { "idempotency-key": idempotencyKey };
+  if (size <= maxUploadBytes) {
+    const answer = await client.sendFile(
+      `${importPath}?fileName=${encodeURIComponent(fileName)}`,
+      file,
+      { ...headers, "content-type": "text/csv" },
+      (sent) => reporter.progress({ phase: "upload", done: sent, total: size }),
+    );
+    reporter.progress({ phase: "upload", done: size, total: size }, true);
+    reporter.endBar();
+    if (answer.status === 201) return { preview: answer.body as CsvUploadPreview };
+    if (answer.status === 200) return { job: answer.body as CsvImportJobDto };
+    throw refusal(answer);
+  }
+  const requested = await client.call("POST", `${importPath}/uploads`, { fileName }, headers);
+  if (requested.status === 200) return { job: requested.body as CsvImportJobDto };
+  if (requested.status !== 201) throw refusal(requested);
+  const ticket = requested.body as UploadTicket;
+  reporter.message(`Import ${ticket.code}: ${fileName} is over the upload limit; sending it in blocks`);
+  await uploadInBlocks(
+    ticket.uploadUrl,
+    file,
+    new BlockJournal(ticket.code),
+    resume,
+    (sent, total) => reporter.progress({ phase: "upload", done: sent, total }),
+    ({ resumedBlocks, totalBlocks }) => {
+      if (resumedBlocks > 0) reporter.message(`Resuming: ${resumedBlocks} of ${totalBlocks} blocks were sent before`);
+    },
+  );
+  reporter.progress({ phase: "upload", done: size, total: size }, true);
+  reporter.endBar();
+  reporter.message("Uploaded; the service is reading the file");
+  return { preview: await previewWhenRead(client, ticket.code) };
+}
+
+async function previewWhenRead(client: ServiceClient, code: string): Promise<CsvUploadPreview> {
+  for (;;) {
+    const answer = await client.call("GET", `${importPath}/${code}/preview`);
+    if (answer.status === 200) return answer.body as CsvUploadPreview;
+    if (answer.status !== 409) {
+      const job = await client.ok<CsvImportJobDto>("GET", `${importPath}/${code}`);
+      if (job.status === "Failed") throw new CliError(exitCodes.rejected, job.failureReason ?? "The file was refused");
+      if (answer.status !== 404) throw refusal(answer);
+    }
+    await sleep(1_000);
+  }
+}
+
+const delimiterWords: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
+
+/** What the service made of the file, and the mapping the import will use, for the user to see. */
+export function describePreview(
+  preview: CsvUploadPreview,
+  mapping: { csvHeader: string; targetField: string }[],
+  reporter: ProgressReporter,
+): void {
+  const { encoding, delimiter } = preview.detected;
+  reporter.message(
+    `${preview.fileName}: ${preview.totalRows} rows, ${encoding}, ${delimiterWords[delimiter] ?? delimiter}-separated, ${preview.hasHeaderRow ? "header row" : "no header row"} (import ${preview.code})`,
+  );
+  for (const warning of preview.warnings) reporter.message(`  warning: ${warning}`);
+  const width = Math.max(...preview.headers.map((h) => h.length), 6);
+  reporter.message("Columns:");
+  for (const header of preview.headers) {
+    const target = mapping.find((m) => m.csvHeader === header)?.targetField;
+    reporter.message(`  ${header.padEnd(width)}  ->  ${target ?? "(not imported)"}`);
+  }
+}
+
+/**
+ * The mapping to start with: `--map` pairs checked against the file's headers here (an unknown header is a
+ * usage error naming it), a saved mapping's columns as the service has them, or the file's suggestions.
+ */
+export async function mappingFor(
+  client: ServiceClient,
+  preview: CsvUploadPreview,
+  flags: StartFlags,
+): Promise<{ csvHeader: string; targetField: string }[]> {
+  if (flags.columnMappings) {
+    const unknown = flags.columnMappings.filter((m) => !preview.headers.includes(m.csvHeader));
+    if (unknown.length > 0)
+      throw new CliError(
+        exitCodes.usage,
+        `--map names ${unknown.map((m) => `'${m.csvHeader}'`).join(", ")}, not a column of ${preview.fileName}; its columns are ${preview.headers.map((h) => `'${h}'`).join(", ")}`,
+      );
+    return flags.columnMappings;
+  }
+  if (flags.mappingCode) {
+    const saved = await client.ok<{ columnMappings: { csvHeader: string; targetField: string }[] }>(
+      "GET",
+      `/csv-mappings/${encodeURIComponent(flags.mappingCode)}`,
+    );
+    return saved.columnMappings;
+  }
+  return preview.suggestedMappings;
+}
+
+/** Starts a previewed job; one an earlier run already started (409) is simply followed. */
+export async function startImport(client: ServiceClient, code: string, flags: StartFlags): Promise<CsvImportJobDto> {
+  const request = {
+    ...(flags.mappingCode ? { mappingCode: flags.mappingCode } : {}),
+    ...(flags.columnMappings ? { columnMappings: flags.columnMappings } : {}),
+    ...flags.options,
+  };
+  const answer = await client.call("PUT", `${importPath}/${code}`, request);
+  if (answer.status === 409) return client.ok<CsvImportJobDto>("GET", `${importPath}/${code}`);
+  if (answer.status >= 300) throw refusal(answer);
+  return answer.body as CsvImportJobDto;
+}
+
+/** Follows a job to its end at the pace Retry-After sets, showing its progress; `timeoutMs` ends the wait with 75. */
+export async function waitForEnd(
+  client: ServiceClient,
+  code: string,
+  reporter: ProgressReporter,
+  timeoutMs: number | null,
+): Promise<CsvImportJobDto> {
+  const deadline = timeoutMs === null ? Infinity : Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await client.call("GET", `${importPath}/${code}`);
+    if (answer.status >= 300) throw refusal(answer);
+    const job = answer.body as CsvImportJobDto;
+    const counts = {
+      created: job.createdCount,
+      updated: job.updatedCount,
+      skipped: job.skippedCount,
+      errors: job.errorCount,
+    };
+    const detail = Object.entries(counts)
+      .map(([name, n]) => `${n} ${name}`)
+      .join(", ");
+    const ended = finalStatuses.includes(job.status);
+    reporter.progress({ phase: "import", done: job.processedItems, total: job.totalItems, counts, detail }, ended);
+    if (ended) {
+      reporter.endBar();
+      return job;
+    }
+    if (Date.now() >= deadline)
+      throw new CliError(
+        exitCodes.timedOut,
+        `Still running after the timeout; follow it with: client-import wait ${code}`,
+      );
+    const waitSeconds = Number(answer.headers.get("retry-after")) || 2;
+    await sleep(Math.min(waitSeconds * 1000, Math.max(0, deadline - Date.now())));
+  }
+}
+
+/** Saves the not-imported file of an ended job (`<name>-not-imported.csv` beside `besideFile`, or `out`). */
+export async function saveNotImported(
+  job: CsvImportJobDto,
+  besideFile: string | null,
+  out: string | undefined,
+): Promise<string | null> {
+  if (!job.notImportedDownloadUrl) return null;
+  const target = out ?? path.join(besideFile ? path.dirname(besideFile) : ".", notImportedFileName(job.fileName));
+  const response = await fetch(job.notImportedDownloadUrl);
+  if (!response.ok || !response.body)
+    throw new CliError(exitCodes.unavailable, `The not-imported file could not be downloaded (${response.status})`);
+  const partial = `${target}.part`;
+  await pipeline(Readable.fromWeb(response.body as never), fs.createWriteStream(partial));
+  fs.renameSync(partial, target);
+  return target;
+}
+
+/** The exit code an ended job gives: 0 every row imported, 2 some rows not, 1 failed or cancelled. */
+export function exitCodeOf(job: CsvImportJobDto): number {
+  if (job.status !== "Completed") return exitCodes.importEnded;
+  return job.skippedCount + job.errorCount > 0 ? exitCodes.someRowsNotImported : exitCodes.ok;
+}
+
+/** An ended job in words, for stdout. */
+export function resultLine(job: CsvImportJobDto): string {
+  const counts = `${job.createdCount} created, ${job.updatedCount} updated, ${job.skippedCount} skipped, ${job.errorCount} errors`;
+  if (job.status === "Failed") return `Import ${job.code} failed: ${job.failureReason ?? "no reason given"}`;
+  const verb = job.validateOnly ? "Checked (nothing written)" : job.status === "Cancelled" ? "Cancelled" : "Imported";
+  return `${verb} ${job.fileName}: ${job.processedItems} of ${job.totalItems ?? job.processedItems} rows; ${counts}`;
+}

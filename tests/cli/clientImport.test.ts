@@ -1,0 +1,251 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+import { findFreePort } from "functions-host";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+import { BlockJournal } from "../../cli/resumableUpload";
+import { targetFields } from "../../shared/clients/targetFields";
+import { storageLayout } from "../../shared/storage/storageLayout";
+import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
+import { runCli, startCli } from "../support/cliProcess";
+import { HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
+import { testStorage, uniqueTenant } from "../support/importHarness";
+
+const samples = path.join(repoRoot, "samples");
+let host: HostProcess;
+
+beforeAll(async () => {
+  host = await startHost(repoRoot, {
+    AzureWebJobsStorage: inject("storageConnectionString"),
+    MaxUploadMegabytes: "1",
+    StartWaitSeconds: "1",
+    ...promptQueues,
+  });
+});
+afterAll(async () => host?.stop());
+
+async function newTenant(): Promise<Record<string, string>> {
+  const storage = await testStorage();
+  const tenant = uniqueTenant("cli");
+  const key = (await new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys)).create(tenant)).key;
+  return { CLIENT_IMPORT_URL: host.url, CLIENT_IMPORT_TENANT: tenant, CLIENT_IMPORT_API_KEY: key };
+}
+
+/** A copy of a sample in a folder of its own, where the not-imported file is saved beside it. */
+function copyOf(sample: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), sample);
+  fs.copyFileSync(path.join(samples, sample), file);
+  return file;
+}
+
+async function clientsOf(env: Record<string, string>): Promise<Record<string, unknown>[]> {
+  const response = await fetch(`${host.url}/tenants/${env.CLIENT_IMPORT_TENANT}/clients?top=200`, {
+    headers: { "x-api-key": env.CLIENT_IMPORT_API_KEY },
+  });
+  return ((await response.json()) as { items: Record<string, unknown>[] }).items;
+}
+
+describe("client-import run", () => {
+  it("imports a file with bad rows: the counts on stdout, the not-imported file saved beside it, exit 2", async () => {
+    const env = await newTenant();
+    const file = copyOf("clients-with-mistakes.csv");
+    const run = await runCli(["run", file], env);
+    expect(run.code).toBe(2);
+    const saved = path.join(path.dirname(file), "clients-with-mistakes-not-imported.csv");
+    expect(run.stdout).toBe(
+      "Imported clients-with-mistakes.csv: 6 of 6 rows; 2 created, 0 updated, 1 skipped, 3 errors\n" +
+        `Rows not imported, with the reason for each: ${saved}\n`,
+    );
+    // What it read and how it maps, for the user to see (stderr: progress and messages).
+    expect(run.stderr).toContain("clients-with-mistakes.csv: 6 rows, utf-8, comma-separated, header row");
+    expect(run.stderr).toMatch(/ {2}Company Name +-> {2}Name\n/);
+    const bytes = fs.readFileSync(saved, "utf8");
+    expect(bytes.split("\r\n").slice(0, 3)).toEqual([
+      "\uFEFFClient Code,Company Name,Client Type,Company Number,Email,Telephone,Address Line 1,Town,Postcode,Incorporation Date,Row,Reason",
+      "JADE01,Jade Kitchen Ltd,Ltd,87654321,jade.kitchen.example,020 7946 0200,77 Dean Street,London,W1D 3SH,09/10/2017,3,Column 'Email': 'jade.kitchen.example' is not a valid email address",
+      "KITE01,,Ltd,23456789,hello@kite.example,01632 960000,2 Wind Lane,Norwich,NR1 1AA,01/05/2016,4,Missing required field: Name",
+    ]);
+    expect(bytes.split("\r\n")).toHaveLength(6); // header, 4 rows, and the last line end
+
+    // The same command again: the same job (Idempotency-Key from the file and options), not a second import.
+    const again = await runCli(["run", file, "--json"], env);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("was started by an earlier run with this file and these options");
+    const jobs = await fetch(`${host.url}/tenants/${env.CLIENT_IMPORT_TENANT}/clients/import/csv`, {
+      headers: { "x-api-key": env.CLIENT_IMPORT_API_KEY },
+    });
+    expect(((await jobs.json()) as { items: unknown[] }).items).toHaveLength(1);
+  });
+
+  it("prints the final job as JSON with --json, and NDJSON progress on stderr with --progress json", async () => {
+    const env = await newTenant();
+    const run = await runCli(["run", copyOf("clients.csv"), "--json", "--progress", "json"], env);
+    expect(run.code).toBe(0);
+    const job = JSON.parse(run.stdout);
+    expect(job).toMatchObject({ status: "Completed", createdCount: 8, errorCount: 0, notImportedDownloadUrl: null });
+    const lines = run.stderr
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.filter((l) => l.type === "progress").at(-1)).toMatchObject({
+      type: "progress",
+      phase: "import",
+      done: 8,
+      total: 8,
+      counts: { created: 8, updated: 0, skipped: 0, errors: 0 },
+    });
+    expect(lines.some((l) => l.type === "message" && /8 rows, utf-8/.test(l.text))).toBe(true);
+  });
+
+  it("checks a file with --check without writing a client", async () => {
+    const env = await newTenant();
+    const run = await runCli(["run", copyOf("clients.csv"), "--check", "--mode", "create-only"], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      "Checked (nothing written) clients.csv: 8 of 8 rows; 8 created, 0 updated, 0 skipped, 0 errors\n",
+    );
+    expect(await clientsOf(env)).toEqual([]);
+  });
+
+  it("maps by flags, and by a saved mapping's code", async () => {
+    const env = await newTenant();
+    const byFlags = await runCli(
+      [
+        "run",
+        copyOf("clients.csv"),
+        "--map",
+        "Client Code=Code",
+        "--map",
+        "Company Name=Name",
+        "--default-type",
+        "sole trader",
+      ],
+      env,
+    );
+    expect(byFlags.code).toBe(0);
+    expect(byFlags.stderr).toMatch(/ {2}Email +-> {2}\(not imported\)\n/);
+    const clients = await clientsOf(env);
+    expect(clients).toHaveLength(8);
+    expect(clients.every((c) => c.type === "SoleTrader" && c.email === null)).toBe(true);
+
+    const saved = await runCli(
+      [
+        "mappings",
+        "save",
+        "--name",
+        "Names only",
+        "--map",
+        "Client Code=Code",
+        "--map",
+        "Company Name=Name",
+        "--map",
+        "Email=ContactEmail",
+      ],
+      env,
+    );
+    expect(saved).toMatchObject({ code: 0, stdout: "names-only\n" });
+    const byCode = await runCli(["run", copyOf("clients.csv"), "--mapping", "names-only", "--mode", "UpdateOnly"], env);
+    expect(byCode.code).toBe(0);
+    expect(byCode.stdout).toContain("0 created, 8 updated");
+    expect((await clientsOf(env)).find((c) => c.code === "ACME01")).toMatchObject({
+      contactEmail: "accounts@acme.example",
+    });
+    const listed = await runCli(["mappings", "list"], env);
+    expect(listed.stdout).toContain("names-only  Names only  3 columns, match Code");
+  });
+
+  it("refuses a --map header the file does not have (64), a wrong key (77), a service that is not there (69)", async () => {
+    const env = await newTenant();
+    const unknown = await runCli(["run", copyOf("clients.csv"), "--map", "Company=Name"], env);
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain("--map names 'Company', not a column of clients.csv");
+    expect((await runCli(["run", copyOf("clients.csv"), "--mode", "sideways"], env)).code).toBe(64);
+
+    const wrongKey = await runCli(["run", copyOf("clients.csv")], { ...env, CLIENT_IMPORT_API_KEY: "ck_wrong" });
+    expect(wrongKey.code).toBe(77);
+    expect(wrongKey.stderr).toMatch(/^client-import: Not authorised: .*CLIENT_IMPORT_API_KEY/m);
+    const noKey = await runCli(["list"], { ...env, CLIENT_IMPORT_API_KEY: "" });
+    expect(noKey.code).toBe(77);
+
+    const stopped = await runCli(["run", copyOf("clients.csv")], {
+      ...env,
+      CLIENT_IMPORT_URL: `http://127.0.0.1:${await findFreePort()}/api`,
+    });
+    expect(stopped.code).toBe(69);
+    expect(stopped.stderr).toMatch(/cannot be reached \(ECONNREFUSED\); is it running\?/);
+    expect((await runCli(["run", "/no/such/file.csv"], env)).code).toBe(66);
+    const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), "empty.csv");
+    fs.writeFileSync(empty, "");
+    const refused = await runCli(["run", empty], env);
+    expect(refused).toMatchObject({ code: 65, stderr: "client-import: The file is empty\n" });
+  });
+});
+
+describe("client-import clients export", () => {
+  it("writes the tenant's clients as CSV that imports into another tenant to the same clients", async () => {
+    const from = await newTenant();
+    expect((await runCli(["run", copyOf("clients.csv")], from)).code).toBe(0);
+    const template = await fetch(`${host.url}/ui/clients-template.csv`);
+    const templateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), "template.csv");
+    fs.writeFileSync(templateFile, Buffer.from(await template.arrayBuffer()));
+    expect((await runCli(["run", templateFile], from)).code).toBe(0);
+
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), "export.csv");
+    const exported = await runCli(["clients", "export", "--out", out], from);
+    // The template's client has the code of one in clients.csv: that client now has every field filled.
+    expect(exported).toMatchObject({ code: 0, stderr: `Exported 8 clients to ${out}\n` });
+    expect(fs.readFileSync(out, "utf8").split("\r\n")[0]).toBe(`\uFEFF${targetFields.join(",")}`);
+
+    const to = await newTenant();
+    const reimported = await runCli(["run", out], to);
+    expect(reimported.code).toBe(0);
+    const withoutDates = (clients: Record<string, unknown>[]) =>
+      clients.map(({ createdDate: _c, updatedDate: _u, ...values }) => values);
+    expect(withoutDates(await clientsOf(to))).toEqual(withoutDates(await clientsOf(from)));
+  });
+});
+
+describe("client-import, a large file", () => {
+  it("sends it in blocks through an upload URL, and resumes a broken upload to the same job", async () => {
+    const env = await newTenant();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), "wide-clients.csv");
+    const padding = "p".repeat(6_000);
+    const rows = Array.from({ length: 20_000 }, (_, i) => `W${i},Wide Client ${i} Ltd,Ltd,${padding}`);
+    fs.writeFileSync(file, `Client Code,Company Name,Client Type,Notes\r\n${rows.join("\r\n")}\r\n`);
+    const blocks = Math.ceil(fs.statSync(file).size / (8 * 1024 * 1024));
+    expect(blocks).toBeGreaterThan(12);
+
+    const first = startCli(["run", file], env);
+    const started = await waitFor(() =>
+      /Import ([0-9a-f]{32}): wide-clients.csv is over the upload limit/.exec(first.stderr()),
+    );
+    const code = started[1];
+    const journal = new BlockJournal(code);
+    await waitFor(() => (fs.existsSync(journal.file) && journal.sent().size >= 2 ? true : null));
+    first.child.kill("SIGKILL");
+    await first.done;
+    const sentBefore = journal.sent().size;
+    expect(sentBefore).toBeGreaterThanOrEqual(2);
+    expect(sentBefore).toBeLessThan(blocks);
+
+    const resumed = await runCli(["run", file, "--resume", "--json"], env);
+    expect(resumed.stderr).toContain(`Import ${code}: wide-clients.csv is over the upload limit`);
+    expect(resumed.stderr).toMatch(new RegExp(`Resuming: ${sentBefore} of ${blocks} blocks were sent before`));
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ code, status: "Completed", createdCount: 20_000 });
+    expect(fs.existsSync(journal.file)).toBe(false);
+  });
+});
+
+async function waitFor<T>(probe: () => T | null | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("gave up waiting");
+    await sleep(10);
+  }
+}

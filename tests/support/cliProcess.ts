@@ -1,0 +1,34 @@
+import { ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+
+import { repoRoot } from "./hostProcess";
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export const cliMain = path.join(repoRoot, "dist", "cli", "main.js");
+
+/** The command as a user's shell starts it: a child process, its key and tenant from the environment. */
+export function startCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd = repoRoot,
+): { child: ChildProcess; done: Promise<CliRun>; stderr: () => string } {
+  const child = spawn(process.execPath, [cliMain, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS, ...env },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<CliRun>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  return { child, done, stderr: () => stderr };
+}
+
+export function runCli(args: string[], env: Record<string, string>, cwd?: string): Promise<CliRun> {
+  return startCli(args, env, cwd).done;
+}
