@@ -231,8 +231,19 @@ export function exitCodeOf(job: CsvImportJobDto): number {
 
 /** An ended job in words, for stdout. */
 export function resultLine(job: CsvImportJobDto): string {
-  const counts = `${job.createdCount} created, ${job.updatedCount} updated, ${job.skippedCount} skipped, ${job.errorCount} errors`;
   if (job.status === "Failed") return `Import ${job.code} failed: ${job.failureReason ?? "no reason given"}`;
   const verb = job.validateOnly ? "Checked (nothing written)" : job.status === "Cancelled" ? "Cancelled" : "Imported";
-  return `${verb} ${job.fileName}: ${job.processedItems} of ${job.totalItems ?? job.processedItems} rows; ${counts}`;
+  return `${verb} ${countsLine(job)}`;
+}
+
+/** Where any job stands, in words: its status, file, rows and counts. */
+export function statusLine(job: CsvImportJobDto): string {
+  const check = job.validateOnly ? " (check)" : "";
+  const failed = job.status === "Failed" ? `; ${job.failureReason ?? "no reason given"}` : "";
+  return `${job.status}${check} ${countsLine(job)}${failed}`;
+}
+
+function countsLine(job: CsvImportJobDto): string {
+  const counts = `${job.createdCount} created, ${job.updatedCount} updated, ${job.skippedCount} skipped, ${job.errorCount} errors`;
+  return `${job.fileName}: ${job.processedItems} of ${job.totalItems ?? "?"} rows; ${counts}`;
 }

@@ -16,9 +16,9 @@ import {
   exitCodeOf,
   idempotencyKeyOf,
   mappingFor,
-  resultLine,
   saveNotImported,
   startImport,
+  statusLine,
   uploadFile,
   waitForEnd,
 } from "../importRoundTrip";
@@ -83,7 +83,7 @@ export async function statusCommand(args: string[]): Promise<number> {
   const { values, positionals, connect } = session(args, {});
   if (values.help) return help(statusHelp);
   const job = await connect().ok<CsvImportJobDto>("GET", jobPath(onePositional(positionals, "job code")));
-  process.stdout.write(values.json ? `${JSON.stringify(job, null, 2)}\n` : `${job.status}: ${resultLine(job)}\n`);
+  process.stdout.write(values.json ? `${JSON.stringify(job, null, 2)}\n` : `${statusLine(job)}\n`);
   return 0;
 }
 
@@ -135,9 +135,7 @@ export async function listCommand(args: string[]): Promise<number> {
   query.set("top", values.top ?? "20");
   const page = await connect().ok<{ items: CsvImportJobDto[] }>("GET", `/clients/import/csv?${query.toString()}`);
   if (values.json) process.stdout.write(`${JSON.stringify(page.items, null, 2)}\n`);
-  else
-    for (const job of page.items)
-      process.stdout.write(`${job.code}  ${job.createdDate}  ${job.status.padEnd(10)}  ${resultLine(job)}\n`);
+  else for (const job of page.items) process.stdout.write(`${job.code}  ${job.createdDate}  ${statusLine(job)}\n`);
   return 0;
 }
 

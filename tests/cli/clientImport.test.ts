@@ -184,6 +184,57 @@ describe("client-import run", () => {
   });
 });
 
+describe("client-import, one step at a time", () => {
+  it("uploads, starts, lists, follows and downloads by job code, as a script keeps it between steps", async () => {
+    const env = await newTenant();
+    const uploaded = await runCli(["upload", copyOf("clients-with-mistakes.csv")], env);
+    expect(uploaded.code).toBe(0);
+    const code = uploaded.stdout.trim();
+    expect(code).toMatch(/^[0-9a-f]{32}$/);
+    expect((await runCli(["status", code], env)).stdout).toBe(
+      "Queued clients-with-mistakes.csv: 0 of 6 rows; 0 created, 0 updated, 0 skipped, 0 errors\n",
+    );
+    const started = await runCli(["start", code, "--check"], env);
+    expect(started.code).toBe(0);
+    expect(started.stdout).toMatch(new RegExp(`^${code} (Queued|InProgress|Completed)\n$`));
+    const waited = await runCli(["wait", code, "--json"], env);
+    expect(waited.code).toBe(2);
+    expect(JSON.parse(waited.stdout)).toMatchObject({ code, validateOnly: true, errorCount: 3, skippedCount: 1 });
+    const listed = await runCli(["list"], env);
+    expect(listed.stdout).toContain(`${code}  `);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
+    const downloaded = await runCli(["download", code], env, folder);
+    expect(downloaded.stdout).toBe("clients-with-mistakes-not-imported.csv\n");
+    expect(fs.readFileSync(path.join(folder, "clients-with-mistakes-not-imported.csv"), "utf8")).toContain(
+      ",Row,Reason\r\n",
+    );
+    const cancelled = await runCli(["cancel", code], env);
+    expect(cancelled.code).toBe(65);
+    expect(cancelled.stderr).toContain("has already ended");
+  });
+
+  it("stops waiting at --timeout (75) and on Ctrl+C (130), cancelling the import with --cancel-on-interrupt", async () => {
+    const env = await newTenant();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), "many.csv");
+    const rows = Array.from({ length: 300_000 }, (_, i) => `M${i},Many ${i} Ltd,Ltd`);
+    fs.writeFileSync(file, `Client Code,Company Name,Client Type\r\n${rows.join("\r\n")}\r\n`);
+    const timedOut = await runCli(["run", file, "--timeout", "1"], env);
+    expect(timedOut.code).toBe(75);
+    const code = /follow it with: client-import wait ([0-9a-f]{32})/.exec(timedOut.stderr)?.[1];
+    expect(code).toBeDefined();
+
+    const waiting = startCli(["wait", code!, "--cancel-on-interrupt"], env);
+    await waitFor(() => /Importing/.test(waiting.stderr()) || null, 30_000).catch(() => sleep(2_000));
+    waiting.child.kill("SIGINT");
+    const interrupted = await waiting.done;
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stderr).toContain(`Interrupted: import ${code} is cancelled at its next batch`);
+    const ended = await runCli(["wait", code!, "--json"], env);
+    expect(ended.code).toBe(1);
+    expect(JSON.parse(ended.stdout)).toMatchObject({ code, status: "Cancelled" });
+  });
+});
+
 describe("client-import clients export", () => {
   it("writes the tenant's clients as CSV that imports into another tenant to the same clients", async () => {
     const from = await newTenant();
