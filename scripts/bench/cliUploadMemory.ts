@@ -27,10 +27,16 @@ function writeWideFile(file: string, megabytes: number): void {
 }
 
 /** Runs `client-import upload <file>` and samples its resident memory: the peak, and how long it took. */
-async function uploadMeasured(file: string, env: Record<string, string>): Promise<{ peakMb: number; seconds: number; code: number | null }> {
+async function uploadMeasured(
+  file: string,
+  env: Record<string, string>,
+): Promise<{ peakMb: number; seconds: number; code: number | null }> {
   const cli = path.resolve(__dirname, "..", "..", "cli", "main.js");
   const started = Date.now();
-  const child = spawn(process.execPath, [cli, "upload", file], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, [cli, "upload", file], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   let peakKb = 0;
   const sampler = setInterval(() => {
     try {
@@ -55,7 +61,10 @@ async function main(): Promise<void> {
   const sizes = (arg > 0 ? process.argv[arg + 1] : "50,200,1024").split(",").map(Number);
   const repoRoot = path.resolve(__dirname, "..", "..", "..");
   const azurite = await startThrowawayAzurite("clibench");
-  const host = await startHostProcess(repoRoot, { AzureWebJobsStorage: azurite.connectionString, MaxUploadMegabytes: "100" });
+  const host = await startHostProcess(repoRoot, {
+    AzureWebJobsStorage: azurite.connectionString,
+    MaxUploadMegabytes: "100",
+  });
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "cli-bench-"));
   try {
     const storage = connectionStringClients(azurite.connectionString);
