@@ -117,7 +117,7 @@ export function describePreview(
 ): void {
   const { encoding, delimiter } = preview.detected;
   reporter.message(
-    `${preview.fileName}: ${preview.totalRows} rows, ${encoding}, ${delimiterWords[delimiter] ?? delimiter}-separated, ${preview.hasHeaderRow ? "header row" : "no header row"} (import ${preview.code})`,
+    `${preview.fileName}: ${preview.totalRows.toLocaleString("en-GB")} rows, ${encoding}, ${delimiterWords[delimiter] ?? delimiter}-separated, ${preview.hasHeaderRow ? "header row" : "no header row"} (import ${preview.code})`,
   );
   for (const warning of preview.warnings) reporter.message(`  warning: ${warning}`);
   const width = Math.max(...preview.headers.map((h) => h.length), 6);
@@ -157,7 +157,13 @@ export async function mappingFor(
 }
 
 /** Starts a previewed job; one an earlier run already started (409) is simply followed. */
-export async function startImport(client: ServiceClient, code: string, flags: StartFlags): Promise<CsvImportJobDto> {
+export async function startImport(
+  client: ServiceClient,
+  code: string,
+  flags: StartFlags,
+  reporter: ProgressReporter,
+): Promise<CsvImportJobDto> {
+  reporter.message(flags.options.validateOnly ? "Starting the check (nothing is written)" : "Starting the import");
   const request = {
     ...(flags.mappingCode ? { mappingCode: flags.mappingCode } : {}),
     ...(flags.columnMappings ? { columnMappings: flags.columnMappings } : {}),
@@ -188,7 +194,7 @@ export async function waitForEnd(
       errors: job.errorCount,
     };
     const detail = Object.entries(counts)
-      .map(([name, n]) => `${n} ${name}`)
+      .map(([name, n]) => `${n.toLocaleString("en-GB")} ${name}`)
       .join(", ");
     const ended = finalStatuses.includes(job.status);
     reporter.progress({ phase: "import", done: job.processedItems, total: job.totalItems, counts, detail }, ended);
@@ -244,6 +250,7 @@ export function statusLine(job: CsvImportJobDto): string {
 }
 
 function countsLine(job: CsvImportJobDto): string {
-  const counts = `${job.createdCount} created, ${job.updatedCount} updated, ${job.skippedCount} skipped, ${job.errorCount} errors`;
-  return `${job.fileName}: ${job.processedItems} of ${job.totalItems ?? "?"} rows; ${counts}`;
+  const n = (count: number) => count.toLocaleString("en-GB");
+  const counts = `${n(job.createdCount)} created, ${n(job.updatedCount)} updated, ${n(job.skippedCount)} skipped, ${n(job.errorCount)} errors`;
+  return `${job.fileName}: ${n(job.processedItems)} of ${job.totalItems === null ? "?" : n(job.totalItems)} rows; ${counts}`;
 }

@@ -14,7 +14,7 @@ export interface ProgressStep {
 
 const plainEveryMs = 5_000;
 const barEveryMs = 100;
-const barWidth = 30;
+const barWidth = 20;
 
 /** The style for this stderr: bars only on a terminal without NO_COLOR, as clig.dev asks. */
 export function progressStyleFor(stream: NodeJS.WriteStream, asked: string | undefined): ProgressStyle {
@@ -64,7 +64,10 @@ export class ProgressReporter {
     this.lastDrawn = now;
     const fraction = step.total ? Math.min(1, step.done / step.total) : 0;
     const filled = Math.round(fraction * barWidth);
-    this.stream.write(`\r\x1b[2K[${"#".repeat(filled)}${"-".repeat(barWidth - filled)}] ${line}`);
+    // One terminal line, or the next redraw would leave the wrapped part behind.
+    const columns = (this.stream as NodeJS.WriteStream).columns || 80;
+    const bar = `[${"#".repeat(filled)}${"-".repeat(barWidth - filled)}] ${line}`;
+    this.stream.write(`\r\x1b[2K${bar.length < columns ? bar : `${bar.slice(0, columns - 2)}…`}`);
     this.barShown = true;
   }
 

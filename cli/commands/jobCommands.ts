@@ -70,7 +70,7 @@ export async function startCommand(args: string[]): Promise<number> {
   const preview = await client.ok<CsvUploadPreview>("GET", `${jobPath(code)}/preview`);
   const reporter = new ProgressReporter(progressStyleOf(values));
   describePreview(preview, await mappingFor(client, preview, flags), reporter);
-  const job = await startImport(client, code, flags);
+  const job = await startImport(client, code, flags, reporter);
   process.stdout.write(values.json ? `${JSON.stringify(job, null, 2)}\n` : `${job.code} ${job.status}\n`);
   return 0;
 }

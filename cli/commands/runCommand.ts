@@ -71,7 +71,7 @@ export async function runCommand(args: string[]): Promise<number> {
         : await client.ok<CsvUploadPreview>("GET", `/clients/import/csv/${uploaded.job.code}/preview`);
     const mapping = await mappingFor(client, preview, flags);
     describePreview(preview, mapping, reporter);
-    job = await startImport(client, preview.code, flags);
+    job = await startImport(client, preview.code, flags, reporter);
   }
   onInterrupt(client, job.code, values["cancel-on-interrupt"] ?? false, reporter);
   const ended = await waitForEnd(client, job.code, reporter, timeoutMs);
