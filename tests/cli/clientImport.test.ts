@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -47,6 +48,18 @@ async function clientsOf(env: Record<string, string>): Promise<Record<string, un
   });
   return ((await response.json()) as { items: Record<string, unknown>[] }).items;
 }
+
+describe("client-import", () => {
+  it("runs as the package's bin through npx, and its help names the variables and exit codes", async () => {
+    const help = spawnSync("npx", ["--no-install", "client-import", "--help"], { cwd: repoRoot, encoding: "utf8" });
+    expect(help.status).toBe(0);
+    for (const text of ["CLIENT_IMPORT_API_KEY", "CLIENT_IMPORT_TENANT", "CLIENT_IMPORT_URL", "130 interrupted"])
+      expect(help.stdout).toContain(text);
+    const unknown = await runCli(["frobnicate"], {});
+    expect(unknown).toMatchObject({ code: 64, stdout: "" });
+    expect(unknown.stderr).toMatch(/^client-import: Unknown command 'frobnicate'/);
+  });
+});
 
 describe("client-import run", () => {
   it("imports a file with bad rows: the counts on stdout, the not-imported file saved beside it, exit 2", async () => {
