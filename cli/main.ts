@@ -11,8 +11,9 @@ import {
   waitCommand,
 } from "./commands/jobCommands";
 import { mappingsCommand } from "./commands/mappingsCommand";
-import { help, runCommand } from "./commands/runCommand";
+import { runCommand } from "./commands/runCommand";
 import { CliError, exitCodes } from "./exitCodes";
+import { help } from "./output";
 
 const usage = `client-import: import client CSV files into the practice-management store, from a script or a terminal.
 

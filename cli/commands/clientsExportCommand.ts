@@ -4,8 +4,8 @@ import { ClientCsvExport } from "../../shared/clients/clientCsvExport";
 import { ClientDto } from "../../shared/clients/clientDto";
 import { connectionOf, parseCommand } from "../commandLine";
 import { CliError, exitCodes } from "../exitCodes";
+import { help } from "../output";
 import { ServiceClient } from "../serviceClient";
-import { help } from "./runCommand";
 
 export const clientsHelp = `client-import clients export [--out <file.csv>]
 

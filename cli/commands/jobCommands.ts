@@ -23,9 +23,9 @@ import {
   waitForEnd,
 } from "../importRoundTrip";
 import { onInterrupt } from "../interrupt";
+import { help, printResult } from "../output";
 import { ProgressReporter } from "../progressReporter";
 import { ServiceClient } from "../serviceClient";
-import { help, printResult } from "./runCommand";
 
 // The steps of `run` one at a time, for scripts that keep the job code between them.
 

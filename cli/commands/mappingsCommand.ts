@@ -3,8 +3,8 @@ import fs from "node:fs";
 import { SavedMapping } from "../../shared/mappings/savedMapping";
 import { connectionOf, onePositional, parseCommand, startFlagsOf } from "../commandLine";
 import { CliError, exitCodes } from "../exitCodes";
+import { help } from "../output";
 import { ServiceClient } from "../serviceClient";
-import { help } from "./runCommand";
 
 export const mappingsHelp = `client-import mappings list [--json]
 client-import mappings show <code>

@@ -15,13 +15,13 @@ import {
   idempotencyKeyOf,
   mappingFor,
   readableFile,
-  resultLine,
   saveNotImported,
   startImport,
   uploadFile,
   waitForEnd,
 } from "../importRoundTrip";
 import { onInterrupt } from "../interrupt";
+import { help, printResult } from "../output";
 import { ProgressReporter } from "../progressReporter";
 import { ServiceClient } from "../serviceClient";
 
@@ -78,18 +78,4 @@ export async function runCommand(args: string[]): Promise<number> {
   const saved = await saveNotImported(ended, file, values.out);
   printResult(ended, saved, values.json ?? false);
   return exitCodeOf(ended);
-}
-
-export function printResult(job: CsvImportJobDto, saved: string | null, json: boolean): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(job, null, 2)}\n`);
-    return;
-  }
-  process.stdout.write(`${resultLine(job)}\n`);
-  if (saved) process.stdout.write(`Rows not imported, with the reason for each: ${saved}\n`);
-}
-
-export function help(text: string): number {
-  process.stdout.write(`${text}\n`);
-  return 0;
 }
