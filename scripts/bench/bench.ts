@@ -8,7 +8,7 @@ import { startThrowawayAzurite } from "functions-host";
 import { retryAfterSeconds } from "../../functions/runtime/answers";
 import { compareKey } from "../../shared/clients/clientKeys";
 import { ClientPage, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
-import { partitionKeyOf, TableClientStore } from "../../shared/clients/tableClientStore";
+import { clientEntity, partitionKeyOf, TableClientStore } from "../../shared/clients/tableClientStore";
 import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { connectionStringClients, StorageClients } from "../../shared/storage/storageClients";
@@ -16,10 +16,12 @@ import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { BenchHost, startBenchHost, withPeak } from "./benchHost";
 import { clientFile, clientFileHeader } from "./clientFile";
+import { describeWay, storeRates } from "./storeYardstick";
 
 /**
  * `npm run bench`: the real pipeline (HTTP upload to the local host, queue, engine, status polling) against an
- * in-memory Azurite it starts itself, beside the store's raw batched write rate for the same entities and a
+ * in-memory Azurite it starts itself, beside the store's raw batched write rate for the same entities, the
+ * store's best rate for them (storeYardstick.ts: create and upsert, 4 to 32 transactions at once) and a
  * row-by-row baseline. Prints one line per scenario. Each scenario has an Azurite of its own, so none pays
  * for what an earlier one left in the store. Options: --rows N (default 100000), --memory-rows N (1000000),
  * --memory-writes (the memory scenario imports for real instead of as a dry run), --upload-mb N (100),
@@ -231,6 +233,19 @@ async function imports(bench: Bench): Promise<void> {
     writesOf(seeded, () => false),
   );
   report("CreateOnly", `${rows} rows`, rows, created, reference, 0.7);
+  // The yardstick: the store's best way with the same entities, whatever way the import writes them.
+  const rates = await storeRates(
+    bench.storage,
+    seeded.map((client) =>
+      clientEntity("yardstick", { kind: "create", values: client.values, at: client.createdDate }),
+    ),
+  );
+  const importRate = rows / created.result.seconds;
+  console.log(
+    `CreateOnly ${rows} rows against the store's best for the same ${rows} entities (${describeWay(rates[0])}): ` +
+      `ratio ${(importRate / rates[0].entitiesPerSecond).toFixed(2)} (bar 0.80); the ways tried, fastest first: ` +
+      rates.map(describeWay).join("; "),
+  );
   if (!scenarios.has("createupdate")) return;
 
   const existing = new Set(seeded.map((c) => c.values.Code));

@@ -4,6 +4,9 @@ import path from "node:path";
 
 import { findFreePort } from "functions-host";
 
+// The local host's command (the workspace package tools/functions-host, compiled by npm run build).
+const hostMain = path.join(path.dirname(require.resolve("functions-host/package.json")), "dist", "main.js");
+
 /** The local host in its own process, as the benchmarks' worker: its memory is what they report. */
 export interface BenchHost {
   url: string;
@@ -19,14 +22,10 @@ export interface BenchHost {
 export async function startBenchHost(repoRoot: string, env: Record<string, string>): Promise<BenchHost> {
   const port = await findFreePort();
   const nodeArguments = (env.languageWorkers__node__arguments ?? "").split(" ").filter(Boolean);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...nodeArguments, path.join(repoRoot, "dist", "scripts", "host", "main.js"), repoRoot],
-    {
-      env: { ...process.env, ...env, PORT: String(port) },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, [...nodeArguments, hostMain, repoRoot], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Local host ready") && resolve());
     child.once("exit", (code) => reject(new Error(`host exited with ${code}`)));

@@ -1,15 +1,14 @@
-import { spawn } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { BlockBlobClient } from "@azure/storage-blob";
-import { findFreePort, startThrowawayAzurite } from "functions-host";
+import { startThrowawayAzurite } from "functions-host";
 
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { connectionStringClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
+import { startBenchHost } from "./benchHost";
 import { clientFile, clientFileHeader } from "./clientFile";
 
 /**
@@ -24,22 +23,13 @@ async function main(): Promise<void> {
   const rows = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 1_000_000;
   const repoRoot = path.resolve(__dirname, "..", "..", "..");
   const azurite = await startThrowawayAzurite("bench");
-  const port = await findFreePort();
-  const host = spawn(process.execPath, [path.join(repoRoot, "dist", "scripts", "host", "main.js"), repoRoot], {
-    env: { ...process.env, AzureWebJobsStorage: azurite.connectionString, PORT: String(port) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const host = await startBenchHost(repoRoot, { AzureWebJobsStorage: azurite.connectionString });
   try {
-    await new Promise<void>((resolve, reject) => {
-      host.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("Local host ready") && resolve());
-      host.once("exit", (code) => reject(new Error(`host exited with ${code}`)));
-    });
-    const rss = () =>
-      Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${host.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+    const rss = host.rss;
     const storage = connectionStringClients(azurite.connectionString);
     await bootstrapStorage(storage);
     const key = (await new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys)).create("bench")).key;
-    const api = `http://localhost:${port}/api/tenants/bench/clients/import/csv`;
+    const api = `${host.url}/tenants/bench/clients/import/csv`;
     const columnMappings = clientFileHeader.split(",").map((h) => ({ csvHeader: h, targetField: h }));
     const ticket = (await (
       await fetch(`${api}/uploads`, {
@@ -75,7 +65,7 @@ async function main(): Promise<void> {
         `host RSS before ${rssBefore.toFixed(0)} MB, peak ${rssPeak.toFixed(0)} MB`,
     );
   } finally {
-    host.kill("SIGINT");
+    await host.stop();
     await azurite.stop();
   }
 }

@@ -49,14 +49,7 @@ export class TableClientStore implements ClientStore {
   async write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void> {
     const byPartition = new Map<string, TransactionAction[]>();
     for (const write of writes) {
-      const code = write.kind === "create" ? write.values.Code : write.code;
-      const entity: TableEntity = {
-        partitionKey: partitionKeyOf(tenant, code),
-        rowKey: compareKey(code),
-        ...write.values,
-        UpdatedDate: write.at,
-      };
-      if (write.kind === "create") entity.CreatedDate = write.at;
+      const entity = clientEntity(tenant, write);
       const actions = byPartition.get(entity.partitionKey) ?? [];
       actions.push(["upsert", entity, write.kind === "create" ? "Replace" : "Merge"]);
       byPartition.set(entity.partitionKey, actions);
@@ -141,6 +134,19 @@ function partitionKey(tenant: string, shard: number): string {
  * The partition of a client: a storage format, so it never changes (tests pin it); a new one orphans every stored
  * client.
  */
+/** The entity a client write stores: keyed by tenant shard and code, its values, and its dates. */
+export function clientEntity(tenant: string, write: ClientWrite): TableEntity {
+  const code = write.kind === "create" ? write.values.Code : write.code;
+  const entity: TableEntity = {
+    partitionKey: partitionKeyOf(tenant, code),
+    rowKey: compareKey(code),
+    ...write.values,
+    UpdatedDate: write.at,
+  };
+  if (write.kind === "create") entity.CreatedDate = write.at;
+  return entity;
+}
+
 export function partitionKeyOf(tenant: string, code: string): string {
   let hash = fnv1aStart;
   // A character beyond the BMP counts by its first UTF-16 unit: as the first version hashed, kept for its keys.

@@ -1,0 +1,64 @@
+import { TableEntity, TransactionAction } from "@azure/data-tables";
+
+import { StorageClients } from "../../shared/storage/storageClients";
+import { runConcurrently } from "../../shared/util/runConcurrently";
+
+/** One way to put entities into the store: the action, how many per transaction, how many transactions at once. */
+export interface WriteWay {
+  action: "create" | "upsert";
+  transactionSize: number;
+  concurrency: number;
+}
+
+export interface WayRate extends WriteWay {
+  entitiesPerSecond: number;
+}
+
+/** The ways tried: both actions, whole transactions, from 4 to 32 at once. */
+export const writeWays: WriteWay[] = (["create", "upsert"] as const).flatMap((action) =>
+  [4, 8, 16, 32].map((concurrency) => ({ action, transactionSize: 100, concurrency })),
+);
+
+/**
+ * How fast the store takes these entities each way: each way writes them all into a table of its own, created
+ * empty (the store's cost per write grows with the table, so no way pays for another's), in transactions of
+ * entities of one partition. The rates, fastest first: the first is the store's best, the import's yardstick.
+ */
+export async function storeRates(
+  storage: StorageClients,
+  entities: readonly TableEntity[],
+  ways: readonly WriteWay[] = writeWays,
+): Promise<WayRate[]> {
+  const byPartition = new Map<string, TableEntity[]>();
+  for (const entity of entities) {
+    const group = byPartition.get(entity.partitionKey) ?? [];
+    group.push(entity);
+    byPartition.set(entity.partitionKey, group);
+  }
+  const rates: WayRate[] = [];
+  for (const [n, way] of ways.entries()) {
+    const table = storage.table(`Yardstick${n}`);
+    await table.createTable();
+    const transactions: TransactionAction[][] = [];
+    for (const group of byPartition.values()) {
+      for (let i = 0; i < group.length; i += way.transactionSize)
+        transactions.push(
+          group
+            .slice(i, i + way.transactionSize)
+            .map((entity) => (way.action === "create" ? ["create", entity] : ["upsert", entity, "Replace"])),
+        );
+    }
+    const started = Date.now();
+    await runConcurrently(transactions, way.concurrency, async (transaction) => {
+      await table.submitTransaction(transaction);
+    });
+    rates.push({ ...way, entitiesPerSecond: entities.length / ((Date.now() - started) / 1000) });
+    await table.deleteTable();
+  }
+  return rates.sort((a, b) => b.entitiesPerSecond - a.entitiesPerSecond);
+}
+
+/** A way and its rate in words: "create, 100 per transaction, 16 at once: 12,345/s". */
+export function describeWay(way: WayRate): string {
+  return `${way.action}, ${way.transactionSize} per transaction, ${way.concurrency} at once: ${Math.round(way.entitiesPerSecond).toLocaleString("en-GB")}/s`;
+}
