@@ -7,6 +7,7 @@ import { ImportFileStore } from "./importFileStore";
 import { finalStatuses, ImportCheckpoint, ImportJob, ImportStatus } from "./importJob";
 import { ImportJobStore } from "./importJobStore";
 import { coalesceWrites, ImportPlan } from "./importPlan";
+import { KeptIndex } from "./keptIndex";
 import { NotImportedFile, notImportedFileName } from "./notImportedFile";
 import { MappedColumn, resolveMapping } from "./resolvedMapping";
 import { decideRow } from "./rowDecision";
@@ -66,6 +67,7 @@ const maxErrorChars = 1_000;
 export class ImportEngine {
   private readonly now: () => Date;
   private readonly step: (step: ImportStep) => void;
+  private readonly keptIndex = new KeptIndex();
 
   constructor(
     private readonly deps: ImportEngineDependencies,
@@ -149,13 +151,13 @@ export class ImportEngine {
       return this.fail(job, errorMessage(error));
     }
 
-    const index = await clients.loadIndex(
-      tenant,
-      fieldsToIndex(
-        options.matchField,
-        job.mapping.map((m) => m.targetField),
-      ),
+    const fields = fieldsToIndex(
+      options.matchField,
+      job.mapping.map((m) => m.targetField),
     );
+    const kept =
+      checkpoint === job.checkpoint && !options.validateOnly ? this.keptIndex.take(tenant, fields, lease) : null;
+    const index = kept ?? (await clients.loadIndex(tenant, fields));
     // Every row still to come may create a client: room for them now spares the index its growing copies.
     if (options.importMode !== "UpdateOnly") index.reserve(index.size + totalItems - checkpoint.counts.processed);
     if (options.validateOnly) await this.replayDryRun(job, checkpoint.chunk, index);
@@ -184,6 +186,8 @@ export class ImportEngine {
         if (chunksThisSlice++ > 0 && Date.now() - startedAt >= this.settings.sliceBudgetMs) {
           if (applying) [applied, applying] = [await applying, null];
           if (savedChunk !== applied.chunk && !(await this.saveProgress(job, applied))) return "notRunnable";
+          // Everything decided is written: the index is the store's, for the tenant's next slice in this process.
+          if (!options.validateOnly) this.keptIndex.keep(tenant, fields, lease.generation, index);
           return "continue";
         }
         const plan = this.decide(job, lease.generation, decided, batch, columns, index, notImported);

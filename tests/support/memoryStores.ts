@@ -86,8 +86,11 @@ export class MemoryJobStore implements ImportJobStore {
 
 export class MemoryClientStore implements ClientStore {
   readonly tenants = new Map<string, Map<string, StoredClient>>();
+  /** How many times an index was loaded: each load reads every client of the tenant. */
+  indexLoads = 0;
 
   async loadIndex(tenant: string, fields: readonly IndexedField[]): Promise<ClientIndex> {
+    this.indexLoads++;
     const index = new ClientIndex(fields);
     for (const { values } of this.clientsOf(tenant).values()) index.recordWrite({ kind: "create", values, at: "" });
     return index;

@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+
+import { StoredClient } from "../../shared/clients/clientStore";
+import { TargetField } from "../../shared/clients/targetFields";
+import { ImportEngine } from "../../shared/imports/importEngine";
+import { importInMemory, jobInMemory } from "../support/memoryImport";
+import { memoryEngine } from "../support/memoryStores";
+
+const header = "Code,Name,Type\r\n";
+const rows = (from: number, to: number, name = "Client") =>
+  Array.from({ length: to - from }, (_, i) => `C${from + i},${name} ${from + i} Ltd,Ltd\r\n`).join("");
+const sameNames = (preview: { headers: string[] }) =>
+  preview.headers.map((h) => ({ csvHeader: h, targetField: h as TargetField }));
+
+async function seeded(stores: ReturnType<typeof memoryEngine>, count: number): Promise<void> {
+  const at = "2026-11-28T11:00:00.000Z";
+  await stores.clients.write(
+    "t",
+    Array.from({ length: count }, (_, i) => ({
+      kind: "create" as const,
+      values: { Code: `C${i}`, Name: `Client ${i} Ltd`, Type: "PrivateLimitedCompany" },
+      at,
+    })),
+  );
+}
+
+const clientsOf = (stores: ReturnType<typeof memoryEngine>): StoredClient[] =>
+  [...stores.clients.tenants.get("t")!.values()].sort((a, b) => a.values.Code.localeCompare(b.values.Code));
+
+describe("the index a slice leaves for the next", () => {
+  it("spares a long import a load of the tenant's index on every slice, with the same outcome as one slice", async () => {
+    const file = Buffer.from(header + rows(50, 150, "Renamed"));
+    const sliced = memoryEngine({ sliceBudgetMs: 0, chunkRows: 10 });
+    await seeded(sliced, 100);
+    const many = await importInMemory(file, sameNames, { importMode: "CreateAndUpdate" }, {}, sliced);
+    const whole = memoryEngine();
+    await seeded(whole, 100);
+    const one = await importInMemory(file, sameNames, { importMode: "CreateAndUpdate" }, {}, whole);
+    if (many.problem !== null || one.problem !== null) throw new Error("refused");
+
+    expect(many.job.checkpoint.chunk).toBeGreaterThan(9); // a slice per chunk of 10 rows
+    expect(sliced.clients.indexLoads).toBe(1);
+    expect(many.job.checkpoint.counts).toEqual(one.job.checkpoint.counts);
+    expect(many.job.checkpoint.counts).toMatchObject({ created: 50, updated: 50 });
+    expect(clientsOf(sliced).map((c) => c.values)).toEqual(clientsOf(whole).map((c) => c.values));
+  });
+
+  it("is loaded again after another holding of the tenant, and then sees what that holding wrote", async () => {
+    const stores = memoryEngine({ sliceBudgetMs: 0, chunkRows: 10 });
+    const first = await jobInMemory(Buffer.from(header + rows(0, 40)), sameNames, { importMode: "CreateOnly" }, stores);
+    if (first.problem !== null) throw new Error("refused");
+    expect(await stores.engine.runSlice("t", first.job.code)).toBe("continue");
+    expect(await stores.engine.runSlice("t", first.job.code)).toBe("continue");
+    expect(stores.clients.indexLoads).toBe(1);
+
+    // Another import, by another process (an engine of its own), creates C35 before the first reaches its row.
+    const other = new ImportEngine(
+      { ...stores, now: () => new Date("2026-11-28T12:00:00Z") },
+      { sliceBudgetMs: 60_000, chunkRows: 10 },
+    );
+    const second = await jobInMemory(
+      Buffer.from(header + "C35,Elsewhere Ltd,Ltd\r\n"),
+      sameNames,
+      { importMode: "CreateOnly" },
+      stores,
+    );
+    if (second.problem !== null) throw new Error("refused");
+    expect(await other.runSlice("t", second.job.code)).toBe("finished");
+    const loadsBefore = stores.clients.indexLoads;
+
+    for (let outcome = "continue"; outcome === "continue";) outcome = await stores.engine.runSlice("t", first.job.code);
+    expect(stores.clients.indexLoads).toBe(loadsBefore + 1);
+    const done = (await stores.jobs.get("t", first.job.code))!;
+    expect(done.checkpoint.counts).toMatchObject({ created: 39, skipped: 1 });
+    expect(stores.clients.tenants.get("t")!.get("C35")!.values.Name).toBe("Elsewhere Ltd");
+  });
+
+  it("is not kept by a dry run, whose index holds clients that were never written", async () => {
+    const stores = memoryEngine({ sliceBudgetMs: 0, chunkRows: 10 });
+    const check = await importInMemory(
+      Buffer.from(header + rows(0, 30)),
+      sameNames,
+      { validateOnly: true },
+      {},
+      stores,
+    );
+    if (check.problem !== null) throw new Error("refused");
+    expect(check.job.checkpoint.counts).toMatchObject({ created: 30 });
+    // A load per slice: a dry run's index learns rows no slice wrote, so none is handed on.
+    expect(stores.clients.indexLoads).toBe(check.job.checkpoint.chunk);
+    const real = await importInMemory(
+      Buffer.from(header + rows(0, 30)),
+      sameNames,
+      { importMode: "CreateOnly" },
+      {},
+      stores,
+    );
+    if (real.problem !== null) throw new Error("refused");
+    expect(real.job.checkpoint.counts).toMatchObject({ created: 30, skipped: 0 });
+  });
+});
