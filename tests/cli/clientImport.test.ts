@@ -197,7 +197,7 @@ describe("client-import run", () => {
   });
 });
 
-describe("client-import, one step at a time", () => {
+describe("client-import, one step at a time", { timeout: 120_000 }, () => {
   it("uploads, starts, lists, follows and downloads by job code, as a script keeps it between steps", async () => {
     const env = await newTenant();
     const uploaded = await runCli(["upload", copyOf("clients-with-mistakes.csv")], env);
@@ -272,7 +272,8 @@ describe("client-import clients export", () => {
   });
 });
 
-describe("client-import, a large file", () => {
+// 120 MB hashed, sent, read and sent again: minutes on a machine that the rest of the suite shares.
+describe("client-import, a large file", { timeout: 240_000 }, () => {
   it("sends it in blocks through an upload URL, and resumes a broken upload to the same job", async () => {
     const env = await newTenant();
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), "wide-clients.csv");
