@@ -30,30 +30,30 @@ async function main(): Promise<void> {
   const clientCount = argument("clients", 200_000);
   const rows = argument("rows", 20_000);
   const sliceMs = argument("slice-seconds", 5) * 1000;
-  const azurite = await startThrowawayAzurite("bigtenant");
-  try {
-    const storage = connectionStringClients(azurite.connectionString);
-    await bootstrapStorage(storage);
-    const container = storage.blobs.getContainerClient(storageLayout.containers.importFiles);
-    const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));
-    const clients = new TableClientStore(storage.table(storageLayout.tables.clients));
-    const deps = { jobs, clients, files: new BlobImportFileStore(container), leases: new BlobTenantLeases(container) };
-    const settings = { sliceBudgetMs: sliceMs, chunkRows: 3_000 };
-    const at = new Date().toISOString();
-    const code = (i: number) => `BT${String(i).padStart(8, "0")}`;
-
-    const results: string[] = [];
-    for (const [label, tenant, engineFor] of [
-      [
-        "index kept from slice to slice",
-        "kept",
-        (() => {
-          const engine = new ImportEngine(deps, settings);
-          return () => engine;
-        })(),
-      ],
-      ["index loaded by every slice", "loaded", () => new ImportEngine(deps, settings)],
-    ] as const) {
+  const settings = { sliceBudgetMs: sliceMs, chunkRows: 3_000 };
+  const at = new Date().toISOString();
+  const code = (i: number) => `BT${String(i).padStart(8, "0")}`;
+  const results: string[] = [];
+  // Each way on an Azurite of its own: Azurite's cost per query grows with the whole table.
+  for (const [label, tenant, keepsEngine] of [
+    ["index kept from slice to slice", "kept", true],
+    ["index loaded by every slice", "loaded", false],
+  ] as const) {
+    const azurite = await startThrowawayAzurite("bigtenant");
+    try {
+      const storage = connectionStringClients(azurite.connectionString);
+      await bootstrapStorage(storage);
+      const container = storage.blobs.getContainerClient(storageLayout.containers.importFiles);
+      const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));
+      const clients = new TableClientStore(storage.table(storageLayout.tables.clients));
+      const deps = {
+        jobs,
+        clients,
+        files: new BlobImportFileStore(container),
+        leases: new BlobTenantLeases(container),
+      };
+      const engine = new ImportEngine(deps, settings);
+      const engineFor = () => (keepsEngine ? engine : new ImportEngine(deps, settings));
       const seeding = Date.now();
       const seed: ClientWrite[] = Array.from({ length: clientCount }, (_, i) => ({
         kind: "create",
@@ -104,16 +104,16 @@ async function main(): Promise<void> {
         `${label}: ${Math.round(rows / seconds).toLocaleString("en-GB")} rows/s (${seconds.toFixed(1)} s, ${slices} slices; ` +
           `${job.checkpoint.counts.created} created, ${job.checkpoint.counts.updated} updated; seeded in ${seedSeconds.toFixed(0)} s)`,
       );
+    } finally {
+      await azurite.stop();
     }
-    console.log(
-      `Big tenant, ${new Date().toISOString().slice(0, 10)}: ${rows} rows CreateAndUpdate into ${clientCount} clients, ${sliceMs / 1000} s slices`,
-    );
-    for (const line of results) console.log(`  ${line}`);
-    const rate = (line: string) => Number(/^[^:]+: ([\d,]+) rows/.exec(line)![1].replace(/,/g, ""));
-    console.log(`  ratio kept / loaded: ${(rate(results[0]) / rate(results[1])).toFixed(2)}`);
-  } finally {
-    await azurite.stop();
   }
+  console.log(
+    `Big tenant, ${new Date().toISOString().slice(0, 10)}: ${rows} rows CreateAndUpdate into ${clientCount} clients, ${sliceMs / 1000} s slices`,
+  );
+  for (const line of results) console.log(`  ${line}`);
+  const rate = (line: string) => Number(/^[^:]+: ([\d,]+) rows/.exec(line)![1].replace(/,/g, ""));
+  console.log(`  ratio kept / loaded: ${(rate(results[0]) / rate(results[1])).toFixed(2)}`);
 }
 
 void main();
