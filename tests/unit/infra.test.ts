@@ -73,7 +73,17 @@ describe("azd's files", () => {
       .map((line) => line.trim());
     expect(ignored).not.toContain("node_modules");
     expect(ignored).not.toContain("node_modules/");
-    for (const pattern of ["*.ts", "tests/", "scripts/", "tools/", ".deploy/", "local.settings.json"])
+    for (const pattern of [
+      "*.ts",
+      "tests/",
+      "scripts/",
+      "tools/",
+      "cli/",
+      "dist/cli/",
+      "web/src/",
+      ".deploy/",
+      "local.settings.json",
+    ])
       expect(ignored).toContain(pattern);
     expect(read(".gitignore").split("\n")).toContain(".deploy/");
   });
