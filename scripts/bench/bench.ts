@@ -29,7 +29,7 @@ import { describeWay, storeRates } from "./storeYardstick";
  * languageWorkers__node__arguments setting), --profile DIR (CPU profiles of every worker and Azurite into
  * DIR/worker and DIR/azurite; read them with `npm run bench:profile-summary -- FILE`), --scenarios a,b (createonly,
  * createupdate, memory, upload,
- * status; default all).
+ * status, tenants; default all).
  */
 const argument = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -59,9 +59,10 @@ const workerArguments = [
 ].join(" ");
 const scenarioArgument = process.argv.indexOf("--scenarios");
 const scenarios = new Set(
-  (scenarioArgument > 0 ? process.argv[scenarioArgument + 1] : "createonly,createupdate,memory,upload,status").split(
-    ",",
-  ),
+  (scenarioArgument > 0
+    ? process.argv[scenarioArgument + 1]
+    : "createonly,createupdate,memory,upload,status,tenants"
+  ).split(","),
 );
 const mapping = clientFileHeader.split(",").map((h) => ({ csvHeader: h, targetField: h }));
 const sampleSize = 1_000;
@@ -389,6 +390,51 @@ async function statusPolling({ keys, env }: Bench): Promise<void> {
   );
 }
 
+/**
+ * Ten imports in ten tenants at once on one host, against one import of the same size alone: the total rate, each
+ * job's time (none may starve), and the status calls' latency meanwhile (a poller per job, every 500 ms).
+ */
+async function manyTenants({ keys, env }: Bench): Promise<void> {
+  const each = Math.max(1_000, Math.round(rows / 10));
+  const csv = await text(clientFile(each));
+  const aloneKey = (await keys.create("alone")).key;
+  const alone = await inOwnHost(env, (host) =>
+    importThroughApi(host, aloneKey, "alone", csv, { importMode: "CreateOnly" }),
+  );
+  const tenants = Array.from({ length: 10 }, (_, i) => `many${i}`);
+  const tenantKeys = await Promise.all(tenants.map(async (tenant) => (await keys.create(tenant)).key));
+  const { result } = await inOwnHost(env, async (host) => {
+    const latencies: number[] = [];
+    let running = true;
+    const pollers = tenants.map(async (tenant, i) => {
+      const url = `${host.url}/tenants/${tenant}/clients/import/csv?top=1`;
+      while (running) {
+        const started = performance.now();
+        await (await fetch(url, { headers: { "x-api-key": tenantKeys[i] } })).arrayBuffer();
+        latencies.push(performance.now() - started);
+        await sleep(500);
+      }
+    });
+    const started = Date.now();
+    const runs = await Promise.all(
+      tenants.map((tenant, i) => importThroughApi(host, tenantKeys[i], tenant, csv, { importMode: "CreateOnly" })),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    running = false;
+    await Promise.all(pollers);
+    latencies.sort((a, b) => a - b);
+    return { seconds, runs, p99: latencies[Math.min(latencies.length - 1, Math.floor(0.99 * latencies.length))] };
+  });
+  const aloneRate = each / alone.result.seconds;
+  const totalRate = (each * tenants.length) / result.seconds;
+  const times = result.runs.map((run) => run.seconds).sort((a, b) => a - b);
+  console.log(
+    `Ten tenants at once, ${each} rows each, CreateOnly: ${perSecond(totalRate)} in all against ${perSecond(aloneRate)} for one alone, ` +
+      `ratio ${(totalRate / aloneRate).toFixed(2)} (bar 1.00); jobs took ${times[0].toFixed(1)} to ${times.at(-1)!.toFixed(1)} s; ` +
+      `status p99 ${result.p99.toFixed(1)} ms meanwhile (bar 50 ms)`,
+  );
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const all: [string, (bench: Bench) => Promise<void>][] = [
@@ -396,6 +442,7 @@ async function main(): Promise<void> {
     ["memory", memory],
     ["upload", upload],
     ["status", statusPolling],
+    ["tenants", manyTenants],
   ];
   if (scenarios.has("createonly") || scenarios.has("createupdate")) scenarios.add("imports");
   for (const [name, scenario] of all) if (scenarios.has(name)) await withAzurite(scenario);
