@@ -10,6 +10,7 @@ export default tseslint.config(
       "coverage/**",
       "bench-output/**",
       ".azurite/**",
+      ".deploy/**",
       "tools/functions-host/tests/fixtures/**",
     ],
   },

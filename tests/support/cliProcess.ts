@@ -1,4 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 import { repoRoot } from "./hostProcess";
@@ -11,11 +13,14 @@ export interface CliRun {
 
 export const cliMain = path.join(repoRoot, "dist", "cli", "main.js");
 
-/** The command as a user's shell starts it: a child process, its key and tenant from the environment. */
+/**
+ * The command as a user's shell starts it: a child process, its key and tenant from the environment, in a
+ * folder of its own (a command that saves a file where it runs never writes into the repository).
+ */
 export function startCli(
   args: string[],
   env: Record<string, string>,
-  cwd = repoRoot,
+  cwd = fs.mkdtempSync(path.join(os.tmpdir(), "cli-cwd-")),
 ): { child: ChildProcess; done: Promise<CliRun>; stderr: () => string } {
   const child = spawn(process.execPath, [cliMain, ...args], {
     cwd,
