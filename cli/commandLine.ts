@@ -115,19 +115,12 @@ export function startFlagsOf(values: {
   check?: boolean;
 }): StartFlags {
   if (values.mapping && values.map?.length) throw new CliError(exitCodes.usage, "Give --mapping or --map, not both");
-  const columnMappings =
-    values.map?.map((pair) => {
-      const at = pair.lastIndexOf("=");
-      if (at <= 0 || at === pair.length - 1)
-        throw new CliError(exitCodes.usage, `--map takes "Header=Field", not '${pair}'`);
-      return { csvHeader: pair.slice(0, at), targetField: pair.slice(at + 1).trim() };
-    }) ?? null;
   return {
     mappingCode: values.mapping ?? null,
-    columnMappings,
+    columnMappings: values.map ? mapPairsOf(values.map) : null,
     options: {
       ...(values.mode && { importMode: choice("mode", values.mode, importModes) }),
-      ...(values.match && { matchField: choice("match", values.match, matchFields) }),
+      ...(values.match && { matchField: matchFieldOf(values.match) }),
       ...(values["default-type"] && { defaultClientType: choice("default-type", values["default-type"], clientTypes) }),
       ...(values["date-format"] && { dateFormat: choice("date-format", values["date-format"], dateFormats) }),
       validateOnly: values.check ?? false,
@@ -141,4 +134,19 @@ export function timeoutOf(value: string | undefined): number | null {
   const seconds = Number(value);
   if (!(seconds > 0)) throw new CliError(exitCodes.usage, `--timeout takes a number of seconds, not '${value}'`);
   return seconds * 1000;
+}
+
+/** `--map "Header=Field"` pairs, in order. */
+export function mapPairsOf(pairs: string[]): { csvHeader: string; targetField: string }[] {
+  return pairs.map((pair) => {
+    const at = pair.lastIndexOf("=");
+    if (at <= 0 || at === pair.length - 1)
+      throw new CliError(exitCodes.usage, `--map takes "Header=Field", not '${pair}'`);
+    return { csvHeader: pair.slice(0, at), targetField: pair.slice(at + 1).trim() };
+  });
+}
+
+/** `--match`, one of the match fields. */
+export function matchFieldOf(value: string): string {
+  return choice("match", value, matchFields);
 }

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { CsvImportJobDto } from "../shared/imports/csvImportJobDto";
 import { CsvUploadPreview } from "../shared/imports/csvUploadPreview";
+import { finalStatuses } from "../shared/imports/importJob";
 import { notImportedFileName } from "../shared/imports/notImportedFile";
 import { UploadTicket } from "../shared/imports/uploadTicket";
 import { StartFlags } from "./commandLine";
@@ -16,7 +17,6 @@ import { BlockJournal, uploadInBlocks } from "./resumableUpload";
 import { refusal, ServiceClient } from "./serviceClient";
 
 const importPath = "/clients/import/csv";
-const finalStatuses = ["Completed", "Failed", "Cancelled"];
 
 /** What an upload gives: the file's preview to start from, or the job an earlier identical run already made. */
 export type Uploaded = { preview: CsvUploadPreview } | { job: CsvImportJobDto };

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { defaultUrl } from "./commandLine";
 import { clientsCommand } from "./commands/clientsExportCommand";
 import {

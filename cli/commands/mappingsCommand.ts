@@ -1,7 +1,7 @@
 import fs from "node:fs";
 
 import { SavedMapping } from "../../shared/mappings/savedMapping";
-import { connectionOf, onePositional, parseCommand, startFlagsOf } from "../commandLine";
+import { connectionOf, mapPairsOf, matchFieldOf, onePositional, parseCommand } from "../commandLine";
 import { CliError, exitCodes } from "../exitCodes";
 import { help } from "../output";
 import { ServiceClient } from "../serviceClient";
@@ -44,15 +44,13 @@ export async function mappingsCommand(args: string[]): Promise<number> {
     }
     case "save": {
       if (!values.name) throw new CliError(exitCodes.usage, "mappings save needs --name");
-      const columnMappings = values.from
-        ? readMappingFile(values.from)
-        : startFlagsOf({ map: values.map }).columnMappings;
+      const columnMappings = values.from ? readMappingFile(values.from) : values.map && mapPairsOf(values.map);
       if (!columnMappings?.length)
         throw new CliError(exitCodes.usage, 'mappings save needs --map "Header=Field" or --from <file.json>');
       const body = {
         name: values.name,
         columnMappings,
-        ...(values.match && { matchField: startFlagsOf({ match: values.match }).options.matchField }),
+        ...(values.match && { matchField: matchFieldOf(values.match) }),
       };
       const saved = values.code
         ? await client.ok<SavedMapping>("PUT", path(values.code), body)

@@ -7,6 +7,7 @@ import { TableClientStore } from "../../shared/clients/tableClientStore";
 import { BlobImportFileStore } from "../../shared/imports/blobImportFileStore";
 import { BlobTenantLeases } from "../../shared/imports/blobTenantLeases";
 import { ImportEngine } from "../../shared/imports/importEngine";
+import { defaultImportOptions } from "../../shared/imports/importJob";
 import { newImportJob } from "../../shared/imports/newImportJob";
 import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
@@ -83,13 +84,7 @@ async function main(): Promise<void> {
             delimiter: ",",
             encoding: "utf-8",
           },
-          options: {
-            importMode: "CreateAndUpdate",
-            matchField: "Code",
-            defaultClientType: null,
-            dateFormat: "DMY",
-            validateOnly: false,
-          },
+          options: defaultImportOptions,
           mapping: ["Code", "Name", "Type"].map((f) => ({ csvHeader: f, targetField: f as "Code" })),
           createdDate: at,
         }),
