@@ -52,7 +52,10 @@ export async function startHttpTriggerServer(options: HttpTriggerServerOptions):
     })
     .sort((a, b) => RouteTemplate.compareSpecificity(a.route, b.route));
 
-  const proxyAgent = new http.Agent({ keepAlive: true });
+  // A connection per request. A reused one can be closed by the worker's server (after 5 s idle, its
+  // keepAliveTimeout) just as a request goes out on it, which then fails as a 502: the page's tests saw two
+  // module loads fail so once in some ten full runs. A connection on the loopback costs well under a millisecond.
+  const proxyAgent = new http.Agent({ keepAlive: false });
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = routePath(url.pathname, options.routePrefix);
@@ -91,9 +94,11 @@ export async function startHttpTriggerServer(options: HttpTriggerServerOptions):
       res.writeHead(response.statusCode ?? 500, responseHeaders);
       response.pipe(res);
     });
-    forwarded.on("error", () => {
-      if (!res.headersSent) res.writeHead(502).end();
-      else if (!res.writableEnded) res.destroy();
+    forwarded.on("error", (error) => {
+      if (!res.headersSent) {
+        options.onError(fn, new Error(`Forwarding ${method} ${url.pathname} to the worker failed: ${error.message}`));
+        res.writeHead(502).end();
+      } else if (!res.writableEnded) res.destroy();
     });
     req.pipe(forwarded);
     options.invoke(fn, invocationId, triggerMetadata).catch((error) => {
