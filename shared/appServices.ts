@@ -1,4 +1,6 @@
+import { BlobClientIndexSnapshots } from "./clients/blobClientIndexSnapshots";
 import { ClientDirectory } from "./clients/clientDirectory";
+import { ClientIndexSnapshots } from "./clients/clientIndexSnapshots";
 import { ClientStore } from "./clients/clientStore";
 import { TableClientStore } from "./clients/tableClientStore";
 import { ApiResponse } from "./http/apiResponse";
@@ -48,6 +50,7 @@ export interface AppStores {
   clients: ClientStore;
   files: ImportFileStore;
   leases: TenantLeases;
+  indexSnapshots: ClientIndexSnapshots;
   links: BlobLinks;
   queue: ImportQueue;
   receipts: UploadReceipts;
@@ -78,6 +81,7 @@ export function azureStores(storage: StorageClients): AppStores {
     clients: new TableClientStore(storage.table(storageLayout.tables.clients)),
     files: new BlobImportFileStore(container),
     leases: new BlobTenantLeases(container),
+    indexSnapshots: new BlobClientIndexSnapshots(container),
     links: new BlobSasLinks(container, storage.signer),
     queue: new StorageImportQueue(storage.queues.getQueueClient(storageLayout.queues.clientImports)),
     receipts: new TableUploadReceipts(storage.table(storageLayout.tables.uploadReceipts)),
@@ -98,10 +102,10 @@ export function createServices(
   env: NodeJS.ProcessEnv = process.env,
   now: () => Date = () => new Date(),
 ): AppServices {
-  const { jobs, clients, files, leases, links, queue, receipts, mappings, keys } = stores;
+  const { jobs, clients, files, leases, indexSnapshots, links, queue, receipts, mappings, keys } = stores;
   const jobQueue = new ImportJobQueue(jobs, queue);
   const engine = new ImportEngine(
-    { jobs, clients, files, leases, now },
+    { jobs, clients, files, leases, indexSnapshots, now },
     { sliceBudgetMs: numberSetting(env.ImportSliceSeconds, 240) * 1000, chunkRows },
   );
   const imports = new Imports({

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { startThrowawayAzurite } from "functions-host";
 
+import { BlobClientIndexSnapshots } from "../../shared/clients/blobClientIndexSnapshots";
 import { ClientWrite } from "../../shared/clients/clientStore";
 import { TableClientStore } from "../../shared/clients/tableClientStore";
 import { BlobImportFileStore } from "../../shared/imports/blobImportFileStore";
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
         clients,
         files: new BlobImportFileStore(container),
         leases: new BlobTenantLeases(container),
+        indexSnapshots: new BlobClientIndexSnapshots(container),
       };
       const engine = new ImportEngine(deps, settings);
       const engineFor = () => (keepsEngine ? engine : new ImportEngine(deps, settings));

@@ -7,6 +7,8 @@ import { MatchField, TargetField } from "./targetFields";
 /** Fields besides Code that an index can hold. */
 export type IndexedField = Exclude<MatchField, "Code">;
 
+export type IndexedValues = Partial<Record<IndexedField, string>>;
+
 /**
  * What one job needs indexed: its match field, and the unique fields its mapping can set (only a row that sets
  * one can collide on it). Fewer fields, less memory per client of the tenant.
@@ -65,6 +67,22 @@ export class ClientIndex {
     return this.codeKeys.size;
   }
 
+  get fields(): IndexedField[] {
+    return [...this.byField.keys()];
+  }
+
+  /** Each client as its code and the value it holds in each of `fields` (null for none): what a snapshot keeps. */
+  *clients(): Generator<[string, ...(string | null)[]]> {
+    const fields = [...this.byField.values()];
+    for (let client = 0; client < this.codeKeys.size; client++)
+      yield [this.codeOf(client), ...fields.map((values) => values.keyOf(client))];
+  }
+
+  /** Adds a client known to exist, with its values of the indexed fields. */
+  addClient(code: string, values: IndexedValues): void {
+    this.recordWrite({ kind: "create", values: { ...values, Code: code, Name: values.Name ?? "" }, at: "" });
+  }
+
   /** Makes room for `clients` clients in all: an import that may create clients reserves for its rows up front. */
   reserve(clients: number): void {
     this.codeKeys.reserve(clients);
@@ -111,6 +129,11 @@ class FieldValues {
     this.keys.reserve(clients);
     if (clients > this.valueOf.length) this.valueOf = grown(this.valueOf, clients, none);
     if (clients > this.holderOf.length) this.holderOf = grown(this.holderOf, clients, none);
+  }
+
+  keyOf(client: number): string | null {
+    const value = client < this.valueOf.length ? this.valueOf[client] : none;
+    return value === none ? null : this.keys.key(value);
   }
 
   holders(key: string): number[] {

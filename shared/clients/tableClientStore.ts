@@ -4,7 +4,7 @@ import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { fnv1aStart, fnv1aStep } from "../util/fnv1a";
 import { fieldsOf } from "../util/jsonObject";
 import { runConcurrently } from "../util/runConcurrently";
-import { ClientIndex, IndexedField } from "./clientIndex";
+import { ClientIndex, IndexedField, IndexedValues } from "./clientIndex";
 import { compareKey } from "./clientKeys";
 import { ClientPage, ClientStore, ClientWrite, StoredClient } from "./clientStore";
 import { ClientValues, isTargetField } from "./targetFields";
@@ -36,12 +36,10 @@ export class TableClientStore implements ClientStore {
       partitionKey(tenant, (n + 1) * shardsPerScan),
     ]);
     await runConcurrently(ranges, ranges.length, async ([from, to]) => {
-      const entities = this.table.listEntities<Record<string, string>>({
+      const entities = this.table.listEntities<IndexedValues & { Code: string }>({
         queryOptions: { filter: odata`PartitionKey ge ${from} and PartitionKey lt ${to}`, select: ["Code", ...fields] },
       });
-      for await (const { Code, ...values } of entities) {
-        index.recordWrite({ kind: "create", values: { ...values, Code, Name: values.Name ?? "" }, at: "" });
-      }
+      for await (const { Code, ...values } of entities) index.addClient(Code, values);
     });
     return index;
   }
@@ -130,10 +128,6 @@ function partitionKey(tenant: string, shard: number): string {
   return `${tenant}|${String(shard).padStart(3, "0")}`;
 }
 
-/**
- * The partition of a client: a storage format, so it never changes (tests pin it); a new one orphans every stored
- * client.
- */
 /** The entity a client write stores: keyed by tenant shard and code, its values, and its dates. */
 export function clientEntity(tenant: string, write: ClientWrite): TableEntity {
   const code = write.kind === "create" ? write.values.Code : write.code;
@@ -147,6 +141,10 @@ export function clientEntity(tenant: string, write: ClientWrite): TableEntity {
   return entity;
 }
 
+/**
+ * The partition of a client: a storage format, so it never changes (tests pin it); a new one orphans every stored
+ * client.
+ */
 export function partitionKeyOf(tenant: string, code: string): string {
   let hash = fnv1aStart;
   // A character beyond the BMP counts by its first UTF-16 unit: as the first version hashed, kept for its keys.

@@ -1,4 +1,5 @@
 import { ClientIndex, fieldsToIndex } from "../clients/clientIndex";
+import { ClientIndexSnapshots } from "../clients/clientIndexSnapshots";
 import { ClientStore, ClientWrite } from "../clients/clientStore";
 import { isBlankRecord } from "../csv/blankRecord";
 import { CsvBatch, maxRecordBytes, readCsvBatches } from "../csv/csvRecordReader";
@@ -32,6 +33,7 @@ export interface ImportEngineDependencies {
   clients: ClientStore;
   files: ImportFileStore;
   leases: TenantLeases;
+  indexSnapshots: ClientIndexSnapshots;
   now?: () => Date;
   /** Told after each step; fault-injection tests throw from it to kill an invocation there. */
   step?: (step: ImportStep) => void;
@@ -67,7 +69,7 @@ const maxErrorChars = 1_000;
 export class ImportEngine {
   private readonly now: () => Date;
   private readonly step: (step: ImportStep) => void;
-  private readonly keptIndex = new KeptIndex();
+  private readonly keptIndex: KeptIndex;
 
   constructor(
     private readonly deps: ImportEngineDependencies,
@@ -75,6 +77,7 @@ export class ImportEngine {
   ) {
     this.now = deps.now ?? (() => new Date());
     this.step = deps.step ?? (() => undefined);
+    this.keptIndex = new KeptIndex(deps.indexSnapshots);
   }
 
   async runSlice(tenant: string, code: string): Promise<SliceOutcome> {
@@ -155,9 +158,16 @@ export class ImportEngine {
       options.matchField,
       job.mapping.map((m) => m.targetField),
     );
-    const kept =
-      checkpoint === job.checkpoint && !options.validateOnly ? this.keptIndex.take(tenant, fields, lease) : null;
-    const index = kept ?? (await clients.loadIndex(tenant, fields));
+    // A replay that wrote chunks made any index handed on stale; a dry run's replay writes nothing.
+    const handedOn =
+      checkpoint === job.checkpoint || options.validateOnly ? await this.keptIndex.take(tenant, fields, lease) : null;
+    const index = handedOn ?? (await clients.loadIndex(tenant, fields));
+    // Once every decided row is written the index is the store's, for the tenant's next holding. A dry run's index
+    // holds rows never written, but the dry run wrote nothing, so an index handed to it is still good after it.
+    const handOn = () =>
+      options.validateOnly
+        ? handedOn && this.keptIndex.carry(tenant, lease)
+        : this.keptIndex.keep(tenant, lease.generation, index);
     // Every row still to come may create a client: room for them now spares the index its growing copies.
     if (options.importMode !== "UpdateOnly") index.reserve(index.size + totalItems - checkpoint.counts.processed);
     if (options.validateOnly) await this.replayDryRun(job, checkpoint.chunk, index);
@@ -186,8 +196,7 @@ export class ImportEngine {
         if (chunksThisSlice++ > 0 && Date.now() - startedAt >= this.settings.sliceBudgetMs) {
           if (applying) [applied, applying] = [await applying, null];
           if (savedChunk !== applied.chunk && !(await this.saveProgress(job, applied))) return "notRunnable";
-          // Everything decided is written: the index is the store's, for the tenant's next slice in this process.
-          if (!options.validateOnly) this.keptIndex.keep(tenant, fields, lease.generation, index);
+          await handOn();
           return "continue";
         }
         const plan = this.decide(job, lease.generation, decided, batch, columns, index, notImported);
@@ -228,7 +237,9 @@ export class ImportEngine {
         }
       }
       if (applying) [applied, applying] = [await applying, null];
-      return this.finish(job, "Completed", applied);
+      const outcome = await this.finish(job, "Completed", applied);
+      await handOn();
+      return outcome;
     } finally {
       // However the slice ends, no write of it may still be running when it gives up the tenant's lease.
       if (applying) await applying.catch(() => undefined);

@@ -1,30 +1,42 @@
 import { ClientIndex, IndexedField } from "../clients/clientIndex";
+import { ClientIndexSnapshots } from "../clients/clientIndexSnapshots";
 import { TenantLease } from "./tenantLeases";
 
 /**
- * The client index a slice leaves behind, for the tenant's next slice in the same process: loading it reads every
- * client of the tenant (minutes for a million), and a long import would pay that on every slice. It is handed on
- * only when nothing can have written the tenant's clients in between: the slice ended with every decided row
- * written, and the next holding of the tenant's lease is the very next one (every acquisition counts the
- * generation up) and finds no interrupted holder. Only the holder of the lease writes a tenant's clients.
+ * The client index a holding of a tenant's lease leaves behind, for the next holding: loading it from the clients
+ * reads every client of the tenant (minutes for a million), and a long import would pay that on every slice, and
+ * every import into a large tenant on its first. The index is kept in this process and saved as a snapshot, for
+ * a next holding in another process. It is only handed on when nothing can have written the tenant's clients in
+ * between: the holding ended with every decided row written, and the next holding is the very next one (every
+ * acquisition counts the generation up) and finds no interrupted holder. Only the holder of the lease writes a
+ * tenant's clients.
  */
 export class KeptIndex {
-  private kept: { tenant: string; fields: string; generation: number; index: ClientIndex } | null = null;
+  private kept: { tenant: string; generation: number; index: ClientIndex } | null = null;
 
-  keep(tenant: string, fields: readonly IndexedField[], generation: number, index: ClientIndex): void {
-    this.kept = { tenant, fields: fields.join(","), generation, index };
+  constructor(private readonly snapshots: ClientIndexSnapshots) {}
+
+  /** Hands on the index of a holding that wrote every row it decided. */
+  async keep(tenant: string, generation: number, index: ClientIndex): Promise<void> {
+    this.kept = { tenant, generation, index };
+    // A snapshot that failed to save costs the next holding in another process a load from the clients, no more:
+    // the last one saved stays under its own, older, generation.
+    await this.snapshots.save(tenant, generation, index).catch(() => undefined);
   }
 
-  /** The kept index if it is still the store's for this holding, else null; either way it is kept no longer. */
-  take(tenant: string, fields: readonly IndexedField[], lease: TenantLease): ClientIndex | null {
+  /** Hands the index on past a holding that wrote no client (a dry run), when that holding took it. */
+  async carry(tenant: string, lease: TenantLease): Promise<void> {
+    await this.snapshots.carry(tenant, lease.generation - 1, lease.generation).catch(() => undefined);
+  }
+
+  /** The index the previous holding handed on, if it holds `fields`; either way it is kept here no longer. */
+  async take(tenant: string, fields: readonly IndexedField[], lease: TenantLease): Promise<ClientIndex | null> {
     const kept = this.kept;
     this.kept = null;
-    const current =
-      kept !== null &&
-      kept.tenant === tenant &&
-      kept.fields === fields.join(",") &&
-      kept.generation + 1 === lease.generation &&
-      lease.interrupted === null;
-    return current ? kept.index : null;
+    if (lease.interrupted !== null) return null;
+    const previous = lease.generation - 1;
+    if (kept?.tenant === tenant && kept.generation === previous && fields.every((f) => kept.index.fields.includes(f)))
+      return kept.index;
+    return this.snapshots.read(tenant, previous, fields);
   }
 }

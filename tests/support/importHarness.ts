@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { inject } from "vitest";
 
+import { BlobClientIndexSnapshots } from "../../shared/clients/blobClientIndexSnapshots";
 import { ClientPage, StoredClient } from "../../shared/clients/clientStore";
 import { TableClientStore } from "../../shared/clients/tableClientStore";
 import { readCsvBatches } from "../../shared/csv/csvRecordReader";
@@ -57,6 +58,7 @@ export async function harness(storage?: StorageClients): Promise<Harness> {
   const clients = new TableClientStore(storage.table(storageLayout.tables.clients));
   const files = new BlobImportFileStore(container);
   const leases = new BlobTenantLeases(container);
+  const indexSnapshots = new BlobClientIndexSnapshots(container);
   return {
     storage,
     jobs,
@@ -64,7 +66,7 @@ export async function harness(storage?: StorageClients): Promise<Harness> {
     files,
     engine: (settings = {}, extra = {}) =>
       new ImportEngine(
-        { jobs, clients, files, leases, now: fixedNow, ...extra },
+        { jobs, clients, files, leases, indexSnapshots, now: fixedNow, ...extra },
         { sliceBudgetMs: 60_000, chunkRows: 3_000, ...settings },
       ),
   };

@@ -1,5 +1,6 @@
 import { AppStores, createServices } from "../../shared/appServices";
-import { ClientIndex, IndexedField } from "../../shared/clients/clientIndex";
+import { ClientIndex, IndexedField, IndexedValues } from "../../shared/clients/clientIndex";
+import { ClientIndexSnapshots } from "../../shared/clients/clientIndexSnapshots";
 import { compareKey } from "../../shared/clients/clientKeys";
 import { ClientPage, ClientStore, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
 import { BlobLinks } from "../../shared/imports/blobLinks";
@@ -253,6 +254,7 @@ export function memoryEngine(settings: Partial<ImportEngineSettings> = {}) {
     clients: new MemoryClientStore(),
     files: new MemoryFileStore(),
     leases: new MemoryTenantLeases(),
+    indexSnapshots: new MemoryClientIndexSnapshots(),
   };
   const engine = new ImportEngine(
     { ...stores, now: () => new Date("2026-11-28T12:00:00Z") },
@@ -361,11 +363,42 @@ export class MemoryBlobLinks implements BlobLinks {
   }
 }
 
+/** Snapshots as the clients of each index, rebuilt on read as the blob store rebuilds them. */
+export class MemoryClientIndexSnapshots implements ClientIndexSnapshots {
+  readonly saved = new Map<string, { generation: number; fields: IndexedField[]; clients: (string | null)[][] }>();
+  reads = 0;
+
+  async read(tenant: string, generation: number, fields: readonly IndexedField[]): Promise<ClientIndex | null> {
+    const saved = this.saved.get(tenant);
+    if (!saved || saved.generation !== generation || !fields.every((f) => saved.fields.includes(f))) return null;
+    this.reads++;
+    const index = new ClientIndex(fields);
+    for (const [code, ...values] of saved.clients) {
+      const byField: IndexedValues = {};
+      saved.fields.forEach((field, i) => {
+        if (fields.includes(field) && values[i] !== null) byField[field] = values[i]!;
+      });
+      index.addClient(code!, byField);
+    }
+    return index;
+  }
+
+  async save(tenant: string, generation: number, index: ClientIndex): Promise<void> {
+    this.saved.set(tenant, { generation, fields: index.fields, clients: [...index.clients()] });
+  }
+
+  async carry(tenant: string, from: number, to: number): Promise<void> {
+    const saved = this.saved.get(tenant);
+    if (saved?.generation === from) saved.generation = to;
+  }
+}
+
 /** Every store of the services in memory; tenant keys are `key-<tenant>`. */
 export function memoryStores(): AppStores & {
   jobs: MemoryJobStore;
   clients: MemoryClientStore;
   files: MemoryFileStore;
+  indexSnapshots: MemoryClientIndexSnapshots;
   queue: MemoryImportQueue;
 } {
   return {
@@ -373,6 +406,7 @@ export function memoryStores(): AppStores & {
     clients: new MemoryClientStore(),
     files: new MemoryFileStore(),
     leases: new MemoryTenantLeases(),
+    indexSnapshots: new MemoryClientIndexSnapshots(),
     links: new MemoryBlobLinks(),
     queue: new MemoryImportQueue(),
     receipts: new MemoryUploadReceipts(),

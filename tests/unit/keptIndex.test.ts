@@ -27,7 +27,7 @@ async function seeded(stores: ReturnType<typeof memoryEngine>, count: number): P
 const clientsOf = (stores: ReturnType<typeof memoryEngine>): StoredClient[] =>
   [...stores.clients.tenants.get("t")!.values()].sort((a, b) => a.values.Code.localeCompare(b.values.Code));
 
-describe("the index a slice leaves for the next", () => {
+describe("the index a holding of the tenant hands on to the next", () => {
   it("spares a long import a load of the tenant's index on every slice, with the same outcome as one slice", async () => {
     const file = Buffer.from(header + rows(50, 150, "Renamed"));
     const sliced = memoryEngine({ sliceBudgetMs: 0, chunkRows: 10 });
@@ -45,7 +45,7 @@ describe("the index a slice leaves for the next", () => {
     expect(clientsOf(sliced).map((c) => c.values)).toEqual(clientsOf(whole).map((c) => c.values));
   });
 
-  it("is loaded again after another holding of the tenant, and then sees what that holding wrote", async () => {
+  it("is read from the snapshot another process's import saved, and sees what that import wrote", async () => {
     const stores = memoryEngine({ sliceBudgetMs: 0, chunkRows: 10 });
     const first = await jobInMemory(Buffer.from(header + rows(0, 40)), sameNames, { importMode: "CreateOnly" }, stores);
     if (first.problem !== null) throw new Error("refused");
@@ -66,13 +66,88 @@ describe("the index a slice leaves for the next", () => {
     );
     if (second.problem !== null) throw new Error("refused");
     expect(await other.runSlice("t", second.job.code)).toBe("finished");
-    const loadsBefore = stores.clients.indexLoads;
 
     for (let outcome = "continue"; outcome === "continue";) outcome = await stores.engine.runSlice("t", first.job.code);
-    expect(stores.clients.indexLoads).toBe(loadsBefore + 1);
+    expect(stores.clients.indexLoads).toBe(1);
+    expect(stores.indexSnapshots.reads).toBe(2); // the other import's first slice, then the first import's next
     const done = (await stores.jobs.get("t", first.job.code))!;
     expect(done.checkpoint.counts).toMatchObject({ created: 39, skipped: 1 });
     expect(stores.clients.tenants.get("t")!.get("C35")!.values.Name).toBe("Elsewhere Ltd");
+  });
+
+  it("is loaded from the clients after a holding that handed nothing on: a crash, or a cancel", async () => {
+    for (const ending of ["crash", "cancel"] as const) {
+      const stores = memoryEngine({ sliceBudgetMs: 0, chunkRows: 10 });
+      await seeded(stores, 5);
+      const first = await importInMemory(Buffer.from(header + rows(100, 110)), sameNames, {}, {}, stores);
+      if (first.problem !== null) throw new Error("refused");
+      expect(stores.indexSnapshots.saved.get("t")?.clients).toHaveLength(15);
+      const loads = stores.clients.indexLoads;
+
+      // A holding that writes C200 and hands nothing on.
+      const second = await jobInMemory(Buffer.from(header + rows(200, 220)), sameNames, {}, stores);
+      if (second.problem !== null) throw new Error("refused");
+      if (ending === "crash") {
+        const dying = new ImportEngine(
+          {
+            ...stores,
+            step: (step) => {
+              if (step === "writesApplied") throw new Error("the invocation died");
+            },
+          },
+          { sliceBudgetMs: 60_000, chunkRows: 10 },
+        );
+        await expect(dying.runSlice("t", second.job.code)).rejects.toThrow("died");
+      } else {
+        expect(await stores.engine.runSlice("t", second.job.code)).toBe("continue");
+        await stores.jobs.update("t", second.job.code, { cancelRequested: true });
+        expect(await stores.engine.runSlice("t", second.job.code)).toBe("finished");
+        expect((await stores.jobs.get("t", second.job.code))!.status).toBe("Cancelled");
+      }
+      expect(stores.clients.tenants.get("t")!.has("C200")).toBe(true);
+
+      const third = await importInMemory(
+        Buffer.from(header + "C200,Again Ltd,Ltd\r\n"),
+        sameNames,
+        { importMode: "CreateOnly" },
+        {},
+        stores,
+      );
+      if (third.problem !== null) throw new Error("refused");
+      expect(stores.clients.indexLoads).toBe(loads + 1);
+      expect(third.job.checkpoint.counts).toMatchObject({ created: 0, skipped: 1 });
+    }
+  });
+
+  it("is read by a dry run and still good after it, which wrote nothing", async () => {
+    const stores = memoryEngine({ sliceBudgetMs: 0, chunkRows: 10 });
+    const first = await importInMemory(Buffer.from(header + rows(0, 20)), sameNames, {}, {}, stores);
+    if (first.problem !== null) throw new Error("refused");
+    const file = Buffer.from(header + rows(10, 40, "Renamed"));
+    const check = await importInMemory(file, sameNames, { validateOnly: true }, {}, stores);
+    const real = await importInMemory(file, sameNames, {}, {}, stores);
+    if (check.problem !== null || real.problem !== null) throw new Error("refused");
+
+    expect(stores.clients.indexLoads).toBe(1); // the first import's, into an empty tenant
+    expect(check.job.checkpoint.counts).toEqual(real.job.checkpoint.counts);
+    expect(real.job.checkpoint.counts).toMatchObject({ created: 20, updated: 10 });
+  });
+
+  it("is loaded from the clients when the snapshot lacks a field the import matches on", async () => {
+    const stores = memoryEngine();
+    const first = await importInMemory(Buffer.from(header + rows(0, 3)), sameNames, {}, {}, stores);
+    if (first.problem !== null) throw new Error("refused");
+    const byName = await importInMemory(
+      Buffer.from("Name,Email\r\nClient 1 Ltd,one@example.com\r\n"),
+      sameNames,
+      { importMode: "UpdateOnly", matchField: "Name" },
+      {},
+      stores,
+    );
+    if (byName.problem !== null) throw new Error("refused");
+    expect(stores.clients.indexLoads).toBe(2);
+    expect(byName.job.checkpoint.counts).toMatchObject({ updated: 1 });
+    expect(stores.indexSnapshots.saved.get("t")!.fields).toEqual(["Name"]);
   });
 
   it("is not kept by a dry run, whose index holds clients that were never written", async () => {

@@ -1,0 +1,94 @@
+import { createInterface } from "node:readline";
+import { PassThrough, Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip, createGzip } from "node:zlib";
+
+import { ContainerClient } from "@azure/storage-blob";
+
+import { storageStatus, unlessMissing } from "../storage/storageStatus";
+import { ClientIndex, IndexedField, IndexedValues } from "./clientIndex";
+import { ClientIndexSnapshots } from "./clientIndexSnapshots";
+
+/**
+ * Snapshots as gzipped JSON lines, one blob per tenant beside its import files: a client per line, `[code, value
+ * of each field or null]`. The holding it belongs to and its fields are metadata, read before the body, and
+ * written in the same commit: a save that fails half way leaves the last snapshot whole, under its own (older)
+ * generation.
+ */
+export class BlobClientIndexSnapshots implements ClientIndexSnapshots {
+  constructor(private readonly container: ContainerClient) {}
+
+  async read(tenant: string, generation: number, fields: readonly IndexedField[]): Promise<ClientIndex | null> {
+    const response = await unlessMissing(this.blob(tenant).download(), null);
+    if (!response) return null;
+    const body = response.readableStreamBody as Readable;
+    const saved = readMetadata(response.metadata);
+    if (!saved || saved.generation !== generation || !fields.every((f) => saved.fields.includes(f))) {
+      body.destroy();
+      return null;
+    }
+    const index = new ClientIndex(fields);
+    const positions = fields.map((field) => saved.fields.indexOf(field) + 1); // after the code
+    const lines = createInterface({ input: body.pipe(createGunzip()), crlfDelay: Infinity });
+    for await (const line of lines) {
+      const client = JSON.parse(line) as (string | null)[];
+      const values: IndexedValues = {};
+      fields.forEach((field, i) => {
+        const value = client[positions[i]];
+        if (value !== null) values[field] = value;
+      });
+      index.addClient(client[0]!, values);
+    }
+    return index;
+  }
+
+  async save(tenant: string, generation: number, index: ClientIndex): Promise<void> {
+    const content = new PassThrough();
+    const uploading = this.blob(tenant).uploadStream(content, 4 * 1024 * 1024, 2, {
+      metadata: { generation: String(generation), fields: ["Code", ...index.fields].join(",") },
+      blobHTTPHeaders: { blobContentType: "application/gzip" },
+    });
+    await Promise.all([uploading, pipeline(Readable.from(snapshotText(index)), createGzip({ level: 1 }), content)]);
+  }
+
+  async carry(tenant: string, from: number, to: number): Promise<void> {
+    const blob = this.blob(tenant);
+    const properties = await unlessMissing(blob.getProperties(), null);
+    const saved = properties && readMetadata(properties.metadata);
+    if (!saved || saved.generation !== from) return;
+    try {
+      await blob.setMetadata(
+        { ...properties.metadata, generation: String(to) },
+        { conditions: { ifMatch: properties.etag } },
+      );
+    } catch (error) {
+      // Saved again meanwhile: that snapshot stands, under its own generation.
+      if (storageStatus(error) !== 412) throw error;
+    }
+  }
+
+  private blob(tenant: string) {
+    return this.container.getBlockBlobClient(`${tenant}/client-index.jsonl.gz`);
+  }
+}
+
+function readMetadata(metadata: Record<string, string> | undefined): { generation: number; fields: string[] } | null {
+  const generation = Number(metadata?.generation);
+  if (!Number.isSafeInteger(generation) || typeof metadata?.fields !== "string") return null;
+  // The list starts with Code, so that it is never empty: metadata values may not be.
+  return { generation, fields: metadata.fields.split(",").slice(1) };
+}
+
+/** The snapshot's lines, a thousand clients to a string so the stream is not a million tiny writes. */
+function* snapshotText(index: ClientIndex): Generator<string> {
+  let text = "";
+  let lines = 0;
+  for (const client of index.clients()) {
+    text += `${JSON.stringify(client)}\n`;
+    if (++lines % 1000 === 0) {
+      yield text;
+      text = "";
+    }
+  }
+  if (text !== "") yield text;
+}
