@@ -21,13 +21,15 @@ export const writeWays: WriteWay[] = (["create", "upsert"] as const).flatMap((ac
 
 /**
  * How fast the store takes these entities each way: each way writes them all into a table of its own, created
- * empty (the store's cost per write grows with the table, so no way pays for another's), in transactions of
- * entities of one partition. The rates, fastest first: the first is the store's best, the import's yardstick.
+ * empty (the store's cost per write grows with the table, so no way pays for another's), or into `intoTable` as
+ * it stands (writes into a big tenant, upserts then), in transactions of entities of one partition. The rates,
+ * fastest first: the first is the store's best, the import's yardstick.
  */
 export async function storeRates(
   storage: StorageClients,
   entities: readonly TableEntity[],
   ways: readonly WriteWay[] = writeWays,
+  intoTable?: string,
 ): Promise<WayRate[]> {
   const byPartition = new Map<string, TableEntity[]>();
   for (const entity of entities) {
@@ -37,8 +39,8 @@ export async function storeRates(
   }
   const rates: WayRate[] = [];
   for (const [n, way] of ways.entries()) {
-    const table = storage.table(`Yardstick${n}`);
-    await table.createTable();
+    const table = storage.table(intoTable ?? `Yardstick${n}`);
+    if (!intoTable) await table.createTable();
     const transactions: TransactionAction[][] = [];
     for (const group of byPartition.values()) {
       for (let i = 0; i < group.length; i += way.transactionSize)
@@ -53,7 +55,7 @@ export async function storeRates(
       await table.submitTransaction(transaction);
     });
     rates.push({ ...way, entitiesPerSecond: entities.length / ((Date.now() - started) / 1000) });
-    await table.deleteTable();
+    if (!intoTable) await table.deleteTable();
   }
   return rates.sort((a, b) => b.entitiesPerSecond - a.entitiesPerSecond);
 }

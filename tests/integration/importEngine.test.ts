@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { ClientPage } from "../../shared/clients/clientStore";
+import { ClientPage, ClientWrite } from "../../shared/clients/clientStore";
 import { ImportEngine, ImportStep } from "../../shared/imports/importEngine";
 import { ImportJob, ImportOptions } from "../../shared/imports/importJob";
 import {
@@ -330,6 +330,44 @@ describe("the client store", () => {
     } while (token);
     expect(pages).toBeGreaterThanOrEqual(2);
     expect(codes.sort()).toEqual(["ACME", "BETA", "SMITH1", "SMITH2"]);
+  });
+
+  it("applies the same writes again, whole or after a part, to the same clients: as a chunk replayed after a crash", async () => {
+    const tenant = uniqueTenant();
+    const at = fixedNow().toISOString();
+    const creates: ClientWrite[] = Array.from({ length: 300 }, (_, i) => ({
+      kind: "create",
+      values: { Code: `R${i}`, Name: `Replayed ${i}`, Type: "Individual", Email: `r${i}@example.com` },
+      at,
+    }));
+    await h.clients.write(tenant, creates);
+    const writes: ClientWrite[] = [
+      ...Array.from({ length: 300 }, (_, i) => ({
+        kind: "create" as const,
+        values: { Code: `N${i}`, Name: `New ${i}`, Type: "Individual" },
+        at,
+      })),
+      ...Array.from({ length: 300 }, (_, i) => ({
+        kind: "update" as const,
+        code: `R${i}`,
+        values: { Name: `Renamed ${i}` },
+        at,
+      })),
+    ];
+    await h.clients.write(
+      tenant,
+      writes.filter((_, i) => i % 3 === 0),
+    );
+    await h.clients.write(tenant, writes);
+    const once = await allClients(h, tenant);
+    await h.clients.write(tenant, writes);
+    expect(await allClients(h, tenant)).toEqual(once);
+    expect(once).toHaveLength(600);
+    expect(once.find((c) => c.values.Code === "R7")).toMatchObject({
+      values: { Name: "Renamed 7", Email: "r7@example.com" },
+      updatedDate: at,
+    });
+    expect(once.find((c) => c.values.Code === "N7")?.values).toEqual({ Code: "N7", Name: "New 7", Type: "Individual" });
   });
 });
 
