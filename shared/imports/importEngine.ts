@@ -164,10 +164,10 @@ export class ImportEngine {
     const index = handedOn ?? (await clients.loadIndex(tenant, fields));
     // Once every decided row is written the index is the store's, for the tenant's next holding. A dry run's index
     // holds rows never written, but the dry run wrote nothing, so an index handed to it is still good after it.
-    const handOn = () =>
-      options.validateOnly
-        ? handedOn && this.keptIndex.carry(tenant, lease)
-        : this.keptIndex.keep(tenant, lease.generation, index);
+    const handOn = async () => {
+      if (!options.validateOnly) await this.keptIndex.keep(tenant, lease.generation, index);
+      else if (handedOn) await this.keptIndex.carry(tenant, lease);
+    };
     // Every row still to come may create a client: room for them now spares the index its growing copies.
     if (options.importMode !== "UpdateOnly") index.reserve(index.size + totalItems - checkpoint.counts.processed);
     if (options.validateOnly) await this.replayDryRun(job, checkpoint.chunk, index);

@@ -37,6 +37,7 @@ export class KeptIndex {
     const previous = lease.generation - 1;
     if (kept?.tenant === tenant && kept.generation === previous && fields.every((f) => kept.index.fields.includes(f)))
       return kept.index;
-    return this.snapshots.read(tenant, previous, fields);
+    // A snapshot is a copy: one that cannot be read is loaded from the clients instead.
+    return this.snapshots.read(tenant, previous, fields).catch(() => null);
   }
 }

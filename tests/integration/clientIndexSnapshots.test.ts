@@ -52,6 +52,18 @@ describe("client index snapshots in blob storage", () => {
     expect(await store.read(tenant, 3, [])).not.toBeNull();
   });
 
+  it("refuse to read a blob that is not one, rather than give a wrong index", async () => {
+    const storage = await testStorage();
+    const store = await snapshots();
+    const tenant = uniqueTenant();
+    const junk = "not gzip at all";
+    await storage.blobs
+      .getContainerClient(storageLayout.containers.importFiles)
+      .getBlockBlobClient(`${tenant}/client-index.jsonl.gz`)
+      .upload(junk, junk.length, { metadata: { generation: "3", fields: "Code" } });
+    await expect(store.read(tenant, 3, [])).rejects.toThrow();
+  });
+
   it("are carried past a holding only from the holding that saved them", async () => {
     const store = await snapshots();
     const tenant = uniqueTenant();

@@ -133,6 +133,26 @@ describe("the index a holding of the tenant hands on to the next", () => {
     expect(real.job.checkpoint.counts).toMatchObject({ created: 20, updated: 10 });
   });
 
+  it("is loaded from the clients when the snapshot cannot be read", async () => {
+    const stores = memoryEngine();
+    const first = await importInMemory(Buffer.from(header + rows(0, 3)), sameNames, {}, {}, stores);
+    if (first.problem !== null) throw new Error("refused");
+    stores.indexSnapshots.read = () => Promise.reject(new Error("incorrect header check"));
+    // In another process, which has nothing in memory.
+    const other = new ImportEngine(stores, { sliceBudgetMs: 60_000, chunkRows: 10 });
+    const second = await importInMemory(
+      Buffer.from(header + rows(2, 5)),
+      sameNames,
+      { importMode: "CreateOnly" },
+      {},
+      { ...stores, engine: other },
+    );
+    if (second.problem !== null) throw new Error("refused");
+    expect(second.job.status).toBe("Completed");
+    expect(second.job.checkpoint.counts).toMatchObject({ created: 2, skipped: 1 });
+    expect(stores.clients.indexLoads).toBe(2);
+  });
+
   it("is loaded from the clients when the snapshot lacks a field the import matches on", async () => {
     const stores = memoryEngine();
     const first = await importInMemory(Buffer.from(header + rows(0, 3)), sameNames, {}, {}, stores);
