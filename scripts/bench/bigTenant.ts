@@ -39,8 +39,10 @@ async function main(): Promise<void> {
   const at = new Date().toISOString();
   const tenant = "big";
   const code = (i: number) => `BT${String(i).padStart(8, "0")}`;
+  console.log(
+    `Big tenant, ${new Date().toISOString().slice(0, 10)}, ${clientCount.toLocaleString("en-GB")} clients, ${sliceMs / 1000} s slices, a new engine per slice:`,
+  );
   const azurite = await startThrowawayAzurite("bigtenant");
-  const lines: string[] = [];
   try {
     const storage = connectionStringClients(azurite.connectionString);
     await bootstrapStorage(storage);
@@ -79,9 +81,7 @@ async function main(): Promise<void> {
         await clients.write(tenant, seed);
       }
     });
-    lines.push(
-      `seeded ${clientCount.toLocaleString("en-GB")} clients straight into the store in ${seconds.toFixed(0)} s`,
-    );
+    say(`seeded ${clientCount.toLocaleString("en-GB")} clients straight into the store in ${seconds.toFixed(0)} s`);
     let loads = 0;
     const loadIndex = clients.loadIndex.bind(clients);
     clients.loadIndex = (...args) => {
@@ -89,9 +89,7 @@ async function main(): Promise<void> {
       return loadIndex(...args);
     };
     seconds = await elapsed(() => clients.loadIndex(tenant, []));
-    lines.push(
-      `one load of the index from the clients: ${seconds.toFixed(1)} s (every slice paid this before snapshots)`,
-    );
+    say(`one load of the index from the clients: ${seconds.toFixed(1)} s (every slice paid this before snapshots)`);
 
     const runImport = async (importMode: ImportMode, first: number) => {
       const csv = [
@@ -129,7 +127,7 @@ async function main(): Promise<void> {
       const { counts } = (await jobs.get(tenant, jobCode))!.checkpoint;
       const sum = (what: string) => (timings.get(what) ?? []).reduce((a, b) => a + b, 0);
       const count = (what: string) => (timings.get(what) ?? []).length;
-      lines.push(
+      say(
         `${importMode} ${rows.toLocaleString("en-GB")} rows: ${perSecond(rows / took)} (${took.toFixed(1)} s, ${slices} slices; ` +
           `${counts.created} created, ${counts.updated} updated; ${loads - loadsBefore} loads from the clients, ` +
           `${count("snapshot read")} snapshot reads ${sum("snapshot read").toFixed(1)} s, ${count("snapshot save")} saves ${sum("snapshot save").toFixed(1)} s)`,
@@ -149,17 +147,13 @@ async function main(): Promise<void> {
       [8, 16, 32].map((concurrency) => ({ action: "upsert", transactionSize: 100, concurrency })),
       storageLayout.tables.clients,
     );
-    lines.push(
+    say(
       `CreateAndUpdate against the store's best for the same writes into the same table (${describeWay(rates[0])}): ` +
         `ratio ${(rate / rates[0].entitiesPerSecond).toFixed(2)} (bar 0.60); ways tried: ${rates.map(describeWay).join("; ")}`,
     );
   } finally {
     await azurite.stop();
   }
-  console.log(
-    `Big tenant, ${new Date().toISOString().slice(0, 10)}, ${clientCount.toLocaleString("en-GB")} clients, ${sliceMs / 1000} s slices, a new engine per slice:`,
-  );
-  for (const line of lines) console.log(`  ${line}`);
 }
 
 async function elapsed(work: () => Promise<unknown>): Promise<number> {
@@ -167,6 +161,9 @@ async function elapsed(work: () => Promise<unknown>): Promise<number> {
   await work();
   return (Date.now() - started) / 1000;
 }
+
+// Each figure as soon as it is measured: a run at a million clients takes the best part of an hour.
+const say = (line: string) => console.log(`  ${line}`);
 
 const perSecond = (n: number) => `${Math.round(n).toLocaleString("en-GB")} rows/s`;
 
