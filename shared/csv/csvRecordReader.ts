@@ -75,7 +75,7 @@ export class CsvRecordScanner {
   constructor(
     startOffset: number,
     private readonly delimiter: string,
-    private readonly recordsPerBatch: number,
+    private readonly recordsPerBatch: number | (() => number),
     private readonly decoding: CellDecoding = "utf-8",
   ) {
     this.counted = { records: 0, blank: new BlankRecordCount(decoding) };
@@ -263,7 +263,8 @@ export class CsvRecordScanner {
   /** Whether the records so far make a batch; the cut waits while a CR may still be followed by its LF. */
   private isFull(): boolean {
     return (
-      this.recordEnds.length >= this.recordsPerBatch ||
+      this.recordEnds.length >=
+        (typeof this.recordsPerBatch === "number" ? this.recordsPerBatch : this.recordsPerBatch()) ||
       (this.recordEnds.length > 0 && this.recordEnds[this.recordEnds.length - 1] >= maxBatchBytes)
     );
   }
@@ -316,12 +317,15 @@ export class CsvRecordScanner {
   }
 }
 
-/** Reads CSV records from a byte stream that starts at `startOffset` of its file, in batches (see CsvRecordScanner). */
+/**
+ * Reads CSV records from a byte stream that starts at `startOffset` of its file, in batches (see CsvRecordScanner).
+ * `recordsPerBatch` may be asked as each batch fills, so a reader can size its batches as it goes.
+ */
 export async function* readCsvBatches(
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   startOffset: number,
   delimiter: string,
-  recordsPerBatch: number,
+  recordsPerBatch: number | (() => number),
   encoding: CsvEncoding = "utf-8",
 ): AsyncGenerator<CsvBatch> {
   const scanner = new CsvRecordScanner(startOffset, delimiter, recordsPerBatch, encoding);
