@@ -15,8 +15,8 @@ import { connectionStringClients, StorageClients } from "../../shared/storage/st
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { BenchHost, startBenchHost, withPeak } from "./benchHost";
-import { clientFile, clientFileHeader } from "./clientFile";
-import { describeWay, storeRates } from "./storeYardstick";
+import { clientFile, clientFileHeader, wideClientFile, wideClientFileHeader } from "./clientFile";
+import { describeWay, storeRates, writeWays } from "./storeYardstick";
 
 /**
  * `npm run bench`: the real pipeline (HTTP upload to the local host, queue, engine, status polling) against an
@@ -24,11 +24,12 @@ import { describeWay, storeRates } from "./storeYardstick";
  * store's best rate for them (storeYardstick.ts: create and upsert, 4 to 32 transactions at once) and a
  * row-by-row baseline. Prints one line per scenario. Each scenario has an Azurite of its own, so none pays
  * for what an earlier one left in the store. Options: --rows N (default 100000), --memory-rows N (1000000),
+ * --wide-rows N (20000, rows of all 67 fields),
  * --memory-writes (the memory scenario imports for real instead of as a dry run), --upload-mb N (100),
  * --pollers N (50), --poll-interval-ms N (250), --worker-arguments "<node options>" (default: the app's
  * languageWorkers__node__arguments setting), --profile DIR (CPU profiles of every worker and Azurite into
  * DIR/worker and DIR/azurite; read them with `npm run bench:profile-summary -- FILE`), --scenarios a,b (createonly,
- * createupdate, memory, upload,
+ * createupdate, wide, memory, upload,
  * status, tenants; default all).
  */
 const argument = (name: string, fallback: number) => {
@@ -37,6 +38,7 @@ const argument = (name: string, fallback: number) => {
 };
 const rows = argument("rows", 100_000);
 const memoryRows = argument("memory-rows", 1_000_000);
+const wideRows = argument("wide-rows", 20_000);
 const memoryWrites = process.argv.includes("--memory-writes");
 const uploadMb = argument("upload-mb", 100);
 const pollers = argument("pollers", 50);
@@ -61,10 +63,11 @@ const scenarioArgument = process.argv.indexOf("--scenarios");
 const scenarios = new Set(
   (scenarioArgument > 0
     ? process.argv[scenarioArgument + 1]
-    : "createonly,createupdate,memory,upload,status,tenants"
+    : "createonly,createupdate,wide,memory,upload,status,tenants"
   ).split(","),
 );
-const mapping = clientFileHeader.split(",").map((h) => ({ csvHeader: h, targetField: h }));
+/** Every column mapped to the field of its name, as the bench files are written. */
+const sameNames = (header: string) => header.split(",").map((h) => ({ csvHeader: h, targetField: h }));
 const sampleSize = 1_000;
 const referenceTable = "BenchReferenceClients";
 
@@ -133,6 +136,8 @@ async function referenceRates(
 interface ImportOptions {
   importMode: string;
   validateOnly?: boolean;
+  /** The file's header, when it is not `clientFileHeader`. */
+  header?: string;
 }
 
 /**
@@ -152,7 +157,7 @@ async function importThroughApi(
   form.append("showPreview", "false");
   form.append("importMode", options.importMode);
   form.append("validateOnly", String(options.validateOnly ?? false));
-  form.append("columnMappingsJson", JSON.stringify(mapping));
+  form.append("columnMappingsJson", JSON.stringify(sameNames(options.header ?? clientFileHeader)));
   form.append("file", new Blob([csv]), "bench.csv");
   const started = Date.now();
   const response = await fetch(base, { method: "POST", headers: { "x-api-key": key }, body: form });
@@ -301,6 +306,35 @@ function report(
     `${mode} ${what}: ${perSecond(rate)} (${seconds.toFixed(1)} s upload to Completed, engine ${engineSeconds.toFixed(1)} s; ${job.createdCount} created, ${job.updatedCount} updated), raw batched ${perSecond(reference.raw)}, ` +
       `ratio ${(rate / reference.raw).toFixed(2)} (bar ${bar.toFixed(2)}); row by row ${perSecond(reference.rowByRow)} (ours ${(rate / reference.rowByRow).toFixed(1)}x faster); ` +
       `longest progress gap ${run.result.progressGap.toFixed(1)} s (bar 2.0); worker peak RSS ${run.peak.toFixed(0)} MB`,
+  );
+}
+
+/**
+ * CreateOnly of `--wide-rows` rows with all 67 client fields (about 1,000 bytes a row) into an empty tenant,
+ * against the store's best for the same entities, with the worker's peak RSS.
+ */
+async function wide(bench: Bench): Promise<void> {
+  const { store, keys, env } = bench;
+  const tenant = "wide";
+  const key = (await keys.create(tenant)).key;
+  const csv = await text(wideClientFile(wideRows));
+  const run = await inOwnHost(env, (host) =>
+    importThroughApi(host, key, tenant, csv, { importMode: "CreateOnly", header: wideClientFileHeader }),
+  );
+  const stored = await allClients(store, tenant);
+  const rates = await storeRates(
+    bench.storage,
+    stored.map((client) =>
+      clientEntity("yardstick", { kind: "create", values: client.values, at: client.createdDate }),
+    ),
+    writeWays.filter((way) => way.action === "create"),
+  );
+  const rate = wideRows / run.result.seconds;
+  console.log(
+    `Wide CreateOnly ${wideRows} rows x 67 fields (${(Buffer.byteLength(csv) / 1e6).toFixed(0)} MB): ${perSecond(rate)} ` +
+      `(${run.result.seconds.toFixed(1)} s; ${run.result.job.createdCount} created), store's best ${describeWay(rates[0])}, ` +
+      `ratio ${(rate / rates[0].entitiesPerSecond).toFixed(2)} (bar 0.80); longest progress gap ${run.result.progressGap.toFixed(1)} s (bar 2.0); ` +
+      `worker peak RSS ${run.peak.toFixed(0)} MB`,
   );
 }
 
@@ -455,6 +489,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const all: [string, (bench: Bench) => Promise<void>][] = [
     ["imports", imports],
+    ["wide", wide],
     ["memory", memory],
     ["upload", upload],
     ["status", statusPolling],

@@ -62,5 +62,10 @@ function example(field: TargetField): string {
  * one example row that imports as it is: UTF-8 with a BOM and CRLF, as Excel opens it.
  */
 export function clientTemplateCsv(): string {
-  return `\uFEFF${formatCsvRecord(targetFields, ",")}\r\n${formatCsvRecord(targetFields.map(example), ",")}\r\n`;
+  return `\uFEFF${formatCsvRecord(targetFields, ",")}\r\n${formatCsvRecord(clientTemplateExample(), ",")}\r\n`;
+}
+
+/** The template's example row: a value for every target field, in `targetFields` order. */
+export function clientTemplateExample(): string[] {
+  return targetFields.map(example);
 }
