@@ -54,8 +54,8 @@ export interface ImportEngineSettings {
 export type SliceOutcome = "finished" | "continue" | "tenantBusy" | "notRunnable";
 
 // Spec 4: progress at least every 2 seconds or 5,000 rows, whichever comes first. Progress is saved between
-// chunks, so a poller can wait the interval plus one chunk's time: a 1-second interval keeps that within 2 seconds
-// while a chunk takes under one (a 5,000-row chunk took 0.7-1.4 s on Azurite, 2026-11-29).
+// chunks, so a poller can wait the interval plus one chunk's time; chunks are sized to about a second of writes
+// (ChunkSize), so a 1-second interval keeps that about 2 seconds.
 const progressIntervalMs = 1_000;
 const progressRows = 5_000;
 /** Error text kept on a job: a storage error can quote a whole response. */
