@@ -164,7 +164,8 @@ async function importThroughApi(
   let job = (await response.json()) as CsvImportJobDto;
   const progress = (j: CsvImportJobDto) => `${j.status} ${j.processedItems} ${j.totalItems}`;
   let seen = progress(job);
-  let changedAt: number | null = null;
+  // A job already started when the upload answers has been progressing unseen: its gap runs from now.
+  let changedAt: number | null = job.status === "Queued" ? null : Date.now();
   let progressGap = 0;
   while (!["Completed", "Failed", "Cancelled"].includes(job.status)) {
     await sleep(250);
