@@ -50,30 +50,25 @@ async function main(): Promise<void> {
     const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));
     const clients = new TableClientStore(storage.table(storageLayout.tables.clients));
     const indexSnapshots = new BlobClientIndexSnapshots(container);
+    const timings = new Map<string, number[]>();
+    /** Times `work` under `what`; a read that gave no snapshot does not count as one. */
+    async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
+      const started = Date.now();
+      const result = await work();
+      if (result !== null) timings.set(what, [...(timings.get(what) ?? []), (Date.now() - started) / 1000]);
+      return result;
+    }
     const deps: ImportEngineDependencies = {
       jobs,
       clients,
       files: new BlobImportFileStore(container),
       leases: new BlobTenantLeases(container),
       indexSnapshots: {
-        read: async (...args) => {
-          const started = Date.now();
-          const index = await indexSnapshots.read(...args);
-          if (index)
-            timings.set("snapshot read", [...(timings.get("snapshot read") ?? []), (Date.now() - started) / 1000]);
-          return index;
-        },
-        save: async (...args) => timed("snapshot save", () => indexSnapshots.save(...args)),
+        read: (...args) => timed("snapshot read", () => indexSnapshots.read(...args)),
+        save: (...args) => timed("snapshot save", () => indexSnapshots.save(...args)),
         carry: (...args) => indexSnapshots.carry(...args),
       },
     };
-    const timings = new Map<string, number[]>();
-    async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
-      const started = Date.now();
-      const result = await work();
-      timings.set(what, [...(timings.get(what) ?? []), (Date.now() - started) / 1000]);
-      return result;
-    }
 
     let seconds = await elapsed(async () => {
       for (let from = 0; from < clientCount; from += 50_000) {

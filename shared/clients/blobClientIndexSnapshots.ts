@@ -6,8 +6,8 @@ import { createGunzip, createGzip } from "node:zlib";
 import { ContainerClient } from "@azure/storage-blob";
 
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
-import { ClientIndex, IndexedField, IndexedValues } from "./clientIndex";
-import { ClientIndexSnapshots } from "./clientIndexSnapshots";
+import { ClientIndex, IndexedField } from "./clientIndex";
+import { addSnapshotClient, ClientIndexSnapshots, SnapshotHeader, snapshotServes } from "./clientIndexSnapshots";
 
 /**
  * Snapshots as gzipped JSON lines, one blob per tenant beside its import files: a client per line, `[code, value
@@ -23,22 +23,13 @@ export class BlobClientIndexSnapshots implements ClientIndexSnapshots {
     if (!response) return null;
     const body = response.readableStreamBody as Readable;
     const saved = readMetadata(response.metadata);
-    if (!saved || saved.generation !== generation || !fields.every((f) => saved.fields.includes(f))) {
+    if (!saved || !snapshotServes(saved, generation, fields)) {
       body.destroy();
       return null;
     }
     const index = new ClientIndex(fields);
-    const positions = fields.map((field) => saved.fields.indexOf(field) + 1); // after the code
     const lines = createInterface({ input: body.pipe(createGunzip()), crlfDelay: Infinity });
-    for await (const line of lines) {
-      const client = JSON.parse(line) as (string | null)[];
-      const values: IndexedValues = {};
-      fields.forEach((field, i) => {
-        const value = client[positions[i]];
-        if (value !== null) values[field] = value;
-      });
-      index.addClient(client[0]!, values);
-    }
+    for await (const line of lines) addSnapshotClient(index, saved, JSON.parse(line) as (string | null)[]);
     return index;
   }
 
@@ -72,11 +63,11 @@ export class BlobClientIndexSnapshots implements ClientIndexSnapshots {
   }
 }
 
-function readMetadata(metadata: Record<string, string> | undefined): { generation: number; fields: string[] } | null {
+function readMetadata(metadata: Record<string, string> | undefined): SnapshotHeader | null {
   const generation = Number(metadata?.generation);
   if (!Number.isSafeInteger(generation) || typeof metadata?.fields !== "string") return null;
   // The list starts with Code, so that it is never empty: metadata values may not be.
-  return { generation, fields: metadata.fields.split(",").slice(1) };
+  return { generation, fields: metadata.fields.split(",").slice(1) as IndexedField[] };
 }
 
 /** The snapshot's lines, a thousand clients to a string so the stream is not a million tiny writes. */

@@ -1,4 +1,4 @@
-import { ClientIndex, IndexedField } from "./clientIndex";
+import { ClientIndex, IndexedField, IndexedValues } from "./clientIndex";
 
 /**
  * A tenant's client index as one holding of its import lease left it. Loading the index from the clients reads
@@ -13,4 +13,25 @@ export interface ClientIndexSnapshots {
   save(tenant: string, generation: number, index: ClientIndex): Promise<void>;
   /** Marks the snapshot of holding `from` as also that of holding `to`, which wrote no client. */
   carry(tenant: string, from: number, to: number): Promise<void>;
+}
+
+/** What a saved snapshot says of itself: the holding that saved it and the fields it holds, in its clients' order. */
+export interface SnapshotHeader {
+  generation: number;
+  fields: readonly IndexedField[];
+}
+
+/** Whether a snapshot serves the holding after `generation`'s for an import that needs `fields`. */
+export function snapshotServes(saved: SnapshotHeader, generation: number, fields: readonly IndexedField[]): boolean {
+  return saved.generation === generation && fields.every((field) => saved.fields.includes(field));
+}
+
+/** Adds a snapshot's client, `[code, value of each saved field or null]`, with the values of the index's fields. */
+export function addSnapshotClient(index: ClientIndex, saved: SnapshotHeader, client: readonly (string | null)[]): void {
+  const values: IndexedValues = {};
+  for (const field of index.fields) {
+    const value = client[saved.fields.indexOf(field) + 1]; // after the code
+    if (value !== null && value !== undefined) values[field] = value;
+  }
+  index.addClient(client[0]!, values);
 }

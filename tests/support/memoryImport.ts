@@ -25,11 +25,11 @@ export async function jobInMemory(
   mapping: (preview: CsvUploadPreview) => CsvColumnMapping[],
   options: Partial<ImportOptions>,
   stores: ReturnType<typeof memoryEngine>,
-  tenant = "t",
 ): Promise<{ problem: string } | { problem: null; preview: CsvUploadPreview; job: ImportJob }> {
   const reader = new UploadReader();
   for (let at = 0; at < bytes.length; at += 4093) reader.push(bytes.subarray(at, at + 4093));
   const facts = reader.finish();
+  const tenant = "t";
   const code = randomBytes(16).toString("hex");
   const read = facts.read(code, "clients.csv", null);
   const problem = fileProblem(facts, read, "refused");

@@ -1,6 +1,6 @@
 import { AppStores, createServices } from "../../shared/appServices";
-import { ClientIndex, IndexedField, IndexedValues } from "../../shared/clients/clientIndex";
-import { ClientIndexSnapshots } from "../../shared/clients/clientIndexSnapshots";
+import { ClientIndex, IndexedField } from "../../shared/clients/clientIndex";
+import { addSnapshotClient, ClientIndexSnapshots, snapshotServes } from "../../shared/clients/clientIndexSnapshots";
 import { compareKey } from "../../shared/clients/clientKeys";
 import { ClientPage, ClientStore, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
 import { BlobLinks } from "../../shared/imports/blobLinks";
@@ -370,16 +370,10 @@ export class MemoryClientIndexSnapshots implements ClientIndexSnapshots {
 
   async read(tenant: string, generation: number, fields: readonly IndexedField[]): Promise<ClientIndex | null> {
     const saved = this.saved.get(tenant);
-    if (!saved || saved.generation !== generation || !fields.every((f) => saved.fields.includes(f))) return null;
+    if (!saved || !snapshotServes(saved, generation, fields)) return null;
     this.reads++;
     const index = new ClientIndex(fields);
-    for (const [code, ...values] of saved.clients) {
-      const byField: IndexedValues = {};
-      saved.fields.forEach((field, i) => {
-        if (fields.includes(field) && values[i] !== null) byField[field] = values[i]!;
-      });
-      index.addClient(code!, byField);
-    }
+    for (const client of saved.clients) addSnapshotClient(index, saved, client);
     return index;
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { StoredClient } from "../../shared/clients/clientStore";
 import { TargetField } from "../../shared/clients/targetFields";
-import { ImportEngine } from "../../shared/imports/importEngine";
+import { ImportEngine, ImportEngineDependencies } from "../../shared/imports/importEngine";
 import { importInMemory, jobInMemory } from "../support/memoryImport";
 import { memoryEngine } from "../support/memoryStores";
 
@@ -23,6 +23,13 @@ async function seeded(stores: ReturnType<typeof memoryEngine>, count: number): P
     })),
   );
 }
+
+/** An engine of its own, as in another process: it shares the stores and nothing it keeps in memory. */
+const inAnotherProcess = (stores: ReturnType<typeof memoryEngine>, extra: Partial<ImportEngineDependencies> = {}) =>
+  new ImportEngine(
+    { ...stores, now: () => new Date("2026-11-28T12:00:00Z"), ...extra },
+    { sliceBudgetMs: 60_000, chunkRows: 10 },
+  );
 
 const clientsOf = (stores: ReturnType<typeof memoryEngine>): StoredClient[] =>
   [...stores.clients.tenants.get("t")!.values()].sort((a, b) => a.values.Code.localeCompare(b.values.Code));
@@ -54,10 +61,7 @@ describe("the index a holding of the tenant hands on to the next", () => {
     expect(stores.clients.indexLoads).toBe(1);
 
     // Another import, by another process (an engine of its own), creates C35 before the first reaches its row.
-    const other = new ImportEngine(
-      { ...stores, now: () => new Date("2026-11-28T12:00:00Z") },
-      { sliceBudgetMs: 60_000, chunkRows: 10 },
-    );
+    const other = inAnotherProcess(stores);
     const second = await jobInMemory(
       Buffer.from(header + "C35,Elsewhere Ltd,Ltd\r\n"),
       sameNames,
@@ -88,15 +92,11 @@ describe("the index a holding of the tenant hands on to the next", () => {
       const second = await jobInMemory(Buffer.from(header + rows(200, 220)), sameNames, {}, stores);
       if (second.problem !== null) throw new Error("refused");
       if (ending === "crash") {
-        const dying = new ImportEngine(
-          {
-            ...stores,
-            step: (step) => {
-              if (step === "writesApplied") throw new Error("the invocation died");
-            },
+        const dying = inAnotherProcess(stores, {
+          step: (step) => {
+            if (step === "writesApplied") throw new Error("the invocation died");
           },
-          { sliceBudgetMs: 60_000, chunkRows: 10 },
-        );
+        });
         await expect(dying.runSlice("t", second.job.code)).rejects.toThrow("died");
       } else {
         expect(await stores.engine.runSlice("t", second.job.code)).toBe("continue");
@@ -139,7 +139,7 @@ describe("the index a holding of the tenant hands on to the next", () => {
     if (first.problem !== null) throw new Error("refused");
     stores.indexSnapshots.read = () => Promise.reject(new Error("incorrect header check"));
     // In another process, which has nothing in memory.
-    const other = new ImportEngine(stores, { sliceBudgetMs: 60_000, chunkRows: 10 });
+    const other = inAnotherProcess(stores);
     const second = await importInMemory(
       Buffer.from(header + rows(2, 5)),
       sameNames,
