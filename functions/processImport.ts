@@ -14,8 +14,8 @@ app.storageQueue("processImport", {
   connection: "AzureWebJobsStorage",
   handler: async (body, context) => {
     const message = parseImportMessage(body);
-    const { engine, jobQueue } = await appServices();
-    const outcome = await engine.runSlice(message.tenant, message.code);
+    const { runSlice, jobQueue } = await appServices();
+    const outcome = await runSlice(message.tenant, message.code);
     context.log(`Import ${message.code} of ${message.tenant}: ${outcome}`);
     if (outcome === "continue") await jobQueue.send(message.tenant, message.code);
     if (outcome === "tenantBusy") await jobQueue.send(message.tenant, message.code, tenantBusyDelaySeconds);

@@ -9,7 +9,7 @@ import { BlobImportFileStore } from "./imports/blobImportFileStore";
 import { BlobLinks } from "./imports/blobLinks";
 import { BlobSasLinks } from "./imports/blobSasLinks";
 import { BlobTenantLeases } from "./imports/blobTenantLeases";
-import { ImportEngine } from "./imports/importEngine";
+import { ImportEngine, SliceOutcome } from "./imports/importEngine";
 import { ImportFileStore } from "./imports/importFileStore";
 import { ImportJobQueue } from "./imports/importJobQueue";
 import { ImportJobStore } from "./imports/importJobStore";
@@ -40,6 +40,11 @@ export interface AppServices {
   mappings: MappingLibrary;
   watchdog: StalledImportWatchdog;
   retention: ImportRetention;
+  /**
+   * The next slice of the job a message of the import queue names: reading its large file if that has landed
+   * and waits to be read, else the import.
+   */
+  runSlice(tenant: string, code: string): Promise<SliceOutcome>;
   /** Null when the key in `apiKey` may act for `tenant`, else the 401 or 403 to answer. */
   checkAccess(apiKey: string | null, tenant: string): Promise<ApiResponse | null>;
 }
@@ -104,10 +109,8 @@ export function createServices(
 ): AppServices {
   const { jobs, clients, files, leases, indexSnapshots, links, queue, receipts, mappings, keys } = stores;
   const jobQueue = new ImportJobQueue(jobs, queue);
-  const engine = new ImportEngine(
-    { jobs, clients, files, leases, indexSnapshots, now },
-    { sliceBudgetMs: numberSetting(env.ImportSliceSeconds, 240) * 1000, chunkRows },
-  );
+  const sliceBudgetMs = numberSetting(env.ImportSliceSeconds, 240) * 1000;
+  const engine = new ImportEngine({ jobs, clients, files, leases, indexSnapshots, now }, { sliceBudgetMs, chunkRows });
   const imports = new Imports({
     jobs,
     files,
@@ -118,6 +121,7 @@ export function createServices(
     now,
     maxUploadBytes: maxUploadBytes(env),
     startWaitMs: numberSetting(env.StartWaitSeconds, 10) * 1000,
+    sliceBudgetMs,
   });
   const watchdog = new StalledImportWatchdog(
     jobs,
@@ -134,6 +138,8 @@ export function createServices(
   return {
     jobs,
     engine,
+    runSlice: async (tenant, code) =>
+      (await imports.readLandedFile(tenant, code)) ?? (await engine.runSlice(tenant, code)),
     jobQueue,
     imports,
     clients: new ClientDirectory(clients),

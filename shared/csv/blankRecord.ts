@@ -10,6 +10,8 @@ export function isBlankRecord(cells: readonly string[]): boolean {
   return cells.every((cell) => cell.trim() === "");
 }
 
+export type SavedBlankCount = Partial<Record<CsvEncoding, number>>;
+
 // Any printable ASCII character is itself in every encoding we read, and is not whitespace.
 const printableAscii = /[\x21-\x7e]/;
 
@@ -19,9 +21,20 @@ const printableAscii = /[\x21-\x7e]/;
  * reads as "Â" and a space.
  */
 export class BlankRecordCount {
-  private readonly counts = new Map<CsvEncoding, number>();
+  private readonly counts: Map<CsvEncoding, number>;
 
-  constructor(private readonly decoding: CellDecoding) {}
+  /** `saved`: the counts of an earlier reader of the same file, to go on from. */
+  constructor(
+    private readonly decoding: CellDecoding,
+    saved: SavedBlankCount = {},
+  ) {
+    this.counts = new Map(Object.entries(saved) as [CsvEncoding, number][]);
+  }
+
+  /** The counts as plain data, for a reader that goes on later (`new BlankRecordCount(decoding, saved)`). */
+  saved(): SavedBlankCount {
+    return Object.fromEntries(this.counts);
+  }
 
   /** Counts the record if it is blank; true when it is blank in some encoding it may be in. */
   add(cells: readonly string[]): boolean {

@@ -4,6 +4,12 @@ import { BlankRecordCount } from "./blankRecord";
 import { CellDecoding, codeUnitBytes, CsvEncoding, encodingFromBom } from "./csvEncoding";
 import { textDecoderFor } from "./textDecoding";
 
+/** Records counted without their cells, and how many of them were blank. */
+export interface CountedRecords {
+  records: number;
+  blank: BlankRecordCount;
+}
+
 export interface CsvBatch {
   /** Each record's cells, as RFC 4180 reads them; no cells for a record over `maxRecordBytes`. */
   records: string[][];
@@ -63,8 +69,8 @@ export class CsvRecordScanner {
   /** The first byte of a two-byte code unit split between chunks. */
   private carry: Uint8Array | null = null;
   private counting = false;
-  /** Records and blank records seen since `countFromNow`. */
-  readonly counted: { records: number; blank: BlankRecordCount };
+  /** Records and blank records seen since `countFromNow`, added to the count it was given. */
+  counted: CountedRecords;
   /** While the record being read is over the limit: its bytes so far, none of them kept. */
   private skippedBytes: number | null = null;
   private tooLong = new Map<number, number>();
@@ -100,10 +106,12 @@ export class CsvRecordScanner {
   /**
    * From now on batches come without records; `counted` tells how many there were and how many were blank.
    * A reader that only needs the count (an upload's preview, once it holds its first rows) then makes no
-   * strings for the millions of cells it passes.
+   * strings for the millions of cells it passes. `since`: the count of an earlier reader of the file, which
+   * stopped where this one starts.
    */
-  countFromNow(): void {
+  countFromNow(since: CountedRecords = this.counted): void {
     this.counting = true;
+    this.counted = since;
   }
 
   /** Whether the bytes so far end inside a quoted field: at the end of a file, an unclosed quote. */

@@ -8,6 +8,7 @@ import { runConcurrently } from "../util/runConcurrently";
 import { CsvUploadPreview } from "./csvUploadPreview";
 import { ImportFileStore } from "./importFileStore";
 import { ImportPlan } from "./importPlan";
+import { UploadReading } from "./uploadReader";
 
 const blockIdDigits = 10;
 
@@ -92,6 +93,19 @@ export class BlobImportFileStore implements ImportFileStore {
     );
   }
 
+  async saveReading(tenant: string, job: string, reading: UploadReading): Promise<void> {
+    const text = JSON.stringify(reading);
+    await this.container.getBlockBlobClient(readingName(tenant, job)).upload(text, Buffer.byteLength(text));
+  }
+
+  async loadReading(tenant: string, job: string): Promise<UploadReading | null> {
+    return this.readJson<UploadReading>(readingName(tenant, job));
+  }
+
+  async deleteReading(tenant: string, job: string): Promise<void> {
+    await unlessMissing(this.container.deleteBlob(readingName(tenant, job)), null);
+  }
+
   async stageNotImported(tenant: string, job: string, block: number, content: string): Promise<void> {
     const bytes = Buffer.from(content, "utf8");
     await this.container
@@ -119,6 +133,10 @@ export class BlobImportFileStore implements ImportFileStore {
 
 function previewName(tenant: string, job: string): string {
   return `${tenant}/${job}/preview.json`;
+}
+
+function readingName(tenant: string, job: string): string {
+  return `${tenant}/${job}/reading.json`;
 }
 
 function planName(tenant: string, job: string, chunk: number): string {

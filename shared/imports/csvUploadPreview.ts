@@ -1,9 +1,9 @@
 import { Static, Type } from "@sinclair/typebox";
 
-import { BlankRecordCount, isBlankRecord } from "../csv/blankRecord";
+import { BlankRecordCount, isBlankRecord, SavedBlankCount } from "../csv/blankRecord";
 import { delimiters, lineEndings } from "../csv/csvDialect";
 import { CellDecoding, csvEncodings } from "../csv/csvEncoding";
-import { CsvBatch } from "../csv/csvRecordReader";
+import { CountedRecords, CsvBatch } from "../csv/csvRecordReader";
 import { locateHeader } from "../mappings/headerRowDetection";
 import { suggestMappings } from "../mappings/suggestMappings";
 import { OneOf } from "../schema";
@@ -50,20 +50,43 @@ const keptRecords = 40;
 /** ...unless they are long: kept text stops growing here, so a file of huge rows costs no more than this. */
 const keptChars = 2 * 1024 * 1024;
 
+/** What a PreviewBuilder holds, as plain data: a builder made from it goes on where this one stopped. */
+export interface SavedPreview {
+  kept: { cells: string[]; tooLong: boolean }[];
+  keptLength: number;
+  records: number;
+  blank: SavedBlankCount;
+  arity: { record: number; cells: number }[];
+}
+
 /**
  * Builds a preview from records as they stream past, keeping only the first few: `totalRows` is exact without
  * a second read, and memory does not grow with the file.
  */
 export class PreviewBuilder {
-  private readonly kept: { cells: string[]; tooLong: boolean }[] = [];
-  private keptLength = 0;
-  private records = 0;
+  private readonly kept: { cells: string[]; tooLong: boolean }[];
+  private keptLength: number;
+  private records: number;
   private readonly blank: BlankRecordCount;
-  private counted: { records: number; blank: BlankRecordCount } | null = null;
-  private readonly arity: { record: number; cells: number }[] = [];
+  private counted: CountedRecords | null = null;
+  private readonly arity: { record: number; cells: number }[];
 
-  constructor(decoding: CellDecoding) {
-    this.blank = new BlankRecordCount(decoding);
+  constructor(decoding: CellDecoding, saved?: SavedPreview) {
+    this.kept = saved?.kept ?? [];
+    this.keptLength = saved?.keptLength ?? 0;
+    this.records = saved?.records ?? 0;
+    this.blank = new BlankRecordCount(decoding, saved?.blank);
+    this.arity = saved?.arity ?? [];
+  }
+
+  saved(): SavedPreview {
+    const { kept, keptLength, records, arity } = this;
+    return { kept, keptLength, records, blank: this.blank.saved(), arity };
+  }
+
+  /** Records added so far, whole (records counted later are not among them). */
+  get recordsAdded(): number {
+    return this.records;
   }
 
   add(batch: CsvBatch): void {
@@ -86,7 +109,7 @@ export class PreviewBuilder {
   }
 
   /** Records read after `hasSeenEnough`, counted without their cells. */
-  addCounted(counted: { records: number; blank: BlankRecordCount }): void {
+  addCounted(counted: CountedRecords): void {
     this.counted = counted;
   }
 

@@ -126,6 +126,7 @@ export class ImportEngine {
       status: "Failed",
       failureReason,
       completedDate: this.now().toISOString(),
+      pendingUpload: null,
     });
   }
 

@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 
 import { CsvUploadPreview } from "./csvUploadPreview";
 import { ImportPlan } from "./importPlan";
+import { UploadReading } from "./uploadReader";
 
 /** The blobs of import jobs: source files, the plans a job logs, and its not-imported CSV. */
 export interface ImportFileStore {
@@ -15,6 +16,10 @@ export interface ImportFileStore {
   writePreview(tenant: string, job: string, preview: CsvUploadPreview): Promise<void>;
   readPreview(tenant: string, job: string): Promise<CsvUploadPreview | null>;
   deletePreview(tenant: string, job: string): Promise<void>;
+  /** How far the reading of a large file that landed has gone: one document, replaced as the reading goes on. */
+  saveReading(tenant: string, job: string, reading: UploadReading): Promise<void>;
+  loadReading(tenant: string, job: string): Promise<UploadReading | null>;
+  deleteReading(tenant: string, job: string): Promise<void>;
   /** The source's bytes from `offset` to the end, streamed; from its snapshot when it has one. */
   readSource(source: { blobName: string; snapshot: string | null }, offset: number): AsyncIterable<Uint8Array>;
   writePlan(tenant: string, job: string, plan: ImportPlan): Promise<void>;
@@ -24,6 +29,6 @@ export interface ImportFileStore {
   stageNotImported(tenant: string, job: string, block: number, content: string): Promise<void>;
   /** Commits every staged block in block order and returns the blob's name. */
   commitNotImported(tenant: string, job: string, downloadName: string): Promise<string>;
-  /** Deletes every file of the job: its source (with snapshots), preview, plans and not-imported CSV. */
+  /** Deletes every file of the job: its source (with snapshots), preview, reading, plans and not-imported CSV. */
   deleteJobFiles(tenant: string, job: string, sourceBlobName: string): Promise<void>;
 }

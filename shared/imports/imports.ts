@@ -14,16 +14,25 @@ import { CsvImportJobDto, toCsvImportJobDto } from "./csvImportJobDto";
 import { CsvUploadPreview } from "./csvUploadPreview";
 import { fileProblem } from "./fileProblem";
 import { ImportFileStore } from "./importFileStore";
-import { defaultImportOptions, finalStatuses, ImportJob, ImportOptions, ImportStatus } from "./importJob";
+import { SliceOutcome } from "./importEngine";
+import {
+  defaultImportOptions,
+  finalStatuses,
+  ImportJob,
+  ImportOptions,
+  ImportStatus,
+  PendingUpload,
+} from "./importJob";
 import { ImportJobQueue } from "./importJobQueue";
 import { ImportJobStore } from "./importJobStore";
 import { isJobCode, newJobCode } from "./jobCode";
+import { readLandedFile } from "./landedFileReading";
 import { newImportJob } from "./newImportJob";
 import { notImportedFileName } from "./notImportedFile";
 import { receiveUpload, UploadTooLarge } from "./receiveUpload";
 import { largeUploadBlobName } from "./uploadEvent";
 import { maxFileNameChars, UploadOptions } from "./uploadOptions";
-import { UploadReader } from "./uploadReader";
+import { UploadedFileFacts } from "./uploadReader";
 import { UploadReceipt, UploadReceipts } from "./uploadReceipts";
 import { UploadTicket } from "./uploadTicket";
 
@@ -38,6 +47,8 @@ export interface ImportsDependencies {
   maxUploadBytes: number;
   /** How long a start waits for the job to end before answering with the job as it stands (sync when fast). */
   startWaitMs: number;
+  /** How long one invocation reads a landed large file before it hands the rest to a continuation message. */
+  sliceBudgetMs: number;
 }
 
 export interface UploadedFile {
@@ -209,7 +220,10 @@ export class Imports {
         "notFound",
         `The files of import ${code} were deleted on ${job.filesDeletedDate.slice(0, 10)} (retention)`,
       );
-    return job?.pendingUpload ? notUploaded(code) : notFound(code);
+    if (!job?.pendingUpload) return notFound(code);
+    return job.source.snapshot
+      ? refuse("conflict", `The file of import ${code} has arrived and is being read; its preview follows`)
+      : notUploaded(code);
   }
 
   /** Fixes the mapping and options of a job not yet started, queues it, and waits a little for it to end. */
@@ -373,25 +387,54 @@ export class Imports {
 
   /**
    * A large file landed: pin the version that landed (a snapshot: later PUTs to the upload URL change nothing
-   * the job sees), read it once as a stream for the preview and the row count, then build the preview or start
-   * the import. A file that cannot be imported fails the job with the reason. Runs at least once per file:
-   * only the arrival of a waiting job does anything, and a repeated one finishes the same work.
+   * the job sees) and queue its reading (`readLandedFile`), which builds the preview or starts the import.
+   * Answers at once, whatever the file's size. Runs at least once per file: only the arrival of a waiting job
+   * does anything, and a repeated one queues the same reading again, which only repeats it.
    */
   async fileArrived(tenant: string, code: string): Promise<void> {
     const { jobs, files } = this.deps;
-    let job = await jobs.get(tenant, code);
-    if (!job?.pendingUpload) return;
+    const job = await jobs.get(tenant, code);
+    if (!isWaitingForFile(job)) return;
     if (!job.source.snapshot) {
       const snapshot = await files.pinSource(job.source.blobName);
-      job = await jobs.change(tenant, code, (current) =>
-        current.pendingUpload && !current.source.snapshot ? { source: { ...current.source, snapshot } } : null,
+      // The heartbeat starts here: the watchdog sends the reading again if its message is lost.
+      const heartbeat = this.deps.now().toISOString();
+      const pinned = await jobs.change(tenant, code, (current) =>
+        isWaitingForFile(current) && !current.source.snapshot
+          ? { source: { ...current.source, snapshot }, heartbeat }
+          : null,
       );
-      if (!job?.pendingUpload) return;
+      if (!pinned) return;
     }
-    const { pendingUpload, source } = job;
-    const reader = new UploadReader();
-    for await (const chunk of files.readSource(source, 0)) reader.push(chunk);
-    const facts = reader.finish();
+    await this.deps.jobQueue.send(tenant, code);
+  }
+
+  /**
+   * One slice of reading a landed large file (see `readLandedFile`): once the whole file has been read, its
+   * preview is written, and the import starts when the upload asked for that; a file that cannot be imported
+   * fails the job with the reason. Null when the job is not a landed file waiting to be read: the message is
+   * then the import's.
+   */
+  async readLandedFile(tenant: string, code: string): Promise<SliceOutcome | null> {
+    const { jobs, files } = this.deps;
+    const job = await jobs.get(tenant, code);
+    if (!job?.pendingUpload) return null;
+    if (!isWaitingForFile(job) || !job.source.snapshot) return "notRunnable";
+    const alive = async () =>
+      (await jobs.change(tenant, code, (current) =>
+        isWaitingForFile(current) ? { heartbeat: this.deps.now().toISOString() } : null,
+      )) !== null;
+    const read = await readLandedFile(files, job, this.deps.sliceBudgetMs, alive);
+    if (read === "continue") return "continue";
+    if (read === "stopped") return "notRunnable";
+    await this.landedFileRead(job, job.pendingUpload, read);
+    await files.deleteReading(tenant, code);
+    return "finished";
+  }
+
+  private async landedFileRead(job: ImportJob, pendingUpload: PendingUpload, facts: UploadedFileFacts): Promise<void> {
+    const { jobs, files } = this.deps;
+    const { tenant, code, source } = job;
     const read = facts.read(code, source.fileName, pendingUpload.hasHeaderRow);
     const fail = (failureReason: string) => this.failUpload(tenant, code, failureReason);
     const unreadable = fileProblem(facts, read, "errorRows");
@@ -422,9 +465,11 @@ export class Imports {
       encoding: facts.encoding,
     };
     const at = this.deps.now().toISOString();
-    const started = start?.ok ? { ...start.value, heartbeat: at } : {};
+    const started = start?.ok ? { ...start.value, heartbeat: at } : { heartbeat: null };
     const arrived = await jobs.change(tenant, code, (current) =>
-      current.pendingUpload ? { pendingUpload: null, source: layout, totalItems: preview.totalRows, ...started } : null,
+      isWaitingForFile(current)
+        ? { pendingUpload: null, source: layout, totalItems: preview.totalRows, ...started }
+        : null,
     );
     if (arrived && start?.ok) await this.deps.jobQueue.send(tenant, code);
   }
@@ -438,7 +483,8 @@ export class Imports {
     const settled = { arrived: [] as string[], failed: [] as string[] };
     const overdueBefore = this.deps.now().getTime() - linkValidMs - uploadGraceMs;
     for (const job of await this.deps.jobs.listUnfinished()) {
-      if (!job.pendingUpload || Date.parse(job.createdDate) > overdueBefore) continue;
+      // A file that landed is being read as queued work, which the watchdog looks after.
+      if (!job.pendingUpload || job.source.snapshot || Date.parse(job.createdDate) > overdueBefore) continue;
       if (!(await this.deps.files.hasSource(job.source.blobName))) {
         await this.failUpload(job.tenant, job.code, "No file arrived through the upload URL before it expired");
         settled.failed.push(job.code);
@@ -512,6 +558,11 @@ export class Imports {
         : null;
     return toCsvImportJobDto(job, link);
   }
+}
+
+/** A large-file job that waits for its file to land, or to be read once it has. */
+function isWaitingForFile(job: ImportJob | null): job is ImportJob & { pendingUpload: PendingUpload } {
+  return job?.pendingUpload != null && !finalStatuses.includes(job.status);
 }
 
 /** A job is started once its mapping is confirmed; before that it is a preview waiting to be confirmed. */

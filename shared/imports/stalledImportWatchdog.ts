@@ -11,7 +11,7 @@ export interface WatchdogSettings {
 }
 
 /**
- * Finds started jobs that stopped making progress (their invocation died and no message is left to resume
+ * Finds started jobs, and large files that landed and are being read, that stopped making progress (their invocation died and no message is left to resume
  * them) and queues them again; a job that stalls `maxStalls` times is marked Failed. A job whose last message
  * still waits in the queue, untaken, has not stalled however long the queue is: its message is its sign of
  * life. Resuming is safe at any time: the engine continues from the job's checkpoint and log, and two
@@ -32,7 +32,7 @@ export class StalledImportWatchdog {
     const failed: string[] = [];
     const now = this.now();
     const stalled = (job: ImportJob) =>
-      job.mapping.length > 0 &&
+      (job.mapping.length > 0 || (job.pendingUpload !== null && job.source.snapshot !== null)) &&
       ["Queued", "InProgress"].includes(job.status) &&
       job.heartbeat !== null &&
       now.getTime() - Date.parse(job.heartbeat) >= this.settings.stallAfterMs;

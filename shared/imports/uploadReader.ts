@@ -1,15 +1,14 @@
-import { createHash } from "node:crypto";
 import { TextDecoder } from "node:util";
 
+import { BlankRecordCount, SavedBlankCount } from "../csv/blankRecord";
 import { Delimiter, detectDelimiter, detectLineEnding, LineEnding } from "../csv/csvDialect";
 import { CellDecoding, CsvEncoding, encodingFromBom } from "../csv/csvEncoding";
 import { CsvBatch, CsvRecordScanner } from "../csv/csvRecordReader";
 import { textDecoderFor } from "../csv/textDecoding";
-import { PreviewBuilder, ReadFile } from "./csvUploadPreview";
+import { PreviewBuilder, ReadFile, SavedPreview } from "./csvUploadPreview";
 
 export interface UploadedFileFacts {
   bytes: number;
-  sha256: string;
   encoding: CsvEncoding;
   delimiter: Delimiter;
   lineEnding: LineEnding;
@@ -21,30 +20,73 @@ export interface UploadedFileFacts {
   read(code: string, fileName: string, hasHeaderRow: boolean | null): ReadFile;
 }
 
+/**
+ * What an UploadReader has read, as plain data, up to the end of the last batch of records it was given:
+ * `UploadReader.resume` goes on from `offset`, and ends with the facts of one unbroken read.
+ */
+export interface UploadReading {
+  offset: number;
+  bomEncoding: CsvEncoding | null;
+  /** Both were learnt from bytes read past `offset` too: they only ever turn one way, so re-reading those agrees. */
+  validUtf8: boolean;
+  containsNul: boolean;
+  delimiter: Delimiter;
+  lineEnding: LineEnding;
+  preview: SavedPreview;
+  /** Records only counted once the preview had seen enough; null before that. */
+  counted: { records: number; blank: SavedBlankCount } | null;
+  firstTooLong: { record: number; bytes: number } | null;
+}
+
 // The dialect is read from the first lines, or from this much of the file when lines are longer.
 const sniffBytes = 64 * 1024;
 const recordsPerBatch = 1_000;
 
 /**
- * Reads an uploaded file as its bytes pass, once: size, hash, encoding, dialect, and the preview with an exact
- * row count. The encoding comes from a byte order mark, else from the whole file: UTF-8 when every byte
- * sequence is valid UTF-8, Windows-1252 (Excel's "CSV" on Windows) otherwise. Until the end is reached,
- * single-byte files are read as raw bytes, and the few cells the preview keeps are decoded at the end.
- * Memory does not grow with the file.
+ * Reads an uploaded file as its bytes pass, once: size, encoding, dialect, and the preview with an exact row
+ * count. The encoding comes from a byte order mark, else from the whole file: UTF-8 when every byte sequence
+ * is valid UTF-8, Windows-1252 (Excel's "CSV" on Windows) otherwise. Until the end is reached, single-byte
+ * files are read as raw bytes, and the few cells the preview keeps are decoded at the end. Memory does not
+ * grow with the file, and a read can stop at any point and go on later from its `reading()`.
  */
 export class UploadReader {
-  private readonly hash = createHash("sha256");
   private builder: PreviewBuilder | undefined;
   private readonly utf8 = new TextDecoder("utf-8", { fatal: true });
   private validUtf8 = true;
   private bomEncoding: CsvEncoding | null = null;
-  private cellsAsBytes = true;
   private scanner: CsvRecordScanner | undefined;
   private head = Buffer.alloc(0);
   private bytes = 0;
   private containsNul = false;
   private delimiter: Delimiter = ",";
   private lineEnding: LineEnding = "CRLF";
+  /** Where the last batch of records ended: what `reading()` saves is read up to here. */
+  private batchEnd = 0;
+  /** A resumed read: the records before its start, and the first too-long record found before it. */
+  private earlier: { records: number; firstTooLong: UploadReading["firstTooLong"] } = {
+    records: 0,
+    firstTooLong: null,
+  };
+
+  /** `from`: an earlier reader's `reading()`, to go on from; this reader is then given the bytes from its offset. */
+  constructor(from?: UploadReading) {
+    if (!from) return;
+    const decoding = cellDecoding(from.bomEncoding);
+    this.bytes = this.batchEnd = from.offset;
+    this.bomEncoding = from.bomEncoding;
+    this.validUtf8 = from.validUtf8;
+    this.containsNul = from.containsNul;
+    this.delimiter = from.delimiter;
+    this.lineEnding = from.lineEnding;
+    this.builder = new PreviewBuilder(decoding, from.preview);
+    this.scanner = new CsvRecordScanner(from.offset, from.delimiter, recordsPerBatch, decoding);
+    if (from.counted)
+      this.scanner.countFromNow({
+        records: from.counted.records,
+        blank: new BlankRecordCount(decoding, from.counted.blank),
+      });
+    this.earlier = { records: from.preview.records + (from.counted?.records ?? 0), firstTooLong: from.firstTooLong };
+  }
 
   get size(): number {
     return this.bytes;
@@ -52,7 +94,6 @@ export class UploadReader {
 
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
-    this.hash.update(chunk);
     if (this.scanner) {
       this.check(chunk);
       this.read(this.scanner.push(chunk));
@@ -61,6 +102,24 @@ export class UploadReader {
     this.head = Buffer.concat([this.head, chunk]);
     const lines = this.head.filter((b) => b === 0x0a || b === 0x0d).length;
     if (this.head.length >= sniffBytes || lines >= 20) this.startScanner();
+  }
+
+  /** What has been read, up to the end of the last batch of records; null before the first batch. */
+  reading(): UploadReading | null {
+    if (!this.scanner || this.batchEnd === 0) return null;
+    const counting = this.builder!.hasSeenEnough;
+    const { counted } = this.scanner;
+    return {
+      offset: this.batchEnd,
+      bomEncoding: this.bomEncoding,
+      validUtf8: this.validUtf8,
+      containsNul: this.containsNul,
+      delimiter: this.delimiter,
+      lineEnding: this.lineEnding,
+      preview: this.builder!.saved(),
+      counted: counting ? { records: counted.records, blank: counted.blank.saved() } : null,
+      firstTooLong: this.firstTooLong(),
+    };
   }
 
   finish(): UploadedFileFacts {
@@ -79,22 +138,27 @@ export class UploadReader {
     builder.addCounted(scanner.counted);
     const encoding: CsvEncoding = this.bomEncoding ?? (this.validUtf8 ? "utf-8" : "windows-1252");
     const decodeBytes = textDecoderFor(encoding);
-    const decode = this.cellsAsBytes
-      ? (text: string) => decodeBytes(Buffer.from(text, "latin1"))
-      : (text: string) => text;
+    const decode =
+      cellDecoding(this.bomEncoding) === "bytes"
+        ? (text: string) => decodeBytes(Buffer.from(text, "latin1"))
+        : (text: string) => text;
     const { bytes, delimiter, lineEnding, containsNul } = this;
     return {
       bytes,
-      sha256: this.hash.digest("hex"),
       encoding,
       delimiter,
       lineEnding,
       containsNul,
       endsInsideQuotes,
-      firstTooLong: scanner.firstTooLong,
+      firstTooLong: this.firstTooLong(),
       read: (code, fileName, hasHeaderRow) =>
         builder.build(code, fileName, hasHeaderRow, { encoding, delimiter, lineEnding }, decode),
     };
+  }
+
+  private firstTooLong(): UploadReading["firstTooLong"] {
+    const found = this.scanner?.firstTooLong;
+    return this.earlier.firstTooLong ?? (found ? { ...found, record: this.earlier.records + found.record } : null);
   }
 
   private startScanner(): void {
@@ -103,9 +167,7 @@ export class UploadReader {
     const text = textDecoderFor(bom?.encoding ?? "utf-8")(this.head.subarray(bom?.length ?? 0));
     this.delimiter = detectDelimiter(text);
     this.lineEnding = detectLineEnding(text);
-    // A BOM names the encoding now; otherwise cells stay bytes until the whole file has been seen.
-    const decoding: CellDecoding = bom && bom.encoding !== "utf-8" ? bom.encoding : "bytes";
-    this.cellsAsBytes = decoding === "bytes";
+    const decoding = cellDecoding(this.bomEncoding);
     this.scanner = new CsvRecordScanner(0, this.delimiter, recordsPerBatch, decoding);
     this.builder = new PreviewBuilder(decoding);
     const head = this.head;
@@ -115,7 +177,11 @@ export class UploadReader {
   }
 
   private read(batches: CsvBatch[]): void {
-    for (const batch of batches) this.builder!.add(batch);
+    for (const batch of batches) {
+      // Batches cut before the count began carry their cells: the builder takes those records whole.
+      this.builder!.add(batch);
+      this.batchEnd = batch.endOffset;
+    }
     if (this.builder!.hasSeenEnough) this.scanner!.countFromNow();
   }
 
@@ -131,4 +197,9 @@ export class UploadReader {
       }
     }
   }
+}
+
+/** A BOM names the encoding at once; otherwise cells stay bytes until the whole file has been seen. */
+function cellDecoding(bomEncoding: CsvEncoding | null): CellDecoding {
+  return bomEncoding && bomEncoding !== "utf-8" ? bomEncoding : "bytes";
 }

@@ -94,6 +94,7 @@ describe("storage reached through an identity", () => {
     });
     expect(put.status).toBe(201);
     await services.imports.fileArrived(tenant, ticket.value.ticket.code);
+    await drainImportQueue(storage, services);
     const preview = await services.imports.preview(tenant, ticket.value.ticket.code);
     expect(preview.ok && preview.value).toMatchObject({ headers: ["Code", "Name"], totalRows: 1 });
   });

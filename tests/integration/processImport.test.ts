@@ -1,12 +1,22 @@
 import { RunningAzurite, startThrowawayAzurite } from "functions-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { azureStores, createServices } from "../../shared/appServices";
+import { finalStatuses } from "../../shared/imports/importJob";
 import { StorageImportQueue } from "../../shared/imports/storageImportQueue";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { connectionStringClients } from "../../shared/storage/storageClients";
 import { poisonQueueName, storageLayout } from "../../shared/storage/storageLayout";
 import { eventually, HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
-import { allClients, Harness, harness, sameNameMapping, startJob, uniqueTenant } from "../support/importHarness";
+import {
+  allClients,
+  defaultOptions,
+  Harness,
+  harness,
+  sameNameMapping,
+  startJob,
+  uniqueTenant,
+} from "../support/importHarness";
 
 describe("the import functions in the local host", () => {
   let azurite: RunningAzurite;
@@ -48,6 +58,34 @@ describe("the import functions in the local host", () => {
     expect(done.checkpoint.chunk).toBe(3);
     const slices = host.output().match(new RegExp(`Import ${job.code} of ${tenant}: \\w+`, "g"));
     expect(slices?.map((line) => line.split(": ")[1])).toEqual(["continue", "continue", "finished"]);
+  });
+
+  it("a large file that lands is read in slices of its own, each through its own message, then imported", async () => {
+    const tenant = uniqueTenant();
+    const rows = 12_000;
+    const csv = ["Code,Name,Type", ...Array.from({ length: rows }, (_, i) => `L${i},Landed ${i},Ltd`)].join("\r\n");
+    const services = createServices(azureStores(h.storage));
+    const requested = await services.imports.requestUpload(tenant, {
+      fileName: "landed.csv",
+      hasHeaderRow: null,
+      start: { mappingCode: null, columnMappings: sameNameMapping("Code", "Name", "Type"), options: defaultOptions },
+    });
+    if (!requested.ok || !("ticket" in requested.value)) throw new Error("no ticket");
+    const { code, uploadUrl, headers } = requested.value.ticket;
+    expect((await fetch(uploadUrl, { method: "PUT", body: csv, headers })).status).toBe(201);
+    const done = await eventually(async () => {
+      const current = await h.jobs.get(tenant, code);
+      return current && finalStatuses.includes(current.status) ? current : undefined;
+    }, 60_000);
+    expect(done).toMatchObject({ status: "Completed", totalItems: rows, pendingUpload: null });
+    expect(done.checkpoint.counts).toMatchObject({ processed: rows, created: rows });
+    // The import alone takes three slices (5,000-record chunks, a budget shorter than one); the reading took
+    // several more, each stopping once it had saved a reading further on. The saved reading went with the read.
+    const slices = host.output().match(new RegExp(`Import ${code} of ${tenant}: \\w+`, "g"))!;
+    expect(slices.length).toBeGreaterThanOrEqual(3 + 3);
+    expect(slices.at(-1)).toMatch(/finished$/);
+    expect(await h.files.loadReading(tenant, code)).toBeNull();
+    expect((await services.imports.preview(tenant, code)).ok).toBe(true);
   });
 
   it("a job whose slices always fail ends Failed with the reason once its message is poisoned", async () => {

@@ -13,6 +13,7 @@ import { ImportPlan } from "../../shared/imports/importPlan";
 import { ImportMessage, ImportQueue } from "../../shared/imports/importQueue";
 import { InterruptedHolder, TenantLease, TenantLeases } from "../../shared/imports/tenantLeases";
 import { UploadReceipt, UploadReceipts, uploadReceiptValidMs } from "../../shared/imports/uploadReceipts";
+import { UploadReading } from "../../shared/imports/uploadReader";
 import { mappingPresets } from "../../shared/mappings/mappingPresets";
 import { SavedMapping } from "../../shared/mappings/savedMapping";
 import { SavedMappings } from "../../shared/mappings/savedMappings";
@@ -138,6 +139,7 @@ export class MemoryClientStore implements ClientStore {
 export class MemoryFileStore implements ImportFileStore {
   readonly blobs = new Map<string, Buffer>();
   readonly previews = new Map<string, CsvUploadPreview>();
+  readonly readings = new Map<string, string>();
   readonly plans = new Map<string, ImportPlan>();
   readonly blocks = new Map<string, Map<number, string>>();
   readonly notImported = new Map<string, string>();
@@ -172,6 +174,19 @@ export class MemoryFileStore implements ImportFileStore {
 
   async deletePreview(tenant: string, job: string): Promise<void> {
     this.previews.delete(key(tenant, job));
+  }
+
+  async saveReading(tenant: string, job: string, reading: UploadReading): Promise<void> {
+    this.readings.set(key(tenant, job), JSON.stringify(reading));
+  }
+
+  async loadReading(tenant: string, job: string): Promise<UploadReading | null> {
+    const saved = this.readings.get(key(tenant, job));
+    return saved === undefined ? null : (JSON.parse(saved) as UploadReading);
+  }
+
+  async deleteReading(tenant: string, job: string): Promise<void> {
+    this.readings.delete(key(tenant, job));
   }
 
   async *readSource(source: { blobName: string; snapshot: string | null }, offset: number): AsyncIterable<Uint8Array> {
@@ -216,6 +231,7 @@ export class MemoryFileStore implements ImportFileStore {
     for (const name of this.blobs.keys())
       if (name === sourceBlobName || name.startsWith(`${sourceBlobName}@`)) this.blobs.delete(name);
     this.previews.delete(key(tenant, job));
+    this.readings.delete(key(tenant, job));
     await this.deletePlans(tenant, job);
     this.blocks.delete(key(tenant, job));
     this.notImported.delete(`${key(tenant, job)}/not-imported.csv`);
@@ -422,7 +438,7 @@ export function memoryServices(env: Record<string, string> = {}, now = () => new
   /** Runs the queue as the function app would: one slice per message, continuations queued again. */
   const drain = async () => {
     for (let message = stores.queue.take(); message; message = stores.queue.take()) {
-      const outcome = await services.engine.runSlice(message.tenant, message.code);
+      const outcome = await services.runSlice(message.tenant, message.code);
       if (outcome === "continue" || outcome === "tenantBusy")
         await services.jobQueue.send(message.tenant, message.code);
     }

@@ -1,0 +1,41 @@
+import { ImportFileStore } from "./importFileStore";
+import { ImportJob } from "./importJob";
+import { UploadedFileFacts, UploadReader } from "./uploadReader";
+
+/** How often a reading is saved: what a crash can cost, and the pace of the job's heartbeat meanwhile. */
+const saveEveryMs = 10_000;
+
+/**
+ * Reads a large file that landed through its upload URL, for one slice of about `budgetMs`, from where the
+ * last slice's reading stopped (spec 4: no invocation needs more than a few minutes, whatever the file's
+ * size). Ends with the file's facts once its end is reached, or "continue" with the reading saved for the
+ * next slice. The reading is also saved every 10 seconds (or each budget, if shorter) and `alive` called: it
+ * beats the job's heartbeat and answers false once the job no longer waits for its file to be read (another
+ * delivery finished it, or it was cancelled), which ends this reading ("stopped"). Two deliveries reading at
+ * once only repeat each other: a reading is the same at the same offset, whoever saved it.
+ */
+export async function readLandedFile(
+  files: ImportFileStore,
+  job: ImportJob,
+  budgetMs: number,
+  alive: () => Promise<boolean>,
+): Promise<UploadedFileFacts | "continue" | "stopped"> {
+  const { tenant, code, source } = job;
+  const reader = new UploadReader((await files.loadReading(tenant, code)) ?? undefined);
+  const from = reader.size;
+  const startedAt = Date.now();
+  const saveMs = Math.min(saveEveryMs, budgetMs);
+  let savedAt = startedAt;
+  for await (const chunk of files.readSource(source, from)) {
+    reader.push(chunk);
+    if (Date.now() - savedAt < saveMs) continue;
+    // A reading exists from the end of a batch of records on; a slice stops only once it has moved it on.
+    const reading = reader.reading();
+    if (!reading || reading.offset === from) continue;
+    await files.saveReading(tenant, code, reading);
+    savedAt = Date.now();
+    if (!(await alive())) return "stopped";
+    if (savedAt - startedAt >= budgetMs) return "continue";
+  }
+  return reader.finish();
+}

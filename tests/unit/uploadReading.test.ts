@@ -1,0 +1,116 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+import { UploadedFileFacts, UploadReader } from "../../shared/imports/uploadReader";
+
+/** Everything a read ends with that a caller can see. */
+function outcome(facts: UploadedFileFacts, hasHeaderRow: boolean | null = null) {
+  const { read, ...rest } = facts;
+  return { ...rest, ...read("job", "file.csv", hasHeaderRow) };
+}
+
+function unbroken(bytes: Buffer, chunk: number, hasHeaderRow: boolean | null = null) {
+  const reader = new UploadReader();
+  for (let at = 0; at < bytes.length; at += chunk) reader.push(bytes.subarray(at, at + chunk));
+  return outcome(reader.finish(), hasHeaderRow);
+}
+
+/**
+ * The same file read by a chain of readers: each one stops after `stops[i]` of its chunks, its reading goes
+ * through JSON (as it is stored), and the next goes on from the reading's offset, as slices of a large file do.
+ */
+function inSlices(bytes: Buffer, chunk: number, stops: number[], hasHeaderRow: boolean | null = null) {
+  let reader = new UploadReader();
+  let at = 0;
+  let resumes = 0;
+  for (const stop of stops) {
+    for (let pushed = 0; pushed < stop && at < bytes.length; pushed++, at += chunk)
+      reader.push(bytes.subarray(at, at + chunk));
+    const reading = reader.reading();
+    if (!reading) continue;
+    reader = new UploadReader(JSON.parse(JSON.stringify(reading)));
+    at = reading.offset;
+    resumes++;
+  }
+  for (; at < bytes.length; at += chunk) reader.push(bytes.subarray(at, at + chunk));
+  return { outcome: outcome(reader.finish(), hasHeaderRow), resumes };
+}
+
+function encoded(text: string, encoding: string): Buffer {
+  if (encoding === "windows-1252") return Buffer.from([...text].map((c) => (c === "€" ? 0x80 : c.charCodeAt(0))));
+  if (encoding === "utf-16le") return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+  if (encoding === "utf-16be") return Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, "utf16le").swap16()]);
+  return Buffer.from(encoding === "utf-8 bom" ? `\ufeff${text}` : text);
+}
+
+const rowsFile = (rows: string[], header = "Code,Name,Email") => Buffer.from([header, ...rows].join("\r\n") + "\r\n");
+
+describe("reading an upload in slices", () => {
+  it("counts past the preview, blank lines, quoted line breaks and a row too long to read the same way", () => {
+    const rows = Array.from({ length: 5_000 }, (_, i) =>
+      i % 97 === 0
+        ? ",,"
+        : i % 89 === 0
+          ? `C${i},"Two\r\nlines",c${i}@example.com`
+          : `C${i},Client ${i},c${i}@x.example`,
+    );
+    rows.splice(3_000, 0, `LONG,"${"z".repeat(1_100_000)}",x`);
+    const bytes = rowsFile(rows);
+    const whole = unbroken(bytes, 65_536);
+    expect(whole.preview.totalRows).toBe(5_001 - Math.ceil(5_000 / 97));
+    expect(whole.firstTooLong).toEqual({ record: 3_001, bytes: 1_100_011 });
+    for (const chunk of [1_000, 65_536, 300_000]) {
+      const sliced = inSlices(bytes, chunk, Array(40).fill(7));
+      expect(sliced.resumes).toBeGreaterThan(5);
+      expect(sliced.outcome).toEqual(whole);
+    }
+  });
+
+  it("learns a file is not UTF-8, or holds NUL bytes, in the slice that finds it, for good", () => {
+    const rows = Array.from({ length: 3_000 }, (_, i) => `C${i},Client ${i},c${i}@x.example`);
+    const withRow = (row: Buffer) => Buffer.concat([rowsFile(rows.slice(0, 20)), row, rowsFile(rows.slice(20), "")]);
+    const latin = withRow(Buffer.from("C9,Caf\xe9 Ltd,x\r\n", "latin1"));
+    const nul = withRow(Buffer.from("C9,\0,x\r\n"));
+    for (const bytes of [latin, nul]) {
+      const whole = unbroken(bytes, 8_192);
+      for (const stops of [[40], [35, 10], [60, 20]]) {
+        const sliced = inSlices(bytes, 1_024, stops);
+        expect(sliced.resumes).toBe(stops.length);
+        expect(sliced.outcome).toEqual(whole);
+      }
+    }
+    expect(unbroken(latin, 8_192).encoding).toBe("windows-1252");
+    expect(unbroken(nul, 8_192).containsNul).toBe(true);
+  });
+
+  it("ends as an unbroken read for any file, chunk size and stops (property)", () => {
+    let resumes = 0;
+    const cell = fc
+      .array(fc.constantFrom("a", "Z", "9", " ", ",", ";", '"', "\r", "\n", "é", "€"), { maxLength: 5 })
+      .map((chars) => chars.join(""));
+    const quoted = (text: string) => (/[",;\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 2_500 }),
+        fc.constantFrom("\r\n", "\n", "\r"),
+        fc.constantFrom("utf-8", "utf-8 bom", "windows-1252", "utf-16le", "utf-16be"),
+        fc.integer({ min: 7, max: 5_000 }),
+        fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 6 }),
+        (templates, rows, lineEnding, encoding, chunk, stops) => {
+          const lines = Array.from({ length: rows + 1 }, (_, i) =>
+            templates[i % templates.length].map(quoted).join(","),
+          );
+          const text = lines.join(lineEnding);
+          const bytes = encoded(text, encoding);
+          const sliced = inSlices(bytes, chunk, stops);
+          resumes += sliced.resumes;
+          expect(sliced.outcome).toEqual(unbroken(bytes, 65_536));
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // Readings exist from the end of a file's first batch of records on: enough runs must have reached one.
+    expect(resumes).toBeGreaterThan(50);
+  });
+});
