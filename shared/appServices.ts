@@ -44,7 +44,7 @@ export interface AppServices {
    * The next slice of the job a message of the import queue names: reading its large file if that has landed
    * and waits to be read, else the import.
    */
-  runSlice(tenant: string, code: string): Promise<SliceOutcome>;
+  runSlice: (tenant: string, code: string) => Promise<SliceOutcome>;
   /** Null when the key in `apiKey` may act for `tenant`, else the 401 or 403 to answer. */
   checkAccess(apiKey: string | null, tenant: string): Promise<ApiResponse | null>;
 }

@@ -13,8 +13,8 @@ import { CsvColumnMapping } from "./csvColumnMapping";
 import { CsvImportJobDto, toCsvImportJobDto } from "./csvImportJobDto";
 import { CsvUploadPreview } from "./csvUploadPreview";
 import { fileProblem } from "./fileProblem";
-import { ImportFileStore } from "./importFileStore";
 import { SliceOutcome } from "./importEngine";
+import { ImportFileStore } from "./importFileStore";
 import {
   defaultImportOptions,
   finalStatuses,

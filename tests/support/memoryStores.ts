@@ -12,8 +12,8 @@ import { ImportJobChanges, ImportJobStore } from "../../shared/imports/importJob
 import { ImportPlan } from "../../shared/imports/importPlan";
 import { ImportMessage, ImportQueue } from "../../shared/imports/importQueue";
 import { InterruptedHolder, TenantLease, TenantLeases } from "../../shared/imports/tenantLeases";
-import { UploadReceipt, UploadReceipts, uploadReceiptValidMs } from "../../shared/imports/uploadReceipts";
 import { UploadReading } from "../../shared/imports/uploadReader";
+import { UploadReceipt, UploadReceipts, uploadReceiptValidMs } from "../../shared/imports/uploadReceipts";
 import { mappingPresets } from "../../shared/mappings/mappingPresets";
 import { SavedMapping } from "../../shared/mappings/savedMapping";
 import { SavedMappings } from "../../shared/mappings/savedMappings";

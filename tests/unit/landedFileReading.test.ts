@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { CsvColumnMapping } from "../../shared/imports/csvColumnMapping";
 import { defaultImportOptions } from "../../shared/imports/importJob";
 import { UploadReader } from "../../shared/imports/uploadReader";
 import { memoryServices } from "../support/memoryStores";
@@ -15,7 +16,10 @@ const file = Buffer.from(
     "\r\n",
   ) + "\r\n",
 );
-const mapping = ["Code", "Name", "Email"].map((h) => ({ csvHeader: h, targetField: h }));
+const mapping = ["Code", "Name", "Email"].map((h) => ({
+  csvHeader: h,
+  targetField: h as CsvColumnMapping["targetField"],
+}));
 
 /** Services with a slice budget shorter than any read, so every slice stops at its first saved reading. */
 async function landed(options: { start: boolean }, env: Record<string, string> = { ImportSliceSeconds: "0.000001" }) {
@@ -81,7 +85,7 @@ describe("a large file that landed", () => {
     const { services, stores, code, reads } = await landed({ start: false }, { ImportSliceSeconds: "3600" });
     await services.imports.fileArrived("t", code);
     // An earlier slice saved its reading (slices save every 10 s: here the test saves one), then a delivery dies.
-    const readSource = stores.files.readSource;
+    const readSource = stores.files.readSource.bind(stores.files);
     let died = false;
     stores.files.readSource = (source, offset) => {
       const chunks = readSource(source, offset);
