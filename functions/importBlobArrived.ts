@@ -28,6 +28,8 @@ app.generic("importBlobArrived", {
       return;
     }
     const { imports } = await appServices();
+    const started = Date.now();
     await imports.fileArrived(job.tenant, job.code);
+    context.log(`Upload ${job.code} of ${job.tenant} arrived; its reading was queued in ${Date.now() - started} ms`);
   },
 });

@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,7 +13,7 @@ import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { connectionStringClients, StorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
-import { BenchHost, startBenchHost, withPeak } from "./benchHost";
+import { BenchHost, productionWorkerSettings, startBenchHost, withPeak } from "./benchHost";
 import { clientFile, clientFileHeader, wideClientFile, wideClientFileHeader } from "./clientFile";
 import { describeWay, storeRates, writeWays } from "./storeYardstick";
 
@@ -44,12 +43,7 @@ const uploadMb = argument("upload-mb", 100);
 const pollers = argument("pollers", 50);
 const pollIntervalMs = argument("poll-interval-ms", 250);
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
-// The worker's memory settings are the app's own (local.settings.sample.json, and the same in Azure).
-const appSettings = (
-  JSON.parse(fs.readFileSync(path.join(repoRoot, "local.settings.sample.json"), "utf8")) as {
-    Values: Record<string, string>;
-  }
-).Values;
+const appSettings = productionWorkerSettings(repoRoot);
 const workerArgumentsAt = process.argv.indexOf("--worker-arguments");
 const profileAt = process.argv.indexOf("--profile");
 const profileDirectory = profileAt > 0 ? path.resolve(process.argv[profileAt + 1]) : null;

@@ -7,11 +7,27 @@ import { findFreePort } from "functions-host";
 // The local host's command (the workspace package tools/functions-host, compiled by npm run build).
 const hostMain = path.join(path.dirname(require.resolve("functions-host/package.json")), "dist", "main.js");
 
+/** The worker's memory settings as the app runs with them (local.settings.sample.json, and the same in Azure). */
+export function productionWorkerSettings(repoRoot: string): {
+  languageWorkers__node__arguments: string;
+  MALLOC_ARENA_MAX: string;
+} {
+  const { Values } = JSON.parse(fs.readFileSync(path.join(repoRoot, "local.settings.sample.json"), "utf8")) as {
+    Values: Record<string, string>;
+  };
+  return {
+    languageWorkers__node__arguments: Values.languageWorkers__node__arguments,
+    MALLOC_ARENA_MAX: Values.MALLOC_ARENA_MAX,
+  };
+}
+
 /** The local host in its own process, as the benchmarks' worker: its memory is what they report. */
 export interface BenchHost {
   url: string;
   /** Resident memory now, in MB. */
   rss: () => number;
+  /** What the host has printed (its log) so far. */
+  output: () => string;
   stop: () => Promise<void>;
 }
 
@@ -31,9 +47,11 @@ export async function startBenchHost(repoRoot: string, env: Record<string, strin
     child.once("exit", (code) => reject(new Error(`host exited with ${code}`)));
   });
   child.removeAllListeners("exit");
-  child.stdout!.resume();
+  let printed = "";
+  child.stdout!.on("data", (chunk: Buffer) => (printed += chunk.toString()));
   return {
     url: `http://localhost:${port}/api`,
+    output: () => printed,
     rss: () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024,
     stop: () =>
       new Promise((resolve) => {

@@ -4,30 +4,45 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { BlockBlobClient } from "@azure/storage-blob";
 import { startThrowawayAzurite } from "functions-host";
 
+import { finalStatuses, ImportJob } from "../../shared/imports/importJob";
+import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { connectionStringClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
-import { startBenchHost } from "./benchHost";
+import { productionWorkerSettings, startBenchHost } from "./benchHost";
 import { clientFile, clientFileHeader } from "./clientFile";
 
 /**
- * The large-file path end to end, for memory: a generated file of `--rows` rows (7,000,000 is about 1 GB) PUT
- * through an upload URL, its preview read by the BlobCreated function, and an UpdateOnly import into an empty
- * tenant, so every row streams through the engine into the not-imported file while no client index grows.
- * Prints the local host process's resident memory before and at its peak.
- * Usage: node dist/scripts/bench/largeFileMemory.js --rows 7000000
+ * The large-file path end to end, for memory and for how the file's arrival is handled: a generated file of
+ * `--rows` rows (7,000,000 is about 1 GB) PUT through an upload URL, its arrival (pin and queue), its reading
+ * for the preview in queued slices, and an UpdateOnly import into an empty tenant, so every row streams
+ * through the engine into the not-imported file while no client index grows. The worker runs with the app's
+ * own settings; `--slice-seconds` sets ImportSliceSeconds (default the app's 240). Prints, from the job as a
+ * 100 ms poller of the store sees it: upload end to the file pinned (the arrival, including the local host's
+ * 1 s blob poll; the handler's own time is from its log), to the file read (pendingUpload gone, totalItems set), to Completed; and the host process's
+ * resident memory before and at its peak.
+ * Usage: node dist/scripts/bench/largeFileMemory.js --rows 7000000 [--slice-seconds 30]
  */
 async function main(): Promise<void> {
-  const rowsArg = process.argv.indexOf("--rows");
-  const rows = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 1_000_000;
+  const argument = (name: string, fallback: number) => {
+    const at = process.argv.indexOf(`--${name}`);
+    return at > 0 ? Number(process.argv[at + 1]) : fallback;
+  };
+  const rows = argument("rows", 1_000_000);
+  const sliceSeconds = argument("slice-seconds", 240);
   const repoRoot = path.resolve(__dirname, "..", "..", "..");
   const azurite = await startThrowawayAzurite("bench");
-  const host = await startBenchHost(repoRoot, { AzureWebJobsStorage: azurite.connectionString });
+  const host = await startBenchHost(repoRoot, {
+    AzureWebJobsStorage: azurite.connectionString,
+    ImportSliceSeconds: String(sliceSeconds),
+    ...productionWorkerSettings(repoRoot),
+  });
   try {
     const rss = host.rss;
     const storage = connectionStringClients(azurite.connectionString);
     await bootstrapStorage(storage);
+    const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));
     const key = (await new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys)).create("bench")).key;
     const api = `${host.url}/tenants/bench/clients/import/csv`;
     const columnMappings = clientFileHeader.split(",").map((h) => ({ csvHeader: h, targetField: h }));
@@ -44,15 +59,18 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rss())), 100);
     const started = Date.now();
     await new BlockBlobClient(ticket.uploadUrl).uploadStream(clientFile(rows), 8 * 1024 * 1024, 4);
-    const uploadedSeconds = (Date.now() - started) / 1000;
-    let job: { status: string; skippedCount: number };
+    const uploaded = Date.now();
+    const seen: { pinned?: number; read?: number; ended?: number } = {};
+    let job: ImportJob;
     for (;;) {
-      job = (await (await fetch(`${api}/${ticket.code}`, { headers: { "x-api-key": key } })).json()) as typeof job;
-      if (["Completed", "Failed", "Cancelled"].includes(job.status)) break;
-      await sleep(500);
+      job = (await jobs.get("bench", ticket.code))!;
+      seen.pinned ??= job.source.snapshot ? Date.now() : undefined;
+      seen.read ??= job.pendingUpload === null ? Date.now() : undefined;
+      if (finalStatuses.includes(job.status)) break;
+      await sleep(100);
     }
+    seen.ended = Date.now();
     clearInterval(sampler);
-    const seconds = (Date.now() - started) / 1000;
     const size =
       (
         await storage.blobs
@@ -60,8 +78,13 @@ async function main(): Promise<void> {
           .getBlobClient(`uploads/bench/${ticket.code}.csv`)
           .getProperties()
       ).contentLength ?? 0;
+    const after = (from: number, to: number | undefined) =>
+      to === undefined ? "never" : `${((to - from) / 1000).toFixed(1)} s`;
     console.log(
-      `large file: ${rows} rows, ${(size / 1e6).toFixed(0)} MB, uploaded in ${uploadedSeconds.toFixed(0)} s, ${job.status} (${job.skippedCount} not imported) after ${seconds.toFixed(0)} s; ` +
+      `large file (${new Date().toISOString().slice(0, 16)}Z): ${rows} rows, ${(size / 1e6).toFixed(0)} MB, slices of ${sliceSeconds} s; ` +
+        `uploaded in ${after(started, uploaded)}; the arrival's handler took ${/reading was queued in (\d+ ms)/.exec(host.output())?.[1] ?? "?"}; ` +
+        `after the upload: pinned ${after(uploaded, seen.pinned)}, ` +
+        `read (${job.totalItems} rows) ${after(uploaded, seen.read)}, ${job.status} (${job.checkpoint.counts.skipped} not imported) ${after(uploaded, seen.ended)}; ` +
         `host RSS before ${rssBefore.toFixed(0)} MB, peak ${rssPeak.toFixed(0)} MB`,
     );
   } finally {
