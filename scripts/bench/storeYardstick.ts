@@ -1,5 +1,4 @@
-import { TableEntity, TransactionAction } from "@azure/data-tables";
-
+import { EntityWrite, TableTransactions, WrittenEntity } from "../../shared/clients/tableTransactions";
 import { StorageClients } from "../../shared/storage/storageClients";
 import { runConcurrently } from "../../shared/util/runConcurrently";
 
@@ -20,18 +19,18 @@ export const writeWays: WriteWay[] = (["create", "upsert"] as const).flatMap((ac
 );
 
 /**
- * How fast the store takes these entities each way: each way writes them all into a table of its own, created
+ * How fast the store takes these entities each way (sent as the client store sends its transactions): each way writes them all into a table of its own, created
  * empty (the store's cost per write grows with the table, so no way pays for another's), or into `intoTable` as
  * it stands (writes into a big tenant, upserts then), in transactions of entities of one partition. The rates,
  * fastest first: the first is the store's best, the import's yardstick.
  */
 export async function storeRates(
   storage: StorageClients,
-  entities: readonly TableEntity[],
+  entities: readonly WrittenEntity[],
   ways: readonly WriteWay[] = writeWays,
   intoTable?: string,
 ): Promise<WayRate[]> {
-  const byPartition = new Map<string, TableEntity[]>();
+  const byPartition = new Map<string, WrittenEntity[]>();
   for (const entity of entities) {
     const group = byPartition.get(entity.partitionKey) ?? [];
     group.push(entity);
@@ -41,19 +40,18 @@ export async function storeRates(
   for (const [n, way] of ways.entries()) {
     const table = storage.table(intoTable ?? `Yardstick${n}`);
     if (!intoTable) await table.createTable();
-    const transactions: TransactionAction[][] = [];
+    const transactions: EntityWrite[][] = [];
     for (const group of byPartition.values()) {
       for (let i = 0; i < group.length; i += way.transactionSize)
         transactions.push(
           group
             .slice(i, i + way.transactionSize)
-            .map((entity) => (way.action === "create" ? ["create", entity] : ["upsert", entity, "Replace"])),
+            .map((entity) => ({ kind: way.action === "create" ? "create" : "replace", entity })),
         );
     }
+    const sender = new TableTransactions(table);
     const started = Date.now();
-    await runConcurrently(transactions, way.concurrency, async (transaction) => {
-      await table.submitTransaction(transaction);
-    });
+    await runConcurrently(transactions, way.concurrency, (transaction) => sender.submit(transaction));
     rates.push({ ...way, entitiesPerSecond: entities.length / ((Date.now() - started) / 1000) });
     if (!intoTable) await table.deleteTable();
   }

@@ -1,4 +1,4 @@
-import { odata, TableClient, TableEntity, TableEntityResultPage, TransactionAction } from "@azure/data-tables";
+import { odata, TableClient, TableEntityResultPage } from "@azure/data-tables";
 
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { fnv1aStart, fnv1aStep } from "../util/fnv1a";
@@ -7,6 +7,7 @@ import { runConcurrently } from "../util/runConcurrently";
 import { ClientIndex, IndexedField, IndexedValues } from "./clientIndex";
 import { compareKey } from "./clientKeys";
 import { ClientPage, ClientStore, ClientWrite, StoredClient } from "./clientStore";
+import { EntityWrite, TableTransactions, WrittenEntity } from "./tableTransactions";
 import { ClientValues, isTargetField } from "./targetFields";
 
 /**
@@ -26,7 +27,11 @@ export class TableClientStore implements ClientStore {
    */
   private static readonly shardsPerScan = 32;
 
-  constructor(private readonly table: TableClient) {}
+  private readonly transactions: TableTransactions;
+
+  constructor(private readonly table: TableClient) {
+    this.transactions = new TableTransactions(table);
+  }
 
   async loadIndex(tenant: string, fields: readonly IndexedField[]): Promise<ClientIndex> {
     const index = new ClientIndex(fields);
@@ -51,25 +56,25 @@ export class TableClientStore implements ClientStore {
    * every create as a replace, the same client as the first time.
    */
   async write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void> {
-    const byPartition = new Map<string, TransactionAction[]>();
+    const byPartition = new Map<string, EntityWrite[]>();
     for (const write of writes) {
       const entity = clientEntity(tenant, write);
-      const actions = byPartition.get(entity.partitionKey) ?? [];
-      actions.push(write.kind === "create" ? ["create", entity] : ["upsert", entity, "Merge"]);
-      byPartition.set(entity.partitionKey, actions);
+      const partition = byPartition.get(entity.partitionKey) ?? [];
+      partition.push({ kind: write.kind === "create" ? "create" : "merge", entity });
+      byPartition.set(entity.partitionKey, partition);
     }
-    const transactions: TransactionAction[][] = [];
-    for (const actions of byPartition.values()) {
-      for (let i = 0; i < actions.length; i += TableClientStore.transactionSize)
-        transactions.push(actions.slice(i, i + TableClientStore.transactionSize));
+    const transactions: EntityWrite[][] = [];
+    for (const partition of byPartition.values()) {
+      for (let i = 0; i < partition.length; i += TableClientStore.transactionSize)
+        transactions.push(partition.slice(i, i + TableClientStore.transactionSize));
     }
     await runConcurrently(transactions, TableClientStore.concurrentTransactions, async (transaction) => {
       try {
-        await this.table.submitTransaction(transaction);
+        await this.transactions.submit(transaction);
       } catch (error) {
         if (storageStatus(error) !== 409) throw error;
-        await this.table.submitTransaction(
-          transaction.map((action) => (action[0] === "create" ? ["upsert", action[1], "Replace"] : action)),
+        await this.transactions.submit(
+          transaction.map((write) => (write.kind === "create" ? { ...write, kind: "replace" } : write)),
         );
       }
       afterTransaction?.();
@@ -142,9 +147,9 @@ function partitionKey(tenant: string, shard: number): string {
 }
 
 /** The entity a client write stores: keyed by tenant shard and code, its values, and its dates. */
-export function clientEntity(tenant: string, write: ClientWrite): TableEntity {
+export function clientEntity(tenant: string, write: ClientWrite): WrittenEntity {
   const code = write.kind === "create" ? write.values.Code : write.code;
-  const entity: TableEntity = {
+  const entity: WrittenEntity = {
     partitionKey: partitionKeyOf(tenant, code),
     rowKey: compareKey(code),
     ...write.values,

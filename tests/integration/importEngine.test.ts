@@ -369,6 +369,39 @@ describe("the client store", () => {
     });
     expect(once.find((c) => c.values.Code === "N7")?.values).toEqual({ Code: "N7", Name: "New 7", Type: "Individual" });
   });
+
+  it("stores and finds clients whose codes and values hold quotes, symbols and any Unicode, created and updated", async () => {
+    const tenant = uniqueTenant();
+    const at = fixedNow().toISOString();
+    const codes = ["O'BRIEN", "A&B=C+D", "50%OFF", "ÉCOLE-€1", "日本*1", "X'Y''Z", "SPACE|PIPE", "😀CODE"];
+    await h.clients.write(
+      tenant,
+      codes.map((Code, i) => ({
+        kind: "create" as const,
+        values: {
+          Code,
+          Name: `Name "${i}", with\r\nlines & <tags> ✓ 𝄞`,
+          Type: "Individual",
+          VatRegistered: i % 2 === 0,
+        },
+        at,
+      })),
+    );
+    await h.clients.write(
+      tenant,
+      codes.map((code) => ({ kind: "update" as const, code, values: { Email: `${code.length}@x.example` }, at })),
+    );
+    for (const [i, code] of codes.entries()) {
+      const stored = await h.clients.get(tenant, code);
+      expect(stored?.values, code).toEqual({
+        Code: code,
+        Name: `Name "${i}", with\r\nlines & <tags> ✓ 𝄞`,
+        Type: "Individual",
+        VatRegistered: i % 2 === 0,
+        Email: `${code.length}@x.example`,
+      });
+    }
+  });
 });
 
 describe("the import file store", () => {

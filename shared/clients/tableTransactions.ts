@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+
+import {
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineRequest,
+  HttpClient,
+  PipelineRequest,
+  PipelineResponse,
+  RestError,
+} from "@azure/core-rest-pipeline";
+import { TableClient } from "@azure/data-tables";
+
+/** An entity as the client store writes it: its keys, and text or boolean properties. */
+export type WrittenEntity = { partitionKey: string; rowKey: string } & Record<string, string | boolean>;
+
+/** `create` fails on an entity that exists; `merge` and `replace` are upserts (merge keeps other properties). */
+export type EntityWrite = { kind: "create" | "merge" | "replace"; entity: WrittenEntity };
+
+const crlf = "\r\n";
+// One connection pool for every transaction of the process, as the SDK's clients share theirs.
+const sharedHttpClient = createDefaultHttpClient();
+
+/**
+ * Sends transactions of entity writes on one partition exactly as `TableClient.submitTransaction` does: the
+ * same request, byte for byte but for its random boundaries (tests compare them), through the table client's
+ * own pipeline (its credential, retries, user agent). The SDK builds each sub-request by running a request
+ * pipeline for it, and a new client for each transaction: about 84 µs of CPU an entity in 20-entity
+ * transactions (2026-11-29), close to half a core at the import's pace. Here a sub-request is a few lines of
+ * text. Takes only what the store writes: string and boolean properties, on an account endpoint (not Cosmos).
+ */
+export class TableTransactions {
+  constructor(
+    private readonly table: TableClient,
+    private readonly httpClient: HttpClient = sharedHttpClient,
+  ) {}
+
+  async submit(writes: readonly EntityWrite[]): Promise<void> {
+    const batch = `batch_${randomUUID()}`;
+    const changeset = `changeset_${randomUUID()}`;
+    const accountUrl = this.table.url.replace(/\/$/, "");
+    const tableUrl = `${accountUrl}/${this.table.tableName}`;
+    const parts = [`--${batch}${crlf}content-type: multipart/mixed; boundary=${changeset}${crlf}${crlf}`];
+    for (const { kind, entity } of writes) parts.push(subRequest(changeset, tableUrl, kind, entity));
+    const body = `${parts.join(crlf)}${crlf}--${changeset}--${crlf}--${batch}--${crlf}`;
+    const request = createPipelineRequest({
+      url: `${accountUrl}/$batch`,
+      method: "POST",
+      body,
+      // Azurite is served over http; the table client for it was made to allow that.
+      allowInsecureConnection: accountUrl.startsWith("http:"),
+      headers: createHttpHeaders({
+        accept: "application/json",
+        "x-ms-version": "2019-02-02",
+        DataServiceVersion: "3.0;",
+        MaxDataServiceVersion: "3.0;NetFx",
+        "Content-Type": `multipart/mixed; boundary=${batch}`,
+        "Accept-Charset": "UTF-8",
+        Connection: "Keep-Alive",
+      }),
+    });
+    const response = await this.table.pipeline.sendRequest(this.httpClient, request);
+    failIfRefused(request, response);
+  }
+}
+
+function subRequest(changeset: string, tableUrl: string, kind: EntityWrite["kind"], entity: WrittenEntity): string {
+  const head = `--${changeset}${crlf}content-type: application/http${crlf}content-transfer-encoding: binary${crlf}${crlf}`;
+  const { partitionKey, rowKey, ...properties } = entity;
+  const json = JSON.stringify({ PartitionKey: partitionKey, RowKey: rowKey, ...properties });
+  if (kind === "create")
+    return `${head}POST ${tableUrl} HTTP/1.1${crlf}Content-Type: application/json;odata=nometadata${crlf}Accept: application/json;odata=minimalmetadata${crlf}DataServiceVersion: 3.0${crlf}Prefer: return-no-content${crlf}${crlf}${crlf}${json}`;
+  const url = `${tableUrl}(PartitionKey='${keyInUrl(entity.partitionKey)}',RowKey='${keyInUrl(entity.rowKey)}')`;
+  return `${head}${kind === "merge" ? "PATCH" : "PUT"} ${url} HTTP/1.1${crlf}Content-Type: application/json${crlf}DataServiceVersion: 3.0${crlf}Accept: application/json${crlf}${crlf}${crlf}${json}`;
+}
+
+/** A key inside an entity's address: quotes doubled (OData), then percent-encoded. */
+function keyInUrl(key: string): string {
+  return encodeURIComponent(key.replaceAll("'", "''"));
+}
+
+/**
+ * Throws as the SDK does for a refused transaction: a RestError with the status of the transaction, or of the
+ * sub-request that failed it (a 409 for a create that met an existing entity), and the store's message.
+ */
+function failIfRefused(request: PipelineRequest, response: PipelineResponse): void {
+  const { status } = response;
+  const body = response.bodyAsText ?? "";
+  let failed = status < 200 || status >= 300 ? status : null;
+  let detail = body;
+  if (failed === null) {
+    for (const part of body.split("--changesetresponse_").slice(1, -1)) {
+      const subStatus = Number(/HTTP\/1\.1 (\d+)/.exec(part)?.[1]);
+      if (subStatus >= 200 && subStatus < 300) continue;
+      failed = subStatus || 500;
+      detail = /\{.*\}/s.exec(part)?.[0] ?? part;
+      break;
+    }
+  }
+  if (failed === null) return;
+  let message = "Transaction Failed";
+  let code: string | undefined;
+  try {
+    const error = (JSON.parse(detail) as { "odata.error"?: { code?: string; message?: { value?: string } } })[
+      "odata.error"
+    ];
+    message = error?.message?.value ?? message;
+    code = error?.code;
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  throw new RestError(message, { code, statusCode: failed, request, response });
+}

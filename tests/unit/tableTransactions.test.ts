@@ -1,0 +1,99 @@
+import { createHttpHeaders, HttpClient, PipelineRequest } from "@azure/core-rest-pipeline";
+import { AzureNamedKeyCredential, TableClient, TransactionAction } from "@azure/data-tables";
+import { describe, expect, it } from "vitest";
+
+import { EntityWrite, TableTransactions } from "../../shared/clients/tableTransactions";
+
+/** A store that answers every transaction with `answer` and keeps the requests it was sent. */
+function capturingStore(answer = accepted) {
+  const requests: PipelineRequest[] = [];
+  const httpClient: HttpClient = {
+    sendRequest: async (request) => {
+      requests.push(request);
+      return { request, ...answer(request) };
+    },
+  };
+  const table = new TableClient(
+    "http://127.0.0.1:10002/devstoreaccount1",
+    "Clients",
+    new AzureNamedKeyCredential("devstoreaccount1", Buffer.from("key").toString("base64")),
+    { httpClient, allowInsecureConnection: true },
+  );
+  return { table, httpClient, requests };
+}
+
+function accepted(request: PipelineRequest) {
+  const writes = String(request.body).match(/^(POST|PATCH|PUT) /gm)?.length ?? 0;
+  const parts = Array.from(
+    { length: writes },
+    () =>
+      "--changesetresponse_c\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n",
+  );
+  return {
+    status: 202,
+    headers: createHttpHeaders({ "content-type": "multipart/mixed; boundary=batchresponse_b" }),
+    bodyAsText: `--batchresponse_b\r\nContent-Type: multipart/mixed; boundary=changesetresponse_c\r\n\r\n${parts.join("")}--changesetresponse_c--\r\n--batchresponse_b--\r\n`,
+  };
+}
+
+/** A request as the store sees it, its random boundaries and per-request headers made fixed. */
+function seen(request: PipelineRequest) {
+  const boundaries = (text: string) =>
+    text.replace(/batch_[0-9a-f-]{36}/g, "batch_B").replace(/changeset_[0-9a-f-]{36}/g, "changeset_C");
+  const headers = Object.fromEntries(
+    [...request.headers]
+      .filter(([name]) => !["x-ms-client-request-id", "x-ms-date", "authorization"].includes(name.toLowerCase()))
+      .map(([name, value]) => [name.toLowerCase(), boundaries(value)]),
+  );
+  return { method: request.method, url: request.url, headers, body: boundaries(String(request.body)) };
+}
+
+const partitionKey = "t1|007";
+const writes: EntityWrite[] = [
+  { kind: "create", entity: { partitionKey, rowKey: "O'BRIEN & SONS", Name: 'Zoë "Q" Ltd', VatRegistered: true } },
+  { kind: "create", entity: { partitionKey, rowKey: "ACME01", Name: "Acme\r\nLtd", Notes: "€ ✓ 𝄞 \u0000" } },
+  { kind: "merge", entity: { partitionKey, rowKey: "A B/€%'", Email: "x@y.example", UpdatedDate: "2026-11-29" } },
+  { kind: "replace", entity: { partitionKey, rowKey: "C#1?&=+", Name: "", VatRegistered: false } },
+];
+const sdkActions: TransactionAction[] = writes.map(({ kind, entity }) =>
+  kind === "create" ? ["create", entity] : ["upsert", entity, kind === "merge" ? "Merge" : "Replace"],
+);
+
+describe("table transactions", () => {
+  it("send what the SDK's submitTransaction sends, for creates, merges and replaces of any key and text", async () => {
+    const sdk = capturingStore();
+    await sdk.table.submitTransaction(sdkActions);
+    const ours = capturingStore();
+    await new TableTransactions(ours.table, ours.httpClient).submit(writes);
+    expect(ours.requests).toHaveLength(1);
+    expect(seen(ours.requests[0])).toEqual(seen(sdk.requests[0]));
+    expect(seen(ours.requests[0]).body).toContain(
+      "PATCH http://127.0.0.1:10002/devstoreaccount1/Clients(PartitionKey='t1%7C007',RowKey='A%20B%2F%E2%82%AC%25''') HTTP/1.1",
+    );
+  });
+
+  it("fail as the SDK does when the store refuses one write of a transaction, or the whole request", async () => {
+    const conflict = capturingStore(() => ({
+      status: 202,
+      headers: createHttpHeaders({ "content-type": "multipart/mixed; boundary=batchresponse_b" }),
+      bodyAsText:
+        '--batchresponse_b\r\nContent-Type: multipart/mixed; boundary=changesetresponse_c\r\n\r\n--changesetresponse_c\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 409 Conflict\r\nContent-Type: application/json\r\n\r\n{"odata.error":{"code":"EntityAlreadyExists","message":{"lang":"en-US","value":"0:The specified entity already exists."}}}\r\n--changesetresponse_c--\r\n--batchresponse_b--\r\n',
+    }));
+    const refused = new TableTransactions(conflict.table, conflict.httpClient).submit(writes.slice(0, 1));
+    await expect(refused).rejects.toMatchObject({
+      name: "RestError",
+      statusCode: 409,
+      code: "EntityAlreadyExists",
+      message: "0:The specified entity already exists.",
+    });
+
+    const denied = capturingStore(() => ({
+      status: 403,
+      headers: createHttpHeaders({ "content-type": "application/json" }),
+      bodyAsText: '{"odata.error":{"code":"AuthorizationPermissionMismatch","message":{"value":"Not allowed."}}}',
+    }));
+    await expect(
+      new TableTransactions(denied.table, denied.httpClient).submit(writes.slice(0, 1)),
+    ).rejects.toMatchObject({ statusCode: 403, code: "AuthorizationPermissionMismatch", message: "Not allowed." });
+  });
+});
