@@ -23,7 +23,7 @@ function capturingStore(answer = accepted) {
 }
 
 function accepted(request: PipelineRequest) {
-  const writes = String(request.body).match(/^(POST|PATCH|PUT) /gm)?.length ?? 0;
+  const writes = (request.body as string).match(/^(POST|PATCH|PUT) /gm)?.length ?? 0;
   const parts = Array.from(
     { length: writes },
     () =>
@@ -45,7 +45,7 @@ function seen(request: PipelineRequest) {
       .filter(([name]) => !["x-ms-client-request-id", "x-ms-date", "authorization"].includes(name.toLowerCase()))
       .map(([name, value]) => [name.toLowerCase(), boundaries(value)]),
   );
-  return { method: request.method, url: request.url, headers, body: boundaries(String(request.body)) };
+  return { method: request.method, url: request.url, headers, body: boundaries(request.body as string) };
 }
 
 const partitionKey = "t1|007";
