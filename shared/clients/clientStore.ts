@@ -1,4 +1,5 @@
 import { ClientIndex, IndexedField } from "./clientIndex";
+import { ClientWriter } from "./clientWriter";
 import { ClientValues } from "./targetFields";
 
 /**
@@ -26,6 +27,8 @@ export interface ClientStore {
   loadIndex(tenant: string, fields: readonly IndexedField[]): Promise<ClientIndex>;
   /** Applies writes that name each client at most once; independent clients may be written concurrently. */
   write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void>;
+  /** A writer for one slice's chunks of writes to the tenant; `afterTransaction` is told of each transaction. */
+  writer(tenant: string, afterTransaction?: () => void): ClientWriter;
   get(tenant: string, code: string): Promise<StoredClient | null>;
   /** A page of the tenant's clients; null when `continuationToken` is not one this store gave for the tenant. */
   list(tenant: string, top: number, continuationToken: string | null): Promise<ClientPage | null>;

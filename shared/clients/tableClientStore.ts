@@ -7,7 +7,9 @@ import { runConcurrently } from "../util/runConcurrently";
 import { ClientIndex, IndexedField, IndexedValues } from "./clientIndex";
 import { compareKey } from "./clientKeys";
 import { ClientPage, ClientStore, ClientWrite, StoredClient } from "./clientStore";
-import { EntityWrite, TableTransactions, WrittenEntity } from "./tableTransactions";
+import { ClientWriter } from "./clientWriter";
+import { TableClientWriter, TableClientWriterSettings } from "./tableClientWriter";
+import { TableTransactions, WrittenEntity } from "./tableTransactions";
 import { ClientValues, isTargetField } from "./targetFields";
 
 /**
@@ -19,8 +21,11 @@ import { ClientValues, isTargetField } from "./targetFields";
  */
 export class TableClientStore implements ClientStore {
   static readonly shardCount = 256;
-  private static readonly transactionSize = 100;
-  private static readonly concurrentTransactions = 16;
+  /**
+   * Room for 100 writes in each of the 256 partitions of narrow rows (about 600 bytes each while they wait);
+   * wide rows (67 fields) fill it at about 17 a partition, where a 1 MiB chunk of them gives 4.
+   */
+  private static readonly maxQueuedBytes = 16 * 1024 * 1024;
   /**
    * The index loads with one range scan per 32 shards, 8 in parallel: Azure pages through each range, and
    * Azurite, which reads its whole table for every query page, is asked few queries.
@@ -29,7 +34,15 @@ export class TableClientStore implements ClientStore {
 
   private readonly transactions: TableTransactions;
 
-  constructor(private readonly table: TableClient) {
+  /** `writing`: how the writer groups writes; tests make its transactions small, to see them cross chunks. */
+  constructor(
+    private readonly table: TableClient,
+    private readonly writing: TableClientWriterSettings = {
+      transactionSize: 100,
+      concurrentTransactions: 16,
+      maxQueuedBytes: TableClientStore.maxQueuedBytes,
+    },
+  ) {
     this.transactions = new TableTransactions(table);
   }
 
@@ -51,34 +64,21 @@ export class TableClientStore implements ClientStore {
 
   /**
    * A new client is written with `create`, which the store takes faster than an upsert (Azurite: 8,152 entities/s
-   * against 5,809, 2026-11-29). A create meets a stored client only when a chunk is applied again after an
-   * invocation died part way through it; the store then refuses the whole transaction, which goes again with
-   * every create as a replace, the same client as the first time.
+   * against 5,809, 2026-11-29); an update is a merge. See TableClientWriter.
    */
   async write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void> {
-    const byPartition = new Map<string, EntityWrite[]>();
-    for (const write of writes) {
-      const entity = clientEntity(tenant, write);
-      const partition = byPartition.get(entity.partitionKey) ?? [];
-      partition.push({ kind: write.kind === "create" ? "create" : "merge", entity });
-      byPartition.set(entity.partitionKey, partition);
-    }
-    const transactions: EntityWrite[][] = [];
-    for (const partition of byPartition.values()) {
-      for (let i = 0; i < partition.length; i += TableClientStore.transactionSize)
-        transactions.push(partition.slice(i, i + TableClientStore.transactionSize));
-    }
-    await runConcurrently(transactions, TableClientStore.concurrentTransactions, async (transaction) => {
-      try {
-        await this.transactions.submit(transaction);
-      } catch (error) {
-        if (storageStatus(error) !== 409) throw error;
-        await this.transactions.submit(
-          transaction.map((write) => (write.kind === "create" ? { ...write, kind: "replace" } : write)),
-        );
-      }
-      afterTransaction?.();
-    });
+    const writer = this.writer(tenant, afterTransaction);
+    await writer.add(writes, () => undefined);
+    await writer.flush();
+  }
+
+  writer(tenant: string, afterTransaction?: () => void): ClientWriter {
+    return new TableClientWriter(
+      this.transactions,
+      (write) => clientEntity(tenant, write),
+      this.writing,
+      afterTransaction,
+    );
   }
 
   async get(tenant: string, code: string): Promise<StoredClient | null> {

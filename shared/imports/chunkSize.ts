@@ -1,7 +1,7 @@
 /**
- * How many records the engine's next chunk takes. Progress is saved between chunks, so a chunk whose writes take
- * long leaves a poller waiting (spec 4: at most 2 seconds). Chunks shrink to what the store writes in about a
- * second, and grow back to `most` when it is faster again. Never below `fewest` (or `most`, if smaller), where
+ * How many records the engine's next chunk takes. Progress is saved between chunks, so a chunk that waits long
+ * for the store to take its writes leaves a poller waiting (spec 4: at most 2 seconds). Chunks shrink to what the
+ * store takes in about a second, and grow back to `most` when it is faster again. Never below `fewest` (or `most`, if smaller), where
  * transactions would get too small to be worth sending.
  */
 export class ChunkSize {
@@ -17,7 +17,7 @@ export class ChunkSize {
     return this.current;
   }
 
-  /** A chunk of `records` records had its writes applied in `ms`. */
+  /** Queuing the writes of a chunk of `records` records waited `ms` for the store. */
   written(records: number, ms: number): void {
     const paced = Math.round((records * ChunkSize.writeMs) / Math.max(ms, 1));
     this.current = Math.max(Math.min(ChunkSize.fewest, this.most), Math.min(this.most, paced));

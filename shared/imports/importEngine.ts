@@ -187,11 +187,14 @@ export class ImportEngine {
       () => chunkSize.rows,
       source.encoding,
     );
-    // Chunk k + 1 is decided and logged while chunk k's writes run; the job records only `applied`, so a
-    // redelivered slice replays every logged chunk after it.
+    // Chunks are decided and logged while the writer sends earlier chunks' writes, filling whole transactions
+    // across chunks; the job records only `applied` (every write of every chunk before it is in the store), so
+    // a redelivered slice replays every logged chunk after it.
+    const writer = options.validateOnly ? null : clients.writer(tenant, () => this.step("transactionWritten"));
     let decided = checkpoint;
     let applied = checkpoint;
-    let applying: Promise<ImportCheckpoint> | null = null;
+    // Logged chunks whose writes are not all applied yet, oldest first.
+    const unapplied: { after: ImportCheckpoint; done: boolean }[] = [];
     let savedChunk = job.checkpoint.chunk;
     let chunksThisSlice = 0;
     try {
@@ -199,7 +202,7 @@ export class ImportEngine {
         // Checked once the next batch exists, so a slice that reaches the end of the file finishes the job
         // itself; every slice does at least one chunk, so any budget makes progress.
         if (chunksThisSlice++ > 0 && Date.now() - startedAt >= this.settings.sliceBudgetMs) {
-          if (applying) [applied, applying] = [await applying, null];
+          await writer?.flush();
           if (savedChunk !== applied.chunk && !(await this.saveProgress(job, applied))) return "notRunnable";
           await handOn();
           return "continue";
@@ -214,7 +217,6 @@ export class ImportEngine {
         await files.writePlan(tenant, code, logged);
         this.step("planWritten");
         decided = plan.after;
-        if (applying) [applied, applying] = [await applying, null];
         if (options.validateOnly) applied = plan.after;
         if (
           Date.now() - progressAt >= progressIntervalMs ||
@@ -227,29 +229,33 @@ export class ImportEngine {
         }
         const current = await jobs.get(tenant, code);
         if (!current || finalStatuses.includes(current.status)) return "notRunnable";
-        // A cancelled job drops the logged chunk whose writes have not started: its decisions never apply.
-        if (current.cancelRequested) return this.finish(job, "Cancelled", applied);
-        if (!options.validateOnly) {
+        // A cancelled job drops the chunk just logged, whose writes have not been queued: its decisions never
+        // apply. The chunks queued before it are written, so the counts are of what the store holds.
+        if (current.cancelRequested) {
+          await writer?.flush();
+          return this.finish(job, "Cancelled", applied);
+        }
+        if (writer) {
           await lease.assertHeld();
-          const writing = Date.now();
-          applying = clients
-            .write(tenant, plan.writes, () => this.step("transactionWritten"))
-            .then(() => {
-              this.step("writesApplied");
-              chunkSize.written(batch.records.length, Date.now() - writing);
-              return plan.after;
-            });
-          // Awaited before the next chunk, or in `finally`; until then its failure is not unhandled.
-          applying.catch(() => undefined);
+          const chunk = { after: plan.after, done: false };
+          unapplied.push(chunk);
+          const queuing = Date.now();
+          await writer.add(plan.writes, () => {
+            chunk.done = true;
+            this.step("writesApplied");
+            while (unapplied[0]?.done) applied = unapplied.shift()!.after;
+          });
+          // Queuing waits only while the store is behind: then chunks shrink to about a second of its writes.
+          chunkSize.written(batch.records.length, Date.now() - queuing);
         }
       }
-      if (applying) [applied, applying] = [await applying, null];
+      await writer?.flush();
       const outcome = await this.finish(job, "Completed", applied);
       await handOn();
       return outcome;
     } finally {
       // However the slice ends, no write of it may still be running when it gives up the tenant's lease.
-      if (applying) await applying.catch(() => undefined);
+      await writer?.settle();
     }
   }
 

@@ -221,6 +221,8 @@ export class Imports {
         `The files of import ${code} were deleted on ${job.filesDeletedDate.slice(0, 10)} (retention)`,
       );
     if (!job?.pendingUpload) return notFound(code);
+    if (finalStatuses.includes(job.status))
+      return refuse("conflict", `Import ${code} ended (${job.status}) before its file was read`);
     return job.source.snapshot
       ? refuse("conflict", `The file of import ${code} has arrived and is being read; its preview follows`)
       : notUploaded(code);

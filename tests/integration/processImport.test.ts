@@ -79,10 +79,11 @@ describe("the import functions in the local host", () => {
     }, 60_000);
     expect(done).toMatchObject({ status: "Completed", totalItems: rows, pendingUpload: null });
     expect(done.checkpoint.counts).toMatchObject({ processed: rows, created: rows });
-    // The import alone takes three slices (5,000-record chunks, a budget shorter than one); the reading took
-    // several more, each stopping once it had saved a reading further on. The saved reading went with the read.
+    // The import alone takes three slices (5,000-record chunks, a budget shorter than one); the reading took at
+    // least two more, each stopping once it had saved a reading further on (the file comes in chunks of at most
+    // 64 KiB, the first batch of records ends within 21 KiB). The saved reading went with the read.
     const slices = host.output().match(new RegExp(`Import ${code} of ${tenant}: \\w+`, "g"))!;
-    expect(slices.length).toBeGreaterThanOrEqual(3 + 3);
+    expect(slices.length).toBeGreaterThanOrEqual(3 + 2);
     expect(slices.at(-1)).toMatch(/finished$/);
     expect(await h.files.loadReading(tenant, code)).toBeNull();
     expect((await services.imports.preview(tenant, code)).ok).toBe(true);

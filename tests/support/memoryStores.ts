@@ -3,6 +3,7 @@ import { ClientIndex, IndexedField } from "../../shared/clients/clientIndex";
 import { addSnapshotClient, ClientIndexSnapshots, snapshotServes } from "../../shared/clients/clientIndexSnapshots";
 import { compareKey } from "../../shared/clients/clientKeys";
 import { ClientPage, ClientStore, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
+import { ChunkByChunkWriter, ClientWriter } from "../../shared/clients/clientWriter";
 import { BlobLinks } from "../../shared/imports/blobLinks";
 import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
 import { ImportEngine, ImportEngineSettings } from "../../shared/imports/importEngine";
@@ -96,6 +97,10 @@ export class MemoryClientStore implements ClientStore {
     const index = new ClientIndex(fields);
     for (const { values } of this.clientsOf(tenant).values()) index.recordWrite({ kind: "create", values, at: "" });
     return index;
+  }
+
+  writer(tenant: string, afterTransaction?: () => void): ClientWriter {
+    return new ChunkByChunkWriter((writes) => this.write(tenant, [...writes], afterTransaction));
   }
 
   async write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void> {

@@ -119,7 +119,11 @@ describe("a large file that landed", () => {
     expect(await services.runSlice("t", code)).toBe("continue");
     expect(await services.imports.cancel("t", code)).toMatchObject({ ok: true, value: { status: "Cancelled" } });
     expect(await services.runSlice("t", code)).toBe("notRunnable");
-    expect(await services.imports.preview("t", code)).toMatchObject({ ok: false, refused: "conflict" });
+    expect(await services.imports.preview("t", code)).toEqual({
+      ok: false,
+      refused: "conflict",
+      detail: `Import ${code} ended (Cancelled) before its file was read`,
+    });
   });
 
   it("whose reading message was lost is queued again by the watchdog once its heartbeat is old", async () => {

@@ -1,0 +1,178 @@
+import { storageStatus } from "../storage/storageStatus";
+import { ClientWrite } from "./clientStore";
+import { ClientWriter } from "./clientWriter";
+import { EntityWrite, TableTransactions, WrittenEntity } from "./tableTransactions";
+
+/** A write waiting in its partition's queue, with the chunk it belongs to. */
+interface Queued {
+  write: EntityWrite;
+  chunk: { outstanding: number; applied: () => void };
+}
+
+interface PartitionQueue {
+  /** Transactions to send, in order; the last one takes new writes until it is full. */
+  transactions: Queued[][];
+  /** Row keys in the last transaction: a second write of a client starts a new one, sent after. */
+  lastRowKeys: Set<string>;
+  sending: boolean;
+}
+
+export interface TableClientWriterSettings {
+  transactionSize: number;
+  concurrentTransactions: number;
+  /** How much may wait unsent, as an estimate of its memory, before `add` waits. */
+  maxQueuedBytes: number;
+}
+
+/**
+ * Writes clients as whole transactions of their partition, filled across chunks: a chunk of 5,000 rows spreads
+ * over the tenant's 256 partitions, about 20 writes each, and the store takes 100-write transactions 1.4 times
+ * as fast (Azurite, BENCHMARKS.md). A partition's transaction goes once it is full; everything goes at `flush`,
+ * or once the queue holds `maxQueuedBytes`, partitions with the most waiting first. A partition has one
+ * transaction in flight at a time and sends its transactions in order, so a second write of a client (a new
+ * transaction) follows the first. A create that meets a stored client (only a chunk applied again after a
+ * crash) makes its transaction go again with every create as a replace, the same client as the first time.
+ */
+export class TableClientWriter implements ClientWriter {
+  private readonly partitions = new Map<string, PartitionQueue>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private queuedBytes = 0;
+  private flushing = false;
+  private failure: { error: unknown } | null = null;
+
+  constructor(
+    private readonly transactions: Pick<TableTransactions, "submit">,
+    private readonly entityOf: (write: ClientWrite) => WrittenEntity,
+    private readonly settings: TableClientWriterSettings,
+    private readonly afterTransaction: () => void = () => undefined,
+  ) {}
+
+  async add(writes: readonly ClientWrite[], applied: () => void): Promise<void> {
+    this.throwIfFailed();
+    if (writes.length === 0) {
+      applied();
+      return;
+    }
+    const chunk = { outstanding: writes.length, applied };
+    for (const write of writes) {
+      const entity = this.entityOf(write);
+      this.enqueue({ write: { kind: write.kind === "create" ? "create" : "merge", entity }, chunk });
+      while (this.queuedBytes >= this.settings.maxQueuedBytes) {
+        this.throwIfFailed();
+        this.pump(true);
+        if (this.inFlight.size === 0) break;
+        await Promise.race(this.inFlight);
+        this.throwIfFailed();
+      }
+    }
+    this.pump(false);
+  }
+
+  async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      this.pump(false);
+      for (;;) {
+        this.throwIfFailed();
+        if (this.inFlight.size === 0) return;
+        await Promise.race(this.inFlight);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  async settle(): Promise<void> {
+    this.failure ??= { error: new Error("The writer was settled") };
+    while (this.inFlight.size > 0) await Promise.race(this.inFlight);
+  }
+
+  private enqueue(queued: Queued): void {
+    const { partitionKey, rowKey } = queued.write.entity;
+    let queue = this.partitions.get(partitionKey);
+    if (!queue)
+      this.partitions.set(partitionKey, (queue = { transactions: [], lastRowKeys: new Set(), sending: false }));
+    let last = queue.transactions.at(-1);
+    if (!last || last.length >= this.settings.transactionSize || queue.lastRowKeys.has(rowKey)) {
+      queue.transactions.push((last = []));
+      queue.lastRowKeys = new Set();
+    }
+    last.push(queued);
+    queue.lastRowKeys.add(rowKey);
+    this.queuedBytes += entityBytes(queued.write.entity);
+  }
+
+  /**
+   * Sends the transactions that may go, while fewer than the limit are in flight: full ones (or any, while
+   * flushing); with `crowded`, also the partition with the most waiting when none is full.
+   */
+  private pump(crowded: boolean): void {
+    if (this.failure) return;
+    const { transactionSize, concurrentTransactions } = this.settings;
+    for (const [partitionKey, queue] of this.partitions) {
+      if (this.inFlight.size >= concurrentTransactions) return;
+      const first = queue.transactions[0];
+      if (queue.sending || !first) continue;
+      if (this.flushing || first.length >= transactionSize || queue.transactions.length > 1)
+        this.send(partitionKey, queue);
+    }
+    if (!crowded || this.inFlight.size >= concurrentTransactions) return;
+    let fullest: [string, PartitionQueue] | null = null;
+    for (const entry of this.partitions) {
+      const [, queue] = entry;
+      if (!queue.sending && queue.transactions.length > 0)
+        if (!fullest || queue.transactions[0].length > fullest[1].transactions[0].length) fullest = entry;
+    }
+    if (fullest) this.send(...fullest);
+  }
+
+  private send(partitionKey: string, queue: PartitionQueue): void {
+    const transaction = queue.transactions.shift()!;
+    queue.sending = true;
+    for (const queued of transaction) this.queuedBytes -= entityBytes(queued.write.entity);
+    const sent = this.submit(transaction.map((queued) => queued.write)).then(() => {
+      this.afterTransaction();
+      for (const { chunk } of transaction) if (--chunk.outstanding === 0) chunk.applied();
+    });
+    // A failure (of the store, or of what was told of the transaction) stops the writer; `add` and `flush` throw it.
+    const done = sent
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.failure ??= { error };
+        },
+      )
+      .finally(() => {
+        queue.sending = false;
+        if (queue.transactions.length === 0) this.partitions.delete(partitionKey);
+        this.inFlight.delete(done);
+        this.pump(false);
+      });
+    this.inFlight.add(done);
+  }
+
+  private async submit(writes: EntityWrite[]): Promise<void> {
+    try {
+      await this.transactions.submit(writes);
+    } catch (error) {
+      if (storageStatus(error) !== 409) throw error;
+      await this.transactions.submit(
+        writes.map((write) => (write.kind === "create" ? { ...write, kind: "replace" } : write)),
+      );
+    }
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}
+
+/** About what an entity takes in memory while it waits: its text twice over (UTF-16), and each property. */
+function entityBytes(entity: WrittenEntity): number {
+  let bytes = 0;
+  for (const key in entity) {
+    const value = entity[key];
+    bytes += 64 + (typeof value === "string" ? value.length * 2 : 8);
+  }
+  return bytes;
+}

@@ -1,0 +1,119 @@
+import { RestError } from "@azure/core-rest-pipeline";
+import { describe, expect, it } from "vitest";
+
+import { ClientWrite } from "../../shared/clients/clientStore";
+import { TableClientWriter, TableClientWriterSettings } from "../../shared/clients/tableClientWriter";
+import { EntityWrite } from "../../shared/clients/tableTransactions";
+
+/** A store whose transactions end when the test says; each client's partition is its code's first letter. */
+function writerOver(settings: Partial<TableClientWriterSettings> = {}) {
+  const sent: { writes: string[]; end: (error?: Error) => void }[] = [];
+  const transactions = {
+    submit: (writes: readonly EntityWrite[]) =>
+      new Promise<void>((resolve, reject) => {
+        sent.push({
+          writes: writes.map((w) => `${w.kind} ${w.entity.rowKey}`),
+          end: (error) => (error ? reject(error) : resolve()),
+        });
+      }),
+  };
+  const writer = new TableClientWriter(
+    transactions,
+    (write) => {
+      const code = write.kind === "create" ? write.values.Code : write.code;
+      return { partitionKey: code[0], rowKey: code, Name: "x" };
+    },
+    { transactionSize: 100, concurrentTransactions: 16, maxQueuedBytes: 1_000_000, ...settings },
+  );
+  return { writer, sent };
+}
+
+const create = (Code: string): ClientWrite => ({ kind: "create", values: { Code, Name: Code }, at: "t" });
+const update = (code: string): ClientWrite => ({ kind: "update", code, values: { Name: "y" }, at: "t" });
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("the table client writer", () => {
+  it("fills a partition's transactions across chunks, and calls a chunk applied once all its writes are", async () => {
+    const { writer, sent } = writerOver({ transactionSize: 3 });
+    const applied: string[] = [];
+    await writer.add([create("A1"), create("A2"), create("B1")], () => applied.push("first"));
+    expect(sent).toHaveLength(0);
+    await writer.add([create("A3"), create("A4")], () => applied.push("second"));
+    expect(sent.map((s) => s.writes)).toEqual([["create A1", "create A2", "create A3"]]);
+    sent[0].end();
+    await settled();
+    expect(applied).toEqual([]);
+    const flushed = writer.flush();
+    await settled();
+    expect(sent.slice(1).map((s) => s.writes)).toEqual([["create A4"], ["create B1"]]);
+    sent[2].end();
+    await settled();
+    expect(applied).toEqual(["first"]);
+    sent[1].end();
+    await flushed;
+    expect(applied).toEqual(["first", "second"]);
+  });
+
+  it("sends a partition's transactions one at a time and in order: a client's second write waits for its first", async () => {
+    const { writer, sent } = writerOver();
+    await writer.add([create("A1"), create("A2")], () => undefined);
+    await writer.add([update("A1"), create("A3")], () => undefined);
+    const flushed = writer.flush();
+    await settled();
+    expect(sent.map((s) => s.writes)).toEqual([["create A1", "create A2"]]);
+    sent[0].end();
+    await settled();
+    expect(sent.map((s) => s.writes)).toEqual([
+      ["create A1", "create A2"],
+      ["merge A1", "create A3"],
+    ]);
+    sent[1].end();
+    await flushed;
+  });
+
+  it("sends the fullest partition early once the queue holds its budget, and makes `add` wait", async () => {
+    // About 200 bytes an entity here: room for two.
+    const { writer, sent } = writerOver({ maxQueuedBytes: 400, concurrentTransactions: 1 });
+    let queued = false;
+    const adding = writer
+      .add([create("B1"), create("B2"), create("B3"), create("A1")], () => undefined)
+      .then(() => (queued = true));
+    await settled();
+    expect(sent.map((s) => s.writes)).toEqual([["create B1", "create B2"]]);
+    expect(queued).toBe(false);
+    sent[0].end();
+    await settled();
+    expect(sent.map((s) => s.writes)).toEqual([["create B1", "create B2"], ["create B3"]]);
+    expect(queued).toBe(false);
+    sent[1].end();
+    await adding;
+  });
+
+  it("sends a transaction refused for a stored client (409) again with its creates as replaces", async () => {
+    const { writer, sent } = writerOver();
+    await writer.add([create("A1"), update("A2")], () => undefined);
+    const flushed = writer.flush();
+    await settled();
+    sent[0].end(new RestError("The specified entity already exists.", { statusCode: 409 }));
+    await settled();
+    expect(sent[1].writes).toEqual(["replace A1", "merge A2"]);
+    sent[1].end();
+    await flushed;
+  });
+
+  it("stops at a failure: `add` and `flush` throw it, `settle` waits for what is in flight", async () => {
+    const { writer, sent } = writerOver({ transactionSize: 1 });
+    await writer.add([create("A1"), create("B1")], () => undefined);
+    sent[0].end(new RestError("Server busy", { statusCode: 503 }));
+    await settled();
+    await expect(writer.add([create("C1")], () => undefined)).rejects.toThrow("Server busy");
+    await expect(writer.flush()).rejects.toThrow("Server busy");
+    let settledAll = false;
+    const settling = writer.settle().then(() => (settledAll = true));
+    await settled();
+    expect(settledAll).toBe(false);
+    sent[1].end();
+    await settling;
+    expect(sent).toHaveLength(2);
+  });
+});
