@@ -17,13 +17,15 @@ import { ClientValues, isTargetField } from "./targetFields";
  * 256, from a hash of the code) spreads a tenant over partitions: Azure serves about 2,000 entities/s per
  * partition, and Azurite's cost per write grows with the size of the partition written (writing 100,000
  * clients: 2,441/s over 32 partitions, 4,222/s over 256, 4,089/s over 1,024, where transactions get small).
- * Matching needs no secondary index: the engine loads a tenant's keys once per slice (see `shardsPerScan`).
+ * Matching needs no secondary index: the engine loads a tenant's keys when no index snapshot serves it (see
+ * `shardsPerScan`, KeptIndex).
  */
 export class TableClientStore implements ClientStore {
   static readonly shardCount = 256;
   /**
-   * Room for 100 writes in each of the 256 partitions of narrow rows (about 600 bytes each while they wait);
-   * wide rows (67 fields) fill it at about 17 a partition, where a 1 MiB chunk of them gives 4.
+   * Room for 100 writes in each of the 256 partitions of narrow rows (about 630 bytes each while they wait, by
+   * TableClientWriter's estimate); wide rows (67 fields, about 3,200) fill it at about 20 a partition, where a
+   * 1 MiB chunk of them gives 4.
    */
   private static readonly maxQueuedBytes = 16 * 1024 * 1024;
   /**

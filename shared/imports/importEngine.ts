@@ -65,8 +65,9 @@ const maxErrorChars = 1_000;
  * Runs import jobs one slice at a time. A slice takes the tenant's lease, settles the logged chunks of a holder
  * that did not end cleanly, re-reads its job, replays any chunk it logged but may not have applied, loads the
  * tenant's client index, then reads the source from the checkpoint, chunk by chunk: decide every row in file
- * order, stage the chunk's not-imported rows, log the chunk's plan, apply its writes (while the next chunk is
- * decided and logged), move the checkpoint. Every step is idempotent or replayed from the log, so an invocation
+ * order, stage the chunk's not-imported rows, log the chunk's plan, queue its writes with the slice's client
+ * writer (which sends them as later chunks are decided, filling transactions across chunks), and move the
+ * checkpoint over chunks once all their writes are applied. Every step is idempotent or replayed from the log, so an invocation
  * may die anywhere and the job still ends exactly as an uninterrupted run would.
  */
 export class ImportEngine {
@@ -203,7 +204,7 @@ export class ImportEngine {
         // itself; every slice does at least one chunk, so any budget makes progress.
         if (chunksThisSlice++ > 0 && Date.now() - startedAt >= this.settings.sliceBudgetMs) {
           await writer?.flush();
-          if (savedChunk !== applied.chunk && !(await this.saveProgress(job, applied))) return "notRunnable";
+          if (savedChunk !== applied.chunk && !(await this.saveProgress(job, applied, decided))) return "notRunnable";
           await handOn();
           return "continue";
         }
@@ -220,12 +221,12 @@ export class ImportEngine {
         if (options.validateOnly) applied = plan.after;
         if (
           Date.now() - progressAt >= progressIntervalMs ||
-          applied.counts.processed - progressProcessed >= progressRows
+          decided.counts.processed - progressProcessed >= progressRows
         ) {
-          if (!(await this.saveProgress(job, applied))) return "notRunnable";
+          if (!(await this.saveProgress(job, applied, decided))) return "notRunnable";
           savedChunk = applied.chunk;
           progressAt = Date.now();
-          progressProcessed = applied.counts.processed;
+          progressProcessed = decided.counts.processed;
         }
         const current = await jobs.get(tenant, code);
         if (!current || finalStatuses.includes(current.status)) return "notRunnable";
@@ -346,10 +347,14 @@ export class ImportEngine {
     };
   }
 
-  /** Saves the checkpoint and a heartbeat; false when the job has ended meanwhile (then the slice stops). */
-  private async saveProgress(job: ImportJob, checkpoint: ImportCheckpoint): Promise<boolean> {
+  /**
+   * Saves the checkpoint (chunks applied), the counts of every chunk logged (what a poller sees) and a
+   * heartbeat; false when the job has ended meanwhile (then the slice stops).
+   */
+  private async saveProgress(job: ImportJob, checkpoint: ImportCheckpoint, logged: ImportCheckpoint): Promise<boolean> {
     const saved = await this.deps.jobs.update(job.tenant, job.code, {
       checkpoint,
+      logged: logged.counts,
       heartbeat: this.now().toISOString(),
     });
     this.step("checkpointWritten");

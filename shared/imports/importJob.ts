@@ -75,6 +75,11 @@ export interface ImportJob {
   mapping: CsvColumnMapping[];
   totalItems: number | null;
   checkpoint: ImportCheckpoint;
+  /**
+   * While the job runs, the counts of every row decided and logged so far: ahead of the checkpoint's while the
+   * writes of logged chunks are on their way, and as sure (a slice that dies replays them). What a poller sees.
+   */
+  logged: ImportCounts | null;
   createdDate: string;
   startedDate: string | null;
   completedDate: string | null;

@@ -10,6 +10,7 @@ const jsonProperties = new Set<string>([
   "options",
   "mapping",
   "checkpoint",
+  "logged",
   "pendingUpload",
   "queuedMessage",
 ]);
@@ -142,6 +143,8 @@ function fromEntity(entity: Record<string, unknown>): ImportJob {
     mapping: json("mapping"),
     totalItems: typeof entity.totalItems === "number" ? entity.totalItems : null,
     checkpoint: json("checkpoint"),
+    // Jobs recorded before progress counted logged chunks have no such property.
+    logged: entity.logged === undefined ? null : json("logged"),
     createdDate: text("createdDate")!,
     startedDate: text("startedDate"),
     completedDate: text("completedDate"),

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { ClientPage, ClientStore, ClientWrite } from "../../shared/clients/clientStore";
 import { TableClientStore } from "../../shared/clients/tableClientStore";
+import { toCsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { ImportEngine, ImportStep } from "../../shared/imports/importEngine";
 import { ImportJob, ImportOptions } from "../../shared/imports/importJob";
 import { storageLayout } from "../../shared/storage/storageLayout";
@@ -588,6 +589,41 @@ describe("progress", () => {
     expect(done.totalItems).toBe(12_000);
     expect(done.checkpoint.counts.processed).toBe(12_000);
   });
+
+  it("shows the counts of logged chunks while their writes are on their way: never behind what is applied", async () => {
+    const tenant = uniqueTenant();
+    const csv = ["Code,Name,Type", ...Array.from({ length: 8_000 }, (_, i) => `L${i},Client ${i},Ltd`)].join("\r\n");
+    const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
+    // Small transactions, few at once, and a slow store: the writes of logged chunks lag behind.
+    const tableClients = new TableClientStore(h.storage.table(storageLayout.tables.clients), {
+      transactionSize: 10,
+      concurrentTransactions: 1,
+      maxQueuedBytes: 200_000,
+    });
+    const seen: { status: string; logged: number; applied: number; processedItems: number }[] = [];
+    const jobs = Object.create(h.jobs) as typeof h.jobs;
+    jobs.update = async (...args) => {
+      const updated = await h.jobs.update(...args);
+      if (updated && args[2].logged)
+        seen.push({
+          status: updated.status,
+          logged: updated.logged!.processed,
+          applied: updated.checkpoint.counts.processed,
+          processedItems: toCsvImportJobDto(updated, null).processedItems,
+        });
+      return updated;
+    };
+    await runToEnd(h.engine({ chunkRows: 100 }, { jobs, clients: tableClients }), job);
+    expect(seen.length).toBeGreaterThan(2);
+    for (const [i, save] of seen.entries()) {
+      expect(save.logged).toBeGreaterThanOrEqual(save.applied);
+      expect(save.processedItems).toBe(save.logged);
+      if (i > 0) expect(save.logged).toBeGreaterThanOrEqual(seen[i - 1].logged);
+    }
+    expect(seen.some((save) => save.logged > save.applied)).toBe(true);
+    const done = await finished(job);
+    expect(toCsvImportJobDto(done, null).processedItems).toBe(8_000);
+  }, 60_000);
 });
 
 describe("cancellation and failure", () => {

@@ -72,8 +72,8 @@ describe("the table client writer", () => {
   });
 
   it("sends the fullest partition early once the queue holds its budget, and makes `add` wait", async () => {
-    // About 200 bytes an entity here: room for two.
-    const { writer, sent } = writerOver({ maxQueuedBytes: 400, concurrentTransactions: 1 });
+    // About 100 bytes an entity here (three properties, four characters): room for two.
+    const { writer, sent } = writerOver({ maxQueuedBytes: 200, concurrentTransactions: 1 });
     let queued = false;
     const adding = writer
       .add([create("B1"), create("B2"), create("B3"), create("A1")], () => undefined)
