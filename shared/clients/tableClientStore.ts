@@ -43,6 +43,7 @@ export class TableClientStore implements ClientStore {
       transactionSize: 100,
       concurrentTransactions: 16,
       maxQueuedBytes: TableClientStore.maxQueuedBytes,
+      maxQueuedSeconds: 1,
     },
   ) {
     this.transactions = new TableTransactions(table);

@@ -22,13 +22,19 @@ export interface TableClientWriterSettings {
   concurrentTransactions: number;
   /** How much may wait unsent, as an estimate of its memory, before `add` waits. */
   maxQueuedBytes: number;
+  /**
+   * How long the writes waiting unsent may take the store, at the pace it has taken them so far, before `add`
+   * waits: what is queued when the slice ends must still be written before it can, with no progress to show.
+   */
+  maxQueuedSeconds: number;
 }
 
 /**
  * Writes clients as whole transactions of their partition, filled across chunks: a chunk of 5,000 rows spreads
  * over the tenant's 256 partitions, about 20 writes each, and the store takes 100-write transactions 1.4 times
- * as fast (Azurite, BENCHMARKS.md). A partition's transaction goes once it is full; everything goes at `flush`,
- * or once the queue holds `maxQueuedBytes`, partitions with the most waiting first. A partition has one
+ * as fast (Azurite, BENCHMARKS.md). A partition's transaction goes once it is full; everything goes at `flush`;
+ * once the queue holds `maxQueuedBytes`, or more than `maxQueuedSeconds` of writes at the store's pace so far,
+ * partitions with the most waiting go first and `add` waits. A partition has one
  * transaction in flight at a time and sends its transactions in order, so a second write of a client (a new
  * transaction) follows the first. A create that meets a stored client (only a chunk applied again after a
  * crash) makes its transaction go again with every create as a replace, the same client as the first time.
@@ -37,6 +43,9 @@ export class TableClientWriter implements ClientWriter {
   private readonly partitions = new Map<string, PartitionQueue>();
   private readonly inFlight = new Set<Promise<void>>();
   private queuedBytes = 0;
+  private queuedWrites = 0;
+  private written = 0;
+  private firstSentAt: number | null = null;
   private flushing = false;
   private failure: { error: unknown } | null = null;
 
@@ -57,7 +66,7 @@ export class TableClientWriter implements ClientWriter {
     for (const write of writes) {
       const entity = this.entityOf(write);
       this.enqueue({ write: { kind: write.kind === "create" ? "create" : "merge", entity }, chunk });
-      while (this.queuedBytes >= this.settings.maxQueuedBytes) {
+      while (this.isFull()) {
         this.throwIfFailed();
         this.pump(true);
         if (this.inFlight.size === 0) break;
@@ -66,6 +75,14 @@ export class TableClientWriter implements ClientWriter {
       }
     }
     this.pump(false);
+  }
+
+  /** Whether the queue holds as much as it may: its memory, or more than `maxQueuedSeconds` of the store's pace. */
+  private isFull(): boolean {
+    if (this.queuedBytes >= this.settings.maxQueuedBytes) return true;
+    if (this.firstSentAt === null || this.written === 0) return false;
+    const perSecond = this.written / Math.max((Date.now() - this.firstSentAt) / 1000, 0.001);
+    return this.queuedWrites > perSecond * this.settings.maxQueuedSeconds;
   }
 
   async flush(): Promise<void> {
@@ -100,6 +117,7 @@ export class TableClientWriter implements ClientWriter {
     last.push(queued);
     queue.lastRowKeys.add(rowKey);
     this.queuedBytes += entityBytes(queued.write.entity);
+    this.queuedWrites++;
   }
 
   /**
@@ -129,8 +147,11 @@ export class TableClientWriter implements ClientWriter {
   private send(partitionKey: string, queue: PartitionQueue): void {
     const transaction = queue.transactions.shift()!;
     queue.sending = true;
+    this.firstSentAt ??= Date.now();
     for (const queued of transaction) this.queuedBytes -= entityBytes(queued.write.entity);
+    this.queuedWrites -= transaction.length;
     const sent = this.submit(transaction.map((queued) => queued.write)).then(() => {
+      this.written += transaction.length;
       this.afterTransaction();
       for (const { chunk } of transaction) if (--chunk.outstanding === 0) chunk.applied();
     });

@@ -565,6 +565,7 @@ describe("exactly once, whatever dies", () => {
       transactionSize: 2,
       concurrentTransactions: 2,
       maxQueuedBytes: 2_000,
+      maxQueuedSeconds: 1,
     });
     // In one slice the lease, start and checkpoint steps come once each.
     expect(await killedAfterEveryStep({ chunkRows: 3, sliceBudgetMs: 60_000 }, clients)).toBeGreaterThan(15);
@@ -599,6 +600,7 @@ describe("progress", () => {
       transactionSize: 10,
       concurrentTransactions: 1,
       maxQueuedBytes: 200_000,
+      maxQueuedSeconds: 60,
     });
     const seen: { status: string; logged: number; applied: number; processedItems: number }[] = [];
     const jobs = Object.create(h.jobs) as typeof h.jobs;

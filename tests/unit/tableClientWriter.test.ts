@@ -1,5 +1,5 @@
 import { RestError } from "@azure/core-rest-pipeline";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { ClientWrite } from "../../shared/clients/clientStore";
 import { TableClientWriter, TableClientWriterSettings } from "../../shared/clients/tableClientWriter";
@@ -23,7 +23,13 @@ function writerOver(settings: Partial<TableClientWriterSettings> = {}) {
       const code = write.kind === "create" ? write.values.Code : write.code;
       return { partitionKey: code[0], rowKey: code, Name: "x" };
     },
-    { transactionSize: 100, concurrentTransactions: 16, maxQueuedBytes: 1_000_000, ...settings },
+    {
+      transactionSize: 100,
+      concurrentTransactions: 16,
+      maxQueuedBytes: 1_000_000,
+      maxQueuedSeconds: 1_000,
+      ...settings,
+    },
   );
   return { writer, sent };
 }
@@ -87,6 +93,29 @@ describe("the table client writer", () => {
     expect(queued).toBe(false);
     sent[1].end();
     await adding;
+  });
+
+  it("makes `add` wait once more is queued than the store has taken in a second, at its pace so far", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const { writer, sent } = writerOver({ transactionSize: 2, concurrentTransactions: 1, maxQueuedSeconds: 1 });
+      await writer.add([create("A1"), create("A2")], () => undefined);
+      vi.advanceTimersByTime(1_000);
+      sent[0].end();
+      await settled();
+      // Two writes in a second: a third one queued is more than a second's worth.
+      let queued = false;
+      const adding = writer
+        .add([create("B1"), create("C1"), create("D1")], () => undefined)
+        .then(() => (queued = true));
+      await settled();
+      expect(queued).toBe(false);
+      expect(sent.map((s) => s.writes)).toEqual([["create A1", "create A2"], ["create B1"]]);
+      sent[1].end();
+      await adding;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("sends a transaction refused for a stored client (409) again with its creates as replaces", async () => {
