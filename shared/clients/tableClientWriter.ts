@@ -1,3 +1,5 @@
+import { setImmediate as yieldToLoop } from "node:timers/promises";
+
 import { storageStatus } from "../storage/storageStatus";
 import { ClientWrite } from "./clientStore";
 import { ClientWriter } from "./clientWriter";
@@ -16,6 +18,8 @@ interface PartitionQueue {
   lastRowKeys: Set<string>;
   sending: boolean;
 }
+
+const writesBetweenYields = 1_000;
 
 export interface TableClientWriterSettings {
   transactionSize: number;
@@ -63,7 +67,9 @@ export class TableClientWriter implements ClientWriter {
       return;
     }
     const chunk = { outstanding: writes.length, applied };
-    for (const write of writes) {
+    for (const [i, write] of writes.entries()) {
+      // Building thousands of entities takes a while: other work of the process runs between them now and then.
+      if (i > 0 && i % writesBetweenYields === 0) await yieldToLoop();
       const entity = this.entityOf(write);
       this.enqueue({ write: { kind: write.kind === "create" ? "create" : "merge", entity }, chunk });
       while (this.isFull()) {

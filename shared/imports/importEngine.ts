@@ -1,3 +1,5 @@
+import { setImmediate as yieldToLoop } from "node:timers/promises";
+
 import { ClientIndex, fieldsToIndex } from "../clients/clientIndex";
 import { ClientIndexSnapshots } from "../clients/clientIndexSnapshots";
 import { ClientStore, ClientWrite } from "../clients/clientStore";
@@ -58,6 +60,8 @@ export type SliceOutcome = "finished" | "continue" | "tenantBusy" | "notRunnable
 // (ChunkSize), so a 1-second interval keeps that about 2 seconds.
 const progressIntervalMs = 1_000;
 const progressRows = 5_000;
+/** Deciding a chunk takes a few hundred milliseconds of CPU; it lets the event loop in this often. */
+const rowsBetweenYields = 500;
 /** Error text kept on a job: a storage error can quote a whole response. */
 const maxErrorChars = 1_000;
 
@@ -208,7 +212,7 @@ export class ImportEngine {
           await handOn();
           return "continue";
         }
-        const plan = this.decide(job, lease.generation, decided, batch, columns, index, notImported);
+        const plan = await this.decide(job, lease.generation, decided, batch, columns, index, notImported);
         if (plan.notImportedLines !== "") {
           // Block 0 is the header; chunk k's rows are block k + 1.
           await files.stageNotImported(tenant, code, plan.chunk + 1, plan.notImportedLines);
@@ -299,7 +303,7 @@ export class ImportEngine {
   }
 
   /** Decides a chunk's rows in file order against the index, which each decision updates. */
-  private decide(
+  private async decide(
     job: ImportJob,
     generation: number,
     before: ImportCheckpoint,
@@ -307,19 +311,21 @@ export class ImportEngine {
     columns: MappedColumn[],
     index: ClientIndex,
     notImported: NotImportedFile,
-  ): ImportPlan & { notImportedLines: string } {
+  ): Promise<ImportPlan & { notImportedLines: string }> {
     const { source, options } = job;
     const at = this.now().toISOString();
     const counts = { ...before.counts };
     const writes: ClientWrite[] = [];
     let lines = "";
     let recordNumber = before.records;
-    batch.records.forEach((cells, i) => {
+    for (const [i, cells] of batch.records.entries()) {
+      // Other work of the process (status calls, other tenants' slices) runs between rows now and then.
+      if (i > 0 && i % rowsBetweenYields === 0) await yieldToLoop();
       // Spreadsheet rows count from 1, the header and blank lines included.
       const row = ++recordNumber;
-      if (row <= source.firstDataRecord) return;
+      if (row <= source.firstDataRecord) continue;
       const tooLong = batch.tooLong.get(i);
-      if (tooLong === undefined && isBlankRecord(cells)) return;
+      if (tooLong === undefined && isBlankRecord(cells)) continue;
       counts.processed++;
       const outcome =
         tooLong === undefined
@@ -335,7 +341,7 @@ export class ImportEngine {
         counts[outcome.kind === "skipped" ? "skipped" : "error"]++;
         lines += notImported.line(cells, row, outcome.reason);
       }
-    });
+    }
     return {
       job: job.code,
       generation,
