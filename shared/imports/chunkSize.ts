@@ -1,8 +1,8 @@
 /**
  * How many records the engine's next chunk takes. Progress is saved between chunks, so a chunk that waits long
- * for the store to take its writes leaves a poller waiting (spec 4: at most 2 seconds). Chunks shrink to what the
- * store takes in about a second, and grow back to `most` when it is faster again. Never below `fewest` (or `most`, if smaller), where
- * transactions would get too small to be worth sending.
+ * for the store to take its writes leaves a poller waiting (spec 4: at most 2 seconds). Chunks shrink to what
+ * the store takes in about a second, and grow back to `most` when it is faster again. Never below `fewest` (or
+ * `most`, if smaller), where transactions would get too small to be worth sending.
  */
 export class ChunkSize {
   static readonly writeMs = 1_000;

@@ -71,8 +71,8 @@ const maxErrorChars = 1_000;
  * tenant's client index, then reads the source from the checkpoint, chunk by chunk: decide every row in file
  * order, stage the chunk's not-imported rows, log the chunk's plan, queue its writes with the slice's client
  * writer (which sends them as later chunks are decided, filling transactions across chunks), and move the
- * checkpoint over chunks once all their writes are applied. Every step is idempotent or replayed from the log, so an invocation
- * may die anywhere and the job still ends exactly as an uninterrupted run would.
+ * checkpoint over chunks once all their writes are applied. Every step is idempotent or replayed from the log,
+ * so an invocation may die anywhere and the job still ends exactly as an uninterrupted run would.
  */
 export class ImportEngine {
   private readonly now: () => Date;

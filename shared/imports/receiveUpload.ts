@@ -12,7 +12,8 @@ export type ReceivedUpload = UploadedFileFacts & { sha256: string };
 
 /**
  * Streams an upload into its blob while the same bytes are read (UploadReader), so one pass gives the stored
- * file, its hash, an exact row count and the preview. Over `limitBytes` it stops with UploadTooLarge and keeps nothing.
+ * file, its hash, an exact row count and the preview. Over `limitBytes` it stops with UploadTooLarge and keeps
+ * nothing.
  */
 export async function receiveUpload(
   files: ImportFileStore,
