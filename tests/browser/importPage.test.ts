@@ -395,8 +395,12 @@ describe("the import page", { timeout: 180_000 }, () => {
     await page.keyboard.press("Enter");
     await heading("Choose a file");
     await focusReaches("file-title");
+    // Waiting for the chooser turns on the browser's interception of file dialogs, which takes a round trip:
+    // asked for only as Space is pressed, the dialog could open before it, and no chooser would ever come.
+    const choosing = page.waitForEvent("filechooser");
     await tabTo("CSV file");
-    const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
+    await page.keyboard.press("Space");
+    const chooser = await choosing;
     await chooser.setFiles(path.join(samples, "clients.csv"));
     await tabTo("Upload");
     await page.keyboard.press("Enter");
