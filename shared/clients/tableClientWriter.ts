@@ -8,6 +8,8 @@ import { EntityWrite, TableTransactions, WrittenEntity } from "./tableTransactio
 /** A write waiting in its partition's queue, with the chunk it belongs to. */
 interface Queued {
   write: EntityWrite;
+  /** Its memory estimate, counted when it is queued and let go when it is sent. */
+  bytes: number;
   chunk: { outstanding: number; applied: () => void };
 }
 
@@ -71,7 +73,11 @@ export class TableClientWriter implements ClientWriter {
       // Building thousands of entities takes a while: other work of the process runs between them now and then.
       if (i > 0 && i % writesBetweenYields === 0) await yieldToLoop();
       const entity = this.entityOf(write);
-      this.enqueue({ write: { kind: write.kind === "create" ? "create" : "merge", entity }, chunk });
+      this.enqueue({
+        write: { kind: write.kind === "create" ? "create" : "merge", entity },
+        bytes: entityBytes(entity),
+        chunk,
+      });
       while (this.isFull()) {
         this.throwIfFailed();
         this.pump(true);
@@ -122,7 +128,7 @@ export class TableClientWriter implements ClientWriter {
     }
     last.push(queued);
     queue.lastRowKeys.add(rowKey);
-    this.queuedBytes += entityBytes(queued.write.entity);
+    this.queuedBytes += queued.bytes;
     this.queuedWrites++;
   }
 
@@ -154,7 +160,7 @@ export class TableClientWriter implements ClientWriter {
     const transaction = queue.transactions.shift()!;
     queue.sending = true;
     this.firstSentAt ??= Date.now();
-    for (const queued of transaction) this.queuedBytes -= entityBytes(queued.write.entity);
+    for (const queued of transaction) this.queuedBytes -= queued.bytes;
     this.queuedWrites -= transaction.length;
     const sent = this.submit(transaction.map((queued) => queued.write)).then(() => {
       this.written += transaction.length;

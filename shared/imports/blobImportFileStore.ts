@@ -37,8 +37,7 @@ export class BlobImportFileStore implements ImportFileStore {
   }
 
   async writePreview(tenant: string, job: string, preview: CsvUploadPreview): Promise<void> {
-    const text = JSON.stringify(preview);
-    await this.container.getBlockBlobClient(previewName(tenant, job)).upload(text, Buffer.byteLength(text));
+    await this.writeJson(previewName(tenant, job), preview);
   }
 
   async readPreview(tenant: string, job: string): Promise<CsvUploadPreview | null> {
@@ -63,12 +62,16 @@ export class BlobImportFileStore implements ImportFileStore {
   }
 
   async writePlan(tenant: string, job: string, plan: ImportPlan): Promise<void> {
-    const text = JSON.stringify(plan);
-    await this.container.getBlockBlobClient(planName(tenant, job, plan.chunk)).upload(text, Buffer.byteLength(text));
+    await this.writeJson(planName(tenant, job, plan.chunk), plan);
   }
 
   async readPlan(tenant: string, job: string, chunk: number): Promise<ImportPlan | null> {
     return this.readJson<ImportPlan>(planName(tenant, job, chunk));
+  }
+
+  private async writeJson(blobName: string, value: unknown): Promise<void> {
+    const text = JSON.stringify(value);
+    await this.container.getBlockBlobClient(blobName).upload(text, Buffer.byteLength(text));
   }
 
   private async readJson<T>(blobName: string): Promise<T | null> {
@@ -94,8 +97,7 @@ export class BlobImportFileStore implements ImportFileStore {
   }
 
   async saveReading(tenant: string, job: string, reading: UploadReading): Promise<void> {
-    const text = JSON.stringify(reading);
-    await this.container.getBlockBlobClient(readingName(tenant, job)).upload(text, Buffer.byteLength(text));
+    await this.writeJson(readingName(tenant, job), reading);
   }
 
   async loadReading(tenant: string, job: string): Promise<UploadReading | null> {
