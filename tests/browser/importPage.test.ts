@@ -225,6 +225,28 @@ describe("the import page", { timeout: 180_000 }, () => {
     expect(new Set(clients.map((c) => c.type))).toEqual(new Set(["PrivateLimitedCompany"]));
   });
 
+  it("follows the import when a start whose answer was lost is sent again, instead of refusing it", async () => {
+    await signIn();
+    await upload(path.join(samples, "clients.csv"));
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    await page.getByRole("button", { name: "Next: options" }).click();
+    // The start reaches the service, which starts the import; its answer never reaches the page.
+    let starts = 0;
+    await page.route(/\/clients\/import\/csv\/[0-9a-f]{32}$/, async (route) => {
+      if (route.request().method() !== "PUT" || starts++ > 0) return route.continue();
+      await route.fetch();
+      await route.abort("connectionreset");
+    });
+    await page.getByRole("button", { name: "Start import" }).click();
+    const summary = page.getByRole("group", { name: "There is a problem" });
+    await expect.poll(() => summary.textContent(), { timeout: 20_000 }).toMatch(/service cannot be reached/);
+    await page.getByRole("button", { name: "Start import" }).click();
+    await heading("Import of clients.csv finished");
+    expect(starts).toBe(2);
+    expect(await countOf("Created")).toBe("8");
+    expect(await clientsOfTenant()).toHaveLength(8);
+  });
+
   it("offers each client field once, applies a preset, saves the mapping, and keeps it through Back", async () => {
     await signIn();
     await upload(path.join(samples, "clients.csv"));
@@ -299,6 +321,29 @@ describe("the import page", { timeout: 180_000 }, () => {
     expect(await countOf("Created")).toBe("29,999");
     expect(await countOf("Failed")).toBe("1");
     await expect.poll(() => page.locator("#reason-rows tr").textContent(), { timeout: 20_000 }).toContain("17002");
+  });
+
+  it("stops waiting for the preview of a file over the limit when its import is cancelled elsewhere before it is read", async () => {
+    const file = path.join(fs.mkdtempSync("/tmp/large-"), "cancelled-clients.csv");
+    fs.writeFileSync(file, bigCsv(30_000, []));
+    await signIn();
+    const ticket = page.waitForResponse((r) => r.request().method() === "POST" && /\/uploads$/.test(r.url()));
+    // The upload is cancelled (from another tab, say) just before its last block list is committed.
+    await page.route(/comp=blocklist/, async (route) => {
+      const { code } = (await (await ticket).json()) as { code: string };
+      const cancelled = await fetch(`${host.url}/tenants/${tenant}/clients/import/csv/${code}/cancel`, {
+        method: "POST",
+        headers: { "x-api-key": apiKey },
+      });
+      expect(cancelled.status).toBe(202);
+      await route.continue();
+    });
+    await upload(file);
+    const summary = page.getByRole("group", { name: "There is a problem" });
+    await expect
+      .poll(() => summary.textContent(), { timeout: 30_000 })
+      .toMatch(/Import [0-9a-f]{32} ended \(Cancelled\) before its file was read\./);
+    await heading("Choose a file");
   });
 
   it("follows a running import through a reload and a lost connection, cancels it, and reopens it from Recent imports", async () => {

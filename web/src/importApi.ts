@@ -1,6 +1,7 @@
 import { ApiError, apiError } from "./apiError.js";
 import {
   ColumnMapping,
+  finalStatuses,
   ImportJob,
   ImportOptions,
   PageSettings,
@@ -50,9 +51,20 @@ export class ImportApi {
     return (await this.call<UploadPreview>("GET", `/clients/import/csv/${encodeURIComponent(code)}/preview`)).body;
   }
 
+  /**
+   * Starts the import of a previewed file. A 409 for a job that has started means a start sent before, whose
+   * answer was lost (a dropped connection the browser or the person sent again), went through: the job is followed.
+   */
   async start(code: string, mapping: ColumnMapping[], options: ImportOptions): Promise<ImportJob> {
     const path = `/clients/import/csv/${encodeURIComponent(code)}`;
-    return (await this.call<ImportJob>("PUT", path, { columnMappings: mapping, ...startOptions(options) })).body;
+    try {
+      return (await this.call<ImportJob>("PUT", path, { columnMappings: mapping, ...startOptions(options) })).body;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 409)) throw error;
+      const { body: job } = await this.job(code);
+      if (job.startedDate === null) throw error;
+      return job;
+    }
   }
 
   async cancel(code: string): Promise<void> {
@@ -116,6 +128,8 @@ export class ImportApi {
         if (!(error instanceof ApiError && (error.status === 409 || error.status === 404))) throw error;
         const { body: job } = await this.job(code);
         if (job.status === "Failed") throw apiError(400, { detail: job.failureReason ?? "The file could not be read" });
+        // Cancelled elsewhere before its file was read: the preview's refusal says so.
+        if (finalStatuses.includes(job.status)) throw error;
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
