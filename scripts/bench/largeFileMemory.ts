@@ -16,13 +16,15 @@ import { clientFile, clientFileHeader } from "./clientFile";
 /**
  * The large-file path end to end, for memory and for how the file's arrival is handled: a generated file of
  * `--rows` rows (7,000,000 is about 1 GB) PUT through an upload URL, its arrival (pin and queue), its reading
- * for the preview in queued slices, and an UpdateOnly import into an empty tenant, so every row streams
- * through the engine into the not-imported file while no client index grows. The worker runs with the app's
- * own settings; `--slice-seconds` sets ImportSliceSeconds (default the app's 240). Prints, from the job as a
- * 100 ms poller of the store sees it: upload end to the file pinned (the arrival, including the local host's
- * 1 s blob poll; the handler's own time is from its log), to the file read (pendingUpload gone, totalItems set), to Completed; and the host process's
- * resident memory before and at its peak.
- * Usage: node dist/scripts/bench/largeFileMemory.js --rows 7000000 [--slice-seconds 30]
+ * for the preview in queued slices, and an import into an empty tenant: UpdateOnly by default, so every row
+ * streams through the engine into the not-imported file while no client index grows; `--mode CreateOnly` writes
+ * every row as a client. The worker runs with the app's own settings; `--slice-seconds` sets ImportSliceSeconds
+ * (default the app's 240). Prints, from the job as a 100 ms poller of the store sees it: upload end to the file
+ * pinned (the arrival, including the local host's 1 s blob poll; the handler's own time is from its log), to the
+ * file read (pendingUpload gone, totalItems set), to Completed; the longest gap between changes of the rows done
+ * (as the status shows them) or the status, and every gap over 2 s with the host's log lines printed meanwhile;
+ * and the host process's resident memory before and at its peak.
+ * Usage: node dist/scripts/bench/largeFileMemory.js --rows 7000000 [--slice-seconds 30] [--mode CreateOnly]
  */
 async function main(): Promise<void> {
   const argument = (name: string, fallback: number) => {
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
   };
   const rows = argument("rows", 1_000_000);
   const sliceSeconds = argument("slice-seconds", 240);
+  const modeAt = process.argv.indexOf("--mode");
+  const importMode = modeAt > 0 ? process.argv[modeAt + 1] : "UpdateOnly";
   const repoRoot = path.resolve(__dirname, "..", "..", "..");
   const azurite = await startThrowawayAzurite("bench");
   const host = await startBenchHost(repoRoot, {
@@ -50,7 +54,7 @@ async function main(): Promise<void> {
       await fetch(`${api}/uploads`, {
         method: "POST",
         headers: { "x-api-key": key },
-        body: JSON.stringify({ fileName: "large.csv", showPreview: false, columnMappings, importMode: "UpdateOnly" }),
+        body: JSON.stringify({ fileName: "large.csv", showPreview: false, columnMappings, importMode }),
       })
     ).json()) as { code: string; uploadUrl: string };
 
@@ -62,10 +66,13 @@ async function main(): Promise<void> {
     const uploaded = Date.now();
     const seen: { pinned?: number; read?: number; ended?: number } = {};
     let job: ImportJob;
+    const gaps = new ProgressGaps(host.output);
     for (;;) {
       job = (await jobs.get("bench", ticket.code))!;
       seen.pinned ??= job.source.snapshot ? Date.now() : undefined;
       seen.read ??= job.pendingUpload === null ? Date.now() : undefined;
+      if (job.status !== "Queued")
+        gaps.saw(`${job.status} ${(job.logged ?? job.checkpoint.counts).processed}`, Date.now() - uploaded);
       if (finalStatuses.includes(job.status)) break;
       await sleep(100);
     }
@@ -85,8 +92,10 @@ async function main(): Promise<void> {
         `uploaded in ${after(started, uploaded)}; the arrival's handler took ${/reading was queued in (\d+ ms)/.exec(host.output())?.[1] ?? "?"}; ` +
         `after the upload: pinned ${after(uploaded, seen.pinned)}, ` +
         `read (${job.totalItems} rows) ${after(uploaded, seen.read)}, ${job.status} (${job.checkpoint.counts.skipped} not imported) ${after(uploaded, seen.ended)}; ` +
+        `longest progress gap ${(gaps.longest / 1000).toFixed(1)} s (bar 2.0); ` +
         `host RSS before ${rssBefore.toFixed(0)} MB, peak ${rssPeak.toFixed(0)} MB`,
     );
+    for (const gap of gaps.over(2000)) console.log(gap);
   } finally {
     await host.stop();
     await azurite.stop();
@@ -94,3 +103,35 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+/** Gaps between changes of what a poller sees, each with the host's log lines printed while it lasted. */
+class ProgressGaps {
+  longest = 0;
+  private seen: string | null = null;
+  private changedAt = 0;
+  private logLength = 0;
+  private readonly gaps: { from: number; to: number; log: string }[] = [];
+
+  constructor(private readonly output: () => string) {}
+
+  saw(progress: string, at: number): void {
+    if (progress === this.seen) return;
+    const log = this.output();
+    if (this.seen !== null) {
+      this.longest = Math.max(this.longest, at - this.changedAt);
+      this.gaps.push({ from: this.changedAt, to: at, log: log.slice(this.logLength) });
+    }
+    this.seen = progress;
+    this.changedAt = at;
+    this.logLength = log.length;
+  }
+
+  over(ms: number): string[] {
+    return this.gaps
+      .filter((gap) => gap.to - gap.from > ms)
+      .map(
+        (gap) =>
+          `  gap ${((gap.to - gap.from) / 1000).toFixed(1)} s from ${(gap.from / 1000).toFixed(1)} s after the upload; host log meanwhile: ${gap.log.trim().split("\n").join(" | ") || "none"}`,
+      );
+  }
+}

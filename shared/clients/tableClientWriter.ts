@@ -89,12 +89,18 @@ export class TableClientWriter implements ClientWriter {
     this.pump(false);
   }
 
-  /** Whether the queue holds as much as it may: its memory, or more than `maxQueuedSeconds` of the store's pace. */
+  /**
+   * Whether the queue holds as much as it may: its memory, or more than `maxQueuedSeconds` of the store's pace,
+   * but never less than the transactions in flight can carry. Before the store has taken any write its pace is
+   * unknown, and the queue holds only that: a slice that queued chunks freely until the first answer then waited
+   * seconds, with no progress to show, for the store to take them.
+   */
   private isFull(): boolean {
     if (this.queuedBytes >= this.settings.maxQueuedBytes) return true;
-    if (this.firstSentAt === null || this.written === 0) return false;
-    const perSecond = this.written / Math.max((Date.now() - this.firstSentAt) / 1000, 0.001);
-    return this.queuedWrites > perSecond * this.settings.maxQueuedSeconds;
+    const { concurrentTransactions, transactionSize, maxQueuedSeconds } = this.settings;
+    const elapsedSeconds = this.firstSentAt === null ? 0 : (Date.now() - this.firstSentAt) / 1000;
+    const paced = this.written === 0 ? 0 : (this.written / Math.max(elapsedSeconds, 0.001)) * maxQueuedSeconds;
+    return this.queuedWrites > Math.max(paced, concurrentTransactions * transactionSize);
   }
 
   async flush(): Promise<void> {

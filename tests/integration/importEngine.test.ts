@@ -634,6 +634,25 @@ describe("progress", () => {
   }, 60_000);
 });
 
+describe("progress across slices", () => {
+  it("shows what each slice's first chunk logged before any of its writes goes, so a slice's start is seen at once", async () => {
+    const tenant = uniqueTenant();
+    const csv = ["Code,Name,Type", ...Array.from({ length: 40 }, (_, i) => `F${i},Client ${i},Ltd`)].join("\r\n");
+    const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
+    const steps: string[] = [];
+    const record = (step: ImportStep) => {
+      if (step === "checkpointWritten" || step === "transactionWritten" || step === "leaseAcquired") steps.push(step);
+    };
+    // Slices of one 10-record chunk each: every slice's first save comes before its first transaction.
+    await runToEnd(h.engine({ chunkRows: 10, sliceBudgetMs: 0 }, { step: record }), job);
+    const slices = steps.join(" ").split("leaseAcquired").slice(1);
+    expect(slices.length).toBeGreaterThanOrEqual(4);
+    for (const slice of slices.filter((s) => s.includes("transactionWritten")))
+      expect(slice.trim().split(" ")[0]).toBe("checkpointWritten");
+    expect((await finished(job)).checkpoint.counts.created).toBe(40);
+  });
+});
+
 describe("cancellation and failure", () => {
   it("a cancel request takes effect at the next batch boundary, keeping what was written", async () => {
     const tenant = uniqueTenant();

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { createAppServices } from "../../shared/appServices";
+import { ImportFileStore } from "../../shared/imports/importFileStore";
 import { ImportJobQueue } from "../../shared/imports/importJobQueue";
 import { ImportJobStore } from "../../shared/imports/importJobStore";
 import { StalledImportWatchdog } from "../../shared/imports/stalledImportWatchdog";
@@ -90,16 +91,15 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
   it("a final status never changes: a job failed by the watchdog while its slice runs stays Failed", async () => {
     const tenant = uniqueTenant("f");
     const job = await startJob(h, tenant, rows(20), mapping);
-    // The slice reads its job before the lease, again under it, then after each chunk: the watchdog fails the
-    // job just before that first check after a chunk.
-    let reads = 0;
-    const jobs: ImportJobStore = Object.assign(Object.create(h.jobs), {
-      get: async (t: string, c: string) => {
-        if (++reads === 3) await h.engine().failJob(t, c, "The import stopped making progress 3 times");
-        return h.jobs.get(t, c);
+    // The watchdog fails the job while its slice logs its second chunk.
+    let plans = 0;
+    const files: ImportFileStore = Object.assign(Object.create(h.files), {
+      writePlan: async (t: string, c: string, plan: Parameters<ImportFileStore["writePlan"]>[2]) => {
+        if (++plans === 2) await h.engine().failJob(t, c, "The import stopped making progress 3 times");
+        return h.files.writePlan(t, c, plan);
       },
     });
-    await runToEnd(h.engine({ chunkRows: 5 }, { jobs }), job);
+    await runToEnd(h.engine({ chunkRows: 5 }, { files }), job);
     const done = (await h.jobs.get(tenant, job.code))!;
     expect(done.status).toBe("Failed");
     expect(done.failureReason).toBe("The import stopped making progress 3 times");

@@ -118,6 +118,19 @@ describe("the table client writer", () => {
     }
   });
 
+  it("queues no more than its transactions in flight can carry until the store has taken a first write", async () => {
+    const { writer, sent } = writerOver({ transactionSize: 2, concurrentTransactions: 2 });
+    let queued = false;
+    const adding = writer.add(["A1", "B1", "C1", "D1", "E1"].map(create), () => undefined).then(() => (queued = true));
+    await settled();
+    // Five waiting is more than two transactions of two carry: a partition goes early, and `add` waits for it.
+    expect(queued).toBe(false);
+    expect(sent.map((s) => s.writes)).toEqual([["create A1"]]);
+    sent[0].end();
+    await adding;
+    await writer.settle();
+  });
+
   it("sends a transaction refused for a stored client (409) again with its creates as replaces", async () => {
     const { writer, sent } = writerOver();
     await writer.add([create("A1"), update("A2")], () => undefined);
