@@ -13,6 +13,10 @@ export interface ClientWriter {
   add(writes: readonly ClientWrite[], applied: () => void): Promise<void>;
   /** Sends everything queued, and waits until it is written. */
   flush(): Promise<void>;
+  /** How long before the slice's last write the writer wants `windDown`: 0 when it keeps nothing waiting. */
+  readonly windDownMs: number;
+  /** The slice's writes end within `windDownMs`: the writer lets less wait, so the final flush is short. */
+  windDown(): void;
   /**
    * Waits for the writes already sent, sending nothing more, and never rejects: however a slice ends, none
    * of its writes may still run once it lets go of its tenant.
@@ -39,6 +43,10 @@ export class ChunkByChunkWriter implements ClientWriter {
   async flush(): Promise<void> {
     await this.writing;
   }
+
+  readonly windDownMs = 0;
+
+  windDown(): void {}
 
   async settle(): Promise<void> {
     await this.writing.catch(() => undefined);

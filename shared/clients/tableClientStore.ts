@@ -43,7 +43,7 @@ export class TableClientStore implements ClientStore {
       transactionSize: 100,
       concurrentTransactions: 16,
       maxQueuedBytes: TableClientStore.maxQueuedBytes,
-      maxQueuedSeconds: 1,
+      maxQueuedSeconds: 5,
     },
   ) {
     this.transactions = new TableTransactions(table);

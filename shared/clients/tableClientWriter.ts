@@ -22,6 +22,8 @@ interface PartitionQueue {
 }
 
 const writesBetweenYields = 1_000;
+/** What may still wait once a writer has wound down: the final flush takes about this long. */
+const woundDownSeconds = 1;
 
 export interface TableClientWriterSettings {
   transactionSize: number;
@@ -30,7 +32,8 @@ export interface TableClientWriterSettings {
   maxQueuedBytes: number;
   /**
    * How long the writes waiting unsent may take the store, at the pace it has taken them so far, before `add`
-   * waits: what is queued when the slice ends must still be written before it can, with no progress to show.
+   * waits: the deeper the queue, the fuller its transactions. What is queued when the slice ends must still be
+   * written before it can, with no progress to show, so from `windDown` on this falls to a second.
    */
   maxQueuedSeconds: number;
 }
@@ -53,6 +56,7 @@ export class TableClientWriter implements ClientWriter {
   private written = 0;
   private firstSentAt: number | null = null;
   private flushing = false;
+  private windingDownSince: number | null = null;
   private failure: { error: unknown } | null = null;
 
   constructor(
@@ -90,16 +94,36 @@ export class TableClientWriter implements ClientWriter {
   }
 
   /**
-   * Whether the queue holds as much as it may: its memory, or more than `maxQueuedSeconds` of the store's pace,
-   * but never less than the transactions in flight can carry. Before the store has taken any write its pace is
+   * The queue's limit falls by half a second of writes a second, from `maxQueuedSeconds` to one: meanwhile `add`
+   * still takes half the store's pace, so chunks keep being logged (and shown) while the queue shortens.
+   */
+  get windDownMs(): number {
+    return Math.max(0, this.settings.maxQueuedSeconds - woundDownSeconds) * 2_000;
+  }
+
+  windDown(): void {
+    this.windingDownSince ??= Date.now();
+  }
+
+  /**
+   * Whether the queue holds as much as it may: its memory, or more than its seconds of the store's pace, but
+   * never less than the transactions in flight can carry. Before the store has taken any write its pace is
    * unknown, and the queue holds only that: a slice that queued chunks freely until the first answer then waited
    * seconds, with no progress to show, for the store to take them.
    */
   private isFull(): boolean {
     if (this.queuedBytes >= this.settings.maxQueuedBytes) return true;
     const { concurrentTransactions, transactionSize, maxQueuedSeconds } = this.settings;
-    const elapsedSeconds = this.firstSentAt === null ? 0 : (Date.now() - this.firstSentAt) / 1000;
-    const paced = this.written === 0 ? 0 : (this.written / Math.max(elapsedSeconds, 0.001)) * maxQueuedSeconds;
+    const now = Date.now();
+    const seconds =
+      this.windingDownSince === null
+        ? maxQueuedSeconds
+        : Math.max(
+            Math.min(woundDownSeconds, maxQueuedSeconds),
+            maxQueuedSeconds - (now - this.windingDownSince) / 2_000,
+          );
+    const elapsedSeconds = this.firstSentAt === null ? 0 : (now - this.firstSentAt) / 1000;
+    const paced = this.written === 0 ? 0 : (this.written / Math.max(elapsedSeconds, 0.001)) * seconds;
     return this.queuedWrites > Math.max(paced, concurrentTransactions * transactionSize);
   }
 
@@ -185,7 +209,8 @@ export class TableClientWriter implements ClientWriter {
         queue.sending = false;
         if (queue.transactions.length === 0) this.partitions.delete(partitionKey);
         this.inFlight.delete(done);
-        this.pump(false);
+        // While the queue is over its limit the store is kept busy even when no `add` is waiting on it.
+        this.pump(this.isFull());
       });
     this.inFlight.add(done);
   }

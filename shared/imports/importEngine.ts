@@ -209,6 +209,7 @@ export class ImportEngine {
       return current;
     };
     let chunksThisSlice = 0;
+    const decidingSince = Date.now();
     try {
       for await (const batch of batches) {
         // Checked once the next batch exists, so a slice that reaches the end of the file finishes the job
@@ -250,6 +251,12 @@ export class ImportEngine {
           }
         }
         if (writer) {
+          // The slice's writes end within the writer's wind-down, by its budget or by the rows left at its pace.
+          const now = Date.now();
+          const rowsPerMs = (decided.counts.processed - checkpoint.counts.processed) / Math.max(now - decidingSince, 1);
+          const rowsLeft = totalItems - decided.counts.processed;
+          const msLeft = Math.min(startedAt + this.settings.sliceBudgetMs - now, rowsLeft / Math.max(rowsPerMs, 1e-6));
+          if (msLeft <= writer.windDownMs) writer.windDown();
           const chunk = { after: plan.after, done: false };
           unapplied.push(chunk);
           const queuing = Date.now();

@@ -651,6 +651,37 @@ describe("progress across slices", () => {
       expect(slice.trim().split(" ")[0]).toBe("checkpointWritten");
     expect((await finished(job)).checkpoint.counts.created).toBe(40);
   });
+
+  it("winds the writer down once the slice's writes end within its wind-down time: at once, or at the last chunk", async () => {
+    const csv = ["Code,Name,Type", ...Array.from({ length: 30 }, (_, i) => `W${i},Client ${i},Ltd`)].join("\r\n");
+    const woundDownAt = async (windDownMs: number) => {
+      const tenant = uniqueTenant();
+      const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
+      const events: string[] = [];
+      const clients: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
+        writer: (forTenant: string) => {
+          const writer = h.clients.writer(forTenant);
+          return {
+            add: (writes: readonly ClientWrite[], applied: () => void) => (
+              events.push("add"),
+              writer.add(writes, applied)
+            ),
+            flush: () => writer.flush(),
+            settle: () => writer.settle(),
+            windDownMs,
+            windDown: () => events.push("windDown"),
+          };
+        },
+      });
+      await runToEnd(h.engine({ chunkRows: 10 }, { clients }), job);
+      expect((await finished(job)).checkpoint.counts.created).toBe(30);
+      return events.join(" ");
+    };
+    // Four chunks: the first of ten records holds the header.
+    expect(await woundDownAt(3_600_000)).toBe("windDown add windDown add windDown add windDown add");
+    // Nothing waits in a writer that winds down in no time: the last chunk's rows left are none.
+    expect(await woundDownAt(0)).toBe("add add add windDown add");
+  });
 });
 
 describe("cancellation and failure", () => {

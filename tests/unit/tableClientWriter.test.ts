@@ -131,6 +131,48 @@ describe("the table client writer", () => {
     await writer.settle();
   });
 
+  it("once wound down, lets its queue fall to a second of writes over twice the seconds it held beyond one", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      // One write a transaction, one at a time, each taking a second: the store's pace is a write a second.
+      const { writer, sent } = writerOver({ transactionSize: 1, concurrentTransactions: 1, maxQueuedSeconds: 5 });
+      let ended = 0;
+      const tick = async () => {
+        vi.advanceTimersByTime(1_000);
+        if (ended < sent.length) sent[ended++].end();
+        await settled();
+      };
+      let n = 0;
+      /** Adds one write and says whether `add` took it at once; if not, the clock runs until it does. */
+      const takenAtOnce = async () => {
+        let taken = false;
+        const adding = writer.add([create(`C${n++}`)], () => undefined).then(() => (taken = true));
+        await settled();
+        const atOnce = taken;
+        while (!taken) await tick();
+        await adding;
+        return atOnce;
+      };
+      await takenAtOnce();
+      await tick();
+      // Taken at once: one in flight, and five seconds' writes waiting.
+      let takenBefore = 0;
+      while (await takenAtOnce()) takenBefore++;
+      expect(takenBefore).toBe(6);
+      expect(writer.windDownMs).toBe(8_000);
+      writer.windDown();
+      for (let second = 0; second < 8; second++) await tick();
+      // Eight seconds on: one in flight, one second's writes waiting.
+      let takenAfter = 0;
+      while (await takenAtOnce()) takenAfter++;
+      expect(takenAfter).toBe(2);
+      while (ended < sent.length) await tick();
+      await writer.flush();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("sends a transaction refused for a stored client (409) again with its creates as replaces", async () => {
     const { writer, sent } = writerOver();
     await writer.add([create("A1"), update("A2")], () => undefined);
