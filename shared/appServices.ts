@@ -68,9 +68,9 @@ export interface AppStores {
 const chunkRows = 5_000;
 
 /** A positive number from a setting, or the default when it is unset or not one. */
-function numberSetting(value: string | undefined, fallback: number): number {
+function numberSetting(value: string | undefined, fallback: number, least = Number.MIN_VALUE): number {
   const number = Number(value);
-  return value !== undefined && value !== "" && Number.isFinite(number) && number > 0 ? number : fallback;
+  return value !== undefined && value !== "" && Number.isFinite(number) && number >= least ? number : fallback;
 }
 
 /** The largest file the upload call takes (`MaxUploadMegabytes`, default 100); larger ones use the upload URL. */
@@ -120,7 +120,8 @@ export function createServices(
     mappings,
     now,
     maxUploadBytes: maxUploadBytes(env),
-    startWaitMs: numberSetting(env.StartWaitSeconds, 10) * 1000,
+    // 0: answer at once, with the job as it stands.
+    startWaitMs: numberSetting(env.StartWaitSeconds, 10, 0) * 1000,
     sliceBudgetMs,
   });
   const watchdog = new StalledImportWatchdog(

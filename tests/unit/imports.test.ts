@@ -115,6 +115,16 @@ describe("start requests", () => {
     });
   });
 
+  it("answer at once, with the job queued, when StartWaitSeconds is 0 (no wait: it used to mean the default 10 s)", async () => {
+    const { services } = memoryServices({ StartWaitSeconds: "0" });
+    const code = await uploaded(services.imports);
+    const columnMappings = ["Code", "Name", "Type"].map((f) => ({ csvHeader: f, targetField: f }));
+    const started = value(
+      await services.imports.start("t", code, value(parseConfirmImportRequest({ columnMappings }))),
+    );
+    expect(started).toMatchObject({ ended: false, job: { status: "Queued", code } });
+  }, 2_000);
+
   it("name no job, or one whose file has not landed: not found, conflict", async () => {
     const { services } = memoryServices();
     const request = value(parseConfirmImportRequest({}));
