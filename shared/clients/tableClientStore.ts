@@ -41,7 +41,7 @@ export class TableClientStore implements ClientStore {
     private readonly table: TableClient,
     private readonly writing: TableClientWriterSettings = {
       transactionSize: 100,
-      concurrentTransactions: 16,
+      concurrentTransactions: 8,
       maxQueuedBytes: TableClientStore.maxQueuedBytes,
       maxQueuedSeconds: 5,
     },

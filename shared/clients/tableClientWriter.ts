@@ -24,6 +24,11 @@ interface PartitionQueue {
 const writesBetweenYields = 1_000;
 /** What may still wait once a writer has wound down: the final flush takes about this long. */
 const woundDownSeconds = 1;
+/**
+ * The store's pace is measured over the last 5 to 10 seconds: Azurite slows as its table grows (a million-row
+ * import ends at half its first pace), and a pace averaged over a whole slice let twice the seconds wait.
+ */
+const paceWindowMs = 5_000;
 
 export interface TableClientWriterSettings {
   transactionSize: number;
@@ -54,7 +59,9 @@ export class TableClientWriter implements ClientWriter {
   private queuedBytes = 0;
   private queuedWrites = 0;
   private written = 0;
-  private firstSentAt: number | null = null;
+  /** Writes taken by the store by then: the pace is measured from `paceFrom` on, and `paceFrom` moves to `paceNext`. */
+  private paceFrom: { at: number; written: number } | null = null;
+  private paceNext: { at: number; written: number } | null = null;
   private flushing = false;
   private windingDownSince: number | null = null;
   private failure: { error: unknown } | null = null;
@@ -122,8 +129,11 @@ export class TableClientWriter implements ClientWriter {
             Math.min(woundDownSeconds, maxQueuedSeconds),
             maxQueuedSeconds - (now - this.windingDownSince) / 2_000,
           );
-    const elapsedSeconds = this.firstSentAt === null ? 0 : (now - this.firstSentAt) / 1000;
-    const paced = this.written === 0 ? 0 : (this.written / Math.max(elapsedSeconds, 0.001)) * seconds;
+    const from = this.paceFrom;
+    const paced =
+      from === null || this.written === from.written
+        ? 0
+        : ((this.written - from.written) / Math.max((now - from.at) / 1000, 0.001)) * seconds;
     return this.queuedWrites > Math.max(paced, concurrentTransactions * transactionSize);
   }
 
@@ -189,11 +199,17 @@ export class TableClientWriter implements ClientWriter {
   private send(partitionKey: string, queue: PartitionQueue): void {
     const transaction = queue.transactions.shift()!;
     queue.sending = true;
-    this.firstSentAt ??= Date.now();
+    this.paceFrom ??= { at: Date.now(), written: 0 };
+    this.paceNext ??= this.paceFrom;
     for (const queued of transaction) this.queuedBytes -= queued.bytes;
     this.queuedWrites -= transaction.length;
     const sent = this.submit(transaction.map((queued) => queued.write)).then(() => {
       this.written += transaction.length;
+      const now = Date.now();
+      if (now - this.paceNext!.at >= paceWindowMs) {
+        this.paceFrom = this.paceNext;
+        this.paceNext = { at: now, written: this.written };
+      }
       this.afterTransaction();
       for (const { chunk } of transaction) if (--chunk.outstanding === 0) chunk.applied();
     });

@@ -131,6 +131,47 @@ describe("the table client writer", () => {
     await writer.settle();
   });
 
+  it("measures the store's pace over its last seconds: once the store slows, less may wait", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      // One write a transaction, one at a time; a transaction ends after each tick of the clock.
+      const { writer, sent } = writerOver({ transactionSize: 1, concurrentTransactions: 1, maxQueuedSeconds: 1 });
+      let ended = 0;
+      const tick = async (ms: number) => {
+        vi.advanceTimersByTime(ms);
+        if (ended < sent.length) sent[ended++].end();
+        await settled();
+      };
+      let n = 0;
+      const takenAtOnce = async (tickMs: number) => {
+        let taken = false;
+        const adding = writer.add([create(`C${n++}`)], () => undefined).then(() => (taken = true));
+        await settled();
+        const atOnce = taken;
+        while (!taken) await tick(tickMs);
+        await adding;
+        return atOnce;
+      };
+      // Twenty seconds at ten writes a second, then twenty at one a second.
+      for (let i = 0; i < 200; i++) {
+        await takenAtOnce(100);
+        await tick(100);
+      }
+      for (let i = 0; i < 20; i++) {
+        await takenAtOnce(1_000);
+        await tick(1_000);
+      }
+      // A second of writes at the pace of the last seconds is one; averaged since the start it would be five.
+      let taken = 0;
+      while (await takenAtOnce(1_000)) taken++;
+      expect(taken).toBeLessThanOrEqual(2);
+      while (ended < sent.length) await tick(1_000);
+      await writer.flush();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("once wound down, lets its queue fall to a second of writes over twice the seconds it held beyond one", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
