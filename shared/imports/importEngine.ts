@@ -56,8 +56,8 @@ export interface ImportEngineSettings {
 export type SliceOutcome = "finished" | "continue" | "tenantBusy" | "notRunnable";
 
 // Spec 4: progress at least every 2 seconds or 5,000 rows, whichever comes first. Progress is saved between
-// chunks, so a poller can wait the interval plus one chunk's time; chunks are sized to about a second of writes
-// (ChunkSize), so a half-second interval keeps that under 2 seconds.
+// chunks, so a poller can wait the interval plus one chunk's time; chunks are sized to about half a second of
+// writes (ChunkSize), so a half-second interval keeps that under 2 seconds while the store answers promptly.
 const progressIntervalMs = 500;
 const progressRows = 5_000;
 /** Deciding a chunk takes a few hundred milliseconds of CPU; it lets the event loop in this often. */
@@ -265,7 +265,7 @@ export class ImportEngine {
             this.step("writesApplied");
             while (unapplied[0]?.done) applied = unapplied.shift()!.after;
           });
-          // Queuing waits only while the store is behind: then chunks shrink to about a second of its writes.
+          // Queuing waits only while the store is behind: then chunks shrink to about half a second of its writes.
           chunkSize.written(batch.records.length, Date.now() - queuing);
         }
       }

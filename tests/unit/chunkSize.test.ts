@@ -8,18 +8,18 @@ import { importInMemory } from "../support/memoryImport";
 import { memoryEngine } from "../support/memoryStores";
 
 describe("the size of the engine's chunks", () => {
-  it("shrinks to what the store writes in about a second, grows back when it is faster, within its bounds", () => {
+  it("shrinks to what the store writes in about half a second, grows back when it is faster, within its bounds", () => {
     const size = new ChunkSize(5_000);
     expect(size.rows).toBe(5_000);
     size.written(5_000, 2_500);
-    expect(size.rows).toBe(2_000);
-    size.written(2_000, 4_000);
+    expect(size.rows).toBe(1_000);
+    size.written(1_000, 4_000);
     expect(size.rows).toBe(500);
     size.written(500, 60_000);
     expect(size.rows).toBe(500); // smaller transactions would cost more than they save
-    size.written(500, 250);
-    expect(size.rows).toBe(2_000);
-    size.written(2_000, 10);
+    size.written(600, 250);
+    expect(size.rows).toBe(1_200);
+    size.written(1_200, 10);
     expect(size.rows).toBe(5_000);
     size.written(5_000, 0);
     expect(size.rows).toBe(5_000);
@@ -56,11 +56,11 @@ describe("the size of the engine's chunks", () => {
     expect(done.job.checkpoint.counts).toMatchObject({ processed: 5_000, created: 5_000 });
     // Records per chunk (the header is the first chunk's first). The first two are cut before any write has ended;
     // the third once the second waited for the first's 2 s write (less the time the second took to decide):
-    // about a second's worth, so at most 2,000 records / 1.8 s.
+    // about half a second's worth, so at most 2,000 records in half of 1.8 s, or the floor of 500.
     const sizes = ends.map((end, i) => end - (i === 0 ? 1 : ends[i - 1]));
     expect(sizes.slice(0, 2)).toEqual([2_000 - 1, 2_000]);
     expect(sizes[2]).toBeGreaterThanOrEqual(500);
-    expect(sizes[2]).toBeLessThanOrEqual(1_111);
+    expect(sizes[2]).toBeLessThanOrEqual(556);
     expect(sizes.reduce((a, b) => a + b)).toBe(5_000);
   }, 20_000);
 });
