@@ -38,6 +38,46 @@ const create = (Code: string): ClientWrite => ({ kind: "create", values: { Code,
 const update = (code: string): ClientWrite => ({ kind: "update", code, values: { Name: "y" }, at: "t" });
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * A writer of one write a transaction, one transaction at a time, over a store whose transactions end only as
+ * the (fake) clock ticks: one at each tick.
+ */
+function oneWriteAtATime(maxQueuedSeconds: number) {
+  const { writer, sent } = writerOver({ transactionSize: 1, concurrentTransactions: 1, maxQueuedSeconds });
+  let ended = 0;
+  let n = 0;
+  const tick = async (ms: number) => {
+    vi.advanceTimersByTime(ms);
+    if (ended < sent.length) sent[ended++].end();
+    await settled();
+  };
+  /** Adds one write and says whether `add` took it at once; if not, the clock ticks until it does. */
+  const takenAtOnce = async (tickMs: number) => {
+    let taken = false;
+    const adding = writer.add([create(`C${n++}`)], () => undefined).then(() => (taken = true));
+    await settled();
+    const atOnce = taken;
+    while (!taken) await tick(tickMs);
+    await adding;
+    return atOnce;
+  };
+  return {
+    writer,
+    tick,
+    takenAtOnce,
+    /** How many writes in a row `add` takes at once, before one it makes wait. */
+    takenAtOnceInARow: async (tickMs: number) => {
+      let taken = 0;
+      while (await takenAtOnce(tickMs)) taken++;
+      return taken;
+    },
+    finish: async (tickMs: number) => {
+      while (ended < sent.length) await tick(tickMs);
+      await writer.flush();
+    },
+  };
+}
+
 describe("the table client writer", () => {
   it("fills a partition's transactions across chunks, and calls a chunk applied once all its writes are", async () => {
     const { writer, sent } = writerOver({ transactionSize: 3 });
@@ -134,39 +174,19 @@ describe("the table client writer", () => {
   it("measures the store's pace over its last seconds: once the store slows, less may wait", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
-      // One write a transaction, one at a time; a transaction ends after each tick of the clock.
-      const { writer, sent } = writerOver({ transactionSize: 1, concurrentTransactions: 1, maxQueuedSeconds: 1 });
-      let ended = 0;
-      const tick = async (ms: number) => {
-        vi.advanceTimersByTime(ms);
-        if (ended < sent.length) sent[ended++].end();
-        await settled();
-      };
-      let n = 0;
-      const takenAtOnce = async (tickMs: number) => {
-        let taken = false;
-        const adding = writer.add([create(`C${n++}`)], () => undefined).then(() => (taken = true));
-        await settled();
-        const atOnce = taken;
-        while (!taken) await tick(tickMs);
-        await adding;
-        return atOnce;
-      };
+      const store = oneWriteAtATime(1);
       // Twenty seconds at ten writes a second, then twenty at one a second.
       for (let i = 0; i < 200; i++) {
-        await takenAtOnce(100);
-        await tick(100);
+        await store.takenAtOnce(100);
+        await store.tick(100);
       }
       for (let i = 0; i < 20; i++) {
-        await takenAtOnce(1_000);
-        await tick(1_000);
+        await store.takenAtOnce(1_000);
+        await store.tick(1_000);
       }
       // A second of writes at the pace of the last seconds is one; averaged since the start it would be five.
-      let taken = 0;
-      while (await takenAtOnce(1_000)) taken++;
-      expect(taken).toBeLessThanOrEqual(2);
-      while (ended < sent.length) await tick(1_000);
-      await writer.flush();
+      expect(await store.takenAtOnceInARow(1_000)).toBeLessThanOrEqual(2);
+      await store.finish(1_000);
     } finally {
       vi.useRealTimers();
     }
@@ -175,40 +195,18 @@ describe("the table client writer", () => {
   it("once wound down, lets its queue fall to a second of writes over twice the seconds it held beyond one", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
-      // One write a transaction, one at a time, each taking a second: the store's pace is a write a second.
-      const { writer, sent } = writerOver({ transactionSize: 1, concurrentTransactions: 1, maxQueuedSeconds: 5 });
-      let ended = 0;
-      const tick = async () => {
-        vi.advanceTimersByTime(1_000);
-        if (ended < sent.length) sent[ended++].end();
-        await settled();
-      };
-      let n = 0;
-      /** Adds one write and says whether `add` took it at once; if not, the clock runs until it does. */
-      const takenAtOnce = async () => {
-        let taken = false;
-        const adding = writer.add([create(`C${n++}`)], () => undefined).then(() => (taken = true));
-        await settled();
-        const atOnce = taken;
-        while (!taken) await tick();
-        await adding;
-        return atOnce;
-      };
-      await takenAtOnce();
-      await tick();
+      // Each write takes a second: the store's pace is a write a second.
+      const store = oneWriteAtATime(5);
+      await store.takenAtOnce(1_000);
+      await store.tick(1_000);
       // Taken at once: one in flight, and five seconds' writes waiting.
-      let takenBefore = 0;
-      while (await takenAtOnce()) takenBefore++;
-      expect(takenBefore).toBe(6);
-      expect(writer.windDownMs).toBe(8_000);
-      writer.windDown();
-      for (let second = 0; second < 8; second++) await tick();
+      expect(await store.takenAtOnceInARow(1_000)).toBe(6);
+      expect(store.writer.windDownMs).toBe(8_000);
+      store.writer.windDown();
+      for (let second = 0; second < 8; second++) await store.tick(1_000);
       // Eight seconds on: one in flight, one second's writes waiting.
-      let takenAfter = 0;
-      while (await takenAtOnce()) takenAfter++;
-      expect(takenAfter).toBe(2);
-      while (ended < sent.length) await tick();
-      await writer.flush();
+      expect(await store.takenAtOnceInARow(1_000)).toBe(2);
+      await store.finish(1_000);
     } finally {
       vi.useRealTimers();
     }
