@@ -16,6 +16,7 @@ import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { BenchHost, productionWorkerSettings, startBenchHost, withPeak } from "./benchHost";
 import { clientFile, clientFileHeader, wideClientFile, wideClientFileHeader } from "./clientFile";
+import { ProgressGaps } from "./progressGaps";
 import { describeWay, storeRates, writeWays } from "./storeYardstick";
 
 /**
@@ -157,24 +158,19 @@ async function importThroughApi(
   const started = Date.now();
   const response = await fetch(base, { method: "POST", headers: { "x-api-key": key }, body: form });
   let job = (await response.json()) as CsvImportJobDto;
-  const progress = (j: CsvImportJobDto) => `${j.status} ${j.processedItems} ${j.totalItems}`;
-  let seen = progress(job);
-  // A job already started when the upload answers has been progressing unseen: its gap runs from now.
-  let changedAt: number | null = job.status === "Queued" ? null : Date.now();
-  let progressGap = 0;
+  const gaps = new ProgressGaps(host.output);
+  // Waiting in the queue is not progress's to report; from the start on, it is (a job already started when the
+  // upload answers has been progressing unseen: its gap runs from now).
+  const see = () =>
+    job.status !== "Queued" && gaps.saw(`${job.status} ${job.processedItems} ${job.totalItems}`, Date.now());
+  see();
   while (!["Completed", "Failed", "Cancelled"].includes(job.status)) {
     await sleep(250);
     job = (await (await fetch(`${base}/${job.code}`, { headers: { "x-api-key": key } })).json()) as CsvImportJobDto;
-    if (progress(job) === seen) continue;
-    // Waiting in the queue is not progress's to report; from the start on, it is.
-    if (changedAt !== null || job.status !== "Queued") {
-      if (changedAt !== null) progressGap = Math.max(progressGap, (Date.now() - changedAt) / 1000);
-      changedAt = Date.now();
-    }
-    seen = progress(job);
+    see();
   }
   if (job.status !== "Completed") throw new Error(`The bench import ended ${job.status}: ${JSON.stringify(job)}`);
-  return { seconds: (Date.now() - started) / 1000, job, progressGap };
+  return { seconds: (Date.now() - started) / 1000, job, progressGap: gaps.longest / 1000 };
 }
 
 interface Bench {

@@ -12,6 +12,7 @@ import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { productionWorkerSettings, startBenchHost } from "./benchHost";
 import { clientFile, clientFileHeader } from "./clientFile";
+import { ProgressGaps } from "./progressGaps";
 
 /**
  * The large-file path end to end, for memory and for how the file's arrival is handled: a generated file of
@@ -103,35 +104,3 @@ async function main(): Promise<void> {
 }
 
 void main();
-
-/** Gaps between changes of what a poller sees, each with the host's log lines printed while it lasted. */
-class ProgressGaps {
-  longest = 0;
-  private seen: string | null = null;
-  private changedAt = 0;
-  private logLength = 0;
-  private readonly gaps: { from: number; to: number; log: string }[] = [];
-
-  constructor(private readonly output: () => string) {}
-
-  saw(progress: string, at: number): void {
-    if (progress === this.seen) return;
-    const log = this.output();
-    if (this.seen !== null) {
-      this.longest = Math.max(this.longest, at - this.changedAt);
-      this.gaps.push({ from: this.changedAt, to: at, log: log.slice(this.logLength) });
-    }
-    this.seen = progress;
-    this.changedAt = at;
-    this.logLength = log.length;
-  }
-
-  over(ms: number): string[] {
-    return this.gaps
-      .filter((gap) => gap.to - gap.from > ms)
-      .map(
-        (gap) =>
-          `  gap ${((gap.to - gap.from) / 1000).toFixed(1)} s from ${(gap.from / 1000).toFixed(1)} s after the upload; host log meanwhile: ${gap.log.trim().split("\n").join(" | ") || "none"}`,
-      );
-  }
-}

@@ -24,6 +24,8 @@ interface PartitionQueue {
 const writesBetweenYields = 1_000;
 /** What may still wait once a writer has wound down: the final flush takes about this long. */
 const woundDownSeconds = 1;
+/** Winding down, the queue's limit falls by a second of writes every this long: `add` still takes half the pace. */
+const windDownMsPerSecond = 2_000;
 /**
  * The store's pace is measured over the last 5 to 10 seconds: Azurite slows as its table grows (a million-row
  * import ends at half its first pace), and a pace averaged over a whole slice let twice the seconds wait.
@@ -105,7 +107,7 @@ export class TableClientWriter implements ClientWriter {
    * still takes half the store's pace, so chunks keep being logged (and shown) while the queue shortens.
    */
   get windDownMs(): number {
-    return Math.max(0, this.settings.maxQueuedSeconds - woundDownSeconds) * 2_000;
+    return Math.max(0, this.settings.maxQueuedSeconds - woundDownSeconds) * windDownMsPerSecond;
   }
 
   windDown(): void {
@@ -127,7 +129,7 @@ export class TableClientWriter implements ClientWriter {
         ? maxQueuedSeconds
         : Math.max(
             Math.min(woundDownSeconds, maxQueuedSeconds),
-            maxQueuedSeconds - (now - this.windingDownSince) / 2_000,
+            maxQueuedSeconds - (now - this.windingDownSince) / windDownMsPerSecond,
           );
     const from = this.paceFrom;
     const paced =

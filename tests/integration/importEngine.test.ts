@@ -62,6 +62,11 @@ beforeAll(async () => {
   h = await harness();
 });
 
+/** A file of `count` limited companies, coded `<prefix>0`, `<prefix>1`... */
+function clientRows(prefix: string, count: number): string {
+  return ["Code,Name,Type", ...Array.from({ length: count }, (_, i) => `${prefix}${i},Client ${i},Ltd`)].join("\r\n");
+}
+
 async function seededTenant(): Promise<string> {
   const tenant = uniqueTenant();
   await runToEnd(h.engine(), await startJob(h, tenant, seedCsv, seedMapping, { importMode: "CreateOnly" }));
@@ -579,7 +584,7 @@ describe("exactly once, whatever dies", () => {
 describe("progress", () => {
   it("writes progress at most once per 5,000 rows or second, and totalItems before the first row", async () => {
     const tenant = uniqueTenant();
-    const csv = ["Code,Name,Type", ...Array.from({ length: 12_000 }, (_, i) => `P${i},Client ${i},Ltd`)].join("\r\n");
+    const csv = clientRows("P", 12_000);
     const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
     const steps: string[] = [];
     const started = Date.now();
@@ -597,7 +602,7 @@ describe("progress", () => {
 
   it("shows the counts of logged chunks while their writes are on their way: never behind what is applied", async () => {
     const tenant = uniqueTenant();
-    const csv = ["Code,Name,Type", ...Array.from({ length: 2_000 }, (_, i) => `L${i},Client ${i},Ltd`)].join("\r\n");
+    const csv = clientRows("L", 2_000);
     const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
     // A store that takes 4-write transactions, one at a time, 10 ms each: the writes of logged chunks lag
     // behind, and the import takes seconds, so progress is saved several times (every second).
@@ -632,12 +637,9 @@ describe("progress", () => {
     const done = await finished(job);
     expect(toCsvImportJobDto(done, null).processedItems).toBe(2_000);
   }, 60_000);
-});
-
-describe("progress across slices", () => {
   it("shows what each slice's first chunk logged before any of its writes goes, so a slice's start is seen at once", async () => {
     const tenant = uniqueTenant();
-    const csv = ["Code,Name,Type", ...Array.from({ length: 40 }, (_, i) => `F${i},Client ${i},Ltd`)].join("\r\n");
+    const csv = clientRows("F", 40);
     const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
     const steps: string[] = [];
     const record = (step: ImportStep) => {
@@ -653,7 +655,7 @@ describe("progress across slices", () => {
   });
 
   it("winds the writer down once the slice's writes end within its wind-down time: at once, or at the last chunk", async () => {
-    const csv = ["Code,Name,Type", ...Array.from({ length: 30 }, (_, i) => `W${i},Client ${i},Ltd`)].join("\r\n");
+    const csv = clientRows("W", 30);
     const woundDownAt = async (windDownMs: number) => {
       const tenant = uniqueTenant();
       const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
@@ -687,7 +689,7 @@ describe("progress across slices", () => {
 describe("cancellation and failure", () => {
   it("a cancel request takes effect at the next batch boundary, keeping what was written", async () => {
     const tenant = uniqueTenant();
-    const csv = ["Code,Name,Type", ...Array.from({ length: 20 }, (_, i) => `C${i},Client ${i},Ltd`)].join("\r\n");
+    const csv = clientRows("C", 20);
     const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
     const engine = h.engine({ chunkRows: 5, sliceBudgetMs: 0 });
     expect(await engine.runSlice(tenant, job.code)).toBe("continue");

@@ -1,0 +1,31 @@
+/** Gaps between changes of what a poller sees, each with the host's log lines printed while it lasted. */
+export class ProgressGaps {
+  longest = 0;
+  private seen: string | null = null;
+  private changedAt = 0;
+  private logLength = 0;
+  private readonly gaps: { from: number; to: number; log: string }[] = [];
+
+  constructor(private readonly output: () => string) {}
+
+  saw(progress: string, at: number): void {
+    if (progress === this.seen) return;
+    const log = this.output();
+    if (this.seen !== null) {
+      this.longest = Math.max(this.longest, at - this.changedAt);
+      this.gaps.push({ from: this.changedAt, to: at, log: log.slice(this.logLength) });
+    }
+    this.seen = progress;
+    this.changedAt = at;
+    this.logLength = log.length;
+  }
+
+  over(ms: number): string[] {
+    return this.gaps
+      .filter((gap) => gap.to - gap.from > ms)
+      .map(
+        (gap) =>
+          `  gap ${((gap.to - gap.from) / 1000).toFixed(1)} s from ${(gap.from / 1000).toFixed(1)} s after the upload; host log meanwhile: ${gap.log.trim().split("\n").join(" | ") || "none"}`,
+      );
+  }
+}
