@@ -8,7 +8,7 @@ import { CsvBatch, maxRecordBytes, readCsvBatches } from "../csv/csvRecordReader
 import { errorMessage } from "../util/errorMessage";
 import { ChunkSize } from "./chunkSize";
 import { ImportFileStore } from "./importFileStore";
-import { finalStatuses, ImportCheckpoint, ImportJob, ImportStatus } from "./importJob";
+import { finalStatuses, ImportCheckpoint, ImportJob, ImportStatus, isStarted } from "./importJob";
 import { ImportJobStore } from "./importJobStore";
 import { coalesceWrites, ImportPlan } from "./importPlan";
 import { KeptIndex } from "./keptIndex";
@@ -91,7 +91,8 @@ export class ImportEngine {
   async runSlice(tenant: string, code: string): Promise<SliceOutcome> {
     const { jobs, leases } = this.deps;
     const queued = await jobs.get(tenant, code);
-    if (!queued || finalStatuses.includes(queued.status)) return "notRunnable";
+    // A message for a job not started (a landed file's reading queued twice, say) must not import its preview.
+    if (!queued || finalStatuses.includes(queued.status) || !isStarted(queued)) return "notRunnable";
     const lease = await leases.acquire(tenant);
     if (!lease) {
       // Waiting behind another import is not a stall: the watchdog must not take it for one.

@@ -118,3 +118,8 @@ export const defaultImportOptions: ImportOptions = {
 
 export const zeroCounts: ImportCounts = { processed: 0, created: 0, updated: 0, skipped: 0, error: 0 };
 export const startCheckpoint: ImportCheckpoint = { offset: 0, records: 0, chunk: 0, counts: zeroCounts };
+
+/** A job is started once its mapping is confirmed; before that it is a preview waiting to be confirmed. */
+export function isStarted(job: ImportJob): boolean {
+  return job.mapping.length > 0 || job.status !== "Queued";
+}

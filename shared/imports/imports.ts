@@ -21,6 +21,7 @@ import {
   ImportJob,
   ImportOptions,
   ImportStatus,
+  isStarted,
   PendingUpload,
 } from "./importJob";
 import { ImportJobQueue } from "./importJobQueue";
@@ -212,9 +213,12 @@ export class Imports {
 
   async preview(tenant: string, code: string): Promise<Outcome<CsvUploadPreview>> {
     if (!isJobCode(code)) return notFound(code);
-    const preview = await this.deps.files.readPreview(tenant, code);
-    if (preview) return done(preview);
-    const job = await this.deps.jobs.get(tenant, code);
+    const [preview, job] = await Promise.all([
+      this.deps.files.readPreview(tenant, code),
+      this.deps.jobs.get(tenant, code),
+    ]);
+    // A landed file's preview is written just before its job says the file was read: until then it cannot start.
+    if (preview && !isWaitingForFile(job)) return done(preview);
     if (job?.filesDeletedDate)
       return refuse(
         "notFound",
@@ -565,11 +569,6 @@ export class Imports {
 /** A large-file job that waits for its file to land, or to be read once it has. */
 function isWaitingForFile(job: ImportJob | null): job is ImportJob & { pendingUpload: PendingUpload } {
   return job?.pendingUpload != null && !finalStatuses.includes(job.status);
-}
-
-/** A job is started once its mapping is confirmed; before that it is a preview waiting to be confirmed. */
-function isStarted(job: ImportJob): boolean {
-  return job.mapping.length > 0 || job.status !== "Queued";
 }
 
 function notFound(code: string) {

@@ -113,6 +113,44 @@ describe("a large file that landed", () => {
     expect(await services.imports.preview("t", code)).toMatchObject({ ok: true, value: { totalRows: rows } });
   });
 
+  it("has no preview to show until its job says the file was read: a start cannot come too early", async () => {
+    const { services, stores, code } = await landed({ start: false }, { ImportSliceSeconds: "3600" });
+    await services.imports.fileArrived("t", code);
+    const writePreview = stores.files.writePreview.bind(stores.files);
+    let whileWritten: unknown;
+    stores.files.writePreview = async (tenant, job, preview) => {
+      await writePreview(tenant, job, preview);
+      whileWritten = await services.imports.preview(tenant, job);
+    };
+    const message = stores.queue.take()!;
+    expect(await services.runSlice(message.tenant, message.code)).toBe("finished");
+    expect(whileWritten).toMatchObject({ ok: false, refused: "conflict" });
+    expect(await services.imports.preview("t", code)).toMatchObject({ ok: true, value: { totalRows: rows } });
+  });
+
+  it("whose reading is queued twice (another file put to its URL meanwhile) imports nothing until it is started", async () => {
+    const { services, stores, code, drain } = await landed({ start: false }, { ImportSliceSeconds: "3600" });
+    await services.imports.fileArrived("t", code);
+    await services.imports.fileArrived("t", code);
+    expect(stores.queue.waiting).toHaveLength(2);
+    await drain();
+    expect(await services.imports.status("t", code)).toMatchObject({
+      value: { status: "Queued", totalItems: rows, createdCount: 0, errorCount: 0 },
+    });
+    expect(stores.clients.tenants.get("t")?.size ?? 0).toBe(0);
+    expect(
+      await services.imports.start("t", code, {
+        mappingCode: null,
+        columnMappings: mapping,
+        options: { ...defaultImportOptions, defaultClientType: "PrivateLimitedCompany" },
+      }),
+    ).toMatchObject({ ok: true });
+    await drain();
+    expect(await services.imports.status("t", code)).toMatchObject({
+      value: { status: "Completed", createdCount: rows, errorCount: 0 },
+    });
+  });
+
   it("stops being read once its job is cancelled, and leaves no preview", async () => {
     const { services, code } = await landed({ start: false });
     await services.imports.fileArrived("t", code);
