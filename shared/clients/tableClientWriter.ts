@@ -24,8 +24,12 @@ interface PartitionQueue {
 const writesBetweenYields = 1_000;
 /** What may still wait once a writer has wound down: the final flush takes about this long. */
 const woundDownSeconds = 1;
-/** Winding down, the queue's limit falls by a second of writes every this long: `add` still takes half the pace. */
-const windDownMsPerSecond = 2_000;
+/**
+ * The queue's limit falls by at most this share of the writes the store takes meanwhile, so `add` still takes the
+ * rest: when the store slows or the writer winds down, chunks keep being logged (and shown) while the queue
+ * shortens. A limit that fell at once left one chunk's `add` waiting seconds for the store to drain the difference.
+ */
+const limitFallShare = 0.5;
 /**
  * The store's pace is measured over the last 5 to 10 seconds: Azurite slows as its table grows (a million-row
  * import ends at half its first pace), and a pace averaged over a whole slice let twice the seconds wait.
@@ -65,7 +69,9 @@ export class TableClientWriter implements ClientWriter {
   private paceFrom: { at: number; written: number } | null = null;
   private paceNext: { at: number; written: number } | null = null;
   private flushing = false;
-  private windingDownSince: number | null = null;
+  private windingDown = false;
+  /** The queue's limit in writes when last worked out, and the writes the store had taken by then. */
+  private limit: { writes: number; written: number } | null = null;
   private failure: { error: unknown } | null = null;
 
   constructor(
@@ -102,41 +108,44 @@ export class TableClientWriter implements ClientWriter {
     this.pump(false);
   }
 
-  /**
-   * The queue's limit falls by half a second of writes a second, from `maxQueuedSeconds` to one: meanwhile `add`
-   * still takes half the store's pace, so chunks keep being logged (and shown) while the queue shortens.
-   */
+  /** Winding down takes the queue's limit from `maxQueuedSeconds` of writes to one, no faster than it may fall. */
   get windDownMs(): number {
-    return Math.max(0, this.settings.maxQueuedSeconds - woundDownSeconds) * windDownMsPerSecond;
+    return (Math.max(0, this.settings.maxQueuedSeconds - woundDownSeconds) / limitFallShare) * 1_000;
   }
 
   windDown(): void {
-    this.windingDownSince ??= Date.now();
+    this.windingDown = true;
   }
 
   /**
-   * Whether the queue holds as much as it may: its memory, or more than its seconds of the store's pace, but
-   * never less than the transactions in flight can carry. Before the store has taken any write its pace is
-   * unknown, and the queue holds only that: a slice that queued chunks freely until the first answer then waited
-   * seconds, with no progress to show, for the store to take them.
+   * Whether the queue holds as much as it may: its memory, or its limit in writes (`queueLimit`), but never less
+   * than the transactions in flight can carry. Before the store has taken any write its pace is unknown, and the
+   * queue holds only that: a slice that queued chunks freely until the first answer then waited seconds, with no
+   * progress to show, for the store to take them.
    */
   private isFull(): boolean {
     if (this.queuedBytes >= this.settings.maxQueuedBytes) return true;
-    const { concurrentTransactions, transactionSize, maxQueuedSeconds } = this.settings;
-    const now = Date.now();
-    const seconds =
-      this.windingDownSince === null
-        ? maxQueuedSeconds
-        : Math.max(
-            Math.min(woundDownSeconds, maxQueuedSeconds),
-            maxQueuedSeconds - (now - this.windingDownSince) / windDownMsPerSecond,
-          );
+    const { concurrentTransactions, transactionSize } = this.settings;
+    return this.queuedWrites > Math.max(this.queueLimit(), concurrentTransactions * transactionSize);
+  }
+
+  /**
+   * `maxQueuedSeconds` of writes at the store's pace (a second once wound down); a limit above that falls
+   * towards it by `limitFallShare` of the writes the store takes. Zero while the pace is unknown.
+   */
+  private queueLimit(): number {
     const from = this.paceFrom;
-    const paced =
-      from === null || this.written === from.written
-        ? 0
-        : ((this.written - from.written) / Math.max((now - from.at) / 1000, 0.001)) * seconds;
-    return this.queuedWrites > Math.max(paced, concurrentTransactions * transactionSize);
+    if (from === null || this.written === from.written) return 0;
+    const pace = (this.written - from.written) / Math.max((Date.now() - from.at) / 1000, 0.001);
+    const { maxQueuedSeconds } = this.settings;
+    const target = pace * (this.windingDown ? Math.min(woundDownSeconds, maxQueuedSeconds) : maxQueuedSeconds);
+    const previous = this.limit;
+    const writes =
+      previous === null || target >= previous.writes
+        ? target
+        : Math.max(target, previous.writes - limitFallShare * (this.written - previous.written));
+    this.limit = { writes, written: this.written };
+    return writes;
   }
 
   async flush(): Promise<void> {

@@ -51,20 +51,22 @@ function oneWriteAtATime(maxQueuedSeconds: number) {
     if (ended < sent.length) sent[ended++].end();
     await settled();
   };
-  /** Adds one write and says whether `add` took it at once; if not, the clock ticks until it does. */
-  const takenAtOnce = async (tickMs: number) => {
+  /** Adds one write and ticks the clock until `add` takes it: how many ticks that took. */
+  const ticksToTake = async (tickMs: number) => {
     let taken = false;
     const adding = writer.add([create(`C${n++}`)], () => undefined).then(() => (taken = true));
     await settled();
-    const atOnce = taken;
-    while (!taken) await tick(tickMs);
+    let ticks = 0;
+    for (; !taken; ticks++) await tick(tickMs);
     await adding;
-    return atOnce;
+    return ticks;
   };
+  const takenAtOnce = async (tickMs: number) => (await ticksToTake(tickMs)) === 0;
   return {
     writer,
     tick,
     takenAtOnce,
+    ticksToTake,
     /** How many writes in a row `add` takes at once, before one it makes wait. */
     takenAtOnceInARow: async (tickMs: number) => {
       let taken = 0;
@@ -192,7 +194,27 @@ describe("the table client writer", () => {
     }
   });
 
-  it("once wound down, lets its queue fall to a second of writes over twice the seconds it held beyond one", async () => {
+  it("once the store slows, lets its queue fall no faster than half the store's pace: `add` takes the rest", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const store = oneWriteAtATime(5);
+      // Twenty seconds at ten writes a second, the queue full (five seconds' writes), then the store slows to one.
+      for (let i = 0; i < 200; i++) {
+        await store.takenAtOnce(100);
+        await store.tick(100);
+      }
+      while (await store.takenAtOnce(100));
+      // Each write now waits a second: a limit that fell at once to five writes would hold `add` for about forty.
+      let longest = 0;
+      for (let i = 0; i < 30; i++) longest = Math.max(longest, await store.ticksToTake(1_000));
+      expect(longest).toBeLessThanOrEqual(3);
+      await store.finish(1_000);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("once wound down, lets its queue fall to a second of writes while `add` still takes every other write", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
       // Each write takes a second: the store's pace is a write a second.
@@ -203,9 +225,12 @@ describe("the table client writer", () => {
       expect(await store.takenAtOnceInARow(1_000)).toBe(6);
       expect(store.writer.windDownMs).toBe(8_000);
       store.writer.windDown();
-      for (let second = 0; second < 8; second++) await store.tick(1_000);
-      // Eight seconds on: one in flight, one second's writes waiting.
-      expect(await store.takenAtOnceInARow(1_000)).toBe(2);
+      // Writes keep coming while the store takes eight: `add` takes one for every two, never waiting longer.
+      const waits: number[] = [];
+      while (waits.reduce((sum, ticks) => sum + ticks, 0) < 8) waits.push(await store.ticksToTake(1_000));
+      expect(Math.max(...waits)).toBe(2);
+      // Then at most a second's writes wait.
+      expect(await store.takenAtOnceInARow(1_000)).toBeLessThanOrEqual(1);
       await store.finish(1_000);
     } finally {
       vi.useRealTimers();
