@@ -161,13 +161,14 @@ async function importThroughApi(
   const gaps = new ProgressGaps(host.output);
   // Waiting in the queue is not progress's to report; from the start on, it is (a job already started when the
   // upload answers has been progressing unseen: its gap runs from now).
-  const see = () =>
-    job.status !== "Queued" && gaps.saw(`${job.status} ${job.processedItems} ${job.totalItems}`, Date.now());
+  const see = (readMs = 0) =>
+    job.status !== "Queued" && gaps.saw(`${job.status} ${job.processedItems} ${job.totalItems}`, Date.now(), readMs);
   see();
   while (!["Completed", "Failed", "Cancelled"].includes(job.status)) {
     await sleep(250);
+    const reading = Date.now();
     job = (await (await fetch(`${base}/${job.code}`, { headers: { "x-api-key": key } })).json()) as CsvImportJobDto;
-    see();
+    see(Date.now() - reading);
   }
   if (job.status !== "Completed") throw new Error(`The bench import ended ${job.status}: ${JSON.stringify(job)}`);
   return { seconds: (Date.now() - started) / 1000, job, progressGap: gaps.longest / 1000 };

@@ -69,11 +69,13 @@ async function main(): Promise<void> {
     let job: ImportJob;
     const gaps = new ProgressGaps(host.output);
     for (;;) {
+      const reading = Date.now();
       job = (await jobs.get("bench", ticket.code))!;
+      const readMs = Date.now() - reading;
       seen.pinned ??= job.source.snapshot ? Date.now() : undefined;
       seen.read ??= job.pendingUpload === null ? Date.now() : undefined;
       if (job.status !== "Queued")
-        gaps.saw(`${job.status} ${(job.logged ?? job.checkpoint.counts).processed}`, Date.now() - uploaded);
+        gaps.saw(`${job.status} ${(job.logged ?? job.checkpoint.counts).processed}`, Date.now() - uploaded, readMs);
       if (finalStatuses.includes(job.status)) break;
       await sleep(100);
     }

@@ -4,17 +4,22 @@ export class ProgressGaps {
   private seen: string | null = null;
   private changedAt = 0;
   private logLength = 0;
-  private readonly gaps: { from: number; to: number; log: string }[] = [];
+  /** The poller's longest read since the last change: as long as the gap, the store itself stood still. */
+  private longestRead = 0;
+  private readonly gaps: { from: number; to: number; log: string; longestRead: number }[] = [];
 
   constructor(private readonly output: () => string) {}
 
-  saw(progress: string, at: number): void {
+  /** What the poller saw at `at`, and how long its read took. */
+  saw(progress: string, at: number, readMs = 0): void {
+    this.longestRead = Math.max(this.longestRead, readMs);
     if (progress === this.seen) return;
     const log = this.output();
     if (this.seen !== null) {
       this.longest = Math.max(this.longest, at - this.changedAt);
-      this.gaps.push({ from: this.changedAt, to: at, log: log.slice(this.logLength) });
+      this.gaps.push({ from: this.changedAt, to: at, log: log.slice(this.logLength), longestRead: this.longestRead });
     }
+    this.longestRead = 0;
     this.seen = progress;
     this.changedAt = at;
     this.logLength = log.length;
@@ -25,7 +30,8 @@ export class ProgressGaps {
       .filter((gap) => gap.to - gap.from > ms)
       .map(
         (gap) =>
-          `  gap ${((gap.to - gap.from) / 1000).toFixed(1)} s from ${(gap.from / 1000).toFixed(1)} s after the upload; host log meanwhile: ${gap.log.trim().split("\n").join(" | ") || "none"}`,
+          `  gap ${((gap.to - gap.from) / 1000).toFixed(1)} s from ${(gap.from / 1000).toFixed(1)} s after the upload; ` +
+          `the poller's longest read ${(gap.longestRead / 1000).toFixed(1)} s; host log meanwhile: ${gap.log.trim().split("\n").join(" | ") || "none"}`,
       );
   }
 }

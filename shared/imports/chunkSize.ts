@@ -1,25 +1,30 @@
 /**
- * How many records the engine's next chunk takes. Progress is saved between chunks, so a chunk that waits long
- * for the store to take its writes leaves a poller waiting (spec 4: at most 2 seconds). Chunks shrink to what
- * the store takes in about half a second, and grow back to `most` when it is faster again. Never below `fewest`
- * (or `most`, if smaller), where transactions would get too small to be worth sending.
+ * How many records the engine's next chunk takes. Progress shows logged chunks, so a chunk that takes long to
+ * read, decide, log and queue leaves a poller waiting (spec 4: at most 2 seconds). Chunks shrink to what goes
+ * through in about a second, and grow back towards `most` (at most doubling a chunk: one chunk queued under a
+ * limit that had just risen says little of the next) when the store is faster again. Never below `fewest` (or
+ * `most`, if smaller), where transactions would get too small to be worth sending.
  */
 export class ChunkSize {
-  static readonly writeMs = 500;
+  static readonly cycleMs = 1_000;
   static readonly fewest = 500;
   private current: number;
 
+  /**
+   * A slice starts at twice the floor: its writer holds only what its transactions in flight carry until the
+   * store has answered, so a first chunk of `most` waited seconds.
+   */
   constructor(private readonly most: number) {
-    this.current = most;
+    this.current = Math.min(most, ChunkSize.fewest * 2);
   }
 
   get rows(): number {
     return this.current;
   }
 
-  /** Queuing the writes of a chunk of `records` records waited `ms` for the store. */
-  written(records: number, ms: number): void {
-    const paced = Math.round((records * ChunkSize.writeMs) / Math.max(ms, 1));
-    this.current = Math.max(Math.min(ChunkSize.fewest, this.most), Math.min(this.most, paced));
+  /** A chunk of `records` records took `ms` from the end of the one before it until its writes were queued. */
+  took(records: number, ms: number): void {
+    const paced = Math.round((records * ChunkSize.cycleMs) / Math.max(ms, 1));
+    this.current = Math.max(Math.min(ChunkSize.fewest, this.most), Math.min(this.most, paced, this.current * 2));
   }
 }

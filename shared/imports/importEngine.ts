@@ -6,6 +6,7 @@ import { ClientStore, ClientWrite } from "../clients/clientStore";
 import { isBlankRecord } from "../csv/blankRecord";
 import { CsvBatch, maxRecordBytes, readCsvBatches } from "../csv/csvRecordReader";
 import { errorMessage } from "../util/errorMessage";
+import { BackgroundSave } from "./backgroundSave";
 import { ChunkSize } from "./chunkSize";
 import { ImportFileStore } from "./importFileStore";
 import { finalStatuses, ImportCheckpoint, ImportJob, ImportStatus, isStarted } from "./importJob";
@@ -205,20 +206,33 @@ export class ImportEngine {
     // The checkpoint the job record holds: one moved by a replay is saved too.
     let savedApplied = job.checkpoint;
     const save = async () => {
-      const current = await this.saveProgress(job, applied, decided);
-      savedApplied = applied;
+      // Writes applied while the save is on its way move `applied` on: what the record holds is what was sent.
+      const saving = applied;
+      const current = await this.saveProgress(job, saving, decided);
+      savedApplied = saving;
       return current;
     };
+    const progress = new BackgroundSave(save);
     let chunksThisSlice = 0;
     const decidingSince = Date.now();
+    let chunkFrom = decidingSince;
     try {
       for await (const batch of batches) {
+        // The job as the last progress save found it. A cancel is seen here, before the next chunk is decided:
+        // every chunk logged so far has its writes queued, and they are written, so the counts are of what the
+        // store holds.
+        const answer = progress.takeAnswer();
+        if (answer && !answer.job) return "notRunnable";
+        if (answer?.job?.cancelRequested) {
+          await Promise.all([writer?.flush(), progress.settle()]);
+          return this.finish(job, "Cancelled", applied);
+        }
         // Checked once the next batch exists, so a slice that reaches the end of the file finishes the job
         // itself; every slice does at least one chunk, so any budget makes progress.
         if (chunksThisSlice++ > 0 && Date.now() - startedAt >= this.settings.sliceBudgetMs) {
           // The index is final once deciding stops; handing it on while the last writes go shortens the pause
           // between slices. A flush that fails leaves the lease interrupted, so nobody takes what was handed on.
-          await Promise.all([writer?.flush(), handOn()]);
+          await Promise.all([writer?.flush(), handOn(), progress.settle()]);
           if (savedApplied !== applied && !(await save())) return "notRunnable";
           return "continue";
         }
@@ -233,22 +247,19 @@ export class ImportEngine {
         this.step("planWritten");
         decided = plan.after;
         if (options.validateOnly) applied = plan.after;
-        // Progress, the cancel check and the lease check share a moment, every half second or so: each is a request
-        // to the store, which the writes are waiting for. After a stall the moment is due at once, so a holder
-        // that stalled past its lease queues nothing more.
+        // Progress (with the cancel check riding on its answer) and the lease check share a moment, every half
+        // second or so. The save goes beside the work; the lease check asks the store only when no renewal has
+        // answered lately. After a stall the moment is due at once, so a holder that stalled past its lease
+        // queues nothing more.
         if (
           Date.now() - progressAt >= progressIntervalMs ||
           decided.counts.processed - progressProcessed >= progressRows
         ) {
-          const [current] = await Promise.all([save(), writer && lease.assertHeld()]);
-          if (!current) return "notRunnable";
-          progressAt = Date.now();
-          progressProcessed = decided.counts.processed;
-          // A cancelled job drops the chunk just logged, whose writes have not been queued: its decisions never
-          // apply. The chunks queued before it are written, so the counts are of what the store holds.
-          if (current.cancelRequested) {
-            await writer?.flush();
-            return this.finish(job, "Cancelled", applied);
+          if (writer) await lease.assertHeld();
+          if (!progress.busy) {
+            progress.start();
+            progressAt = Date.now();
+            progressProcessed = decided.counts.processed;
           }
         }
         if (writer) {
@@ -260,23 +271,23 @@ export class ImportEngine {
           if (msLeft <= writer.windDownMs) writer.windDown();
           const chunk = { after: plan.after, done: false };
           unapplied.push(chunk);
-          const queuing = Date.now();
           await writer.add(plan.writes, () => {
             chunk.done = true;
             this.step("writesApplied");
             while (unapplied[0]?.done) applied = unapplied.shift()!.after;
           });
-          // Queuing waits only while the store is behind: then chunks shrink to about half a second of its writes.
-          chunkSize.written(batch.records.length, Date.now() - queuing);
         }
+        // Progress moves a chunk at a time: chunks are sized to go through in about a second.
+        chunkSize.took(batch.records.length, Date.now() - chunkFrom);
+        chunkFrom = Date.now();
       }
-      await writer?.flush();
+      await Promise.all([writer?.flush(), progress.settle()]);
       const outcome = await this.finish(job, "Completed", applied);
       await handOn();
       return outcome;
     } finally {
-      // However the slice ends, no write of it may still be running when it gives up the tenant's lease.
-      await writer?.settle();
+      // However the slice ends, no write of it, and no save, may still be running when it gives up the tenant's lease.
+      await Promise.all([writer?.settle(), progress.settle().catch(() => undefined)]);
     }
   }
 

@@ -24,8 +24,8 @@ export interface TenantLease {
    */
   claim(job: string): Promise<void>;
   /**
-   * Throws unless the lease is still this holding's, asked of storage: a holder that stalled past its lease writes
-   * nothing more.
+   * Throws unless the lease is still this holding's: known from a renewal answered lately, else asked of storage.
+   * A holder that stalled past its lease writes nothing more.
    */
   assertHeld(): Promise<void>;
   /** Gives the lease up; `clean` when the holder left no logged chunk unapplied. */

@@ -9,6 +9,7 @@ import { EntityWrite, TableTransactions } from "../../shared/clients/tableTransa
 import { toCsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { ImportEngine, ImportStep } from "../../shared/imports/importEngine";
 import { ImportJob, ImportOptions } from "../../shared/imports/importJob";
+import { ImportJobChanges, ImportJobStore } from "../../shared/imports/importJobStore";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import {
   allClients,
@@ -637,20 +638,38 @@ describe("progress", () => {
     const done = await finished(job);
     expect(toCsvImportJobDto(done, null).processedItems).toBe(2_000);
   }, 60_000);
-  it("shows what each slice's first chunk logged before any of its writes goes, so a slice's start is seen at once", async () => {
+  it("sends what each slice's first chunk logged before any of its writes, so a slice's start is seen at once", async () => {
     const tenant = uniqueTenant();
     const csv = clientRows("F", 40);
     const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
-    const steps: string[] = [];
-    const record = (step: ImportStep) => {
-      if (step === "checkpointWritten" || step === "transactionWritten" || step === "leaseAcquired") steps.push(step);
-    };
-    // Slices of one 10-record chunk each: every slice's first save comes before its first transaction.
-    await runToEnd(h.engine({ chunkRows: 10, sliceBudgetMs: 0 }, { step: record }), job);
-    const slices = steps.join(" ").split("leaseAcquired").slice(1);
+    const events: string[] = [];
+    const jobs: ImportJobStore = Object.assign(Object.create(h.jobs) as ImportJobStore, {
+      update: (forTenant: string, code: string, changes: ImportJobChanges) => (
+        changes.logged && events.push("progress"),
+        h.jobs.update(forTenant, code, changes)
+      ),
+    });
+    const clients: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
+      writer: (forTenant: string) => {
+        const writer = h.clients.writer(forTenant);
+        return {
+          add: (writes: readonly ClientWrite[], applied: () => void) => (
+            events.push("add"),
+            writer.add(writes, applied)
+          ),
+          flush: () => writer.flush(),
+          settle: () => writer.settle(),
+          windDownMs: writer.windDownMs,
+          windDown: () => writer.windDown(),
+        };
+      },
+    });
+    const record = (step: ImportStep) => step === "leaseAcquired" && events.push("slice");
+    // Slices of one 10-record chunk each: every slice's first save is sent before its writes are queued.
+    await runToEnd(h.engine({ chunkRows: 10, sliceBudgetMs: 0 }, { step: record, jobs, clients }), job);
+    const slices = events.join(" ").split("slice").slice(1);
     expect(slices.length).toBeGreaterThanOrEqual(4);
-    for (const slice of slices.filter((s) => s.includes("transactionWritten")))
-      expect(slice.trim().split(" ")[0]).toBe("checkpointWritten");
+    for (const slice of slices.filter((s) => s.includes("add"))) expect(slice.trim().split(" ")[0]).toBe("progress");
     expect((await finished(job)).checkpoint.counts.created).toBe(40);
   });
 

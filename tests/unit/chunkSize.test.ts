@@ -8,26 +8,32 @@ import { importInMemory } from "../support/memoryImport";
 import { memoryEngine } from "../support/memoryStores";
 
 describe("the size of the engine's chunks", () => {
-  it("shrinks to what the store writes in about half a second, grows back when it is faster, within its bounds", () => {
+  it("starts small, shrinks to what goes through in about a second, grows at most twice as large a chunk, within its bounds", () => {
     const size = new ChunkSize(5_000);
-    expect(size.rows).toBe(5_000);
-    size.written(5_000, 2_500);
     expect(size.rows).toBe(1_000);
-    size.written(1_000, 4_000);
-    expect(size.rows).toBe(500);
-    size.written(500, 60_000);
-    expect(size.rows).toBe(500); // smaller transactions would cost more than they save
-    size.written(600, 250);
-    expect(size.rows).toBe(1_200);
-    size.written(1_200, 10);
+    size.took(1_000, 10);
+    size.took(2_000, 10);
+    size.took(4_000, 10);
     expect(size.rows).toBe(5_000);
-    size.written(5_000, 0);
+    size.took(5_000, 2_500);
+    expect(size.rows).toBe(2_000);
+    size.took(2_000, 8_000);
+    expect(size.rows).toBe(500);
+    size.took(500, 60_000);
+    expect(size.rows).toBe(500); // smaller transactions would cost more than they save
+    size.took(500, 10);
+    expect(size.rows).toBe(1_000); // a chunk queued at once says little of the next
+    size.took(1_000, 500);
+    expect(size.rows).toBe(2_000);
+    size.took(2_000, 10);
+    expect(size.rows).toBe(4_000);
+    size.took(4_000, 10);
     expect(size.rows).toBe(5_000);
   });
 
   it("never exceeds a maximum below its floor", () => {
     const size = new ChunkSize(3);
-    size.written(3, 10_000);
+    size.took(3, 10_000);
     expect(size.rows).toBe(3);
   });
 
@@ -54,13 +60,13 @@ describe("the size of the engine's chunks", () => {
     );
     if (done.problem !== null) throw new Error("refused");
     expect(done.job.checkpoint.counts).toMatchObject({ processed: 5_000, created: 5_000 });
-    // Records per chunk (the header is the first chunk's first). The first two are cut before any write has ended;
-    // the third once the second waited for the first's 2 s write (less the time the second took to decide):
-    // about half a second's worth, so at most 2,000 records in half of 1.8 s, or the floor of 500.
+    // Records per chunk (the header is the first chunk's first). A slice starts at 1,000 records, queued at once;
+    // the second, twice that, waits for the first's 2 s write: the third is what went through in about a second,
+    // at most 1,000 records (2,000 in 2 s and a little more), or the floor of 500.
     const sizes = ends.map((end, i) => end - (i === 0 ? 1 : ends[i - 1]));
-    expect(sizes.slice(0, 2)).toEqual([2_000 - 1, 2_000]);
+    expect(sizes.slice(0, 2)).toEqual([1_000 - 1, 2_000]);
     expect(sizes[2]).toBeGreaterThanOrEqual(500);
-    expect(sizes[2]).toBeLessThanOrEqual(556);
+    expect(sizes[2]).toBeLessThan(1_000);
     expect(sizes.reduce((a, b) => a + b)).toBe(5_000);
   }, 20_000);
 });
