@@ -7,19 +7,22 @@ import { ImportJob } from "./importJob";
  */
 export class BackgroundSave {
   private running: Promise<void> | null = null;
+  private again = false;
   private answer: { job: ImportJob | null } | null = null;
   private failure: { error: unknown } | null = null;
 
   /** `save` answers with the job as it stands after the save, or null when it is gone. */
   constructor(private readonly save: () => Promise<ImportJob | null>) {}
 
-  get busy(): boolean {
-    return this.running !== null;
-  }
-
-  /** Starts a save; does nothing while one is on its way. */
+  /**
+   * Saves now, or once the save on its way has landed (one more save, of what stands then): a save that waited
+   * for the next chunk instead left a poller two chunks without news whenever the store answered slowly.
+   */
   start(): void {
-    if (this.running) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
     this.running = this.save()
       .then(
         (job) => {
@@ -31,6 +34,10 @@ export class BackgroundSave {
       )
       .finally(() => {
         this.running = null;
+        if (this.again && !this.failure) {
+          this.again = false;
+          this.start();
+        }
       });
   }
 
@@ -42,9 +49,9 @@ export class BackgroundSave {
     return answer;
   }
 
-  /** Waits for the save on its way, so that nothing saved after this is overwritten by it. Throws its failure. */
+  /** Waits for the saves on their way, so that nothing saved after this is overwritten by one. Throws a failure. */
   async settle(): Promise<void> {
-    await this.running;
+    while (this.running) await this.running;
     if (this.failure) throw this.failure.error;
   }
 }

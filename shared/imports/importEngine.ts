@@ -256,11 +256,9 @@ export class ImportEngine {
           decided.counts.processed - progressProcessed >= progressRows
         ) {
           if (writer) await lease.assertHeld();
-          if (!progress.busy) {
-            progress.start();
-            progressAt = Date.now();
-            progressProcessed = decided.counts.processed;
-          }
+          progress.start();
+          progressAt = Date.now();
+          progressProcessed = decided.counts.processed;
         }
         if (writer) {
           // The slice's writes end within the writer's wind-down, by its budget or by the rows left at its pace.
@@ -277,7 +275,7 @@ export class ImportEngine {
             while (unapplied[0]?.done) applied = unapplied.shift()!.after;
           });
         }
-        // Progress moves a chunk at a time: chunks are sized to go through in about a second.
+        // Progress moves a chunk at a time: chunks are sized to go through in well under a second.
         chunkSize.took(batch.records.length, Date.now() - chunkFrom);
         chunkFrom = Date.now();
       }

@@ -8,27 +8,23 @@ import { importInMemory } from "../support/memoryImport";
 import { memoryEngine } from "../support/memoryStores";
 
 describe("the size of the engine's chunks", () => {
-  it("starts small, shrinks to what goes through in about a second, grows at most twice as large a chunk, within its bounds", () => {
+  it("starts small, shrinks to what goes through in about 0.6 s, grows by half at most a chunk, within its bounds", () => {
     const size = new ChunkSize(5_000);
     expect(size.rows).toBe(1_000);
-    size.took(1_000, 10);
-    size.took(2_000, 10);
-    size.took(4_000, 10);
-    expect(size.rows).toBe(5_000);
+    for (const grown of [1_500, 2_250, 3_375, 5_000]) {
+      size.took(size.rows, 10);
+      expect(size.rows).toBe(grown);
+    }
     size.took(5_000, 2_500);
-    expect(size.rows).toBe(2_000);
-    size.took(2_000, 8_000);
+    expect(size.rows).toBe(1_200);
+    size.took(1_200, 8_000);
     expect(size.rows).toBe(500);
     size.took(500, 60_000);
     expect(size.rows).toBe(500); // smaller transactions would cost more than they save
     size.took(500, 10);
-    expect(size.rows).toBe(1_000); // a chunk queued at once says little of the next
-    size.took(1_000, 500);
-    expect(size.rows).toBe(2_000);
-    size.took(2_000, 10);
-    expect(size.rows).toBe(4_000);
-    size.took(4_000, 10);
-    expect(size.rows).toBe(5_000);
+    expect(size.rows).toBe(750); // a chunk queued at once says little of the next
+    size.took(750, 300);
+    expect(size.rows).toBe(1_125);
   });
 
   it("never exceeds a maximum below its floor", () => {
@@ -61,12 +57,10 @@ describe("the size of the engine's chunks", () => {
     if (done.problem !== null) throw new Error("refused");
     expect(done.job.checkpoint.counts).toMatchObject({ processed: 5_000, created: 5_000 });
     // Records per chunk (the header is the first chunk's first). A slice starts at 1,000 records, queued at once;
-    // the second, twice that, waits for the first's 2 s write: the third is what went through in about a second,
-    // at most 1,000 records (2,000 in 2 s and a little more), or the floor of 500.
+    // the second, half as many again, waits for the first's 2 s write: the third is what went through in about
+    // 0.6 s, at most 1,500 x 0.6 / 2 = 450 records, so the floor of 500.
     const sizes = ends.map((end, i) => end - (i === 0 ? 1 : ends[i - 1]));
-    expect(sizes.slice(0, 2)).toEqual([1_000 - 1, 2_000]);
-    expect(sizes[2]).toBeGreaterThanOrEqual(500);
-    expect(sizes[2]).toBeLessThan(1_000);
+    expect(sizes.slice(0, 3)).toEqual([1_000 - 1, 1_500, 500]);
     expect(sizes.reduce((a, b) => a + b)).toBe(5_000);
   }, 20_000);
 });
