@@ -30,7 +30,7 @@ export class ProgressGaps {
       .filter((gap) => gap.to - gap.from > ms)
       .map(
         (gap) =>
-          `  gap ${((gap.to - gap.from) / 1000).toFixed(1)} s from ${(gap.from / 1000).toFixed(1)} s after the upload; ` +
+          `  gap ${((gap.to - gap.from) / 1000).toFixed(1)} s from ${(gap.from / 1000).toFixed(1)} s in; ` +
           `the poller's longest read ${(gap.longestRead / 1000).toFixed(1)} s; host log meanwhile: ${gap.log.trim().split("\n").join(" | ") || "none"}`,
       );
   }

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { ClientPage, ClientStore, ClientWrite } from "../../shared/clients/clientStore";
 import { clientEntity, TableClientStore } from "../../shared/clients/tableClientStore";
+import { ClientWriter } from "../../shared/clients/clientWriter";
 import { TableClientWriter } from "../../shared/clients/tableClientWriter";
 import { EntityWrite, TableTransactions } from "../../shared/clients/tableTransactions";
 import { toCsvImportJobDto } from "../../shared/imports/csvImportJobDto";
@@ -66,6 +67,23 @@ beforeAll(async () => {
 /** A file of `count` limited companies, coded `<prefix>0`, `<prefix>1`... */
 function clientRows(prefix: string, count: number): string {
   return ["Code,Name,Type", ...Array.from({ length: count }, (_, i) => `${prefix}${i},Client ${i},Ltd`)].join("\r\n");
+}
+
+/** The harness's client store, its writers noting each `add` in `events`; `changes` replaces writer members. */
+function clientsNotingAdds(events: string[], changes: Partial<ClientWriter> = {}): ClientStore {
+  return Object.assign(Object.create(h.clients) as ClientStore, {
+    writer: (forTenant: string): ClientWriter => {
+      const writer = h.clients.writer(forTenant);
+      return {
+        add: (writes, applied) => (events.push("add"), writer.add(writes, applied)),
+        flush: () => writer.flush(),
+        settle: () => writer.settle(),
+        windDownMs: writer.windDownMs,
+        windDown: () => writer.windDown(),
+        ...changes,
+      };
+    },
+  });
 }
 
 async function seededTenant(): Promise<string> {
@@ -649,21 +667,7 @@ describe("progress", () => {
         h.jobs.update(forTenant, code, changes)
       ),
     });
-    const clients: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
-      writer: (forTenant: string) => {
-        const writer = h.clients.writer(forTenant);
-        return {
-          add: (writes: readonly ClientWrite[], applied: () => void) => (
-            events.push("add"),
-            writer.add(writes, applied)
-          ),
-          flush: () => writer.flush(),
-          settle: () => writer.settle(),
-          windDownMs: writer.windDownMs,
-          windDown: () => writer.windDown(),
-        };
-      },
-    });
+    const clients = clientsNotingAdds(events);
     const record = (step: ImportStep) => step === "leaseAcquired" && events.push("slice");
     // Slices of one 10-record chunk each: every slice's first save is sent before its writes are queued.
     await runToEnd(h.engine({ chunkRows: 10, sliceBudgetMs: 0 }, { step: record, jobs, clients }), job);
@@ -679,21 +683,7 @@ describe("progress", () => {
       const tenant = uniqueTenant();
       const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
       const events: string[] = [];
-      const clients: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
-        writer: (forTenant: string) => {
-          const writer = h.clients.writer(forTenant);
-          return {
-            add: (writes: readonly ClientWrite[], applied: () => void) => (
-              events.push("add"),
-              writer.add(writes, applied)
-            ),
-            flush: () => writer.flush(),
-            settle: () => writer.settle(),
-            windDownMs,
-            windDown: () => events.push("windDown"),
-          };
-        },
-      });
+      const clients = clientsNotingAdds(events, { windDownMs, windDown: () => events.push("windDown") });
       await runToEnd(h.engine({ chunkRows: 10 }, { clients }), job);
       expect((await finished(job)).checkpoint.counts.created).toBe(30);
       return events.join(" ");
