@@ -3,8 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { ClientPage, ClientStore, ClientWrite } from "../../shared/clients/clientStore";
-import { clientEntity, TableClientStore } from "../../shared/clients/tableClientStore";
 import { ClientWriter } from "../../shared/clients/clientWriter";
+import { clientEntity, TableClientStore } from "../../shared/clients/tableClientStore";
 import { TableClientWriter } from "../../shared/clients/tableClientWriter";
 import { EntityWrite, TableTransactions } from "../../shared/clients/tableTransactions";
 import { toCsvImportJobDto } from "../../shared/imports/csvImportJobDto";
