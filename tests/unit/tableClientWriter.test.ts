@@ -1,5 +1,5 @@
 import { RestError } from "@azure/core-rest-pipeline";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { ClientWrite } from "../../shared/clients/clientStore";
 import { TableClientWriter, TableClientWriterSettings } from "../../shared/clients/tableClientWriter";
@@ -81,6 +81,10 @@ function oneWriteAtATime(maxQueuedSeconds: number) {
 }
 
 describe("the table client writer", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("fills a partition's transactions across chunks, and calls a chunk applied once all its writes are", async () => {
     const { writer, sent } = writerOver({ transactionSize: 3 });
     const applied: string[] = [];
@@ -139,25 +143,19 @@ describe("the table client writer", () => {
 
   it("makes `add` wait once more is queued than the store has taken in a second, at its pace so far", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    try {
-      const { writer, sent } = writerOver({ transactionSize: 2, concurrentTransactions: 1, maxQueuedSeconds: 1 });
-      await writer.add([create("A1"), create("A2")], () => undefined);
-      vi.advanceTimersByTime(1_000);
-      sent[0].end();
-      await settled();
-      // Two writes in a second: a third one queued is more than a second's worth.
-      let queued = false;
-      const adding = writer
-        .add([create("B1"), create("C1"), create("D1")], () => undefined)
-        .then(() => (queued = true));
-      await settled();
-      expect(queued).toBe(false);
-      expect(sent.map((s) => s.writes)).toEqual([["create A1", "create A2"], ["create B1"]]);
-      sent[1].end();
-      await adding;
-    } finally {
-      vi.useRealTimers();
-    }
+    const { writer, sent } = writerOver({ transactionSize: 2, concurrentTransactions: 1, maxQueuedSeconds: 1 });
+    await writer.add([create("A1"), create("A2")], () => undefined);
+    vi.advanceTimersByTime(1_000);
+    sent[0].end();
+    await settled();
+    // Two writes in a second: a third one queued is more than a second's worth.
+    let queued = false;
+    const adding = writer.add([create("B1"), create("C1"), create("D1")], () => undefined).then(() => (queued = true));
+    await settled();
+    expect(queued).toBe(false);
+    expect(sent.map((s) => s.writes)).toEqual([["create A1", "create A2"], ["create B1"]]);
+    sent[1].end();
+    await adding;
   });
 
   it("queues no more than its transactions in flight can carry until the store has taken a first write", async () => {
@@ -175,66 +173,54 @@ describe("the table client writer", () => {
 
   it("measures the store's pace over its last seconds: once the store slows, less may wait", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    try {
-      const store = oneWriteAtATime(1);
-      // Twenty seconds at ten writes a second, then twenty at one a second.
-      for (let i = 0; i < 200; i++) {
-        await store.takenAtOnce(100);
-        await store.tick(100);
-      }
-      for (let i = 0; i < 20; i++) {
-        await store.takenAtOnce(1_000);
-        await store.tick(1_000);
-      }
-      // A second of writes at the pace of the last seconds is one; averaged since the start it would be five.
-      expect(await store.takenAtOnceInARow(1_000)).toBeLessThanOrEqual(2);
-      await store.finish(1_000);
-    } finally {
-      vi.useRealTimers();
+    const store = oneWriteAtATime(1);
+    // Twenty seconds at ten writes a second, then twenty at one a second.
+    for (let i = 0; i < 200; i++) {
+      await store.takenAtOnce(100);
+      await store.tick(100);
     }
+    for (let i = 0; i < 20; i++) {
+      await store.takenAtOnce(1_000);
+      await store.tick(1_000);
+    }
+    // A second of writes at the pace of the last seconds is one; averaged since the start it would be five.
+    expect(await store.takenAtOnceInARow(1_000)).toBeLessThanOrEqual(2);
+    await store.finish(1_000);
   });
 
   it("once the store slows, lets its queue fall no faster than half the store's pace: `add` takes the rest", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    try {
-      const store = oneWriteAtATime(5);
-      // Twenty seconds at ten writes a second, the queue full (five seconds' writes), then the store slows to one.
-      for (let i = 0; i < 200; i++) {
-        await store.takenAtOnce(100);
-        await store.tick(100);
-      }
-      while (await store.takenAtOnce(100));
-      // Each write now waits a second: a limit that fell at once to five writes would hold `add` for about forty.
-      let longest = 0;
-      for (let i = 0; i < 30; i++) longest = Math.max(longest, await store.ticksToTake(1_000));
-      expect(longest).toBeLessThanOrEqual(3);
-      await store.finish(1_000);
-    } finally {
-      vi.useRealTimers();
+    const store = oneWriteAtATime(5);
+    // Twenty seconds at ten writes a second, the queue full (five seconds' writes), then the store slows to one.
+    for (let i = 0; i < 200; i++) {
+      await store.takenAtOnce(100);
+      await store.tick(100);
     }
+    while (await store.takenAtOnce(100));
+    // Each write now waits a second: a limit that fell at once to five writes would hold `add` for about forty.
+    let longest = 0;
+    for (let i = 0; i < 30; i++) longest = Math.max(longest, await store.ticksToTake(1_000));
+    expect(longest).toBeLessThanOrEqual(3);
+    await store.finish(1_000);
   });
 
   it("once wound down, lets its queue fall to a second of writes while `add` still takes every other write", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    try {
-      // Each write takes a second: the store's pace is a write a second.
-      const store = oneWriteAtATime(5);
-      await store.takenAtOnce(1_000);
-      await store.tick(1_000);
-      // Taken at once: one in flight, and five seconds' writes waiting.
-      expect(await store.takenAtOnceInARow(1_000)).toBe(6);
-      expect(store.writer.windDownMs).toBe(8_000);
-      store.writer.windDown();
-      // Writes keep coming while the store takes eight: `add` takes one for every two, never waiting longer.
-      const waits: number[] = [];
-      while (waits.reduce((sum, ticks) => sum + ticks, 0) < 8) waits.push(await store.ticksToTake(1_000));
-      expect(Math.max(...waits)).toBe(2);
-      // Then at most a second's writes wait.
-      expect(await store.takenAtOnceInARow(1_000)).toBeLessThanOrEqual(1);
-      await store.finish(1_000);
-    } finally {
-      vi.useRealTimers();
-    }
+    // Each write takes a second: the store's pace is a write a second.
+    const store = oneWriteAtATime(5);
+    await store.takenAtOnce(1_000);
+    await store.tick(1_000);
+    // Taken at once: one in flight, and five seconds' writes waiting.
+    expect(await store.takenAtOnceInARow(1_000)).toBe(6);
+    expect(store.writer.windDownMs).toBe(8_000);
+    store.writer.windDown();
+    // Writes keep coming while the store takes eight: `add` takes one for every two, never waiting longer.
+    const waits: number[] = [];
+    while (waits.reduce((sum, ticks) => sum + ticks, 0) < 8) waits.push(await store.ticksToTake(1_000));
+    expect(Math.max(...waits)).toBe(2);
+    // Then at most a second's writes wait.
+    expect(await store.takenAtOnceInARow(1_000)).toBeLessThanOrEqual(1);
+    await store.finish(1_000);
   });
 
   it("sends a transaction refused for a stored client (409) again with its creates as replaces", async () => {
