@@ -10,6 +10,7 @@ import { ClientPage, ClientStore, ClientWrite, StoredClient } from "./clientStor
 import { ClientWriter } from "./clientWriter";
 import { TableClientWriter, TableClientWriterSettings } from "./tableClientWriter";
 import { TableTransactions, WrittenEntity } from "./tableTransactions";
+import { TransactionSlots } from "./transactionSlots";
 import { ClientValues, isTargetField } from "./targetFields";
 
 /**
@@ -35,6 +36,8 @@ export class TableClientStore implements ClientStore {
   private static readonly shardsPerScan = 32;
 
   private readonly transactions: TableTransactions;
+  /** Shared by every writer of this store: one store serves a whole process. */
+  private readonly slots: TransactionSlots;
 
   /** `writing`: how the writer groups writes; tests make its transactions small, to see them cross chunks. */
   constructor(
@@ -47,6 +50,7 @@ export class TableClientStore implements ClientStore {
     },
   ) {
     this.transactions = new TableTransactions(table);
+    this.slots = new TransactionSlots(writing.concurrentTransactions);
   }
 
   async loadIndex(tenant: string, fields: readonly IndexedField[]): Promise<ClientIndex> {
@@ -80,6 +84,7 @@ export class TableClientStore implements ClientStore {
       this.transactions,
       (write) => clientEntity(tenant, write),
       this.writing,
+      this.slots,
       afterTransaction,
     );
   }

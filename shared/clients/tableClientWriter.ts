@@ -4,6 +4,7 @@ import { storageStatus } from "../storage/storageStatus";
 import { ClientWrite } from "./clientStore";
 import { ClientWriter } from "./clientWriter";
 import { EntityWrite, TableTransactions, WrittenEntity } from "./tableTransactions";
+import { TransactionSlots } from "./transactionSlots";
 
 /** A write waiting in its partition's queue, with the chunk it belongs to. */
 interface Queued {
@@ -38,6 +39,7 @@ const paceWindowMs = 5_000;
 
 export interface TableClientWriterSettings {
   transactionSize: number;
+  /** The most this writer has on its way at once; the store it shares with other writers has as many slots. */
   concurrentTransactions: number;
   /** How much may wait unsent, as an estimate of its memory, before `add` waits. */
   maxQueuedBytes: number;
@@ -78,6 +80,7 @@ export class TableClientWriter implements ClientWriter {
     private readonly transactions: Pick<TableTransactions, "submit">,
     private readonly entityOf: (write: ClientWrite) => WrittenEntity,
     private readonly settings: TableClientWriterSettings,
+    private readonly slots: TransactionSlots,
     private readonly afterTransaction: () => void = () => undefined,
   ) {}
 
@@ -214,7 +217,7 @@ export class TableClientWriter implements ClientWriter {
     this.paceNext ??= this.paceFrom;
     for (const queued of transaction) this.queuedBytes -= queued.bytes;
     this.queuedWrites -= transaction.length;
-    const sent = this.submit(transaction.map((queued) => queued.write)).then(() => {
+    const sent = this.slots.run(() => this.submit(transaction.map((queued) => queued.write))).then(() => {
       this.written += transaction.length;
       const now = Date.now();
       if (now - this.paceNext!.at >= paceWindowMs) {

@@ -6,6 +6,7 @@ import { ClientPage, ClientStore, ClientWrite } from "../../shared/clients/clien
 import { ClientWriter } from "../../shared/clients/clientWriter";
 import { clientEntity, TableClientStore } from "../../shared/clients/tableClientStore";
 import { TableClientWriter } from "../../shared/clients/tableClientWriter";
+import { TransactionSlots } from "../../shared/clients/transactionSlots";
 import { EntityWrite, TableTransactions } from "../../shared/clients/tableTransactions";
 import { toCsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { ImportEngine, ImportStep } from "../../shared/imports/importEngine";
@@ -630,7 +631,13 @@ describe("progress", () => {
     const settings = { transactionSize: 4, concurrentTransactions: 1, maxQueuedBytes: 100_000, maxQueuedSeconds: 60 };
     const tableClients: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
       writer: (forTenant: string, afterTransaction?: () => void) =>
-        new TableClientWriter(slow, (write) => clientEntity(forTenant, write), settings, afterTransaction),
+        new TableClientWriter(
+          slow,
+          (write) => clientEntity(forTenant, write),
+          settings,
+          new TransactionSlots(1),
+          afterTransaction,
+        ),
     });
     const seen: { status: string; logged: number; applied: number; processedItems: number }[] = [];
     const jobs = Object.create(h.jobs) as typeof h.jobs;

@@ -4,10 +4,17 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ClientWrite } from "../../shared/clients/clientStore";
 import { TableClientWriter, TableClientWriterSettings } from "../../shared/clients/tableClientWriter";
 import { EntityWrite } from "../../shared/clients/tableTransactions";
+import { TransactionSlots } from "../../shared/clients/transactionSlots";
 
-/** A store whose transactions end when the test says; each client's partition is its code's first letter. */
-function writerOver(settings: Partial<TableClientWriterSettings> = {}) {
-  const sent: { writes: string[]; end: (error?: Error) => void }[] = [];
+/**
+ * A store whose transactions end when the test says; each client's partition is its code's first letter. Writers
+ * given the same `sent` and `slots` share the store.
+ */
+function writerOver(
+  settings: Partial<TableClientWriterSettings> = {},
+  sent: { writes: string[]; end: (error?: Error) => void }[] = [],
+  slots?: TransactionSlots,
+) {
   const transactions = {
     submit: (writes: readonly EntityWrite[]) =>
       new Promise<void>((resolve, reject) => {
@@ -17,19 +24,21 @@ function writerOver(settings: Partial<TableClientWriterSettings> = {}) {
         });
       }),
   };
+  const full = {
+    transactionSize: 100,
+    concurrentTransactions: 16,
+    maxQueuedBytes: 1_000_000,
+    maxQueuedSeconds: 1_000,
+    ...settings,
+  };
   const writer = new TableClientWriter(
     transactions,
     (write) => {
       const code = write.kind === "create" ? write.values.Code : write.code;
       return { partitionKey: code[0], rowKey: code, Name: "x" };
     },
-    {
-      transactionSize: 100,
-      concurrentTransactions: 16,
-      maxQueuedBytes: 1_000_000,
-      maxQueuedSeconds: 1_000,
-      ...settings,
-    },
+    full,
+    slots ?? new TransactionSlots(full.concurrentTransactions),
   );
   return { writer, sent };
 }
@@ -221,6 +230,40 @@ describe("the table client writer", () => {
     // Then at most a second's writes wait.
     expect(await store.takenAtOnceInARow(1_000)).toBeLessThanOrEqual(1);
     await store.finish(1_000);
+  });
+
+  it("shares the process's slots at the store with other writers: a freed slot goes to the writer that waited", async () => {
+    const sent: { writes: string[]; end: (error?: Error) => void }[] = [];
+    const slots = new TransactionSlots(2);
+    const first = writerOver({ transactionSize: 1, concurrentTransactions: 2 }, sent, slots).writer;
+    const second = writerOver({ transactionSize: 1, concurrentTransactions: 2 }, sent, slots).writer;
+    await first.add([create("A1"), create("B1")], () => undefined);
+    await first.add([create("C1"), create("D1")], () => undefined);
+    await second.add([create("E1"), create("F1")], () => undefined);
+    await settled();
+    expect(sent.map((s) => s.writes)).toEqual([["create A1"], ["create B1"]]);
+    sent[0].end();
+    await settled();
+    expect(sent.slice(2).map((s) => s.writes)).toEqual([["create E1"]]);
+    sent[1].end();
+    await settled();
+    sent[2].end();
+    await settled();
+    expect(sent.slice(3).map((s) => s.writes)).toEqual([["create F1"], ["create C1"]]);
+    const flushed = Promise.all([first.flush(), second.flush()]);
+    for (let i = 3; i < 6; i++) {
+      await settled();
+      sent[i].end();
+    }
+    await flushed;
+    expect(sent.map((s) => s.writes[0])).toEqual([
+      "create A1",
+      "create B1",
+      "create E1",
+      "create F1",
+      "create C1",
+      "create D1",
+    ]);
   });
 
   it("sends a transaction refused for a stored client (409) again with its creates as replaces", async () => {
