@@ -10,8 +10,8 @@ import { ClientPage, ClientStore, ClientWrite, StoredClient } from "./clientStor
 import { ClientWriter } from "./clientWriter";
 import { TableClientWriter, TableClientWriterSettings } from "./tableClientWriter";
 import { TableTransactions, WrittenEntity } from "./tableTransactions";
-import { TransactionSlots } from "./transactionSlots";
 import { ClientValues, isTargetField } from "./targetFields";
+import { TransactionSlots } from "./transactionSlots";
 
 /**
  * Clients in Table Storage. Partition `<tenant>|<shard>`, row key the client's code key. The shard (one of

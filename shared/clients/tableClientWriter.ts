@@ -217,16 +217,18 @@ export class TableClientWriter implements ClientWriter {
     this.paceNext ??= this.paceFrom;
     for (const queued of transaction) this.queuedBytes -= queued.bytes;
     this.queuedWrites -= transaction.length;
-    const sent = this.slots.run(() => this.submit(transaction.map((queued) => queued.write))).then(() => {
-      this.written += transaction.length;
-      const now = Date.now();
-      if (now - this.paceNext!.at >= paceWindowMs) {
-        this.paceFrom = this.paceNext;
-        this.paceNext = { at: now, written: this.written };
-      }
-      this.afterTransaction();
-      for (const { chunk } of transaction) if (--chunk.outstanding === 0) chunk.applied();
-    });
+    const sent = this.slots
+      .run(() => this.submit(transaction.map((queued) => queued.write)))
+      .then(() => {
+        this.written += transaction.length;
+        const now = Date.now();
+        if (now - this.paceNext!.at >= paceWindowMs) {
+          this.paceFrom = this.paceNext;
+          this.paceNext = { at: now, written: this.written };
+        }
+        this.afterTransaction();
+        for (const { chunk } of transaction) if (--chunk.outstanding === 0) chunk.applied();
+      });
     // A failure (of the store, or of what was told of the transaction) stops the writer; `add` and `flush` throw it.
     const done = sent
       .then(

@@ -214,8 +214,9 @@ export class ImportEngine {
     };
     const progress = new BackgroundSave(save);
     let chunksThisSlice = 0;
-    const decidingSince = Date.now();
-    let chunkFrom = decidingSince;
+    let chunkFrom = Date.now();
+    // When the store first applied a chunk, and the rows applied by then: its pace is measured from there.
+    let firstApplied = null as { at: number; processed: number } | null;
     try {
       for await (const batch of batches) {
         // The job as the last progress save found it. A cancel is seen here, before the next chunk is decided:
@@ -261,11 +262,17 @@ export class ImportEngine {
           progressProcessed = decided.counts.processed;
         }
         if (writer) {
-          // The slice's writes end within the writer's wind-down, by its budget or by the rows left at its pace.
+          // The slice's writes end within the writer's wind-down, by its budget or by the rows left at the pace the
+          // store applies them, unknown until it applied a chunk. Not at the pace rows are decided: the first chunks
+          // go into the writer's queue at once, and a pace taken from them wound a 100,000-row import's writer down
+          // at its first chunk (2026-11-29: 4,201 of its 4,250 transactions sent wound down, 23 writes each).
           const now = Date.now();
-          const rowsPerMs = (decided.counts.processed - checkpoint.counts.processed) / Math.max(now - decidingSince, 1);
           const rowsLeft = totalItems - decided.counts.processed;
-          const msLeft = Math.min(startedAt + this.settings.sliceBudgetMs - now, rowsLeft / Math.max(rowsPerMs, 1e-6));
+          let msForRowsLeft = rowsLeft === 0 ? 0 : Infinity;
+          if (rowsLeft > 0 && firstApplied)
+            msForRowsLeft =
+              (rowsLeft * (now - firstApplied.at)) / Math.max(applied.counts.processed - firstApplied.processed, 1);
+          const msLeft = Math.min(startedAt + this.settings.sliceBudgetMs - now, msForRowsLeft);
           if (msLeft <= writer.windDownMs) writer.windDown();
           const chunk = { after: plan.after, done: false };
           unapplied.push(chunk);
@@ -273,6 +280,7 @@ export class ImportEngine {
             chunk.done = true;
             this.step("writesApplied");
             while (unapplied[0]?.done) applied = unapplied.shift()!.after;
+            firstApplied ??= { at: Date.now(), processed: applied.counts.processed };
           });
         }
         // Progress moves a chunk at a time: chunks are sized to go through in well under a second.

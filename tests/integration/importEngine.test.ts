@@ -6,8 +6,8 @@ import { ClientPage, ClientStore, ClientWrite } from "../../shared/clients/clien
 import { ClientWriter } from "../../shared/clients/clientWriter";
 import { clientEntity, TableClientStore } from "../../shared/clients/tableClientStore";
 import { TableClientWriter } from "../../shared/clients/tableClientWriter";
-import { TransactionSlots } from "../../shared/clients/transactionSlots";
 import { EntityWrite, TableTransactions } from "../../shared/clients/tableTransactions";
+import { TransactionSlots } from "../../shared/clients/transactionSlots";
 import { toCsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { ImportEngine, ImportStep } from "../../shared/imports/importEngine";
 import { ImportJob, ImportOptions } from "../../shared/imports/importJob";
@@ -699,6 +699,34 @@ describe("progress", () => {
     expect(await woundDownAt(3_600_000)).toBe("windDown add windDown add windDown add windDown add");
     // Nothing waits in a writer that winds down in no time: the last chunk's rows left are none.
     expect(await woundDownAt(0)).toBe("add add add windDown add");
+  });
+
+  it("winds the writer down by the pace the store applies rows at, not the pace they are decided at", async () => {
+    const tenant = uniqueTenant();
+    const job = await startJob(h, tenant, clientRows("H", 40), sameNameMapping("Code", "Name", "Type"));
+    const events: string[] = [];
+    // The store applies nothing until the slice flushes: rows are decided in milliseconds, and a pace taken from
+    // them says the 30 rows left after the first chunk end long within a second.
+    const held: (() => void)[] = [];
+    const clients = clientsNotingAdds(events, {
+      windDownMs: 1_000,
+      windDown: () => events.push("windDown"),
+    });
+    const holding: ClientStore = Object.assign(Object.create(clients) as ClientStore, {
+      writer: (forTenant: string) => {
+        const writer = clients.writer(forTenant);
+        return Object.assign(Object.create(writer) as ClientWriter, {
+          add: (writes: readonly ClientWrite[], applied: () => void) => writer.add(writes, () => held.push(applied)),
+          flush: async () => {
+            await writer.flush();
+            for (const applied of held.splice(0)) applied();
+          },
+        });
+      },
+    });
+    await runToEnd(h.engine({ chunkRows: 10 }, { clients: holding }), job);
+    expect((await finished(job)).checkpoint.counts.created).toBe(40);
+    expect(events.join(" ")).toBe("add add add add windDown add");
   });
 });
 
