@@ -148,7 +148,7 @@ async function main(): Promise<void> {
           const job = (await jobs.get(tenant, jobCode))!;
           if (job.status !== "Queued")
             gaps.saw(
-              `${job.status} ${(job.logged ?? job.checkpoint.counts).processed}`,
+              `${job.status} ${(job.progress ?? job.checkpoint.counts).processed}`,
               Date.now() - since,
               Date.now() - reading,
             );

@@ -1,5 +1,10 @@
 import { ClientWrite } from "./clientStore";
 
+export interface WrittenCounts {
+  creates: number;
+  updates: number;
+}
+
 /**
  * One slice's client writes, taken chunk by chunk in file order and sent as the store takes them best: the
  * table store fills whole transactions across chunks. A chunk is applied once every write of it is; a write
@@ -13,10 +18,8 @@ export interface ClientWriter {
   add(writes: readonly ClientWrite[], applied: () => void): Promise<void>;
   /** Sends everything queued, and waits until it is written. */
   flush(): Promise<void>;
-  /** How long before the slice's last write the writer wants `windDown`: 0 when it keeps nothing waiting. */
-  readonly windDownMs: number;
-  /** The slice's writes end within `windDownMs`: the writer lets less wait, so the final flush is short. */
-  windDown(): void;
+  /** The writes the store has taken so far, by kind: what a poller may be shown as done. */
+  readonly written: WrittenCounts;
   /**
    * Waits for the writes already sent, sending nothing more, and never rejects: however a slice ends, none
    * of its writes may still run once it lets go of its tenant.
@@ -33,9 +36,14 @@ export class ChunkByChunkWriter implements ClientWriter {
 
   constructor(private readonly write: (writes: readonly ClientWrite[]) => Promise<void>) {}
 
+  readonly written: WrittenCounts = { creates: 0, updates: 0 };
+
   async add(writes: readonly ClientWrite[], applied: () => void): Promise<void> {
     await this.writing;
-    this.writing = this.write(writes).then(applied);
+    this.writing = this.write(writes).then(() => {
+      for (const write of writes) this.written[write.kind === "create" ? "creates" : "updates"]++;
+      applied();
+    });
     // Awaited by the next `add`, by `flush` or by `settle`; until then its failure is not unhandled.
     this.writing.catch(() => undefined);
   }
@@ -43,10 +51,6 @@ export class ChunkByChunkWriter implements ClientWriter {
   async flush(): Promise<void> {
     await this.writing;
   }
-
-  readonly windDownMs = 0;
-
-  windDown(): void {}
 
   async settle(): Promise<void> {
     await this.writing.catch(() => undefined);

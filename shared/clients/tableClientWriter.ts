@@ -23,12 +23,10 @@ interface PartitionQueue {
 }
 
 const writesBetweenYields = 1_000;
-/** What may still wait once a writer has wound down: the final flush takes about this long. */
-const woundDownSeconds = 1;
 /**
  * The queue's limit falls by at most this share of the writes the store takes meanwhile, so `add` still takes the
- * rest: when the store slows or the writer winds down, chunks keep being logged (and shown) while the queue
- * shortens. A limit that fell at once left one chunk's `add` waiting seconds for the store to drain the difference.
+ * rest: when the store slows (Azurite as its table grows), chunks keep being decided while the queue shortens. A
+ * limit that fell at once left one chunk's `add` waiting seconds for the store to drain the difference.
  */
 const limitFallShare = 0.5;
 /**
@@ -45,8 +43,8 @@ export interface TableClientWriterSettings {
   maxQueuedBytes: number;
   /**
    * How long the writes waiting unsent may take the store, at the pace it has taken them so far, before `add`
-   * waits: the deeper the queue, the fuller its transactions. What is queued when the slice ends must still be
-   * written before it can, with no progress to show, so from `windDown` on this falls to a second.
+   * waits: the deeper the queue, the fuller its transactions. What waits when the slice ends is written then,
+   * and shown as it is written (`written`).
    */
   maxQueuedSeconds: number;
 }
@@ -66,12 +64,11 @@ export class TableClientWriter implements ClientWriter {
   private readonly inFlight = new Set<Promise<void>>();
   private queuedBytes = 0;
   private queuedWrites = 0;
-  private written = 0;
+  readonly written = { creates: 0, updates: 0 };
   /** Writes taken by the store by then: the pace is measured from `paceFrom` on, and `paceFrom` moves to `paceNext`. */
   private paceFrom: { at: number; written: number } | null = null;
   private paceNext: { at: number; written: number } | null = null;
   private flushing = false;
-  private windingDown = false;
   /** The queue's limit in writes when last worked out, and the writes the store had taken by then. */
   private limit: { writes: number; written: number } | null = null;
   private failure: { error: unknown } | null = null;
@@ -111,15 +108,6 @@ export class TableClientWriter implements ClientWriter {
     this.pump(false);
   }
 
-  /** Winding down takes the queue's limit from `maxQueuedSeconds` of writes to one, no faster than it may fall. */
-  get windDownMs(): number {
-    return (Math.max(0, this.settings.maxQueuedSeconds - woundDownSeconds) / limitFallShare) * 1_000;
-  }
-
-  windDown(): void {
-    this.windingDown = true;
-  }
-
   /**
    * Whether the queue holds as much as it may: its memory, or its limit in writes (`queueLimit`), but never less
    * than the transactions in flight can carry. Before the store has taken any write its pace is unknown, and the
@@ -133,22 +121,27 @@ export class TableClientWriter implements ClientWriter {
   }
 
   /**
-   * `maxQueuedSeconds` of writes at the store's pace (a second once wound down); a limit above that falls
-   * towards it by `limitFallShare` of the writes the store takes. Zero while the pace is unknown.
+   * `maxQueuedSeconds` of writes at the store's pace; a limit above that falls towards it by `limitFallShare` of
+   * the writes the store takes. Zero while the pace is unknown.
    */
   private queueLimit(): number {
     const from = this.paceFrom;
-    if (from === null || this.written === from.written) return 0;
-    const pace = (this.written - from.written) / Math.max((Date.now() - from.at) / 1000, 0.001);
+    const written = this.writtenCount;
+    if (from === null || written === from.written) return 0;
+    const pace = (written - from.written) / Math.max((Date.now() - from.at) / 1000, 0.001);
     const { maxQueuedSeconds } = this.settings;
-    const target = pace * (this.windingDown ? Math.min(woundDownSeconds, maxQueuedSeconds) : maxQueuedSeconds);
+    const target = pace * maxQueuedSeconds;
     const previous = this.limit;
     const writes =
       previous === null || target >= previous.writes
         ? target
-        : Math.max(target, previous.writes - limitFallShare * (this.written - previous.written));
-    this.limit = { writes, written: this.written };
+        : Math.max(target, previous.writes - limitFallShare * (written - previous.written));
+    this.limit = { writes, written };
     return writes;
+  }
+
+  private get writtenCount(): number {
+    return this.written.creates + this.written.updates;
   }
 
   async flush(): Promise<void> {
@@ -220,11 +213,11 @@ export class TableClientWriter implements ClientWriter {
     const sent = this.slots
       .run(() => this.submit(transaction.map((queued) => queued.write)))
       .then(() => {
-        this.written += transaction.length;
+        for (const { write } of transaction) this.written[write.kind === "create" ? "creates" : "updates"]++;
         const now = Date.now();
         if (now - this.paceNext!.at >= paceWindowMs) {
           this.paceFrom = this.paceNext;
-          this.paceNext = { at: now, written: this.written };
+          this.paceNext = { at: now, written: this.writtenCount };
         }
         this.afterTransaction();
         for (const { chunk } of transaction) if (--chunk.outstanding === 0) chunk.applied();

@@ -34,7 +34,7 @@ export const CsvImportJobDtoSchema = Type.Object(
 export type CsvImportJobDto = Static<typeof CsvImportJobDtoSchema>;
 
 export function toCsvImportJobDto(job: ImportJob, notImportedDownloadUrl: string | null): CsvImportJobDto {
-  const counts = job.status === "InProgress" && job.logged ? job.logged : job.checkpoint.counts;
+  const counts = job.status === "InProgress" && job.progress ? job.progress : job.checkpoint.counts;
   return {
     code: job.code,
     status: job.status,

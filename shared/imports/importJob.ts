@@ -76,10 +76,11 @@ export interface ImportJob {
   totalItems: number | null;
   checkpoint: ImportCheckpoint;
   /**
-   * While the job runs, the counts of every row decided and logged so far: ahead of the checkpoint's while the
-   * writes of logged chunks are on their way, and as sure (a slice that dies replays them). What a poller sees.
+   * While the job runs, the counts of the rows done so far, what a poller sees: rows decided and logged whose
+   * writes the store holds (a row that writes nothing is done once logged), in whatever order the writes landed.
+   * Ahead of the checkpoint's, which moves only past chunks with every write in the store.
    */
-  logged: ImportCounts | null;
+  progress: ImportCounts | null;
   createdDate: string;
   startedDate: string | null;
   completedDate: string | null;

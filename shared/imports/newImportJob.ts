@@ -21,7 +21,7 @@ export function newImportJob({ tenant, code, source, options, mapping, createdDa
     mapping,
     totalItems: null,
     checkpoint: startCheckpoint,
-    logged: null,
+    progress: null,
     createdDate,
     startedDate: null,
     completedDate: null,

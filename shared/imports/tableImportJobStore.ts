@@ -10,7 +10,7 @@ const jsonProperties = new Set<string>([
   "options",
   "mapping",
   "checkpoint",
-  "logged",
+  "progress",
   "pendingUpload",
   "queuedMessage",
 ]);
@@ -143,8 +143,8 @@ function fromEntity(entity: Record<string, unknown>): ImportJob {
     mapping: json("mapping"),
     totalItems: typeof entity.totalItems === "number" ? entity.totalItems : null,
     checkpoint: json("checkpoint"),
-    // Jobs recorded before progress counted logged chunks have no such property.
-    logged: entity.logged === undefined ? null : json("logged"),
+    // Jobs recorded before progress counted rows done have no such property.
+    progress: entity.progress === undefined ? null : json("progress"),
     createdDate: text("createdDate")!,
     startedDate: text("startedDate"),
     completedDate: text("completedDate"),

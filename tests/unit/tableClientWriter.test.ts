@@ -213,23 +213,18 @@ describe("the table client writer", () => {
     await store.finish(1_000);
   });
 
-  it("once wound down, lets its queue fall to a second of writes while `add` still takes every other write", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    // Each write takes a second: the store's pace is a write a second.
-    const store = oneWriteAtATime(5);
-    await store.takenAtOnce(1_000);
-    await store.tick(1_000);
-    // Taken at once: one in flight, and five seconds' writes waiting.
-    expect(await store.takenAtOnceInARow(1_000)).toBe(6);
-    expect(store.writer.windDownMs).toBe(8_000);
-    store.writer.windDown();
-    // Writes keep coming while the store takes eight: `add` takes one for every two, never waiting longer.
-    const waits: number[] = [];
-    while (waits.reduce((sum, ticks) => sum + ticks, 0) < 8) waits.push(await store.ticksToTake(1_000));
-    expect(Math.max(...waits)).toBe(2);
-    // Then at most a second's writes wait.
-    expect(await store.takenAtOnceInARow(1_000)).toBeLessThanOrEqual(1);
-    await store.finish(1_000);
+  it("counts the writes the store has taken, by kind, as each transaction lands", async () => {
+    const { writer, sent } = writerOver({ transactionSize: 2 });
+    await writer.add([create("A1"), update("A2"), create("B1")], () => undefined);
+    expect(writer.written).toEqual({ creates: 0, updates: 0 });
+    const flushed = writer.flush();
+    await settled();
+    sent[1].end();
+    await settled();
+    expect(writer.written).toEqual({ creates: 1, updates: 0 });
+    sent[0].end();
+    await flushed;
+    expect(writer.written).toEqual({ creates: 2, updates: 1 });
   });
 
   it("shares the process's slots at the store with other writers: a freed slot goes to the writer that waited", async () => {
