@@ -57,9 +57,11 @@ export interface ImportEngineSettings {
  */
 export type SliceOutcome = "finished" | "continue" | "tenantBusy" | "notRunnable";
 
-// Spec 4: progress at least every 2 seconds. Saved every half second, a save reaches a poller well within that
-// even when the store answers it a second late (Azurite behind a million-client tenant's writes).
+// Spec 4: progress at least every 2 seconds or 5,000 rows, whichever comes first. Saved every half second, a save
+// reaches a poller well within that even when the store answers it a second late (Azurite behind a
+// million-client tenant's writes).
 const progressIntervalMs = 500;
+const progressRows = 5_000;
 /** How often, at most, a slice checks its lease before queueing more writes. */
 const leaseCheckIntervalMs = 500;
 /** Deciding a chunk takes a few hundred milliseconds of CPU; it lets the event loop in this often. */
@@ -197,7 +199,12 @@ export class ImportEngine {
     // Chunks are decided and logged while the writer sends earlier chunks' writes, filling whole transactions
     // across chunks; the job records only `applied` (every write of every chunk before it is in the store), so
     // a redelivered slice replays every logged chunk after it.
-    const writer = options.validateOnly ? null : clients.writer(tenant, () => this.step("transactionWritten"));
+    const writer = options.validateOnly
+      ? null
+      : clients.writer(tenant, () => {
+          this.step("transactionWritten");
+          saveIfRowsDue();
+        });
     let decided = checkpoint;
     // The writes of the chunks logged this slice, by kind: those the writer has not written yet are not done.
     const loggedWrites: WrittenCounts = { creates: 0, updates: 0 };
@@ -218,10 +225,14 @@ export class ImportEngine {
     const unapplied: { after: ImportCheckpoint; done: boolean }[] = [];
     // The checkpoint the job record holds: one moved by a replay is saved too.
     let savedApplied = job.checkpoint;
+    // The rows done by the last save sent.
+    let savedDone = checkpoint.counts.processed;
     const save = async () => {
       // Writes applied while the save is on its way move `applied` on: what the record holds is what was sent.
       const saving = applied;
-      const current = await this.saveProgress(job, saving, done());
+      const counts = done();
+      savedDone = counts.processed;
+      const current = await this.saveProgress(job, saving, counts);
       savedApplied = saving;
       return current;
     };
@@ -229,9 +240,15 @@ export class ImportEngine {
     // Rows are done as their writes land, while the slice decides, waits for the store, or writes what is queued
     // at its end: progress is saved on a clock, not per chunk, and the cancel check rides on each save's answer.
     const ticker = setInterval(() => progress.start(), progressIntervalMs);
+    let savesOn = true;
+    const saveIfRowsDue = () => savesOn && done().processed - savedDone >= progressRows && progress.start();
+    const stopClock = () => {
+      savesOn = false;
+      clearInterval(ticker);
+    };
     // The last save lands before the slice's final save or its end: an older save never overwrites a newer one.
     const stopSaving = async () => {
-      clearInterval(ticker);
+      stopClock();
       await progress.settle();
     };
     let chunksThisSlice = 0;
@@ -269,6 +286,7 @@ export class ImportEngine {
         this.step("planWritten");
         decided = plan.after;
         for (const write of plan.writes) loggedWrites[write.kind === "create" ? "creates" : "updates"]++;
+        saveIfRowsDue();
         if (options.validateOnly) applied = plan.after;
         if (writer) {
           // Before a chunk's writes are queued the lease is checked, every half second at most: the check asks the
@@ -297,7 +315,7 @@ export class ImportEngine {
       return outcome;
     } finally {
       // However the slice ends, no write of it, and no save, may still be running when it gives up the tenant's lease.
-      clearInterval(ticker);
+      stopClock();
       await Promise.all([writer?.settle(), progress.settle().catch(() => undefined)]);
     }
   }

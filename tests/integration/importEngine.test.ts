@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 
 import { ClientPage, ClientStore, ClientWrite } from "../../shared/clients/clientStore";
 import { clientEntity, TableClientStore } from "../../shared/clients/tableClientStore";
@@ -583,7 +583,7 @@ describe("exactly once, whatever dies", () => {
 });
 
 describe("progress", () => {
-  it("saves progress on a clock, twice a second, not per chunk; totalItems before the first row", async () => {
+  it("saves progress twice a second and every 5,000 rows done, not per chunk; totalItems before the first row", async () => {
     const tenant = uniqueTenant();
     const csv = clientRows("P", 12_000);
     const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
@@ -592,12 +592,34 @@ describe("progress", () => {
     await runToEnd(h.engine({ chunkRows: 500 }, { step: (step) => steps.push(step) }), job);
     const seconds = (Date.now() - started) / 1000;
     expect(steps.indexOf("counted")).toBeLessThan(steps.indexOf("planWritten"));
-    // Besides the clock's, a slice saves once at its end.
-    expect(steps.filter((s) => s === "checkpointWritten").length).toBeLessThanOrEqual(Math.ceil(seconds * 2) + 1);
+    // Besides those, a slice saves once at its end.
+    const saves = steps.filter((s) => s === "checkpointWritten").length;
+    expect(saves).toBeLessThanOrEqual(Math.ceil(seconds * 2) + Math.floor(12_000 / 5_000) + 1);
     expect(steps.filter((s) => s === "planWritten")).toHaveLength(25);
     const done = await finished(job);
     expect(done.totalItems).toBe(12_000);
     expect(done.checkpoint.counts.processed).toBe(12_000);
+  });
+
+  it("saves progress every 5,000 rows done however slow its clock", async () => {
+    const tenant = uniqueTenant();
+    const job = await startJob(h, tenant, clientRows("R", 12_000), sameNameMapping("Code", "Name", "Type"));
+    // The half-second clock never ticks here: only the rows done make a save.
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      const saved: number[] = [];
+      const jobs = Object.create(h.jobs) as typeof h.jobs;
+      jobs.update = async (...args) => {
+        if (args[2].progress && args[2].checkpoint) saved.push(args[2].progress.processed);
+        return h.jobs.update(...args);
+      };
+      await runToEnd(h.engine({ chunkRows: 500 }, { jobs }), job);
+      // The job's end saves its counts with its status, not as progress.
+      expect(saved.map((processed) => Math.floor(processed / 5_000))).toEqual([1, 2]);
+      expect((await finished(job)).checkpoint.counts.processed).toBe(12_000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("shows the rows whose writes the store holds, as they land: never behind the checkpoint, never ahead of the store, and moving while the last writes go", async () => {
