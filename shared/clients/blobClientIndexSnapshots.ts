@@ -1,4 +1,3 @@
-import { createInterface } from "node:readline";
 import { PassThrough, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
@@ -7,7 +6,7 @@ import { ContainerClient } from "@azure/storage-blob";
 
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { ClientIndex, IndexedField } from "./clientIndex";
-import { addSnapshotClient, ClientIndexSnapshots, SnapshotHeader, snapshotServes } from "./clientIndexSnapshots";
+import { ClientIndexSnapshots, snapshotClientAdder, SnapshotHeader, snapshotServes } from "./clientIndexSnapshots";
 
 /**
  * Snapshots as gzipped JSON lines, one blob per tenant beside its import files: a client per line, `[code, value
@@ -27,16 +26,17 @@ export class BlobClientIndexSnapshots implements ClientIndexSnapshots {
       body.destroy();
       return null;
     }
-    const index = new ClientIndex(fields);
-    const lines = createInterface({ input: body.pipe(createGunzip()), crlfDelay: Infinity });
-    for await (const line of lines) addSnapshotClient(index, saved, JSON.parse(line) as (string | null)[]);
-    return index;
+    return readSnapshotBody(body, saved, fields);
   }
 
   async save(tenant: string, generation: number, index: ClientIndex): Promise<void> {
     const content = new PassThrough();
     const uploading = this.blob(tenant).uploadStream(content, 4 * 1024 * 1024, 2, {
-      metadata: { generation: String(generation), fields: ["Code", ...index.fields].join(",") },
+      metadata: {
+        generation: String(generation),
+        fields: ["Code", ...index.fields].join(","),
+        clients: String(index.size),
+      },
       blobHTTPHeaders: { blobContentType: "application/gzip" },
     });
     await Promise.all([uploading, pipeline(Readable.from(snapshotText(index)), createGzip({ level: 1 }), content)]);
@@ -63,11 +63,37 @@ export class BlobClientIndexSnapshots implements ClientIndexSnapshots {
   }
 }
 
+/** The index of `fields` from a snapshot's gzipped body. */
+export async function readSnapshotBody(
+  body: Readable,
+  saved: SnapshotHeader,
+  fields: readonly IndexedField[],
+): Promise<ClientIndex> {
+  const index = new ClientIndex(fields);
+  const add = snapshotClientAdder(index, saved);
+  // Lines parse a block at a time, as one JSON array: a million JSON.parse calls cost more than the parsing.
+  let rest = "";
+  for await (const text of body.pipe(createGunzip()).setEncoding("utf8") as AsyncIterable<string>) {
+    const end = text.lastIndexOf("\n");
+    if (end === -1) {
+      rest += text;
+      continue;
+    }
+    const block = rest + text.slice(0, end);
+    rest = text.slice(end + 1);
+    for (const client of JSON.parse(`[${block.replaceAll("\n", ",")}]`) as (string | null)[][]) add(client);
+  }
+  if (rest !== "") add(JSON.parse(rest) as (string | null)[]);
+  return index;
+}
+
 function readMetadata(metadata: Record<string, string> | undefined): SnapshotHeader | null {
   const generation = Number(metadata?.generation);
   if (!Number.isSafeInteger(generation) || typeof metadata?.fields !== "string") return null;
+  const size = Number(metadata.clients);
   // The list starts with Code, so that it is never empty: metadata values may not be.
-  return { generation, fields: metadata.fields.split(",").slice(1) as IndexedField[] };
+  const fields = metadata.fields.split(",").slice(1) as IndexedField[];
+  return Number.isSafeInteger(size) && size >= 0 ? { generation, fields, size } : { generation, fields };
 }
 
 /** The snapshot's lines, a thousand clients to a string so the stream is not a million tiny writes. */

@@ -1,6 +1,6 @@
 import { AppStores, createServices } from "../../shared/appServices";
 import { ClientIndex, IndexedField } from "../../shared/clients/clientIndex";
-import { addSnapshotClient, ClientIndexSnapshots, snapshotServes } from "../../shared/clients/clientIndexSnapshots";
+import { ClientIndexSnapshots, snapshotClientAdder, snapshotServes } from "../../shared/clients/clientIndexSnapshots";
 import { compareKey } from "../../shared/clients/clientKeys";
 import { ClientPage, ClientStore, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
 import { ChunkByChunkWriter, ClientWriter } from "../../shared/clients/clientWriter";
@@ -394,7 +394,7 @@ export class MemoryClientIndexSnapshots implements ClientIndexSnapshots {
     if (!saved || !snapshotServes(saved, generation, fields)) return null;
     this.reads++;
     const index = new ClientIndex(fields);
-    for (const client of saved.clients) addSnapshotClient(index, saved, client);
+    saved.clients.forEach(snapshotClientAdder(index, { ...saved, size: saved.clients.length }));
     return index;
   }
 
