@@ -146,12 +146,7 @@ async function main(): Promise<void> {
         while (!ended) {
           const reading = Date.now();
           const job = (await jobs.get(tenant, jobCode))!;
-          if (job.status !== "Queued")
-            gaps.saw(
-              `${job.status} ${(job.progress ?? job.checkpoint.counts).processed}`,
-              Date.now() - since,
-              Date.now() - reading,
-            );
+          gaps.sawJob(job, Date.now() - since, Date.now() - reading);
           await sleep(100);
         }
       })();

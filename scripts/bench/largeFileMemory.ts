@@ -74,8 +74,7 @@ async function main(): Promise<void> {
       const readMs = Date.now() - reading;
       seen.pinned ??= job.source.snapshot ? Date.now() : undefined;
       seen.read ??= job.pendingUpload === null ? Date.now() : undefined;
-      if (job.status !== "Queued")
-        gaps.saw(`${job.status} ${(job.progress ?? job.checkpoint.counts).processed}`, Date.now() - uploaded, readMs);
+      gaps.sawJob(job, Date.now() - uploaded, readMs);
       if (finalStatuses.includes(job.status)) break;
       await sleep(100);
     }

@@ -1,3 +1,5 @@
+import { ImportJob } from "../../shared/imports/importJob";
+
 /** Gaps between changes of what a poller sees, each with the host's log lines printed while it lasted. */
 export class ProgressGaps {
   longest = 0;
@@ -23,6 +25,12 @@ export class ProgressGaps {
     this.seen = progress;
     this.changedAt = at;
     this.logLength = log.length;
+  }
+
+  /** The job a poller read from the store at `at`: its status and the rows a poller of the API would see done. */
+  sawJob(job: ImportJob, at: number, readMs: number): void {
+    if (job.status !== "Queued")
+      this.saw(`${job.status} ${(job.progress ?? job.checkpoint.counts).processed}`, at, readMs);
   }
 
   over(ms: number): string[] {

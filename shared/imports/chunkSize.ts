@@ -1,11 +1,11 @@
 /**
  * How many records the engine's next chunk takes. A chunk that takes long to read, decide, log and queue holds
  * back its writes, and the progress they bring, from a store that may have run out of work (spec 4: at most 2
- * seconds between progress changes). Chunks shrink to what goes
- * through in about 0.6 s (the store's pace wavers: at a million clients a chunk sized to a second took up to
- * 2.5 s), and grow back towards `most` (by half at most a chunk: one chunk queued under a limit that had just
- * risen says little of the next) when the store is faster again. Never below `fewest` (or
- * `most`, if smaller), where transactions would get too small to be worth sending.
+ * seconds between progress changes). Chunks shrink to what goes through in about 0.6 s (the store's pace
+ * wavers: at a million clients a chunk sized to a second took up to 2.5 s), and grow back towards `most` (by
+ * half at most a chunk: one chunk queued under a limit that had just risen says little of the next) when the
+ * store is faster again. Never below `fewest` (or `most`, if smaller), where transactions would get too small
+ * to be worth sending.
  */
 export class ChunkSize {
   static readonly cycleMs = 600;
