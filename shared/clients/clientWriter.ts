@@ -5,6 +5,11 @@ export interface WrittenCounts {
   updates: number;
 }
 
+/** Counts `writes` into `counts` by kind. */
+export function countWrites(counts: WrittenCounts, writes: readonly ClientWrite[]): void {
+  for (const write of writes) counts[write.kind === "create" ? "creates" : "updates"]++;
+}
+
 /**
  * One slice's client writes, taken chunk by chunk in file order and sent as the store takes them best: the
  * table store fills whole transactions across chunks. A chunk is applied once every write of it is; a write
@@ -41,7 +46,7 @@ export class ChunkByChunkWriter implements ClientWriter {
   async add(writes: readonly ClientWrite[], applied: () => void): Promise<void> {
     await this.writing;
     this.writing = this.write(writes).then(() => {
-      for (const write of writes) this.written[write.kind === "create" ? "creates" : "updates"]++;
+      countWrites(this.written, writes);
       applied();
     });
     // Awaited by the next `add`, by `flush` or by `settle`; until then its failure is not unhandled.

@@ -3,7 +3,7 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { ClientIndex, fieldsToIndex } from "../clients/clientIndex";
 import { ClientIndexSnapshots } from "../clients/clientIndexSnapshots";
 import { ClientStore, ClientWrite } from "../clients/clientStore";
-import { WrittenCounts } from "../clients/clientWriter";
+import { countWrites, WrittenCounts } from "../clients/clientWriter";
 import { isBlankRecord } from "../csv/blankRecord";
 import { CsvBatch, maxRecordBytes, readCsvBatches } from "../csv/csvRecordReader";
 import { errorMessage } from "../util/errorMessage";
@@ -285,7 +285,7 @@ export class ImportEngine {
         await files.writePlan(tenant, code, logged);
         this.step("planWritten");
         decided = plan.after;
-        for (const write of plan.writes) loggedWrites[write.kind === "create" ? "creates" : "updates"]++;
+        countWrites(loggedWrites, plan.writes);
         saveIfRowsDue();
         if (options.validateOnly) applied = plan.after;
         if (writer) {
