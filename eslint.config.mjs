@@ -19,7 +19,12 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ["./tsconfig.eslint.json", "./tools/functions-host/tsconfig.eslint.json", "./web/tsconfig.json"],
+        project: [
+          "./tsconfig.eslint.json",
+          "./tools/functions-host/tsconfig.eslint.json",
+          "./web/tsconfig.json",
+          "./tests/page/tsconfig.json",
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -25,6 +25,8 @@ const checks = [
   typeCheck("tsconfig.eslint.json", "product"),
   typeCheck("tools/functions-host/tsconfig.eslint.json", "host"),
   typeCheck("web", "web"),
+  // The page's own tests are typed as the page is, for a browser.
+  typeCheck("tests/page", "page-tests"),
   // Formatting depends only on each file's text, so its cache (node_modules/.cache/prettier) cannot go stale.
   ["prettier", "--check", "--cache", "--cache-strategy", "content", "."],
 ];

@@ -61,7 +61,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const key = await idempotencyKeyOf(client.connection.tenant, file, flags);
   const uploaded = await uploadFile(client, file, key, reporter, values.resume ?? false);
   let job: CsvImportJobDto;
-  if ("job" in uploaded && uploaded.job.startedDate !== null) {
+  if ("job" in uploaded && uploaded.job.confirmedDate !== null) {
     job = uploaded.job;
     reporter.message(`Import ${job.code} was started by an earlier run with this file and these options; following it`);
   } else {

@@ -7,7 +7,11 @@ import { ImportJob, importModes, importStatuses } from "./importJob";
 const count = Type.Integer({ minimum: 0 });
 const dateTime = Type.String({ format: "date-time" });
 
-/** The seed's CsvImportJobDto, exactly, plus `importMode`, `matchField`, `validateOnly` and `failureReason`. */
+/**
+ * The seed's CsvImportJobDto, exactly, plus `importMode`, `matchField`, `validateOnly`, `failureReason` and
+ * `confirmedDate`: the seed's `startedDate` stays null until processing starts, so without it a job whose start
+ * was accepted and one still waiting for its mapping look alike while both are Queued.
+ */
 export const CsvImportJobDtoSchema = Type.Object(
   {
     code: Type.String(),
@@ -27,6 +31,7 @@ export const CsvImportJobDtoSchema = Type.Object(
     matchField: OneOf(matchFields),
     validateOnly: Type.Boolean(),
     failureReason: Nullable(Type.String()),
+    confirmedDate: Nullable(dateTime),
   },
   { additionalProperties: false },
 );
@@ -54,5 +59,6 @@ export function toCsvImportJobDto(job: ImportJob, notImportedDownloadUrl: string
     matchField: job.options.matchField,
     validateOnly: job.options.validateOnly,
     failureReason: job.status === "Failed" ? job.failureReason : null,
+    confirmedDate: job.confirmedDate,
   };
 }

@@ -82,6 +82,8 @@ export interface ImportJob {
    */
   progress: ImportCounts | null;
   createdDate: string;
+  /** When the mapping and options were fixed and the import queued; null while a preview waits for them. */
+  confirmedDate: string | null;
   startedDate: string | null;
   completedDate: string | null;
   /** Last sign of life from the engine while it works on the job. */

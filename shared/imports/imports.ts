@@ -186,7 +186,12 @@ export class Imports {
         createdDate: at,
       });
       // A started job's heartbeat begins now, so the watchdog also notices a start whose message never arrives.
-      await jobs.create({ ...job, totalItems: preview.totalRows, heartbeat: start ? at : null });
+      await jobs.create({
+        ...job,
+        totalItems: preview.totalRows,
+        confirmedDate: start ? at : null,
+        heartbeat: start ? at : null,
+      });
       made.job = true;
       if (idempotencyKey) {
         // Claimed only now that its job exists; an upload with the same key that got here first wins.
@@ -251,7 +256,7 @@ export class Imports {
     let won = false;
     await jobs.change(tenant, code, (current) => {
       won = !isStarted(current);
-      return won ? { ...resolved.value, heartbeat } : null;
+      return won ? { ...resolved.value, confirmedDate: heartbeat, heartbeat } : null;
     });
     if (!won) return refuse("conflict", `Import ${code} has already been started`);
     await this.deps.jobQueue.send(tenant, code);
@@ -471,7 +476,7 @@ export class Imports {
       encoding: facts.encoding,
     };
     const at = this.deps.now().toISOString();
-    const started = start?.ok ? { ...start.value, heartbeat: at } : { heartbeat: null };
+    const started = start?.ok ? { ...start.value, confirmedDate: at, heartbeat: at } : { heartbeat: null };
     const arrived = await jobs.change(tenant, code, (current) =>
       isWaitingForFile(current)
         ? { pendingUpload: null, source: layout, totalItems: preview.totalRows, ...started }

@@ -23,6 +23,7 @@ export function newImportJob({ tenant, code, source, options, mapping, createdDa
     checkpoint: startCheckpoint,
     progress: null,
     createdDate,
+    confirmedDate: null,
     startedDate: null,
     completedDate: null,
     heartbeat: null,

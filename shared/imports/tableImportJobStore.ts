@@ -134,18 +134,26 @@ function fromEntity(entity: Record<string, unknown>): ImportJob {
       Array.from({ length: parts }, (_, part) => text(part === 0 ? name : `${name}_${part}`) ?? "").join(""),
     ) as T;
   };
+  const mapping = json<ImportJob["mapping"]>("mapping");
   return {
     tenant: text("partitionKey")!,
     code: text("rowKey")!,
     status: entity.status as ImportJob["status"],
     source: json("source"),
     options: json("options"),
-    mapping: json("mapping"),
+    mapping,
     totalItems: typeof entity.totalItems === "number" ? entity.totalItems : null,
     checkpoint: json("checkpoint"),
     // Jobs recorded before progress counted rows done have no such property.
     progress: entity.progress === undefined ? null : json("progress"),
     createdDate: text("createdDate")!,
+    // Jobs recorded before the confirmation was dated were confirmed with their mapping, by their start at the latest.
+    confirmedDate:
+      entity.confirmedDate === undefined
+        ? mapping.length > 0
+          ? (text("startedDate") ?? text("createdDate"))
+          : null
+        : text("confirmedDate"),
     startedDate: text("startedDate"),
     completedDate: text("completedDate"),
     heartbeat: text("heartbeat"),

@@ -80,6 +80,7 @@ describe("the import journey", () => {
     const queued = await call("GET", `${base(tenantA)}/${code}`, keyA);
     expect(queued.body).toMatchObject({
       status: "Queued",
+      confirmedDate: null,
       startedDate: null,
       totalItems: 3,
       processedItems: 0,
@@ -100,6 +101,7 @@ describe("the import journey", () => {
     const done = started.status === 201 ? started.body : await waitForEnd(tenantA, keyA, code);
     expect(done).toMatchObject({
       status: "Completed",
+      confirmedDate: expect.any(String),
       totalItems: 3,
       processedItems: 3,
       createdCount: 1,

@@ -110,8 +110,9 @@ export async function startJob(
     mapping,
     createdDate: fixedNow().toISOString(),
   });
-  await h.jobs.create(job);
-  return job;
+  const started = { ...job, confirmedDate: job.createdDate };
+  await h.jobs.create(started);
+  return started;
 }
 
 /** Runs slices as the queue would deliver them until the job is final; returns how many slices it took. */

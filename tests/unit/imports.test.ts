@@ -76,6 +76,7 @@ describe("start requests", () => {
   it("then have their mapping checked against the file; a job starts once, and runs to its end", async () => {
     const { services, drain } = memoryServices();
     const code = await uploaded(services.imports);
+    expect(value(await services.imports.status("t", code))).toMatchObject({ confirmedDate: null, startedDate: null });
     const request = (columnMappings: { csvHeader: string; targetField: string }[]) =>
       value(parseConfirmImportRequest({ columnMappings, defaultClientType: "Individual" }));
     expect(
@@ -99,13 +100,19 @@ describe("start requests", () => {
     });
     const mapping = ["Code", "Name", "Type", "Email"].map((f) => ({ csvHeader: f, targetField: f }));
     const started = value(await services.imports.start("t", code, request(mapping)));
-    expect(started).toMatchObject({ ended: false, job: { status: "Queued", code } });
+    expect(started).toMatchObject({ ended: false, job: { status: "Queued", code, startedDate: null } });
+    // Queued, not processed yet, and yet started: what a client whose start answer was lost needs to tell.
+    const { confirmedDate } = started.job;
+    expect(confirmedDate).toEqual(expect.any(String));
     expect(await services.imports.start("t", code, request(mapping))).toMatchObject({
       refused: "conflict",
       detail: `Import ${code} has already been started (status Queued)`,
     });
+    expect(value(await services.imports.status("t", code))).toMatchObject({ status: "Queued", confirmedDate });
     await drain();
     expect(value(await services.imports.status("t", code))).toMatchObject({
+      confirmedDate,
+      startedDate: expect.any(String),
       status: "Completed",
       totalItems: 3,
       processedItems: 3,

@@ -39,6 +39,8 @@ export interface ImportJob {
   matchField: string;
   validateOnly: boolean;
   failureReason: string | null;
+  /** When its start was accepted; null while a previewed job waits for its columns to be matched. */
+  confirmedDate: string | null;
 }
 
 export interface ImportOptions {

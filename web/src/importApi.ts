@@ -52,8 +52,9 @@ export class ImportApi {
   }
 
   /**
-   * Starts the import of a previewed file. A 409 for a job that has started means a start sent before, whose
-   * answer was lost (a dropped connection the browser or the person sent again), went through: the job is followed.
+   * Starts the import of a previewed file. A 409 for a job whose start was accepted means a start sent before,
+   * whose answer was lost (a dropped connection the browser or the person sent again), went through, even if the
+   * job still waits in the queue: the job is followed.
    */
   async start(code: string, mapping: ColumnMapping[], options: ImportOptions): Promise<ImportJob> {
     const path = `/clients/import/csv/${encodeURIComponent(code)}`;
@@ -62,7 +63,7 @@ export class ImportApi {
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 409)) throw error;
       const { body: job } = await this.job(code);
-      if (job.startedDate === null) throw error;
+      if (job.confirmedDate === null) throw error;
       return job;
     }
   }

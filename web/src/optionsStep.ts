@@ -65,7 +65,7 @@ async function start(wizard: Wizard, validateOnly: boolean): Promise<void> {
     validateOnly,
   };
   const preview = wizard.preview!;
-  const jobStarted = wizard.job?.code === preview.code && wizard.job.startedDate !== null;
+  const jobStarted = wizard.job?.code === preview.code && wizard.job.confirmedDate !== null;
   if (jobStarted) {
     // This file was checked already: a job runs once, so it is sent again as a new import.
     if (wizard.file) return uploadFile(wizard, wizard.file, { mapping: wizard.mapping, options: wizard.options });

@@ -78,7 +78,7 @@ function render(job: ImportJob, announce: boolean): void {
   let words: string;
   if (job.totalItems === null || job.startedDate === null) {
     bar.removeAttribute("value");
-    words = job.startedDate === null ? "Waiting for the file" : "Waiting to start";
+    words = job.confirmedDate === null ? "Waiting for the file" : "Waiting to start";
   } else {
     bar.max = Math.max(job.totalItems, 1);
     bar.value = job.processedItems;

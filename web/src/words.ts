@@ -24,7 +24,7 @@ export function dateTime(iso: string): string {
 
 /** Where a job is, in words; a previewed job not yet started is waiting for its columns to be matched. */
 export function statusWords(job: ImportJob): string {
-  if (job.status === "Queued") return job.startedDate ? "Waiting to start" : "Waiting for you to match columns";
+  if (job.status === "Queued") return job.confirmedDate ? "Waiting to start" : "Waiting for you to match columns";
   if (job.status === "InProgress") return job.validateOnly ? "Checking" : "Importing";
   if (job.status === "Completed") return job.validateOnly ? "Checked (nothing written)" : "Imported";
   return job.status === "Failed" ? "Failed" : "Cancelled";

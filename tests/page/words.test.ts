@@ -14,6 +14,7 @@ const job = (fields: Partial<ImportJob>): ImportJob => ({
   updatedCount: 0,
   skippedCount: 0,
   errorCount: 0,
+  confirmedDate: "2026-11-29T00:00:00.000Z",
   startedDate: "2026-11-29T00:00:00.000Z",
   completedDate: "2026-11-29T00:01:00.000Z",
   createdDate: "2026-11-29T00:00:00.000Z",
@@ -46,7 +47,10 @@ describe("the page's words", () => {
   });
 
   it("say where a job stands, a previewed one waiting for its columns", () => {
-    expect(statusWords(job({ status: "Queued", startedDate: null }))).toBe("Waiting for you to match columns");
+    expect(statusWords(job({ status: "Queued", confirmedDate: null, startedDate: null }))).toBe(
+      "Waiting for you to match columns",
+    );
+    expect(statusWords(job({ status: "Queued", startedDate: null }))).toBe("Waiting to start");
     expect(statusWords(job({ status: "InProgress", validateOnly: true }))).toBe("Checking");
     expect(statusWords(job({ validateOnly: true }))).toBe("Checked (nothing written)");
   });
