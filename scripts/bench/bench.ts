@@ -6,8 +6,8 @@ import { startThrowawayAzurite } from "functions-host";
 
 import { retryAfterSeconds } from "../../functions/runtime/answers";
 import { compareKey } from "../../shared/clients/clientKeys";
-import { ClientPage, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
-import { clientEntity, partitionKeyOf, TableClientStore } from "../../shared/clients/tableClientStore";
+import { ClientWrite, StoredClient } from "../../shared/clients/clientStore";
+import { partitionKeyOf, TableClientStore } from "../../shared/clients/tableClientStore";
 import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
@@ -17,7 +17,7 @@ import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { BenchHost, productionWorkerSettings, startBenchHost, withPeak } from "./benchHost";
 import { clientFile, clientFileHeader, wideClientFile, wideClientFileHeader } from "./clientFile";
 import { ProgressGaps } from "./progressGaps";
-import { describeWay, storeRates, writeWays } from "./storeYardstick";
+import { describeWay, storedClients, storeRates, writeWays, yardstickEntities } from "./storeYardstick";
 
 /**
  * `npm run bench`: the real pipeline (HTTP upload to the local host, queue, engine, status polling) against an
@@ -71,17 +71,6 @@ async function text(stream: Readable): Promise<string> {
   const parts: string[] = [];
   for await (const chunk of stream) parts.push(String(chunk));
   return parts.join("");
-}
-
-async function allClients(store: TableClientStore, tenant: string): Promise<StoredClient[]> {
-  const all: StoredClient[] = [];
-  let token: string | null = null;
-  do {
-    const page: ClientPage = (await store.list(tenant, 1000, token))!;
-    all.push(...page.items);
-    token = page.continuationToken;
-  } while (token);
-  return all;
 }
 
 /** The writes an import made, as read back from the store: new clients, or merges into clients that existed. */
@@ -239,7 +228,7 @@ async function imports(bench: Bench): Promise<void> {
   const created = await inOwnHost(env, (host) =>
     importThroughApi(host, key, tenant, csv, { importMode: "CreateOnly" }),
   );
-  const seeded = await allClients(store, tenant);
+  const seeded = await storedClients(store, tenant);
   const reference = await referenceRates(
     bench,
     "reference",
@@ -248,12 +237,7 @@ async function imports(bench: Bench): Promise<void> {
   );
   report("CreateOnly", `${rows} rows`, rows, created, reference, 0.7);
   // The yardstick: the store's best way with the same entities, whatever way the import writes them.
-  const rates = await storeRates(
-    bench.storage,
-    seeded.map((client) =>
-      clientEntity("yardstick", { kind: "create", values: client.values, at: client.createdDate }),
-    ),
-  );
+  const rates = await storeRates(bench.storage, yardstickEntities(seeded));
   const importRate = rows / created.result.seconds;
   console.log(
     `CreateOnly ${rows} rows against the store's best for the same ${rows} entities (${describeWay(rates[0])}): ` +
@@ -269,7 +253,7 @@ async function imports(bench: Bench): Promise<void> {
   );
   const touched = new Set(Array.from({ length: rows }, (_, i) => `CL${String(rows / 2 + i).padStart(7, "0")}`));
   const writes = writesOf(
-    (await allClients(store, tenant)).filter((c) => touched.has(c.values.Code)),
+    (await storedClients(store, tenant)).filter((c) => touched.has(c.values.Code)),
     (code) => existing.has(code),
   );
   // The row-by-row sample goes to the reference tenant too, so its updates meet existing clients.
@@ -314,12 +298,10 @@ async function wide(bench: Bench): Promise<void> {
   const run = await inOwnHost(env, (host) =>
     importThroughApi(host, key, tenant, csv, { importMode: "CreateOnly", header: wideClientFileHeader }),
   );
-  const stored = await allClients(store, tenant);
+  const stored = await storedClients(store, tenant);
   const rates = await storeRates(
     bench.storage,
-    stored.map((client) =>
-      clientEntity("yardstick", { kind: "create", values: client.values, at: client.createdDate }),
-    ),
+    yardstickEntities(stored),
     writeWays.filter((way) => way.action === "create"),
   );
   const rate = wideRows / run.result.seconds;

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { BlockBlobClient } from "@azure/storage-blob";
 import { startThrowawayAzurite } from "functions-host";
 
+import { TableClientStore } from "../../shared/clients/tableClientStore";
 import { finalStatuses, ImportJob } from "../../shared/imports/importJob";
 import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
@@ -13,6 +14,7 @@ import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { productionWorkerSettings, startBenchHost } from "./benchHost";
 import { clientFile, clientFileHeader } from "./clientFile";
 import { ProgressGaps } from "./progressGaps";
+import { describeWay, storedClients, storeRates, writeWays, yardstickEntities } from "./storeYardstick";
 
 /**
  * The large-file path end to end, for memory and for how the file's arrival is handled: a generated file of
@@ -24,7 +26,9 @@ import { ProgressGaps } from "./progressGaps";
  * pinned (the arrival, including the local host's 1 s blob poll; the handler's own time is from its log), to the
  * file read (pendingUpload gone, totalItems set), to Completed; the longest gap between changes of the rows done
  * (as the status shows them) or the status, and every gap over 2 s with the host's log lines printed meanwhile;
- * and the host process's resident memory before and at its peak.
+ * and the host process's resident memory before and at its peak. With CreateOnly, the import's rate (upload end to
+ * Completed) against the store's best for the same entities, written the yardstick's fastest ways (create, 100
+ * a transaction, 8 and 16 at once) into a fresh Azurite, as the import had.
  * Usage: node dist/scripts/bench/largeFileMemory.js --rows 7000000 [--slice-seconds 30] [--mode CreateOnly]
  */
 async function main(): Promise<void> {
@@ -37,7 +41,7 @@ async function main(): Promise<void> {
   const modeAt = process.argv.indexOf("--mode");
   const importMode = modeAt > 0 ? process.argv[modeAt + 1] : "UpdateOnly";
   const repoRoot = path.resolve(__dirname, "..", "..", "..");
-  const azurite = await startThrowawayAzurite("bench");
+  let azurite = await startThrowawayAzurite("bench");
   const host = await startBenchHost(repoRoot, {
     AzureWebJobsStorage: azurite.connectionString,
     ImportSliceSeconds: String(sliceSeconds),
@@ -98,6 +102,27 @@ async function main(): Promise<void> {
         `host RSS before ${rssBefore.toFixed(0)} MB, peak ${rssPeak.toFixed(0)} MB`,
     );
     for (const gap of gaps.over(2000)) console.log(gap);
+    if (importMode !== "CreateOnly") return;
+
+    const entities = yardstickEntities(
+      await storedClients(new TableClientStore(storage.table(storageLayout.tables.clients)), "bench"),
+    );
+    await host.stop();
+    await azurite.stop();
+    azurite = await startThrowawayAzurite("yardstick");
+    const rates = await storeRates(
+      connectionStringClients(azurite.connectionString),
+      entities,
+      writeWays.filter((way) => way.action === "create" && [8, 16].includes(way.concurrency)),
+    );
+    const importRate = rows / ((seen.ended - uploaded) / 1000);
+    const engineRate = rows / ((Date.parse(job.completedDate!) - Date.parse(job.startedDate!)) / 1000);
+    console.log(
+      `CreateOnly ${rows} rows against the store's best for the same ${entities.length} entities (${describeWay(rates[0])}): ` +
+        `ratio ${(importRate / rates[0].entitiesPerSecond).toFixed(2)} upload end to Completed (bar 0.85), ` +
+        `${(engineRate / rates[0].entitiesPerSecond).toFixed(2)} the engine's own (started to completed); ` +
+        `the ways tried, fastest first: ${rates.map(describeWay).join("; ")}`,
+    );
   } finally {
     await host.stop();
     await azurite.stop();

@@ -1,5 +1,7 @@
 import { TableClient } from "@azure/data-tables";
 
+import { ClientPage, StoredClient } from "../../shared/clients/clientStore";
+import { clientEntity, TableClientStore } from "../../shared/clients/tableClientStore";
 import { EntityWrite, TableTransactions, WrittenEntity } from "../../shared/clients/tableTransactions";
 import { StorageClients } from "../../shared/storage/storageClients";
 import { runConcurrently } from "../../shared/util/runConcurrently";
@@ -69,6 +71,25 @@ export async function writeRate(
   const started = Date.now();
   await runConcurrently(transactions, concurrency, (transaction) => sender.submit(transaction));
   return writes.length / ((Date.now() - started) / 1000);
+}
+
+/** Every client of `tenant`, as the store holds them. */
+export async function storedClients(store: TableClientStore, tenant: string): Promise<StoredClient[]> {
+  const all: StoredClient[] = [];
+  let token: string | null = null;
+  do {
+    const page: ClientPage = (await store.list(tenant, 1000, token))!;
+    all.push(...page.items);
+    token = page.continuationToken;
+  } while (token);
+  return all;
+}
+
+/** Clients an import stored, as the entities a yardstick creates (in a tenant of its own). */
+export function yardstickEntities(clients: readonly StoredClient[]): WrittenEntity[] {
+  return clients.map((client) =>
+    clientEntity("yardstick", { kind: "create", values: client.values, at: client.createdDate }),
+  );
 }
 
 /** A way and its rate in words: "create, 100 per transaction, 16 at once: 12,345/s". */
