@@ -168,14 +168,18 @@ describe("the table client writer", () => {
   });
 
   it("queues no more than its transactions in flight can carry until the store has taken a first write", async () => {
-    const { writer, sent } = writerOver({ transactionSize: 2, concurrentTransactions: 2 });
+    const { writer, sent } = writerOver({ transactionSize: 3, concurrentTransactions: 2 });
     let queued = false;
-    const adding = writer.add(["A1", "B1", "C1", "D1", "E1"].map(create), () => undefined).then(() => (queued = true));
+    const adding = writer
+      .add(["A1", "B1", "B2", "C1", "D1", "E1", "F1"].map(create), () => undefined)
+      .then(() => (queued = true));
     await settled();
-    // Five waiting is more than two transactions of two carry: a partition goes early, and `add` waits for it.
+    // Seven waiting is more than two transactions of three carry: the fullest partitions go early, one into each
+    // slot, and `add` waits for them.
     expect(queued).toBe(false);
-    expect(sent.map((s) => s.writes)).toEqual([["create A1"]]);
+    expect(sent.map((s) => s.writes)).toEqual([["create B1", "create B2"], ["create A1"]]);
     sent[0].end();
+    sent[1].end();
     await adding;
     await writer.settle();
   });
