@@ -17,7 +17,7 @@ app.http("getImport", {
   ),
 });
 
-/** A started job not yet ended: its poller is told when to ask again. */
+/** A started job not yet ended, processed or still queued: its poller is told when to ask again. */
 function isRunning(job: CsvImportJobDto): boolean {
-  return job.startedDate !== null && job.completedDate === null;
+  return job.confirmedDate !== null && job.completedDate === null;
 }

@@ -7,7 +7,7 @@ import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { corpus } from "../fixtures/corpus/files";
 import { call, uploadForm } from "../support/apiCall";
 import { eventually, HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
-import { Harness, harness, uniqueTenant } from "../support/importHarness";
+import { Harness, harness, startJob, uniqueTenant } from "../support/importHarness";
 import { openApiViolations } from "../support/openApiValidator";
 
 const clientsCsv = "Code,Name,Type,Email\r\nA1,Alpha Ltd,Ltd,a@alpha.example\r\nB1,Beta,,bad@\r\nC1,,Ltd,\r\n";
@@ -191,6 +191,20 @@ describe("the import journey", () => {
       await sleep(50);
     }
     expect(polls).toBeGreaterThan(1);
+  });
+
+  it("paces the pollers of a started job still waiting in the queue, and says its start was accepted", async () => {
+    // Recorded as a start leaves it, its message not yet taken: the engine has not seen it.
+    const mapping = [
+      { csvHeader: "Code", targetField: "Code" },
+      { csvHeader: "Name", targetField: "Name" },
+    ] as const;
+    const job = await startJob(h, tenantB, "Code,Name\r\nQ1,Queued Ltd\r\n", [...mapping]);
+    const { status, body, headers } = await call("GET", `${base(tenantB)}/${job.code}`, keyB);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: "Queued", startedDate: null, confirmedDate: job.createdDate });
+    expect(headers.get("retry-after")).toBe("2");
+    await h.jobs.delete(tenantB, job.code);
   });
 });
 
