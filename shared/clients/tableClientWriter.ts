@@ -182,8 +182,8 @@ export class TableClientWriter implements ClientWriter {
   /**
    * Sends the transactions that may go, while fewer than the limit are in flight: full ones (or any, while
    * flushing); with `crowded`, also the partitions with the most waiting, into every slot still free. A crowded
-   * queue cannot grow, so a free slot left idle only slows the store; one partial transaction at a time had kept
-   * an import's first seconds, while the store's pace was being learnt, at a fifth of that pace.
+   * queue cannot grow, so a free slot left idle only slows the store; sending one partial transaction at a time
+   * had kept an import's first two seconds, while the store's pace was being learnt, at one in flight.
    */
   private pump(crowded: boolean): void {
     if (this.failure) return;
