@@ -3,27 +3,17 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../web/src/apiError";
 import { ImportJob } from "../../web/src/apiTypes";
 import { ImportApi } from "../../web/src/importApi";
+import { pageJob } from "./pageJob";
 
-const queued = (confirmedDate: string | null): ImportJob => ({
-  code: "0123456789abcdef0123456789abcdef",
-  status: "Queued",
-  fileName: "clients.csv",
-  totalItems: 8,
-  processedItems: 0,
-  createdCount: 0,
-  updatedCount: 0,
-  skippedCount: 0,
-  errorCount: 0,
-  confirmedDate,
-  startedDate: null,
-  completedDate: null,
-  createdDate: "2026-11-29T00:00:00.000Z",
-  notImportedDownloadUrl: null,
-  importMode: "CreateAndUpdate",
-  matchField: "Code",
-  validateOnly: false,
-  failureReason: null,
-});
+const queued = (confirmedDate: string | null): ImportJob =>
+  pageJob({
+    status: "Queued",
+    totalItems: 8,
+    processedItems: 0,
+    confirmedDate,
+    startedDate: null,
+    completedDate: null,
+  });
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });

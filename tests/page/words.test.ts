@@ -1,40 +1,18 @@
 import { describe, expect, it } from "vitest";
 
 import { inWords } from "../../shared/util/inWords";
-import { ImportJob } from "../../web/src/apiTypes";
 import { countsSentence, notImportedName, statusWords } from "../../web/src/words";
-
-const job = (fields: Partial<ImportJob>): ImportJob => ({
-  code: "abc",
-  status: "Completed",
-  fileName: "clients.csv",
-  totalItems: 10,
-  processedItems: 10,
-  createdCount: 0,
-  updatedCount: 0,
-  skippedCount: 0,
-  errorCount: 0,
-  confirmedDate: "2026-11-29T00:00:00.000Z",
-  startedDate: "2026-11-29T00:00:00.000Z",
-  completedDate: "2026-11-29T00:01:00.000Z",
-  createdDate: "2026-11-29T00:00:00.000Z",
-  notImportedDownloadUrl: null,
-  importMode: "CreateAndUpdate",
-  matchField: "Code",
-  validateOnly: false,
-  failureReason: null,
-  ...fields,
-});
+import { pageJob } from "./pageJob";
 
 describe("the page's words", () => {
   it("say the counts of an import, and of a check in the conditional", () => {
-    expect(countsSentence(job({ createdCount: 1, updatedCount: 2 }))).toBe(
+    expect(countsSentence(pageJob({ createdCount: 1, updatedCount: 2 }))).toBe(
       "1 client created, 2 updated; every row was imported.",
     );
-    expect(countsSentence(job({ createdCount: 1200, skippedCount: 1, errorCount: 0 }))).toBe(
+    expect(countsSentence(pageJob({ createdCount: 1200, skippedCount: 1, errorCount: 0 }))).toBe(
       "1,200 clients created, 0 updated; 1 row was not imported (1 skipped, 0 errors).",
     );
-    expect(countsSentence(job({ validateOnly: true, createdCount: 3, errorCount: 2 }))).toBe(
+    expect(countsSentence(pageJob({ validateOnly: true, createdCount: 3, errorCount: 2 }))).toBe(
       "3 clients would be created, 0 would be updated; 2 rows would not be imported (0 skipped, 2 errors).",
     );
   });
@@ -47,12 +25,12 @@ describe("the page's words", () => {
   });
 
   it("say where a job stands, a previewed one waiting for its columns", () => {
-    expect(statusWords(job({ status: "Queued", confirmedDate: null, startedDate: null }))).toBe(
+    expect(statusWords(pageJob({ status: "Queued", confirmedDate: null, startedDate: null }))).toBe(
       "Waiting for you to match columns",
     );
-    expect(statusWords(job({ status: "Queued", startedDate: null }))).toBe("Waiting to start");
-    expect(statusWords(job({ status: "InProgress", validateOnly: true }))).toBe("Checking");
-    expect(statusWords(job({ validateOnly: true }))).toBe("Checked (nothing written)");
+    expect(statusWords(pageJob({ status: "Queued", startedDate: null }))).toBe("Waiting to start");
+    expect(statusWords(pageJob({ status: "InProgress", validateOnly: true }))).toBe("Checking");
+    expect(statusWords(pageJob({ validateOnly: true }))).toBe("Checked (nothing written)");
   });
 
   it("spell target fields and client types for people, initialisms as letters", () => {
