@@ -39,20 +39,14 @@ export class TableClientStore implements ClientStore {
   /** Shared by every writer of this store: one store serves a whole process. */
   private readonly slots: TransactionSlots;
 
-  /**
-   * `writing`: how the writer groups writes; tests make its transactions small, to see them cross chunks. Up to
-   * 10 s of writes may wait: at 5 s, once a growing table slowed Azurite under 5,000 writes a second, the queue
-   * held too few to fill a partition's transaction, and partial ones slowed the store further (400,000 rows:
-   * 94.4 s at 5 s, 81.3 s at 10, every transaction full until the last flush). What waits at a slice's end is
-   * written then, its progress shown as it lands.
-   */
+  /** `writing`: how the writer groups writes; tests make its transactions small, to see them cross chunks. */
   constructor(
     private readonly table: TableClient,
     private readonly writing: TableClientWriterSettings = {
       transactionSize: 100,
       concurrentTransactions: 8,
       maxQueuedBytes: TableClientStore.maxQueuedBytes,
-      maxQueuedSeconds: 10,
+      maxQueuedSeconds: 5,
     },
   ) {
     this.transactions = new TableTransactions(table);
