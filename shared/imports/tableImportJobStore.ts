@@ -149,10 +149,8 @@ function fromEntity(entity: Record<string, unknown>): ImportJob {
     createdDate: text("createdDate")!,
     // Jobs recorded before the confirmation was dated were confirmed with their mapping, by their start at the latest.
     confirmedDate:
-      entity.confirmedDate === undefined
-        ? mapping.length > 0
-          ? (text("startedDate") ?? text("createdDate"))
-          : null
+      entity.confirmedDate === undefined && mapping.length > 0
+        ? (text("startedDate") ?? text("createdDate"))
         : text("confirmedDate"),
     startedDate: text("startedDate"),
     completedDate: text("completedDate"),
