@@ -166,7 +166,9 @@ describe("the import journey", () => {
   });
 
   it("keeps the DTO invariants at every poll of a running import, and paces its pollers", async () => {
-    const rows = ["Code,Name,Type", ...Array.from({ length: 8_000 }, (_, i) => `R${i},Row ${i},Ltd`)].join("\r\n");
+    // Large enough to be running a second after its start (StartWaitSeconds) on any machine: 8,000 rows once
+    // finished within it, and the start answered 201.
+    const rows = ["Code,Name,Type", ...Array.from({ length: 40_000 }, (_, i) => `R${i},Row ${i},Ltd`)].join("\r\n");
     const uploaded = await upload(tenantB, keyB, rows);
     const code = uploaded.body.code;
     const started = await call("PUT", `${base(tenantB)}/${code}`, keyB, JSON.stringify({}));
