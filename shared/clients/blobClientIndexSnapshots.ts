@@ -6,13 +6,13 @@ import { ContainerClient } from "@azure/storage-blob";
 
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { ClientIndex, IndexedField } from "./clientIndex";
-import { ClientIndexSnapshots, snapshotClientAdder, SnapshotHeader, snapshotServes } from "./clientIndexSnapshots";
+import { clientIndexBytes, readClientIndexBytes } from "./clientIndexBytes";
+import { ClientIndexSnapshots, SnapshotHeader, snapshotServes } from "./clientIndexSnapshots";
 
 /**
- * Snapshots as gzipped JSON lines, one blob per tenant beside its import files: a client per line, `[code, value
- * of each field or null]`. The holding it belongs to and its fields are metadata, read before the body, and
- * written in the same commit: a save that fails half way leaves the last snapshot whole, under its own (older)
- * generation.
+ * Snapshots as the index's gzipped bytes (`clientIndexBytes`), one blob per tenant beside its import files. The
+ * holding it belongs to and its fields are metadata, read before the body, and written in the same commit: a save
+ * that fails half way leaves the last snapshot whole, under its own (older) generation.
  */
 export class BlobClientIndexSnapshots implements ClientIndexSnapshots {
   constructor(private readonly container: ContainerClient) {}
@@ -26,7 +26,9 @@ export class BlobClientIndexSnapshots implements ClientIndexSnapshots {
       body.destroy();
       return null;
     }
-    return readSnapshotBody(body, saved, fields);
+    const unzipped = createGunzip();
+    body.on("error", (error) => unzipped.destroy(error));
+    return readClientIndexBytes(body.pipe(unzipped), fields);
   }
 
   async save(tenant: string, generation: number, index: ClientIndex): Promise<void> {
@@ -35,11 +37,10 @@ export class BlobClientIndexSnapshots implements ClientIndexSnapshots {
       metadata: {
         generation: String(generation),
         fields: ["Code", ...index.fields].join(","),
-        clients: String(index.size),
       },
       blobHTTPHeaders: { blobContentType: "application/gzip" },
     });
-    await Promise.all([uploading, pipeline(Readable.from(snapshotText(index)), createGzip({ level: 1 }), content)]);
+    await Promise.all([uploading, pipeline(Readable.from(clientIndexBytes(index)), createGzip({ level: 1 }), content)]);
   }
 
   async carry(tenant: string, from: number, to: number): Promise<void> {
@@ -59,53 +60,13 @@ export class BlobClientIndexSnapshots implements ClientIndexSnapshots {
   }
 
   private blob(tenant: string) {
-    return this.container.getBlockBlobClient(`${tenant}/client-index.jsonl.gz`);
+    return this.container.getBlockBlobClient(`${tenant}/client-index.bin.gz`);
   }
-}
-
-/** The index of `fields` from a snapshot's gzipped body. */
-export async function readSnapshotBody(
-  body: Readable,
-  saved: SnapshotHeader,
-  fields: readonly IndexedField[],
-): Promise<ClientIndex> {
-  const index = new ClientIndex(fields);
-  const add = snapshotClientAdder(index, saved);
-  // Lines parse a block at a time, as one JSON array: a million JSON.parse calls cost more than the parsing.
-  let rest = "";
-  for await (const text of body.pipe(createGunzip()).setEncoding("utf8") as AsyncIterable<string>) {
-    const end = text.lastIndexOf("\n");
-    if (end === -1) {
-      rest += text;
-      continue;
-    }
-    const block = rest + text.slice(0, end);
-    rest = text.slice(end + 1);
-    for (const client of JSON.parse(`[${block.replaceAll("\n", ",")}]`) as (string | null)[][]) add(client);
-  }
-  if (rest !== "") add(JSON.parse(rest) as (string | null)[]);
-  return index;
 }
 
 function readMetadata(metadata: Record<string, string> | undefined): SnapshotHeader | null {
   const generation = Number(metadata?.generation);
   if (!Number.isSafeInteger(generation) || typeof metadata?.fields !== "string") return null;
-  const size = Number(metadata.clients);
   // The list starts with Code, so that it is never empty: metadata values may not be.
-  const fields = metadata.fields.split(",").slice(1) as IndexedField[];
-  return Number.isSafeInteger(size) && size >= 0 ? { generation, fields, size } : { generation, fields };
-}
-
-/** The snapshot's lines, a thousand clients to a string so the stream is not a million tiny writes. */
-function* snapshotText(index: ClientIndex): Generator<string> {
-  let text = "";
-  let lines = 0;
-  for (const client of index.clients()) {
-    text += `${JSON.stringify(client)}\n`;
-    if (++lines % 1000 === 0) {
-      yield text;
-      text = "";
-    }
-  }
-  if (text !== "") yield text;
+  return { generation, fields: metadata.fields.split(",").slice(1) as IndexedField[] };
 }

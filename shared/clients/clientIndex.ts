@@ -1,7 +1,7 @@
 import { grown } from "../util/grownArray";
 import { compareKey } from "./clientKeys";
 import { ClientWrite } from "./clientStore";
-import { KeyTable } from "./keyTable";
+import { KeyTable, KeyTableParts } from "./keyTable";
 import { MatchField, TargetField } from "./targetFields";
 
 /** Fields besides Code that an index can hold. */
@@ -20,6 +20,24 @@ export function fieldsToIndex(matchField: MatchField, mapped: readonly TargetFie
   return [...fields];
 }
 
+/** A client index as its arrays, for a snapshot: the index made from it finds what the original found. */
+export interface ClientIndexImage {
+  codes: KeyTableParts;
+  /** Client number and code, for the codes stored otherwise than as their key. */
+  storedCodes: [number, string][];
+  fields: FieldImage[];
+}
+
+export interface FieldImage {
+  field: IndexedField;
+  values: KeyTableParts;
+  /** Client number -> value number, -1 for none. */
+  valueOf: Int32Array<ArrayBuffer>;
+  /** Value number -> its one client, -1 for none, -2 for several (listed in `holders`). */
+  holderOf: Int32Array<ArrayBuffer>;
+  holders: [number, number[]][];
+}
+
 /**
  * A tenant's clients by code and by the indexed fields, in memory. The engine loads it once per slice, under
  * the tenant's import lease, and keeps it current as it decides rows, so rows apply in file order as if one by
@@ -28,15 +46,34 @@ export function fieldsToIndex(matchField: MatchField, mapped: readonly TargetFie
  */
 export class ClientIndex {
   /** Client number -> code key. */
-  private readonly codeKeys = new KeyTable();
+  private codeKeys = new KeyTable();
   /** The code as stored, for the few clients whose code differs from its key (spaces, lower case). */
-  private readonly storedCodes = new Map<number, string>();
-  private readonly byField = new Map<IndexedField, FieldValues>();
+  private storedCodes = new Map<number, string>();
+  /** In the order of the fields it was built with: a few at most, and walked for every client added. */
+  private byField: readonly (readonly [IndexedField, FieldValues])[];
   /** For each base of generated codes, the suffix last handed out (1 for the base itself). */
   private readonly lastSuffix = new Map<string, number>();
 
   constructor(fields: readonly IndexedField[]) {
-    for (const field of fields) this.byField.set(field, new FieldValues());
+    this.byField = fields.map((field) => [field, new FieldValues()] as const);
+  }
+
+  /** The index made from `image`, which it then owns. */
+  static fromImage(image: ClientIndexImage): ClientIndex {
+    const index = new ClientIndex([]);
+    index.codeKeys = KeyTable.fromParts(image.codes);
+    index.storedCodes = new Map(image.storedCodes);
+    index.byField = image.fields.map((field) => [field.field, FieldValues.fromImage(field)] as const);
+    return index;
+  }
+
+  /** Views of the index's arrays, not copies: valid until the index next changes. */
+  image(): ClientIndexImage {
+    return {
+      codes: this.codeKeys.parts(),
+      storedCodes: [...this.storedCodes],
+      fields: this.byField.map(([field, values]) => values.image(field, this.size)),
+    };
   }
 
   /** The codes of every client whose `field` equals `value` (normalised as the row's value was). */
@@ -45,7 +82,7 @@ export class ClientIndex {
       const client = this.codeKeys.find(compareKey(value));
       return client === -1 ? [] : [this.codeOf(client)];
     }
-    const values = this.byField.get(field);
+    const values = this.byField.find(([indexed]) => indexed === field)?.[1];
     if (!values) throw new Error(`The client index was not built with ${field}`);
     return values.holders(valueKey(field, value)).map((client) => this.codeOf(client));
   }
@@ -68,43 +105,49 @@ export class ClientIndex {
   }
 
   get fields(): IndexedField[] {
-    return [...this.byField.keys()];
+    return this.byField.map(([field]) => field);
   }
 
   /** Each client as its code and the value it holds in each of `fields` (null for none): what a snapshot keeps. */
   *clients(): Generator<[string, ...(string | null)[]]> {
-    const fields = [...this.byField.values()];
+    const fields = this.byField.map(([, values]) => values);
     for (let client = 0; client < this.codeKeys.size; client++)
       yield [this.codeOf(client), ...fields.map((values) => values.keyOf(client))];
   }
 
   /** Adds a client known to exist, with its values of the indexed fields. */
   addClient(code: string, values: IndexedValues): void {
-    this.recordWrite({ kind: "create", values: { ...values, Code: code, Name: values.Name ?? "" }, at: "" });
+    this.setValues(this.addCode(code), values);
   }
 
   /** Makes room for `clients` clients in all: an import that may create clients reserves for its rows up front. */
   reserve(clients: number): void {
     this.codeKeys.reserve(clients);
-    for (const values of this.byField.values()) values.reserve(clients);
+    for (const [, values] of this.byField) values.reserve(clients);
   }
 
   /** Keeps the index current with a write: a new client, or new values of indexed fields of an existing one. */
   recordWrite(write: ClientWrite): void {
-    const code = write.kind === "create" ? write.values.Code : write.code;
-    const codeKey = compareKey(code);
-    let client: number;
     if (write.kind === "create") {
-      client = this.codeKeys.add(codeKey);
-      if (code !== codeKey) this.storedCodes.set(client, code);
-      else this.storedCodes.delete(client);
-    } else {
-      client = this.codeKeys.find(codeKey);
-      if (client === -1) return;
+      this.setValues(this.addCode(write.values.Code), write.values);
+      return;
     }
-    for (const [field, values] of this.byField) {
-      const value = write.values[field];
-      if (typeof value === "string") values.set(client, valueKey(field, value));
+    const client = this.codeKeys.find(compareKey(write.code));
+    if (client !== -1) this.setValues(client, write.values);
+  }
+
+  private addCode(code: string): number {
+    const codeKey = compareKey(code);
+    const client = this.codeKeys.add(codeKey);
+    if (code !== codeKey) this.storedCodes.set(client, code);
+    else if (this.storedCodes.size > 0) this.storedCodes.delete(client);
+    return client;
+  }
+
+  private setValues(client: number, values: Partial<Record<IndexedField, unknown>>): void {
+    for (const [field, fieldValues] of this.byField) {
+      const value = values[field];
+      if (typeof value === "string") fieldValues.set(client, valueKey(field, value));
     }
   }
 
@@ -118,12 +161,31 @@ const several = -2;
 
 /** One indexed field: which value each client holds, and which clients hold each value. */
 class FieldValues {
-  private readonly keys = new KeyTable();
+  private keys = new KeyTable();
   /** Client number -> value number, or `none`. */
   private valueOf = new Int32Array(1 << 10).fill(none);
   /** Value number -> the one client holding it, `none`, or `several` (then see `holdersOf`). */
   private holderOf = new Int32Array(1 << 10).fill(none);
-  private readonly holdersOf = new Map<number, number[]>();
+  private holdersOf = new Map<number, number[]>();
+
+  static fromImage(image: FieldImage): FieldValues {
+    const values = new FieldValues();
+    values.keys = KeyTable.fromParts(image.values);
+    values.valueOf = image.valueOf;
+    values.holderOf = image.holderOf;
+    values.holdersOf = new Map(image.holders);
+    return values;
+  }
+
+  image(field: IndexedField, clients: number): FieldImage {
+    return {
+      field,
+      values: this.keys.parts(),
+      valueOf: this.valueOf.subarray(0, Math.min(clients, this.valueOf.length)),
+      holderOf: this.holderOf.subarray(0, this.keys.size),
+      holders: [...this.holdersOf],
+    };
+  }
 
   reserve(clients: number): void {
     this.keys.reserve(clients);

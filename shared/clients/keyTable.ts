@@ -11,6 +11,13 @@ const empty = -1;
  * each here, against about 100 for a Map entry and its string, and the garbage collector never walks them:
  * this is what keeps an import's memory flat when the tenant is large.
  */
+/** A key table's arrays as they stand, for a snapshot: a table made from them is the same table. */
+export interface KeyTableParts {
+  bytes: Uint8Array<ArrayBuffer>;
+  starts: Int32Array<ArrayBuffer>;
+  slots: Int32Array<ArrayBuffer>;
+}
+
 export class KeyTable {
   private bytes = new Uint8Array(1 << 16);
   private used = 0;
@@ -21,8 +28,28 @@ export class KeyTable {
   private slots = new Int32Array(1 << 11).fill(empty);
   private scratch = new Uint8Array(256);
 
+  /** The table made from `parts`, which it then owns. */
+  static fromParts(parts: KeyTableParts): KeyTable {
+    const table = new KeyTable();
+    table.bytes = parts.bytes;
+    table.used = parts.bytes.length;
+    table.starts = parts.starts;
+    table.count = parts.starts.length - 1;
+    table.slots = parts.slots;
+    return table;
+  }
+
   get size(): number {
     return this.count;
+  }
+
+  /** Views of the arrays in use, not copies: valid until the next key is added. */
+  parts(): KeyTableParts {
+    return {
+      bytes: this.bytes.subarray(0, this.used),
+      starts: this.starts.subarray(0, this.count + 1),
+      slots: this.slots,
+    };
   }
 
   /** The number of `key`, or -1 when it was never added. */

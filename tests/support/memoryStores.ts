@@ -1,6 +1,9 @@
+import { Readable } from "node:stream";
+
 import { AppStores, createServices } from "../../shared/appServices";
 import { ClientIndex, IndexedField } from "../../shared/clients/clientIndex";
-import { ClientIndexSnapshots, snapshotClientAdder, snapshotServes } from "../../shared/clients/clientIndexSnapshots";
+import { clientIndexBytes, readClientIndexBytes } from "../../shared/clients/clientIndexBytes";
+import { ClientIndexSnapshots, snapshotServes } from "../../shared/clients/clientIndexSnapshots";
 import { compareKey } from "../../shared/clients/clientKeys";
 import { ClientPage, ClientStore, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
 import { ChunkByChunkWriter, ClientWriter } from "../../shared/clients/clientWriter";
@@ -384,22 +387,21 @@ export class MemoryBlobLinks implements BlobLinks {
   }
 }
 
-/** Snapshots as the clients of each index, rebuilt on read as the blob store rebuilds them. */
+/** Snapshots as the bytes of each index, read back as the blob store reads them. */
 export class MemoryClientIndexSnapshots implements ClientIndexSnapshots {
-  readonly saved = new Map<string, { generation: number; fields: IndexedField[]; clients: (string | null)[][] }>();
+  readonly saved = new Map<string, { generation: number; fields: IndexedField[]; size: number; bytes: Buffer }>();
   reads = 0;
 
   async read(tenant: string, generation: number, fields: readonly IndexedField[]): Promise<ClientIndex | null> {
     const saved = this.saved.get(tenant);
     if (!saved || !snapshotServes(saved, generation, fields)) return null;
     this.reads++;
-    const index = new ClientIndex(fields);
-    saved.clients.forEach(snapshotClientAdder(index, { ...saved, size: saved.clients.length }));
-    return index;
+    return readClientIndexBytes(Readable.from([saved.bytes]), fields);
   }
 
   async save(tenant: string, generation: number, index: ClientIndex): Promise<void> {
-    this.saved.set(tenant, { generation, fields: index.fields, clients: [...index.clients()] });
+    const bytes = Buffer.concat([...clientIndexBytes(index)]);
+    this.saved.set(tenant, { generation, fields: index.fields, size: index.size, bytes });
   }
 
   async carry(tenant: string, from: number, to: number): Promise<void> {
