@@ -108,7 +108,7 @@ export class ClientIndex {
     return this.byField.map(([field]) => field);
   }
 
-  /** Each client as its code and the value it holds in each of `fields` (null for none): what a snapshot keeps. */
+  /** Each client as its code and the value it holds in each of `fields` (null for none), in client order. */
   *clients(): Generator<[string, ...(string | null)[]]> {
     const fields = this.byField.map(([, values]) => values);
     for (let client = 0; client < this.codeKeys.size; client++)

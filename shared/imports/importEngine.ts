@@ -62,6 +62,12 @@ export type SliceOutcome = "finished" | "continue" | "tenantBusy" | "notRunnable
 // million-client tenant's writes).
 const progressIntervalMs = 500;
 const progressRows = 5_000;
+/**
+ * How often a slice beats the job's heartbeat while it counts the file or loads the tenant's index from the
+ * clients: minutes for a large tenant, with no progress saved, and the watchdog takes a job whose heartbeat is
+ * `StallMinutes` (5 by default) old for stalled.
+ */
+const heartbeatIntervalMs = 30_000;
 /** How often, at most, a slice checks its lease before queueing more writes. */
 const leaseCheckIntervalMs = 500;
 /** Deciding a chunk takes a few hundred milliseconds of CPU; it lets the event loop in this often. */
@@ -127,6 +133,21 @@ export class ImportEngine {
     }
   }
 
+  /** Runs `work` with the job's heartbeat beating, so a long step that saves no progress is not taken for a stall. */
+  private async beating<T>(job: ImportJob, work: () => Promise<T>): Promise<T> {
+    let beat: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      // A beat that fails is one missed beat: the next one, or the progress saves after the work, make up for it.
+      beat = this.deps.jobs.update(job.tenant, job.code, { heartbeat: this.now().toISOString() }).catch(() => null);
+    }, heartbeatIntervalMs);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+      await beat;
+    }
+  }
+
   /** Ends a job whose slices keep failing (its message was poisoned). A job already final stays as it is. */
   async failJob(tenant: string, code: string, reason: string): Promise<void> {
     const job = await this.deps.jobs.get(tenant, code);
@@ -157,7 +178,7 @@ export class ImportEngine {
     }
     let totalItems = job.totalItems;
     if (totalItems === null) {
-      totalItems = await this.countDataRows(job);
+      totalItems = await this.beating(job, () => this.countDataRows(job));
       if (!(await jobs.update(tenant, code, { totalItems }))) return "notRunnable";
       this.step("counted");
     }
@@ -175,7 +196,7 @@ export class ImportEngine {
     // A replay that wrote chunks made any index handed on stale; a dry run's replay writes nothing.
     const handedOn =
       checkpoint === job.checkpoint || options.validateOnly ? await this.keptIndex.take(tenant, fields, lease) : null;
-    const index = handedOn ?? (await clients.loadIndex(tenant, fields));
+    const index = handedOn ?? (await this.beating(job, () => clients.loadIndex(tenant, fields)));
     // Once every decided row is written the index is the store's, for the tenant's next holding. A dry run's index
     // holds rows never written, but the dry run wrote nothing, so an index handed to it is still good after it.
     const handOn = async () => {
