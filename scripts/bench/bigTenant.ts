@@ -65,11 +65,21 @@ async function main(): Promise<void> {
     const clients = new TableClientStore(storage.table(storageLayout.tables.clients));
     const indexSnapshots = new BlobClientIndexSnapshots(container);
     const timings = new Map<string, number[]>();
+    // The engine's steps and timed calls of the import running, to say what each long gap was spent on. A slice
+    // writes hundreds of transactions: only the first after any other step is logged.
+    const engineLog = { text: "", since: 0, last: "" };
+    const logStep = (step: string) => {
+      if (step === "transactionWritten" && engineLog.last === step) return;
+      engineLog.last = step;
+      engineLog.text += `${((Date.now() - engineLog.since) / 1000).toFixed(2)} ${step}\n`;
+    };
     /** Times `work` under `what`; a read that gave no snapshot does not count as one. */
     async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
       const started = Date.now();
       const result = await work();
-      if (result !== null) timings.set(what, [...(timings.get(what) ?? []), (Date.now() - started) / 1000]);
+      const seconds = (Date.now() - started) / 1000;
+      if (result !== null) timings.set(what, [...(timings.get(what) ?? []), seconds]);
+      logStep(`${what} ${result === null ? "(none) " : ""}${seconds.toFixed(2)} s`);
       return result;
     }
     const deps: ImportEngineDependencies = {
@@ -82,6 +92,7 @@ async function main(): Promise<void> {
         save: (...args) => timed("snapshot save", () => indexSnapshots.save(...args)),
         carry: (...args) => indexSnapshots.carry(...args),
       },
+      step: logStep,
     };
 
     const yardstickTable = yardstickStorage.table(storageLayout.tables.clients);
@@ -105,7 +116,7 @@ async function main(): Promise<void> {
     const loadIndex = clients.loadIndex.bind(clients);
     clients.loadIndex = (...args) => {
       loads++;
-      return loadIndex(...args);
+      return timed("load from the clients", () => loadIndex(...args));
     };
     seconds = await elapsed(() => clients.loadIndex(tenant, []));
     say(`one load of the index from the clients: ${seconds.toFixed(1)} s (every slice paid this before snapshots)`);
@@ -139,10 +150,12 @@ async function main(): Promise<void> {
       timings.clear();
       const loadsBefore = loads;
       let slices = 0;
-      const gaps = new ProgressGaps(() => "");
+      const gaps = new ProgressGaps(() => engineLog.text);
       let ended = false;
+      engineLog.text = "";
       const polling = (async () => {
         const since = Date.now();
+        engineLog.since = since;
         while (!ended) {
           const reading = Date.now();
           const job = (await jobs.get(tenant, jobCode))!;

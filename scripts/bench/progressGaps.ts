@@ -1,6 +1,6 @@
 import { ImportJob } from "../../shared/imports/importJob";
 
-/** Gaps between changes of what a poller sees, each with the host's log lines printed while it lasted. */
+/** Gaps between changes of what a poller sees, each with the log lines (the host's, the engine's) written while it lasted. */
 export class ProgressGaps {
   longest = 0;
   private seen: string | null = null;
@@ -39,7 +39,7 @@ export class ProgressGaps {
       .map(
         (gap) =>
           `  gap ${((gap.to - gap.from) / 1000).toFixed(1)} s from ${(gap.from / 1000).toFixed(1)} s in; ` +
-          `the poller's longest read ${(gap.longestRead / 1000).toFixed(1)} s; host log meanwhile: ${gap.log.trim().split("\n").join(" | ") || "none"}`,
+          `the poller's longest read ${(gap.longestRead / 1000).toFixed(1)} s; log meanwhile: ${gap.log.trim().split("\n").join(" | ") || "none"}`,
       );
   }
 }
