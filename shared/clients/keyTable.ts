@@ -5,12 +5,6 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const empty = -1;
 
-/**
- * Distinct strings numbered 0, 1, 2... in the order they were first added, packed as UTF-8 into one growing
- * byte arena with an open-addressing hash table over it. A tenant's million client codes cost about 20 bytes
- * each here, against about 100 for a Map entry and its string, and the garbage collector never walks them:
- * this is what keeps an import's memory flat when the tenant is large.
- */
 /** A key table's arrays as they stand, for a snapshot: a table made from them is the same table. */
 export interface KeyTableParts {
   bytes: Uint8Array<ArrayBuffer>;
@@ -18,6 +12,12 @@ export interface KeyTableParts {
   slots: Int32Array<ArrayBuffer>;
 }
 
+/**
+ * Distinct strings numbered 0, 1, 2... in the order they were first added, packed as UTF-8 into one growing
+ * byte arena with an open-addressing hash table over it. A tenant's million client codes cost about 20 bytes
+ * each here, against about 100 for a Map entry and its string, and the garbage collector never walks them:
+ * this is what keeps an import's memory flat when the tenant is large.
+ */
 export class KeyTable {
   private bytes = new Uint8Array(1 << 16);
   private used = 0;
