@@ -56,16 +56,11 @@ export async function readClientIndexBytes(
 }
 
 async function readIndex(reader: ByteReader, fields: readonly IndexedField[]): Promise<ClientIndex> {
-  const length = Buffer.from(await reader.read(new Uint8Array(4))).readUInt32LE();
-  const header = JSON.parse((await reader.text(length)).toString("utf8")) as Header;
+  const length = (await reader.bytes(4)).readUInt32LE();
+  const header = JSON.parse((await reader.bytes(length)).toString("utf8")) as Header;
   if (header.order !== endianness()) throw new Error(`A client index saved ${header.order} cannot be read here`);
-  const [bytes, starts, slots] = header.codes;
   const image: ClientIndexImage = {
-    codes: {
-      bytes: await reader.read(new Uint8Array(bytes)),
-      starts: await reader.read(int32s(starts)),
-      slots: await reader.read(int32s(slots)),
-    },
+    codes: await readParts(reader, header.codes),
     storedCodes: header.storedCodes,
     fields: [],
   };
@@ -74,14 +69,10 @@ async function readIndex(reader: ByteReader, fields: readonly IndexedField[]): P
       for (const skipped of lengths) await reader.skip(skipped);
       continue;
     }
-    const [valueBytes, valueStarts, valueSlots, valueOf, holderOf] = lengths;
+    const [valueOf, holderOf] = lengths.slice(3);
     image.fields.push({
       field,
-      values: {
-        bytes: await reader.read(new Uint8Array(valueBytes)),
-        starts: await reader.read(int32s(valueStarts)),
-        slots: await reader.read(int32s(valueSlots)),
-      },
+      values: await readParts(reader, lengths),
       valueOf: await reader.read(int32s(valueOf)),
       holderOf: await reader.read(int32s(holderOf)),
       holders,
@@ -89,6 +80,15 @@ async function readIndex(reader: ByteReader, fields: readonly IndexedField[]): P
   }
   await reader.end();
   return ClientIndex.fromImage(image);
+}
+
+/** A key table's arrays, their byte lengths the first three of `lengths`, in `partsArrays` order. */
+async function readParts(reader: ByteReader, [bytes, starts, slots]: number[]): Promise<KeyTableParts> {
+  return {
+    bytes: await reader.read(new Uint8Array(bytes)),
+    starts: await reader.read(int32s(starts)),
+    slots: await reader.read(int32s(slots)),
+  };
 }
 
 function partsArrays(parts: KeyTableParts): (Uint8Array | Int32Array)[] {
@@ -118,7 +118,7 @@ class ByteReader {
   }
 
   /** `length` bytes gathered as they come: a length read from a body that is not a snapshot reserves nothing. */
-  async text(length: number): Promise<Buffer> {
+  async bytes(length: number): Promise<Buffer> {
     const parts: Uint8Array[] = [];
     await this.take(length, (part) => parts.push(part));
     return Buffer.concat(parts);
