@@ -196,7 +196,7 @@ async function main(): Promise<void> {
         { kind: "merge" as const, entity: clientEntity(tenant, renamed("update", n * half + i)) },
         { kind: "create" as const, entity: clientEntity(tenant, renamed("create", clientCount + n * half + i)) },
       ]).flat();
-      const way = { action: "create and merge" as const, transactionSize: 100, concurrency };
+      const way = { action: "create and merge" as const, transactionSize: 100, concurrency, order: "file" as const };
       rates.push({ ...way, entitiesPerSecond: await writeRate(yardstickTable, writes, way) });
       say(`yardstick: ${describeWay(rates.at(-1)!)}`);
     }
