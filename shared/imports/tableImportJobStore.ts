@@ -1,6 +1,7 @@
 import { odata, TableClient } from "@azure/data-tables";
 
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
+import { runConcurrently } from "../util/runConcurrently";
 import { finalStatuses, ImportJob } from "./importJob";
 import { ImportJobChanges, ImportJobStore } from "./importJobStore";
 
@@ -20,13 +21,39 @@ const jsonProperties = new Set<string>([
  * than this (a failure reason quoting a storage error) is cut.
  */
 const maxPropertyChars = 30_000;
+/**
+ * The partition of the unfinished jobs' markers. Tenant ids begin with a letter or a digit, so no tenant's
+ * partition is this one.
+ */
+const markers = "~unfinished";
+/** The marker row saying when the table was last scanned for jobs without a marker. */
+const scanned = "~scanned";
+/**
+ * Once a day a scan marks any job not yet ended that has no marker: those recorded before markers existed, or
+ * created during a deployment by a process of the version before. Each process looks at most hourly.
+ */
+const scanEveryMs = 24 * 3_600_000;
+const scanLookEveryMs = 3_600_000;
+/** A marker is written just before its job: one without a job younger than this may still get it. */
+const jobCreationMs = 10 * 60_000;
 
-/** Jobs in Table Storage: partition = tenant, row key = job code. */
+/**
+ * Jobs in Table Storage: partition = tenant, row key = job code. Every job not yet ended also has a marker in
+ * a partition of its own: the watchdog's sweep, every minute, reads the markers and the few jobs they name, not
+ * every job of every tenant (kept 400 days), which a filter on the status would scan. A marker outlives its
+ * job's end: the next sweep that finds the job ended deletes it.
+ */
 export class TableImportJobStore implements ImportJobStore {
-  constructor(private readonly table: TableClient) {}
+  private scanLookedAt = -Infinity;
+
+  constructor(
+    private readonly table: TableClient,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async create(job: ImportJob): Promise<void> {
     const { tenant, code, ...rest } = job;
+    if (!finalStatuses.includes(job.status)) await this.mark(tenant, code);
     await this.table.createEntity({ partitionKey: tenant, rowKey: code, ...toProperties(rest) });
   }
 
@@ -46,6 +73,7 @@ export class TableImportJobStore implements ImportJobStore {
 
   async delete(tenant: string, code: string): Promise<void> {
     await unlessMissing(this.table.deleteEntity(tenant, code), null);
+    await this.unmark(markerKey(tenant, code));
   }
 
   async change(
@@ -72,11 +100,45 @@ export class TableImportJobStore implements ImportJobStore {
   }
 
   async listUnfinished(): Promise<ImportJob[]> {
+    await this.markUnmarkedJobs();
+    const marked: { rowKey: string; tenant: string; code: string; markedDate: string }[] = [];
+    const filter = odata`PartitionKey eq ${markers} and RowKey ne ${scanned}`;
+    for await (const marker of this.table.listEntities<{ tenant: string; code: string; markedDate: string }>({
+      queryOptions: { filter },
+    }))
+      marked.push({ ...marker, rowKey: marker.rowKey! });
     const jobs: ImportJob[] = [];
-    const filter = odata`status eq ${"Queued"} or status eq ${"InProgress"}`;
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
-      jobs.push(fromEntity(entity));
+    const createdBefore = this.now().getTime() - jobCreationMs;
+    await runConcurrently(marked, 16, async ({ rowKey, tenant, code, markedDate }) => {
+      const job = await this.get(tenant, code);
+      if (job && !finalStatuses.includes(job.status)) jobs.push(job);
+      else if (job || Date.parse(markedDate) < createdBefore) await this.unmark(rowKey);
+    });
     return jobs;
+  }
+
+  private async markUnmarkedJobs(): Promise<void> {
+    const now = this.now().getTime();
+    if (now - this.scanLookedAt < scanLookEveryMs) return;
+    const last = await unlessMissing(this.table.getEntity<{ scannedDate: string }>(markers, scanned), null);
+    if (!last || Date.parse(last.scannedDate) <= now - scanEveryMs) {
+      const filter = odata`status eq ${"Queued"} or status eq ${"InProgress"}`;
+      for await (const job of this.table.listEntities({ queryOptions: { filter, select: ["PartitionKey", "RowKey"] } }))
+        await this.mark(job.partitionKey!, job.rowKey!);
+      await this.table.upsertEntity({ partitionKey: markers, rowKey: scanned, scannedDate: this.now().toISOString() });
+    }
+    this.scanLookedAt = now;
+  }
+
+  private async mark(tenant: string, code: string): Promise<void> {
+    await this.table.upsertEntity(
+      { partitionKey: markers, rowKey: markerKey(tenant, code), tenant, code, markedDate: this.now().toISOString() },
+      "Replace",
+    );
+  }
+
+  private async unmark(rowKey: string): Promise<void> {
+    await unlessMissing(this.table.deleteEntity(markers, rowKey), null);
   }
 
   async listEnded(endedBefore: string, which: "withFiles" | "all"): Promise<ImportJob[]> {
@@ -98,6 +160,10 @@ export class TableImportJobStore implements ImportJobStore {
     }
     return jobs;
   }
+}
+
+function markerKey(tenant: string, code: string): string {
+  return `${tenant}|${code}`;
 }
 
 function toProperties(values: Record<string, unknown>): Record<string, unknown> {
