@@ -1,6 +1,34 @@
-import { ImportJob } from "./importJob";
+import { ImportJob, ImportStatus } from "./importJob";
 
 export type ImportJobChanges = Partial<Omit<ImportJob, "tenant" | "code" | "createdDate">>;
+
+/** Where a page of a tenant's jobs ends: the next page begins after this job. */
+export interface JobCursor {
+  createdDate: string;
+  code: string;
+}
+
+export interface JobPageQuery {
+  /** Only jobs in this status, if given. */
+  status: ImportStatus | null;
+  after: JobCursor | null;
+  top: number;
+}
+
+/** The order of a tenant's jobs: newest first, then by code, both compared as text (ISO dates, hex codes). */
+export function newestFirst(a: JobCursor, b: JobCursor): number {
+  return compare(b.createdDate, a.createdDate) || compare(b.code, a.code);
+}
+
+/** A page of `jobs` in the tenant's order, after `after`: at most `top`, and whether more follow. */
+export function pageOf(jobs: ImportJob[], { after, top }: JobPageQuery): { jobs: ImportJob[]; more: boolean } {
+  const ordered = jobs.sort(newestFirst).filter((job) => !after || newestFirst(job, after) > 0);
+  return { jobs: ordered.slice(0, top), more: ordered.length > top };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /** A tenant's import jobs. */
 export interface ImportJobStore {
@@ -26,6 +54,6 @@ export interface ImportJobStore {
    * `withFiles`, only those whose files retention has not deleted yet.
    */
   listEnded(endedBefore: string, which: "withFiles" | "all"): Promise<ImportJob[]>;
-  /** Every job of the tenant, in no particular order. */
-  list(tenant: string): Promise<ImportJob[]>;
+  /** A page of the tenant's jobs, newest first (`newestFirst`), and whether more follow. */
+  page(tenant: string, query: JobPageQuery): Promise<{ jobs: ImportJob[]; more: boolean }>;
 }

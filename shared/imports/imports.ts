@@ -25,7 +25,7 @@ import {
   PendingUpload,
 } from "./importJob";
 import { ImportJobQueue } from "./importJobQueue";
-import { ImportJobStore } from "./importJobStore";
+import { ImportJobStore, JobCursor } from "./importJobStore";
 import { isJobCode, newJobCode } from "./jobCode";
 import { readLandedFile } from "./landedFileReading";
 import { newImportJob } from "./newImportJob";
@@ -548,18 +548,9 @@ export class Imports {
       return refuse("invalid", "The query is not valid", [
         { field: "continuationToken", message: "is not a token this API gave" },
       ]);
-    const newestFirst = (a: ImportJob, b: ImportJob) =>
-      b.createdDate.localeCompare(a.createdDate) || b.code.localeCompare(a.code);
-    const jobs = (await this.deps.jobs.list(tenant))
-      .filter((job) => !query.status || job.status === query.status)
-      .sort(newestFirst)
-      .filter(
-        (job) => !cursor || newestFirst(job, { createdDate: cursor.createdDate, code: cursor.code } as ImportJob) > 0,
-      );
-    const page = jobs.slice(0, query.top);
-    const last = page.at(-1);
-    const items = await Promise.all(page.map((job) => this.dto(job)));
-    return done({ items, continuationToken: jobs.length > query.top && last ? encodeCursor(last) : null });
+    const { jobs, more } = await this.deps.jobs.page(tenant, { status: query.status, after: cursor, top: query.top });
+    const items = await Promise.all(jobs.map((job) => this.dto(job)));
+    return done({ items, continuationToken: more ? encodeCursor(jobs.at(-1)!) : null });
   }
 
   private async dto(job: ImportJob): Promise<CsvImportJobDto> {
@@ -589,12 +580,23 @@ function encodeCursor(job: ImportJob): string {
 }
 
 /** Null for no token; undefined for a token that is not one of ours. */
-function decodeCursor(token: string | null): { createdDate: string; code: string } | null | undefined {
+function decodeCursor(token: string | null): JobCursor | null | undefined {
   if (!token) return null;
   try {
     const { createdDate, code } = fieldsOf(JSON.parse(Buffer.from(token, "base64url").toString("utf8")));
-    return typeof createdDate === "string" && typeof code === "string" ? { createdDate, code } : undefined;
+    // A cursor places a page among stored jobs: it names a job's creation date and code, as this API wrote them.
+    return typeof createdDate === "string" &&
+      typeof code === "string" &&
+      isJobCode(code) &&
+      isCanonicalDate(createdDate)
+      ? { createdDate, code }
+      : undefined;
   } catch {
     return undefined;
   }
+}
+
+function isCanonicalDate(text: string): boolean {
+  const date = new Date(text);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === text;
 }

@@ -3,7 +3,7 @@ import { odata, TableClient } from "@azure/data-tables";
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { runConcurrently } from "../util/runConcurrently";
 import { finalStatuses, ImportJob } from "./importJob";
-import { ImportJobChanges, ImportJobStore } from "./importJobStore";
+import { ImportJobChanges, ImportJobStore, JobCursor, JobPageQuery, pageOf } from "./importJobStore";
 
 // Structured properties travel as JSON text: Table Storage holds only flat values.
 const jsonProperties = new Set<string>([
@@ -36,6 +36,15 @@ const scanEveryMs = 24 * 3_600_000;
 const scanLookEveryMs = 3_600_000;
 /** A marker is written just before its job: one without a job younger than this may still get it. */
 const jobCreationMs = 10 * 60_000;
+/**
+ * A tenant's list: an entry per job in the tenant's partition, written with its job in one transaction, under a
+ * row key that sorts newest first (`listKey`), after every job code (hex digits sort before `~`). Row `~listed`
+ * says when the entries were last made whole: once a day, for jobs recorded before entries existed or by the
+ * version before during a deployment.
+ */
+const listFrom = "~";
+const listTo = "~:";
+const listed = "~listed";
 
 /**
  * Jobs in Table Storage: partition = tenant, row key = job code. Every job not yet ended also has a marker in
@@ -45,6 +54,8 @@ const jobCreationMs = 10 * 60_000;
  */
 export class TableImportJobStore implements ImportJobStore {
   private scanLookedAt = -Infinity;
+  /** When this process last looked whether each tenant's list was made whole today. */
+  private readonly listLookedAt = new Map<string, number>();
 
   constructor(
     private readonly table: TableClient,
@@ -54,7 +65,10 @@ export class TableImportJobStore implements ImportJobStore {
   async create(job: ImportJob): Promise<void> {
     const { tenant, code, ...rest } = job;
     if (!finalStatuses.includes(job.status)) await this.mark(tenant, code);
-    await this.table.createEntity({ partitionKey: tenant, rowKey: code, ...toProperties(rest) });
+    await this.table.submitTransaction([
+      ["create", { partitionKey: tenant, rowKey: code, ...toProperties(rest) }],
+      ["upsert", listEntry(tenant, job)],
+    ]);
   }
 
   async get(tenant: string, code: string): Promise<ImportJob | null> {
@@ -72,8 +86,67 @@ export class TableImportJobStore implements ImportJobStore {
   }
 
   async delete(tenant: string, code: string): Promise<void> {
+    const job = await this.get(tenant, code);
     await unlessMissing(this.table.deleteEntity(tenant, code), null);
+    if (job) await unlessMissing(this.table.deleteEntity(tenant, listKey(job)), null);
     await this.unmark(markerKey(tenant, code));
+  }
+
+  async page(tenant: string, query: JobPageQuery): Promise<{ jobs: ImportJob[]; more: boolean }> {
+    if (query.status) {
+      // The service filters the tenant's partition: only the jobs in that status travel.
+      const jobs: ImportJob[] = [];
+      const filter = odata`PartitionKey eq ${tenant} and status eq ${query.status}`;
+      for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
+        jobs.push(fromEntity(entity));
+      return pageOf(jobs, query);
+    }
+    await this.completeList(tenant);
+    const from = query.after ? listKey(query.after) : listFrom;
+    const entries = this.table.listEntities<{ code: string }>({
+      queryOptions: { filter: odata`PartitionKey eq ${tenant} and RowKey gt ${from} and RowKey lt ${listTo}` },
+    });
+    const jobs: ImportJob[] = [];
+    let waiting: { rowKey: string; code: string }[] = [];
+    const read = async () => {
+      const found = await Promise.all(waiting.map(({ code }) => this.get(tenant, code)));
+      for (const [n, job] of found.entries())
+        if (job) jobs.push(job);
+        // A job and its entry are created together: an entry without its job is one whose deletion stopped half way.
+        else await unlessMissing(this.table.deleteEntity(tenant, waiting[n].rowKey), null);
+      waiting = [];
+    };
+    for await (const entry of entries) {
+      waiting.push({ rowKey: entry.rowKey!, code: entry.code });
+      if (jobs.length + waiting.length > query.top) await read();
+      if (jobs.length > query.top) break;
+    }
+    await read();
+    return { jobs: jobs.slice(0, query.top), more: jobs.length > query.top };
+  }
+
+  /** Writes the entries missing from the tenant's list, once a day. */
+  private async completeList(tenant: string): Promise<void> {
+    const now = this.now().getTime();
+    if (now - (this.listLookedAt.get(tenant) ?? -Infinity) < scanLookEveryMs) return;
+    const last = await unlessMissing(this.table.getEntity<{ listedDate: string }>(tenant, listed), null);
+    if (!last || Date.parse(last.listedDate) <= now - scanEveryMs) {
+      const entered = new Set<string>();
+      const entries = odata`PartitionKey eq ${tenant} and RowKey gt ${listFrom} and RowKey lt ${listTo}`;
+      for await (const entry of this.table.listEntities<{ code: string }>({
+        queryOptions: { filter: entries, select: ["code"] },
+      }))
+        entered.add(entry.code);
+      const jobs = odata`PartitionKey eq ${tenant} and RowKey lt ${listFrom}`;
+      for await (const job of this.table.listEntities<{ createdDate: string }>({
+        queryOptions: { filter: jobs, select: ["RowKey", "createdDate"] },
+      }))
+        if (!entered.has(job.rowKey!))
+          await this.table.upsertEntity(listEntry(tenant, { code: job.rowKey!, createdDate: job.createdDate }));
+      await this.table.upsertEntity({ partitionKey: tenant, rowKey: listed, listedDate: this.now().toISOString() });
+    }
+    if (this.listLookedAt.size >= 10_000) this.listLookedAt.clear();
+    this.listLookedAt.set(tenant, now);
   }
 
   async change(
@@ -150,16 +223,19 @@ export class TableImportJobStore implements ImportJobStore {
       jobs.push(fromEntity(entity));
     return jobs;
   }
+}
 
-  async list(tenant: string): Promise<ImportJob[]> {
-    const jobs: ImportJob[] = [];
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`PartitionKey eq ${tenant}` },
-    })) {
-      jobs.push(fromEntity(entity));
-    }
-    return jobs;
-  }
+/**
+ * An entry's row key: `~`, then the time before the year 2286 that is left at the job's creation (ms, 13 digits),
+ * then the code's hex digits each taken from 15: ascending keys are jobs newest first, then by code descending.
+ */
+function listKey({ createdDate, code }: JobCursor): string {
+  const left = String(9_999_999_999_999 - Date.parse(createdDate)).padStart(13, "0");
+  return `${listFrom}${left}${[...code].map((digit) => (15 - parseInt(digit, 16)).toString(16)).join("")}`;
+}
+
+function listEntry(tenant: string, job: JobCursor) {
+  return { partitionKey: tenant, rowKey: listKey(job), code: job.code };
 }
 
 function markerKey(tenant: string, code: string): string {

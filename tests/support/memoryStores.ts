@@ -12,7 +12,7 @@ import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
 import { ImportEngine, ImportEngineSettings } from "../../shared/imports/importEngine";
 import { ImportFileStore } from "../../shared/imports/importFileStore";
 import { finalStatuses, ImportJob, QueuedMessage } from "../../shared/imports/importJob";
-import { ImportJobChanges, ImportJobStore } from "../../shared/imports/importJobStore";
+import { ImportJobChanges, ImportJobStore, JobPageQuery, pageOf } from "../../shared/imports/importJobStore";
 import { ImportPlan } from "../../shared/imports/importPlan";
 import { ImportMessage, ImportQueue } from "../../shared/imports/importQueue";
 import { InterruptedHolder, TenantLease, TenantLeases } from "../../shared/imports/tenantLeases";
@@ -79,8 +79,11 @@ export class MemoryJobStore implements ImportJobStore {
       .map((job) => structuredClone(job));
   }
 
-  async list(tenant: string): Promise<ImportJob[]> {
-    return [...this.jobs.values()].filter((job) => job.tenant === tenant).map((job) => structuredClone(job));
+  async page(tenant: string, query: JobPageQuery): Promise<{ jobs: ImportJob[]; more: boolean }> {
+    const jobs = [...this.jobs.values()]
+      .filter((job) => job.tenant === tenant && (!query.status || job.status === query.status))
+      .map((job) => structuredClone(job));
+    return pageOf(jobs, query);
   }
 
   private apply(job: ImportJob, changes: ImportJobChanges): ImportJob {
