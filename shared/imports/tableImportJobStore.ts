@@ -47,10 +47,11 @@ const listTo = "~:";
 const listed = "~listed";
 
 /**
- * Jobs in Table Storage: partition = tenant, row key = job code. Every job not yet ended also has a marker in
- * a partition of its own: the watchdog's sweep, every minute, reads the markers and the few jobs they name, not
- * every job of every tenant (kept 400 days), which a filter on the status would scan. A marker outlives its
- * job's end: the next sweep that finds the job ended deletes it.
+ * Jobs in Table Storage: partition = tenant, row key = job code. Each job has an entry in its tenant's list, so a
+ * page of the list is a range read. Every job not yet ended also has a marker in a partition of its own: the
+ * watchdog's sweep, every minute, reads the markers and the few jobs they name, not every job of every tenant
+ * (kept 400 days), which a filter on the status would scan. A marker outlives its job's end: the next sweep that
+ * finds the job ended deletes it.
  */
 export class TableImportJobStore implements ImportJobStore {
   private scanLookedAt = -Infinity;
