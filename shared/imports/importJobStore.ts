@@ -16,7 +16,7 @@ export interface JobPageQuery {
 }
 
 /** The order of a tenant's jobs: newest first, then by code, both compared as text (ISO dates, hex codes). */
-export function newestFirst(a: JobCursor, b: JobCursor): number {
+function newestFirst(a: JobCursor, b: JobCursor): number {
   return compare(b.createdDate, a.createdDate) || compare(b.code, a.code);
 }
 
