@@ -1,7 +1,6 @@
 import { odata, TableClient } from "@azure/data-tables";
 
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
-import { runConcurrently } from "../util/runConcurrently";
 import { finalStatuses, ImportJob } from "./importJob";
 import { ImportJobChanges, ImportJobStore, JobCursor, JobPageQuery, pageOf } from "./importJobStore";
 
@@ -22,20 +21,11 @@ const jsonProperties = new Set<string>([
  */
 const maxPropertyChars = 30_000;
 /**
- * The partition of the unfinished jobs' markers. Tenant ids begin with a letter or a digit, so no tenant's
- * partition is this one.
+ * A tenant's list is made whole again once a day (entries for jobs recorded without one); each process looks at
+ * most hourly.
  */
-const markers = "~unfinished";
-/** The marker row saying when the table was last scanned for jobs without a marker. */
-const scanned = "~scanned";
-/**
- * Once a day a scan marks any job not yet ended that has no marker: those recorded before markers existed, or
- * created during a deployment by a process of the version before. Each process looks at most hourly.
- */
-const scanEveryMs = 24 * 3_600_000;
-const scanLookEveryMs = 3_600_000;
-/** A marker is written just before its job: one without a job younger than this may still get it. */
-const jobCreationMs = 10 * 60_000;
+const listEveryMs = 24 * 3_600_000;
+const listLookEveryMs = 3_600_000;
 /**
  * A tenant's list: an entry per job in the tenant's partition, written with its job in one transaction, under a
  * row key that sorts newest first (`listKey`), after every job code (hex digits sort before `~`). Row `~listed`
@@ -48,13 +38,9 @@ const listed = "~listed";
 
 /**
  * Jobs in Table Storage: partition = tenant, row key = job code. Each job has an entry in its tenant's list, so a
- * page of the list is a range read. Every job not yet ended also has a marker in a partition of its own: the
- * watchdog's sweep, every minute, reads the markers and the few jobs they name, not every job of every tenant
- * (kept 400 days), which a filter on the status would scan. A marker outlives its job's end: the next sweep that
- * finds the job ended deletes it.
+ * page of the list is a range read.
  */
 export class TableImportJobStore implements ImportJobStore {
-  private scanLookedAt = -Infinity;
   /** When this process last looked whether each tenant's list was made whole today. */
   private readonly listLookedAt = new Map<string, number>();
 
@@ -65,7 +51,6 @@ export class TableImportJobStore implements ImportJobStore {
 
   async create(job: ImportJob): Promise<void> {
     const { tenant, code, ...rest } = job;
-    if (!finalStatuses.includes(job.status)) await this.mark(tenant, code);
     await this.table.submitTransaction([
       ["create", { partitionKey: tenant, rowKey: code, ...toProperties(rest) }],
       ["upsert", listEntry(tenant, job)],
@@ -90,7 +75,6 @@ export class TableImportJobStore implements ImportJobStore {
     const job = await this.get(tenant, code);
     await unlessMissing(this.table.deleteEntity(tenant, code), null);
     if (job) await unlessMissing(this.table.deleteEntity(tenant, listKey(job)), null);
-    await this.unmark(markerKey(tenant, code));
   }
 
   async page(tenant: string, query: JobPageQuery): Promise<{ jobs: ImportJob[]; more: boolean }> {
@@ -129,9 +113,9 @@ export class TableImportJobStore implements ImportJobStore {
   /** Writes the entries missing from the tenant's list, once a day. */
   private async completeList(tenant: string): Promise<void> {
     const now = this.now().getTime();
-    if (now - (this.listLookedAt.get(tenant) ?? -Infinity) < scanLookEveryMs) return;
+    if (now - (this.listLookedAt.get(tenant) ?? -Infinity) < listLookEveryMs) return;
     const last = await unlessMissing(this.table.getEntity<{ listedDate: string }>(tenant, listed), null);
-    if (!last || Date.parse(last.listedDate) <= now - scanEveryMs) {
+    if (!last || Date.parse(last.listedDate) <= now - listEveryMs) {
       const entered = new Set<string>();
       const entries = odata`PartitionKey eq ${tenant} and RowKey gt ${listFrom} and RowKey lt ${listTo}`;
       for await (const entry of this.table.listEntities<{ code: string }>({
@@ -174,45 +158,11 @@ export class TableImportJobStore implements ImportJobStore {
   }
 
   async listUnfinished(): Promise<ImportJob[]> {
-    await this.markUnmarkedJobs();
-    const marked: { rowKey: string; tenant: string; code: string; markedDate: string }[] = [];
-    const filter = odata`PartitionKey eq ${markers} and RowKey ne ${scanned}`;
-    for await (const marker of this.table.listEntities<{ tenant: string; code: string; markedDate: string }>({
-      queryOptions: { filter },
-    }))
-      marked.push({ ...marker, rowKey: marker.rowKey! });
     const jobs: ImportJob[] = [];
-    const createdBefore = this.now().getTime() - jobCreationMs;
-    await runConcurrently(marked, 16, async ({ rowKey, tenant, code, markedDate }) => {
-      const job = await this.get(tenant, code);
-      if (job && !finalStatuses.includes(job.status)) jobs.push(job);
-      else if (job || Date.parse(markedDate) < createdBefore) await this.unmark(rowKey);
-    });
+    const filter = odata`status eq ${"Queued"} or status eq ${"InProgress"}`;
+    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
+      jobs.push(fromEntity(entity));
     return jobs;
-  }
-
-  private async markUnmarkedJobs(): Promise<void> {
-    const now = this.now().getTime();
-    if (now - this.scanLookedAt < scanLookEveryMs) return;
-    const last = await unlessMissing(this.table.getEntity<{ scannedDate: string }>(markers, scanned), null);
-    if (!last || Date.parse(last.scannedDate) <= now - scanEveryMs) {
-      const filter = odata`status eq ${"Queued"} or status eq ${"InProgress"}`;
-      for await (const job of this.table.listEntities({ queryOptions: { filter, select: ["PartitionKey", "RowKey"] } }))
-        await this.mark(job.partitionKey!, job.rowKey!);
-      await this.table.upsertEntity({ partitionKey: markers, rowKey: scanned, scannedDate: this.now().toISOString() });
-    }
-    this.scanLookedAt = now;
-  }
-
-  private async mark(tenant: string, code: string): Promise<void> {
-    await this.table.upsertEntity(
-      { partitionKey: markers, rowKey: markerKey(tenant, code), tenant, code, markedDate: this.now().toISOString() },
-      "Replace",
-    );
-  }
-
-  private async unmark(rowKey: string): Promise<void> {
-    await unlessMissing(this.table.deleteEntity(markers, rowKey), null);
   }
 
   async listEnded(endedBefore: string, which: "withFiles" | "all"): Promise<ImportJob[]> {
@@ -237,10 +187,6 @@ function listKey({ createdDate, code }: JobCursor): string {
 
 function listEntry(tenant: string, job: JobCursor) {
   return { partitionKey: tenant, rowKey: listKey(job), code: job.code };
-}
-
-function markerKey(tenant: string, code: string): string {
-  return `${tenant}|${code}`;
 }
 
 function toProperties(values: Record<string, unknown>): Record<string, unknown> {

@@ -7,7 +7,6 @@ import { ImportJob } from "../../shared/imports/importJob";
 import { pageOf } from "../../shared/imports/importJobStore";
 import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { storageLayout } from "../../shared/storage/storageLayout";
-import { unlessMissing } from "../../shared/storage/storageStatus";
 import { harness, startJob, uniqueTenant } from "../support/importHarness";
 
 const mapping: CsvColumnMapping[] = [
@@ -43,65 +42,6 @@ describe("jobs in Table Storage", () => {
     const unconfirmed = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
     await h.jobs.update(tenant, unconfirmed.code, { confirmedDate: null });
     expect((await h.jobs.get(tenant, unconfirmed.code))!.confirmedDate).toBeNull();
-  });
-
-  it("finds the unfinished jobs through their markers, and lets go of a marker once its job has ended", async () => {
-    const h = await harness();
-    const table = h.storage.table(storageLayout.tables.importJobs);
-    const marker = (job: ImportJob) => unlessMissing(table.getEntity("~unfinished", `${job.tenant}|${job.code}`), null);
-    const tenant = uniqueTenant();
-    const queued = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
-    const running = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
-    const ended = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
-    await h.jobs.update(tenant, running.code, { status: "InProgress" });
-    await h.jobs.update(tenant, ended.code, { status: "Completed", completedDate: new Date().toISOString() });
-    expect(await marker(ended)).not.toBeNull();
-
-    const unfinished = (await h.jobs.listUnfinished()).filter((job) => job.tenant === tenant);
-    expect(unfinished.map((job) => job.code).sort()).toEqual([queued.code, running.code].sort());
-    expect(unfinished.find((job) => job.code === running.code)?.status).toBe("InProgress");
-    expect(await marker(ended)).toBeNull();
-    expect(await marker(running)).not.toBeNull();
-
-    await h.jobs.delete(tenant, queued.code);
-    expect(await marker(queued)).toBeNull();
-  });
-
-  it("marks jobs recorded without a marker by a scan a day, and drops a marker whose job never came", async () => {
-    const h = await harness();
-    const table = h.storage.table(`Jobs${randomBytes(6).toString("hex")}`);
-    await table.createTable();
-    const tenant = uniqueTenant();
-    const marker = (code: string) => unlessMissing(table.getEntity("~unfinished", `${tenant}|${code}`), null);
-    let now = new Date("2026-11-30T09:00:00.000Z");
-    const store = () => new TableImportJobStore(table, () => now);
-    // As recorded before markers existed: the job alone.
-    const recordedWithout = async () => {
-      const job = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
-      await store().create(job);
-      await table.deleteEntity("~unfinished", `${tenant}|${job.code}`);
-      return job;
-    };
-    const earlier = await recordedWithout();
-    const neverCame = { ...earlier, code: "0".repeat(32) };
-    await store().create(neverCame);
-    await table.deleteEntity(tenant, neverCame.code);
-
-    const first = store();
-    expect((await first.listUnfinished()).map((job) => job.code)).toEqual([earlier.code]);
-    expect(await marker(earlier.code)).toMatchObject({ tenant });
-    // Younger than a job's creation can take, the marker without a job stays.
-    expect(await marker(neverCame.code)).toMatchObject({ tenant });
-
-    // Within the day, no scan: a job recorded without a marker waits for the next one.
-    const since = await recordedWithout();
-    now = new Date("2026-11-30T09:11:00.000Z");
-    expect((await store().listUnfinished()).map((job) => job.code)).toEqual([earlier.code]);
-    expect(await marker(neverCame.code)).toBeNull();
-
-    now = new Date("2026-12-01T09:01:00.000Z");
-    expect((await store().listUnfinished()).map((job) => job.code).sort()).toEqual([earlier.code, since.code].sort());
-    await table.deleteTable();
   });
 
   it("pages a tenant's jobs newest first from their list entries, and keeps the list whole", async () => {
