@@ -23,17 +23,17 @@ export async function readLandedFile(
   const { tenant, code, source } = job;
   const reader = new UploadReader((await files.loadReading(tenant, code)) ?? undefined);
   const from = reader.size;
-  const startedAt = Date.now();
+  const startedAt = performance.now();
   const saveMs = Math.min(saveEveryMs, budgetMs);
   let savedAt = startedAt;
   for await (const chunk of files.readSource(source, from)) {
     reader.push(chunk);
-    if (Date.now() - savedAt < saveMs) continue;
+    if (performance.now() - savedAt < saveMs) continue;
     // A reading exists from the end of a batch of records on; a slice stops only once it has moved it on.
     const reading = reader.reading();
     if (!reading || reading.offset === from) continue;
     await files.saveReading(tenant, code, reading);
-    savedAt = Date.now();
+    savedAt = performance.now();
     if (!(await alive())) return "stopped";
     if (savedAt - startedAt >= budgetMs) return "continue";
   }
