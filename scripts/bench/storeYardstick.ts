@@ -4,6 +4,7 @@ import { ClientPage, StoredClient } from "../../shared/clients/clientStore";
 import { clientEntity, TableClientStore } from "../../shared/clients/tableClientStore";
 import { EntityWrite, TableTransactions, WrittenEntity } from "../../shared/clients/tableTransactions";
 import { StorageClients } from "../../shared/storage/storageClients";
+import { compareText } from "../../shared/util/compareText";
 import { runConcurrently } from "../../shared/util/runConcurrently";
 
 /**
@@ -87,7 +88,7 @@ export function inTransactions(
   { transactionSize, order }: Pick<WriteWay, "transactionSize" | "order">,
 ): EntityWrite[][] {
   const byKey = (a: EntityWrite, b: EntityWrite) =>
-    compare(a.entity.partitionKey, b.entity.partitionKey) || compare(a.entity.rowKey, b.entity.rowKey);
+    compareText(a.entity.partitionKey, b.entity.partitionKey) || compareText(a.entity.rowKey, b.entity.rowKey);
   const sorted = order === "key" ? [...writes].sort(byKey) : writes;
   const byPartition = new Map<string, { write: EntityWrite; at: number }[]>();
   sorted.forEach((write, at) => {
@@ -103,10 +104,6 @@ export function inTransactions(
       transactions.push({ writes: part.map((w) => w.write), ready: part.at(-1)!.at });
     }
   return transactions.sort((a, b) => a.ready - b.ready).map((t) => t.writes);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Every client of `tenant`, as the store holds them. */
@@ -127,7 +124,7 @@ export async function storedClients(store: TableClientStore, tenant: string): Pr
  */
 export function yardstickEntities(clients: readonly StoredClient[]): WrittenEntity[] {
   return [...clients]
-    .sort((a, b) => compare(a.values.Code, b.values.Code))
+    .sort((a, b) => compareText(a.values.Code, b.values.Code))
     .map((client) => clientEntity("yardstick", { kind: "create", values: client.values, at: client.createdDate }));
 }
 

@@ -1,3 +1,4 @@
+import { compareText } from "../util/compareText";
 import { ImportJob, ImportStatus } from "./importJob";
 
 export type ImportJobChanges = Partial<Omit<ImportJob, "tenant" | "code" | "createdDate">>;
@@ -17,17 +18,13 @@ export interface JobPageQuery {
 
 /** The order of a tenant's jobs: newest first, then by code, both compared as text (ISO dates, hex codes). */
 function newestFirst(a: JobCursor, b: JobCursor): number {
-  return compare(b.createdDate, a.createdDate) || compare(b.code, a.code);
+  return compareText(b.createdDate, a.createdDate) || compareText(b.code, a.code);
 }
 
 /** A page of `jobs` in the tenant's order, after `after`: at most `top`, and whether more follow. */
 export function pageOf(jobs: ImportJob[], { after, top }: JobPageQuery): { jobs: ImportJob[]; more: boolean } {
   const ordered = jobs.sort(newestFirst).filter((job) => !after || newestFirst(job, after) > 0);
   return { jobs: ordered.slice(0, top), more: ordered.length > top };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A tenant's import jobs. */

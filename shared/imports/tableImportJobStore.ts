@@ -21,17 +21,13 @@ const jsonProperties = new Set<string>([
  */
 const maxPropertyChars = 30_000;
 /**
- * A tenant's list is made whole again once a day (entries for jobs recorded without one); each process looks at
- * most hourly.
+ * A tenant's list: an entry per job in the tenant's partition, written with its job in one transaction, under a
+ * row key that sorts newest first (`listKey`), after every job code (hex digits sort before `~`). Row `~listed`
+ * says when the entries were last made whole: once a day (`listEveryMs`), for jobs recorded before entries
+ * existed or by the version before during a deployment; each process looks at most hourly.
  */
 const listEveryMs = 24 * 3_600_000;
 const listLookEveryMs = 3_600_000;
-/**
- * A tenant's list: an entry per job in the tenant's partition, written with its job in one transaction, under a
- * row key that sorts newest first (`listKey`), after every job code (hex digits sort before `~`). Row `~listed`
- * says when the entries were last made whole: once a day, for jobs recorded before entries existed or by the
- * version before during a deployment.
- */
 const listFrom = "~";
 const listTo = "~:";
 const listed = "~listed";
