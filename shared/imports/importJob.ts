@@ -126,3 +126,11 @@ export const startCheckpoint: ImportCheckpoint = { offset: 0, records: 0, chunk:
 export function isStarted(job: ImportJob): boolean {
   return job.mapping.length > 0 || job.status !== "Queued";
 }
+
+/**
+ * Whether the sweeps that run every minute look after the job: not ended, and started or waiting for its file
+ * (to land, or to be read once landed). A preview waiting to be confirmed is retention's alone.
+ */
+export function isWatched(job: ImportJob): boolean {
+  return !finalStatuses.includes(job.status) && (isStarted(job) || job.pendingUpload !== null);
+}

@@ -44,7 +44,9 @@ export interface ImportJobStore {
   change(tenant: string, code: string, change: (job: ImportJob) => ImportJobChanges | null): Promise<ImportJob | null>;
   /** Removes a job that never became visible as an import of its own (an upload that lost a race). */
   delete(tenant: string, code: string): Promise<void>;
-  /** Every Queued or InProgress job of every tenant. */
+  /** Every job of every tenant that the minute sweeps look after (`isWatched`). */
+  listWatched(): Promise<ImportJob[]>;
+  /** Every Queued or InProgress job of every tenant, previews included: for a daily sweep, it may scan them all. */
   listUnfinished(): Promise<ImportJob[]>;
   /**
    * Every Completed, Failed or Cancelled job of every tenant that ended before `endedBefore` (ISO 8601); with

@@ -493,7 +493,7 @@ export class Imports {
   async settleOverdueUploads(): Promise<{ arrived: string[]; failed: string[] }> {
     const settled = { arrived: [] as string[], failed: [] as string[] };
     const overdueBefore = this.deps.now().getTime() - linkValidMs - uploadGraceMs;
-    for (const job of await this.deps.jobs.listUnfinished()) {
+    for (const job of await this.deps.jobs.listWatched()) {
       // A file that landed is being read as queued work, which the watchdog looks after.
       if (!job.pendingUpload || job.source.snapshot || Date.parse(job.createdDate) > overdueBefore) continue;
       if (!(await this.deps.files.hasSource(job.source.blobName))) {

@@ -36,7 +36,7 @@ export class StalledImportWatchdog {
       ["Queued", "InProgress"].includes(job.status) &&
       job.heartbeat !== null &&
       now.getTime() - Date.parse(job.heartbeat) >= this.settings.stallAfterMs;
-    for (const candidate of await this.jobs.listUnfinished()) {
+    for (const candidate of await this.jobs.listWatched()) {
       if (!stalled(candidate) || (await this.messageWaits(candidate))) continue;
       const at = now.toISOString();
       let outcome: "requeue" | "fail" | null = null;

@@ -1,7 +1,8 @@
 import { odata, TableClient } from "@azure/data-tables";
 
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
-import { finalStatuses, ImportJob } from "./importJob";
+import { runConcurrently } from "../util/runConcurrently";
+import { finalStatuses, ImportJob, isWatched } from "./importJob";
 import { ImportJobChanges, ImportJobStore, JobCursor, JobPageQuery, pageOf } from "./importJobStore";
 
 // Structured properties travel as JSON text: Table Storage holds only flat values.
@@ -31,14 +32,34 @@ const listLookEveryMs = 3_600_000;
 const listFrom = "~";
 const listTo = "~:";
 const listed = "~listed";
+/**
+ * The partition of the markers of the jobs the minute sweeps look after (`isWatched`), row `<tenant>|<code>`.
+ * Tenant ids begin with a letter or a digit, so no tenant's partition is this one. Row `~scanned` says when the
+ * table was last scanned for watched jobs without a marker: once a day (`scanEveryMs`), for jobs recorded before
+ * markers existed or by the version before during a deployment; each process looks at most hourly.
+ */
+const watched = "~watched";
+const scanned = "~scanned";
+const scanEveryMs = 24 * 3_600_000;
+const scanLookEveryMs = 3_600_000;
+/**
+ * A marker is written just before its job is created or becomes watched: a marker this young whose job is
+ * missing or not watched may still see that happen.
+ */
+const markerGraceMs = 10 * 60_000;
 
 /**
  * Jobs in Table Storage: partition = tenant, row key = job code. Each job has an entry in its tenant's list, so a
- * page of the list is a range read.
+ * page of the list is a range read. Each watched job also has a marker: the sweeps that run every minute read
+ * the markers and the few jobs they name, where a filter on the status would scan every job of every tenant
+ * (kept up to 400 days). A marker outlives its job's watch: the next sweep that finds the job ended, or a
+ * preview again, deletes it.
  */
 export class TableImportJobStore implements ImportJobStore {
   /** When this process last looked whether each tenant's list was made whole today. */
   private readonly listLookedAt = new Map<string, number>();
+  /** When this process last looked whether the table was scanned for unmarked watched jobs today. */
+  private scanLookedAt = -Infinity;
 
   constructor(
     private readonly table: TableClient,
@@ -47,6 +68,7 @@ export class TableImportJobStore implements ImportJobStore {
 
   async create(job: ImportJob): Promise<void> {
     const { tenant, code, ...rest } = job;
+    if (isWatched(job)) await this.mark(job);
     await this.table.submitTransaction([
       ["create", { partitionKey: tenant, rowKey: code, ...toProperties(rest) }],
       ["upsert", listEntry(tenant, job)],
@@ -71,6 +93,7 @@ export class TableImportJobStore implements ImportJobStore {
     const job = await this.get(tenant, code);
     await unlessMissing(this.table.deleteEntity(tenant, code), null);
     if (job) await unlessMissing(this.table.deleteEntity(tenant, listKey(job)), null);
+    await unlessMissing(this.table.deleteEntity(watched, markerKey(tenant, code)), null);
   }
 
   async page(tenant: string, query: JobPageQuery): Promise<{ jobs: ImportJob[]; more: boolean }> {
@@ -141,16 +164,59 @@ export class TableImportJobStore implements ImportJobStore {
       const job = fromEntity(entity);
       const changes = change(job);
       if (changes === null) return job;
+      const changed = { ...job, ...changes };
+      if (isWatched(changed) && !isWatched(job)) await this.mark(changed);
       try {
         await this.table.updateEntity({ partitionKey: tenant, rowKey: code, ...toProperties(changes) }, "Merge", {
           etag: entity.etag,
         });
-        return { ...job, ...changes };
+        return changed;
       } catch (error) {
         // Someone changed the job meanwhile: decide again on what it is now.
         if (storageStatus(error) !== 412) throw error;
       }
     }
+  }
+
+  async listWatched(): Promise<ImportJob[]> {
+    await this.markUnmarkedJobs();
+    const markers: { rowKey: string; etag: string; tenant: string; code: string; markedDate: string }[] = [];
+    const filter = odata`PartitionKey eq ${watched} and RowKey ne ${scanned}`;
+    for await (const marker of this.table.listEntities<{ tenant: string; code: string; markedDate: string }>({
+      queryOptions: { filter },
+    }))
+      markers.push({ ...marker, rowKey: marker.rowKey!, etag: marker.etag });
+    const jobs: ImportJob[] = [];
+    const graceBefore = this.now().getTime() - markerGraceMs;
+    await runConcurrently(markers, 16, async ({ rowKey, etag, tenant, code, markedDate }) => {
+      const job = await this.get(tenant, code);
+      if (job && isWatched(job)) jobs.push(job);
+      else if ((job && finalStatuses.includes(job.status)) || Date.parse(markedDate) < graceBefore)
+        try {
+          // Only the marker as read: one written again since is for a job about to become watched.
+          await this.table.deleteEntity(watched, rowKey, { etag });
+        } catch (error) {
+          if (![404, 412].includes(storageStatus(error) ?? 0)) throw error;
+        }
+    });
+    return jobs;
+  }
+
+  /** Marks the watched jobs that have no marker, once a day. */
+  private async markUnmarkedJobs(): Promise<void> {
+    const now = this.now().getTime();
+    if (now - this.scanLookedAt < scanLookEveryMs) return;
+    const last = await unlessMissing(this.table.getEntity<{ scannedDate: string }>(watched, scanned), null);
+    if (!last || Date.parse(last.scannedDate) <= now - scanEveryMs) {
+      for (const job of await this.listUnfinished()) if (isWatched(job)) await this.mark(job);
+      await this.table.upsertEntity({ partitionKey: watched, rowKey: scanned, scannedDate: this.now().toISOString() });
+    }
+    this.scanLookedAt = now;
+  }
+
+  private async mark({ tenant, code }: ImportJob): Promise<void> {
+    const marker = { partitionKey: watched, rowKey: markerKey(tenant, code), tenant, code };
+    await this.table.upsertEntity({ ...marker, markedDate: this.now().toISOString() }, "Replace");
   }
 
   async listUnfinished(): Promise<ImportJob[]> {
@@ -179,6 +245,10 @@ export class TableImportJobStore implements ImportJobStore {
 function listKey({ createdDate, code }: JobCursor): string {
   const left = String(9_999_999_999_999 - Date.parse(createdDate)).padStart(13, "0");
   return `${listFrom}${left}${[...code].map((digit) => (15 - parseInt(digit, 16)).toString(16)).join("")}`;
+}
+
+function markerKey(tenant: string, code: string): string {
+  return `${tenant}|${code}`;
 }
 
 function listEntry(tenant: string, job: JobCursor) {

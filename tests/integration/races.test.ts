@@ -217,7 +217,7 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
     await queueClient.create();
     const queue = new StorageImportQueue(queueClient);
     const jobs: ImportJobStore = Object.assign(Object.create(h.jobs), {
-      listUnfinished: async () => (await h.jobs.listUnfinished()).filter((j) => j.tenant === tenant),
+      listWatched: async () => (await h.jobs.listWatched()).filter((j) => j.tenant === tenant),
     });
     const jobQueue = new ImportJobQueue(jobs, queue);
     // A long queue: other work ahead of this job's message.

@@ -24,7 +24,7 @@ beforeAll(async () => {
 /** The real job store, seeing only one tenant: other test files' jobs share this Azurite. */
 function onlyTenant(jobs: ImportJobStore, tenant: string): ImportJobStore {
   return Object.assign(Object.create(jobs), {
-    listUnfinished: async () => (await jobs.listUnfinished()).filter((j) => j.tenant === tenant),
+    listWatched: async () => (await jobs.listWatched()).filter((j) => j.tenant === tenant),
   });
 }
 

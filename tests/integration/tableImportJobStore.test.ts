@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 
+import { TableClient } from "@azure/data-tables";
 import { describe, expect, it } from "vitest";
 
 import { CsvColumnMapping } from "../../shared/imports/csvColumnMapping";
@@ -7,6 +8,7 @@ import { ImportJob } from "../../shared/imports/importJob";
 import { pageOf } from "../../shared/imports/importJobStore";
 import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { storageLayout } from "../../shared/storage/storageLayout";
+import { unlessMissing } from "../../shared/storage/storageStatus";
 import { harness, startJob, uniqueTenant } from "../support/importHarness";
 
 const mapping: CsvColumnMapping[] = [
@@ -113,6 +115,98 @@ describe("jobs in Table Storage", () => {
     now = new Date("2026-12-01T09:01:00.000Z");
     expect((await store().page(tenant, { status: null, after: null, top: 10 })).jobs).toHaveLength(3);
     expect(await entries()).toContain(lost.code);
+    await table.deleteTable();
+  });
+
+  it("finds the jobs the minute sweeps look after through their markers, and lets go of the others' markers", async () => {
+    const h = await harness();
+    const table = h.storage.table(`Jobs${randomBytes(6).toString("hex")}`);
+    await table.createTable();
+    const tenant = uniqueTenant();
+    let now = new Date("2026-11-30T09:00:00.000Z");
+    const store = (on: TableClient = table) => new TableImportJobStore(on, () => now);
+    const marker = (code: string) => unlessMissing(table.getEntity("~watched", `${tenant}|${code}`), null);
+    const watched = async () => (await store().listWatched()).map((job) => job.code).sort();
+    const base = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
+    const job = async (changes: Partial<ImportJob>) => {
+      const made = { ...base, code: randomBytes(16).toString("hex"), ...changes };
+      await store().create(made);
+      return made.code;
+    };
+    const started = await job({});
+    const preview = await job({ mapping: [] });
+    const waitingForFile = await job({ mapping: [], pendingUpload: { hasHeaderRow: true, start: null } });
+    const ended = await job({});
+    expect(await marker(preview)).toBeNull();
+    expect(await marker(started)).not.toBeNull();
+    expect(await watched()).toEqual([started, waitingForFile, ended].sort());
+
+    await store().update(tenant, started, { status: "InProgress" });
+    await store().update(tenant, ended, { status: "Completed", completedDate: now.toISOString() });
+    // The preview is started; the large file lands and waits to be confirmed, a preview again.
+    await store().update(tenant, preview, { mapping });
+    await store().update(tenant, waitingForFile, { pendingUpload: null });
+    expect(await watched()).toEqual([started, preview].sort());
+    expect(await marker(ended)).toBeNull();
+    // Young, the marker of a job no longer watched stays: it may be one written just before the job's start.
+    expect(await marker(waitingForFile)).not.toBeNull();
+    now = new Date("2026-11-30T09:11:00.000Z");
+
+    // A sweep that reads the job as a preview while someone starts it deletes only the marker it read.
+    let startedMeanwhile = false;
+    const racing = Object.assign(Object.create(table) as TableClient, {
+      getEntity: async (...args: Parameters<TableClient["getEntity"]>) => {
+        const read = await table.getEntity(...args);
+        if (args[1] === waitingForFile && !startedMeanwhile) {
+          startedMeanwhile = true;
+          await store().update(tenant, waitingForFile, { mapping });
+        }
+        return read;
+      },
+    });
+    expect((await store(racing).listWatched()).map((j) => j.code).sort()).toEqual([started, preview].sort());
+    expect(startedMeanwhile).toBe(true);
+    expect(await watched()).toEqual([started, preview, waitingForFile].sort());
+
+    await store().delete(tenant, preview);
+    expect(await marker(preview)).toBeNull();
+    await table.deleteTable();
+  });
+
+  it("marks the watched jobs recorded without a marker by a scan a day, and drops a marker whose job never came", async () => {
+    const h = await harness();
+    const table = h.storage.table(`Jobs${randomBytes(6).toString("hex")}`);
+    await table.createTable();
+    const tenant = uniqueTenant();
+    const marker = (code: string) => unlessMissing(table.getEntity("~watched", `${tenant}|${code}`), null);
+    let now = new Date("2026-11-30T09:00:00.000Z");
+    const store = () => new TableImportJobStore(table, () => now);
+    const base = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
+    // As recorded before markers existed: the job alone.
+    const recordedWithout = async () => {
+      const job = { ...base, code: randomBytes(16).toString("hex") };
+      await store().create(job);
+      await table.deleteEntity("~watched", `${tenant}|${job.code}`);
+      return job.code;
+    };
+    const earlier = await recordedWithout();
+    const neverCame = randomBytes(16).toString("hex");
+    await store().create({ ...base, code: neverCame });
+    await table.deleteEntity(tenant, neverCame);
+
+    expect((await store().listWatched()).map((job) => job.code)).toEqual([earlier]);
+    expect(await marker(earlier)).toMatchObject({ tenant });
+    // Younger than a job's creation can take, the marker without a job stays.
+    expect(await marker(neverCame)).toMatchObject({ tenant });
+
+    // Within the day, no scan: a job recorded without a marker waits for the next one.
+    const since = await recordedWithout();
+    now = new Date("2026-11-30T09:11:00.000Z");
+    expect((await store().listWatched()).map((job) => job.code)).toEqual([earlier]);
+    expect(await marker(neverCame)).toBeNull();
+
+    now = new Date("2026-12-01T09:01:00.000Z");
+    expect((await store().listWatched()).map((job) => job.code).sort()).toEqual([earlier, since].sort());
     await table.deleteTable();
   });
 });

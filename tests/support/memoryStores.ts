@@ -11,7 +11,7 @@ import { BlobLinks } from "../../shared/imports/blobLinks";
 import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
 import { ImportEngine, ImportEngineSettings } from "../../shared/imports/importEngine";
 import { ImportFileStore } from "../../shared/imports/importFileStore";
-import { finalStatuses, ImportJob, QueuedMessage } from "../../shared/imports/importJob";
+import { finalStatuses, ImportJob, isWatched, QueuedMessage } from "../../shared/imports/importJob";
 import { ImportJobChanges, ImportJobStore, JobPageQuery, pageOf } from "../../shared/imports/importJobStore";
 import { ImportPlan } from "../../shared/imports/importPlan";
 import { ImportMessage, ImportQueue } from "../../shared/imports/importQueue";
@@ -59,6 +59,10 @@ export class MemoryJobStore implements ImportJobStore {
 
   async delete(tenant: string, code: string): Promise<void> {
     this.jobs.delete(key(tenant, code));
+  }
+
+  async listWatched(): Promise<ImportJob[]> {
+    return [...this.jobs.values()].filter(isWatched).map((job) => structuredClone(job));
   }
 
   async listUnfinished(): Promise<ImportJob[]> {
