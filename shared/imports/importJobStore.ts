@@ -42,8 +42,11 @@ export interface ImportJobStore {
    * to make, or null to make none. Returns the job after the change, or null when there is no such job.
    */
   change(tenant: string, code: string, change: (job: ImportJob) => ImportJobChanges | null): Promise<ImportJob | null>;
-  /** Removes a job that never became visible as an import of its own (an upload that lost a race). */
-  delete(tenant: string, code: string): Promise<void>;
+  /**
+   * Removes a job, as created or read: one that never became visible as an import of its own (an upload that
+   * lost a race), or one retention no longer keeps.
+   */
+  delete(job: ImportJob): Promise<void>;
   /** Every job of every tenant that the minute sweeps look after (`isWatched`). */
   listWatched(): Promise<ImportJob[]>;
   /** Every Queued or InProgress job of every tenant, previews included: for a daily sweep, it may scan them all. */

@@ -74,7 +74,7 @@ export class ImportRetention {
     // The files of these went in an earlier sweep, or just now: records are kept longer than files.
     for (const job of await jobs.listEnded(recordCutoff, "all")) {
       if (!job.filesDeletedDate) await files.deleteJobFiles(job.tenant, job.code, job.source.blobName);
-      await jobs.delete(job.tenant, job.code);
+      await jobs.delete(job);
       sweep.recordsDeleted.push(job.code);
     }
 

@@ -124,12 +124,12 @@ export class Imports {
       if (error instanceof UploadTooLarge) return refuse("tooLarge", error.message);
       throw error;
     }
-    const made = { preview: false, job: false, kept: false };
+    const made = { preview: false, job: null as ImportJob | null, kept: false };
     const discard = async () => {
       if (made.kept) return;
       await files.deleteSource(blobName);
       if (made.preview) await files.deletePreview(tenant, code);
-      if (made.job) await jobs.delete(tenant, code);
+      if (made.job) await jobs.delete(made.job);
     };
     try {
       const given = await options();
@@ -186,13 +186,14 @@ export class Imports {
         createdDate: at,
       });
       // A started job's heartbeat begins now, so the watchdog also notices a start whose message never arrives.
-      await jobs.create({
+      const created = {
         ...job,
         totalItems: preview.totalRows,
         confirmedDate: start ? at : null,
         heartbeat: start ? at : null,
-      });
-      made.job = true;
+      };
+      await jobs.create(created);
+      made.job = created;
       if (idempotencyKey) {
         // Claimed only now that its job exists; an upload with the same key that got here first wins.
         const earlier = await receipts.claim(
@@ -351,15 +352,13 @@ export class Imports {
       mapping: [],
       createdDate,
     });
-    await jobs.create({
-      ...job,
-      pendingUpload: { hasHeaderRow: options.hasHeaderRow, start: options.start },
-    });
+    const created = { ...job, pendingUpload: { hasHeaderRow: options.hasHeaderRow, start: options.start } };
+    await jobs.create(created);
     if (idempotencyKey) {
       // Claimed once the job exists, as for an upload: a request with the same key that got here first wins.
       const earlier = await receipts.claim(tenant, idempotencyKey, { code, sha256: requestHash, createdDate }, now());
       if (earlier) {
-        await jobs.delete(tenant, code);
+        await jobs.delete(created);
         return this.earlierUploadRequest(tenant, earlier, requestHash);
       }
     }

@@ -89,10 +89,10 @@ export class TableImportJobStore implements ImportJobStore {
     return ended ? null : job;
   }
 
-  async delete(tenant: string, code: string): Promise<void> {
-    const job = await this.get(tenant, code);
+  async delete(job: ImportJob): Promise<void> {
+    const { tenant, code } = job;
     await unlessMissing(this.table.deleteEntity(tenant, code), null);
-    if (job) await unlessMissing(this.table.deleteEntity(tenant, listKey(job)), null);
+    await unlessMissing(this.table.deleteEntity(tenant, listKey(job)), null);
     await unlessMissing(this.table.deleteEntity(watched, markerKey(tenant, code)), null);
   }
 

@@ -206,7 +206,7 @@ describe("the import journey", () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: "Queued", startedDate: null, confirmedDate: job.createdDate });
     expect(headers.get("retry-after")).toBe("2");
-    await h.jobs.delete(tenantB, job.code);
+    await h.jobs.delete(job);
   });
 });
 

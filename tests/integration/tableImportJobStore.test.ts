@@ -96,7 +96,7 @@ describe("jobs in Table Storage", () => {
       made[2].code,
     ]);
 
-    await store().delete(tenant, made[0].code);
+    await store().delete(made[0]);
     // A deletion that stopped after the job: its entry goes at the next page.
     await table.deleteEntity(tenant, made[1].code);
     expect((await store().page(tenant, { status: null, after: null, top: 10 })).jobs.map((j) => j.code)).toEqual(
@@ -168,7 +168,7 @@ describe("jobs in Table Storage", () => {
     expect(startedMeanwhile).toBe(true);
     expect(await watched()).toEqual([started, preview, waitingForFile].sort());
 
-    await store().delete(tenant, preview);
+    await store().delete((await store().get(tenant, preview))!);
     expect(await marker(preview)).toBeNull();
     await table.deleteTable();
   });

@@ -57,7 +57,7 @@ export class MemoryJobStore implements ImportJobStore {
     return changes ? this.apply(job, changes) : structuredClone(job);
   }
 
-  async delete(tenant: string, code: string): Promise<void> {
+  async delete({ tenant, code }: ImportJob): Promise<void> {
     this.jobs.delete(key(tenant, code));
   }
 
