@@ -3,7 +3,7 @@ import { odata, TableClient } from "@azure/data-tables";
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { runConcurrently } from "../util/runConcurrently";
 import { finalStatuses, ImportJob, isWatched } from "./importJob";
-import { ImportJobChanges, ImportJobStore, JobCursor, JobPageQuery, pageOf } from "./importJobStore";
+import { ImportJobChanges, ImportJobStore, JobCursor, JobPageQuery } from "./importJobStore";
 
 // Structured properties travel as JSON text: Table Storage holds only flat values.
 const jsonProperties = new Set<string>([
@@ -22,16 +22,17 @@ const jsonProperties = new Set<string>([
  */
 const maxPropertyChars = 30_000;
 /**
- * A tenant's list: an entry per job in the tenant's partition, written with its job in one transaction, under a
- * row key that sorts newest first (`listKey`), after every job code (hex digits sort before `~`). Row `~listed`
- * says when the entries were last made whole: once a day (`listEveryMs`), for jobs recorded before entries
- * existed or by the version before during a deployment; each process looks at most hourly.
+ * A tenant's list: an entry per job in the tenant's partition, its code and status, written with its job in one
+ * transaction (and again with each change of status), under a row key that sorts newest first (`listKey`),
+ * after every job code (hex digits sort before `~`). Row `~listedWithStatus` says when the entries were last
+ * made whole: once a day (`listEveryMs`), for jobs recorded before entries (or their status) existed or by the
+ * version before during a deployment; each process looks at most hourly.
  */
 const listEveryMs = 24 * 3_600_000;
 const listLookEveryMs = 3_600_000;
 const listFrom = "~";
 const listTo = "~:";
-const listed = "~listed";
+const listed = "~listedWithStatus";
 /**
  * The partition of the markers of the jobs the minute sweeps look after (`isWatched`), row `<tenant>|<code>`.
  * Tenant ids begin with a letter or a digit, so no tenant's partition is this one. Row `~scanned` says when the
@@ -97,27 +98,22 @@ export class TableImportJobStore implements ImportJobStore {
   }
 
   async page(tenant: string, query: JobPageQuery): Promise<{ jobs: ImportJob[]; more: boolean }> {
-    if (query.status) {
-      // The service filters the tenant's partition: only the jobs in that status travel.
-      const jobs: ImportJob[] = [];
-      const filter = odata`PartitionKey eq ${tenant} and status eq ${query.status}`;
-      for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
-        jobs.push(fromEntity(entity));
-      return pageOf(jobs, query);
-    }
     await this.completeList(tenant);
     const from = query.after ? listKey(query.after) : listFrom;
-    const entries = this.table.listEntities<{ code: string }>({
-      queryOptions: { filter: odata`PartitionKey eq ${tenant} and RowKey gt ${from} and RowKey lt ${listTo}` },
-    });
+    const range = odata`PartitionKey eq ${tenant} and RowKey gt ${from} and RowKey lt ${listTo}`;
+    // The service filters the entries: the page's jobs are read, not every job the tenant has in that status.
+    const filter = query.status ? `${range} and ${odata`status eq ${query.status}`}` : range;
+    const entries = this.table.listEntities<{ code: string }>({ queryOptions: { filter } });
     const jobs: ImportJob[] = [];
     let waiting: { rowKey: string; code: string }[] = [];
     const read = async () => {
       const found = await Promise.all(waiting.map(({ code }) => this.get(tenant, code)));
-      for (const [n, job] of found.entries())
-        if (job) jobs.push(job);
+      for (const [n, job] of found.entries()) {
         // A job and its entry are created together: an entry without its job is one whose deletion stopped half way.
-        else await unlessMissing(this.table.deleteEntity(tenant, waiting[n].rowKey), null);
+        if (!job) await unlessMissing(this.table.deleteEntity(tenant, waiting[n].rowKey), null);
+        // An entry saying another status than its job's was written by the version before: mended once a day.
+        else if (!query.status || job.status === query.status) jobs.push(job);
+      }
       waiting = [];
     };
     for await (const entry of entries) {
@@ -129,24 +125,31 @@ export class TableImportJobStore implements ImportJobStore {
     return { jobs: jobs.slice(0, query.top), more: jobs.length > query.top };
   }
 
-  /** Writes the entries missing from the tenant's list, once a day. */
+  /**
+   * Once a day, writes the entries missing from the tenant's list and mends those whose status is not their
+   * job's. Only as read: an entry written or changed meanwhile is its job's, newer than what was read.
+   */
   private async completeList(tenant: string): Promise<void> {
     const now = this.now().getTime();
     if (now - (this.listLookedAt.get(tenant) ?? -Infinity) < listLookEveryMs) return;
     const last = await unlessMissing(this.table.getEntity<{ listedDate: string }>(tenant, listed), null);
     if (!last || Date.parse(last.listedDate) <= now - listEveryMs) {
-      const entered = new Set<string>();
+      const entered = new Map<string, { status?: string; etag: string }>();
       const entries = odata`PartitionKey eq ${tenant} and RowKey gt ${listFrom} and RowKey lt ${listTo}`;
-      for await (const entry of this.table.listEntities<{ code: string }>({
-        queryOptions: { filter: entries, select: ["code"] },
+      for await (const entry of this.table.listEntities<{ code: string; status?: string }>({
+        queryOptions: { filter: entries, select: ["code", "status"] },
       }))
-        entered.add(entry.code);
+        entered.set(entry.code, entry);
       const jobs = odata`PartitionKey eq ${tenant} and RowKey lt ${listFrom}`;
-      for await (const job of this.table.listEntities<{ createdDate: string }>({
-        queryOptions: { filter: jobs, select: ["RowKey", "createdDate"] },
-      }))
-        if (!entered.has(job.rowKey!))
-          await this.table.upsertEntity(listEntry(tenant, { code: job.rowKey!, createdDate: job.createdDate }));
+      for await (const job of this.table.listEntities<{ createdDate: string; status: ImportJob["status"] }>({
+        queryOptions: { filter: jobs, select: ["RowKey", "createdDate", "status"] },
+      })) {
+        const entry = entered.get(job.rowKey!);
+        const wanted = listEntry(tenant, { code: job.rowKey!, createdDate: job.createdDate, status: job.status });
+        if (!entry) await unlessConflict(this.table.createEntity(wanted));
+        else if (entry.status !== job.status)
+          await unlessConflict(this.table.updateEntity(wanted, "Merge", { etag: entry.etag }));
+      }
       await this.table.upsertEntity({ partitionKey: tenant, rowKey: listed, listedDate: this.now().toISOString() });
     }
     if (this.listLookedAt.size >= 10_000) this.listLookedAt.clear();
@@ -166,10 +169,14 @@ export class TableImportJobStore implements ImportJobStore {
       if (changes === null) return job;
       const changed = { ...job, ...changes };
       if (isWatched(changed) && !isWatched(job)) await this.mark(changed);
+      const update = { partitionKey: tenant, rowKey: code, ...toProperties(changes) };
       try {
-        await this.table.updateEntity({ partitionKey: tenant, rowKey: code, ...toProperties(changes) }, "Merge", {
-          etag: entity.etag,
-        });
+        if (changed.status === job.status) await this.table.updateEntity(update, "Merge", { etag: entity.etag });
+        else
+          await this.table.submitTransaction([
+            ["update", update, "Merge", { etag: entity.etag }],
+            ["upsert", listEntry(tenant, changed), "Merge"],
+          ]);
         return changed;
       } catch (error) {
         // Someone changed the job meanwhile: decide again on what it is now.
@@ -192,12 +199,8 @@ export class TableImportJobStore implements ImportJobStore {
       const job = await this.get(tenant, code);
       if (job && isWatched(job)) jobs.push(job);
       else if ((job && finalStatuses.includes(job.status)) || Date.parse(markedDate) < graceBefore)
-        try {
-          // Only the marker as read: one written again since is for a job about to become watched.
-          await this.table.deleteEntity(watched, rowKey, { etag });
-        } catch (error) {
-          if (![404, 412].includes(storageStatus(error) ?? 0)) throw error;
-        }
+        // Only the marker as read: one written again since is for a job about to become watched.
+        await unlessConflict(this.table.deleteEntity(watched, rowKey, { etag }));
     });
     return jobs;
   }
@@ -221,14 +224,15 @@ export class TableImportJobStore implements ImportJobStore {
 
   async listUnfinished(): Promise<ImportJob[]> {
     const jobs: ImportJob[] = [];
-    const filter = odata`status eq ${"Queued"} or status eq ${"InProgress"}`;
+    // Jobs only: list entries say their job's status too, and sort after every code.
+    const filter = odata`(status eq ${"Queued"} or status eq ${"InProgress"}) and RowKey lt ${listFrom}`;
     for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
       jobs.push(fromEntity(entity));
     return jobs;
   }
 
   async listEnded(endedBefore: string, which: "withFiles" | "all"): Promise<ImportJob[]> {
-    const ended = odata`(status eq ${"Completed"} or status eq ${"Failed"} or status eq ${"Cancelled"}) and completedDate lt ${endedBefore}`;
+    const ended = odata`(status eq ${"Completed"} or status eq ${"Failed"} or status eq ${"Cancelled"}) and completedDate lt ${endedBefore} and RowKey lt ${listFrom}`;
     // A null is stored as "" (see toProperties), so "files not deleted yet" is a filter the service can apply.
     const filter = which === "withFiles" ? `${ended} and filesDeletedDate eq ''` : ended;
     const jobs: ImportJob[] = [];
@@ -251,8 +255,17 @@ function markerKey(tenant: string, code: string): string {
   return `${tenant}|${code}`;
 }
 
-function listEntry(tenant: string, job: JobCursor) {
-  return { partitionKey: tenant, rowKey: listKey(job), code: job.code };
+function listEntry(tenant: string, job: JobCursor & Pick<ImportJob, "status">) {
+  return { partitionKey: tenant, rowKey: listKey(job), code: job.code, status: job.status };
+}
+
+/** Whether or not `write` found the entity as it was read: one written or changed since is newer. */
+async function unlessConflict(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (![404, 409, 412].includes(storageStatus(error) ?? 0)) throw error;
+  }
 }
 
 function toProperties(values: Record<string, unknown>): Record<string, unknown> {

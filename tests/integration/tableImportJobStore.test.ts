@@ -91,10 +91,23 @@ describe("jobs in Table Storage", () => {
     expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
     expect(await entries()).toHaveLength(5);
 
-    await store().update(tenant, made[2].code, { status: "Failed", completedDate: now.toISOString() });
-    expect((await store().page(tenant, { status: "Failed", after: null, top: 2 })).jobs.map((j) => j.code)).toEqual([
-      made[2].code,
-    ]);
+    // A list filtered by status reads the entries in that status, in the list's order, page by page.
+    const inStatus = async (status: ImportJob["status"]) => {
+      const codes: string[] = [];
+      let after = null;
+      for (;;) {
+        const page = await store().page(tenant, { status, after, top: 1 });
+        codes.push(...page.jobs.map((job) => job.code));
+        if (!page.more) return codes;
+        after = page.jobs.at(-1)!;
+      }
+    };
+    await store().update(tenant, made[2].code, { status: "InProgress" });
+    for (const job of [made[3], made[2]])
+      await store().update(tenant, job.code, { status: "Failed", completedDate: now.toISOString() });
+    expect(await inStatus("Failed")).toEqual(expected.filter((code) => [made[2].code, made[3].code].includes(code)));
+    expect(await inStatus("InProgress")).toEqual([]);
+    expect(await inStatus("Queued")).toHaveLength(3);
 
     await store().delete(made[0]);
     // A deletion that stopped after the job: its entry goes at the next page.
@@ -110,11 +123,18 @@ describe("jobs in Table Storage", () => {
       queryOptions: { filter: `PartitionKey eq '${tenant}' and code eq '${lost.code}'` },
     }))
       await table.deleteEntity(e.partitionKey!, e.rowKey!);
+    // A process of the version before cancels a job, leaving its entry as it was.
+    const cancelled = made[4];
+    await table.updateEntity({ partitionKey: tenant, rowKey: cancelled.code, status: "Cancelled" }, "Merge");
     now = new Date("2026-11-30T10:00:00.000Z");
     expect((await store().page(tenant, { status: null, after: null, top: 10 })).jobs).toHaveLength(2);
+    expect(await inStatus("Queued")).toEqual([]);
+    expect(await inStatus("Cancelled")).toEqual([]);
     now = new Date("2026-12-01T09:01:00.000Z");
     expect((await store().page(tenant, { status: null, after: null, top: 10 })).jobs).toHaveLength(3);
     expect(await entries()).toContain(lost.code);
+    expect(await inStatus("Cancelled")).toEqual([cancelled.code]);
+    expect(await inStatus("Failed")).toHaveLength(2);
     await table.deleteTable();
   });
 
