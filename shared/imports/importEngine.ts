@@ -189,10 +189,7 @@ export class ImportEngine {
       return this.fail(job, errorMessage(error));
     }
 
-    const fields = fieldsToIndex(
-      options.matchField,
-      job.mapping.map((m) => m.targetField),
-    );
+    const fields = fieldsToIndex(options.matchField);
     // A replay that wrote chunks made any index handed on stale; a dry run's replay writes nothing.
     const handedOn =
       checkpoint === job.checkpoint || options.validateOnly ? await this.keptIndex.take(tenant, fields, lease) : null;
@@ -204,7 +201,11 @@ export class ImportEngine {
       else if (handedOn) await this.keptIndex.carry(tenant, lease);
     };
     // Every row still to come may create a client: room for them now spares the index its growing copies.
-    if (options.importMode !== "UpdateOnly") index.reserve(index.size + totalItems - checkpoint.counts.processed);
+    if (options.importMode !== "UpdateOnly")
+      index.reserve(
+        index.size + totalItems - checkpoint.counts.processed,
+        job.mapping.map((m) => m.targetField),
+      );
     if (options.validateOnly) await this.replayDryRun(job, checkpoint.chunk, index);
 
     const notImported = new NotImportedFile(source.headers, source.delimiter);

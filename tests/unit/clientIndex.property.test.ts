@@ -82,9 +82,11 @@ describe("ClientIndex", () => {
         fc.array(write, { maxLength: 300 }),
         fc.array(key, { maxLength: 20 }),
         fc.nat(2_000),
-        (writes, probes, reserved) => {
+        fc.boolean(),
+        (writes, probes, reserved, reservingNames) => {
           const index = new ClientIndex(["Name"]);
-          index.reserve(reserved);
+          // With room for names or without: a field an import's rows do not set reserves nothing.
+          index.reserve(reserved, reservingNames ? ["Name"] : []);
           const model = new ModelIndex();
           for (const w of writes) {
             index.recordWrite(w);

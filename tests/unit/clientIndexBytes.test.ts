@@ -35,7 +35,8 @@ function cutInto(bytes: Buffer, cuts: number[]): Readable {
 
 function indexAfter(writes: ClientWrite[], fields: IndexedField[], reserved = 0): ClientIndex {
   const index = new ClientIndex(fields);
-  index.reserve(reserved);
+  // Room for the first field's values only, as for an import whose rows set that one.
+  index.reserve(reserved, fields.slice(0, 1));
   for (const w of writes) index.recordWrite(w);
   return index;
 }

@@ -167,7 +167,27 @@ describe("the index a holding of the tenant hands on to the next", () => {
     if (byName.problem !== null) throw new Error("refused");
     expect(stores.clients.indexLoads).toBe(2);
     expect(byName.job.checkpoint.counts).toMatchObject({ updated: 1 });
-    expect(stores.indexSnapshots.saved.get("t")!.fields).toEqual(["Name"]);
+    expect(stores.indexSnapshots.saved.get("t")!.fields).toEqual(["CompanyNumber", "NiNumber", "Name"]);
+  });
+
+  it("holds every unique field, so imports mapping different ones in turn all start from the snapshot", async () => {
+    const stores = memoryEngine();
+    const files = [
+      "Code,Name,Type\r\nC1,One Ltd,Ltd\r\nC2,Two Ltd,Ltd\r\n",
+      "Code,Name,Type,CompanyNumber\r\nC1,One Ltd,Ltd,01234567\r\nC3,Three Ltd,Ltd,07654321\r\n",
+      "Code,Name,Type,NiNumber\r\nC2,Two Ltd,Ltd,AB123456C\r\nC4,Four Ltd,Ltd,AB123456C\r\n",
+      "Name,Type,CompanyNumber\r\nClash Ltd,Ltd,01234567\r\n",
+    ];
+    const outcomes = [];
+    for (const file of files) {
+      const run = await importInMemory(Buffer.from(file), sameNames, {}, {}, stores);
+      if (run.problem !== null) throw new Error("refused");
+      outcomes.push(run.job.checkpoint.counts);
+    }
+    expect(stores.clients.indexLoads).toBe(1);
+    // What each import found in the index it did not load: the values an earlier one wrote.
+    expect(outcomes[2]).toMatchObject({ updated: 1, error: 1 });
+    expect(outcomes[3]).toMatchObject({ error: 1 });
   });
 
   it("is not kept by a dry run, whose index holds clients that were never written", async () => {
