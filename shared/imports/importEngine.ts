@@ -169,7 +169,11 @@ export class ImportEngine {
     const replayed = await this.replay(job, since, lease);
     if (replayed === "stale") return "finished";
     const checkpoint = replayed;
-    if (job.cancelRequested) return this.finish(job, "Cancelled", checkpoint);
+    if (job.cancelRequested) {
+      // A holding that wrote nothing leaves the tenant's clients as the holding before it handed them on.
+      if (checkpoint === job.checkpoint && lease.interrupted === null) await this.keptIndex.carry(tenant, lease);
+      return this.finish(job, "Cancelled", checkpoint);
+    }
     if (job.status === "Queued") {
       const at = this.now().toISOString();
       if (!(await jobs.update(tenant, code, { status: "InProgress", startedDate: at, heartbeat: at })))
@@ -283,7 +287,8 @@ export class ImportEngine {
         const answer = progress.takeAnswer();
         if (answer && !answer.job) return "notRunnable";
         if (answer?.job?.cancelRequested) {
-          await writer?.flush();
+          // Every decided row is written once the writer is flushed: the index is the store's, as at a slice's end.
+          await Promise.all([writer?.flush(), handOn()]);
           await stopSaving();
           return this.finish(job, "Cancelled", applied);
         }

@@ -24,8 +24,13 @@ export class KeptIndex {
     await this.snapshots.save(tenant, generation, index).catch(() => undefined);
   }
 
-  /** Hands the index on past a holding that wrote no client (a dry run), when that holding took it. */
+  /**
+   * Hands the index on past a holding that wrote no client: a dry run that took it, or a job cancelled before it
+   * read a row (then the index may still be kept here, untaken).
+   */
   async carry(tenant: string, lease: TenantLease): Promise<void> {
+    if (this.kept?.tenant === tenant && this.kept.generation === lease.generation - 1)
+      this.kept.generation = lease.generation;
     await this.snapshots.carry(tenant, lease.generation - 1, lease.generation).catch(() => undefined);
   }
 

@@ -79,7 +79,7 @@ describe("the index a holding of the tenant hands on to the next", () => {
     expect(stores.clients.tenants.get("t")!.get("C35")!.values.Name).toBe("Elsewhere Ltd");
   });
 
-  it("is loaded from the clients after a holding that handed nothing on: a crash, or a cancel", async () => {
+  it("is loaded from the clients after a holding that handed nothing on (a crash), not after a cancel", async () => {
     for (const ending of ["crash", "cancel"] as const) {
       const stores = memoryEngine({ sliceBudgetMs: 0, chunkRows: 10 });
       await seeded(stores, 5);
@@ -114,9 +114,49 @@ describe("the index a holding of the tenant hands on to the next", () => {
         stores,
       );
       if (third.problem !== null) throw new Error("refused");
-      expect(stores.clients.indexLoads).toBe(loads + 1);
+      // A cancel seen before the holding read a row hands on what the holding before it left.
+      expect(stores.clients.indexLoads, ending).toBe(ending === "crash" ? loads + 1 : loads);
       expect(third.job.checkpoint.counts).toMatchObject({ created: 0, skipped: 1 });
     }
+  });
+
+  it("is handed on by a holding cancelled between chunks, with every row it decided written", async () => {
+    const stores = memoryEngine();
+    await seeded(stores, 5);
+    const loads = stores.clients.indexLoads;
+    const job = await jobInMemory(Buffer.from(header + rows(100, 12_100)), sameNames, {}, stores);
+    if (job.problem !== null) throw new Error("refused");
+    // Asked once the first chunk is written; seen in the answer to the progress save at 5,000 rows.
+    let asked = false;
+    const cancelling = new ImportEngine(
+      {
+        ...stores,
+        now: () => new Date("2026-11-28T12:00:00Z"),
+        step: (step) => {
+          if (step === "writesApplied" && !asked) {
+            asked = true;
+            void stores.jobs.update("t", job.job.code, { cancelRequested: true });
+          }
+        },
+      },
+      { sliceBudgetMs: 60_000, chunkRows: 1_000 },
+    );
+    expect(await cancelling.runSlice("t", job.job.code)).toBe("finished");
+    const cancelled = (await stores.jobs.get("t", job.job.code))!;
+    expect(cancelled.status).toBe("Cancelled");
+    expect(cancelled.checkpoint.counts.created).toBeGreaterThan(0);
+    expect(cancelled.checkpoint.counts.created).toBeLessThan(12_000);
+
+    const next = await importInMemory(
+      Buffer.from(header + "C100,Again Ltd,Ltd\r\nC99999,New Ltd,Ltd\r\n"),
+      sameNames,
+      { importMode: "CreateOnly" },
+      {},
+      stores,
+    );
+    if (next.problem !== null) throw new Error("refused");
+    expect(stores.clients.indexLoads).toBe(loads + 1);
+    expect(next.job.checkpoint.counts).toMatchObject({ created: 1, skipped: 1 });
   });
 
   it("is read by a dry run and still good after it, which wrote nothing", async () => {
