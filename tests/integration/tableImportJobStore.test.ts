@@ -47,10 +47,7 @@ describe("jobs in Table Storage", () => {
   });
 
   it("pages a tenant's jobs newest first from their list entries, and keeps the list whole", async () => {
-    const h = await harness();
-    const table = h.storage.table(`Jobs${randomBytes(6).toString("hex")}`);
-    await table.createTable();
-    const tenant = uniqueTenant();
+    const { h, table, tenant } = await ownTable();
     let now = new Date("2026-11-30T09:00:00.000Z");
     const store = () => new TableImportJobStore(table, () => now);
     const base = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
@@ -139,10 +136,7 @@ describe("jobs in Table Storage", () => {
   });
 
   it("finds the jobs the minute sweeps look after through their markers, and lets go of the others' markers", async () => {
-    const h = await harness();
-    const table = h.storage.table(`Jobs${randomBytes(6).toString("hex")}`);
-    await table.createTable();
-    const tenant = uniqueTenant();
+    const { h, table, tenant } = await ownTable();
     let now = new Date("2026-11-30T09:00:00.000Z");
     const store = (on: TableClient = table) => new TableImportJobStore(on, () => now);
     const marker = (code: string) => unlessMissing(table.getEntity("~watched", `${tenant}|${code}`), null);
@@ -194,10 +188,7 @@ describe("jobs in Table Storage", () => {
   });
 
   it("marks the watched jobs recorded without a marker by a scan a day, and drops a marker whose job never came", async () => {
-    const h = await harness();
-    const table = h.storage.table(`Jobs${randomBytes(6).toString("hex")}`);
-    await table.createTable();
-    const tenant = uniqueTenant();
+    const { h, table, tenant } = await ownTable();
     const marker = (code: string) => unlessMissing(table.getEntity("~watched", `${tenant}|${code}`), null);
     let now = new Date("2026-11-30T09:00:00.000Z");
     const store = () => new TableImportJobStore(table, () => now);
@@ -230,3 +221,11 @@ describe("jobs in Table Storage", () => {
     await table.deleteTable();
   });
 });
+
+/** A jobs table of the test's own (no other test's jobs in it), and a tenant. */
+async function ownTable() {
+  const h = await harness();
+  const table = h.storage.table(`Jobs${randomBytes(6).toString("hex")}`);
+  await table.createTable();
+  return { h, table, tenant: uniqueTenant() };
+}

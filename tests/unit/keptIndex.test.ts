@@ -128,19 +128,14 @@ describe("the index a holding of the tenant hands on to the next", () => {
     if (job.problem !== null) throw new Error("refused");
     // Asked once the first chunk is written; seen in the answer to the progress save at 5,000 rows.
     let asked = false;
-    const cancelling = new ImportEngine(
-      {
-        ...stores,
-        now: () => new Date("2026-11-28T12:00:00Z"),
-        step: (step) => {
-          if (step === "writesApplied" && !asked) {
-            asked = true;
-            void stores.jobs.update("t", job.job.code, { cancelRequested: true });
-          }
-        },
+    const cancelling = inAnotherProcess(stores, {
+      step: (step) => {
+        if (step === "writesApplied" && !asked) {
+          asked = true;
+          void stores.jobs.update("t", job.job.code, { cancelRequested: true });
+        }
       },
-      { sliceBudgetMs: 60_000, chunkRows: 1_000 },
-    );
+    });
     expect(await cancelling.runSlice("t", job.job.code)).toBe("finished");
     const cancelled = (await stores.jobs.get("t", job.job.code))!;
     expect(cancelled.status).toBe("Cancelled");
