@@ -198,6 +198,9 @@ export class ImportEngine {
     const handedOn =
       checkpoint === job.checkpoint || options.validateOnly ? await this.keptIndex.take(tenant, fields, lease) : null;
     const index = handedOn ?? (await this.beating(job, () => clients.loadIndex(tenant, fields)));
+    // A dry run writes nothing: the index it loaded is the clients as they stand at its holding's end. Saved now,
+    // before its rows change it, it spares its next slice, and the import that follows the check, another load.
+    if (options.validateOnly && !handedOn) await this.keptIndex.saveUnchanged(tenant, lease.generation, index);
     // Once every decided row is written the index is the store's, for the tenant's next holding. A dry run's index
     // holds rows never written, but the dry run wrote nothing, so an index handed to it is still good after it.
     const handOn = async () => {

@@ -25,6 +25,14 @@ export class KeptIndex {
   }
 
   /**
+   * Saves the index of a holding that will write no client (a dry run), before the holding changes it: only the
+   * snapshot, as the copy kept in memory would change with it.
+   */
+  async saveUnchanged(tenant: string, generation: number, index: ClientIndex): Promise<void> {
+    await this.snapshots.save(tenant, generation, index).catch(() => undefined);
+  }
+
+  /**
    * Hands the index on past a holding that wrote no client: a dry run that took it, or a job cancelled before it
    * read a row (then the index may still be kept here, untaken).
    */
