@@ -22,8 +22,10 @@ export function fieldsToIndex(matchField: MatchField): IndexedField[] {
 /** A client index as its arrays, for a snapshot: the index made from it finds what the original found. */
 export interface ClientIndexImage {
   codes: KeyTableParts;
-  /** Client number and code, for the codes stored otherwise than as their key. */
-  storedCodes: [number, string][];
+  /** The codes stored otherwise than as their key (lower case, spaces), numbered in their own table. */
+  storedCodes: KeyTableParts;
+  /** Client number -> its number in `storedCodes`, -1 (or past the end) for a code stored as its key. */
+  storedCodeOf: Int32Array<ArrayBuffer>;
   fields: FieldImage[];
 }
 
@@ -46,8 +48,13 @@ export interface FieldImage {
 export class ClientIndex {
   /** Client number -> code key. */
   private codeKeys = new KeyTable();
-  /** The code as stored, for the few clients whose code differs from its key (spaces, lower case). */
-  private storedCodes = new Map<number, string>();
+  /**
+   * The code as stored, for the clients whose code differs from its key (spaces, lower case): in arrays too, as
+   * a tenant's codes may all be so (a Map of a million of them took 54 MB of the worker's 96 MB heap).
+   */
+  private storedCodes = new KeyTable();
+  /** Client number -> its stored code's number, `none` (or past the end) when its code is its key. */
+  private storedCodeOf = new Int32Array(1 << 10).fill(none);
   /** In the order of the fields it was built with: a few at most, and walked for every client added. */
   private byField: readonly (readonly [IndexedField, FieldValues])[];
   /** For each base of generated codes, the suffix last handed out (1 for the base itself). */
@@ -61,7 +68,8 @@ export class ClientIndex {
   static fromImage(image: ClientIndexImage): ClientIndex {
     const index = new ClientIndex([]);
     index.codeKeys = KeyTable.fromParts(image.codes);
-    index.storedCodes = new Map(image.storedCodes);
+    index.storedCodes = KeyTable.fromParts(image.storedCodes);
+    index.storedCodeOf = image.storedCodeOf;
     index.byField = image.fields.map((field) => [field.field, FieldValues.fromImage(field)] as const);
     return index;
   }
@@ -70,7 +78,8 @@ export class ClientIndex {
   image(): ClientIndexImage {
     return {
       codes: this.codeKeys.parts(),
-      storedCodes: [...this.storedCodes],
+      storedCodes: this.storedCodes.parts(),
+      storedCodeOf: this.storedCodeOf.subarray(0, Math.min(this.size, this.storedCodeOf.length)),
       fields: this.byField.map(([field, values]) => values.image(field, this.size)),
     };
   }
@@ -142,8 +151,10 @@ export class ClientIndex {
   private addCode(code: string): number {
     const codeKey = compareKey(code);
     const client = this.codeKeys.add(codeKey);
-    if (code !== codeKey) this.storedCodes.set(client, code);
-    else if (this.storedCodes.size > 0) this.storedCodes.delete(client);
+    if (code !== codeKey) {
+      if (client >= this.storedCodeOf.length) this.storedCodeOf = grown(this.storedCodeOf, client + 1, none);
+      this.storedCodeOf[client] = this.storedCodes.add(code);
+    } else if (client < this.storedCodeOf.length) this.storedCodeOf[client] = none;
     return client;
   }
 
@@ -155,7 +166,8 @@ export class ClientIndex {
   }
 
   private codeOf(client: number): string {
-    return this.storedCodes.get(client) ?? this.codeKeys.key(client);
+    const stored = client < this.storedCodeOf.length ? this.storedCodeOf[client] : none;
+    return stored === none ? this.codeKeys.key(client) : this.storedCodes.key(stored);
   }
 }
 

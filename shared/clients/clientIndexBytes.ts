@@ -12,9 +12,10 @@ import { KeyTableParts } from "./keyTable";
 interface Header {
   /** The arrays' byte order: an index is only read back on a machine that has it. */
   order: string;
-  storedCodes: [number, string][];
   /** Byte lengths of the codes' bytes, starts and slots. */
   codes: number[];
+  /** Byte lengths of the stored codes' bytes, starts and slots, then of storedCodeOf. */
+  storedCodes: number[];
   /** Each field, with the byte lengths of its values' bytes, starts and slots, then of valueOf and holderOf. */
   fields: { field: IndexedField; holders: [number, number[]][]; lengths: number[] }[];
 }
@@ -24,8 +25,8 @@ export function* clientIndexBytes(index: ClientIndex): Generator<Uint8Array> {
   const image = index.image();
   const header: Header = {
     order: endianness(),
-    storedCodes: image.storedCodes,
     codes: partsArrays(image.codes).map((array) => array.byteLength),
+    storedCodes: storedCodeArrays(image).map((array) => array.byteLength),
     fields: image.fields.map((field) => ({
       field: field.field,
       holders: field.holders,
@@ -37,7 +38,7 @@ export function* clientIndexBytes(index: ClientIndex): Generator<Uint8Array> {
   length.writeUInt32LE(text.length);
   yield length;
   yield text;
-  for (const array of [...partsArrays(image.codes), ...image.fields.flatMap(fieldArrays)])
+  for (const array of [...partsArrays(image.codes), ...storedCodeArrays(image), ...image.fields.flatMap(fieldArrays)])
     yield new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
@@ -61,7 +62,8 @@ async function readIndex(reader: ByteReader, fields: readonly IndexedField[]): P
   if (header.order !== endianness()) throw new Error(`A client index saved ${header.order} cannot be read here`);
   const image: ClientIndexImage = {
     codes: await readParts(reader, header.codes),
-    storedCodes: header.storedCodes,
+    storedCodes: await readParts(reader, header.storedCodes),
+    storedCodeOf: await reader.read(int32s(header.storedCodes[3])),
     fields: [],
   };
   for (const { field, holders, lengths } of header.fields) {
@@ -93,6 +95,10 @@ async function readParts(reader: ByteReader, [bytes, starts, slots]: number[]): 
 
 function partsArrays(parts: KeyTableParts): (Uint8Array | Int32Array)[] {
   return [parts.bytes, parts.starts, parts.slots];
+}
+
+function storedCodeArrays(image: ClientIndexImage): (Uint8Array | Int32Array)[] {
+  return [...partsArrays(image.storedCodes), image.storedCodeOf];
 }
 
 function fieldArrays(field: FieldImage): (Uint8Array | Int32Array)[] {
