@@ -57,7 +57,11 @@ export class ClientIndex {
   private storedCodeOf = new Int32Array(1 << 10).fill(none);
   /** In the order of the fields it was built with: a few at most, and walked for every client added. */
   private byField: readonly (readonly [IndexedField, FieldValues])[];
-  /** For each base of generated codes, the suffix last handed out (1 for the base itself). */
+  /**
+   * For bases of generated codes met more than once, the suffix last handed out. Only those: a file of a million
+   * distinct names would otherwise keep a million entries for the import's life (25 MB of heap per 300,000).
+   * Forgetting one costs only a longer search from the base itself.
+   */
   private readonly lastSuffix = new Map<string, number>();
 
   constructor(fields: readonly IndexedField[]) {
@@ -104,7 +108,10 @@ export class ClientIndex {
     let suffix = this.lastSuffix.get(base) ?? 1;
     const codeOf = (n: number) => (n === 1 ? base : `${base}${n}`);
     while (this.codeKeys.find(compareKey(codeOf(suffix))) !== -1) suffix++;
-    this.lastSuffix.set(base, suffix);
+    if (suffix > 1) {
+      if (this.lastSuffix.size >= maxSuffixesKept) this.lastSuffix.clear();
+      this.lastSuffix.set(base, suffix);
+    }
     return codeOf(suffix);
   }
 
@@ -173,6 +180,8 @@ export class ClientIndex {
 
 const none = -1;
 const several = -2;
+/** Bases whose last suffix is kept at most: a few MB of heap. */
+const maxSuffixesKept = 50_000;
 
 /** One indexed field: which value each client holds, and which clients hold each value. */
 class FieldValues {

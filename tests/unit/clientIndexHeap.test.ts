@@ -29,4 +29,16 @@ describe("the client index's memory", () => {
     expect((made as ClientIndex).find("Code", "C1")).toEqual(["c 1"]);
     expect(bytes).toBeLessThan(4 * 1024 * 1024);
   });
+
+  it("keeps no note for each base of a generated code, only for bases met again", () => {
+    const clients = 300_000;
+    const { bytes, made } = heapGrowth(() => {
+      const index = new ClientIndex([]);
+      for (let i = 0; i < clients; i++) index.addClient(index.unusedCode(`BASE${i}X`), {});
+      for (let i = 0; i < 3; i++) index.addClient(index.unusedCode("BASE7X"), {});
+      return index;
+    });
+    expect((made as ClientIndex).unusedCode("BASE7X")).toBe("BASE7X5");
+    expect(bytes).toBeLessThan(4 * 1024 * 1024);
+  });
 });
