@@ -62,10 +62,10 @@ export class BlobClientIndexSnapshots implements ClientIndexSnapshots {
   /**
    * Named after the bytes' layout (clientIndexBytes), so a snapshot of another layout is never read: the first
    * import after a change of layout loads from the clients once, and the lifecycle rule removes the old blob.
-   * `client-index.bin.gz` held the stored codes as JSON pairs in its header.
+   * `client-index.bin.gz` held the stored codes, and v2 the clients sharing a value, as JSON in its header.
    */
   private blob(tenant: string) {
-    return this.container.getBlockBlobClient(`${tenant}/client-index.v2.bin.gz`);
+    return this.container.getBlockBlobClient(`${tenant}/client-index.v3.bin.gz`);
   }
 }
 

@@ -34,9 +34,10 @@ export interface FieldImage {
   values: KeyTableParts;
   /** Client number -> value number, -1 for none. */
   valueOf: Int32Array<ArrayBuffer>;
-  /** Value number -> its one client, -1 for none, -2 for several (listed in `holders`). */
+  /** Value number -> the client that took it last, -1 for none. */
   holderOf: Int32Array<ArrayBuffer>;
-  holders: [number, number[]][];
+  /** Client number -> the client that took its value before it, -1 (or past the end) for none. */
+  earlierHolder: Int32Array<ArrayBuffer>;
 }
 
 /**
@@ -179,7 +180,6 @@ export class ClientIndex {
 }
 
 const none = -1;
-const several = -2;
 /** Bases whose last suffix is kept at most: a few MB of heap. */
 const maxSuffixesKept = 50_000;
 
@@ -188,16 +188,20 @@ class FieldValues {
   private keys = new KeyTable();
   /** Client number -> value number, or `none`. */
   private valueOf = new Int32Array(1 << 10).fill(none);
-  /** Value number -> the one client holding it, `none`, or `several` (then see `holdersOf`). */
+  /** Value number -> the client that took it last, or `none`. */
   private holderOf = new Int32Array(1 << 10).fill(none);
-  private holdersOf = new Map<number, number[]>();
+  /**
+   * Client number -> the client that took its value before it, `none` (or past the end) for the first: a list
+   * per value in an array, so values many clients share (names) cost no heap. Empty until a value is shared.
+   */
+  private earlierHolder = new Int32Array(0);
 
   static fromImage(image: FieldImage): FieldValues {
     const values = new FieldValues();
     values.keys = KeyTable.fromParts(image.values);
     values.valueOf = image.valueOf;
     values.holderOf = image.holderOf;
-    values.holdersOf = new Map(image.holders);
+    values.earlierHolder = image.earlierHolder;
     return values;
   }
 
@@ -207,7 +211,7 @@ class FieldValues {
       values: this.keys.parts(),
       valueOf: this.valueOf.subarray(0, Math.min(clients, this.valueOf.length)),
       holderOf: this.holderOf.subarray(0, this.keys.size),
-      holders: [...this.holdersOf],
+      earlierHolder: this.earlierHolder.subarray(0, Math.min(clients, this.earlierHolder.length)),
     };
   }
 
@@ -222,11 +226,13 @@ class FieldValues {
     return value === none ? null : this.keys.key(value);
   }
 
+  /** The clients holding the value `key`, in the order they took it. */
   holders(key: string): number[] {
     const value = this.keys.find(key);
     if (value === -1) return [];
-    const holder = this.holderOf[value];
-    return holder === several ? this.holdersOf.get(value)! : holder === none ? [] : [holder];
+    const holders: number[] = [];
+    for (let client = this.holderOf[value]; client !== none; client = this.earlier(client)) holders.push(client);
+    return holders.reverse();
   }
 
   set(client: number, key: string): void {
@@ -237,26 +243,30 @@ class FieldValues {
     if (previous === value) return;
     if (previous !== none) this.release(previous, client);
     this.valueOf[client] = value;
-    const holder = this.holderOf[value];
-    if (holder === none) this.holderOf[value] = client;
-    else if (holder === several) this.holdersOf.get(value)!.push(client);
-    else {
-      this.holderOf[value] = several;
-      this.holdersOf.set(value, [holder, client]);
-    }
+    this.setEarlier(client, this.holderOf[value]);
+    this.holderOf[value] = client;
   }
 
   private release(value: number, client: number): void {
-    if (this.holderOf[value] !== several) {
-      this.holderOf[value] = none;
-      return;
-    }
-    const rest = this.holdersOf.get(value)!.filter((c) => c !== client);
-    if (rest.length > 1) this.holdersOf.set(value, rest);
+    if (this.holderOf[value] === client) this.holderOf[value] = this.earlier(client);
     else {
-      this.holdersOf.delete(value);
-      this.holderOf[value] = rest[0];
+      let later = this.holderOf[value];
+      while (this.earlier(later) !== client) later = this.earlier(later);
+      this.setEarlier(later, this.earlier(client));
     }
+    this.setEarlier(client, none);
+  }
+
+  private earlier(client: number): number {
+    return client < this.earlierHolder.length ? this.earlierHolder[client] : none;
+  }
+
+  private setEarlier(client: number, earlier: number): void {
+    if (client >= this.earlierHolder.length) {
+      if (earlier === none) return;
+      this.earlierHolder = grown(this.earlierHolder, client + 1, none);
+    }
+    this.earlierHolder[client] = earlier;
   }
 }
 

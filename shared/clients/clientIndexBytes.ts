@@ -16,8 +16,8 @@ interface Header {
   codes: number[];
   /** Byte lengths of the stored codes' bytes, starts and slots, then of storedCodeOf. */
   storedCodes: number[];
-  /** Each field, with the byte lengths of its values' bytes, starts and slots, then of valueOf and holderOf. */
-  fields: { field: IndexedField; holders: [number, number[]][]; lengths: number[] }[];
+  /** Each field, with the byte lengths of its values' bytes, starts and slots, then of its three client arrays. */
+  fields: { field: IndexedField; lengths: number[] }[];
 }
 
 /** The bytes of `index`, as views of its arrays: the index must not change until they are consumed. */
@@ -29,7 +29,6 @@ export function* clientIndexBytes(index: ClientIndex): Generator<Uint8Array> {
     storedCodes: storedCodeArrays(image).map((array) => array.byteLength),
     fields: image.fields.map((field) => ({
       field: field.field,
-      holders: field.holders,
       lengths: fieldArrays(field).map((array) => array.byteLength),
     })),
   };
@@ -66,18 +65,18 @@ async function readIndex(reader: ByteReader, fields: readonly IndexedField[]): P
     storedCodeOf: await reader.read(int32s(header.storedCodes[3])),
     fields: [],
   };
-  for (const { field, holders, lengths } of header.fields) {
+  for (const { field, lengths } of header.fields) {
     if (!fields.includes(field)) {
       for (const skipped of lengths) await reader.skip(skipped);
       continue;
     }
-    const [valueOf, holderOf] = lengths.slice(3);
+    const [valueOf, holderOf, earlierHolder] = lengths.slice(3);
     image.fields.push({
       field,
       values: await readParts(reader, lengths),
       valueOf: await reader.read(int32s(valueOf)),
       holderOf: await reader.read(int32s(holderOf)),
-      holders,
+      earlierHolder: await reader.read(int32s(earlierHolder)),
     });
   }
   await reader.end();
@@ -102,7 +101,7 @@ function storedCodeArrays(image: ClientIndexImage): (Uint8Array | Int32Array)[] 
 }
 
 function fieldArrays(field: FieldImage): (Uint8Array | Int32Array)[] {
-  return [...partsArrays(field.values), field.valueOf, field.holderOf];
+  return [...partsArrays(field.values), field.valueOf, field.holderOf, field.earlierHolder];
 }
 
 /** Throws for a length that is not a whole number of 32-bit numbers: the header does not describe this body. */

@@ -59,7 +59,7 @@ describe("client index snapshots in blob storage", () => {
     const junk = "not gzip at all";
     await storage.blobs
       .getContainerClient(storageLayout.containers.importFiles)
-      .getBlockBlobClient(`${tenant}/client-index.v2.bin.gz`)
+      .getBlockBlobClient(`${tenant}/client-index.v3.bin.gz`)
       .upload(junk, junk.length, { metadata: { generation: "3", fields: "Code" } });
     await expect(store.read(tenant, 3, [])).rejects.toThrow();
   });

@@ -79,7 +79,7 @@ describe("retention on Azure storage", () => {
         `uploads/t1/${ticket.value.ticket.code}.csv`,
         `uploads/t1/${ticket.value.ticket.code}.csv@snapshot`,
         `t1/${abandoned}/source.csv`,
-        "t1/client-index.v2.bin.gz",
+        "t1/client-index.v3.bin.gz",
         "leases/t1",
       ]),
     );
@@ -91,7 +91,7 @@ describe("retention on Azure storage", () => {
     expect(sweep.recordsDeleted).toEqual([]);
     expect(sweep.receiptsDeleted).toBe(1);
     // The tenant's lease and its client index snapshot are the tenant's, not any import's.
-    expect(await blobNames()).toEqual(["leases/t1", "t1/client-index.v2.bin.gz"]);
+    expect(await blobNames()).toEqual(["leases/t1", "t1/client-index.v3.bin.gz"]);
     const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));
     expect(await jobs.listEnded(new Date(now).toISOString(), "withFiles")).toEqual([]);
     expect((await jobs.listEnded(new Date(now + 1).toISOString(), "all")).length).toBe(3);

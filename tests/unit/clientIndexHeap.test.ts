@@ -41,4 +41,15 @@ describe("the client index's memory", () => {
     expect((made as ClientIndex).unusedCode("BASE7X")).toBe("BASE7X5");
     expect(bytes).toBeLessThan(4 * 1024 * 1024);
   });
+
+  it("keeps the clients that share a value (names) out of the V8 heap", () => {
+    const clients = 300_000;
+    const { bytes, made } = heapGrowth(() => {
+      const index = new ClientIndex(["Name"]);
+      for (let i = 0; i < clients; i++) index.addClient(`C${i}`, { Name: `Client ${i % 100_000}` });
+      return index;
+    });
+    expect((made as ClientIndex).find("Name", "client 7")).toEqual(["C7", "C100007", "C200007"]);
+    expect(bytes).toBeLessThan(4 * 1024 * 1024);
+  });
 });
