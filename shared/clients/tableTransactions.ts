@@ -11,6 +11,8 @@ import {
 } from "@azure/core-rest-pipeline";
 import { TableClient } from "@azure/data-tables";
 
+import { jsonWithoutLineSeparators } from "../storage/lineSeparators";
+
 /** An entity as the client store writes it: its keys, and text or boolean properties. */
 export type WrittenEntity = { partitionKey: string; rowKey: string } & Record<string, string | boolean>;
 
@@ -67,7 +69,7 @@ export class TableTransactions {
 function subRequest(changeset: string, tableUrl: string, kind: EntityWrite["kind"], entity: WrittenEntity): string {
   const head = `--${changeset}${crlf}content-type: application/http${crlf}content-transfer-encoding: binary${crlf}${crlf}`;
   const { partitionKey, rowKey, ...properties } = entity;
-  const json = JSON.stringify({ PartitionKey: partitionKey, RowKey: rowKey, ...properties });
+  const json = jsonWithoutLineSeparators({ PartitionKey: partitionKey, RowKey: rowKey, ...properties });
   if (kind === "create")
     return `${head}POST ${tableUrl} HTTP/1.1${crlf}Content-Type: application/json;odata=nometadata${crlf}Accept: application/json;odata=minimalmetadata${crlf}DataServiceVersion: 3.0${crlf}Prefer: return-no-content${crlf}${crlf}${crlf}${json}`;
   const url = `${tableUrl}(PartitionKey='${keyInUrl(entity.partitionKey)}',RowKey='${keyInUrl(entity.rowKey)}')`;

@@ -1,5 +1,6 @@
 import { odata, TableClient } from "@azure/data-tables";
 
+import { holdsLineSeparator, jsonWithoutLineSeparators } from "../storage/lineSeparators";
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { runConcurrently } from "../util/runConcurrently";
 import { finalStatuses, ImportJob, isWatched } from "./importJob";
@@ -70,10 +71,17 @@ export class TableImportJobStore implements ImportJobStore {
   async create(job: ImportJob): Promise<void> {
     const { tenant, code, ...rest } = job;
     if (isWatched(job)) await this.mark(job);
-    await this.table.submitTransaction([
-      ["create", { partitionKey: tenant, rowKey: code, ...toProperties(rest) }],
-      ["upsert", listEntry(tenant, job)],
-    ]);
+    const entity = { partitionKey: tenant, rowKey: code, ...toProperties(rest) };
+    if (holdsLineSeparator(entity)) {
+      // Not in one transaction (see lineSeparators): a page deletes an entry without its job, and the day's
+      // completion of the list writes the entry of a job without one.
+      await this.table.createEntity(entity);
+      await this.table.upsertEntity(listEntry(tenant, job));
+    } else
+      await this.table.submitTransaction([
+        ["create", entity],
+        ["upsert", listEntry(tenant, job)],
+      ]);
   }
 
   async get(tenant: string, code: string): Promise<ImportJob | null> {
@@ -172,7 +180,11 @@ export class TableImportJobStore implements ImportJobStore {
       const update = { partitionKey: tenant, rowKey: code, ...toProperties(changes) };
       try {
         if (changed.status === job.status) await this.table.updateEntity(update, "Merge", { etag: entity.etag });
-        else
+        else if (holdsLineSeparator(update)) {
+          // Not in one transaction (see lineSeparators): the day's completion of the list mends the entry's status.
+          await this.table.updateEntity(update, "Merge", { etag: entity.etag });
+          await this.table.upsertEntity(listEntry(tenant, changed), "Merge");
+        } else
           await this.table.submitTransaction([
             ["update", update, "Merge", { etag: entity.etag }],
             ["upsert", listEntry(tenant, changed), "Merge"],
@@ -273,7 +285,7 @@ function toProperties(values: Record<string, unknown>): Record<string, unknown> 
   for (const [name, value] of Object.entries(values)) {
     if (value === undefined) continue;
     if (jsonProperties.has(name)) {
-      const text = JSON.stringify(value);
+      const text = jsonWithoutLineSeparators(value);
       const parts = Math.max(1, Math.ceil(text.length / maxPropertyChars));
       for (let part = 0; part < parts; part++)
         properties[part === 0 ? name : `${name}_${part}`] = text.slice(
