@@ -19,9 +19,7 @@ export class KeptIndex {
   /** Hands on the index of a holding that wrote every row it decided. */
   async keep(tenant: string, generation: number, index: ClientIndex): Promise<void> {
     this.kept = { tenant, generation, index };
-    // A snapshot that failed to save costs the next holding in another process a load from the clients, no more:
-    // the last one saved stays under its own, older, generation.
-    await this.snapshots.save(tenant, generation, index).catch(() => undefined);
+    await this.saveUnchanged(tenant, generation, index);
   }
 
   /**
@@ -29,6 +27,8 @@ export class KeptIndex {
    * snapshot, as the copy kept in memory would change with it.
    */
   async saveUnchanged(tenant: string, generation: number, index: ClientIndex): Promise<void> {
+    // A snapshot that failed to save costs the next holding in another process a load from the clients, no more:
+    // the last one saved stays under its own, older, generation.
     await this.snapshots.save(tenant, generation, index).catch(() => undefined);
   }
 

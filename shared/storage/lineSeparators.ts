@@ -11,5 +11,5 @@ export function jsonWithoutLineSeparators(value: unknown): string {
 
 /** Whether a text property of `entity` holds U+2028 or U+2029, which the SDK writes raw into a transaction. */
 export function holdsLineSeparator(entity: Record<string, unknown>): boolean {
-  return Object.values(entity).some((value) => typeof value === "string" && /[\u2028\u2029]/.test(value));
+  return Object.values(entity).some((value) => typeof value === "string" && value.search(lineSeparator) !== -1);
 }
