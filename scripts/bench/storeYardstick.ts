@@ -2,7 +2,13 @@ import { TableClient } from "@azure/data-tables";
 
 import { ClientPage, StoredClient } from "../../shared/clients/clientStore";
 import { clientEntity, TableClientStore } from "../../shared/clients/tableClientStore";
-import { EntityWrite, TableTransactions, WrittenEntity } from "../../shared/clients/tableTransactions";
+import {
+  EncodedWrite,
+  encodeWrite,
+  EntityWrite,
+  TableTransactions,
+  WrittenEntity,
+} from "../../shared/clients/tableTransactions";
 import { StorageClients } from "../../shared/storage/storageClients";
 import { compareText } from "../../shared/util/compareText";
 import { runConcurrently } from "../../shared/util/runConcurrently";
@@ -75,7 +81,8 @@ export async function writeRate(
   writes: readonly EntityWrite[],
   way: Pick<WriteWay, "transactionSize" | "concurrency" | "order">,
 ): Promise<number> {
-  const transactions = inTransactions(writes, way);
+  // Encoded before the clock starts: the store's time is measured, not ours.
+  const transactions = inTransactions(writes.map(encodeWrite), way);
   const sender = new TableTransactions(table);
   const started = Date.now();
   await runConcurrently(transactions, way.concurrency, (transaction) => sender.submit(transaction));
@@ -84,20 +91,20 @@ export async function writeRate(
 
 /** `writes` (in the file's order) as the transactions the way sends, in the order it sends them. */
 export function inTransactions(
-  writes: readonly EntityWrite[],
+  writes: readonly EncodedWrite[],
   { transactionSize, order }: Pick<WriteWay, "transactionSize" | "order">,
-): EntityWrite[][] {
-  const byKey = (a: EntityWrite, b: EntityWrite) =>
-    compareText(a.entity.partitionKey, b.entity.partitionKey) || compareText(a.entity.rowKey, b.entity.rowKey);
+): EncodedWrite[][] {
+  const byKey = (a: EncodedWrite, b: EncodedWrite) =>
+    compareText(a.partitionKey, b.partitionKey) || compareText(a.rowKey, b.rowKey);
   const sorted = order === "key" ? [...writes].sort(byKey) : writes;
-  const byPartition = new Map<string, { write: EntityWrite; at: number }[]>();
+  const byPartition = new Map<string, { write: EncodedWrite; at: number }[]>();
   sorted.forEach((write, at) => {
-    const group = byPartition.get(write.entity.partitionKey) ?? [];
+    const group = byPartition.get(write.partitionKey) ?? [];
     group.push({ write, at });
-    byPartition.set(write.entity.partitionKey, group);
+    byPartition.set(write.partitionKey, group);
   });
   // A transaction is ready once its last write has come.
-  const transactions: { writes: EntityWrite[]; ready: number }[] = [];
+  const transactions: { writes: EncodedWrite[]; ready: number }[] = [];
   for (const group of byPartition.values())
     for (let i = 0; i < group.length; i += transactionSize) {
       const part = group.slice(i, i + transactionSize);
