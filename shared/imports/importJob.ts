@@ -127,6 +127,11 @@ export function isStarted(job: ImportJob): boolean {
   return job.mapping.length > 0 || job.status !== "Queued";
 }
 
+/** A preview waiting to be confirmed: retention cancels one that waits `RetentionDays`. */
+export function isWaitingPreview(job: ImportJob): boolean {
+  return !isStarted(job) && job.pendingUpload === null;
+}
+
 /**
  * Whether the sweeps that run every minute look after the job: not ended, and started or waiting for its file
  * (to land, or to be read once landed). A preview waiting to be confirmed is retention's alone.

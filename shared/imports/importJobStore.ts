@@ -1,5 +1,5 @@
 import { compareText } from "../util/compareText";
-import { ImportJob, ImportStatus } from "./importJob";
+import { finalStatuses, ImportJob, ImportStatus, isWaitingPreview } from "./importJob";
 
 export type ImportJobChanges = Partial<Omit<ImportJob, "tenant" | "code" | "createdDate">>;
 
@@ -27,6 +27,27 @@ export function pageOf(jobs: ImportJob[], { after, top }: JobPageQuery): { jobs:
   return { jobs: ordered.slice(0, top), more: ordered.length > top };
 }
 
+/** What retention does to a job once its time has come (ImportRetention). */
+export type RetentionStep = "abandonPreview" | "deleteFiles" | "deleteRecord";
+
+/**
+ * The retention steps a job is due for, each with the date its time counts from: a waiting preview's from its
+ * upload, an ended job's from its end.
+ */
+export function retentionSteps(job: ImportJob): { step: RetentionStep; from: string }[] {
+  if (isWaitingPreview(job)) return [{ step: "abandonPreview", from: job.createdDate }];
+  if (!finalStatuses.includes(job.status)) return [];
+  const from = job.completedDate ?? job.createdDate;
+  return [...(job.filesDeletedDate ? [] : [{ step: "deleteFiles" as const, from }]), { step: "deleteRecord", from }];
+}
+
+/** A job listed for a retention step, as read. */
+export interface DueJob {
+  job: ImportJob;
+  /** Says the step is done with the job, or was never its to do: the job is not listed for it again. */
+  done: () => Promise<void>;
+}
+
 /** A tenant's import jobs. */
 export interface ImportJobStore {
   create(job: ImportJob): Promise<void>;
@@ -49,13 +70,12 @@ export interface ImportJobStore {
   delete(job: ImportJob): Promise<void>;
   /** Every job of every tenant that the minute sweeps look after (`isWatched`). */
   listWatched(): Promise<ImportJob[]>;
-  /** Every Queued or InProgress job of every tenant, previews included: for a daily sweep, it may scan them all. */
-  listUnfinished(): Promise<ImportJob[]>;
   /**
-   * Every Completed, Failed or Cancelled job of every tenant that ended before `endedBefore` (ISO 8601); with
-   * `withFiles`, only those whose files retention has not deleted yet.
+   * Every job of every tenant due for `step` from before `before` (ISO 8601, `retentionSteps`), until the step
+   * says it is done with it. A job may also be listed that is due no more, or due later than it was when its
+   * time was recorded (a change that did not land): the step decides on the job as read.
    */
-  listEnded(endedBefore: string, which: "withFiles" | "all"): Promise<ImportJob[]>;
+  listDue(step: RetentionStep, before: string): Promise<DueJob[]>;
   /** A page of the tenant's jobs, newest first (`newestFirst`), and whether more follow. */
   page(tenant: string, query: JobPageQuery): Promise<{ jobs: ImportJob[]; more: boolean }>;
 }

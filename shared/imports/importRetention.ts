@@ -1,4 +1,5 @@
 import { ImportFileStore } from "./importFileStore";
+import { finalStatuses, ImportJob, isWaitingPreview } from "./importJob";
 import { ImportJobStore } from "./importJobStore";
 import { UploadReceipts } from "./uploadReceipts";
 
@@ -45,11 +46,10 @@ export class ImportRetention {
     const recordCutoff = new Date(now.getTime() - this.settings.recordDays * dayMs).toISOString();
     const sweep: RetentionSweep = { filesDeleted: [], abandoned: [], recordsDeleted: [], receiptsDeleted: 0 };
 
-    for (const job of await jobs.listUnfinished()) {
-      if (job.mapping.length > 0 || job.pendingUpload || job.createdDate >= filesCutoff) continue;
+    for (const { job, done } of await jobs.listDue("abandonPreview", filesCutoff)) {
       // Cancelled first, so it cannot be started while its files go.
       const cancelled = await jobs.change(job.tenant, job.code, (current) =>
-        current.status === "Queued" && current.mapping.length === 0 && !current.pendingUpload
+        isWaitingPreview(current)
           ? {
               status: "Cancelled",
               completedDate: at,
@@ -57,28 +57,46 @@ export class ImportRetention {
             }
           : null,
       );
-      if (cancelled?.status !== "Cancelled" || cancelled.completedDate !== at) continue;
-      await files.deleteJobFiles(job.tenant, job.code, job.source.blobName);
-      await jobs.change(job.tenant, job.code, () => ({ filesDeletedDate: at }));
-      sweep.abandoned.push(job.code);
+      if (cancelled?.status === "Cancelled" && cancelled.completedDate === at) {
+        await files.deleteJobFiles(job.tenant, job.code, job.source.blobName);
+        await jobs.change(job.tenant, job.code, () => ({ filesDeletedDate: at }));
+        sweep.abandoned.push(job.code);
+      }
+      await done();
     }
 
-    for (const job of await jobs.listEnded(filesCutoff, "withFiles")) {
-      await files.deleteJobFiles(job.tenant, job.code, job.source.blobName);
-      await jobs.change(job.tenant, job.code, (current) =>
-        current.filesDeletedDate ? null : { filesDeletedDate: at, notImportedBlob: null },
-      );
-      sweep.filesDeleted.push(job.code);
+    for (const { job, done } of await jobs.listDue("deleteFiles", filesCutoff)) {
+      if (endedBefore(job, filesCutoff) && !job.filesDeletedDate) {
+        await files.deleteJobFiles(job.tenant, job.code, job.source.blobName);
+        await jobs.change(job.tenant, job.code, (current) =>
+          current.filesDeletedDate ? null : { filesDeletedDate: at, notImportedBlob: null },
+        );
+        sweep.filesDeleted.push(job.code);
+      }
+      if (!endsLater(job, filesCutoff)) await done();
     }
 
     // The files of these went in an earlier sweep, or just now: records are kept longer than files.
-    for (const job of await jobs.listEnded(recordCutoff, "all")) {
-      if (!job.filesDeletedDate) await files.deleteJobFiles(job.tenant, job.code, job.source.blobName);
-      await jobs.delete(job);
-      sweep.recordsDeleted.push(job.code);
+    for (const { job, done } of await jobs.listDue("deleteRecord", recordCutoff)) {
+      if (endedBefore(job, recordCutoff)) {
+        if (!job.filesDeletedDate) await files.deleteJobFiles(job.tenant, job.code, job.source.blobName);
+        await jobs.delete(job);
+        sweep.recordsDeleted.push(job.code);
+      }
+      if (!endsLater(job, recordCutoff)) await done();
     }
 
     sweep.receiptsDeleted = await receipts.deleteExpired(now);
     return sweep;
   }
+}
+
+/** Whether the job ended before `cutoff`: a job recorded ended without its date counts from its creation. */
+function endedBefore(job: ImportJob, cutoff: string): boolean {
+  return finalStatuses.includes(job.status) && (job.completedDate ?? job.createdDate) < cutoff;
+}
+
+/** An ended job listed before its time: its end was recorded earlier than it landed, and it is due another day. */
+function endsLater(job: ImportJob, cutoff: string): boolean {
+  return finalStatuses.includes(job.status) && !endedBefore(job, cutoff);
 }

@@ -1,10 +1,18 @@
-import { odata, TableClient } from "@azure/data-tables";
+import { odata, TableClient, TableEntity } from "@azure/data-tables";
 
 import { holdsLineSeparator, jsonWithoutLineSeparators } from "../storage/lineSeparators";
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { runConcurrently } from "../util/runConcurrently";
 import { finalStatuses, ImportJob, isWatched } from "./importJob";
-import { ImportJobChanges, ImportJobStore, JobCursor, JobPageQuery } from "./importJobStore";
+import {
+  DueJob,
+  ImportJobChanges,
+  ImportJobStore,
+  JobCursor,
+  JobPageQuery,
+  RetentionStep,
+  retentionSteps,
+} from "./importJobStore";
 
 // Structured properties travel as JSON text: Table Storage holds only flat values.
 const jsonProperties = new Set<string>([
@@ -36,19 +44,29 @@ const listTo = "~:";
 const listed = "~listedWithStatus";
 /**
  * The partition of the markers of the jobs the minute sweeps look after (`isWatched`), row `<tenant>|<code>`.
- * Tenant ids begin with a letter or a digit, so no tenant's partition is this one. Row `~scanned` says when the
- * table was last scanned for watched jobs without a marker: once a day (`scanEveryMs`), for jobs recorded before
- * markers existed or by the version before during a deployment; each process looks at most hourly.
+ * Tenant ids begin with a letter or a digit, so no tenant's partition is this one.
  */
 const watched = "~watched";
+/**
+ * Row `~scanned` of the markers' partition says when the table was scanned for jobs recorded without their
+ * marker or retention's entries (by a version before they existed, or by one still running during a
+ * deployment): on the first look of this version, and once more at least `scanAgainAfterMs` later, for what
+ * the version before wrote meanwhile; then never. Each process looks at most hourly.
+ */
 const scanned = "~scanned";
-const scanEveryMs = 24 * 3_600_000;
+const scanAgainAfterMs = 20 * 3_600_000;
 const scanLookEveryMs = 3_600_000;
 /**
  * A marker is written just before its job is created or becomes watched: a marker this young whose job is
  * missing or not watched may still see that happen.
  */
 const markerGraceMs = 10 * 60_000;
+/**
+ * Retention's entries: partition `~due:<step>`, row `<date its time counts from>|<tenant>|<code>`, written just
+ * before the job becomes due for the step (`retentionSteps`), so a daily sweep reads the range of entries due by
+ * now, where a filter on the jobs' dates would scan every job of every tenant.
+ */
+const due = "~due";
 
 /**
  * Jobs in Table Storage: partition = tenant, row key = job code. Each job has an entry in its tenant's list, so a
@@ -60,8 +78,9 @@ const markerGraceMs = 10 * 60_000;
 export class TableImportJobStore implements ImportJobStore {
   /** When this process last looked whether each tenant's list was made whole today. */
   private readonly listLookedAt = new Map<string, number>();
-  /** When this process last looked whether the table was scanned for unmarked watched jobs today. */
+  /** When this process last looked whether the table was to be scanned (`scanned`), and whether it never is again. */
   private scanLookedAt = -Infinity;
+  private scansEnded = false;
 
   constructor(
     private readonly table: TableClient,
@@ -70,7 +89,7 @@ export class TableImportJobStore implements ImportJobStore {
 
   async create(job: ImportJob): Promise<void> {
     const { tenant, code, ...rest } = job;
-    if (isWatched(job)) await this.mark(job);
+    await this.beforeWriting(null, job);
     const entity = { partitionKey: tenant, rowKey: code, ...toProperties(rest) };
     if (holdsLineSeparator(entity)) {
       // Not in one transaction (see lineSeparators): a page deletes an entry without its job, and the day's
@@ -103,6 +122,8 @@ export class TableImportJobStore implements ImportJobStore {
     await unlessMissing(this.table.deleteEntity(tenant, code), null);
     await unlessMissing(this.table.deleteEntity(tenant, listKey(job)), null);
     await unlessMissing(this.table.deleteEntity(watched, markerKey(tenant, code)), null);
+    for (const { partitionKey, rowKey } of dueEntries(job))
+      await unlessMissing(this.table.deleteEntity(partitionKey, rowKey), null);
   }
 
   async page(tenant: string, query: JobPageQuery): Promise<{ jobs: ImportJob[]; more: boolean }> {
@@ -176,7 +197,7 @@ export class TableImportJobStore implements ImportJobStore {
       const changes = change(job);
       if (changes === null) return job;
       const changed = { ...job, ...changes };
-      if (isWatched(changed) && !isWatched(job)) await this.mark(changed);
+      await this.beforeWriting(job, changed);
       const update = { partitionKey: tenant, rowKey: code, ...toProperties(changes) };
       try {
         if (changed.status === job.status) await this.table.updateEntity(update, "Merge", { etag: entity.etag });
@@ -198,7 +219,7 @@ export class TableImportJobStore implements ImportJobStore {
   }
 
   async listWatched(): Promise<ImportJob[]> {
-    await this.markUnmarkedJobs();
+    await this.enterJobsRecordedWithout();
     const markers: { rowKey: string; etag: string; tenant: string; code: string; markedDate: string }[] = [];
     const filter = odata`PartitionKey eq ${watched} and RowKey ne ${scanned}`;
     for await (const marker of this.table.listEntities<{ tenant: string; code: string; markedDate: string }>({
@@ -217,40 +238,91 @@ export class TableImportJobStore implements ImportJobStore {
     return jobs;
   }
 
-  /** Marks the watched jobs that have no marker, once a day. */
-  private async markUnmarkedJobs(): Promise<void> {
+  /**
+   * Writes the markers and retention's entries of the jobs recorded without them (`scanned`): a page of jobs at a
+   * time, in transactions of a partition's writes.
+   */
+  private async enterJobsRecordedWithout(): Promise<void> {
     const now = this.now().getTime();
-    if (now - this.scanLookedAt < scanLookEveryMs) return;
-    const last = await unlessMissing(this.table.getEntity<{ scannedDate: string }>(watched, scanned), null);
-    if (!last || Date.parse(last.scannedDate) <= now - scanEveryMs) {
-      for (const job of await this.listUnfinished()) if (isWatched(job)) await this.mark(job);
-      await this.table.upsertEntity({ partitionKey: watched, rowKey: scanned, scannedDate: this.now().toISOString() });
-    }
+    if (this.scansEnded || now - this.scanLookedAt < scanLookEveryMs) return;
     this.scanLookedAt = now;
+    const last = await unlessMissing(
+      this.table.getEntity<{ firstDate?: string; lastDate?: string }>(watched, scanned),
+      null,
+    );
+    // A row without these is the daily scan's of the version before: this version has not scanned yet.
+    const first = last?.firstDate ? Date.parse(last.firstDate) : null;
+    const latest = last?.lastDate ? Date.parse(last.lastDate) : null;
+    if (first !== null && latest !== null && latest - first >= scanAgainAfterMs) {
+      this.scansEnded = true;
+      return;
+    }
+    if (latest !== null && now - latest < scanAgainAfterMs) return;
+    // Jobs only: list entries have row keys from `~`, markers and retention's entries partitions from `~`.
+    const jobs = odata`PartitionKey lt ${listFrom} and RowKey lt ${listFrom}`;
+    const pages = this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: jobs } }).byPage();
+    for await (const page of pages) {
+      const entries = new Map<string, TableEntity[]>();
+      for (const job of page.map(fromEntity))
+        for (const entry of [...(isWatched(job) ? [this.marker(job)] : []), ...dueEntries(job)])
+          entries.set(entry.partitionKey, [...(entries.get(entry.partitionKey) ?? []), entry]);
+      const transactions = [...entries.values()].flatMap((partition) =>
+        Array.from({ length: Math.ceil(partition.length / 100) }, (_, n) => partition.slice(n * 100, n * 100 + 100)),
+      );
+      await runConcurrently(transactions, 8, async (transaction) => {
+        await this.table.submitTransaction(transaction.map((entry) => ["upsert", entry, "Replace"]));
+      });
+    }
+    const at = new Date(now).toISOString();
+    await this.table.upsertEntity(
+      { partitionKey: watched, rowKey: scanned, firstDate: last?.firstDate ?? at, lastDate: at },
+      "Replace",
+    );
   }
 
-  private async mark({ tenant, code }: ImportJob): Promise<void> {
-    const marker = { partitionKey: watched, rowKey: markerKey(tenant, code), tenant, code };
-    await this.table.upsertEntity({ ...marker, markedDate: this.now().toISOString() }, "Replace");
+  private marker({ tenant, code }: ImportJob): TableEntity {
+    return {
+      partitionKey: watched,
+      rowKey: markerKey(tenant, code),
+      tenant,
+      code,
+      markedDate: this.now().toISOString(),
+    };
   }
 
-  async listUnfinished(): Promise<ImportJob[]> {
-    const jobs: ImportJob[] = [];
-    // Jobs only: list entries say their job's status too, and sort after every code.
-    const filter = odata`(status eq ${"Queued"} or status eq ${"InProgress"}) and RowKey lt ${listFrom}`;
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
-      jobs.push(fromEntity(entity));
-    return jobs;
+  private async mark(job: ImportJob): Promise<void> {
+    await this.table.upsertEntity(this.marker(job), "Replace");
   }
 
-  async listEnded(endedBefore: string, which: "withFiles" | "all"): Promise<ImportJob[]> {
-    const ended = odata`(status eq ${"Completed"} or status eq ${"Failed"} or status eq ${"Cancelled"}) and completedDate lt ${endedBefore} and RowKey lt ${listFrom}`;
-    // A null is stored as "" (see toProperties), so "files not deleted yet" is a filter the service can apply.
-    const filter = which === "withFiles" ? `${ended} and filesDeletedDate eq ''` : ended;
-    const jobs: ImportJob[] = [];
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
-      jobs.push(fromEntity(entity));
-    return jobs;
+  /**
+   * What must be written before the job is, as `changed` (`job` as it was, or null for a new one): its marker if
+   * it becomes watched, retention's entries for the steps it becomes due for.
+   */
+  private async beforeWriting(job: ImportJob | null, changed: ImportJob): Promise<void> {
+    const writes: Promise<unknown>[] = [];
+    if (isWatched(changed) && !(job && isWatched(job))) writes.push(this.mark(changed));
+    const was = new Set(job ? dueEntries(job).map(({ partitionKey, rowKey }) => `${partitionKey} ${rowKey}`) : []);
+    for (const entry of dueEntries(changed))
+      if (!was.has(`${entry.partitionKey} ${entry.rowKey}`)) writes.push(this.table.upsertEntity(entry, "Replace"));
+    await Promise.all(writes);
+  }
+
+  async listDue(step: RetentionStep, before: string): Promise<DueJob[]> {
+    await this.enterJobsRecordedWithout();
+    const entries: { rowKey: string; tenant: string; code: string }[] = [];
+    const filter = odata`PartitionKey eq ${duePartition(step)} and RowKey lt ${before}`;
+    for await (const entry of this.table.listEntities<{ tenant: string; code: string }>({
+      queryOptions: { filter, select: ["RowKey", "tenant", "code"] },
+    }))
+      entries.push({ ...entry, rowKey: entry.rowKey! });
+    const listed: DueJob[] = [];
+    await runConcurrently(entries, 16, async ({ rowKey, tenant, code }) => {
+      const done = () => unlessMissing(this.table.deleteEntity(duePartition(step), rowKey), null);
+      const job = await this.get(tenant, code);
+      if (job) listed.push({ job, done: async () => void (await done()) });
+      else await done();
+    });
+    return listed;
   }
 }
 
@@ -261,6 +333,25 @@ export class TableImportJobStore implements ImportJobStore {
 function listKey({ createdDate, code }: JobCursor): string {
   const left = String(9_999_999_999_999 - Date.parse(createdDate)).padStart(13, "0");
   return `${listFrom}${left}${[...code].map((digit) => (15 - parseInt(digit, 16)).toString(16)).join("")}`;
+}
+
+function duePartition(step: RetentionStep): string {
+  return `${due}:${step}`;
+}
+
+function dueKey(from: string, { tenant, code }: Pick<ImportJob, "tenant" | "code">): string {
+  return `${from}|${tenant}|${code}`;
+}
+
+/** Retention's entries for the steps the job is due for. */
+function dueEntries(job: ImportJob): TableEntity[] {
+  const { tenant, code } = job;
+  return retentionSteps(job).map(({ step, from }) => ({
+    partitionKey: duePartition(step),
+    rowKey: dueKey(from, job),
+    tenant,
+    code,
+  }));
 }
 
 function markerKey(tenant: string, code: string): string {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 
 import { CsvColumnMapping } from "../../shared/imports/csvColumnMapping";
 import { ImportJob } from "../../shared/imports/importJob";
-import { pageOf } from "../../shared/imports/importJobStore";
+import { pageOf, RetentionStep } from "../../shared/imports/importJobStore";
 import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { unlessMissing } from "../../shared/storage/storageStatus";
@@ -218,6 +218,92 @@ describe("jobs in Table Storage", () => {
 
     now = new Date("2026-12-01T09:01:00.000Z");
     expect((await store().listWatched()).map((job) => job.code).sort()).toEqual([earlier, since].sort());
+    await table.deleteTable();
+  });
+
+  it("lists the jobs due for each retention step from their entries, and lets go of entries whose jobs are gone", async () => {
+    const { h, table, tenant } = await ownTable();
+    const now = new Date("2026-11-30T09:00:00.000Z");
+    const at = now.toISOString();
+    const after = new Date(now.getTime() + 1).toISOString();
+    const store = new TableImportJobStore(table, () => now);
+    const entry = (step: string, code: string) =>
+      unlessMissing(table.getEntity(`~due:${step}`, `${at}|${tenant}|${code}`), null);
+    const base = { ...(await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping)), createdDate: at };
+    const job = async (changes: Partial<ImportJob>) => {
+      const made = { ...base, code: randomBytes(16).toString("hex"), ...changes };
+      await store.create(made);
+      return made.code;
+    };
+    const due = async (step: RetentionStep, before = after) =>
+      (await store.listDue(step, before)).map(({ job }) => job.code).sort();
+    const preview = await job({ mapping: [] });
+    const waitingForFile = await job({ mapping: [], pendingUpload: { hasHeaderRow: true, start: null } });
+    const running = await job({});
+    const ended = await job({});
+    await store.update(tenant, ended, { status: "Completed", completedDate: at });
+    const gone = await job({ mapping: [] });
+    await table.deleteEntity(tenant, gone);
+
+    expect(await due("abandonPreview")).toEqual([preview]);
+    expect(await entry("abandonPreview", gone)).toBeNull();
+    expect(await due("deleteFiles")).toEqual([ended]);
+    expect(await due("deleteRecord")).toEqual([ended]);
+    // Due from before the date asked, not at it.
+    expect(await due("deleteRecord", at)).toEqual([]);
+
+    // An entry whose job's change did not land is listed, and goes once the step says it is done with it.
+    await table.upsertEntity({
+      partitionKey: "~due:deleteFiles",
+      rowKey: `${at}|${tenant}|${running}`,
+      tenant,
+      code: running,
+    });
+    const listed = await store.listDue("deleteFiles", after);
+    expect(listed.map(({ job }) => job.code).sort()).toEqual([running, ended].sort());
+    await Promise.all(listed.map(({ done }) => done()));
+    expect(await due("deleteFiles")).toEqual([]);
+
+    // The large file lands: a preview waiting to be confirmed, due from its upload.
+    await store.update(tenant, waitingForFile, { pendingUpload: null });
+    expect(await due("abandonPreview")).toEqual([preview, waitingForFile].sort());
+
+    await store.delete((await store.get(tenant, ended))!);
+    expect(await entry("deleteRecord", ended)).toBeNull();
+    await table.deleteTable();
+  });
+
+  it("enters the jobs recorded without retention's entries on its first list and once more a day later, and then scans no more", async () => {
+    const { h, table, tenant } = await ownTable();
+    let now = new Date("2026-11-30T09:00:00.000Z");
+    const store = () => new TableImportJobStore(table, () => now);
+    const base = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
+    // As the version before recorded an ended job: no entries.
+    const endedWithout = async () => {
+      const job = {
+        ...base,
+        code: randomBytes(16).toString("hex"),
+        status: "Completed" as const,
+        completedDate: now.toISOString(),
+      };
+      await store().create(job);
+      for (const step of ["deleteFiles", "deleteRecord"])
+        await table.deleteEntity(`~due:${step}`, `${job.completedDate}|${tenant}|${job.code}`);
+      return job.code;
+    };
+    const due = async () =>
+      (await store().listDue("deleteRecord", "2099-01-01T00:00:00.000Z")).map(({ job }) => job.code).sort();
+
+    const first = await endedWithout();
+    expect(await due()).toEqual([first]);
+    now = new Date("2026-11-30T10:00:00.000Z");
+    const second = await endedWithout();
+    expect(await due()).toEqual([first]);
+    now = new Date("2026-12-01T09:30:00.000Z");
+    expect(await due()).toEqual([first, second].sort());
+    now = new Date("2026-12-03T09:30:00.000Z");
+    await endedWithout();
+    expect(await due()).toEqual([first, second].sort());
     await table.deleteTable();
   });
 });

@@ -12,7 +12,15 @@ import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
 import { ImportEngine, ImportEngineSettings } from "../../shared/imports/importEngine";
 import { ImportFileStore } from "../../shared/imports/importFileStore";
 import { finalStatuses, ImportJob, isWatched, QueuedMessage } from "../../shared/imports/importJob";
-import { ImportJobChanges, ImportJobStore, JobPageQuery, pageOf } from "../../shared/imports/importJobStore";
+import {
+  DueJob,
+  ImportJobChanges,
+  ImportJobStore,
+  JobPageQuery,
+  pageOf,
+  RetentionStep,
+  retentionSteps,
+} from "../../shared/imports/importJobStore";
 import { ImportPlan } from "../../shared/imports/importPlan";
 import { ImportMessage, ImportQueue } from "../../shared/imports/importQueue";
 import { InterruptedHolder, TenantLease, TenantLeases } from "../../shared/imports/tenantLeases";
@@ -29,6 +37,8 @@ import { SavedMappings } from "../../shared/mappings/savedMappings";
  */
 export class MemoryJobStore implements ImportJobStore {
   readonly jobs = new Map<string, ImportJob>();
+  /** The retention steps said done, each with its job and the date its time counted from. */
+  private readonly doneWith = new Set<string>();
 
   async create(job: ImportJob): Promise<void> {
     if (this.jobs.has(key(job.tenant, job.code))) throw new Error("job exists");
@@ -65,22 +75,13 @@ export class MemoryJobStore implements ImportJobStore {
     return [...this.jobs.values()].filter(isWatched).map((job) => structuredClone(job));
   }
 
-  async listUnfinished(): Promise<ImportJob[]> {
-    return [...this.jobs.values()]
-      .filter((job) => !finalStatuses.includes(job.status))
-      .map((job) => structuredClone(job));
-  }
-
-  async listEnded(endedBefore: string, which: "withFiles" | "all"): Promise<ImportJob[]> {
-    return [...this.jobs.values()]
-      .filter(
-        (job) =>
-          finalStatuses.includes(job.status) &&
-          job.completedDate !== null &&
-          job.completedDate < endedBefore &&
-          (which === "all" || job.filesDeletedDate === null),
-      )
-      .map((job) => structuredClone(job));
+  async listDue(step: RetentionStep, before: string): Promise<DueJob[]> {
+    return [...this.jobs.values()].flatMap((job) => {
+      const entry = retentionSteps(job).find((due) => due.step === step && due.from < before);
+      const done = `${step} ${entry?.from} ${key(job.tenant, job.code)}`;
+      if (!entry || this.doneWith.has(done)) return [];
+      return [{ job: structuredClone(job), done: async () => void this.doneWith.add(done) }];
+    });
   }
 
   async page(tenant: string, query: JobPageQuery): Promise<{ jobs: ImportJob[]; more: boolean }> {
