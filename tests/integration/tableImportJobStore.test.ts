@@ -187,7 +187,7 @@ describe("jobs in Table Storage", () => {
     await table.deleteTable();
   });
 
-  it("marks the watched jobs recorded without a marker by a scan a day, and drops a marker whose job never came", async () => {
+  it("marks the watched jobs recorded without a marker by a scan on its first look and a day later, and drops a marker whose job never came", async () => {
     const { h, table, tenant } = await ownTable();
     const marker = (code: string) => unlessMissing(table.getEntity("~watched", `${tenant}|${code}`), null);
     let now = new Date("2026-11-30T09:00:00.000Z");
