@@ -2,13 +2,7 @@ import { TableClient } from "@azure/data-tables";
 
 import { ClientPage, StoredClient } from "../../shared/clients/clientStore";
 import { clientEntity, TableClientStore } from "../../shared/clients/tableClientStore";
-import {
-  EncodedWrite,
-  encodeWrite,
-  EntityWrite,
-  TableTransactions,
-  WrittenEntity,
-} from "../../shared/clients/tableTransactions";
+import { EntityWrite, TableTransactions, WrittenEntity } from "../../shared/clients/tableTransactions";
 import { StorageClients } from "../../shared/storage/storageClients";
 import { compareText } from "../../shared/util/compareText";
 import { runConcurrently } from "../../shared/util/runConcurrently";
@@ -81,8 +75,7 @@ export async function writeRate(
   writes: readonly EntityWrite[],
   way: Pick<WriteWay, "transactionSize" | "concurrency" | "order">,
 ): Promise<number> {
-  // Encoded before the clock starts: the store's time is measured, not ours.
-  const transactions = inTransactions(writes.map(encodeWrite), way);
+  const transactions = inTransactions(writes, way);
   const sender = new TableTransactions(table);
   const started = Date.now();
   await runConcurrently(transactions, way.concurrency, (transaction) => sender.submit(transaction));
@@ -91,20 +84,20 @@ export async function writeRate(
 
 /** `writes` (in the file's order) as the transactions the way sends, in the order it sends them. */
 export function inTransactions(
-  writes: readonly EncodedWrite[],
+  writes: readonly EntityWrite[],
   { transactionSize, order }: Pick<WriteWay, "transactionSize" | "order">,
-): EncodedWrite[][] {
-  const byKey = (a: EncodedWrite, b: EncodedWrite) =>
-    compareText(a.partitionKey, b.partitionKey) || compareText(a.rowKey, b.rowKey);
+): EntityWrite[][] {
+  const byKey = (a: EntityWrite, b: EntityWrite) =>
+    compareText(a.entity.partitionKey, b.entity.partitionKey) || compareText(a.entity.rowKey, b.entity.rowKey);
   const sorted = order === "key" ? [...writes].sort(byKey) : writes;
-  const byPartition = new Map<string, { write: EncodedWrite; at: number }[]>();
+  const byPartition = new Map<string, { write: EntityWrite; at: number }[]>();
   sorted.forEach((write, at) => {
-    const group = byPartition.get(write.partitionKey) ?? [];
+    const group = byPartition.get(write.entity.partitionKey) ?? [];
     group.push({ write, at });
-    byPartition.set(write.partitionKey, group);
+    byPartition.set(write.entity.partitionKey, group);
   });
   // A transaction is ready once its last write has come.
-  const transactions: { writes: EncodedWrite[]; ready: number }[] = [];
+  const transactions: { writes: EntityWrite[]; ready: number }[] = [];
   for (const group of byPartition.values())
     for (let i = 0; i < group.length; i += transactionSize) {
       const part = group.slice(i, i + transactionSize);

@@ -24,8 +24,8 @@ import { TransactionSlots } from "./transactionSlots";
 export class TableClientStore implements ClientStore {
   static readonly shardCount = 256;
   /**
-   * Room for 100 writes in each of the 256 partitions of narrow rows (about 600 bytes each while they wait, by
-   * TableClientWriter's estimate); wide rows (67 fields, about 2,150) fill it at about 30 a partition, where a
+   * Room for 100 writes in each of the 256 partitions of narrow rows (about 630 bytes each while they wait, by
+   * TableClientWriter's estimate); wide rows (67 fields, about 3,200) fill it at about 20 a partition, where a
    * 1 MiB chunk of them gives 4.
    */
   private static readonly maxQueuedBytes = 16 * 1024 * 1024;

@@ -3,12 +3,14 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { storageStatus } from "../storage/storageStatus";
 import { ClientWrite } from "./clientStore";
 import { ClientWriter } from "./clientWriter";
-import { EncodedWrite, encodeWrite, TableTransactions, WrittenEntity } from "./tableTransactions";
+import { EntityWrite, TableTransactions, WrittenEntity } from "./tableTransactions";
 import { TransactionSlots } from "./transactionSlots";
 
 /** A write waiting in its partition's queue, with the chunk it belongs to. */
 interface Queued {
-  write: EncodedWrite;
+  write: EntityWrite;
+  /** Its memory estimate, counted when it is queued and let go when it is sent. */
+  bytes: number;
   chunk: { outstanding: number; applied: () => void };
 }
 
@@ -90,7 +92,11 @@ export class TableClientWriter implements ClientWriter {
       // Building thousands of entities takes a while: other work of the process runs between them now and then.
       if (i > 0 && i % writesBetweenYields === 0) await yieldToLoop();
       const entity = this.entityOf(write);
-      this.enqueue({ write: encodeWrite({ kind: write.kind === "create" ? "create" : "merge", entity }), chunk });
+      this.enqueue({
+        write: { kind: write.kind === "create" ? "create" : "merge", entity },
+        bytes: entityBytes(entity),
+        chunk,
+      });
       while (this.isFull()) {
         this.throwIfFailed();
         this.pump(true);
@@ -158,7 +164,7 @@ export class TableClientWriter implements ClientWriter {
   }
 
   private enqueue(queued: Queued): void {
-    const { partitionKey, rowKey } = queued.write;
+    const { partitionKey, rowKey } = queued.write.entity;
     let queue = this.partitions.get(partitionKey);
     if (!queue)
       this.partitions.set(partitionKey, (queue = { transactions: [], lastRowKeys: new Set(), sending: false }));
@@ -169,7 +175,7 @@ export class TableClientWriter implements ClientWriter {
     }
     last.push(queued);
     queue.lastRowKeys.add(rowKey);
-    this.queuedBytes += queuedBytes(queued);
+    this.queuedBytes += queued.bytes;
     this.queuedWrites++;
   }
 
@@ -201,7 +207,7 @@ export class TableClientWriter implements ClientWriter {
     queue.sending = true;
     this.paceFrom ??= { at: Date.now(), written: 0 };
     this.paceNext ??= this.paceFrom;
-    for (const queued of transaction) this.queuedBytes -= queuedBytes(queued);
+    for (const queued of transaction) this.queuedBytes -= queued.bytes;
     this.queuedWrites -= transaction.length;
     const sent = this.slots
       .run(() => this.submit(transaction.map((queued) => queued.write)))
@@ -233,7 +239,7 @@ export class TableClientWriter implements ClientWriter {
     this.inFlight.add(done);
   }
 
-  private async submit(writes: EncodedWrite[]): Promise<void> {
+  private async submit(writes: EntityWrite[]): Promise<void> {
     try {
       await this.transactions.submit(writes);
     } catch (error) {
@@ -249,7 +255,15 @@ export class TableClientWriter implements ClientWriter {
   }
 }
 
-/** About what a waiting write takes in memory: its JSON, and its objects and row key. */
-function queuedBytes({ write }: Queued): number {
-  return write.json.length + 160 + write.rowKey.length;
+/**
+ * About what an entity takes in memory while it waits: a character a byte (V8 keeps text that fits Latin-1 so,
+ * as nearly all of a client's is), and each property's slot and string header.
+ */
+function entityBytes(entity: WrittenEntity): number {
+  let bytes = 0;
+  for (const key in entity) {
+    const value = entity[key];
+    bytes += 32 + (typeof value === "string" ? value.length : 0);
+  }
+  return bytes;
 }

@@ -19,24 +19,6 @@ export type WrittenEntity = { partitionKey: string; rowKey: string } & Record<st
 /** `create` fails on an entity that exists; `merge` and `replace` are upserts (merge keeps other properties). */
 export type EntityWrite = { kind: "create" | "merge" | "replace"; entity: WrittenEntity };
 
-/**
- * A write as a transaction carries it: its keys, and its entity's JSON already encoded. The bytes live outside
- * the JavaScript heap, so the thousands of writes a writer holds for seconds cost its garbage collector a small
- * object each, where the entity and its texts were a dozen (wide rows: seventy) copied and marked again and again.
- */
-export interface EncodedWrite {
-  kind: EntityWrite["kind"];
-  partitionKey: string;
-  rowKey: string;
-  json: Buffer;
-}
-
-export function encodeWrite({ kind, entity }: EntityWrite): EncodedWrite {
-  const { partitionKey, rowKey, ...properties } = entity;
-  const json = Buffer.from(jsonWithoutLineSeparators({ PartitionKey: partitionKey, RowKey: rowKey, ...properties }));
-  return { kind, partitionKey, rowKey, json };
-}
-
 const crlf = "\r\n";
 // One connection pool for every transaction of the process, as the SDK's clients share theirs.
 const sharedHttpClient = createDefaultHttpClient();
@@ -55,24 +37,14 @@ export class TableTransactions {
     private readonly httpClient: HttpClient = sharedHttpClient,
   ) {}
 
-  async submit(writes: readonly EncodedWrite[]): Promise<void> {
+  async submit(writes: readonly EntityWrite[]): Promise<void> {
     const batch = `batch_${randomUUID()}`;
     const changeset = `changeset_${randomUUID()}`;
     const accountUrl = this.table.url.replace(/\/$/, "");
     const tableUrl = `${accountUrl}/${this.table.tableName}`;
-    const heads = writes.map((write) => `${crlf}${subRequestHead(changeset, tableUrl, write)}`);
-    const opening = `--${batch}${crlf}content-type: multipart/mixed; boundary=${changeset}${crlf}${crlf}`;
-    const closing = `${crlf}--${changeset}--${crlf}--${batch}--${crlf}`;
-    let length = Buffer.byteLength(opening) + Buffer.byteLength(closing);
-    for (const [n, head] of heads.entries()) length += Buffer.byteLength(head) + writes[n].json.length;
-    // Written once, into one buffer: the request sends it as it is.
-    const body = Buffer.allocUnsafe(length);
-    let at = body.write(opening);
-    for (const [n, head] of heads.entries()) {
-      at += body.write(head, at);
-      at += writes[n].json.copy(body, at);
-    }
-    body.write(closing, at);
+    const parts = [`--${batch}${crlf}content-type: multipart/mixed; boundary=${changeset}${crlf}${crlf}`];
+    for (const { kind, entity } of writes) parts.push(subRequest(changeset, tableUrl, kind, entity));
+    const body = `${parts.join(crlf)}${crlf}--${changeset}--${crlf}--${batch}--${crlf}`;
     const request = createPipelineRequest({
       url: `${accountUrl}/$batch`,
       method: "POST",
@@ -85,7 +57,6 @@ export class TableTransactions {
         DataServiceVersion: "3.0;",
         MaxDataServiceVersion: "3.0;NetFx",
         "Content-Type": `multipart/mixed; boundary=${batch}`,
-        "Content-Length": String(length),
         "Accept-Charset": "UTF-8",
         Connection: "Keep-Alive",
       }),
@@ -95,13 +66,14 @@ export class TableTransactions {
   }
 }
 
-/** A sub-request up to its entity's JSON. */
-function subRequestHead(changeset: string, tableUrl: string, { kind, partitionKey, rowKey }: EncodedWrite): string {
+function subRequest(changeset: string, tableUrl: string, kind: EntityWrite["kind"], entity: WrittenEntity): string {
   const head = `--${changeset}${crlf}content-type: application/http${crlf}content-transfer-encoding: binary${crlf}${crlf}`;
+  const { partitionKey, rowKey, ...properties } = entity;
+  const json = jsonWithoutLineSeparators({ PartitionKey: partitionKey, RowKey: rowKey, ...properties });
   if (kind === "create")
-    return `${head}POST ${tableUrl} HTTP/1.1${crlf}Content-Type: application/json;odata=nometadata${crlf}Accept: application/json;odata=minimalmetadata${crlf}DataServiceVersion: 3.0${crlf}Prefer: return-no-content${crlf}${crlf}${crlf}`;
-  const url = `${tableUrl}(PartitionKey='${keyInUrl(partitionKey)}',RowKey='${keyInUrl(rowKey)}')`;
-  return `${head}${kind === "merge" ? "PATCH" : "PUT"} ${url} HTTP/1.1${crlf}Content-Type: application/json${crlf}DataServiceVersion: 3.0${crlf}Accept: application/json${crlf}${crlf}${crlf}`;
+    return `${head}POST ${tableUrl} HTTP/1.1${crlf}Content-Type: application/json;odata=nometadata${crlf}Accept: application/json;odata=minimalmetadata${crlf}DataServiceVersion: 3.0${crlf}Prefer: return-no-content${crlf}${crlf}${crlf}${json}`;
+  const url = `${tableUrl}(PartitionKey='${keyInUrl(entity.partitionKey)}',RowKey='${keyInUrl(entity.rowKey)}')`;
+  return `${head}${kind === "merge" ? "PATCH" : "PUT"} ${url} HTTP/1.1${crlf}Content-Type: application/json${crlf}DataServiceVersion: 3.0${crlf}Accept: application/json${crlf}${crlf}${crlf}${json}`;
 }
 
 /** A key inside an entity's address: quotes doubled (OData), then percent-encoded. */

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { ClientPage, ClientStore, ClientWrite } from "../../shared/clients/clientStore";
 import { clientEntity, TableClientStore } from "../../shared/clients/tableClientStore";
 import { TableClientWriter } from "../../shared/clients/tableClientWriter";
-import { EncodedWrite, TableTransactions } from "../../shared/clients/tableTransactions";
+import { EntityWrite, TableTransactions } from "../../shared/clients/tableTransactions";
 import { TransactionSlots } from "../../shared/clients/transactionSlots";
 import { toCsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { ImportEngine, ImportStep } from "../../shared/imports/importEngine";
@@ -629,7 +629,7 @@ describe("progress", () => {
     // A store that takes 4-write transactions, one at a time, 10 ms each, and a queue of about a thousand writes:
     // every row is decided seconds before the last writes land.
     const table = new TableTransactions(h.storage.table(storageLayout.tables.clients));
-    const slow = { submit: async (writes: readonly EncodedWrite[]) => (await sleep(10), table.submit(writes)) };
+    const slow = { submit: async (writes: EntityWrite[]) => (await sleep(10), table.submit(writes)) };
     const settings = { transactionSize: 4, concurrentTransactions: 1, maxQueuedBytes: 400_000, maxQueuedSeconds: 60 };
     const tableClients: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
       writer: (forTenant: string, afterTransaction?: () => void) =>

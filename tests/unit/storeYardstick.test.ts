@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
 
 import { inTransactions } from "../../scripts/bench/storeYardstick";
-import { EncodedWrite, encodeWrite } from "../../shared/clients/tableTransactions";
+import { EntityWrite } from "../../shared/clients/tableTransactions";
 
 // Three partitions taking turns, as a file's rows spread over the store's partitions.
-const writes: EncodedWrite[] = Array.from({ length: 9 }, (_, i) =>
-  encodeWrite({ kind: "create", entity: { partitionKey: `t|${"bca"[i % 3]}`, rowKey: `r${8 - i}` } }),
-);
-const keys = (transactions: EncodedWrite[][]) =>
-  transactions.map((transaction) => transaction.map((w) => `${w.partitionKey}/${w.rowKey}`));
+const writes: EntityWrite[] = Array.from({ length: 9 }, (_, i) => ({
+  kind: "create",
+  entity: { partitionKey: `t|${"bca"[i % 3]}`, rowKey: `r${8 - i}` },
+}));
+const keys = (transactions: EntityWrite[][]) =>
+  transactions.map((transaction) => transaction.map((w) => `${w.entity.partitionKey}/${w.entity.rowKey}`));
 
 describe("the yardstick's transactions", () => {
   it("in key order go partition after partition, each in key order", () => {

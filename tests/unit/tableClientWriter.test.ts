@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { ClientWrite } from "../../shared/clients/clientStore";
 import { TableClientWriter, TableClientWriterSettings } from "../../shared/clients/tableClientWriter";
-import { EncodedWrite } from "../../shared/clients/tableTransactions";
+import { EntityWrite } from "../../shared/clients/tableTransactions";
 import { TransactionSlots } from "../../shared/clients/transactionSlots";
 
 /**
@@ -16,10 +16,10 @@ function writerOver(
   slots?: TransactionSlots,
 ) {
   const transactions = {
-    submit: (writes: readonly EncodedWrite[]) =>
+    submit: (writes: readonly EntityWrite[]) =>
       new Promise<void>((resolve, reject) => {
         sent.push({
-          writes: writes.map((w) => `${w.kind} ${w.rowKey}`),
+          writes: writes.map((w) => `${w.kind} ${w.entity.rowKey}`),
           end: (error) => (error ? reject(error) : resolve()),
         });
       }),
@@ -133,8 +133,8 @@ describe("the table client writer", () => {
   });
 
   it("sends the fullest partition early once the queue holds its budget, and makes `add` wait", async () => {
-    // 206 bytes a write here, by the writer's estimate (44 bytes of JSON): room for two.
-    const { writer, sent } = writerOver({ maxQueuedBytes: 412, concurrentTransactions: 1 });
+    // About 100 bytes an entity here (three properties, four characters): room for two.
+    const { writer, sent } = writerOver({ maxQueuedBytes: 200, concurrentTransactions: 1 });
     let queued = false;
     const adding = writer
       .add([create("B1"), create("B2"), create("B3"), create("A1")], () => undefined)
