@@ -264,8 +264,11 @@ export class TableImportJobStore implements ImportJobStore {
     for await (const page of pages) {
       const entries = new Map<string, TableEntity[]>();
       for (const job of page.map(fromEntity))
-        for (const entry of [...(isWatched(job) ? [this.marker(job)] : []), ...dueEntries(job)])
-          entries.set(entry.partitionKey, [...(entries.get(entry.partitionKey) ?? []), entry]);
+        for (const entry of [...(isWatched(job) ? [this.marker(job)] : []), ...dueEntries(job)]) {
+          const partition = entries.get(entry.partitionKey) ?? [];
+          partition.push(entry);
+          entries.set(entry.partitionKey, partition);
+        }
       const transactions = [...entries.values()].flatMap((partition) =>
         Array.from({ length: Math.ceil(partition.length / 100) }, (_, n) => partition.slice(n * 100, n * 100 + 100)),
       );

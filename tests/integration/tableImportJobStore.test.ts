@@ -306,6 +306,22 @@ describe("jobs in Table Storage", () => {
     expect(await due()).toEqual([first, second].sort());
     await table.deleteTable();
   });
+
+  it("enters more jobs recorded without entries than one transaction holds", async () => {
+    const { h, table, tenant } = await ownTable();
+    const now = new Date("2026-11-30T09:00:00.000Z");
+    const store = new TableImportJobStore(table, () => now);
+    const base = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
+    const codes = Array.from({ length: 230 }, () => randomBytes(16).toString("hex")).sort();
+    const completedDate = now.toISOString();
+    await Promise.all(codes.map((code) => store.create({ ...base, code, status: "Completed", completedDate })));
+    for await (const entry of table.listEntities({ queryOptions: { filter: "PartitionKey ge '~due:'" } }))
+      await table.deleteEntity(entry.partitionKey!, entry.rowKey!);
+
+    const listed = await store.listDue("deleteFiles", "2099-01-01T00:00:00.000Z");
+    expect(listed.map(({ job }) => job.code).sort()).toEqual(codes);
+    await table.deleteTable();
+  });
 });
 
 /** A jobs table of the test's own (no other test's jobs in it), and a tenant. */
