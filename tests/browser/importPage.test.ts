@@ -55,6 +55,15 @@ beforeEach(async () => {
   network = [];
   page.on("requestfailed", (r) => network.push(`${r.url()} failed: ${r.failure()?.errorText}`));
   page.on("response", (r) => r.status() >= 400 && network.push(`${r.status()} ${r.url()}`));
+  // The job as each answer the page got said it was, and when: whether an import stood still or the page stopped asking.
+  page.on("response", (r) => {
+    if (r.request().method() !== "GET" || !/\/import\/csv\/[0-9a-f]{32}$/.test(r.url()) || r.status() !== 200) return;
+    const at = new Date().toISOString().slice(11, 23);
+    r.json().then(
+      (job: { status: string; processedItems: number }) => network.push(`${at} ${job.status} ${job.processedItems}`),
+      () => undefined,
+    );
+  });
   page.on("pageerror", (error) => pageErrors.push(error.message));
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
@@ -93,7 +102,8 @@ async function heading(name: string | RegExp): Promise<void> {
         const { document } = globalThis as unknown as PageGlobals;
         const shownSteps = Array.from(document.querySelectorAll("[data-step-section]:not([hidden])"), (e) => e.id);
         const problem = document.querySelector("#error-summary:not([hidden])")?.textContent ?? "";
-        return `steps shown: ${shownSteps.join(", ") || "none"}; problem: ${problem.replace(/\s+/g, " ")}`;
+        const progress = document.querySelector("#import-progress-text")?.textContent ?? "";
+        return `steps shown: ${shownSteps.join(", ") || "none"}; problem: ${problem.replace(/\s+/g, " ")}; progress: ${progress}; failed at ${new Date().toISOString().slice(11, 23)}`;
       });
       throw new Error(`No heading ${String(name)}.\nPage: ${state}\nNetwork: ${network.join("\n")}`, { cause: error });
     });
