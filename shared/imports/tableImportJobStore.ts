@@ -51,7 +51,8 @@ const watched = "~watched";
  * Row `~scanned` of the markers' partition says when the table was scanned for jobs recorded without their
  * marker or retention's entries (by a version before they existed, or by one still running during a
  * deployment): on the first look of this version, and once more at least `scanAgainAfterMs` later, for what
- * the version before wrote meanwhile; then never. Each process looks at most hourly.
+ * the version before wrote meanwhile; then never. Each process looks at most hourly. While a scan is under
+ * way, `scanFrom` says where its next page begins.
  */
 const scanned = "~scanned";
 const scanAgainAfterMs = 20 * 3_600_000;
@@ -247,20 +248,26 @@ export class TableImportJobStore implements ImportJobStore {
     if (this.scansEnded || now - this.scanLookedAt < scanLookEveryMs) return;
     this.scanLookedAt = now;
     const last = await unlessMissing(
-      this.table.getEntity<{ firstDate?: string; lastDate?: string }>(watched, scanned),
+      this.table.getEntity<{ firstDate?: string; lastDate?: string; scanFrom?: string }>(watched, scanned),
       null,
     );
-    // A row without these is the daily scan's of the version before: this version has not scanned yet.
-    const first = last?.firstDate ? Date.parse(last.firstDate) : null;
-    const latest = last?.lastDate ? Date.parse(last.lastDate) : null;
-    if (first !== null && latest !== null && latest - first >= scanAgainAfterMs) {
-      this.scansEnded = true;
-      return;
+    // A scan stopped half way (by the function's time limit, on a large table) goes on from its last page.
+    const scanFrom = last?.scanFrom || undefined;
+    if (!scanFrom) {
+      // A row without dates is the daily scan's of the version before: this version has not scanned yet.
+      const first = last?.firstDate ? Date.parse(last.firstDate) : null;
+      const latest = last?.lastDate ? Date.parse(last.lastDate) : null;
+      if (first !== null && latest !== null && latest - first >= scanAgainAfterMs) {
+        this.scansEnded = true;
+        return;
+      }
+      if (latest !== null && now - latest < scanAgainAfterMs) return;
     }
-    if (latest !== null && now - latest < scanAgainAfterMs) return;
     // Jobs only: list entries have row keys from `~`, markers and retention's entries partitions from `~`.
     const jobs = odata`PartitionKey lt ${listFrom} and RowKey lt ${listFrom}`;
-    const pages = this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: jobs } }).byPage();
+    const pages = this.table
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter: jobs } })
+      .byPage({ continuationToken: scanFrom });
     for await (const page of pages) {
       const entries = new Map<string, TableEntity[]>();
       for (const job of page.map(fromEntity))
@@ -275,6 +282,11 @@ export class TableImportJobStore implements ImportJobStore {
       await runConcurrently(transactions, 8, async (transaction) => {
         await this.table.submitTransaction(transaction.map((entry) => ["upsert", entry, "Replace"]));
       });
+      if (page.continuationToken)
+        await this.table.upsertEntity(
+          { partitionKey: watched, rowKey: scanned, scanFrom: page.continuationToken },
+          "Merge",
+        );
     }
     const at = new Date(now).toISOString();
     await this.table.upsertEntity(

@@ -307,6 +307,57 @@ describe("jobs in Table Storage", () => {
     await table.deleteTable();
   });
 
+  it("goes on with a scan that stopped half way from the last page it wrote", async () => {
+    const { h, table, tenant } = await ownTable();
+    const now = new Date("2026-11-30T09:00:00.000Z");
+    const base = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
+    const completedDate = now.toISOString();
+    const codes = Array.from({ length: 25 }, () => randomBytes(16).toString("hex")).sort();
+    await Promise.all(
+      codes.map((code) => new TableImportJobStore(table).create({ ...base, code, status: "Completed", completedDate })),
+    );
+    for await (const entry of table.listEntities({ queryOptions: { filter: "PartitionKey ge '~due:'" } }))
+      await table.deleteEntity(entry.partitionKey!, entry.rowKey!);
+
+    // The scan reads pages of 10 jobs; the first process stops (its time is up) once it has saved its second page.
+    let pagesRead = 0;
+    const paged = (stopAfterSaves: number) => {
+      let saves = 0;
+      return Object.assign(Object.create(table) as TableClient, {
+        listEntities: (...args: Parameters<TableClient["listEntities"]>) => {
+          const entities = table.listEntities(...args);
+          if (!args[0]?.queryOptions?.filter?.startsWith("PartitionKey lt")) return entities;
+          return Object.assign(Object.create(entities) as typeof entities, {
+            byPage: (settings: { continuationToken?: string }) => {
+              const pages = entities.byPage({ ...settings, maxPageSize: 10 });
+              return (async function* () {
+                for await (const page of pages) {
+                  pagesRead++;
+                  yield page;
+                }
+              })();
+            },
+          });
+        },
+        upsertEntity: async (...args: Parameters<TableClient["upsertEntity"]>) => {
+          const saved = await table.upsertEntity(...args);
+          if ("scanFrom" in args[0] && ++saves === stopAfterSaves) throw new Error("The function's time is up");
+          return saved;
+        },
+      });
+    };
+    const due = (on: TableClient) => new TableImportJobStore(on, () => now).listDue("deleteRecord", "2099-01-01");
+    await expect(due(paged(2))).rejects.toThrow("The function's time is up");
+    expect(pagesRead).toBe(2);
+
+    pagesRead = 0;
+    const listed = await due(paged(Infinity));
+    expect(listed.map(({ job }) => job.code).sort()).toEqual(codes);
+    // The third page only: the first two were entered before the stop.
+    expect(pagesRead).toBe(1);
+    await table.deleteTable();
+  });
+
   it("enters more jobs recorded without entries than one transaction holds", async () => {
     const { h, table, tenant } = await ownTable();
     const now = new Date("2026-11-30T09:00:00.000Z");
