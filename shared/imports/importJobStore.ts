@@ -72,10 +72,11 @@ export interface ImportJobStore {
   listWatched(): Promise<ImportJob[]>;
   /**
    * Every job of every tenant due for `step` from before `before` (ISO 8601, `retentionSteps`), until the step
-   * says it is done with it. A job may also be listed that is due no more, or due later than it was when its
-   * time was recorded (a change that did not land): the step decides on the job as read.
+   * says it is done with it, a page at a time: the first sweep after a long pause may find most jobs due. A job
+   * may also be listed that is due no more, or due later than it was when its time was recorded (a change that
+   * did not land): the step decides on the job as read.
    */
-  listDue(step: RetentionStep, before: string): Promise<DueJob[]>;
+  listDue(step: RetentionStep, before: string): AsyncIterable<DueJob>;
   /** A page of the tenant's jobs, newest first (`newestFirst`), and whether more follow. */
   page(tenant: string, query: JobPageQuery): Promise<{ jobs: ImportJob[]; more: boolean }>;
 }

@@ -46,7 +46,7 @@ export class ImportRetention {
     const recordCutoff = new Date(now.getTime() - this.settings.recordDays * dayMs).toISOString();
     const sweep: RetentionSweep = { filesDeleted: [], abandoned: [], recordsDeleted: [], receiptsDeleted: 0 };
 
-    for (const { job, done } of await jobs.listDue("abandonPreview", filesCutoff)) {
+    for await (const { job, done } of jobs.listDue("abandonPreview", filesCutoff)) {
       // Cancelled first, so it cannot be started while its files go.
       const cancelled = await jobs.change(job.tenant, job.code, (current) =>
         isWaitingPreview(current)
@@ -65,7 +65,7 @@ export class ImportRetention {
       await done();
     }
 
-    for (const { job, done } of await jobs.listDue("deleteFiles", filesCutoff)) {
+    for await (const { job, done } of jobs.listDue("deleteFiles", filesCutoff)) {
       if (endedBefore(job, filesCutoff) && !job.filesDeletedDate) {
         await files.deleteJobFiles(job.tenant, job.code, job.source.blobName);
         await jobs.change(job.tenant, job.code, (current) =>
@@ -77,7 +77,7 @@ export class ImportRetention {
     }
 
     // The files of these went in an earlier sweep, or just now: records are kept longer than files.
-    for (const { job, done } of await jobs.listDue("deleteRecord", recordCutoff)) {
+    for await (const { job, done } of jobs.listDue("deleteRecord", recordCutoff)) {
       if (endedBefore(job, recordCutoff)) {
         if (!job.filesDeletedDate) await files.deleteJobFiles(job.tenant, job.code, job.source.blobName);
         await jobs.delete(job);

@@ -322,22 +322,24 @@ export class TableImportJobStore implements ImportJobStore {
     await Promise.all(writes);
   }
 
-  async listDue(step: RetentionStep, before: string): Promise<DueJob[]> {
+  async *listDue(step: RetentionStep, before: string): AsyncIterable<DueJob> {
     await this.enterJobsRecordedWithout();
-    const entries: { rowKey: string; tenant: string; code: string }[] = [];
     const filter = odata`PartitionKey eq ${duePartition(step)} and RowKey lt ${before}`;
-    for await (const entry of this.table.listEntities<{ tenant: string; code: string }>({
-      queryOptions: { filter, select: ["RowKey", "tenant", "code"] },
-    }))
-      entries.push({ ...entry, rowKey: entry.rowKey! });
-    const listed: DueJob[] = [];
-    await runConcurrently(entries, 16, async ({ rowKey, tenant, code }) => {
-      const done = () => unlessMissing(this.table.deleteEntity(duePartition(step), rowKey), null);
-      const job = await this.get(tenant, code);
-      if (job) listed.push({ job, done: async () => void (await done()) });
-      else await done();
-    });
-    return listed;
+    const pages = this.table
+      .listEntities<{ tenant: string; code: string }>({
+        queryOptions: { filter, select: ["RowKey", "tenant", "code"] },
+      })
+      .byPage();
+    for await (const page of pages) {
+      const listed: DueJob[] = [];
+      await runConcurrently(page, 16, async ({ rowKey, tenant, code }) => {
+        const done = () => unlessMissing(this.table.deleteEntity(duePartition(step), rowKey!), null);
+        const job = await this.get(tenant, code);
+        if (job) listed.push({ job, done: async () => void (await done()) });
+        else await done();
+      });
+      yield* listed;
+    }
   }
 }
 

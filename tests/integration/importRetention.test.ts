@@ -7,6 +7,7 @@ import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { connectionStringClients, StorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
+import { collect } from "../support/collect";
 import { drainImportQueue } from "../support/queueDrain";
 
 /**
@@ -94,8 +95,8 @@ describe("retention on Azure storage", () => {
     expect(await blobNames()).toEqual(["leases/t1", "t1/client-index.v3.bin.gz"]);
     const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));
     // The abandoned preview ended just now: its files went with its cancel.
-    expect(await jobs.listDue("deleteFiles", new Date(now).toISOString())).toEqual([]);
-    expect((await jobs.listDue("deleteRecord", new Date(now + 1).toISOString())).length).toBe(3);
+    expect(await collect(jobs.listDue("deleteFiles", new Date(now).toISOString()))).toEqual([]);
+    expect((await collect(jobs.listDue("deleteRecord", new Date(now + 1).toISOString()))).length).toBe(3);
     expect(await services.imports.status("t1", ended)).toMatchObject({
       value: { status: "Completed", createdCount: 1, notImportedDownloadUrl: null },
     });

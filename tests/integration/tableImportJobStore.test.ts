@@ -9,6 +9,7 @@ import { pageOf, RetentionStep } from "../../shared/imports/importJobStore";
 import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { unlessMissing } from "../../shared/storage/storageStatus";
+import { collect } from "../support/collect";
 import { harness, startJob, uniqueTenant } from "../support/importHarness";
 
 const mapping: CsvColumnMapping[] = [
@@ -236,7 +237,7 @@ describe("jobs in Table Storage", () => {
       return made.code;
     };
     const due = async (step: RetentionStep, before = after) =>
-      (await store.listDue(step, before)).map(({ job }) => job.code).sort();
+      (await collect(store.listDue(step, before))).map(({ job }) => job.code).sort();
     const preview = await job({ mapping: [] });
     const waitingForFile = await job({ mapping: [], pendingUpload: { hasHeaderRow: true, start: null } });
     const running = await job({});
@@ -259,7 +260,7 @@ describe("jobs in Table Storage", () => {
       tenant,
       code: running,
     });
-    const listed = await store.listDue("deleteFiles", after);
+    const listed = await collect(store.listDue("deleteFiles", after));
     expect(listed.map(({ job }) => job.code).sort()).toEqual([running, ended].sort());
     await Promise.all(listed.map(({ done }) => done()));
     expect(await due("deleteFiles")).toEqual([]);
@@ -292,7 +293,7 @@ describe("jobs in Table Storage", () => {
       return job.code;
     };
     const due = async () =>
-      (await store().listDue("deleteRecord", "2099-01-01T00:00:00.000Z")).map(({ job }) => job.code).sort();
+      (await collect(store().listDue("deleteRecord", "2099-01-01T00:00:00.000Z"))).map(({ job }) => job.code).sort();
 
     const first = await endedWithout();
     expect(await due()).toEqual([first]);
@@ -320,25 +321,11 @@ describe("jobs in Table Storage", () => {
       await table.deleteEntity(entry.partitionKey!, entry.rowKey!);
 
     // The scan reads pages of 10 jobs; the first process stops (its time is up) once it has saved its second page.
-    let pagesRead = 0;
+    const pages = { read: 0 };
     const paged = (stopAfterSaves: number) => {
       let saves = 0;
-      return Object.assign(Object.create(table) as TableClient, {
-        listEntities: (...args: Parameters<TableClient["listEntities"]>) => {
-          const entities = table.listEntities(...args);
-          if (!args[0]?.queryOptions?.filter?.startsWith("PartitionKey lt")) return entities;
-          return Object.assign(Object.create(entities) as typeof entities, {
-            byPage: (settings: { continuationToken?: string }) => {
-              const pages = entities.byPage({ ...settings, maxPageSize: 10 });
-              return (async function* () {
-                for await (const page of pages) {
-                  pagesRead++;
-                  yield page;
-                }
-              })();
-            },
-          });
-        },
+      const inPages = inPagesOfTen(table, "PartitionKey lt", pages);
+      return Object.assign(Object.create(inPages) as TableClient, {
         upsertEntity: async (...args: Parameters<TableClient["upsertEntity"]>) => {
           const saved = await table.upsertEntity(...args);
           if ("scanFrom" in args[0] && ++saves === stopAfterSaves) throw new Error("The function's time is up");
@@ -346,15 +333,37 @@ describe("jobs in Table Storage", () => {
         },
       });
     };
-    const due = (on: TableClient) => new TableImportJobStore(on, () => now).listDue("deleteRecord", "2099-01-01");
+    const due = (on: TableClient) =>
+      collect(new TableImportJobStore(on, () => now).listDue("deleteRecord", "2099-01-01"));
     await expect(due(paged(2))).rejects.toThrow("The function's time is up");
-    expect(pagesRead).toBe(2);
+    expect(pages.read).toBe(2);
 
-    pagesRead = 0;
+    pages.read = 0;
     const listed = await due(paged(Infinity));
     expect(listed.map(({ job }) => job.code).sort()).toEqual(codes);
     // The third page only: the first two were entered before the stop.
-    expect(pagesRead).toBe(1);
+    expect(pages.read).toBe(1);
+    await table.deleteTable();
+  });
+
+  it("lists the jobs due a page of entries at a time", async () => {
+    const { h, table, tenant } = await ownTable();
+    const now = new Date("2026-11-30T09:00:00.000Z");
+    const base = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
+    const completedDate = now.toISOString();
+    const codes = Array.from({ length: 25 }, () => randomBytes(16).toString("hex"));
+    await Promise.all(
+      codes.map((code) => new TableImportJobStore(table).create({ ...base, code, status: "Completed", completedDate })),
+    );
+    const pages = { read: 0 };
+    const store = new TableImportJobStore(inPagesOfTen(table, "PartitionKey eq '~due:", pages), () => now);
+    for await (const { job } of store.listDue("deleteRecord", "2099-01-01")) {
+      expect(codes).toContain(job.code);
+      break;
+    }
+    expect(pages.read).toBe(1);
+    expect(await collect(store.listDue("deleteRecord", "2099-01-01"))).toHaveLength(25);
+    expect(pages.read).toBe(1 + 3);
     await table.deleteTable();
   });
 
@@ -369,11 +378,32 @@ describe("jobs in Table Storage", () => {
     for await (const entry of table.listEntities({ queryOptions: { filter: "PartitionKey ge '~due:'" } }))
       await table.deleteEntity(entry.partitionKey!, entry.rowKey!);
 
-    const listed = await store.listDue("deleteFiles", "2099-01-01T00:00:00.000Z");
+    const listed = await collect(store.listDue("deleteFiles", "2099-01-01T00:00:00.000Z"));
     expect(listed.map(({ job }) => job.code).sort()).toEqual(codes);
     await table.deleteTable();
   });
 });
+
+/** `table`, reading pages of 10 entities for a query whose filter begins with `filterStart`, counted in `pages`. */
+function inPagesOfTen(table: TableClient, filterStart: string, pages: { read: number }): TableClient {
+  return Object.assign(Object.create(table) as TableClient, {
+    listEntities: (...args: Parameters<TableClient["listEntities"]>) => {
+      const entities = table.listEntities(...args);
+      if (!args[0]?.queryOptions?.filter?.startsWith(filterStart)) return entities;
+      return Object.assign(Object.create(entities) as typeof entities, {
+        byPage: (settings: { continuationToken?: string }) => {
+          const inPages = entities.byPage({ ...settings, maxPageSize: 10 });
+          return (async function* () {
+            for await (const page of inPages) {
+              pages.read++;
+              yield page;
+            }
+          })();
+        },
+      });
+    },
+  });
+}
 
 /** A jobs table of the test's own (no other test's jobs in it), and a tenant. */
 async function ownTable() {

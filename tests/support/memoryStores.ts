@@ -75,8 +75,8 @@ export class MemoryJobStore implements ImportJobStore {
     return [...this.jobs.values()].filter(isWatched).map((job) => structuredClone(job));
   }
 
-  async listDue(step: RetentionStep, before: string): Promise<DueJob[]> {
-    return [...this.jobs.values()].flatMap((job) => {
+  async *listDue(step: RetentionStep, before: string): AsyncIterable<DueJob> {
+    yield* [...this.jobs.values()].flatMap((job) => {
       const entry = retentionSteps(job).find((due) => due.step === step && due.from < before);
       const done = `${step} ${entry?.from} ${key(job.tenant, job.code)}`;
       if (!entry || this.doneWith.has(done)) return [];
