@@ -333,9 +333,9 @@ export class TableImportJobStore implements ImportJobStore {
     for await (const page of pages) {
       const listed: DueJob[] = [];
       await runConcurrently(page, 16, async ({ rowKey, tenant, code }) => {
-        const done = () => unlessMissing(this.table.deleteEntity(duePartition(step), rowKey!), null);
+        const done = async () => void (await unlessMissing(this.table.deleteEntity(duePartition(step), rowKey!), null));
         const job = await this.get(tenant, code);
-        if (job) listed.push({ job, done: async () => void (await done()) });
+        if (job) listed.push({ job, done });
         else await done();
       });
       yield* listed;

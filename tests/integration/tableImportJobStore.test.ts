@@ -309,16 +309,8 @@ describe("jobs in Table Storage", () => {
   });
 
   it("goes on with a scan that stopped half way from the last page it wrote", async () => {
-    const { h, table, tenant } = await ownTable();
     const now = new Date("2026-11-30T09:00:00.000Z");
-    const base = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
-    const completedDate = now.toISOString();
-    const codes = Array.from({ length: 25 }, () => randomBytes(16).toString("hex")).sort();
-    await Promise.all(
-      codes.map((code) => new TableImportJobStore(table).create({ ...base, code, status: "Completed", completedDate })),
-    );
-    for await (const entry of table.listEntities({ queryOptions: { filter: "PartitionKey ge '~due:'" } }))
-      await table.deleteEntity(entry.partitionKey!, entry.rowKey!);
+    const { table, codes } = await endedJobs(25, now, "withoutEntries");
 
     // The scan reads pages of 10 jobs; the first process stops (its time is up) once it has saved its second page.
     const pages = { read: 0 };
@@ -347,14 +339,8 @@ describe("jobs in Table Storage", () => {
   });
 
   it("lists the jobs due a page of entries at a time", async () => {
-    const { h, table, tenant } = await ownTable();
     const now = new Date("2026-11-30T09:00:00.000Z");
-    const base = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
-    const completedDate = now.toISOString();
-    const codes = Array.from({ length: 25 }, () => randomBytes(16).toString("hex"));
-    await Promise.all(
-      codes.map((code) => new TableImportJobStore(table).create({ ...base, code, status: "Completed", completedDate })),
-    );
+    const { table, codes } = await endedJobs(25, now, "withEntries");
     const pages = { read: 0 };
     const store = new TableImportJobStore(inPagesOfTen(table, "PartitionKey eq '~due:", pages), () => now);
     for await (const { job } of store.listDue("deleteRecord", "2099-01-01")) {
@@ -368,16 +354,9 @@ describe("jobs in Table Storage", () => {
   });
 
   it("enters more jobs recorded without entries than one transaction holds", async () => {
-    const { h, table, tenant } = await ownTable();
     const now = new Date("2026-11-30T09:00:00.000Z");
+    const { table, codes } = await endedJobs(230, now, "withoutEntries");
     const store = new TableImportJobStore(table, () => now);
-    const base = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
-    const codes = Array.from({ length: 230 }, () => randomBytes(16).toString("hex")).sort();
-    const completedDate = now.toISOString();
-    await Promise.all(codes.map((code) => store.create({ ...base, code, status: "Completed", completedDate })));
-    for await (const entry of table.listEntities({ queryOptions: { filter: "PartitionKey ge '~due:'" } }))
-      await table.deleteEntity(entry.partitionKey!, entry.rowKey!);
-
     const listed = await collect(store.listDue("deleteFiles", "2099-01-01T00:00:00.000Z"));
     expect(listed.map(({ job }) => job.code).sort()).toEqual(codes);
     await table.deleteTable();
@@ -403,6 +382,22 @@ function inPagesOfTen(table: TableClient, filterStart: string, pages: { read: nu
       });
     },
   });
+}
+
+/**
+ * `count` jobs Completed at `completedDate`, in a jobs table of the test's own, and their codes in order;
+ * `withoutEntries`: as the version before recorded them, without retention's entries.
+ */
+async function endedJobs(count: number, completedDate: Date, entries: "withEntries" | "withoutEntries") {
+  const { h, table, tenant } = await ownTable();
+  const base = await startJob(h, tenant, "Code,Name\r\nA1,Alpha\r\n", mapping);
+  const codes = Array.from({ length: count }, () => randomBytes(16).toString("hex")).sort();
+  const ended = { status: "Completed" as const, completedDate: completedDate.toISOString() };
+  await Promise.all(codes.map((code) => new TableImportJobStore(table).create({ ...base, code, ...ended })));
+  if (entries === "withoutEntries")
+    for await (const entry of table.listEntities({ queryOptions: { filter: "PartitionKey ge '~due:'" } }))
+      await table.deleteEntity(entry.partitionKey!, entry.rowKey!);
+  return { table, codes };
 }
 
 /** A jobs table of the test's own (no other test's jobs in it), and a tenant. */
