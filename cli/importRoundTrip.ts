@@ -193,11 +193,19 @@ export async function waitForEnd(
       skipped: job.skippedCount,
       errors: job.errorCount,
     };
-    const detail = Object.entries(counts)
-      .map(([name, n]) => `${n.toLocaleString("en-GB")} ${name}`)
-      .join(", ");
+    const detail = [
+      ...Object.entries(counts).map(([name, n]) => `${n.toLocaleString("en-GB")} ${name}`),
+      // A big tenant's first import reads every stored client before its first row.
+      ...(job.existingClientsRead === null
+        ? []
+        : [`reading stored clients to match rows against: ${job.existingClientsRead.toLocaleString("en-GB")}`]),
+    ].join(", ");
     const ended = finalStatuses.includes(job.status);
-    reporter.progress({ phase: "import", done: job.processedItems, total: job.totalItems, counts, detail }, ended);
+    const reading = job.existingClientsRead === null ? {} : { existingClientsRead: job.existingClientsRead };
+    reporter.progress(
+      { phase: "import", done: job.processedItems, total: job.totalItems, counts, detail, ...reading },
+      ended,
+    );
     if (ended) {
       reporter.endBar();
       return job;

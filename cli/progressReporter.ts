@@ -10,6 +10,8 @@ export interface ProgressStep {
   /** Counts of the import so far, shown beside its bar. */
   detail?: string;
   counts?: Record<string, number>;
+  /** Set while the import reads the tenant's stored clients, before its rows (a big tenant's first import). */
+  existingClientsRead?: number;
 }
 
 const plainEveryMs = 5_000;

@@ -151,7 +151,8 @@ async function importThroughApi(
   // Waiting in the queue is not progress's to report; from the start on, it is (a job already started when the
   // upload answers has been progressing unseen: its gap runs from now).
   const see = (readMs = 0) =>
-    job.status !== "Queued" && gaps.saw(`${job.status} ${job.processedItems} ${job.totalItems}`, Date.now(), readMs);
+    job.status !== "Queued" &&
+    gaps.saw(`${job.status} ${job.processedItems} ${job.totalItems} ${job.existingClientsRead}`, Date.now(), readMs);
   see();
   const statusMs: number[] = [];
   while (!["Completed", "Failed", "Cancelled"].includes(job.status)) {

@@ -151,6 +151,7 @@ async function main(): Promise<void> {
       const loadsBefore = loads;
       let slices = 0;
       const gaps = new ProgressGaps(() => engineLog.text);
+      const rowGaps = new ProgressGaps(() => "", true);
       let ended = false;
       engineLog.text = "";
       const polling = (async () => {
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
           const reading = Date.now();
           const job = (await jobs.get(tenant, jobCode))!;
           gaps.sawJob(job, Date.now() - since, Date.now() - reading);
+          rowGaps.sawJob(job, Date.now() - since, 0);
           await sleep(100);
         }
       })();
@@ -176,7 +178,8 @@ async function main(): Promise<void> {
         `${importMode} ${rows.toLocaleString("en-GB")} rows: ${perSecond(rows / took)} (${took.toFixed(1)} s, ${slices} slices; ` +
           `${counts.created} created, ${counts.updated} updated; ${loads - loadsBefore} loads from the clients, ` +
           `${count("snapshot read")} snapshot reads ${sum("snapshot read").toFixed(1)} s, ${count("snapshot save")} saves ${sum("snapshot save").toFixed(1)} s); ` +
-          `longest progress gap ${(gaps.longest / 1000).toFixed(1)} s (bar 2.0)`,
+          `longest progress gap ${(gaps.longest / 1000).toFixed(1)} s (bar 2.0; ` +
+          `${(rowGaps.longest / 1000).toFixed(1)} s between changes of the rows done, a load's clients read aside)`,
       );
       const over = gaps.over(2000);
       // A big tenant's slices each start with an index to read: dozens of gaps, the first few tell them.

@@ -10,7 +10,11 @@ export class ProgressGaps {
   private longestRead = 0;
   private readonly gaps: { from: number; to: number; log: string; longestRead: number }[] = [];
 
-  constructor(private readonly output: () => string) {}
+  /** `rowsOnly`: only rows done and status count as a change, not the stored clients a load has read. */
+  constructor(
+    private readonly output: () => string,
+    private readonly rowsOnly = false,
+  ) {}
 
   /** What the poller saw at `at`, and how long its read took. */
   saw(progress: string, at: number, readMs = 0): void {
@@ -27,10 +31,14 @@ export class ProgressGaps {
     this.logLength = log.length;
   }
 
-  /** The job a poller read from the store at `at`: its status and the rows a poller of the API would see done. */
+  /**
+   * The job a poller read from the store at `at`: its status, the rows a poller of the API would see done, and
+   * the stored clients read while the job loads its tenant's index.
+   */
   sawJob(job: ImportJob, at: number, readMs: number): void {
-    if (job.status !== "Queued")
-      this.saw(`${job.status} ${(job.progress ?? job.checkpoint.counts).processed}`, at, readMs);
+    if (job.status === "Queued") return;
+    const reading = this.rowsOnly ? "" : ` ${job.existingClientsRead ?? ""}`;
+    this.saw(`${job.status} ${(job.progress ?? job.checkpoint.counts).processed}${reading}`, at, readMs);
   }
 
   over(ms: number): string[] {

@@ -21,10 +21,16 @@ export interface ClientPage {
   continuationToken: string | null;
 }
 
+/** Told of a load of a tenant's index as it goes; `signal` stops it (the load then throws). */
+export interface IndexLoadWatch {
+  read(clients: number): void;
+  signal: AbortSignal;
+}
+
 /** A tenant's clients. Every write is idempotent: applying the same writes twice leaves the same clients. */
 export interface ClientStore {
-  /** Every client of the tenant by code and by `fields`. */
-  loadIndex(tenant: string, fields: readonly IndexedField[]): Promise<ClientIndex>;
+  /** Every client of the tenant by code and by `fields`; `watch` is told how many clients it has read so far. */
+  loadIndex(tenant: string, fields: readonly IndexedField[], watch?: IndexLoadWatch): Promise<ClientIndex>;
   /** Applies writes that name each client at most once; independent clients may be written concurrently. */
   write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void>;
   /** A writer for one slice's chunks of writes to the tenant; `afterTransaction` is told of each transaction. */

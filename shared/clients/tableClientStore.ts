@@ -6,7 +6,7 @@ import { fieldsOf } from "../util/jsonObject";
 import { runConcurrently } from "../util/runConcurrently";
 import { ClientIndex, IndexedField, IndexedValues } from "./clientIndex";
 import { compareKey } from "./clientKeys";
-import { ClientPage, ClientStore, ClientWrite, StoredClient } from "./clientStore";
+import { ClientPage, ClientStore, ClientWrite, IndexLoadWatch, StoredClient } from "./clientStore";
 import { ClientWriter } from "./clientWriter";
 import { TableClientWriter, TableClientWriterSettings } from "./tableClientWriter";
 import { TableTransactions, WrittenEntity } from "./tableTransactions";
@@ -53,8 +53,9 @@ export class TableClientStore implements ClientStore {
     this.slots = new TransactionSlots(writing.concurrentTransactions);
   }
 
-  async loadIndex(tenant: string, fields: readonly IndexedField[]): Promise<ClientIndex> {
+  async loadIndex(tenant: string, fields: readonly IndexedField[], watch?: IndexLoadWatch): Promise<ClientIndex> {
     const index = new ClientIndex(fields);
+    let read = 0;
     const { shardCount, shardsPerScan } = TableClientStore;
     const ranges = Array.from({ length: shardCount / shardsPerScan }, (_, n) => [
       partitionKey(tenant, n * shardsPerScan),
@@ -63,8 +64,12 @@ export class TableClientStore implements ClientStore {
     await runConcurrently(ranges, ranges.length, async ([from, to]) => {
       const entities = this.table.listEntities<IndexedValues & { Code: string }>({
         queryOptions: { filter: odata`PartitionKey ge ${from} and PartitionKey lt ${to}`, select: ["Code", ...fields] },
+        abortSignal: watch?.signal,
       });
-      for await (const { Code, ...values } of entities) index.addClient(Code, values);
+      for await (const { Code, ...values } of entities) {
+        index.addClient(Code, values);
+        watch?.read(++read);
+      }
     });
     return index;
   }

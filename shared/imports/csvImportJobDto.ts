@@ -8,9 +8,10 @@ const count = Type.Integer({ minimum: 0 });
 const dateTime = Type.String({ format: "date-time" });
 
 /**
- * The seed's CsvImportJobDto, exactly, plus `importMode`, `matchField`, `validateOnly`, `failureReason` and
- * `confirmedDate`: the seed's `startedDate` stays null until processing starts, so without it a job whose start
- * was accepted and one still waiting for its mapping look alike while both are Queued.
+ * The seed's CsvImportJobDto, exactly, plus `importMode`, `matchField`, `validateOnly`, `failureReason`,
+ * `confirmedDate` (the seed's `startedDate` stays null until processing starts, so without it a job whose start
+ * was accepted and one still waiting for its mapping look alike while both are Queued) and `existingClientsRead`
+ * (minutes of a big tenant's first import do no row: without it a poller sees the job stand still).
  */
 export const CsvImportJobDtoSchema = Type.Object(
   {
@@ -32,6 +33,7 @@ export const CsvImportJobDtoSchema = Type.Object(
     validateOnly: Type.Boolean(),
     failureReason: Nullable(Type.String()),
     confirmedDate: Nullable(dateTime),
+    existingClientsRead: Nullable(count),
   },
   { additionalProperties: false },
 );
@@ -60,5 +62,6 @@ export function toCsvImportJobDto(job: ImportJob, notImportedDownloadUrl: string
     validateOnly: job.options.validateOnly,
     failureReason: job.status === "Failed" ? job.failureReason : null,
     confirmedDate: job.confirmedDate,
+    existingClientsRead: job.status === "InProgress" ? job.existingClientsRead : null,
   };
 }

@@ -1,6 +1,6 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 
-import { ClientIndex, fieldsToIndex } from "../clients/clientIndex";
+import { ClientIndex, fieldsToIndex, IndexedField } from "../clients/clientIndex";
 import { ClientIndexSnapshots } from "../clients/clientIndexSnapshots";
 import { ClientStore, ClientWrite } from "../clients/clientStore";
 import { countWrites, WrittenCounts } from "../clients/clientWriter";
@@ -63,8 +63,8 @@ export type SliceOutcome = "finished" | "continue" | "tenantBusy" | "notRunnable
 const progressIntervalMs = 500;
 const progressRows = 5_000;
 /**
- * How often a slice beats the job's heartbeat while it counts the file or loads the tenant's index from the
- * clients: minutes for a large tenant, with no progress saved, and the watchdog takes a job whose heartbeat is
+ * How often a slice beats the job's heartbeat while it counts the file, or while a load of the tenant's index reads
+ * nothing new: minutes for a large file, with no progress saved, and the watchdog takes a job whose heartbeat is
  * `StallMinutes` (5 by default) old for stalled.
  */
 const heartbeatIntervalMs = 30_000;
@@ -148,6 +148,45 @@ export class ImportEngine {
     }
   }
 
+  /**
+   * Loads the tenant's index from its clients: minutes for a million, with no row done meanwhile. How many clients
+   * it has read is saved with a heartbeat every half second, so a poller sees the job move and the watchdog does not
+   * take it for stalled, and a cancel asked meanwhile, seen in a save's answer, stops the load.
+   */
+  private async loadIndex(
+    job: ImportJob,
+    fields: readonly IndexedField[],
+  ): Promise<ClientIndex | "cancelled" | "ended"> {
+    const stop = new AbortController();
+    let stopped: "cancelled" | "ended" | null = null;
+    let read = 0;
+    let saved = { read: -1, at: 0 };
+    const progress = new BackgroundSave(async () => {
+      const reported = { read, at: this.now().getTime() };
+      const answer = await this.deps.jobs
+        .update(job.tenant, job.code, { existingClientsRead: reported.read, heartbeat: this.now().toISOString() })
+        // A save that fails is one missed beat: the next one makes up for it.
+        .catch(() => undefined);
+      if (answer === undefined) return null;
+      saved = reported;
+      stopped = answer === null ? "ended" : answer.cancelRequested ? "cancelled" : null;
+      if (stopped) stop.abort();
+      return answer;
+    });
+    const ticker = setInterval(() => {
+      if (read !== saved.read || this.now().getTime() - saved.at >= heartbeatIntervalMs) progress.start();
+    }, progressIntervalMs);
+    try {
+      return await this.deps.clients.loadIndex(job.tenant, fields, { read: (n) => (read = n), signal: stop.signal });
+    } catch (error) {
+      if (stopped) return stopped;
+      throw error;
+    } finally {
+      clearInterval(ticker);
+      await progress.settle();
+    }
+  }
+
   /** Ends a job whose slices keep failing (its message was poisoned). A job already final stays as it is. */
   async failJob(tenant: string, code: string, reason: string): Promise<void> {
     const job = await this.deps.jobs.get(tenant, code);
@@ -169,11 +208,7 @@ export class ImportEngine {
     const replayed = await this.replay(job, since, lease);
     if (replayed === "stale") return "finished";
     const checkpoint = replayed;
-    if (job.cancelRequested) {
-      // A holding that wrote nothing leaves the tenant's clients as the holding before it handed them on.
-      if (checkpoint === job.checkpoint && lease.interrupted === null) await this.keptIndex.carry(tenant, lease);
-      return this.finish(job, "Cancelled", checkpoint);
-    }
+    if (job.cancelRequested) return this.cancelBeforeRows(job, lease, checkpoint);
     if (job.status === "Queued") {
       const at = this.now().toISOString();
       if (!(await jobs.update(tenant, code, { status: "InProgress", startedDate: at, heartbeat: at })))
@@ -197,7 +232,9 @@ export class ImportEngine {
     // A replay that wrote chunks made any index handed on stale; a dry run's replay writes nothing.
     const handedOn =
       checkpoint === job.checkpoint || options.validateOnly ? await this.keptIndex.take(tenant, fields, lease) : null;
-    const index = handedOn ?? (await this.beating(job, () => clients.loadIndex(tenant, fields)));
+    const index = handedOn ?? (await this.loadIndex(job, fields));
+    if (index === "cancelled") return this.cancelBeforeRows(job, lease, checkpoint);
+    if (index === "ended") return "notRunnable";
     // A dry run writes nothing: the index it loaded is the clients as they stand at its holding's end. Saved now,
     // before its rows change it, it spares its next slice, and the import that follows the check, another load.
     if (options.validateOnly && !handedOn) await this.keptIndex.saveUnchanged(tenant, lease.generation, index);
@@ -452,10 +489,22 @@ export class ImportEngine {
     const saved = await this.deps.jobs.update(job.tenant, job.code, {
       checkpoint,
       progress,
+      existingClientsRead: null,
       heartbeat: this.now().toISOString(),
     });
     this.step("checkpointWritten");
     return saved;
+  }
+
+  /** Ends a job cancelled before its slice decided a row. */
+  private async cancelBeforeRows(
+    job: ImportJob,
+    lease: TenantLease,
+    checkpoint: ImportCheckpoint,
+  ): Promise<SliceOutcome> {
+    // A holding that wrote nothing leaves the tenant's clients as the holding before it handed them on.
+    if (checkpoint === job.checkpoint && lease.interrupted === null) await this.keptIndex.carry(job.tenant, lease);
+    return this.finish(job, "Cancelled", checkpoint);
   }
 
   private async finish(job: ImportJob, status: ImportStatus, checkpoint: ImportCheckpoint): Promise<SliceOutcome> {
@@ -477,6 +526,7 @@ export class ImportEngine {
       checkpoint,
       completedDate: at,
       heartbeat: at,
+      existingClientsRead: null,
       notImportedBlob,
     });
     this.step("finished");

@@ -81,6 +81,12 @@ export interface ImportJob {
    * Ahead of the checkpoint's, which moves only past chunks with every write in the store.
    */
   progress: ImportCounts | null;
+  /**
+   * While a slice reads the tenant's clients to match rows against (no index handed on to it: a tenant's first
+   * import, or the first after a crash), how many it has read so far; minutes for a million, with no row done
+   * meanwhile. Null once rows are being done.
+   */
+  existingClientsRead: number | null;
   createdDate: string;
   /** When the mapping and options were fixed and the import queued; null while a preview waits for them. */
   confirmedDate: string | null;

@@ -22,6 +22,7 @@ export function newImportJob({ tenant, code, source, options, mapping, createdDa
     totalItems: null,
     checkpoint: startCheckpoint,
     progress: null,
+    existingClientsRead: null,
     createdDate,
     confirmedDate: null,
     startedDate: null,

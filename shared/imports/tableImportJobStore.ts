@@ -434,6 +434,7 @@ function fromEntity(entity: Record<string, unknown>): ImportJob {
     checkpoint: json("checkpoint"),
     // Jobs recorded before progress counted rows done have no such property.
     progress: entity.progress === undefined ? null : json("progress"),
+    existingClientsRead: typeof entity.existingClientsRead === "number" ? entity.existingClientsRead : null,
     createdDate: text("createdDate")!,
     // Jobs recorded before the confirmation was dated were confirmed with their mapping, by their start at the latest.
     confirmedDate:

@@ -396,6 +396,42 @@ describe("the import page", { timeout: 180_000 }, () => {
     await heading("Import cancelled");
   });
 
+  it("says the import is reading the clients already stored while a big tenant's first import has no row done", async () => {
+    await signIn();
+    await upload(path.join(samples, "clients.csv"));
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    await page.getByRole("button", { name: "Next: options" }).click();
+    // A million stored clients take minutes to read: the service's answers say so until the test lets them go.
+    let reading = true;
+    await page.route(/\/clients\/import\/csv\/[0-9a-f]{32}$/, async (route) => {
+      if (!reading) return route.continue();
+      const response = await route.fetch();
+      const job = (await response.json()) as Record<string, unknown>;
+      await route.fulfill({
+        status: route.request().method() === "PUT" ? 202 : 200,
+        headers: { ...response.headers(), "retry-after": "1" },
+        json: {
+          ...job,
+          status: "InProgress",
+          processedItems: 0,
+          createdCount: 0,
+          completedDate: null,
+          existingClientsRead: 340_000,
+        },
+      });
+    });
+    await page.getByRole("button", { name: "Start import" }).click();
+    await heading("Importing clients.csv");
+    await expect
+      .poll(() => page.locator("#import-progress-text").textContent(), { timeout: 20_000 })
+      .toBe("0 of 8 rows done. Reading the clients already stored, to match rows against: 340,000 so far");
+    expect(await page.getByRole("progressbar").getAttribute("aria-valuetext")).toMatch(/340,000 so far$/);
+    await checkStep(page, "6-progress-reading-clients");
+    reading = false;
+    await heading("Import of clients.csv finished");
+    expect(await countOf("Created")).toBe("8");
+  });
+
   it("shows what the API refused in words, beside what caused it, in an error summary that takes focus", async () => {
     await page.goto(`${host.url}/ui`);
     await page.getByLabel("Tenant").fill(tenant);

@@ -417,6 +417,49 @@ describe("the client store", () => {
   });
 });
 
+describe("a load of a tenant's index from its clients", () => {
+  const at = fixedNow().toISOString();
+  const manyClients = (count: number): ClientWrite[] =>
+    Array.from({ length: count }, (_, i) => ({
+      kind: "create",
+      values: { Code: `L${i}`, Name: `Loaded ${i}`, Type: "Ltd" },
+      at,
+    }));
+
+  it("tells how many clients it has read, up to every client of the tenant and no other's", async () => {
+    const tenant = uniqueTenant();
+    await h.clients.write(tenant, manyClients(2_500));
+    await h.clients.write(uniqueTenant(), manyClients(40));
+    const told: number[] = [];
+    const index = await h.clients.loadIndex(tenant, [], {
+      read: (clients) => told.push(clients),
+      signal: new AbortController().signal,
+    });
+    expect(index.size).toBe(2_500);
+    expect(told).toHaveLength(2_500);
+    expect(told.at(-1)).toBe(2_500);
+    expect(told.every((n, i) => i === 0 || n > told[i - 1])).toBe(true);
+  });
+
+  it("stops when its signal is aborted, with what it was reading left unread", async () => {
+    const tenant = uniqueTenant();
+    // More than a page (1,000) in each of the load's 8 ranges of partitions.
+    await h.clients.write(tenant, manyClients(12_000));
+    const stop = new AbortController();
+    let read = 0;
+    const load = h.clients.loadIndex(tenant, [], {
+      read: (clients) => {
+        read = clients;
+        if (clients === 1_000) stop.abort();
+      },
+      signal: stop.signal,
+    });
+    await expect(load).rejects.toMatchObject({ name: "AbortError" });
+    // A page already fetched may finish being read; no page is asked for after the abort.
+    expect(read).toBeLessThan(12_000);
+  });
+});
+
 describe("the import file store", () => {
   it("reads a source from any offset, the end included", async () => {
     const name = `${uniqueTenant()}/x/source.csv`;

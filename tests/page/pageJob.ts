@@ -20,5 +20,6 @@ export const pageJob = (fields: Partial<ImportJob>): ImportJob => ({
   matchField: "Code",
   validateOnly: false,
   failureReason: null,
+  existingClientsRead: null,
   ...fields,
 });

@@ -5,7 +5,7 @@ import { ClientIndex, IndexedField } from "../../shared/clients/clientIndex";
 import { clientIndexBytes, readClientIndexBytes } from "../../shared/clients/clientIndexBytes";
 import { ClientIndexSnapshots, snapshotServes } from "../../shared/clients/clientIndexSnapshots";
 import { compareKey } from "../../shared/clients/clientKeys";
-import { ClientPage, ClientStore, ClientWrite, StoredClient } from "../../shared/clients/clientStore";
+import { ClientPage, ClientStore, ClientWrite, IndexLoadWatch, StoredClient } from "../../shared/clients/clientStore";
 import { ChunkByChunkWriter, ClientWriter } from "../../shared/clients/clientWriter";
 import { BlobLinks } from "../../shared/imports/blobLinks";
 import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
@@ -103,10 +103,15 @@ export class MemoryClientStore implements ClientStore {
   /** How many times an index was loaded: each load reads every client of the tenant. */
   indexLoads = 0;
 
-  async loadIndex(tenant: string, fields: readonly IndexedField[]): Promise<ClientIndex> {
+  async loadIndex(tenant: string, fields: readonly IndexedField[], watch?: IndexLoadWatch): Promise<ClientIndex> {
     this.indexLoads++;
     const index = new ClientIndex(fields);
-    for (const { values } of this.clientsOf(tenant).values()) index.recordWrite({ kind: "create", values, at: "" });
+    let read = 0;
+    for (const { values } of this.clientsOf(tenant).values()) {
+      watch?.signal.throwIfAborted();
+      index.recordWrite({ kind: "create", values, at: "" });
+      watch?.read(++read);
+    }
     return index;
   }
 

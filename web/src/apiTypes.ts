@@ -41,6 +41,7 @@ export interface ImportJob {
   failureReason: string | null;
   /** When its start was accepted; null while a previewed job waits for its columns to be matched. */
   confirmedDate: string | null;
+  existingClientsRead: number | null;
 }
 
 export interface ImportOptions {
