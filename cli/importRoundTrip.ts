@@ -193,13 +193,9 @@ export async function waitForEnd(
       skipped: job.skippedCount,
       errors: job.errorCount,
     };
-    const detail = [
-      ...Object.entries(counts).map(([name, n]) => `${n.toLocaleString("en-GB")} ${name}`),
-      // A big tenant's first import reads every stored client before its first row.
-      ...(job.existingClientsRead === null
-        ? []
-        : [`reading stored clients to match rows against: ${job.existingClientsRead.toLocaleString("en-GB")}`]),
-    ].join(", ");
+    const detail = Object.entries(counts)
+      .map(([name, n]) => `${n.toLocaleString("en-GB")} ${name}`)
+      .join(", ");
     const ended = finalStatuses.includes(job.status);
     const reading = job.existingClientsRead === null ? {} : { existingClientsRead: job.existingClientsRead };
     reporter.progress(

@@ -83,6 +83,9 @@ export class ProgressReporter {
 const number = new Intl.NumberFormat("en-GB");
 
 function describe(step: ProgressStep): string {
+  // The rows stand still meanwhile (a big tenant's first import): the reading is the news, and fits a terminal line.
+  if (step.existingClientsRead !== undefined)
+    return `Reading stored clients to match rows against: ${number.format(step.existingClientsRead)}`;
   const unit = step.phase === "upload" ? megabytes : (n: number) => number.format(n);
   const of = step.total === null ? "" : ` of ${unit(step.total)}`;
   const percent = step.total ? ` (${Math.floor((step.done / step.total) * 100)}%)` : "";
