@@ -61,14 +61,22 @@ export class TableClientStore implements ClientStore {
       partitionKey(tenant, n * shardsPerScan),
       partitionKey(tenant, (n + 1) * shardsPerScan),
     ]);
+    // A range that fails fails the load: the others stop too, rather than read on for minutes to no purpose.
+    const failed = new AbortController();
+    const abortSignal = watch ? AbortSignal.any([watch.signal, failed.signal]) : failed.signal;
     await runConcurrently(ranges, ranges.length, async ([from, to]) => {
       const entities = this.table.listEntities<IndexedValues & { Code: string }>({
         queryOptions: { filter: odata`PartitionKey ge ${from} and PartitionKey lt ${to}`, select: ["Code", ...fields] },
-        abortSignal: watch?.signal,
+        abortSignal,
       });
-      for await (const { Code, ...values } of entities) {
-        index.addClient(Code, values);
-        watch?.read(++read);
+      try {
+        for await (const { Code, ...values } of entities) {
+          index.addClient(Code, values);
+          watch?.read(++read);
+        }
+      } catch (error) {
+        failed.abort();
+        throw error;
       }
     });
     return index;

@@ -126,7 +126,10 @@ export class ImportEngine {
       return outcome;
     } catch (error) {
       const message = errorMessage(error);
-      await jobs.update(tenant, code, { lastError: message.slice(0, maxErrorChars) }).catch(() => undefined);
+      // A count of clients read would stand still until the next slice: the job is not reading them now.
+      await jobs
+        .update(tenant, code, { lastError: message.slice(0, maxErrorChars), existingClientsRead: null })
+        .catch(() => undefined);
       throw error;
     } finally {
       await lease.release(clean);
@@ -169,22 +172,28 @@ export class ImportEngine {
         .catch(() => undefined);
       if (answer === undefined) return null;
       saved = reported;
-      stopped = answer === null ? "ended" : answer.cancelRequested ? "cancelled" : null;
+      stopped ??= answer === null ? "ended" : answer.cancelRequested ? "cancelled" : null;
       if (stopped) stop.abort();
       return answer;
     });
     const ticker = setInterval(() => {
       if (read !== saved.read || this.now().getTime() - saved.at >= heartbeatIntervalMs) progress.start();
     }, progressIntervalMs);
+    let loaded: { index: ClientIndex } | { error: unknown };
     try {
-      return await this.deps.clients.loadIndex(job.tenant, fields, { read: (n) => (read = n), signal: stop.signal });
+      loaded = {
+        index: await this.deps.clients.loadIndex(job.tenant, fields, { read: (n) => (read = n), signal: stop.signal }),
+      };
     } catch (error) {
-      if (stopped) return stopped;
-      throw error;
-    } finally {
-      clearInterval(ticker);
-      await progress.settle();
+      loaded = { error };
     }
+    clearInterval(ticker);
+    // The saves on their way land first: one may bring the cancel (a load on its last pages ends however it is
+    // stopped), and none may land after the slice's first save of rows done, which clears the count.
+    await progress.settle();
+    if (stopped) return stopped;
+    if ("error" in loaded) throw loaded.error;
+    return loaded.index;
   }
 
   /** Ends a job whose slices keep failing (its message was poisoned). A job already final stays as it is. */

@@ -54,7 +54,8 @@ export class StalledImportWatchdog {
           };
         }
         outcome = "requeue";
-        return { stalls, heartbeat: at };
+        // Whatever the dead slice was reading, nobody is reading it now.
+        return { stalls, heartbeat: at, existingClientsRead: null };
       });
       if (outcome === "fail") failed.push(candidate.code);
       if (outcome === "requeue") {

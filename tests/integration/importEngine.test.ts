@@ -455,8 +455,23 @@ describe("a load of a tenant's index from its clients", () => {
       signal: stop.signal,
     });
     await expect(load).rejects.toMatchObject({ name: "AbortError" });
-    // A page already fetched may finish being read; no page is asked for after the abort.
-    expect(read).toBeLessThan(12_000);
+    // A range may finish the page it holds (1,000 at most, 8 ranges); none asks for another after the abort.
+    expect(read).toBeLessThanOrEqual(9_000);
+  });
+
+  it("stops every range when one fails, and fails with that range's error", async () => {
+    const tenant = uniqueTenant();
+    await h.clients.write(tenant, manyClients(12_000));
+    let read = 0;
+    const load = h.clients.loadIndex(tenant, [], {
+      read: (clients) => {
+        read = clients;
+        if (clients === 500) throw new Error("one range failed");
+      },
+      signal: new AbortController().signal,
+    });
+    await expect(load).rejects.toThrow("one range failed");
+    expect(read).toBeLessThanOrEqual(9_000);
   });
 });
 

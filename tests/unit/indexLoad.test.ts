@@ -21,7 +21,7 @@ afterEach(() => {
  * A slice whose tenant's index loads from the clients, held until the test lets it end: the load of a million
  * clients takes minutes, and what a poller sees meanwhile is what these tests are about.
  */
-async function sliceLoading(csv = file, sliceBudgetMs = 60_000) {
+async function sliceLoading(csv = file, sliceBudgetMs = 60_000, stopsWhenAborted = true) {
   vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
   const stores = memoryEngine();
   const clock = { now: new Date(startOfDay) };
@@ -32,7 +32,8 @@ async function sliceLoading(csv = file, sliceBudgetMs = 60_000) {
       load.watch = watch;
       load.finish = resolve;
       load.fail = reject;
-      watch?.signal.addEventListener("abort", () => reject(watch.signal.reason as Error));
+      // A load on its last pages has nothing left to ask the store for: it ends however it is stopped.
+      if (stopsWhenAborted) watch?.signal.addEventListener("abort", () => reject(watch.signal.reason as Error));
     });
   const made = await jobInMemory(csv, sameNames, { importMode: "CreateOnly" }, stores);
   if (made.problem !== null) throw new Error(made.problem);
@@ -125,11 +126,60 @@ describe("a job while its slice loads the tenant's index from the clients", () =
     expect(toCsvImportJobDto(ended, null).existingClientsRead).toBeNull();
   });
 
+  it("ends the job Cancelled with no row done when the load ends after the cancel was seen, not aborted", async () => {
+    const { stores, load, slice, code, job } = await sliceLoading(file, 60_000, false);
+    await stores.jobs.update("t", code, { cancelRequested: true });
+    load.watch.read(7);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(load.watch.signal.aborted).toBe(true);
+    load.finish(new ClientIndex([]));
+    expect(await slice).toBe("finished");
+    expect(await job()).toMatchObject({ status: "Cancelled", checkpoint: { counts: { processed: 0 } } });
+    expect(stores.clients.tenants.get("t")?.size ?? 0).toBe(0);
+  });
+
+  it("writes nothing for a job that ended while its load ran (failed by the watchdog, say)", async () => {
+    const { stores, load, slice, code, job } = await sliceLoading(file, 60_000, false);
+    await stores.jobs.update("t", code, { status: "Failed", failureReason: "stalled", completedDate: "2026-11-28" });
+    load.watch.read(7);
+    await vi.advanceTimersByTimeAsync(500);
+    load.finish(new ClientIndex([]));
+    expect(await slice).toBe("notRunnable");
+    expect((await job()).status).toBe("Failed");
+    expect(stores.clients.tenants.get("t")?.size ?? 0).toBe(0);
+  });
+
+  it("lets a count on its way land before the first rows, so it cannot overwrite their save", async () => {
+    const { stores, load, slice, job } = await sliceLoading();
+    const update = stores.jobs.update.bind(stores.jobs);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The store answers the count's save late (Azurite behind the load's own queries).
+    stores.jobs.update = async (tenant, code, changes) =>
+      changes.existingClientsRead ? held.then(() => update(tenant, code, changes)) : update(tenant, code, changes);
+    load.watch.read(1_000);
+    await vi.advanceTimersByTimeAsync(500);
+    load.finish(new ClientIndex([]));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stores.clients.tenants.get("t")?.size ?? 0).toBe(0);
+    release();
+    expect(await slice).toBe("finished");
+    expect(await job()).toMatchObject({ status: "Completed", existingClientsRead: null });
+  });
+
   it("fails the slice when the load itself fails, and keeps the job for the next delivery", async () => {
     const { load, slice, job } = await sliceLoading();
+    load.watch.read(5_000);
+    await vi.advanceTimersByTimeAsync(500);
+    expect((await job()).existingClientsRead).toBe(5_000);
     load.fail(new Error("the store went away"));
     await expect(slice).rejects.toThrow("the store went away");
     expect(load.watch.signal.aborted).toBe(false);
-    expect(await job()).toMatchObject({ status: "InProgress", lastError: "the store went away" });
+    // No count left standing while nobody reads: the next slice reads again, or takes a snapshot.
+    expect(await job()).toMatchObject({
+      status: "InProgress",
+      lastError: "the store went away",
+      existingClientsRead: null,
+    });
   });
 });
