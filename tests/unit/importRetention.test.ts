@@ -77,6 +77,30 @@ describe("retention", () => {
     expect((await services.retention.sweep()).filesDeleted).toEqual([]);
   });
 
+  it("works on many due jobs at once, and finishes every one", async () => {
+    const memory = clockedServices({ RetentionDays: "7", JobRetentionDays: "7" });
+    const codes: string[] = [];
+    for (let i = 0; i < 20; i++) codes.push(await imported(memory, `t${i % 4}`));
+    const { files } = memory.stores;
+    const deleteJobFiles = files.deleteJobFiles.bind(files);
+    const counts = { inFlight: 0, most: 0 };
+    // Each job's files take a while to delete, as a listing and deletes of blobs do.
+    files.deleteJobFiles = async (...args) => {
+      counts.most = Math.max(counts.most, ++counts.inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      counts.inFlight--;
+      return deleteJobFiles(...args);
+    };
+    memory.advance(8 * day);
+    const sweep = await memory.services.retention.sweep();
+    expect(sweep.filesDeleted.sort()).toEqual([...codes].sort());
+    expect(sweep.recordsDeleted.sort()).toEqual([...codes].sort());
+    expect(counts.most).toBe(16);
+    for (const [i, code] of codes.entries())
+      expect(await memory.services.imports.status(`t${i % 4}`, code)).toMatchObject({ refused: "notFound" });
+    expect(await memory.services.retention.sweep()).toMatchObject({ filesDeleted: [], recordsDeleted: [] });
+  });
+
   it("deletes the record after JobRetentionDays", async () => {
     const memory = clockedServices({ RetentionDays: "7", JobRetentionDays: "90" });
     const code = await imported(memory, "t");
