@@ -11,11 +11,11 @@ import { BlobImportFileStore } from "../../shared/imports/blobImportFileStore";
 import { BlobTenantLeases } from "../../shared/imports/blobTenantLeases";
 import { ImportEngine, ImportEngineDependencies } from "../../shared/imports/importEngine";
 import { defaultImportOptions, ImportMode } from "../../shared/imports/importJob";
-import { newImportJob } from "../../shared/imports/newImportJob";
 import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { connectionStringClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
+import { benchJob } from "./benchJob";
 import { ProgressGaps } from "./progressGaps";
 import { describeWay, WayRate, writeRate } from "./storeYardstick";
 
@@ -130,20 +130,13 @@ async function main(): Promise<void> {
       const blobName = `${tenant}/${jobCode}/source.csv`;
       await container.getBlockBlobClient(blobName).upload(csv, Buffer.byteLength(csv));
       await jobs.create(
-        newImportJob({
+        benchJob({
           tenant,
           code: jobCode,
-          source: {
-            blobName,
-            snapshot: null,
-            fileName: "big.csv",
-            headers: ["Code", "Name", "Type"],
-            firstDataRecord: 1,
-            delimiter: ",",
-            encoding: "utf-8",
-          },
+          blobName,
+          fileName: "big.csv",
+          headers: ["Code", "Name", "Type"],
           options: { ...defaultImportOptions, importMode },
-          mapping: ["Code", "Name", "Type"].map((f) => ({ csvHeader: f, targetField: f as "Code" })),
           createdDate: at,
         }),
       );

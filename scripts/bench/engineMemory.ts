@@ -3,11 +3,10 @@ import { randomBytes } from "node:crypto";
 import { startThrowawayAzurite } from "functions-host";
 
 import { createAppServices } from "../../shared/appServices";
-import { TargetField } from "../../shared/clients/targetFields";
-import { newImportJob } from "../../shared/imports/newImportJob";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { connectionStringClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
+import { benchJob } from "./benchJob";
 import { clientFile, clientFileHeader } from "./clientFile";
 
 /**
@@ -32,18 +31,12 @@ async function main(): Promise<void> {
     const headers = clientFileHeader.split(",");
     const { jobs, engine } = createAppServices(storage, { ImportSliceSeconds: "240" });
     await jobs.create(
-      newImportJob({
+      benchJob({
         tenant,
         code,
-        source: {
-          blobName,
-          snapshot: null,
-          fileName: "bench.csv",
-          headers,
-          firstDataRecord: 1,
-          delimiter: ",",
-          encoding: "utf-8",
-        },
+        blobName,
+        fileName: "bench.csv",
+        headers,
         options: {
           importMode: "CreateOnly",
           matchField: "Code",
@@ -51,7 +44,6 @@ async function main(): Promise<void> {
           dateFormat: "DMY",
           validateOnly,
         },
-        mapping: headers.map((header) => ({ csvHeader: header, targetField: header as TargetField })),
         createdDate: new Date().toISOString(),
       }),
     );

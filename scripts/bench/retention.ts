@@ -6,13 +6,13 @@ import { startThrowawayAzurite } from "functions-host";
 import { BlobImportFileStore } from "../../shared/imports/blobImportFileStore";
 import { defaultImportOptions } from "../../shared/imports/importJob";
 import { ImportRetention } from "../../shared/imports/importRetention";
-import { newImportJob } from "../../shared/imports/newImportJob";
 import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { TableUploadReceipts } from "../../shared/imports/tableUploadReceipts";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { connectionStringClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { runConcurrently } from "../../shared/util/runConcurrently";
+import { benchJob } from "./benchJob";
 
 const argument = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -52,23 +52,13 @@ async function main(): Promise<void> {
     await runConcurrently(codes, 16, async ({ tenant, code }) => {
       const blobName = `${tenant}/${code}/source.csv`;
       await container.getBlockBlobClient(blobName).upload("Code,Name\r\nA1,Alpha\r\n", 20);
-      const job = newImportJob({
+      const job = benchJob({
         tenant,
         code,
-        source: {
-          blobName,
-          snapshot: null,
-          fileName: "clients.csv",
-          headers: ["Code", "Name"],
-          firstDataRecord: 1,
-          delimiter: ",",
-          encoding: "utf-8",
-        },
+        blobName,
+        fileName: "clients.csv",
+        headers: ["Code", "Name"],
         options: defaultImportOptions,
-        mapping: [
-          { csvHeader: "Code", targetField: "Code" },
-          { csvHeader: "Name", targetField: "Name" },
-        ],
         createdDate: ended,
       });
       await jobs.create({ ...job, status: "Completed", startedDate: ended, completedDate: ended });
