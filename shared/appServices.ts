@@ -128,6 +128,7 @@ export function createServices(
     jobs,
     queue,
     jobQueue,
+    leases,
     { stallAfterMs: numberSetting(env.StallMinutes, 5) * 60_000, maxStalls: 3 },
     now,
   );

@@ -20,7 +20,7 @@ export class BlobTenantLeases implements TenantLeases {
   constructor(private readonly container: ContainerClient) {}
 
   async acquire(tenant: string): Promise<TenantLease | null> {
-    const blob = this.container.getBlockBlobClient(`leases/${tenant}`);
+    const blob = this.leaseBlob(tenant);
     await blob.upload("", 0, { conditions: { ifNoneMatch: "*" } }).catch((error) => {
       if (![409, 412].includes(storageStatus(error) ?? 0)) throw error;
     });
@@ -82,5 +82,19 @@ export class BlobTenantLeases implements TenantLeases {
       await release();
       throw error;
     }
+  }
+
+  async isHeld(tenant: string): Promise<boolean> {
+    try {
+      const { leaseState } = await this.leaseBlob(tenant).getProperties();
+      return leaseState === "leased";
+    } catch (error) {
+      if (storageStatus(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  private leaseBlob(tenant: string) {
+    return this.container.getBlockBlobClient(`leases/${tenant}`);
   }
 }

@@ -1,14 +1,22 @@
-import { ImportJob } from "./importJob";
+import { ImportJob, isStarted } from "./importJob";
 import { ImportJobQueue } from "./importJobQueue";
 import { ImportJobStore } from "./importJobStore";
 import { ImportQueue } from "./importQueue";
+import { TenantLeases } from "./tenantLeases";
 
 export interface WatchdogSettings {
-  /** A started job with no heartbeat for this long has stalled. */
+  /** A started job with no heartbeat for this long has stalled, whoever holds its tenant. */
   stallAfterMs: number;
   /** After this many stalls the job is failed instead of queued again. */
   maxStalls: number;
 }
+
+/**
+ * A slice holds its tenant's lease while it works, renewed every 15 s; the lease lapses within 60 s of its holder's
+ * death. An import with no heartbeat for this long, and no holder of its tenant's lease, has nobody working on it:
+ * it is queued again without waiting `stallAfterMs`, so a crash costs its job a minute or two, not six.
+ */
+const abandonedAfterMs = 60_000;
 
 /**
  * Finds started jobs, and large files that landed and are being read, that stopped making progress (their
@@ -22,6 +30,7 @@ export class StalledImportWatchdog {
     private readonly jobs: ImportJobStore,
     private readonly queue: ImportQueue,
     private readonly jobQueue: ImportJobQueue,
+    private readonly leases: TenantLeases,
     private readonly settings: WatchdogSettings,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -31,18 +40,30 @@ export class StalledImportWatchdog {
     const requeued: string[] = [];
     const failed: string[] = [];
     const now = this.now();
-    const stalled = (job: ImportJob) =>
+    const silentFor = (job: ImportJob, ms: number) =>
+      job.heartbeat !== null && now.getTime() - Date.parse(job.heartbeat) >= ms;
+    const watched = (job: ImportJob) =>
       (job.mapping.length > 0 || (job.pendingUpload !== null && job.source.snapshot !== null)) &&
-      ["Queued", "InProgress"].includes(job.status) &&
-      job.heartbeat !== null &&
-      now.getTime() - Date.parse(job.heartbeat) >= this.settings.stallAfterMs;
+      ["Queued", "InProgress"].includes(job.status);
+    // A landed file's reading holds no lease: only the engine's slices do.
+    const importing = (job: ImportJob) => isStarted(job) && job.pendingUpload === null;
     for (const candidate of await this.jobs.listWatched()) {
-      if (!stalled(candidate) || (await this.messageWaits(candidate))) continue;
+      if (!watched(candidate)) continue;
+      const stalled = silentFor(candidate, this.settings.stallAfterMs);
+      if (!stalled && !(importing(candidate) && silentFor(candidate, abandonedAfterMs))) continue;
+      if (await this.messageWaits(candidate)) continue;
+      if (!stalled && (await this.leases.isHeld(candidate.tenant))) continue;
       const at = now.toISOString();
       let outcome: "requeue" | "fail" | null = null;
       await this.jobs.change(candidate.tenant, candidate.code, (current) => {
         outcome = null;
-        if (!stalled(current) || current.queuedMessage?.messageId !== candidate.queuedMessage?.messageId) return null;
+        // Anything that beat or queued the job since it was looked at is somebody working on it.
+        if (
+          !watched(current) ||
+          current.heartbeat !== candidate.heartbeat ||
+          current.queuedMessage?.messageId !== candidate.queuedMessage?.messageId
+        )
+          return null;
         const stalls = current.stalls + 1;
         if (stalls >= this.settings.maxStalls) {
           outcome = "fail";

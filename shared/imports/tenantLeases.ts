@@ -5,6 +5,8 @@
 export interface TenantLeases {
   /** The lease, or null while another import holds it. */
   acquire(tenant: string): Promise<TenantLease | null>;
+  /** Whether an import holds the tenant's lease now: a holder that dies loses it within the lease's 60 s. */
+  isHeld(tenant: string): Promise<boolean>;
 }
 
 /** A job that held the tenant's lease and did not end cleanly: it may have logged chunks it did not apply. */

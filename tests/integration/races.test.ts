@@ -233,6 +233,7 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
       jobs,
       queue,
       jobQueue,
+      h.leases,
       { stallAfterMs: 5 * 60_000, maxStalls: 3 },
       () => now,
     );

@@ -6,7 +6,9 @@ import { ImportJobQueue } from "../../shared/imports/importJobQueue";
 import { ImportJobStore } from "../../shared/imports/importJobStore";
 import { StalledImportWatchdog } from "../../shared/imports/stalledImportWatchdog";
 import { StorageImportQueue } from "../../shared/imports/storageImportQueue";
+import { storageLayout } from "../../shared/storage/storageLayout";
 import {
+  allClients,
   fixedNow,
   Harness,
   harness,
@@ -50,6 +52,7 @@ describe("the stalled-import watchdog", () => {
       jobs,
       queue,
       new ImportJobQueue(jobs, queue),
+      h.leases,
       { stallAfterMs: 5 * 60_000, maxStalls: 2 },
       () => now,
     );
@@ -73,6 +76,56 @@ describe("the stalled-import watchdog", () => {
     await runToEnd(h.engine(), fresh);
     expect((await h.jobs.get(tenant, fresh.code))!.status).toBe("Completed");
     expect((await h.jobs.get(tenant, preview.code))!.status).toBe("Queued");
+    await queueClient.delete();
+  });
+
+  it("queues an import a minute after its last heartbeat once nobody holds its tenant, not while its slice does", async () => {
+    const tenant = uniqueTenant("a");
+    const queueClient = h.storage.queues.getQueueClient(`watchdog-${randomBytes(4).toString("hex")}`);
+    await queueClient.create();
+    const job = await startJob(
+      h,
+      tenant,
+      "Code,Name,Type\r\nA1,Abandoned,Ltd\r\n",
+      sameNameMapping("Code", "Name", "Type"),
+    );
+    await h.jobs.update(tenant, job.code, { status: "InProgress", heartbeat: fixedNow().toISOString() });
+    let now = fixedNow();
+    const queue = new StorageImportQueue(queueClient);
+    const jobs = onlyTenant(h.jobs, tenant);
+    const watchdog = new StalledImportWatchdog(
+      jobs,
+      queue,
+      new ImportJobQueue(jobs, queue),
+      h.leases,
+      { stallAfterMs: 5 * 60_000, maxStalls: 3 },
+      () => now,
+    );
+    // Its slice holds the tenant: alive, however long since its last beat (a load of a big tenant beats every 30 s).
+    const slice = (await h.leases.acquire(tenant))!;
+    await slice.claim(job.code);
+    now = new Date(fixedNow().getTime() + 4 * 60_000);
+    expect(await watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+
+    // The slice dies: its lease lapses (broken here, as one that lapsed). Under a minute after its last beat, the
+    // job is left: its message may have just been taken by a slice about to take the lease.
+    await h.storage.blobs
+      .getContainerClient(storageLayout.containers.importFiles)
+      .getBlockBlobClient(`leases/${tenant}`)
+      .getBlobLeaseClient()
+      .breakLease(0);
+    await h.jobs.update(tenant, job.code, { heartbeat: now.toISOString() });
+    now = new Date(now.getTime() + 59_000);
+    expect(await watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+    now = new Date(now.getTime() + 1_000);
+    expect(await watchdog.sweep()).toEqual({ requeued: [job.code], failed: [] });
+    expect((await queueClient.peekMessages()).peekedMessageItems).toHaveLength(1);
+    expect(await h.jobs.get(tenant, job.code)).toMatchObject({ stalls: 1, heartbeat: now.toISOString() });
+    expect(await watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+
+    await runToEnd(h.engine(), job);
+    expect(await h.jobs.get(tenant, job.code)).toMatchObject({ status: "Completed", stalls: 1 });
+    expect((await allClients(h, tenant)).map((c) => c.values.Code)).toEqual(["A1"]);
     await queueClient.delete();
   });
 });

@@ -34,4 +34,21 @@ describe("tenant leases in blob storage", () => {
     expect(third.interrupted).toBeNull();
     await third.release(true);
   });
+
+  it("say whether an import holds a tenant now: not before the first, nor once the holder let go or died", async () => {
+    const container = (await testStorage()).blobs.getContainerClient(storageLayout.containers.importFiles);
+    const leases = new BlobTenantLeases(container);
+    const tenant = uniqueTenant("held");
+    expect(await leases.isHeld(tenant)).toBe(false);
+    const lease = (await leases.acquire(tenant))!;
+    expect(await leases.isHeld(tenant)).toBe(true);
+    await lease.release(false);
+    expect(await leases.isHeld(tenant)).toBe(false);
+    // A holder that died renews nothing: its lease lapses by itself (15 s, the shortest the store grants).
+    await container.getBlockBlobClient(`leases/${tenant}`).getBlobLeaseClient().acquireLease(15);
+    expect(await leases.isHeld(tenant)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 16_000));
+    expect(await leases.isHeld(tenant)).toBe(false);
+    expect(await leases.acquire(tenant)).not.toBeNull();
+  }, 30_000);
 });

@@ -47,6 +47,7 @@ export interface Harness {
   jobs: TableImportJobStore;
   clients: TableClientStore;
   files: BlobImportFileStore;
+  leases: BlobTenantLeases;
   engine(settings?: Partial<ImportEngineSettings>, extra?: Partial<ImportEngineDependencies>): ImportEngine;
 }
 
@@ -64,6 +65,7 @@ export async function harness(storage?: StorageClients): Promise<Harness> {
     jobs,
     clients,
     files,
+    leases,
     engine: (settings = {}, extra = {}) =>
       new ImportEngine(
         { jobs, clients, files, leases, indexSnapshots, now: fixedNow, ...extra },

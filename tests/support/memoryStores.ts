@@ -282,6 +282,10 @@ export class MemoryTenantLeases implements TenantLeases {
       },
     };
   }
+
+  async isHeld(tenant: string): Promise<boolean> {
+    return this.state.get(tenant)?.held ?? false;
+  }
 }
 
 /** An engine over fresh in-memory stores. */

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+
+import { defaultImportOptions } from "../../shared/imports/importJob";
+import { memoryServices } from "../support/memoryStores";
+
+/**
+ * The watchdog's rules on in-memory stores: when a started import counts as stalled, by its heartbeat, its last
+ * message and its tenant's lease. The same sweep runs against Azurite in the integration tests.
+ */
+const file = Buffer.from("Code,Name,Type\r\nS1,Stalled One,Ltd\r\nS2,Stalled Two,Ltd\r\n");
+
+/** An import started by its upload, at a clock the test moves; its first message is still in the queue. */
+async function startedImport() {
+  let now = Date.parse("2026-11-30T12:00:00Z");
+  const memory = memoryServices({ StartWaitSeconds: "0" }, () => new Date(now));
+  const uploaded = await memory.services.imports.upload(
+    "t",
+    { fileName: "clients.csv", body: [file] },
+    async () => ({
+      ok: true,
+      value: {
+        hasHeaderRow: null,
+        start: {
+          mappingCode: null,
+          columnMappings: (["Code", "Name", "Type"] as const).map((f) => ({ csvHeader: f, targetField: f })),
+          options: { ...defaultImportOptions, importMode: "CreateOnly" },
+        },
+      },
+    }),
+    null,
+  );
+  if (!uploaded.ok || !("started" in uploaded.value)) throw new Error(`not started: ${JSON.stringify(uploaded)}`);
+  const { code } = uploaded.value.started.job;
+  return { ...memory, code, advance: (ms: number) => (now += ms) };
+}
+
+describe("the stalled-import watchdog", () => {
+  it("leaves an import whose message waits in the queue, however long", async () => {
+    const { services, advance } = await startedImport();
+    advance(60 * 60_000);
+    expect(await services.watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+  });
+
+  it("queues an import again a minute after its last heartbeat once nobody holds its tenant, and it completes", async () => {
+    const { services, stores, code, advance, drain } = await startedImport();
+    // A worker took the message and died before its slice took the tenant's lease.
+    stores.queue.take();
+    advance(59_000);
+    expect(await services.watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+    advance(1_000);
+    expect(await services.watchdog.sweep()).toEqual({ requeued: [code], failed: [] });
+    expect(await stores.jobs.get("t", code)).toMatchObject({ stalls: 1, heartbeat: "2026-11-30T12:01:00.000Z" });
+    expect(await services.watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+    await drain();
+    expect(await stores.jobs.get("t", code)).toMatchObject({ status: "Completed", stalls: 1 });
+    expect([...stores.clients.tenants.get("t")!.keys()].sort()).toEqual(["S1", "S2"]);
+  });
+
+  it("leaves it while somebody holds its tenant's lease, until StallMinutes have passed", async () => {
+    const { services, stores, code, advance } = await startedImport();
+    stores.queue.take();
+    // Its own slice, alive, or another import of the tenant that its next message would wait behind.
+    await stores.leases.acquire("t");
+    advance(5 * 60_000 - 1);
+    expect(await services.watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+    advance(1);
+    expect(await services.watchdog.sweep()).toEqual({ requeued: [code], failed: [] });
+  });
+
+  it("leaves it when its slice beats between the watchdog's look and its change", async () => {
+    const { services, stores, code, advance } = await startedImport();
+    stores.queue.take();
+    advance(2 * 60_000);
+    const isHeld = stores.leases.isHeld.bind(stores.leases);
+    stores.leases.isHeld = async (tenant) => {
+      // The slice took the lease just after this answer, and beat.
+      const held = await isHeld(tenant);
+      await stores.jobs.update("t", code, { heartbeat: "2026-11-30T12:02:00.000Z" });
+      return held;
+    };
+    expect(await services.watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+    expect(await stores.jobs.get("t", code)).toMatchObject({ stalls: 0 });
+  });
+
+  it("fails an import that stalled three times", async () => {
+    const { services, stores, code, advance } = await startedImport();
+    for (const stall of [1, 2, 3]) {
+      stores.queue.take();
+      advance(60_000);
+      expect(await services.watchdog.sweep()).toEqual(
+        stall < 3 ? { requeued: [code], failed: [] } : { requeued: [], failed: [code] },
+      );
+    }
+    expect(await stores.jobs.get("t", code)).toMatchObject({
+      status: "Failed",
+      stalls: 3,
+      failureReason: "The import stopped making progress 3 times",
+    });
+  });
+});
