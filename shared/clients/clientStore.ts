@@ -27,14 +27,24 @@ export interface IndexLoadWatch {
   signal: AbortSignal;
 }
 
+export interface WriterOptions {
+  /** Told of each transaction the store has taken. */
+  afterTransaction?: () => void;
+  /**
+   * The writes of chunks a slice logged before it died, most of them already applied: a new client is written
+   * as a replace (the same outcome), not as a create the store would refuse first.
+   */
+  replay?: boolean;
+}
+
 /** A tenant's clients. Every write is idempotent: applying the same writes twice leaves the same clients. */
 export interface ClientStore {
   /** Every client of the tenant by code and by `fields`; `watch` is told how many clients it has read so far. */
   loadIndex(tenant: string, fields: readonly IndexedField[], watch?: IndexLoadWatch): Promise<ClientIndex>;
   /** Applies writes that name each client at most once; independent clients may be written concurrently. */
   write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void>;
-  /** A writer for one slice's chunks of writes to the tenant; `afterTransaction` is told of each transaction. */
-  writer(tenant: string, afterTransaction?: () => void): ClientWriter;
+  /** A writer for one slice's chunks of writes to the tenant. */
+  writer(tenant: string, options?: WriterOptions): ClientWriter;
   get(tenant: string, code: string): Promise<StoredClient | null>;
   /** A page of the tenant's clients; null when `continuationToken` is not one this store gave for the tenant. */
   list(tenant: string, top: number, continuationToken: string | null): Promise<ClientPage | null>;

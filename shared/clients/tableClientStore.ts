@@ -6,7 +6,7 @@ import { fieldsOf } from "../util/jsonObject";
 import { runConcurrently } from "../util/runConcurrently";
 import { ClientIndex, IndexedField, IndexedValues } from "./clientIndex";
 import { compareKey } from "./clientKeys";
-import { ClientPage, ClientStore, ClientWrite, IndexLoadWatch, StoredClient } from "./clientStore";
+import { ClientPage, ClientStore, ClientWrite, IndexLoadWatch, StoredClient, WriterOptions } from "./clientStore";
 import { ClientWriter } from "./clientWriter";
 import { TableClientWriter, TableClientWriterSettings } from "./tableClientWriter";
 import { TableTransactions, WrittenEntity } from "./tableTransactions";
@@ -87,18 +87,18 @@ export class TableClientStore implements ClientStore {
    * against 5,809, 2026-11-29); an update is a merge. See TableClientWriter.
    */
   async write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void> {
-    const writer = this.writer(tenant, afterTransaction);
+    const writer = this.writer(tenant, { afterTransaction });
     await writer.add(writes, () => undefined);
     await writer.flush();
   }
 
-  writer(tenant: string, afterTransaction?: () => void): ClientWriter {
+  writer(tenant: string, options: WriterOptions = {}): ClientWriter {
     return new TableClientWriter(
       this.transactions,
       (write) => clientEntity(tenant, write),
       this.writing,
       this.slots,
-      afterTransaction,
+      options,
     );
   }
 

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 
 import { storageStatus } from "../storage/storageStatus";
-import { ClientWrite } from "./clientStore";
+import { ClientWrite, WriterOptions } from "./clientStore";
 import { ClientWriter } from "./clientWriter";
 import { EntityWrite, TableTransactions, WrittenEntity } from "./tableTransactions";
 import { TransactionSlots } from "./transactionSlots";
@@ -78,7 +78,7 @@ export class TableClientWriter implements ClientWriter {
     private readonly entityOf: (write: ClientWrite) => WrittenEntity,
     private readonly settings: TableClientWriterSettings,
     private readonly slots: TransactionSlots,
-    private readonly afterTransaction: () => void = () => undefined,
+    private readonly options: WriterOptions = {},
   ) {}
 
   async add(writes: readonly ClientWrite[], applied: () => void): Promise<void> {
@@ -93,7 +93,7 @@ export class TableClientWriter implements ClientWriter {
       if (i > 0 && i % writesBetweenYields === 0) await yieldToLoop();
       const entity = this.entityOf(write);
       this.enqueue({
-        write: { kind: write.kind === "create" ? "create" : "merge", entity },
+        write: { kind: write.kind === "update" ? "merge" : this.options.replay ? "replace" : "create", entity },
         bytes: entityBytes(entity),
         chunk,
       });
@@ -212,13 +212,13 @@ export class TableClientWriter implements ClientWriter {
     const sent = this.slots
       .run(() => this.submit(transaction.map((queued) => queued.write)))
       .then(() => {
-        for (const { write } of transaction) this.written[write.kind === "create" ? "creates" : "updates"]++;
+        for (const { write } of transaction) this.written[write.kind === "merge" ? "updates" : "creates"]++;
         const now = Date.now();
         if (now - this.paceNext!.at >= paceWindowMs) {
           this.paceFrom = this.paceNext;
           this.paceNext = { at: now, written: this.writtenCount };
         }
-        this.afterTransaction();
+        this.options.afterTransaction?.();
         for (const { chunk } of transaction) if (--chunk.outstanding === 0) chunk.applied();
       });
     // A failure (of the store, or of what was told of the transaction) stops the writer; `add` and `flush` throw it.

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
-import { ClientPage, ClientStore, ClientWrite } from "../../shared/clients/clientStore";
-import { clientEntity, TableClientStore } from "../../shared/clients/tableClientStore";
+import { ClientPage, ClientStore, ClientWrite, WriterOptions } from "../../shared/clients/clientStore";
+import { clientEntity, partitionKeyOf, TableClientStore } from "../../shared/clients/tableClientStore";
 import { TableClientWriter } from "../../shared/clients/tableClientWriter";
 import { EntityWrite, TableTransactions } from "../../shared/clients/tableTransactions";
 import { TransactionSlots } from "../../shared/clients/transactionSlots";
@@ -544,6 +544,49 @@ describe("file order, batching and concurrency", () => {
 });
 
 describe("exactly once, whatever dies", () => {
+  it("replays a dead slice's logged chunks as one transaction per partition, its creates as replaces at once", async () => {
+    const tenant = uniqueTenant();
+    // Ten codes of one partition, two to a chunk: chunk by chunk they went as a transaction per chunk.
+    const codes: string[] = [];
+    for (let n = 0; codes.length < 10; n++)
+      if (partitionKeyOf(tenant, `R${n}`) === partitionKeyOf(tenant, "R0")) codes.push(`R${n}`);
+    const csv = ["Code,Name,Type", ...codes.map((code) => `${code},Replayed ${code},Ltd`)].join("\r\n") + "\r\n";
+    const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"), { importMode: "CreateOnly" });
+    // The first slice logs every chunk, writes them all, and dies before its checkpoint moves past any.
+    const queued: ClientWrite[] = [];
+    const dying: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
+      writer: () => ({
+        written: { creates: 0, updates: 0 },
+        add: async (writes: readonly ClientWrite[]) => void queued.push(...writes),
+        // The slice's replay, of nothing, flushes too.
+        flush: async () => {
+          if (queued.length === 0) return;
+          await h.clients.write(tenant, queued);
+          throw new Error("killed after writing");
+        },
+        settle: async () => undefined,
+      }),
+    });
+    await expect(runToEnd(h.engine({ chunkRows: 2 }, { clients: dying }), job)).rejects.toThrow("killed after writing");
+    expect(await allClients(h, tenant)).toHaveLength(10);
+    expect((await finished(job)).checkpoint.chunk).toBe(0);
+
+    const table = h.storage.table(storageLayout.tables.clients);
+    let transactions = 0;
+    table.pipeline.addPolicy({
+      name: "countTransactions",
+      sendRequest: (request, next) => {
+        if (new URL(request.url).pathname.endsWith("/$batch")) transactions++;
+        return next(request);
+      },
+    });
+    await runToEnd(h.engine({ chunkRows: 2 }, { clients: new TableClientStore(table) }), job);
+    // Chunk by chunk: 6 transactions; creates first: each refused (409) and sent again.
+    expect(transactions).toBe(1);
+    expect((await allClients(h, tenant)).map((c) => c.values.Code).sort()).toEqual([...codes].sort());
+    expect(await finished(job)).toMatchObject({ status: "Completed", checkpoint: { counts: { created: 10 } } });
+  });
+
   const faultSteps: ImportStep[] = [
     "leaseAcquired",
     "started",
@@ -690,13 +733,13 @@ describe("progress", () => {
     const slow = { submit: async (writes: EntityWrite[]) => (await sleep(10), table.submit(writes)) };
     const settings = { transactionSize: 4, concurrentTransactions: 1, maxQueuedBytes: 400_000, maxQueuedSeconds: 60 };
     const tableClients: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
-      writer: (forTenant: string, afterTransaction?: () => void) =>
+      writer: (forTenant: string, options?: WriterOptions) =>
         new TableClientWriter(
           slow,
           (write) => clientEntity(forTenant, write),
           settings,
           new TransactionSlots(1),
-          afterTransaction,
+          options,
         ),
     });
     let plans = 0;

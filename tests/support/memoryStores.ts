@@ -5,7 +5,14 @@ import { ClientIndex, IndexedField } from "../../shared/clients/clientIndex";
 import { clientIndexBytes, readClientIndexBytes } from "../../shared/clients/clientIndexBytes";
 import { ClientIndexSnapshots, snapshotServes } from "../../shared/clients/clientIndexSnapshots";
 import { compareKey } from "../../shared/clients/clientKeys";
-import { ClientPage, ClientStore, ClientWrite, IndexLoadWatch, StoredClient } from "../../shared/clients/clientStore";
+import {
+  ClientPage,
+  ClientStore,
+  ClientWrite,
+  IndexLoadWatch,
+  StoredClient,
+  WriterOptions,
+} from "../../shared/clients/clientStore";
 import { ChunkByChunkWriter, ClientWriter } from "../../shared/clients/clientWriter";
 import { BlobLinks } from "../../shared/imports/blobLinks";
 import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
@@ -115,8 +122,8 @@ export class MemoryClientStore implements ClientStore {
     return index;
   }
 
-  writer(tenant: string, afterTransaction?: () => void): ClientWriter {
-    return new ChunkByChunkWriter((writes) => this.write(tenant, [...writes], afterTransaction));
+  writer(tenant: string, options: WriterOptions = {}): ClientWriter {
+    return new ChunkByChunkWriter((writes) => this.write(tenant, [...writes], options.afterTransaction));
   }
 
   async write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void> {

@@ -1,7 +1,7 @@
 import { RestError } from "@azure/core-rest-pipeline";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { ClientWrite } from "../../shared/clients/clientStore";
+import { ClientWrite, WriterOptions } from "../../shared/clients/clientStore";
 import { TableClientWriter, TableClientWriterSettings } from "../../shared/clients/tableClientWriter";
 import { EntityWrite } from "../../shared/clients/tableTransactions";
 import { TransactionSlots } from "../../shared/clients/transactionSlots";
@@ -14,6 +14,7 @@ function writerOver(
   settings: Partial<TableClientWriterSettings> = {},
   sent: { writes: string[]; end: (error?: Error) => void }[] = [],
   slots?: TransactionSlots,
+  options: WriterOptions = {},
 ) {
   const transactions = {
     submit: (writes: readonly EntityWrite[]) =>
@@ -39,6 +40,7 @@ function writerOver(
     },
     full,
     slots ?? new TransactionSlots(full.concurrentTransactions),
+    options,
   );
   return { writer, sent };
 }
@@ -275,6 +277,17 @@ describe("the table client writer", () => {
     expect(sent[1].writes).toEqual(["replace A1", "merge A2"]);
     sent[1].end();
     await flushed;
+  });
+
+  it("replaying a dead slice's writes, sends its creates as replaces at once: the store holds most of them", async () => {
+    const { writer, sent } = writerOver({}, [], undefined, { replay: true });
+    await writer.add([create("A1"), update("A2")], () => undefined);
+    const flushed = writer.flush();
+    await settled();
+    expect(sent.map((s) => s.writes)).toEqual([["replace A1", "merge A2"]]);
+    sent[0].end();
+    await flushed;
+    expect(writer.written).toEqual({ creates: 1, updates: 1 });
   });
 
   it("stops at a failure: `add` and `flush` throw it, `settle` waits for what is in flight", async () => {
