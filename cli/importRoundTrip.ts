@@ -14,7 +14,7 @@ import { StartFlags } from "./commandLine";
 import { CliError, exitCodes } from "./exitCodes";
 import { ProgressReporter } from "./progressReporter";
 import { BlockJournal, uploadInBlocks } from "./resumableUpload";
-import { refusal, ServiceClient } from "./serviceClient";
+import { Answer, refusal, ServiceClient } from "./serviceClient";
 
 const importPath = "/clients/import/csv";
 
@@ -175,7 +175,18 @@ export async function startImport(
   return answer.body as CsvImportJobDto;
 }
 
-/** Follows a job to its end at the pace Retry-After sets, showing its progress; `timeoutMs` ends the wait with 75. */
+/**
+ * How long a job is followed through a service that does not answer: a restart or a deployment takes a minute or
+ * two, and the job goes on meanwhile (a crashed host's job is taken up again within two minutes).
+ */
+export const outagePatienceMs = 10 * 60_000;
+/** How often a service that does not answer is asked again, besides the retries of each call. */
+const outageRetryMs = 5_000;
+
+/**
+ * Follows a job to its end at the pace Retry-After sets, showing its progress; `timeoutMs` ends the wait with 75.
+ * A service that stops answering is waited for, up to `outagePatienceMs` (or the timeout), then the wait ends 69.
+ */
 export async function waitForEnd(
   client: ServiceClient,
   code: string,
@@ -183,8 +194,28 @@ export async function waitForEnd(
   timeoutMs: number | null,
 ): Promise<CsvImportJobDto> {
   const deadline = timeoutMs === null ? Infinity : Date.now() + timeoutMs;
+  let unansweredSince: number | null = null;
   for (;;) {
-    const answer = await client.call("GET", `${importPath}/${code}`);
+    let answer: Answer;
+    try {
+      answer = await client.call("GET", `${importPath}/${code}`);
+    } catch (error) {
+      if (!(error instanceof CliError) || error.exitCode !== exitCodes.unavailable) throw error;
+      const now = Date.now();
+      if (unansweredSince === null)
+        reporter.message(`${error.message}; still following import ${code} (the import goes on meanwhile)`);
+      unansweredSince ??= now;
+      if (now - unansweredSince >= outagePatienceMs || now >= deadline)
+        throw new CliError(
+          exitCodes.unavailable,
+          `${error.message}; follow import ${code} once it answers with: client-import wait ${code}`,
+        );
+      // Global timers, which a test can move on.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(outageRetryMs, deadline - now)));
+      continue;
+    }
+    if (unansweredSince !== null) reporter.message("The service answers again");
+    unansweredSince = null;
     if (answer.status >= 300) throw refusal(answer);
     const job = answer.body as CsvImportJobDto;
     const counts = {

@@ -1,9 +1,10 @@
 import { PassThrough } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { waitForEnd } from "../../cli/importRoundTrip";
+import { CliError, exitCodes } from "../../cli/exitCodes";
+import { outagePatienceMs, waitForEnd } from "../../cli/importRoundTrip";
 import { ProgressReporter, ProgressStyle } from "../../cli/progressReporter";
 import { Answer, ServiceClient } from "../../cli/serviceClient";
 import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
@@ -77,5 +78,75 @@ describe("the command line following a job that reads its tenant's stored client
     expect(lines[0]).toMatchObject({ type: "progress", phase: "import", done: 0, existingClientsRead: 340_000 });
     expect(lines[1]).toMatchObject({ type: "progress", done: 30_000 });
     expect(lines[1]).not.toHaveProperty("existingClientsRead");
+  });
+});
+
+describe("the command line following a job through a service that stops answering", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const unreachable = () =>
+    new CliError(
+      exitCodes.unavailable,
+      "The service at http://svc/api cannot be reached (ECONNREFUSED); is it running?",
+    );
+
+  /** A client answering in turn from `answers`: a job, or an error thrown. */
+  function clientOf(answers: (CsvImportJobDto | Error)[]) {
+    let calls = 0;
+    const client = {
+      call: async (): Promise<Answer> => {
+        calls++;
+        const next = answers.length > 1 ? answers.shift()! : answers[0];
+        if (next instanceof Error) throw next;
+        return { status: 200, headers: new Headers({ "retry-after": "1" }), body: next };
+      },
+    } as unknown as ServiceClient;
+    return { client, calls: () => calls };
+  }
+
+  function messages(): { reporter: ProgressReporter; lines: () => string[] } {
+    const stream = new PassThrough();
+    let written = "";
+    stream.on("data", (chunk: Buffer) => (written += chunk.toString()));
+    return { reporter: new ProgressReporter("plain", stream), lines: () => written.trim().split("\n") };
+  }
+
+  it("waits, saying so once, and follows the job again once the service answers (a restart, a deployment)", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "Date"] });
+    const { client } = clientOf([unreachable(), unreachable(), completed]);
+    const { reporter, lines } = messages();
+    const ended = waitForEnd(client, completed.code, reporter, null);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await ended).toEqual(completed);
+    expect(lines()).toEqual([
+      `The service at http://svc/api cannot be reached (ECONNREFUSED); is it running?; still following import ${completed.code} (the import goes on meanwhile)`,
+      "The service answers again",
+    ]);
+  });
+
+  it("gives up after ten minutes without an answer, naming the command that follows the job later", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "Date"] });
+    const { client, calls } = clientOf([unreachable()]);
+    const { reporter } = messages();
+    const ended = waitForEnd(client, completed.code, reporter, null);
+    const outcome = expect(ended).rejects.toMatchObject({
+      exitCode: exitCodes.unavailable,
+      message: expect.stringContaining(`client-import wait ${completed.code}`),
+    });
+    await vi.advanceTimersByTimeAsync(outagePatienceMs - 5_000);
+    expect(calls()).toBe(120);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await outcome;
+    expect(calls()).toBe(121);
+  });
+
+  it("ends at once for what waiting cannot mend: a key refused", async () => {
+    const { client, calls } = clientOf([new CliError(exitCodes.notAuthorised, "Not authorised")]);
+    await expect(waitForEnd(client, completed.code, messages().reporter, null)).rejects.toMatchObject({
+      exitCode: exitCodes.notAuthorised,
+    });
+    expect(calls()).toBe(1);
   });
 });
