@@ -203,12 +203,12 @@ export async function waitForEnd(
       if (!(error instanceof CliError) || error.exitCode !== exitCodes.unavailable) throw error;
       const now = Date.now();
       if (unansweredSince === null)
-        reporter.message(`${error.message}; still following import ${code} (the import goes on meanwhile)`);
+        reporter.message(`${error.message} Still following import ${code}; the import goes on meanwhile.`);
       unansweredSince ??= now;
       if (now - unansweredSince >= outagePatienceMs || now >= deadline)
         throw new CliError(
           exitCodes.unavailable,
-          `${error.message}; follow import ${code} once it answers with: client-import wait ${code}`,
+          `${error.message} Follow import ${code} once it answers with: client-import wait ${code}`,
         );
       // Global timers, which a test can move on.
       await new Promise((resolve) => setTimeout(resolve, Math.min(outageRetryMs, deadline - now)));

@@ -407,8 +407,8 @@ export class ImportEngine {
   private async replay(job: ImportJob, since: number, lease: TenantLease): Promise<ImportCheckpoint | "stale"> {
     const { files, clients } = this.deps;
     let checkpoint = job.checkpoint;
-    // One writer for every logged chunk, as the slice that logged them had: transactions filled across chunks.
-    // Chunk by chunk a chunk's few writes per partition made a transaction each (a crash's 22,000 rows took 20 s).
+    // One writer for every logged chunk, as the slice that logged them had: transactions filled across chunks, where
+    // chunk by chunk each partition's few writes of a chunk made a transaction of their own.
     const writer = job.options.validateOnly ? null : clients.writer(job.tenant, { replay: true });
     try {
       for (

@@ -121,7 +121,7 @@ describe("the command line following a job through a service that stops answerin
     await vi.advanceTimersByTimeAsync(10_000);
     expect(await ended).toEqual(completed);
     expect(lines()).toEqual([
-      `The service at http://svc/api cannot be reached (ECONNREFUSED); is it running?; still following import ${completed.code} (the import goes on meanwhile)`,
+      `The service at http://svc/api cannot be reached (ECONNREFUSED); is it running? Still following import ${completed.code}; the import goes on meanwhile.`,
       "The service answers again",
     ]);
   });
