@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 
+import { QueueClient } from "@azure/storage-queue";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { ImportJobQueue } from "../../shared/imports/importJobQueue";
@@ -30,6 +31,20 @@ function onlyTenant(jobs: ImportJobStore, tenant: string): ImportJobStore {
   });
 }
 
+/** The watchdog over the real stores, seeing `tenant`'s jobs only, queueing to `queueClient`, at the clock `now`. */
+function watchdogOf(tenant: string, queueClient: QueueClient, maxStalls: number, now: () => Date) {
+  const queue = new StorageImportQueue(queueClient);
+  const jobs = onlyTenant(h.jobs, tenant);
+  return new StalledImportWatchdog(
+    jobs,
+    queue,
+    new ImportJobQueue(jobs, queue),
+    h.leases,
+    { stallAfterMs: 5 * 60_000, maxStalls },
+    now,
+  );
+}
+
 describe("the stalled-import watchdog", () => {
   it("queues a started job without a heartbeat again, which then completes; fails it after repeated stalls", async () => {
     const tenant = uniqueTenant("w");
@@ -46,16 +61,7 @@ describe("the stalled-import watchdog", () => {
     await h.jobs.update(tenant, preview.code, { heartbeat: old });
 
     let now = fixedNow();
-    const queue = new StorageImportQueue(queueClient);
-    const jobs = onlyTenant(h.jobs, tenant);
-    const watchdog = new StalledImportWatchdog(
-      jobs,
-      queue,
-      new ImportJobQueue(jobs, queue),
-      h.leases,
-      { stallAfterMs: 5 * 60_000, maxStalls: 2 },
-      () => now,
-    );
+    const watchdog = watchdogOf(tenant, queueClient, 2, () => now);
     expect(await watchdog.sweep()).toEqual({ requeued: [stalled.code], failed: [] });
     const message = (await queueClient.receiveMessages()).receivedMessageItems[0];
     expect(JSON.parse(Buffer.from(message.messageText, "base64").toString())).toEqual({ tenant, code: stalled.code });
@@ -91,16 +97,7 @@ describe("the stalled-import watchdog", () => {
     );
     await h.jobs.update(tenant, job.code, { status: "InProgress", heartbeat: fixedNow().toISOString() });
     let now = fixedNow();
-    const queue = new StorageImportQueue(queueClient);
-    const jobs = onlyTenant(h.jobs, tenant);
-    const watchdog = new StalledImportWatchdog(
-      jobs,
-      queue,
-      new ImportJobQueue(jobs, queue),
-      h.leases,
-      { stallAfterMs: 5 * 60_000, maxStalls: 3 },
-      () => now,
-    );
+    const watchdog = watchdogOf(tenant, queueClient, 3, () => now);
     // Its slice holds the tenant: alive, however long since its last beat (a load of a big tenant beats every 30 s).
     const slice = (await h.leases.acquire(tenant))!;
     await slice.claim(job.code);
