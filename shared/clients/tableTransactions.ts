@@ -20,6 +20,15 @@ export type WrittenEntity = { partitionKey: string; rowKey: string } & Record<st
 export type EntityWrite = { kind: "create" | "merge" | "replace"; entity: WrittenEntity };
 
 const crlf = "\r\n";
+/**
+ * How long a transaction may go unanswered before it is sent again (it may have been applied: every write the
+ * store takes is idempotent, and a create that meets its client goes again as a replace, see TableClientWriter).
+ * Azure ends an operation it has not finished in 30 s itself; a request that never gets any answer (a connection
+ * lost without a reset) held its writer, and with it the import, for good. Azurite's slowest, under ten imports
+ * into a million-client table, took a few seconds.
+ */
+export const unansweredAfterMs = 30_000;
+const sendsPerTransaction = 3;
 // One connection pool for every transaction of the process, as the SDK's clients share theirs.
 const sharedHttpClient = createDefaultHttpClient();
 
@@ -45,12 +54,26 @@ export class TableTransactions {
     const parts = [`--${batch}${crlf}content-type: multipart/mixed; boundary=${changeset}${crlf}${crlf}`];
     for (const { kind, entity } of writes) parts.push(subRequest(changeset, tableUrl, kind, entity));
     const body = `${parts.join(crlf)}${crlf}--${changeset}--${crlf}--${batch}--${crlf}`;
+    for (let send = 1; ; send++) {
+      try {
+        await this.send(accountUrl, batch, body);
+        return;
+      } catch (error) {
+        // The HTTP client ends a request unanswered for its timeout with an AbortError, which the pipeline's retry
+        // policy leaves to the caller; nothing else aborts these requests.
+        if ((error as Error).name !== "AbortError" || send >= sendsPerTransaction) throw error;
+      }
+    }
+  }
+
+  private async send(accountUrl: string, batch: string, body: string): Promise<void> {
     const request = createPipelineRequest({
       url: `${accountUrl}/$batch`,
       method: "POST",
       body,
       // Azurite is served over http; the table client for it was made to allow that.
       allowInsecureConnection: accountUrl.startsWith("http:"),
+      timeout: unansweredAfterMs,
       headers: createHttpHeaders({
         accept: "application/json",
         "x-ms-version": "2019-02-02",

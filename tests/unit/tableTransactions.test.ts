@@ -2,7 +2,7 @@ import { createHttpHeaders, HttpClient, PipelineRequest } from "@azure/core-rest
 import { AzureNamedKeyCredential, TableClient, TransactionAction } from "@azure/data-tables";
 import { describe, expect, it } from "vitest";
 
-import { EntityWrite, TableTransactions } from "../../shared/clients/tableTransactions";
+import { EntityWrite, TableTransactions, unansweredAfterMs } from "../../shared/clients/tableTransactions";
 
 /** A store that answers every transaction with `answer` and keeps the requests it was sent. */
 function capturingStore(answer = accepted) {
@@ -95,5 +95,26 @@ describe("table transactions", () => {
     await expect(
       new TableTransactions(denied.table, denied.httpClient).submit(writes.slice(0, 1)),
     ).rejects.toMatchObject({ statusCode: 403, code: "AuthorizationPermissionMismatch", message: "Not allowed." });
+  });
+
+  it("send a transaction left unanswered again, at most three times: a lost request must not hold an import", async () => {
+    // What the HTTP client throws once a request has gone unanswered for its timeout.
+    const unanswered = () => Object.assign(new Error("The operation was aborted."), { name: "AbortError" });
+    let lost = 1;
+    const once = capturingStore((request) => {
+      if (lost-- > 0) throw unanswered();
+      return accepted(request);
+    });
+    await new TableTransactions(once.table, once.httpClient).submit(writes);
+    expect(once.requests.map((r) => r.timeout)).toEqual([unansweredAfterMs, unansweredAfterMs]);
+    expect(seen(once.requests[1])).toEqual(seen(once.requests[0]));
+
+    const never = capturingStore(() => {
+      throw unanswered();
+    });
+    await expect(new TableTransactions(never.table, never.httpClient).submit(writes)).rejects.toMatchObject({
+      name: "AbortError",
+    });
+    expect(never.requests).toHaveLength(3);
   });
 });
