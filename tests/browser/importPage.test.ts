@@ -4,6 +4,7 @@ import path from "node:path";
 import { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 
+import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { allowPageOrigins } from "../../shared/storage/pageOriginsCors";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
@@ -105,7 +106,18 @@ async function heading(name: string | RegExp): Promise<void> {
         const progress = document.querySelector("#import-progress-text")?.textContent ?? "";
         return `steps shown: ${shownSteps.join(", ") || "none"}; problem: ${problem.replace(/\s+/g, " ")}; progress: ${progress}; failed at ${new Date().toISOString().slice(11, 23)}`;
       });
-      throw new Error(`No heading ${String(name)}.\nPage: ${state}\nNetwork: ${network.join("\n")}`, { cause: error });
+      // What the engine saw, for a failure that shows only on CI: the tenant's jobs as stored, the host's last lines.
+      const storage = await testStorage();
+      const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));
+      const stored = (await jobs.page(tenant, { status: null, after: null, top: 5 })).jobs.map(
+        (j) =>
+          `${j.code} ${j.status} checkpoint ${j.checkpoint.counts.processed} heartbeat ${j.heartbeat} stalls ${j.stalls} cancel ${j.cancelRequested} lastError ${j.lastError}`,
+      );
+      const hostLines = host.output().trimEnd().split("\n").slice(-30);
+      throw new Error(
+        `No heading ${String(name)}.\nPage: ${state}\nNetwork: ${network.join("\n")}\nJobs: ${stored.join("\n")}\nHost: ${hostLines.join("\n")}`,
+        { cause: error },
+      );
     });
 }
 
