@@ -14,7 +14,7 @@ import { StartFlags } from "./commandLine";
 import { CliError, exitCodes } from "./exitCodes";
 import { ProgressReporter } from "./progressReporter";
 import { BlockJournal, uploadInBlocks } from "./resumableUpload";
-import { Answer, refusal, ServiceClient } from "./serviceClient";
+import { refusal, ServiceClient } from "./serviceClient";
 
 const importPath = "/clients/import/csv";
 
@@ -169,19 +169,57 @@ export async function startImport(
     ...(flags.columnMappings ? { columnMappings: flags.columnMappings } : {}),
     ...flags.options,
   };
-  const answer = await client.call("PUT", `${importPath}/${code}`, request);
-  if (answer.status === 409) return client.ok<CsvImportJobDto>("GET", `${importPath}/${code}`);
+  // A start sent again is safe: one that reached the service is answered 409, and the job is followed.
+  const answer = await throughOutage(reporter, code, Infinity, () =>
+    client.call("PUT", `${importPath}/${code}`, request),
+  );
+  if (answer.status === 409)
+    return throughOutage(reporter, code, Infinity, () => client.ok<CsvImportJobDto>("GET", `${importPath}/${code}`));
   if (answer.status >= 300) throw refusal(answer);
   return answer.body as CsvImportJobDto;
 }
 
 /**
- * How long a job is followed through a service that does not answer: a restart or a deployment takes a minute or
- * two, and the job goes on meanwhile (a crashed host's job is taken up again within two minutes).
+ * How long an uploaded job is started and followed through a service that does not answer: a restart or a
+ * deployment takes a minute or two, and the job goes on meanwhile (a crashed host's job is taken up again within
+ * two minutes).
  */
 export const outagePatienceMs = 10 * 60_000;
 /** How often a service that does not answer is asked again, besides the retries of each call. */
 const outageRetryMs = 5_000;
+
+/**
+ * Runs `call` (a call about job `code`, safe to repeat) until the service answers it, for up to
+ * `outagePatienceMs` or `deadline`, saying once that it does not answer and again when it does; then ends 69.
+ */
+async function throughOutage<T>(
+  reporter: ProgressReporter,
+  code: string,
+  deadline: number,
+  call: () => Promise<T>,
+): Promise<T> {
+  let unansweredSince: number | null = null;
+  for (;;) {
+    try {
+      const result = await call();
+      if (unansweredSince !== null) reporter.message("The service answers again");
+      return result;
+    } catch (error) {
+      if (!(error instanceof CliError) || error.exitCode !== exitCodes.unavailable) throw error;
+      const now = Date.now();
+      if (unansweredSince === null)
+        reporter.message(`${error.message} Asking again for import ${code}; it stays with the service meanwhile.`);
+      unansweredSince ??= now;
+      if (now - unansweredSince >= outagePatienceMs || now >= deadline)
+        throw new CliError(
+          exitCodes.unavailable,
+          `${error.message} Import ${code} stays with the service: once it answers, run the same command again, or follow a started import with: client-import wait ${code}`,
+        );
+      // Global timers, which a test can move on.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(outageRetryMs, deadline - now)));
+    }
+  }
+}
 
 /**
  * Follows a job to its end at the pace Retry-After sets, showing its progress; `timeoutMs` ends the wait with 75.
@@ -194,28 +232,8 @@ export async function waitForEnd(
   timeoutMs: number | null,
 ): Promise<CsvImportJobDto> {
   const deadline = timeoutMs === null ? Infinity : Date.now() + timeoutMs;
-  let unansweredSince: number | null = null;
   for (;;) {
-    let answer: Answer;
-    try {
-      answer = await client.call("GET", `${importPath}/${code}`);
-    } catch (error) {
-      if (!(error instanceof CliError) || error.exitCode !== exitCodes.unavailable) throw error;
-      const now = Date.now();
-      if (unansweredSince === null)
-        reporter.message(`${error.message} Still following import ${code}; the import goes on meanwhile.`);
-      unansweredSince ??= now;
-      if (now - unansweredSince >= outagePatienceMs || now >= deadline)
-        throw new CliError(
-          exitCodes.unavailable,
-          `${error.message} Follow import ${code} once it answers with: client-import wait ${code}`,
-        );
-      // Global timers, which a test can move on.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(outageRetryMs, deadline - now)));
-      continue;
-    }
-    if (unansweredSince !== null) reporter.message("The service answers again");
-    unansweredSince = null;
+    const answer = await throughOutage(reporter, code, deadline, () => client.call("GET", `${importPath}/${code}`));
     if (answer.status >= 300) throw refusal(answer);
     const job = answer.body as CsvImportJobDto;
     const counts = {

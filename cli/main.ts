@@ -46,7 +46,7 @@ Exit codes:
   64  usage: a flag, a value, or a --map header the file does not have
   65  the service refused the file or the request
   66  a file cannot be read
-  69  the service cannot be reached, or keeps failing, after retries (10 minutes while following an import)
+  69  the service cannot be reached, or keeps failing, after retries (10 minutes once the file is uploaded)
   70  an unexpected error in this command
   75  --timeout passed (the import goes on), or the service stayed too busy (429)
   77  no key, a wrong key, or a key for another tenant

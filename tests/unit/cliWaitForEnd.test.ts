@@ -3,8 +3,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { afterEach, describe, expect, it, vi } from "vitest";
 
+import { StartFlags } from "../../cli/commandLine";
 import { CliError, exitCodes } from "../../cli/exitCodes";
-import { outagePatienceMs, waitForEnd } from "../../cli/importRoundTrip";
+import { outagePatienceMs, startImport, waitForEnd } from "../../cli/importRoundTrip";
 import { ProgressReporter, ProgressStyle } from "../../cli/progressReporter";
 import { Answer, ServiceClient } from "../../cli/serviceClient";
 import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
@@ -121,7 +122,7 @@ describe("the command line following a job through a service that stops answerin
     await vi.advanceTimersByTimeAsync(10_000);
     expect(await ended).toEqual(completed);
     expect(lines()).toEqual([
-      `The service at http://svc/api cannot be reached (ECONNREFUSED); is it running? Still following import ${completed.code}; the import goes on meanwhile.`,
+      `The service at http://svc/api cannot be reached (ECONNREFUSED); is it running? Asking again for import ${completed.code}; it stays with the service meanwhile.`,
       "The service answers again",
     ]);
   });
@@ -140,6 +141,38 @@ describe("the command line following a job through a service that stops answerin
     await vi.advanceTimersByTimeAsync(5_000);
     await outcome;
     expect(calls()).toBe(121);
+  });
+
+  it("starts an uploaded import through the same outage: a start sent again is answered 409, and followed", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "Date"] });
+    const started = { ...completed, status: "InProgress" as const };
+    const answers: (Answer | Error)[] = [
+      unreachable(),
+      { status: 409, headers: new Headers(), body: { detail: "already started" } },
+      { status: 200, headers: new Headers(), body: started },
+    ];
+    const client = {
+      call: async (): Promise<Answer> => {
+        const next = answers.shift()!;
+        if (next instanceof Error) throw next;
+        return next;
+      },
+      ok: async () => {
+        const next = answers.shift()!;
+        if (next instanceof Error) throw next;
+        return next.body;
+      },
+    } as unknown as ServiceClient;
+    const { reporter, lines } = messages();
+    const flags: StartFlags = { mappingCode: null, columnMappings: null, options: { validateOnly: false } };
+    const job = startImport(client, completed.code, flags, reporter);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await job).toEqual(started);
+    expect(lines()).toEqual([
+      "Starting the import",
+      expect.stringMatching(/cannot be reached \(ECONNREFUSED\); is it running\? Asking again for import/),
+      "The service answers again",
+    ]);
   });
 
   it("ends at once for what waiting cannot mend: a key refused", async () => {
