@@ -12,6 +12,7 @@ import {
 import { TableClient } from "@azure/data-tables";
 
 import { jsonWithoutLineSeparators } from "../storage/lineSeparators";
+import { unansweredAfterMs } from "../storage/unansweredRequests";
 
 /** An entity as the client store writes it: its keys, and text or boolean properties. */
 export type WrittenEntity = { partitionKey: string; rowKey: string } & Record<string, string | boolean>;
@@ -21,13 +22,10 @@ export type EntityWrite = { kind: "create" | "merge" | "replace"; entity: Writte
 
 const crlf = "\r\n";
 /**
- * How long a transaction may go unanswered before it is sent again (it may have been applied: every write the
- * store takes is idempotent, and a create that meets its client goes again as a replace, see TableClientWriter).
- * Azure ends an operation it has not finished in 30 s itself; a request that never gets any answer (a connection
- * lost without a reset) held its writer, and with it the import, for good. Azurite's slowest, under ten imports
- * into a million-client table, took a few seconds.
+ * A transaction unanswered for `unansweredAfterMs` is sent again, this many times in all: it may have been
+ * applied, and every write the store takes is idempotent (a create that meets its client goes again as a replace,
+ * see TableClientWriter). Another request that goes unanswered fails its caller instead.
  */
-export const unansweredAfterMs = 30_000;
 const sendsPerTransaction = 3;
 // One connection pool for every transaction of the process, as the SDK's clients share theirs.
 const sharedHttpClient = createDefaultHttpClient();

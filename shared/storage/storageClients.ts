@@ -6,6 +6,7 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import { accountKeySigner, SasSigner } from "./sasSigner";
 import { storageCredential } from "./storageCredential";
 import { StorageSettings } from "./storageSettings";
+import { withUnansweredLimit } from "./unansweredRequests";
 import { UserDelegationSigner } from "./userDelegationSigner";
 
 /** The three storage services of one account, and how links to its blobs are signed. */
@@ -30,7 +31,7 @@ export function createStorageClients(settings: StorageSettings, credential?: Tok
     blobs,
     queues: new QueueServiceClient(endpoints.queue, token),
     tables: new TableServiceClient(endpoints.table, token),
-    table: (name) => new TableClient(endpoints.table, name, token),
+    table: (name) => withUnansweredLimit(new TableClient(endpoints.table, name, token)),
     signer: new UserDelegationSigner(blobs),
   };
 }
@@ -45,7 +46,8 @@ export function connectionStringClients(connectionString: string): StorageClient
     blobs: BlobServiceClient.fromConnectionString(connectionString),
     queues: QueueServiceClient.fromConnectionString(connectionString),
     tables: TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection }),
-    table: (name) => TableClient.fromConnectionString(connectionString, name, { allowInsecureConnection }),
+    table: (name) =>
+      withUnansweredLimit(TableClient.fromConnectionString(connectionString, name, { allowInsecureConnection })),
     signer: accountKeySigner,
   };
 }

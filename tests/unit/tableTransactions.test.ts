@@ -2,7 +2,8 @@ import { createHttpHeaders, HttpClient, PipelineRequest } from "@azure/core-rest
 import { AzureNamedKeyCredential, TableClient, TransactionAction } from "@azure/data-tables";
 import { describe, expect, it } from "vitest";
 
-import { EntityWrite, TableTransactions, unansweredAfterMs } from "../../shared/clients/tableTransactions";
+import { EntityWrite, TableTransactions } from "../../shared/clients/tableTransactions";
+import { unansweredAfterMs } from "../../shared/storage/unansweredRequests";
 
 /** A store that answers every transaction with `answer` and keeps the requests it was sent. */
 function capturingStore(answer = accepted) {
