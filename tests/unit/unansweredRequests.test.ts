@@ -5,7 +5,7 @@ import { connectionStringClients } from "../../shared/storage/storageClients";
 import { unansweredAfterMs, unansweredRequestsPolicy } from "../../shared/storage/unansweredRequests";
 
 describe("table requests", () => {
-  it("are ended once unanswered for 30 s, unless they carry a timeout of their own", async () => {
+  it("are ended once unanswered for 45 s, unless they carry a timeout of their own", async () => {
     const sent: PipelineRequest[] = [];
     const next = async (request: PipelineRequest) => {
       sent.push(request);
