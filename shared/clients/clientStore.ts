@@ -42,7 +42,7 @@ export interface ClientStore {
   /** Every client of the tenant by code and by `fields`; `watch` is told how many clients it has read so far. */
   loadIndex(tenant: string, fields: readonly IndexedField[], watch?: IndexLoadWatch): Promise<ClientIndex>;
   /** Applies writes that name each client at most once; independent clients may be written concurrently. */
-  write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void>;
+  write(tenant: string, writes: ClientWrite[]): Promise<void>;
   /** A writer for one slice's chunks of writes to the tenant. */
   writer(tenant: string, options?: WriterOptions): ClientWriter;
   get(tenant: string, code: string): Promise<StoredClient | null>;

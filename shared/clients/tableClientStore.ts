@@ -86,8 +86,8 @@ export class TableClientStore implements ClientStore {
    * A new client is written with `create`, which the store takes faster than an upsert (Azurite: 8,152 entities/s
    * against 5,809, 2026-11-29); an update is a merge. See TableClientWriter.
    */
-  async write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void> {
-    const writer = this.writer(tenant, { afterTransaction });
+  async write(tenant: string, writes: ClientWrite[]): Promise<void> {
+    const writer = this.writer(tenant);
     await writer.add(writes, () => undefined);
     await writer.flush();
   }

@@ -123,10 +123,13 @@ export class MemoryClientStore implements ClientStore {
   }
 
   writer(tenant: string, options: WriterOptions = {}): ClientWriter {
-    return new ChunkByChunkWriter((writes) => this.write(tenant, [...writes], options.afterTransaction));
+    return new ChunkByChunkWriter(async (writes) => {
+      await this.write(tenant, [...writes]);
+      options.afterTransaction?.();
+    });
   }
 
-  async write(tenant: string, writes: ClientWrite[], afterTransaction?: () => void): Promise<void> {
+  async write(tenant: string, writes: ClientWrite[]): Promise<void> {
     const clients = this.clientsOf(tenant);
     for (const write of writes) {
       // What Table Storage refuses, this refuses: values that are not text or booleans, text over 64 KiB.
@@ -146,7 +149,6 @@ export class MemoryClientStore implements ClientStore {
         clients.set(compareKey(write.code), { values, createdDate: stored?.createdDate ?? "", updatedDate: write.at });
       }
     }
-    afterTransaction?.();
   }
 
   async get(tenant: string, code: string): Promise<StoredClient | null> {

@@ -41,24 +41,36 @@ const reading: CsvImportJobDto = {
   existingClientsRead: 340_000,
 };
 
-/** Follows a job that reads its tenant's stored clients, then ends; what the reporter wrote. */
-async function followed(style: ProgressStyle): Promise<string> {
-  const answers = [reading, completed];
+/** A client answering in turn from `answers` (the last one again and again): a job, or an error thrown. */
+function clientOf(answers: (CsvImportJobDto | Error)[]) {
+  let calls = 0;
   const client = {
-    call: async (): Promise<Answer> => ({
-      status: 200,
-      headers: new Headers({ "retry-after": "1" }),
-      body: answers.shift(),
-    }),
+    call: async (): Promise<Answer> => {
+      calls++;
+      const next = answers.length > 1 ? answers.shift()! : answers[0];
+      if (next instanceof Error) throw next;
+      return { status: 200, headers: new Headers({ "retry-after": "1" }), body: next };
+    },
   } as unknown as ServiceClient;
+  return { client, calls: () => calls };
+}
+
+/** A reporter of `style`, and what it has written so far. */
+function reporterOf(style: ProgressStyle): { reporter: ProgressReporter; written: () => string } {
   const stream = new PassThrough();
   let written = "";
   stream.on("data", (chunk: Buffer) => (written += chunk.toString()));
-  const reporter = new ProgressReporter(style, stream);
+  return { reporter: new ProgressReporter(style, stream), written: () => written };
+}
+
+/** Follows a job that reads its tenant's stored clients, then ends; what the reporter wrote. */
+async function followed(style: ProgressStyle): Promise<string> {
+  const { client } = clientOf([reading, completed]);
+  const { reporter, written } = reporterOf(style);
   // A reporter draws no sooner than its pace after it was made (a bar's 100 ms, JSON's second).
   await sleep(style === "json" ? 1_050 : 150);
   await waitForEnd(client, completed.code, reporter, null);
-  return written;
+  return written();
 }
 
 describe("the command line following a job that reads its tenant's stored clients", () => {
@@ -93,25 +105,9 @@ describe("the command line following a job through a service that stops answerin
       "The service at http://svc/api cannot be reached (ECONNREFUSED); is it running?",
     );
 
-  /** A client answering in turn from `answers`: a job, or an error thrown. */
-  function clientOf(answers: (CsvImportJobDto | Error)[]) {
-    let calls = 0;
-    const client = {
-      call: async (): Promise<Answer> => {
-        calls++;
-        const next = answers.length > 1 ? answers.shift()! : answers[0];
-        if (next instanceof Error) throw next;
-        return { status: 200, headers: new Headers({ "retry-after": "1" }), body: next };
-      },
-    } as unknown as ServiceClient;
-    return { client, calls: () => calls };
-  }
-
   function messages(): { reporter: ProgressReporter; lines: () => string[] } {
-    const stream = new PassThrough();
-    let written = "";
-    stream.on("data", (chunk: Buffer) => (written += chunk.toString()));
-    return { reporter: new ProgressReporter("plain", stream), lines: () => written.trim().split("\n") };
+    const { reporter, written } = reporterOf("plain");
+    return { reporter, lines: () => written().trim().split("\n") };
   }
 
   it("waits, saying so once, and follows the job again once the service answers (a restart, a deployment)", async () => {
