@@ -587,6 +587,70 @@ describe("exactly once, whatever dies", () => {
     expect(await finished(job)).toMatchObject({ status: "Completed", checkpoint: { counts: { created: 10 } } });
   });
 
+  it("a slow replay shows its progress as its chunks land, never going back from what the dead slice showed", async () => {
+    const tenant = uniqueTenant();
+    const rows = 800;
+    const job = await startJob(h, tenant, clientRows("S", rows), sameNameMapping("Code", "Name", "Type"));
+    // The first slice logs every chunk and dies before writing any; it had shown 300 rows done.
+    let logged = 0;
+    const dying: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
+      writer: () => ({
+        written: { creates: 0, updates: 0 },
+        add: async () => void logged++,
+        // The slice's replay, of nothing, flushes too.
+        flush: async () => {
+          if (logged > 0) throw new Error("killed");
+        },
+        settle: async () => undefined,
+      }),
+    });
+    await expect(runToEnd(h.engine({ chunkRows: 50 }, { clients: dying }), job)).rejects.toThrow("killed");
+    const counts = { processed: 300, created: 300, updated: 0, skipped: 0, error: 0 };
+    await h.jobs.update(tenant, job.code, { progress: counts });
+
+    // A store that takes 4-write transactions one at a time, 15 ms each: the replay takes seconds.
+    const table = new TableTransactions(h.storage.table(storageLayout.tables.clients));
+    const slow = { submit: async (writes: EntityWrite[]) => (await sleep(15), table.submit(writes)) };
+    const settings = { transactionSize: 4, concurrentTransactions: 1, maxQueuedBytes: 400_000, maxQueuedSeconds: 60 };
+    const slowClients: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
+      writer: (forTenant: string, options?: WriterOptions) =>
+        new TableClientWriter(
+          slow,
+          (write) => clientEntity(forTenant, write),
+          settings,
+          new TransactionSlots(1),
+          options,
+        ),
+    });
+    const seen: { shown: number; applied: number; stored: number }[] = [];
+    const jobs = Object.create(h.jobs) as typeof h.jobs;
+    jobs.update = async (...args) => {
+      const updated = await h.jobs.update(...args);
+      if (updated?.status === "InProgress" && args[2].progress)
+        seen.push({
+          shown: toCsvImportJobDto(updated, null).processedItems,
+          applied: updated.checkpoint.counts.processed,
+          stored: (await allClients(h, tenant)).length,
+        });
+      return updated;
+    };
+    await runToEnd(h.engine({ chunkRows: 50 }, { jobs, clients: slowClients }), job);
+    // Every chunk was logged: the whole second slice is the replay. What is shown moves as the writes land.
+    expect(
+      new Set(seen.map((save) => save.shown).filter((shown) => shown > 300 && shown < rows)).size,
+    ).toBeGreaterThanOrEqual(3);
+    for (const [i, save] of seen.entries()) {
+      expect(save.shown).toBeGreaterThanOrEqual(300);
+      expect(save.shown).toBeGreaterThanOrEqual(save.applied);
+      // Past what the dead slice showed, never ahead of the store.
+      expect(save.shown).toBeLessThanOrEqual(Math.max(300, save.stored));
+      if (i > 0) expect(save.shown).toBeGreaterThanOrEqual(seen[i - 1].shown);
+      if (i > 0) expect(save.applied).toBeGreaterThanOrEqual(seen[i - 1].applied);
+    }
+    expect(await finished(job)).toMatchObject({ status: "Completed", checkpoint: { counts: { created: rows } } });
+    expect(await allClients(h, tenant)).toHaveLength(rows);
+  }, 60_000);
+
   const faultSteps: ImportStep[] = [
     "leaseAcquired",
     "started",
