@@ -232,6 +232,7 @@ export async function waitForEnd(
   timeoutMs: number | null,
 ): Promise<CsvImportJobDto> {
   const deadline = timeoutMs === null ? Infinity : Date.now() + timeoutMs;
+  let stalled = false;
   for (;;) {
     const answer = await throughOutage(reporter, code, deadline, () => client.call("GET", `${importPath}/${code}`));
     if (answer.status >= 300) throw refusal(answer);
@@ -246,6 +247,12 @@ export async function waitForEnd(
       .map(([name, n]) => `${n.toLocaleString("en-GB")} ${name}`)
       .join(", ");
     const ended = finalStatuses.includes(job.status);
+    if ((job.stalledSince !== null) !== stalled) {
+      stalled = job.stalledSince !== null;
+      reporter.message(
+        job.stalledSince === null ? `Import ${code} is moving again` : stalledMessage(code, job.stalledSince),
+      );
+    }
     const reading = job.existingClientsRead === null ? {} : { existingClientsRead: job.existingClientsRead };
     reporter.progress(
       { phase: "import", done: job.processedItems, total: job.totalItems, counts, detail, ...reading },
@@ -263,6 +270,15 @@ export async function waitForEnd(
     const waitSeconds = Number(answer.headers.get("retry-after")) || 2;
     await sleep(Math.min(waitSeconds * 1000, Math.max(0, deadline - Date.now())));
   }
+}
+
+/** A running job that has shown no sign of work for a minute, in words: what is happening, and that it goes on. */
+function stalledMessage(code: string, stalledSince: string): string {
+  return (
+    `Import ${code} has shown no sign of work since ${stalledSince}: it may be waiting for another import of these ` +
+    "clients to finish, or the service may have restarted. Either way it goes on by itself within a few minutes, " +
+    "from where it stood, without losing or repeating a row; still following it."
+  );
 }
 
 /** Saves the not-imported file of an ended job (`<name>-not-imported.csv` beside `besideFile`, or `out`). */

@@ -10,8 +10,10 @@ const dateTime = Type.String({ format: "date-time" });
 /**
  * The seed's CsvImportJobDto, exactly, plus `importMode`, `matchField`, `validateOnly`, `failureReason`,
  * `confirmedDate` (the seed's `startedDate` stays null until processing starts, so without it a job whose start
- * was accepted and one still waiting for its mapping look alike while both are Queued) and `existingClientsRead`
- * (minutes of a big tenant's first import do no row: without it a poller sees the job stand still).
+ * was accepted and one still waiting for its mapping look alike while both are Queued), `existingClientsRead`
+ * (minutes of a big tenant's first import do no row: without it a poller sees the job stand still) and
+ * `stalledSince` (a job whose slice died stands still for a minute or two before the watchdog takes it up again:
+ * without it a poller cannot tell that from work it does not see).
  */
 export const CsvImportJobDtoSchema = Type.Object(
   {
@@ -34,13 +36,20 @@ export const CsvImportJobDtoSchema = Type.Object(
     failureReason: Nullable(Type.String()),
     confirmedDate: Nullable(dateTime),
     existingClientsRead: Nullable(count),
+    stalledSince: Nullable(dateTime),
   },
   { additionalProperties: false },
 );
 
 export type CsvImportJobDto = Static<typeof CsvImportJobDtoSchema>;
 
-export function toCsvImportJobDto(job: ImportJob, notImportedDownloadUrl: string | null): CsvImportJobDto {
+/**
+ * A slice beats its job's heartbeat at least every 30 s, every half second while rows move: a running job with
+ * none for a minute has no slice working on it (one died, or it waits for its turn at its tenant).
+ */
+export const stalledAfterMs = 60_000;
+
+export function toCsvImportJobDto(job: ImportJob, notImportedDownloadUrl: string | null, now: Date): CsvImportJobDto {
   const counts = job.status === "InProgress" && job.progress ? job.progress : job.checkpoint.counts;
   return {
     code: job.code,
@@ -63,5 +72,11 @@ export function toCsvImportJobDto(job: ImportJob, notImportedDownloadUrl: string
     failureReason: job.status === "Failed" ? job.failureReason : null,
     confirmedDate: job.confirmedDate,
     existingClientsRead: job.status === "InProgress" ? job.existingClientsRead : null,
+    stalledSince:
+      job.status === "InProgress" &&
+      job.heartbeat !== null &&
+      now.getTime() - Date.parse(job.heartbeat) >= stalledAfterMs
+        ? job.heartbeat
+        : null,
   };
 }

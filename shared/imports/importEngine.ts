@@ -392,13 +392,16 @@ export class ImportEngine {
     const chunks = new ChunkProgress(job.checkpoint, writer);
     // The dead slice showed the rows whose writes had landed, past its checkpoint: what is shown never goes back.
     const shown = job.progress ?? job.checkpoint.counts;
-    let saved = { applied: job.checkpoint, processed: shown.processed };
+    // Rows it rewrites before passing those show nothing new: the heartbeat still beats, as while a load reads.
+    let saved = { applied: job.checkpoint, processed: shown.processed, at: this.now().getTime() };
     const progress = new BackgroundSave(async () => {
       const { applied } = chunks;
       const done = chunks.done();
       const counts = done.processed > shown.processed ? done : shown;
-      if (applied === saved.applied && counts.processed === saved.processed) return null;
-      saved = { applied, processed: counts.processed };
+      const at = this.now().getTime();
+      if (applied === saved.applied && counts.processed === saved.processed && at - saved.at < heartbeatIntervalMs)
+        return null;
+      saved = { applied, processed: counts.processed, at };
       return this.saveProgress(job, applied, counts);
     });
     const ticker = setInterval(() => progress.start(), progressIntervalMs);

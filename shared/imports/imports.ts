@@ -557,7 +557,7 @@ export class Imports {
       job.status === "Completed" && job.notImportedBlob
         ? await this.deps.links.readLink(job.notImportedBlob, notImportedFileName(job.source.fileName))
         : null;
-    return toCsvImportJobDto(job, link);
+    return toCsvImportJobDto(job, link, this.deps.now());
   }
 }
 

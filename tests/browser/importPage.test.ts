@@ -444,6 +444,45 @@ describe("the import page", { timeout: 180_000 }, () => {
     expect(await countOf("Created")).toBe("8");
   });
 
+  it("says that an import showing no sign of work goes on by itself, once, without hiding its rows", async () => {
+    await signIn();
+    await upload(path.join(samples, "clients.csv"));
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    await page.getByRole("button", { name: "Next: options" }).click();
+    // The service's answers say the job has done nothing since a slice died, until the test lets them go.
+    const stalledSince = "2026-11-30T14:40:57.000Z";
+    let stalled = true;
+    await page.route(/\/clients\/import\/csv\/[0-9a-f]{32}$/, async (route) => {
+      if (!stalled) return route.continue();
+      const response = await route.fetch();
+      const job = (await response.json()) as Record<string, unknown>;
+      await route.fulfill({
+        status: route.request().method() === "PUT" ? 202 : 200,
+        headers: { ...response.headers(), "retry-after": "1" },
+        json: { ...job, status: "InProgress", processedItems: 3, createdCount: 3, completedDate: null, stalledSince },
+      });
+    });
+    await page.getByRole("button", { name: "Start import" }).click();
+    await heading("Importing clients.csv");
+    const note = page.locator("#progress-stalled");
+    await expect.poll(() => note.isVisible(), { timeout: 20_000 }).toBe(true);
+    const since = await page.evaluate(
+      (iso) => new Date(iso).toLocaleTimeString("en-GB", { timeStyle: "short" }),
+      stalledSince,
+    );
+    expect(await note.textContent()).toBe(
+      `Nothing has moved since ${since}. The import may be waiting for another import of these clients to finish, ` +
+        "or the service may have restarted: either way it goes on by itself within a few minutes, from where it " +
+        "stood, without losing or repeating a row.",
+    );
+    expect(await page.locator("#announcer").textContent()).toBe(await note.textContent());
+    expect(await page.locator("#import-progress-text").textContent()).toBe("3 of 8 rows done");
+    await checkStep(page, "6-progress-stalled");
+    stalled = false;
+    await heading("Import of clients.csv finished");
+    expect(await countOf("Created")).toBe("8");
+  });
+
   it("shows what the API refused in words, beside what caused it, in an error summary that takes focus", async () => {
     await page.goto(`${host.url}/ui`);
     await page.getByLabel("Tenant").fill(tenant);

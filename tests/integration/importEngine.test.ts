@@ -628,7 +628,7 @@ describe("exactly once, whatever dies", () => {
       const updated = await h.jobs.update(...args);
       if (updated?.status === "InProgress" && args[2].progress)
         seen.push({
-          shown: toCsvImportJobDto(updated, null).processedItems,
+          shown: toCsvImportJobDto(updated, null, new Date()).processedItems,
           applied: updated.checkpoint.counts.processed,
           stored: (await allClients(h, tenant)).length,
         });
@@ -814,7 +814,7 @@ describe("progress", () => {
       if (updated?.status === "InProgress" && args[2].progress) {
         const plansThen = plans;
         seen.push({
-          shown: toCsvImportJobDto(updated, null).processedItems,
+          shown: toCsvImportJobDto(updated, null, new Date()).processedItems,
           applied: updated.checkpoint.counts.processed,
           stored: (await allClients(h, tenant)).length,
           plans: plansThen,
@@ -835,7 +835,7 @@ describe("progress", () => {
     const afterLastPlan = seen.filter((save) => save.plans === plans && save.shown < 2_000);
     expect(new Set(afterLastPlan.map((save) => save.shown)).size).toBeGreaterThanOrEqual(2);
     const done = await finished(job);
-    expect(toCsvImportJobDto(done, null).processedItems).toBe(2_000);
+    expect(toCsvImportJobDto(done, null, new Date()).processedItems).toBe(2_000);
   }, 60_000);
 });
 

@@ -21,5 +21,6 @@ export const pageJob = (fields: Partial<ImportJob>): ImportJob => ({
   validateOnly: false,
   failureReason: null,
   existingClientsRead: null,
+  stalledSince: null,
   ...fields,
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { inWords } from "../../shared/util/inWords";
-import { countsSentence, notImportedName, statusWords } from "../../web/src/words";
+import { countsSentence, notImportedName, stalledWords, statusWords } from "../../web/src/words";
 import { pageJob } from "./pageJob";
 
 describe("the page's words", () => {
@@ -14,6 +14,16 @@ describe("the page's words", () => {
     );
     expect(countsSentence(pageJob({ validateOnly: true, createdCount: 3, errorCount: 2 }))).toBe(
       "3 clients would be created, 0 would be updated; 2 rows would not be imported (0 skipped, 2 errors).",
+    );
+  });
+
+  it("say that a job standing still goes on by itself, and since when it stood, in the reader's time", () => {
+    const since = "2026-11-30T14:40:57.962Z";
+    const local = new Date(since).toLocaleTimeString("en-GB", { timeStyle: "short" });
+    expect(stalledWords(since)).toBe(
+      `Nothing has moved since ${local}. The import may be waiting for another import of these clients to finish, ` +
+        "or the service may have restarted: either way it goes on by itself within a few minutes, from where it " +
+        "stood, without losing or repeating a row.",
     );
   });
 

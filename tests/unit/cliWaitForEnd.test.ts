@@ -30,6 +30,7 @@ const completed: CsvImportJobDto = {
   failureReason: null,
   confirmedDate: "2026-11-30T09:00:00.000Z",
   existingClientsRead: null,
+  stalledSince: null,
 };
 const reading: CsvImportJobDto = {
   ...completed,
@@ -91,6 +92,33 @@ describe("the command line following a job that reads its tenant's stored client
     expect(lines[0]).toMatchObject({ type: "progress", phase: "import", done: 0, existingClientsRead: 340_000 });
     expect(lines[1]).toMatchObject({ type: "progress", done: 30_000 });
     expect(lines[1]).not.toHaveProperty("existingClientsRead");
+  });
+});
+
+describe("the command line following a job that stands still", () => {
+  it("says once that it has shown no sign of work, and since when, then once that it moves again", async () => {
+    const running = { ...reading, existingClientsRead: null, processedItems: 1_000 };
+    const stalled = { ...running, stalledSince: "2026-11-30T09:01:00.000Z" };
+    const { client } = clientOf([running, stalled, stalled, { ...running, processedItems: 2_000 }, completed]);
+    const { reporter, written } = reporterOf("plain");
+    vi.useFakeTimers();
+    try {
+      const ended = waitForEnd(client, completed.code, reporter, null);
+      await vi.runAllTimersAsync();
+      await ended;
+    } finally {
+      vi.useRealTimers();
+    }
+    const said = written()
+      .trim()
+      .split("\n")
+      .filter((line) => !line.startsWith("Importing"));
+    expect(said).toEqual([
+      `Import ${completed.code} has shown no sign of work since 2026-11-30T09:01:00.000Z: it may be waiting for ` +
+        "another import of these clients to finish, or the service may have restarted. Either way it goes on by " +
+        "itself within a few minutes, from where it stood, without losing or repeating a row; still following it.",
+      `Import ${completed.code} is moving again`,
+    ]);
   });
 });
 

@@ -47,12 +47,12 @@ async function sliceLoading(csv = file, sliceBudgetMs = 60_000, stopsWhenAborted
 describe("a job while its slice loads the tenant's index from the clients", () => {
   it("shows how many stored clients it has read, every half second, and no longer once rows are done", async () => {
     const { load, slice, job } = await sliceLoading();
-    expect(toCsvImportJobDto(await job(), null)).toMatchObject({ status: "InProgress", processedItems: 0 });
+    expect(toCsvImportJobDto(await job(), null, new Date())).toMatchObject({ status: "InProgress", processedItems: 0 });
 
     for (const read of [1_000, 250_000, 600_000]) {
       load.watch.read(read);
       await vi.advanceTimersByTimeAsync(500);
-      expect(toCsvImportJobDto(await job(), null)).toMatchObject({
+      expect(toCsvImportJobDto(await job(), null, new Date())).toMatchObject({
         status: "InProgress",
         processedItems: 0,
         existingClientsRead: read,
@@ -77,7 +77,7 @@ describe("a job while its slice loads the tenant's index from the clients", () =
     load.finish(new ClientIndex([]));
     // A slice over its budget ends after its first chunk, with rows done saved, and the job goes on.
     expect(await slice).toBe("continue");
-    const running = toCsvImportJobDto(await job(), null);
+    const running = toCsvImportJobDto(await job(), null, new Date());
     expect(running).toMatchObject({ status: "InProgress", existingClientsRead: null });
     expect(running.processedItems).toBeGreaterThan(0);
   });
@@ -123,7 +123,7 @@ describe("a job while its slice loads the tenant's index from the clients", () =
     expect(ended.completedDate).not.toBeNull();
     expect(ended.checkpoint.counts).toMatchObject({ processed: 0, created: 0 });
     expect(stores.clients.tenants.get("t")?.size ?? 0).toBe(0);
-    expect(toCsvImportJobDto(ended, null).existingClientsRead).toBeNull();
+    expect(toCsvImportJobDto(ended, null, new Date()).existingClientsRead).toBeNull();
   });
 
   it("ends the job Cancelled with no row done when the load ends after the cancel was seen, not aborted", async () => {

@@ -56,6 +56,26 @@ describe("the stalled-import watchdog", () => {
     expect([...stores.clients.tenants.get("t")!.keys()].sort()).toEqual(["S1", "S2"]);
   });
 
+  it("a running import's status says since when it has shown no sign of work, from a minute on, until it beats again", async () => {
+    const { services, stores, code, advance } = await startedImport();
+    stores.queue.take();
+    const beat = "2026-11-30T12:00:00.000Z";
+    await stores.jobs.update("t", code, { status: "InProgress", startedDate: beat, heartbeat: beat });
+    const stalledSince = async () => {
+      const status = await services.imports.status("t", code);
+      if (!status.ok) throw new Error(JSON.stringify(status));
+      return status.value.stalledSince;
+    };
+    // A slice beats at least every 30 s.
+    advance(59_999);
+    expect(await stalledSince()).toBeNull();
+    advance(1);
+    expect(await stalledSince()).toBe(beat);
+    // Queued again, its heartbeat is the watchdog's.
+    expect(await services.watchdog.sweep()).toEqual({ requeued: [code], failed: [] });
+    expect(await stalledSince()).toBeNull();
+  });
+
   it("leaves it while somebody holds its tenant's lease, until StallMinutes have passed", async () => {
     const { services, stores, code, advance } = await startedImport();
     stores.queue.take();

@@ -42,6 +42,8 @@ export interface ImportJob {
   /** When its start was accepted; null while a previewed job waits for its columns to be matched. */
   confirmedDate: string | null;
   existingClientsRead: number | null;
+  /** Set while a running job has shown no sign of work for a minute: when it last did. */
+  stalledSince: string | null;
 }
 
 export interface ImportOptions {

@@ -5,7 +5,7 @@ import { byId } from "./dom.js";
 import { showApiError } from "./errorSummary.js";
 import { session } from "./session.js";
 import { Step, Wizard } from "./wizard.js";
-import { count } from "./words.js";
+import { count, stalledWords } from "./words.js";
 
 const announceEveryMs = 5_000;
 const defaultWaitSeconds = 2;
@@ -61,14 +61,13 @@ async function follow(wizard: Wizard, code: string): Promise<void> {
       await wizard.go("result", { replace: true });
       return;
     }
-    const announce = Date.now() - lastAnnounced >= announceEveryMs;
-    if (announce) lastAnnounced = Date.now();
-    render(job, announce);
+    if (render(job, Date.now() - lastAnnounced >= announceEveryMs)) lastAnnounced = Date.now();
     await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
   }
 }
 
-function render(job: ImportJob, announce: boolean): void {
+/** Shows the job; says where it stands when `announce` is set, or when it has just stood still. Tells if it said. */
+function render(job: ImportJob, announce: boolean): boolean {
   const verb = job.validateOnly ? "Checking" : "Importing";
   byId("progress-title").textContent = `${verb} ${job.fileName}`;
   byId("progress-file").textContent = job.validateOnly
@@ -89,8 +88,16 @@ function render(job: ImportJob, announce: boolean): void {
   }
   bar.setAttribute("aria-valuetext", words);
   byId("import-progress-text").textContent = words;
+  const stalled = byId("progress-stalled");
+  const stalledNow = job.stalledSince === null ? "" : stalledWords(job.stalledSince);
+  // Said once as it appears, not with every announcement of the rows.
+  const newlyStalled = stalledNow !== "" && stalled.hidden;
+  stalled.textContent = stalledNow;
+  stalled.hidden = stalledNow === "";
   byId("progress-counts").replaceChildren(...countList(job));
-  if (announce) byId("announcer").textContent = `${verb}: ${words}`;
+  if (newlyStalled) byId("announcer").textContent = stalledNow;
+  else if (announce) byId("announcer").textContent = `${verb}: ${words}`;
+  return newlyStalled || announce;
 }
 
 async function cancel(wizard: Wizard): Promise<void> {

@@ -22,6 +22,19 @@ export function dateTime(iso: string): string {
   return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 }
 
+/**
+ * What a running job that has shown no sign of work since `stalledSince` means for the person following it: a
+ * slice that died is taken up again by the service within a minute or two of this, from where it stood.
+ */
+export function stalledWords(stalledSince: string): string {
+  const since = new Date(stalledSince).toLocaleTimeString("en-GB", { timeStyle: "short" });
+  return (
+    `Nothing has moved since ${since}. The import may be waiting for another import of these clients to finish, ` +
+    "or the service may have restarted: either way it goes on by itself within a few minutes, from where it " +
+    "stood, without losing or repeating a row."
+  );
+}
+
 /** Where a job is, in words; a previewed job not yet started is waiting for its columns to be matched. */
 export function statusWords(job: ImportJob): string {
   if (job.status === "Queued") return job.confirmedDate ? "Waiting to start" : "Waiting for you to match columns";
