@@ -68,6 +68,20 @@ function clientRows(prefix: string, count: number): string {
   return ["Code,Name,Type", ...Array.from({ length: count }, (_, i) => `${prefix}${i},Client ${i},Ltd`)].join("\r\n");
 }
 
+/**
+ * The table store, its writers taking 4-write transactions one at a time, `delayMs` each, with a queue of about a
+ * thousand writes.
+ */
+function slowClientStore(delayMs: number): ClientStore {
+  const table = new TableTransactions(h.storage.table(storageLayout.tables.clients));
+  const slow = { submit: async (writes: EntityWrite[]) => (await sleep(delayMs), table.submit(writes)) };
+  const settings = { transactionSize: 4, concurrentTransactions: 1, maxQueuedBytes: 400_000, maxQueuedSeconds: 60 };
+  return Object.assign(Object.create(h.clients) as ClientStore, {
+    writer: (tenant: string, options?: WriterOptions) =>
+      new TableClientWriter(slow, (write) => clientEntity(tenant, write), settings, new TransactionSlots(1), options),
+  });
+}
+
 async function seededTenant(): Promise<string> {
   const tenant = uniqueTenant();
   await runToEnd(h.engine(), await startJob(h, tenant, seedCsv, seedMapping, { importMode: "CreateOnly" }));
@@ -608,20 +622,8 @@ describe("exactly once, whatever dies", () => {
     const counts = { processed: 300, created: 300, updated: 0, skipped: 0, error: 0 };
     await h.jobs.update(tenant, job.code, { progress: counts });
 
-    // A store that takes 4-write transactions one at a time, 15 ms each: the replay takes seconds.
-    const table = new TableTransactions(h.storage.table(storageLayout.tables.clients));
-    const slow = { submit: async (writes: EntityWrite[]) => (await sleep(15), table.submit(writes)) };
-    const settings = { transactionSize: 4, concurrentTransactions: 1, maxQueuedBytes: 400_000, maxQueuedSeconds: 60 };
-    const slowClients: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
-      writer: (forTenant: string, options?: WriterOptions) =>
-        new TableClientWriter(
-          slow,
-          (write) => clientEntity(forTenant, write),
-          settings,
-          new TransactionSlots(1),
-          options,
-        ),
-    });
+    // The replay takes seconds.
+    const slowClients = slowClientStore(15);
     const seen: { shown: number; applied: number; stored: number }[] = [];
     const jobs = Object.create(h.jobs) as typeof h.jobs;
     jobs.update = async (...args) => {
@@ -791,21 +793,8 @@ describe("progress", () => {
     const tenant = uniqueTenant();
     const csv = clientRows("L", 2_000);
     const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
-    // A store that takes 4-write transactions, one at a time, 10 ms each, and a queue of about a thousand writes:
-    // every row is decided seconds before the last writes land.
-    const table = new TableTransactions(h.storage.table(storageLayout.tables.clients));
-    const slow = { submit: async (writes: EntityWrite[]) => (await sleep(10), table.submit(writes)) };
-    const settings = { transactionSize: 4, concurrentTransactions: 1, maxQueuedBytes: 400_000, maxQueuedSeconds: 60 };
-    const tableClients: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
-      writer: (forTenant: string, options?: WriterOptions) =>
-        new TableClientWriter(
-          slow,
-          (write) => clientEntity(forTenant, write),
-          settings,
-          new TransactionSlots(1),
-          options,
-        ),
-    });
+    // Every row is decided seconds before the last writes land.
+    const tableClients = slowClientStore(10);
     let plans = 0;
     const seen: { shown: number; applied: number; stored: number; plans: number }[] = [];
     const jobs = Object.create(h.jobs) as typeof h.jobs;
