@@ -250,7 +250,7 @@ export async function waitForEnd(
     if ((job.stalledSince !== null) !== stalled) {
       stalled = job.stalledSince !== null;
       reporter.message(
-        job.stalledSince === null ? `Import ${code} is moving again` : stalledMessage(code, job.stalledSince),
+        job.stalledSince === null ? `Import ${code} is being worked on again` : stalledMessage(code, job.stalledSince),
       );
     }
     const reading = job.existingClientsRead === null ? {} : { existingClientsRead: job.existingClientsRead };

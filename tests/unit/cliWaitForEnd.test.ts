@@ -96,7 +96,7 @@ describe("the command line following a job that reads its tenant's stored client
 });
 
 describe("the command line following a job that stands still", () => {
-  it("says once that it has shown no sign of work, and since when, then once that it moves again", async () => {
+  it("says once that it has shown no sign of work, and since when, then once that it is worked on again", async () => {
     const running = { ...reading, existingClientsRead: null, processedItems: 1_000 };
     const stalled = { ...running, stalledSince: "2026-11-30T09:01:00.000Z" };
     const { client } = clientOf([running, stalled, stalled, { ...running, processedItems: 2_000 }, completed]);
@@ -117,7 +117,7 @@ describe("the command line following a job that stands still", () => {
       `Import ${completed.code} has shown no sign of work since 2026-11-30T09:01:00.000Z: it may be waiting for ` +
         "another import of these clients to finish, or the service may have restarted. Either way it goes on by " +
         "itself within a few minutes, from where it stood, without losing or repeating a row; still following it.",
-      `Import ${completed.code} is moving again`,
+      `Import ${completed.code} is being worked on again`,
     ]);
   });
 });
