@@ -47,7 +47,7 @@ export type CsvImportJobDto = Static<typeof CsvImportJobDtoSchema>;
  * A slice beats its job's heartbeat at least every 30 s, every half second while rows move: a running job with
  * none for a minute has no slice working on it (one died, or it waits for its turn at its tenant).
  */
-export const stalledAfterMs = 60_000;
+const stalledAfterMs = 60_000;
 
 export function toCsvImportJobDto(job: ImportJob, notImportedDownloadUrl: string | null, now: Date): CsvImportJobDto {
   const counts = job.status === "InProgress" && job.progress ? job.progress : job.checkpoint.counts;
