@@ -315,7 +315,8 @@ export function resultLine(job: CsvImportJobDto): string {
 export function statusLine(job: CsvImportJobDto): string {
   const check = job.validateOnly ? " (check)" : "";
   const failed = job.status === "Failed" ? `; ${job.failureReason ?? "no reason given"}` : "";
-  return `${job.status}${check} ${countsLine(job)}${failed}`;
+  const stalled = job.stalledSince ? `; no sign of work since ${job.stalledSince}, it goes on by itself` : "";
+  return `${job.status}${check} ${countsLine(job)}${failed}${stalled}`;
 }
 
 function countsLine(job: CsvImportJobDto): string {

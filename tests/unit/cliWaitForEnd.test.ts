@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { StartFlags } from "../../cli/commandLine";
 import { CliError, exitCodes } from "../../cli/exitCodes";
-import { outagePatienceMs, startImport, waitForEnd } from "../../cli/importRoundTrip";
+import { outagePatienceMs, startImport, statusLine, waitForEnd } from "../../cli/importRoundTrip";
 import { ProgressReporter, ProgressStyle } from "../../cli/progressReporter";
 import { Answer, ServiceClient } from "../../cli/serviceClient";
 import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
@@ -96,6 +96,17 @@ describe("the command line following a job that reads its tenant's stored client
 });
 
 describe("the command line following a job that stands still", () => {
+  it("says so in its status line, as status and list print it", () => {
+    const stalled = { ...reading, existingClientsRead: null, processedItems: 1_000, createdCount: 1_000 };
+    expect(statusLine({ ...stalled, stalledSince: "2026-11-30T09:01:00.000Z" })).toBe(
+      "InProgress clients.csv: 1,000 of 30,000 rows; 1,000 created, 0 updated, 0 skipped, 0 errors; " +
+        "no sign of work since 2026-11-30T09:01:00.000Z, it goes on by itself",
+    );
+    expect(statusLine(stalled)).toBe(
+      "InProgress clients.csv: 1,000 of 30,000 rows; 1,000 created, 0 updated, 0 skipped, 0 errors",
+    );
+  });
+
   it("says once that it has shown no sign of work, and since when, then once that it is worked on again", async () => {
     const running = { ...reading, existingClientsRead: null, processedItems: 1_000 };
     const stalled = { ...running, stalledSince: "2026-11-30T09:01:00.000Z" };
