@@ -17,6 +17,15 @@ describe("the page's words", () => {
     );
   });
 
+  it("say in a job's status since when a running job has not moved", () => {
+    const since = "2026-11-30T14:40:57.962Z";
+    const local = new Date(since).toLocaleTimeString("en-GB", { timeStyle: "short" });
+    expect(statusWords(pageJob({ status: "InProgress", stalledSince: since }))).toBe(
+      `Importing (nothing has moved since ${local})`,
+    );
+    expect(statusWords(pageJob({ status: "InProgress" }))).toBe("Importing");
+  });
+
   it("say that a job standing still goes on by itself, and since when it stood, in the reader's time", () => {
     const since = "2026-11-30T14:40:57.962Z";
     const local = new Date(since).toLocaleTimeString("en-GB", { timeStyle: "short" });

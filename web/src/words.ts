@@ -18,6 +18,11 @@ export function bytes(n: number): string {
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
 
+/** The time of day, for a moment of today. */
+function time(iso: string): string {
+  return new Date(iso).toLocaleTimeString("en-GB", { timeStyle: "short" });
+}
+
 export function dateTime(iso: string): string {
   return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 }
@@ -27,9 +32,8 @@ export function dateTime(iso: string): string {
  * slice that died is taken up again by the service within a minute or two of this, from where it stood.
  */
 export function stalledWords(stalledSince: string): string {
-  const since = new Date(stalledSince).toLocaleTimeString("en-GB", { timeStyle: "short" });
   return (
-    `Nothing has moved since ${since}. The import may be waiting for another import of these clients to finish, ` +
+    `Nothing has moved since ${time(stalledSince)}. The import may be waiting for another import of these clients to finish, ` +
     "or the service may have restarted: either way it goes on by itself within a few minutes, from where it " +
     "stood, without losing or repeating a row."
   );
@@ -38,7 +42,10 @@ export function stalledWords(stalledSince: string): string {
 /** Where a job is, in words; a previewed job not yet started is waiting for its columns to be matched. */
 export function statusWords(job: ImportJob): string {
   if (job.status === "Queued") return job.confirmedDate ? "Waiting to start" : "Waiting for you to match columns";
-  if (job.status === "InProgress") return job.validateOnly ? "Checking" : "Importing";
+  if (job.status === "InProgress") {
+    const verb = job.validateOnly ? "Checking" : "Importing";
+    return job.stalledSince === null ? verb : `${verb} (nothing has moved since ${time(job.stalledSince)})`;
+  }
   if (job.status === "Completed") return job.validateOnly ? "Checked (nothing written)" : "Imported";
   return job.status === "Failed" ? "Failed" : "Cancelled";
 }
