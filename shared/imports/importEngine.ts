@@ -13,6 +13,7 @@ import { ImportFileStore } from "./importFileStore";
 import { finalStatuses, ImportCheckpoint, ImportCounts, ImportJob, ImportStatus, isStarted } from "./importJob";
 import { ImportJobStore } from "./importJobStore";
 import { coalesceWrites, ImportPlan } from "./importPlan";
+import { indexAfterCrash } from "./indexAfterCrash";
 import { KeptIndex } from "./keptIndex";
 import { NotImportedFile, notImportedFileName } from "./notImportedFile";
 import { MappedColumn, resolveMapping } from "./resolvedMapping";
@@ -241,7 +242,12 @@ export class ImportEngine {
     // A replay that wrote chunks made any index handed on stale; a dry run's replay writes nothing.
     const handedOn =
       checkpoint === job.checkpoint || options.validateOnly ? await this.keptIndex.take(tenant, fields, lease) : null;
-    const index = handedOn ?? (await this.loadIndex(job, fields));
+    // After its own slice died, the index that slice left is rebuilt from the log rather than read from the clients.
+    const rebuilt =
+      !handedOn && !options.validateOnly && lease.interrupted?.job === code
+        ? await indexAfterCrash(files, this.deps.indexSnapshots, job, fields, checkpoint, lease.interrupted.since)
+        : null;
+    const index = handedOn ?? rebuilt ?? (await this.loadIndex(job, fields));
     if (index === "cancelled") return this.cancelBeforeRows(job, lease, checkpoint);
     if (index === "ended") return "notRunnable";
     // A dry run writes nothing: the index it loaded is the clients as they stand at its holding's end. Saved now,

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
+import { BlobClientIndexSnapshots } from "../../shared/clients/blobClientIndexSnapshots";
 import { ClientPage, ClientStore, ClientWrite, WriterOptions } from "../../shared/clients/clientStore";
 import { clientEntity, partitionKeyOf, TableClientStore } from "../../shared/clients/tableClientStore";
 import { TableClientWriter } from "../../shared/clients/tableClientWriter";
@@ -652,6 +653,79 @@ describe("exactly once, whatever dies", () => {
     expect(await finished(job)).toMatchObject({ status: "Completed", checkpoint: { counts: { created: rows } } });
     expect(await allClients(h, tenant)).toHaveLength(rows);
   }, 60_000);
+
+  /** Runs `job` to its end, one chunk a slice, killing the slice of its `killedChunk`th chunk once it logged it. */
+  async function killedInSlice(job: ImportJob, killedChunk: number) {
+    let loads = 0;
+    const clients: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
+      loadIndex: (...args: Parameters<ClientStore["loadIndex"]>) => (loads++, h.clients.loadIndex(...args)),
+    });
+    let logged = 0;
+    let loadsBeforeKill = 0;
+    const engine = h.engine(
+      { chunkRows: 2, sliceBudgetMs: 0 },
+      {
+        clients,
+        step: (step) => {
+          if (step !== "planWritten" || ++logged !== killedChunk) return;
+          loadsBeforeKill = loads;
+          throw new Error("killed");
+        },
+      },
+    );
+    await expect(runToEnd(engine, job)).rejects.toThrow("killed");
+    await runToEnd(engine, job);
+    return { loadsAfterKill: loads - loadsBeforeKill };
+  }
+
+  it("rebuilds the index a dead slice left from the last snapshot and its log, reading no client", async () => {
+    // The last row updates a client the dead holding created.
+    const csv = clientRows("X", 9) + "\r\nX4,Client 4 Again,Ltd\r\n";
+    const expected = await importInto(await seededTenant(), csv, sameNameMapping("Code", "Name", "Type"));
+    const tenant = await seededTenant();
+    const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
+    // Chunks 1 and 2 end their holdings cleanly, each with a snapshot; the third holding dies with its chunk logged.
+    expect(await killedInSlice(job, 3)).toEqual({ loadsAfterKill: 0 });
+    expect(await finished(job)).toMatchObject({
+      status: "Completed",
+      checkpoint: { counts: expected.job.checkpoint.counts },
+    });
+    expect(await allClients(h, tenant)).toEqual(expected.clients);
+  });
+
+  it("reads the clients after a crash of a holding that logged nothing, when another import wrote since the job's last chunk", async () => {
+    const tenant = await seededTenant();
+    const mapping = sameNameMapping("Code", "Name", "Type");
+    const job = await startJob(h, tenant, clientRows("Z", 4), mapping, { importMode: "CreateOnly" });
+    const oneChunk = { chunkRows: 2, sliceBudgetMs: 0 };
+    // Their snapshots fail to save: the seed's, older than both, stays the tenant's last.
+    const indexSnapshots = Object.assign(
+      new BlobClientIndexSnapshots(h.storage.blobs.getContainerClient(storageLayout.containers.importFiles)),
+      { save: () => Promise.reject(new Error("not saved")) },
+    );
+    expect(await h.engine(oneChunk, { indexSnapshots }).runSlice(tenant, job.code)).toBe("continue");
+    // Another import of the tenant creates Z2 between the job's slices.
+    const other = await startJob(h, tenant, "Code,Name,Type\r\nZ2,Created Between,Ltd\r\n", mapping);
+    await runToEnd(h.engine({}, { indexSnapshots }), other);
+    // The job's next holding dies before it logs a chunk: its last chunk is older than the other import's writes.
+    const files = Object.assign(Object.create(h.files) as typeof h.files, {
+      writePlan: async () => {
+        throw new Error("killed");
+      },
+    });
+    await expect(h.engine(oneChunk, { files }).runSlice(tenant, job.code)).rejects.toThrow("killed");
+    await runToEnd(h.engine(oneChunk), job);
+    expect(await finished(job)).toMatchObject({ checkpoint: { counts: { processed: 4, created: 3, skipped: 1 } } });
+    expect((await h.clients.get(tenant, "Z2"))?.values.Name).toBe("Created Between");
+  });
+
+  it("reads the clients after a crash in a job's first holding, which no snapshot precedes", async () => {
+    const tenant = uniqueTenant();
+    const csv = clientRows("Y", 9);
+    const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
+    expect(await killedInSlice(job, 1)).toEqual({ loadsAfterKill: 1 });
+    expect(await allClients(h, tenant)).toHaveLength(9);
+  });
 
   const faultSteps: ImportStep[] = [
     "leaseAcquired",
