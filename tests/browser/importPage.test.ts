@@ -87,6 +87,25 @@ async function signIn(): Promise<void> {
     .toBe(true);
 }
 
+/**
+ * Until released, the service's answers about the job the page follows say it is running, with `fields` changed:
+ * a state the test cannot hold the real job in.
+ */
+async function runningJobAnswers(fields: Record<string, unknown>): Promise<{ release: () => void }> {
+  let held = true;
+  await page.route(/\/clients\/import\/csv\/[0-9a-f]{32}$/, async (route) => {
+    if (!held) return route.continue();
+    const response = await route.fetch();
+    const job = (await response.json()) as Record<string, unknown>;
+    await route.fulfill({
+      status: route.request().method() === "PUT" ? 202 : 200,
+      headers: { ...response.headers(), "retry-after": "1" },
+      json: { ...job, status: "InProgress", completedDate: null, ...fields },
+    });
+  });
+  return { release: () => (held = false) };
+}
+
 async function upload(file: string): Promise<void> {
   await page.getByLabel("CSV file").setInputFiles(file);
   await page.getByRole("button", { name: "Upload" }).click();
@@ -414,24 +433,7 @@ describe("the import page", { timeout: 180_000 }, () => {
     await page.getByRole("button", { name: "Next: match columns" }).click();
     await page.getByRole("button", { name: "Next: options" }).click();
     // A million stored clients take minutes to read: the service's answers say so until the test lets them go.
-    let reading = true;
-    await page.route(/\/clients\/import\/csv\/[0-9a-f]{32}$/, async (route) => {
-      if (!reading) return route.continue();
-      const response = await route.fetch();
-      const job = (await response.json()) as Record<string, unknown>;
-      await route.fulfill({
-        status: route.request().method() === "PUT" ? 202 : 200,
-        headers: { ...response.headers(), "retry-after": "1" },
-        json: {
-          ...job,
-          status: "InProgress",
-          processedItems: 0,
-          createdCount: 0,
-          completedDate: null,
-          existingClientsRead: 340_000,
-        },
-      });
-    });
+    const answers = await runningJobAnswers({ processedItems: 0, createdCount: 0, existingClientsRead: 340_000 });
     await page.getByRole("button", { name: "Start import" }).click();
     await heading("Importing clients.csv");
     await expect
@@ -439,7 +441,7 @@ describe("the import page", { timeout: 180_000 }, () => {
       .toBe("0 of 8 rows done. Reading the clients already stored, to match rows against: 340,000 so far");
     expect(await page.getByRole("progressbar").getAttribute("aria-valuetext")).toMatch(/340,000 so far$/);
     await checkStep(page, "6-progress-reading-clients");
-    reading = false;
+    answers.release();
     await heading("Import of clients.csv finished");
     expect(await countOf("Created")).toBe("8");
   });
@@ -451,17 +453,7 @@ describe("the import page", { timeout: 180_000 }, () => {
     await page.getByRole("button", { name: "Next: options" }).click();
     // The service's answers say the job has done nothing since a slice died, until the test lets them go.
     const stalledSince = "2026-11-30T14:40:57.000Z";
-    let stalled = true;
-    await page.route(/\/clients\/import\/csv\/[0-9a-f]{32}$/, async (route) => {
-      if (!stalled) return route.continue();
-      const response = await route.fetch();
-      const job = (await response.json()) as Record<string, unknown>;
-      await route.fulfill({
-        status: route.request().method() === "PUT" ? 202 : 200,
-        headers: { ...response.headers(), "retry-after": "1" },
-        json: { ...job, status: "InProgress", processedItems: 3, createdCount: 3, completedDate: null, stalledSince },
-      });
-    });
+    const answers = await runningJobAnswers({ processedItems: 3, createdCount: 3, stalledSince });
     await page.getByRole("button", { name: "Start import" }).click();
     await heading("Importing clients.csv");
     const note = page.locator("#progress-stalled");
@@ -478,7 +470,7 @@ describe("the import page", { timeout: 180_000 }, () => {
     expect(await page.locator("#announcer").textContent()).toBe(await note.textContent());
     expect(await page.locator("#import-progress-text").textContent()).toBe("3 of 8 rows done");
     await checkStep(page, "6-progress-stalled");
-    stalled = false;
+    answers.release();
     await heading("Import of clients.csv finished");
     expect(await countOf("Created")).toBe("8");
   });
