@@ -275,8 +275,8 @@ export async function waitForEnd(
 /** A running job that has shown no sign of work for a minute, in words: what is happening, and that it goes on. */
 function stalledMessage(code: string, stalledSince: string): string {
   return (
-    `Import ${code} has shown no sign of work since ${stalledSince}: it may be waiting for another import of these ` +
-    "clients to finish, or the service may have restarted. Either way it goes on by itself within a few minutes, " +
+    `Import ${code} has shown no sign of work since ${stalledSince}: it may be waiting its turn behind other imports, ` +
+    "or the service may have restarted. Either way it goes on by itself within a few minutes, " +
     "from where it stood, without losing or repeating a row; still following it."
   );
 }

@@ -45,7 +45,7 @@ export type CsvImportJobDto = Static<typeof CsvImportJobDtoSchema>;
 
 /**
  * A slice beats its job's heartbeat at least every 30 s, every half second while rows move: a running job with
- * none for a minute has no slice working on it (one died, or it waits for its turn at its tenant).
+ * none for a minute has no slice working on it (one died, or its next slice waits its turn in a busy queue).
  */
 const stalledAfterMs = 60_000;
 

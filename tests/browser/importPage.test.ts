@@ -463,7 +463,7 @@ describe("the import page", { timeout: 180_000 }, () => {
       stalledSince,
     );
     expect(await note.textContent()).toBe(
-      `Nothing has moved since ${since}. The import may be waiting for another import of these clients to finish, ` +
+      `Nothing has moved since ${since}. The import may be waiting its turn behind other imports, ` +
         "or the service may have restarted: either way it goes on by itself within a few minutes, from where it " +
         "stood, without losing or repeating a row.",
     );

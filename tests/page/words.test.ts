@@ -30,7 +30,7 @@ describe("the page's words", () => {
     const since = "2026-11-30T14:40:57.962Z";
     const local = new Date(since).toLocaleTimeString("en-GB", { timeStyle: "short" });
     expect(stalledWords(since)).toBe(
-      `Nothing has moved since ${local}. The import may be waiting for another import of these clients to finish, ` +
+      `Nothing has moved since ${local}. The import may be waiting its turn behind other imports, ` +
         "or the service may have restarted: either way it goes on by itself within a few minutes, from where it " +
         "stood, without losing or repeating a row.",
     );

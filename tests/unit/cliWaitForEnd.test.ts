@@ -125,8 +125,8 @@ describe("the command line following a job that stands still", () => {
       .split("\n")
       .filter((line) => !line.startsWith("Importing"));
     expect(said).toEqual([
-      `Import ${completed.code} has shown no sign of work since 2026-11-30T09:01:00.000Z: it may be waiting for ` +
-        "another import of these clients to finish, or the service may have restarted. Either way it goes on by " +
+      `Import ${completed.code} has shown no sign of work since 2026-11-30T09:01:00.000Z: it may be waiting ` +
+        "its turn behind other imports, or the service may have restarted. Either way it goes on by " +
         "itself within a few minutes, from where it stood, without losing or repeating a row; still following it.",
       `Import ${completed.code} is being worked on again`,
     ]);

@@ -33,7 +33,7 @@ export function dateTime(iso: string): string {
  */
 export function stalledWords(stalledSince: string): string {
   return (
-    `Nothing has moved since ${time(stalledSince)}. The import may be waiting for another import of these clients to finish, ` +
+    `Nothing has moved since ${time(stalledSince)}. The import may be waiting its turn behind other imports, ` +
     "or the service may have restarted: either way it goes on by itself within a few minutes, from where it " +
     "stood, without losing or repeating a row."
   );
