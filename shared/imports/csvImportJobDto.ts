@@ -2,7 +2,7 @@ import { Static, Type } from "@sinclair/typebox";
 
 import { matchFields } from "../clients/targetFields";
 import { Nullable, OneOf } from "../schema";
-import { ImportJob, importModes, importStatuses } from "./importJob";
+import { ImportJob, importModes, importStatuses, silentFor } from "./importJob";
 
 const count = Type.Integer({ minimum: 0 });
 const dateTime = Type.String({ format: "date-time" });
@@ -43,12 +43,6 @@ export const CsvImportJobDtoSchema = Type.Object(
 
 export type CsvImportJobDto = Static<typeof CsvImportJobDtoSchema>;
 
-/**
- * A slice beats its job's heartbeat at least every 30 s, every half second while rows move: a running job with
- * none for a minute has no slice working on it (one died, or its next slice waits its turn in a busy queue).
- */
-const stalledAfterMs = 60_000;
-
 export function toCsvImportJobDto(job: ImportJob, notImportedDownloadUrl: string | null, now: Date): CsvImportJobDto {
   const counts = job.status === "InProgress" && job.progress ? job.progress : job.checkpoint.counts;
   return {
@@ -72,11 +66,6 @@ export function toCsvImportJobDto(job: ImportJob, notImportedDownloadUrl: string
     failureReason: job.status === "Failed" ? job.failureReason : null,
     confirmedDate: job.confirmedDate,
     existingClientsRead: job.status === "InProgress" ? job.existingClientsRead : null,
-    stalledSince:
-      job.status === "InProgress" &&
-      job.heartbeat !== null &&
-      now.getTime() - Date.parse(job.heartbeat) >= stalledAfterMs
-        ? job.heartbeat
-        : null,
+    stalledSince: job.status === "InProgress" && silentFor(job, now) ? job.heartbeat : null,
   };
 }

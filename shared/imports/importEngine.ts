@@ -10,11 +10,20 @@ import { BackgroundSave } from "./backgroundSave";
 import { ChunkProgress } from "./chunkProgress";
 import { ChunkSize } from "./chunkSize";
 import { ImportFileStore } from "./importFileStore";
-import { finalStatuses, ImportCheckpoint, ImportCounts, ImportJob, ImportStatus, isStarted } from "./importJob";
+import {
+  finalStatuses,
+  heartbeatIntervalMs,
+  ImportCheckpoint,
+  ImportCounts,
+  ImportJob,
+  ImportStatus,
+  isStarted,
+} from "./importJob";
 import { ImportJobStore } from "./importJobStore";
 import { coalesceWrites, ImportPlan } from "./importPlan";
 import { indexAfterCrash } from "./indexAfterCrash";
 import { KeptIndex } from "./keptIndex";
+import { recordLoggedWrites } from "./loggedWrites";
 import { NotImportedFile, notImportedFileName } from "./notImportedFile";
 import { MappedColumn, resolveMapping } from "./resolvedMapping";
 import { decideRow } from "./rowDecision";
@@ -63,12 +72,6 @@ export type SliceOutcome = "finished" | "continue" | "tenantBusy" | "notRunnable
 // million-client tenant's writes).
 const progressIntervalMs = 500;
 const progressRows = 5_000;
-/**
- * How often a slice beats the job's heartbeat while it counts the file, or while a load of the tenant's index reads
- * nothing new: minutes for a large file, with no progress saved, and the watchdog takes a job whose heartbeat is
- * `StallMinutes` (5 by default) old for stalled.
- */
-const heartbeatIntervalMs = 30_000;
 /** How often, at most, a slice checks its lease before queueing more writes. */
 const leaseCheckIntervalMs = 500;
 /** Deciding a chunk takes a few hundred milliseconds of CPU; it lets the event loop in this often. */
@@ -245,7 +248,7 @@ export class ImportEngine {
     // After its own slice died, the index that slice left is rebuilt from the log rather than read from the clients.
     const rebuilt =
       !handedOn && !options.validateOnly && lease.interrupted?.job === code
-        ? await indexAfterCrash(files, this.deps.indexSnapshots, job, fields, checkpoint, lease.interrupted.since)
+        ? await indexAfterCrash(files, this.deps.indexSnapshots, job, fields, checkpoint, since)
         : null;
     const index = handedOn ?? rebuilt ?? (await this.loadIndex(job, fields));
     if (index === "cancelled") return this.cancelBeforeRows(job, lease, checkpoint);
@@ -265,7 +268,8 @@ export class ImportEngine {
         index.size + totalItems - checkpoint.counts.processed,
         job.mapping.map((m) => m.targetField),
       );
-    if (options.validateOnly) await this.replayDryRun(job, checkpoint.chunk, index);
+    // A dry run writes no client, so its index learns earlier slices' creates and updates from their plans.
+    if (options.validateOnly) await recordLoggedWrites(files, job, index, 0, checkpoint.chunk);
 
     const notImported = new NotImportedFile(source.headers, source.delimiter);
     let leaseCheckedAt = 0;
@@ -565,14 +569,6 @@ export class ImportEngine {
       completedDate: this.now().toISOString(),
     });
     return "finished";
-  }
-
-  /** A dry run writes no client, so its index learns earlier slices' creates and updates from their plans. */
-  private async replayDryRun(job: ImportJob, chunks: number, index: ClientIndex): Promise<void> {
-    for (let chunk = 0; chunk < chunks; chunk++) {
-      const plan = await this.deps.files.readPlan(job.tenant, job.code, chunk);
-      for (const write of plan?.writes ?? []) index.recordWrite(write);
-    }
   }
 
   /** Data rows: records from the first data record on that are not blank (a row too long to read is one). */

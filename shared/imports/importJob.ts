@@ -128,6 +128,20 @@ export const defaultImportOptions: ImportOptions = {
 export const zeroCounts: ImportCounts = { processed: 0, created: 0, updated: 0, skipped: 0, error: 0 };
 export const startCheckpoint: ImportCheckpoint = { offset: 0, records: 0, chunk: 0, counts: zeroCounts };
 
+/**
+ * How often, at least, a working slice beats its job's heartbeat (every half second while rows move; every 30 s while
+ * it counts the file, reads the clients or replays a dead slice's chunks).
+ */
+export const heartbeatIntervalMs = 30_000;
+
+/**
+ * Whether `job`'s heartbeat is `ms` old at `now`: two beats missed (a minute) mean no slice is working on it (one
+ * died, or its next slice waits its turn in a busy queue).
+ */
+export function silentFor(job: ImportJob, now: Date, ms = 2 * heartbeatIntervalMs): boolean {
+  return job.heartbeat !== null && now.getTime() - Date.parse(job.heartbeat) >= ms;
+}
+
 /** A job is started once its mapping is confirmed; before that it is a preview waiting to be confirmed. */
 export function isStarted(job: ImportJob): boolean {
   return job.mapping.length > 0 || job.status !== "Queued";

@@ -2,10 +2,7 @@ import { ClientIndex, IndexedField } from "../clients/clientIndex";
 import { ClientIndexSnapshots } from "../clients/clientIndexSnapshots";
 import { ImportFileStore } from "./importFileStore";
 import { ImportJob } from "./importJob";
-import { ImportPlan } from "./importPlan";
-
-/** Plans read ahead of the one being applied. */
-const plansAhead = 8;
+import { recordLoggedWrites } from "./loggedWrites";
 
 /**
  * The client index as a job's own dead slices left it, without reading the tenant's clients (minutes for a
@@ -47,13 +44,6 @@ export async function indexAfterCrash(
     if (found.generation < dead) first = middle + 1;
     else end = middle;
   }
-  const reading: Promise<ImportPlan | null>[] = [];
-  for (let chunk = first; chunk < decided.chunk; chunk++) {
-    for (let ahead = reading.length; ahead < plansAhead && chunk + ahead < decided.chunk; ahead++)
-      reading.push(plan(chunk + ahead));
-    const next = await reading.shift()!;
-    if (!next) return null;
-    for (const write of next.writes) index.recordWrite(write);
-  }
-  return index;
+  const whole = await recordLoggedWrites(files, job, index, first, decided.chunk).catch(() => false);
+  return whole ? index : null;
 }

@@ -1,4 +1,4 @@
-import { ImportJob, isStarted } from "./importJob";
+import { ImportJob, isStarted, silentFor } from "./importJob";
 import { ImportJobQueue } from "./importJobQueue";
 import { ImportJobStore } from "./importJobStore";
 import { ImportQueue } from "./importQueue";
@@ -10,13 +10,6 @@ export interface WatchdogSettings {
   /** After this many stalls the job is failed instead of queued again. */
   maxStalls: number;
 }
-
-/**
- * A slice holds its tenant's lease while it works, renewed every 15 s; the lease lapses within 60 s of its holder's
- * death. An import with no heartbeat for this long, and no holder of its tenant's lease, has nobody working on it:
- * it is queued again without waiting `stallAfterMs`, so a crash costs its job a minute or two, not six.
- */
-const abandonedAfterMs = 60_000;
 
 /**
  * Finds started jobs, and large files that landed and are being read, that stopped making progress (their
@@ -40,8 +33,6 @@ export class StalledImportWatchdog {
     const requeued: string[] = [];
     const failed: string[] = [];
     const now = this.now();
-    const silentFor = (job: ImportJob, ms: number) =>
-      job.heartbeat !== null && now.getTime() - Date.parse(job.heartbeat) >= ms;
     const watched = (job: ImportJob) =>
       (job.mapping.length > 0 || (job.pendingUpload !== null && job.source.snapshot !== null)) &&
       ["Queued", "InProgress"].includes(job.status);
@@ -49,8 +40,11 @@ export class StalledImportWatchdog {
     const importing = (job: ImportJob) => isStarted(job) && job.pendingUpload === null;
     for (const candidate of await this.jobs.listWatched()) {
       if (!watched(candidate)) continue;
-      const stalled = silentFor(candidate, this.settings.stallAfterMs);
-      if (!stalled && !(importing(candidate) && silentFor(candidate, abandonedAfterMs))) continue;
+      const stalled = silentFor(candidate, now, this.settings.stallAfterMs);
+      // A slice holds its tenant's lease while it works, renewed every 15 s; the lease lapses within 60 s of its
+      // holder's death. An import silent for a minute whose tenant nobody holds has nobody working on it: it is
+      // queued again without waiting `stallAfterMs`, so a crash costs its job a minute or two, not six.
+      if (!stalled && !(importing(candidate) && silentFor(candidate, now))) continue;
       if (await this.messageWaits(candidate)) continue;
       if (!stalled && (await this.leases.isHeld(candidate.tenant))) continue;
       const at = now.toISOString();
