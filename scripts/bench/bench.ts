@@ -2,7 +2,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { startThrowawayAzurite } from "functions-host";
+import { RunningAzurite, startThrowawayAzurite } from "functions-host";
 
 import { retryAfterSeconds } from "../../functions/runtime/answers";
 import { compareKey } from "../../shared/clients/clientKeys";
@@ -14,7 +14,7 @@ import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { connectionStringClients, StorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
-import { BenchHost, productionWorkerSettings, startBenchHost, withPeak } from "./benchHost";
+import { BenchHost, processCpuSeconds, productionWorkerSettings, startBenchHost, withPeak } from "./benchHost";
 import { clientFile, clientFileHeader, wideClientFile, wideClientFileHeader } from "./clientFile";
 import { ProgressGaps } from "./progressGaps";
 import { describeWay, inFileOrder, storedClients, storeRates, writeWays, yardstickEntities } from "./storeYardstick";
@@ -176,6 +176,7 @@ interface Bench {
   referenceStore: TableClientStore;
   keys: TableApiKeyStore;
   env: Record<string, string>;
+  azurite: RunningAzurite;
 }
 
 /** Runs one scenario against an in-memory Azurite of its own. */
@@ -190,6 +191,7 @@ async function withAzurite(scenario: (bench: Bench) => Promise<void>): Promise<v
       store: new TableClientStore(storage.table(storageLayout.tables.clients)),
       referenceStore: new TableClientStore(storage.table(referenceTable)),
       keys: new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys)),
+      azurite,
       env: {
         AzureWebJobsStorage: azurite.connectionString,
         MaxUploadMegabytes: String(Math.max(200, uploadMb * 2)),
@@ -203,18 +205,34 @@ async function withAzurite(scenario: (bench: Bench) => Promise<void>): Promise<v
   }
 }
 
-/** A local host started for `work` alone, with its peak RSS while `work` ran. */
+/**
+ * A local host started for `work` alone, with its peak RSS while `work` ran and the processor time it and Azurite
+ * spent meanwhile (on Azure the store's is not ours to spend; the worker's is).
+ */
 async function inOwnHost<T>(
-  env: Record<string, string>,
+  { env, azurite }: Pick<Bench, "env" | "azurite">,
   work: (host: BenchHost) => Promise<T>,
-): Promise<{ result: T; peak: number; before: number }> {
+): Promise<{ result: T; peak: number; before: number; cpu: ProcessorTime }> {
   const host = await startBenchHost(repoRoot, env);
   try {
-    return await withPeak(host.rss, () => work(host));
+    const worker = host.cpuSeconds();
+    const store = processCpuSeconds(azurite.pid);
+    const run = await withPeak(host.rss, () => work(host));
+    return { ...run, cpu: { worker: host.cpuSeconds() - worker, azurite: processCpuSeconds(azurite.pid) - store } };
   } finally {
     await host.stop();
   }
 }
+
+/** Processor seconds spent during a run. */
+interface ProcessorTime {
+  worker: number;
+  azurite: number;
+}
+
+/** Processor time a thousand rows, the worker's first: what an import costs whatever the machine's speed. */
+const cpuPerThousand = ({ worker, azurite }: ProcessorTime, rows: number) =>
+  `processor time per 1,000 rows: worker ${((worker * 1e6) / rows).toFixed(0)} ms, Azurite ${((azurite * 1e6) / rows).toFixed(0)} ms`;
 
 const perSecond = (n: number) => `${Math.round(n).toLocaleString("en-GB")}/s`;
 
@@ -224,11 +242,11 @@ const perSecond = (n: number) => `${Math.round(n).toLocaleString("en-GB")}/s`;
  * of both for CreateAndUpdate (when chosen), which updates the second half of them and creates as many new ones.
  */
 async function imports(bench: Bench): Promise<void> {
-  const { store, keys, env } = bench;
+  const { store, keys } = bench;
   const tenant = "imports";
   const key = (await keys.create(tenant)).key;
   const csv = await text(clientFile(rows));
-  const created = await inOwnHost(env, (host) =>
+  const created = await inOwnHost(bench, (host) =>
     importThroughApi(host, key, tenant, csv, { importMode: "CreateOnly" }),
   );
   const seeded = await storedClients(store, tenant);
@@ -251,7 +269,7 @@ async function imports(bench: Bench): Promise<void> {
 
   const existing = new Set(seeded.map((c) => c.values.Code));
   const updateCsv = await text(clientFile(rows, rows / 2));
-  const updated = await inOwnHost(env, (host) =>
+  const updated = await inOwnHost(bench, (host) =>
     importThroughApi(host, key, tenant, updateCsv, { importMode: "CreateAndUpdate" }),
   );
   const touched = new Set(Array.from({ length: rows }, (_, i) => `CL${String(rows / 2 + i).padStart(7, "0")}`));
@@ -274,7 +292,11 @@ function report(
   mode: string,
   what: string,
   n: number,
-  run: { result: { seconds: number; job: CsvImportJobDto; progressGap: number; statusMs: number[] }; peak: number },
+  run: {
+    result: { seconds: number; job: CsvImportJobDto; progressGap: number; statusMs: number[] };
+    peak: number;
+    cpu: ProcessorTime;
+  },
   reference: { raw: number; rowByRow: number },
   bar: number,
 ): void {
@@ -285,7 +307,7 @@ function report(
   console.log(
     `${mode} ${what}: ${perSecond(rate)} (${seconds.toFixed(1)} s upload to Completed, engine ${engineSeconds.toFixed(1)} s; ${job.createdCount} created, ${job.updatedCount} updated), raw batched ${perSecond(reference.raw)}, ` +
       `ratio ${(rate / reference.raw).toFixed(2)} (bar ${bar.toFixed(2)}); row by row ${perSecond(reference.rowByRow)} (ours ${(rate / reference.rowByRow).toFixed(1)}x faster); ` +
-      `longest progress gap ${run.result.progressGap.toFixed(1)} s (bar 2.0); worker peak RSS ${run.peak.toFixed(0)} MB`,
+      `longest progress gap ${run.result.progressGap.toFixed(1)} s (bar 2.0); worker peak RSS ${run.peak.toFixed(0)} MB; ${cpuPerThousand(run.cpu, n)}`,
   );
 }
 
@@ -294,11 +316,11 @@ function report(
  * against the store's best for the same entities, with the worker's peak RSS.
  */
 async function wide(bench: Bench): Promise<void> {
-  const { store, keys, env } = bench;
+  const { store, keys } = bench;
   const tenant = "wide";
   const key = (await keys.create(tenant)).key;
   const csv = await text(wideClientFile(wideRows));
-  const run = await inOwnHost(env, (host) =>
+  const run = await inOwnHost(bench, (host) =>
     importThroughApi(host, key, tenant, csv, { importMode: "CreateOnly", header: wideClientFileHeader }),
   );
   const stored = await storedClients(store, tenant);
@@ -312,12 +334,13 @@ async function wide(bench: Bench): Promise<void> {
     `Wide CreateOnly ${wideRows} rows x 67 fields (${(Buffer.byteLength(csv) / 1e6).toFixed(0)} MB): ${perSecond(rate)} ` +
       `(${run.result.seconds.toFixed(1)} s; ${run.result.job.createdCount} created), store's best ${describeWay(rates[0])}, ` +
       `ratio ${(rate / rates[0].entitiesPerSecond).toFixed(2)} (bar 0.80); ${inFileOrder(rate, rates)}; longest progress gap ${run.result.progressGap.toFixed(1)} s (bar 2.0); ` +
-      `worker peak RSS ${run.peak.toFixed(0)} MB`,
+      `worker peak RSS ${run.peak.toFixed(0)} MB; ${cpuPerThousand(run.cpu, wideRows)}`,
   );
 }
 
 /** Peak worker RSS for a small and a large file through the same pipeline: memory must not follow file size. */
-async function memory({ keys, env }: Bench): Promise<void> {
+async function memory(bench: Bench): Promise<void> {
+  const { keys } = bench;
   const options = { importMode: "CreateOnly", validateOnly: !memoryWrites };
   const peaks: string[] = [];
   const figures: number[] = [];
@@ -327,7 +350,7 @@ async function memory({ keys, env }: Bench): Promise<void> {
   ] as const) {
     const key = (await keys.create(tenant)).key;
     const csv = await text(clientFile(n));
-    const { result, peak } = await inOwnHost(env, (host) => importThroughApi(host, key, tenant, csv, options));
+    const { result, peak } = await inOwnHost(bench, (host) => importThroughApi(host, key, tenant, csv, options));
     figures.push(peak);
     peaks.push(
       `${n} rows (${(Buffer.byteLength(csv) / 1e6).toFixed(0)} MB, ${perSecond(n / result.seconds)}, longest progress gap ${result.progressGap.toFixed(1)} s) peak ${peak.toFixed(0)} MB`,
@@ -339,13 +362,14 @@ async function memory({ keys, env }: Bench): Promise<void> {
   );
 }
 
-async function upload({ keys, env }: Bench): Promise<void> {
+async function upload(bench: Bench): Promise<void> {
+  const { keys } = bench;
   const tenant = "upload";
   const key = (await keys.create(tenant)).key;
   const csv = await text(clientFile(Math.round((uploadMb * 1024 * 1024) / 145)));
   const form = new FormData();
   form.append("file", new Blob([csv]), "upload.csv");
-  const { result, peak, before } = await inOwnHost(env, async (host) => {
+  const { result, peak, before } = await inOwnHost(bench, async (host) => {
     const started = Date.now();
     const response = await fetch(`${host.url}/tenants/${tenant}/clients/import/csv`, {
       method: "POST",
@@ -395,11 +419,12 @@ async function poll(
  * Polls a finished job (so every answer signs a SAS link) at the pace the API asks for (its Retry-After), at
  * `--poll-interval-ms`, and with no pause at all, which gives the worker's capacity.
  */
-async function statusPolling({ keys, env }: Bench): Promise<void> {
+async function statusPolling(bench: Bench): Promise<void> {
+  const { keys } = bench;
   const tenant = "status";
   const key = (await keys.create(tenant)).key;
   const csv = await text(clientFile(1_000));
-  const { result } = await inOwnHost(env, async (host) => {
+  const { result } = await inOwnHost(bench, async (host) => {
     const { job } = await importThroughApi(host, key, tenant, csv, { importMode: "UpdateOnly" });
     const url = `${host.url}/tenants/${tenant}/clients/import/csv/${job.code}`;
     return {
@@ -423,16 +448,17 @@ async function statusPolling({ keys, env }: Bench): Promise<void> {
  * 250 ms) and of a list call per tenant (top=1, every 500 ms, as the page's recent imports), each beside the
  * same reads straight from the store: how much of a slow answer is the store's.
  */
-async function manyTenants({ keys, env, storage }: Bench): Promise<void> {
+async function manyTenants(bench: Bench): Promise<void> {
+  const { keys, storage } = bench;
   const each = Math.max(1_000, Math.round(rows / 10));
   const csv = await text(clientFile(each));
   const aloneKey = (await keys.create("alone")).key;
-  const alone = await inOwnHost(env, (host) =>
+  const alone = await inOwnHost(bench, (host) =>
     importThroughApi(host, aloneKey, "alone", csv, { importMode: "CreateOnly" }),
   );
   const tenants = Array.from({ length: 10 }, (_, i) => `many${i}`);
   const tenantKeys = await Promise.all(tenants.map(async (tenant) => (await keys.create(tenant)).key));
-  const { result } = await inOwnHost(env, async (host) => {
+  const { result } = await inOwnHost(bench, async (host) => {
     const listMs: number[] = [];
     const store = { getMs: [] as number[], listMs: [] as number[] };
     const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));

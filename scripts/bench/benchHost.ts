@@ -26,6 +26,8 @@ export interface BenchHost {
   url: string;
   /** Resident memory now, in MB. */
   rss: () => number;
+  /** The processor time it has used so far, in seconds. */
+  cpuSeconds: () => number;
   /** What the host has printed (its log) so far. */
   output: () => string;
   stop: () => Promise<void>;
@@ -52,6 +54,7 @@ export async function startBenchHost(repoRoot: string, env: Record<string, strin
   return {
     url: `http://localhost:${port}/api`,
     output: () => printed,
+    cpuSeconds: () => processCpuSeconds(child.pid!),
     rss: () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024,
     stop: () =>
       new Promise((resolve) => {
@@ -60,6 +63,13 @@ export async function startBenchHost(repoRoot: string, env: Record<string, strin
         child.kill("SIGINT");
       }),
   };
+}
+
+/** User and system processor time of a live process, in seconds (Linux: /proc, 100 ticks a second). */
+export function processCpuSeconds(pid: number): number {
+  // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th of them.
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Samples `read` every 100 ms while `work` runs; returns its result and the highest sample. */

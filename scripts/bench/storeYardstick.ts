@@ -88,13 +88,13 @@ export function inTransactions(
   { transactionSize, order }: Pick<WriteWay, "transactionSize" | "order">,
 ): EntityWrite[][] {
   const byKey = (a: EntityWrite, b: EntityWrite) =>
-    compareText(a.entity.partitionKey, b.entity.partitionKey) || compareText(a.entity.rowKey, b.entity.rowKey);
+    compareText(a.entity.PartitionKey, b.entity.PartitionKey) || compareText(a.entity.RowKey, b.entity.RowKey);
   const sorted = order === "key" ? [...writes].sort(byKey) : writes;
   const byPartition = new Map<string, { write: EntityWrite; at: number }[]>();
   sorted.forEach((write, at) => {
-    const group = byPartition.get(write.entity.partitionKey) ?? [];
+    const group = byPartition.get(write.entity.PartitionKey) ?? [];
     group.push({ write, at });
-    byPartition.set(write.entity.partitionKey, group);
+    byPartition.set(write.entity.PartitionKey, group);
   });
   // A transaction is ready once its last write has come.
   const transactions: { writes: EntityWrite[]; ready: number }[] = [];

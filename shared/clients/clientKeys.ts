@@ -3,7 +3,8 @@
  * the client's row key, so "acme 01" and "ACME01" are one client.
  */
 export function compareKey(text: string): string {
-  return text.replace(/\s+/g, "").toUpperCase();
+  // Tested first: a replace that finds nothing still copies the text, and keys are made several times a row.
+  return (/\s/.test(text) ? text.replace(/\s+/g, "") : text).toUpperCase();
 }
 
 /** Whether text can be a client's code: codes become Table Storage row keys, which cannot hold these characters. */

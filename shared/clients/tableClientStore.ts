@@ -171,8 +171,8 @@ function partitionKey(tenant: string, shard: number): string {
 export function clientEntity(tenant: string, write: ClientWrite): WrittenEntity {
   const code = write.kind === "create" ? write.values.Code : write.code;
   const entity: WrittenEntity = {
-    partitionKey: partitionKeyOf(tenant, code),
-    rowKey: compareKey(code),
+    PartitionKey: partitionKeyOf(tenant, code),
+    RowKey: compareKey(code),
     ...write.values,
     UpdatedDate: write.at,
   };

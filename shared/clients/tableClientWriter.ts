@@ -164,7 +164,7 @@ export class TableClientWriter implements ClientWriter {
   }
 
   private enqueue(queued: Queued): void {
-    const { partitionKey, rowKey } = queued.write.entity;
+    const { PartitionKey: partitionKey, RowKey: rowKey } = queued.write.entity;
     let queue = this.partitions.get(partitionKey);
     if (!queue)
       this.partitions.set(partitionKey, (queue = { transactions: [], lastRowKeys: new Set(), sending: false }));

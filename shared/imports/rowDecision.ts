@@ -29,8 +29,8 @@ const quoted = (value: string) => `'${value.length > 100 ? `${value.slice(0, 100
 export function decideRow(cells: string[], context: RowContext): RowOutcome {
   const { columns, options, index } = context;
   const problems: string[] = [];
-  const extra = cells.slice(context.headerCount).filter((cell) => cell.trim() !== "");
-  if (extra.length > 0) problems.push(`Row has ${cells.length} cells but the header has ${context.headerCount}`);
+  if (hasExtraCells(cells, context.headerCount))
+    problems.push(`Row has ${cells.length} cells but the header has ${context.headerCount}`);
 
   const values: ClientValues = {};
   for (const { column, header, field, kind } of columns) {
@@ -86,7 +86,8 @@ function create(values: ClientValues & { Name: string }, { options, index, at }:
       reason: "Missing required field: Type (the row has none and no defaultClientType was given)",
     };
   const code = typeof values.Code === "string" ? values.Code : uniqueCodeFor(values.Name, index);
-  const conflict = uniquenessConflict({ ...values, Code: code }, null, index);
+  // A generated code is one no client has: only the row's own values can conflict.
+  const conflict = uniquenessConflict(values, null, index);
   if (conflict) return { kind: "error", reason: conflict };
   const write: ClientWrite = {
     kind: "create",
@@ -111,6 +112,12 @@ function update(match: string, values: ClientValues, { index, at }: RowContext):
   const write: ClientWrite = { kind: "update", code: match, values: changes, at };
   index.recordWrite(write);
   return { kind: "updated", write };
+}
+
+/** Whether cells past the header's hold anything: a trailing empty cell is only a spreadsheet's extra comma. */
+function hasExtraCells(cells: string[], headerCount: number): boolean {
+  for (let i = headerCount; i < cells.length; i++) if (cells[i].trim() !== "") return true;
+  return false;
 }
 
 /** The reason a row would give a unique value to a second client, or null. */

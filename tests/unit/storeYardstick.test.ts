@@ -6,10 +6,10 @@ import { EntityWrite } from "../../shared/clients/tableTransactions";
 // Three partitions taking turns, as a file's rows spread over the store's partitions.
 const writes: EntityWrite[] = Array.from({ length: 9 }, (_, i) => ({
   kind: "create",
-  entity: { partitionKey: `t|${"bca"[i % 3]}`, rowKey: `r${8 - i}` },
+  entity: { PartitionKey: `t|${"bca"[i % 3]}`, RowKey: `r${8 - i}` },
 }));
 const keys = (transactions: EntityWrite[][]) =>
-  transactions.map((transaction) => transaction.map((w) => `${w.entity.partitionKey}/${w.entity.rowKey}`));
+  transactions.map((transaction) => transaction.map((w) => `${w.entity.PartitionKey}/${w.entity.RowKey}`));
 
 describe("the yardstick's transactions", () => {
   it("in key order go partition after partition, each in key order", () => {

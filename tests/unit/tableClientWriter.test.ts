@@ -20,7 +20,7 @@ function writerOver(
     submit: (writes: readonly EntityWrite[]) =>
       new Promise<void>((resolve, reject) => {
         sent.push({
-          writes: writes.map((w) => `${w.kind} ${w.entity.rowKey}`),
+          writes: writes.map((w) => `${w.kind} ${w.entity.RowKey}`),
           end: (error) => (error ? reject(error) : resolve()),
         });
       }),
@@ -36,7 +36,7 @@ function writerOver(
     transactions,
     (write) => {
       const code = write.kind === "create" ? write.values.Code : write.code;
-      return { partitionKey: code[0], rowKey: code, Name: "x" };
+      return { PartitionKey: code[0], RowKey: code, Name: "x" };
     },
     full,
     slots ?? new TransactionSlots(full.concurrentTransactions),

@@ -24,7 +24,7 @@ function capturingStore(answer = accepted) {
 }
 
 function accepted(request: PipelineRequest) {
-  const writes = (request.body as string).match(/^(POST|PATCH|PUT) /gm)?.length ?? 0;
+  const writes = bodyText(request).match(/^(POST|PATCH|PUT) /gm)?.length ?? 0;
   const parts = Array.from(
     { length: writes },
     () =>
@@ -37,6 +37,11 @@ function accepted(request: PipelineRequest) {
   };
 }
 
+/** The body as the store reads it: the SDK sends text, ours sends its UTF-8. */
+function bodyText(request: PipelineRequest): string {
+  return typeof request.body === "string" ? request.body : Buffer.from(request.body as Uint8Array).toString("utf8");
+}
+
 /** A request as the store sees it, its random boundaries and per-request headers made fixed. */
 function seen(request: PipelineRequest) {
   const boundaries = (text: string) =>
@@ -46,19 +51,20 @@ function seen(request: PipelineRequest) {
       .filter(([name]) => !["x-ms-client-request-id", "x-ms-date", "authorization"].includes(name.toLowerCase()))
       .map(([name, value]) => [name.toLowerCase(), boundaries(value)]),
   );
-  return { method: request.method, url: request.url, headers, body: boundaries(request.body as string) };
+  return { method: request.method, url: request.url, headers, body: boundaries(bodyText(request)) };
 }
 
-const partitionKey = "t1|007";
+const PartitionKey = "t1|007";
 const writes: EntityWrite[] = [
-  { kind: "create", entity: { partitionKey, rowKey: "O'BRIEN & SONS", Name: 'Zoë "Q" Ltd', VatRegistered: true } },
-  { kind: "create", entity: { partitionKey, rowKey: "ACME01", Name: "Acme\r\nLtd", Notes: "€ ✓ 𝄞 \u0000" } },
-  { kind: "merge", entity: { partitionKey, rowKey: "A B/€%'", Email: "x@y.example", UpdatedDate: "2026-11-29" } },
-  { kind: "replace", entity: { partitionKey, rowKey: "C#1?&=+", Name: "", VatRegistered: false } },
+  { kind: "create", entity: { PartitionKey, RowKey: "O'BRIEN & SONS", Name: 'Zoë "Q" Ltd', VatRegistered: true } },
+  { kind: "create", entity: { PartitionKey, RowKey: "ACME01", Name: "Acme\r\nLtd", Notes: "€ ✓ 𝄞 \u0000" } },
+  { kind: "merge", entity: { PartitionKey, RowKey: "A B/€%'", Email: "x@y.example", UpdatedDate: "2026-11-29" } },
+  { kind: "replace", entity: { PartitionKey, RowKey: "C#1?&=+", Name: "", VatRegistered: false } },
 ];
-const sdkActions: TransactionAction[] = writes.map(({ kind, entity }) =>
-  kind === "create" ? ["create", entity] : ["upsert", entity, kind === "merge" ? "Merge" : "Replace"],
-);
+const sdkActions: TransactionAction[] = writes.map(({ kind, entity: { PartitionKey, RowKey, ...properties } }) => {
+  const entity = { partitionKey: PartitionKey, rowKey: RowKey, ...properties };
+  return kind === "create" ? ["create", entity] : ["upsert", entity, kind === "merge" ? "Merge" : "Replace"];
+});
 
 describe("table transactions", () => {
   it("send what the SDK's submitTransaction sends, for creates, merges and replaces of any key and text", async () => {
