@@ -26,6 +26,8 @@ export interface WriteWay {
 
 export interface WayRate extends WriteWay {
   entitiesPerSecond: number;
+  /** Processor time per 1,000 entities, when the store's process was given: the store's and this writer's. */
+  processorMs?: { store: number; writer: number };
 }
 
 /** The ways tried: both actions in key order and creates in the file's order, whole transactions, 4 to 32 at once. */
@@ -48,18 +50,24 @@ export async function storeRates(
   storage: StorageClients,
   entities: readonly WrittenEntity[],
   ways: readonly WriteWay[] = writeWays,
+  storeCpuSeconds?: () => number,
 ): Promise<WayRate[]> {
   const rates: WayRate[] = [];
   for (const [n, way] of ways.entries()) {
     const table = storage.table(`Yardstick${n}`);
     await table.createTable();
     const kind = way.action === "create" ? "create" : "replace";
-    const entitiesPerSecond = await writeRate(
-      table,
-      entities.map((entity) => ({ kind, entity })),
-      way,
-    );
-    rates.push({ ...way, entitiesPerSecond });
+    const writes: EntityWrite[] = entities.map((entity) => ({ kind, entity }));
+    const store = storeCpuSeconds?.();
+    const writer = process.cpuUsage();
+    const entitiesPerSecond = await writeRate(table, writes, way);
+    const { user, system } = process.cpuUsage(writer);
+    const perThousand = (seconds: number) => (seconds * 1e6) / entities.length;
+    const processorMs =
+      store === undefined
+        ? undefined
+        : { store: perThousand(storeCpuSeconds!() - store), writer: perThousand((user + system) / 1e6) };
+    rates.push({ ...way, entitiesPerSecond, processorMs });
     await table.deleteTable();
   }
   return rates.sort((a, b) => b.entitiesPerSecond - a.entitiesPerSecond);
@@ -143,5 +151,8 @@ export function inFileOrder(importRate: number, rates: readonly WayRate[]): stri
 
 /** A way and its rate in words: "create, 100 per transaction, 16 at once, in key order: 12,345/s". */
 export function describeWay(way: WayRate): string {
-  return `${way.action}, ${way.transactionSize} per transaction, ${way.concurrency} at once, in ${way.order} order: ${Math.round(way.entitiesPerSecond).toLocaleString("en-GB")}/s`;
+  const processor = way.processorMs
+    ? ` (per 1,000: store ${way.processorMs.store.toFixed(0)} ms, writer ${way.processorMs.writer.toFixed(0)} ms)`
+    : "";
+  return `${way.action}, ${way.transactionSize} per transaction, ${way.concurrency} at once, in ${way.order} order: ${Math.round(way.entitiesPerSecond).toLocaleString("en-GB")}/s${processor}`;
 }
