@@ -125,8 +125,7 @@ class SubRequests {
 
 /** The pieces of text written, as UTF-8, into one buffer of their exact length. */
 function bytesOf(text: readonly string[]): Buffer {
-  const lengths = text.map((piece) => Buffer.byteLength(piece));
-  const bytes = Buffer.allocUnsafe(lengths.reduce((sum, length) => sum + length, 0));
+  const bytes = Buffer.allocUnsafe(text.reduce((sum, piece) => sum + Buffer.byteLength(piece), 0));
   let at = 0;
   for (const piece of text) at += bytes.write(piece, at);
   return bytes;
