@@ -41,7 +41,7 @@ import { besideWorkerLoad } from "./workerLoad";
  * --pollers N (50), --poll-interval-ms N (250), --worker-arguments "<node options>" (default: the app's
  * languageWorkers__node__arguments setting), --profile DIR (CPU profiles of every worker and Azurite into
  * DIR/worker and DIR/azurite; read them with `npm run bench:profile-summary -- FILE`), --scenarios a,b (createonly,
- * createupdate, wide, memory, upload,
+ * createupdate, warm, wide, memory, upload,
  * status, tenants; default all).
  */
 const argument = (name: string, fallback: number) => {
@@ -72,12 +72,14 @@ const scenarioArgument = process.argv.indexOf("--scenarios");
 const scenarios = new Set(
   (scenarioArgument > 0
     ? process.argv[scenarioArgument + 1]
-    : "createonly,createupdate,wide,memory,upload,status,tenants"
+    : "createonly,createupdate,warm,wide,memory,upload,status,tenants"
   ).split(","),
 );
 /** Every column mapped to the field of its name, as the bench files are written. */
 const sameNames = (header: string) => header.split(",").map((h) => ({ csvHeader: h, targetField: h }));
 const sampleSize = 1_000;
+/** The file a warm worker imports before the one measured. */
+const warmUpRows = 5_000;
 const referenceTable = "BenchReferenceClients";
 
 async function text(stream: Readable): Promise<string> {
@@ -219,15 +221,17 @@ async function withAzurite(scenario: (bench: Bench) => Promise<void>): Promise<v
 }
 
 /**
- * A local host started for `work` alone, with its peak RSS while `work` ran and the processor time it and Azurite
- * spent meanwhile (on Azure the store's is not ours to spend; the worker's is).
+ * A local host started for `work` alone (after `warmUp`, not measured), with its peak RSS while `work` ran and the
+ * processor time it and Azurite spent meanwhile (on Azure the store's is not ours to spend; the worker's is).
  */
 async function inOwnHost<T>(
   { env, azurite }: Pick<Bench, "env" | "azurite">,
   work: (host: BenchHost) => Promise<T>,
+  warmUp?: (host: BenchHost) => Promise<unknown>,
 ): Promise<{ result: T; peak: number; before: number; cpu: ProcessorTime }> {
   const host = await startBenchHost(repoRoot, env);
   try {
+    await warmUp?.(host);
     const storeCpu = azuriteCpu({ azurite });
     const worker = host.cpuSeconds();
     const store = storeCpu();
@@ -327,6 +331,42 @@ function report(
     `${mode} ${what}: ${perSecond(rate)} (${seconds.toFixed(1)} s upload to Completed, engine ${engineSeconds.toFixed(1)} s; ${job.createdCount} created, ${job.updatedCount} updated), raw batched ${perSecond(reference.raw)}, ` +
       `ratio ${(rate / reference.raw).toFixed(2)} (bar ${bar.toFixed(2)}); row by row ${perSecond(reference.rowByRow)} (ours ${(rate / reference.rowByRow).toFixed(1)}x faster); ` +
       `longest progress gap ${run.result.progressGap.toFixed(1)} s (bar 2.0); worker peak RSS ${run.peak.toFixed(0)} MB; ${cpuPerThousand(run.cpu, n)}`,
+  );
+}
+
+/**
+ * CreateOnly of the same rows as the createonly scenario on a worker that has imported a file before (`warmUpRows`
+ * into another tenant of the same host), as a worker on Azure mostly has: its code compiled, its connections open.
+ * Against the store's best `create` way for the same entities, alone and beside the worker's load.
+ */
+async function warmImport(bench: Bench): Promise<void> {
+  const { store, keys } = bench;
+  const tenant = "imports";
+  const key = (await keys.create(tenant)).key;
+  const warmUpKey = (await keys.create("warm-up")).key;
+  const csv = await text(clientFile(rows));
+  const warmUpCsv = await text(clientFile(warmUpRows, rows));
+  const run = await inOwnHost(
+    bench,
+    (host) => importThroughApi(host, key, tenant, csv, { importMode: "CreateOnly" }),
+    (host) => importThroughApi(host, warmUpKey, "warm-up", warmUpCsv, { importMode: "CreateOnly" }),
+  );
+  const entities = yardstickEntities(await storedClients(store, tenant));
+  const rates = await storeRates(
+    bench.storage,
+    entities,
+    writeWays.filter((way) => way.action === "create"),
+    azuriteCpu(bench),
+  );
+  const { seconds, job, progressGap } = run.result;
+  const rate = rows / seconds;
+  const engineSeconds = (Date.parse(job.completedDate!) - Date.parse(job.startedDate!)) / 1000;
+  console.log(
+    `CreateOnly ${rows} rows on a warm worker (${warmUpRows.toLocaleString("en-GB")} rows imported on its host before): ${perSecond(rate)} ` +
+      `(${seconds.toFixed(1)} s upload to Completed, engine ${engineSeconds.toFixed(1)} s), store's best ${describeWay(rates[0])}, ` +
+      `ratio ${(rate / rates[0].entitiesPerSecond).toFixed(2)} (bar 0.80); ${inFileOrder(rate, rates)}; ` +
+      `${await bestBesideTheWorker(bench, entities, rates[0], run)}; longest progress gap ${progressGap.toFixed(1)} s (bar 2.0); ` +
+      `worker peak RSS ${run.peak.toFixed(0)} MB; ${cpuPerThousand(run.cpu, rows)}`,
   );
 }
 
@@ -565,6 +605,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const all: [string, (bench: Bench) => Promise<void>][] = [
     ["imports", imports],
+    ["warm", warmImport],
     ["wide", wide],
     ["memory", memory],
     ["upload", upload],
