@@ -1,15 +1,15 @@
 import path from "node:path";
 
-import { HostStartupError, loadAppSettings } from "functions-host";
+import { HostStartupError } from "functions-host";
 
 import { bootstrapStorage } from "../shared/storage/bootstrapStorage";
-import { createStorageClients } from "../shared/storage/storageClients";
 import { checkStorageHealth } from "../shared/storage/storageHealth";
 import { storageLayout } from "../shared/storage/storageLayout";
-import { readStorageSettings, storageIsConfigured, StorageSettingsError } from "../shared/storage/storageSettings";
+import { StorageSettingsError } from "../shared/storage/storageSettings";
 import { TableApiKeyStore } from "../shared/tenants/tableApiKeyStore";
 import { isTenantId } from "../shared/tenants/tenantId";
 import { errorMessage } from "../shared/util/errorMessage";
+import { settingsStorage } from "./settingsStorage";
 
 const usage = "Usage: npm run keys -- create <tenant> | revoke <key id> | list";
 const probeTimeoutMs = 10_000;
@@ -20,12 +20,7 @@ const probeTimeoutMs = 10_000;
  * `create` prints the new key alone on its last line; nothing else ever shows a key.
  */
 async function main(args: string[]): Promise<void> {
-  const appRoot = path.resolve(__dirname, "..", "..");
-  const settings = loadAppSettings(appRoot);
-  const configured = storageIsConfigured(settings);
-  const storage = createStorageClients(
-    readStorageSettings(configured ? settings : { AzureWebJobsStorage: "UseDevelopmentStorage=true" }),
-  );
+  const { storage, configured } = settingsStorage(path.resolve(__dirname, "..", ".."));
   const health = await checkStorageHealth(storage, probeTimeoutMs);
   const unreachable = (["table", "blob", "queue"] as const).find((service) => !health[service].reachable);
   if (unreachable) {

@@ -1,5 +1,4 @@
 import path from "node:path";
-import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { RunningAzurite, startThrowawayAzurite } from "functions-host";
@@ -15,9 +14,9 @@ import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { connectionStringClients, StorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
+import { importThroughApi, text } from "./apiImport";
 import { BenchHost, processCpuSeconds, productionWorkerSettings, startBenchHost, withPeak } from "./benchHost";
-import { clientFile, clientFileHeader, wideClientFile, wideClientFileHeader } from "./clientFile";
-import { ProgressGaps } from "./progressGaps";
+import { clientFile, wideClientFile, wideClientFileHeader } from "./clientFile";
 import {
   describeWay,
   inFileOrder,
@@ -75,18 +74,10 @@ const scenarios = new Set(
     : "createonly,createupdate,warm,wide,memory,upload,status,tenants"
   ).split(","),
 );
-/** Every column mapped to the field of its name, as the bench files are written. */
-const sameNames = (header: string) => header.split(",").map((h) => ({ csvHeader: h, targetField: h }));
 const sampleSize = 1_000;
 /** The file a warm worker imports before the one measured. */
 const warmUpRows = 5_000;
 const referenceTable = "BenchReferenceClients";
-
-async function text(stream: Readable): Promise<string> {
-  const parts: string[] = [];
-  for await (const chunk of stream) parts.push(String(chunk));
-  return parts.join("");
-}
 
 /** The writes an import made, as read back from the store: new clients, or merges into clients that existed. */
 function writesOf(clients: StoredClient[], existed: (code: string) => boolean): ClientWrite[] {
@@ -131,54 +122,6 @@ async function referenceRates(
   started = Date.now();
   await bench.referenceStore.write(tenant, writes);
   return { raw: writes.length / ((Date.now() - started) / 1000), rowByRow };
-}
-
-interface ImportOptions {
-  importMode: string;
-  validateOnly?: boolean;
-  /** The file's header, when it is not `clientFileHeader`. */
-  header?: string;
-}
-
-/**
- * Uploads `csv` without a preview, so the import starts at once, and polls the job every 250 ms until it ends.
- * `progressGap`: the longest time, as this poller saw it, from the job's start (or a change of its counts or
- * status) to the next change (spec 4: at most 2 s). `statusMs`: how long each of its status calls took.
- */
-async function importThroughApi(
-  host: BenchHost,
-  key: string,
-  tenant: string,
-  csv: string,
-  options: ImportOptions,
-): Promise<{ seconds: number; job: CsvImportJobDto; progressGap: number; statusMs: number[] }> {
-  const base = `${host.url}/tenants/${tenant}/clients/import/csv`;
-  const form = new FormData();
-  form.append("showPreview", "false");
-  form.append("importMode", options.importMode);
-  form.append("validateOnly", String(options.validateOnly ?? false));
-  form.append("columnMappingsJson", JSON.stringify(sameNames(options.header ?? clientFileHeader)));
-  form.append("file", new Blob([csv]), "bench.csv");
-  const started = Date.now();
-  const response = await fetch(base, { method: "POST", headers: { "x-api-key": key }, body: form });
-  let job = (await response.json()) as CsvImportJobDto;
-  const gaps = new ProgressGaps(host.output);
-  // Waiting in the queue is not progress's to report; from the start on, it is (a job already started when the
-  // upload answers has been progressing unseen: its gap runs from now).
-  const see = (readMs = 0) =>
-    job.status !== "Queued" &&
-    gaps.saw(`${job.status} ${job.processedItems} ${job.totalItems} ${job.existingClientsRead}`, Date.now(), readMs);
-  see();
-  const statusMs: number[] = [];
-  while (!["Completed", "Failed", "Cancelled"].includes(job.status)) {
-    await sleep(250);
-    const reading = performance.now();
-    job = (await (await fetch(`${base}/${job.code}`, { headers: { "x-api-key": key } })).json()) as CsvImportJobDto;
-    statusMs.push(performance.now() - reading);
-    see(statusMs.at(-1));
-  }
-  if (job.status !== "Completed") throw new Error(`The bench import ended ${job.status}: ${JSON.stringify(job)}`);
-  return { seconds: (Date.now() - started) / 1000, job, progressGap: gaps.longest / 1000, statusMs };
 }
 
 interface Bench {

@@ -43,7 +43,7 @@ export const writeWays: WriteWay[] = (
 
 /**
  * How fast the store takes these entities each way (sent as the client store sends its transactions): each way
- * writes them all into a table of its own, created empty (the store's cost per write grows with the table, so
+ * writes them all into a table of its own (`tablePrefix` and the way's number), created empty (the store's cost per write grows with the table, so
  * no way pays for another's). The rates, fastest first: the first is the store's best, the import's yardstick.
  */
 export async function storeRates(
@@ -51,10 +51,11 @@ export async function storeRates(
   entities: readonly WrittenEntity[],
   ways: readonly WriteWay[] = writeWays,
   storeCpuSeconds?: () => number,
+  tablePrefix = "Yardstick",
 ): Promise<WayRate[]> {
   const rates: WayRate[] = [];
   for (const [n, way] of ways.entries()) {
-    const table = storage.table(`Yardstick${n}`);
+    const table = storage.table(`${tablePrefix}${n}`);
     await table.createTable();
     const kind = way.action === "create" ? "create" : "replace";
     const writes: EntityWrite[] = entities.map((entity) => ({ kind, entity }));
