@@ -17,6 +17,7 @@ import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { importThroughApi, text } from "./apiImport";
 import { BenchHost, processCpuSeconds, productionWorkerSettings, startBenchHost, withPeak } from "./benchHost";
 import { clientFile, wideClientFile, wideClientFileHeader } from "./clientFile";
+import { engineSeconds, millisecondsAt, percentile, perSecond } from "./figures";
 import {
   describeWay,
   inFileOrder,
@@ -198,8 +199,6 @@ const azuriteCpu = (bench: Pick<Bench, "azurite">) => () => processCpuSeconds(be
 const cpuPerThousand = ({ worker, azurite }: ProcessorTime, rows: number) =>
   `processor time per 1,000 rows: worker ${((worker * 1e6) / rows).toFixed(0)} ms, Azurite ${((azurite * 1e6) / rows).toFixed(0)} ms`;
 
-const perSecond = (n: number) => `${Math.round(n).toLocaleString("en-GB")}/s`;
-
 /**
  * CreateOnly into an empty tenant of an empty table; its reference rewrites the same clients into the tenant
  * "reference" of the (so far empty) reference table, which then holds what the import's table holds: the seed
@@ -223,7 +222,7 @@ async function imports(bench: Bench): Promise<void> {
   report("CreateOnly", `${rows} rows`, rows, created, reference, 0.7);
   // The yardstick: the store's best way with the same entities, whatever way the import writes them.
   const entities = yardstickEntities(seeded);
-  const rates = await storeRates(bench.storage, entities, writeWays, azuriteCpu(bench));
+  const rates = await storeRates(bench.storage, entities, writeWays, { storeCpuSeconds: azuriteCpu(bench) });
   const importRate = rows / created.result.seconds;
   console.log(
     `CreateOnly ${rows} rows against the store's best for the same ${rows} entities (${describeWay(rates[0])}): ` +
@@ -269,9 +268,8 @@ function report(
   const { seconds, job } = run.result;
   const rate = n / seconds;
   // Upload to Completed as the integrator sees it; the engine's own share is from the job's start to its end.
-  const engineSeconds = (Date.parse(job.completedDate!) - Date.parse(job.startedDate!)) / 1000;
   console.log(
-    `${mode} ${what}: ${perSecond(rate)} (${seconds.toFixed(1)} s upload to Completed, engine ${engineSeconds.toFixed(1)} s; ${job.createdCount} created, ${job.updatedCount} updated), raw batched ${perSecond(reference.raw)}, ` +
+    `${mode} ${what}: ${perSecond(rate)} (${seconds.toFixed(1)} s upload to Completed, engine ${engineSeconds(job).toFixed(1)} s; ${job.createdCount} created, ${job.updatedCount} updated), raw batched ${perSecond(reference.raw)}, ` +
       `ratio ${(rate / reference.raw).toFixed(2)} (bar ${bar.toFixed(2)}); row by row ${perSecond(reference.rowByRow)} (ours ${(rate / reference.rowByRow).toFixed(1)}x faster); ` +
       `longest progress gap ${run.result.progressGap.toFixed(1)} s (bar 2.0); worker peak RSS ${run.peak.toFixed(0)} MB; ${cpuPerThousand(run.cpu, n)}`,
   );
@@ -295,10 +293,9 @@ async function warmImport(bench: Bench): Promise<void> {
     (host) => importThroughApi(host, warmUpKey, "warm-up", warmUpCsv, { importMode: "CreateOnly" }),
   );
   const { seconds, job } = run.result;
-  const engineSeconds = (Date.parse(job.completedDate!) - Date.parse(job.startedDate!)) / 1000;
   console.log(
     `CreateOnly ${rows} rows on a warm worker (${warmUpRows.toLocaleString("en-GB")} rows imported on its host before): ${perSecond(rows / seconds)} ` +
-      `(${seconds.toFixed(1)} s upload to Completed, engine ${engineSeconds.toFixed(1)} s), ${await againstTheStoresBest(bench, tenant, rows, run)}`,
+      `(${seconds.toFixed(1)} s upload to Completed, engine ${engineSeconds(job).toFixed(1)} s), ${await againstTheStoresBest(bench, tenant, rows, run)}`,
   );
 }
 
@@ -340,7 +337,7 @@ async function againstTheStoresBest(
     bench.storage,
     entities,
     writeWays.filter((way) => way.action === "create"),
-    azuriteCpu(bench),
+    { storeCpuSeconds: azuriteCpu(bench) },
   );
   const rate = rows / run.result.seconds;
   return (
@@ -365,7 +362,7 @@ async function bestBesideTheWorker(
   const seconds = run.result.seconds;
   const workerShare = run.cpu.worker / seconds;
   const beside = await besideWorkerLoad(workerShare, workerNodeArguments, () =>
-    storeRates(bench.storage, entities, [best], azuriteCpu(bench)),
+    storeRates(bench.storage, entities, [best], { storeCpuSeconds: azuriteCpu(bench) }),
   );
   const [rate] = beside.result;
   const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
@@ -448,9 +445,7 @@ async function poll(
       }
     }),
   );
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { calls: latencies.length, p50: at(0.5), p99: at(0.99) };
+  return { calls: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
 }
 
 /**
@@ -546,12 +541,7 @@ async function manyTenants(bench: Bench): Promise<void> {
   );
 }
 
-const p99 = (values: number[]) => percentile(values, 0.99).toFixed(1);
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
+const p99 = (values: number[]) => millisecondsAt(values, 0.99);
 
 async function main(): Promise<void> {
   const started = Date.now();

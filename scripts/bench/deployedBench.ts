@@ -9,6 +9,7 @@ import { errorMessage } from "../../shared/util/errorMessage";
 import { settingsStorage } from "../settingsStorage";
 import { importThroughApi, text } from "./apiImport";
 import { clientFile } from "./clientFile";
+import { engineSeconds, millisecondsAt, perSecond } from "./figures";
 import { describeWay, inFileOrder, storedClients, storeRates, writeWays, yardstickEntities } from "./storeYardstick";
 
 /**
@@ -28,15 +29,6 @@ const argument = (name: string) => {
 const url = argument("url")?.replace(/\/$/, "");
 const rows = Number(argument("rows") ?? 100_000);
 const tenantCount = Number(argument("tenants") ?? 10);
-
-const perSecond = (n: number) => `${Math.round(n).toLocaleString("en-GB")}/s`;
-
-/** "-" when there is none: a job that ends within the app's `StartWaitSeconds` answers its upload `Completed`. */
-function percentile(values: number[], p: number): string {
-  if (values.length === 0) return "-";
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
-}
 
 async function main(): Promise<void> {
   if (!url || !(rows > 0) || !(tenantCount > 0))
@@ -62,18 +54,17 @@ async function main(): Promise<void> {
       importMode: "CreateOnly",
     });
     const rate = rows / one.seconds;
-    const engineSeconds = (Date.parse(one.job.completedDate!) - Date.parse(one.job.startedDate!)) / 1000;
     console.log(
-      `CreateOnly ${rows} rows: ${perSecond(rate)} (${one.seconds.toFixed(1)} s upload to Completed, engine ${engineSeconds.toFixed(1)} s), ` +
-        `longest progress gap ${one.progressGap.toFixed(1)} s (bar 2.0); its poller's status p50 ${percentile(one.statusMs, 0.5)} ms, p99 ${percentile(one.statusMs, 0.99)} ms`,
+      `CreateOnly ${rows} rows: ${perSecond(rate)} (${one.seconds.toFixed(1)} s upload to Completed, engine ${engineSeconds(one.job).toFixed(1)} s), ` +
+        // No status calls ("-") when the job ended before the first poll could find it: the upload answered Completed.
+        `longest progress gap ${one.progressGap.toFixed(1)} s (bar 2.0); its poller's status p50 ${millisecondsAt(one.statusMs, 0.5)} ms, p99 ${millisecondsAt(one.statusMs, 0.99)} ms`,
     );
 
     const rates = await storeRates(
       storage,
       yardstickEntities(await storedClients(store, tenant)),
       writeWays.filter((way) => way.action === "create"),
-      undefined,
-      `${run}way`,
+      { tablePrefix: `${run}way` },
     );
     console.log(
       `  against the store's best for the same entities (${describeWay(rates[0])}): ratio ${(rate / rates[0].entitiesPerSecond).toFixed(2)} (bar 0.80); ` +
@@ -121,8 +112,8 @@ async function main(): Promise<void> {
       `${tenants.length} tenants at once, ${each} rows each: ${perSecond(totalRate)} in all against ${perSecond(aloneRate)} for one alone, ` +
         `ratio ${(totalRate / aloneRate).toFixed(2)} (bar 1.00); jobs took ${times[0].toFixed(1)} to ${times.at(-1)!.toFixed(1)} s, ` +
         `longest progress gap ${Math.max(...many.map((job) => job.progressGap)).toFixed(1)} s (bar 2.0); meanwhile status p50 ` +
-        `${percentile(statusMs, 0.5)} ms, p99 ${percentile(statusMs, 0.99)} ms (bar 50 ms; the store's read of a job alone ` +
-        `p99 ${percentile(storeReadMs, 0.99)} ms)`,
+        `${millisecondsAt(statusMs, 0.5)} ms, p99 ${millisecondsAt(statusMs, 0.99)} ms (bar 50 ms; the store's read of a job alone ` +
+        `p99 ${millisecondsAt(storeReadMs, 0.99)} ms)`,
     );
   } finally {
     await Promise.all(minted.map((keyId) => keys.revoke(keyId)));

@@ -13,6 +13,7 @@ import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { productionWorkerSettings, startBenchHost } from "./benchHost";
 import { clientFile, clientFileHeader } from "./clientFile";
+import { engineSeconds } from "./figures";
 import { ProgressGaps } from "./progressGaps";
 import { describeWay, inFileOrder, storedClients, storeRates, writeWays, yardstickEntities } from "./storeYardstick";
 
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
       writeWays.filter((way) => way.action === "create" && way.concurrency === 8),
     );
     const importRate = rows / ((seen.ended - uploaded) / 1000);
-    const engineRate = rows / ((Date.parse(job.completedDate!) - Date.parse(job.startedDate!)) / 1000);
+    const engineRate = rows / engineSeconds(job);
     console.log(
       `CreateOnly ${rows} rows against the store's best for the same ${entities.length} entities (${describeWay(rates[0])}): ` +
         `ratio ${(importRate / rates[0].entitiesPerSecond).toFixed(2)} upload end to Completed (bar 0.85), ` +

@@ -43,15 +43,16 @@ export const writeWays: WriteWay[] = (
 
 /**
  * How fast the store takes these entities each way (sent as the client store sends its transactions): each way
- * writes them all into a table of its own (`tablePrefix` and the way's number), created empty (the store's cost per write grows with the table, so
- * no way pays for another's). The rates, fastest first: the first is the store's best, the import's yardstick.
+ * writes them all into a table of its own (`tablePrefix` and the way's number), created empty (the store's cost
+ * per write grows with the table, so no way pays for another's). The rates, fastest first: the first is the
+ * store's best, the import's yardstick. `storeCpuSeconds`, the store's process's processor time so far, gives
+ * each rate its processor time.
  */
 export async function storeRates(
   storage: StorageClients,
   entities: readonly WrittenEntity[],
   ways: readonly WriteWay[] = writeWays,
-  storeCpuSeconds?: () => number,
-  tablePrefix = "Yardstick",
+  { storeCpuSeconds, tablePrefix = "Yardstick" }: { storeCpuSeconds?: () => number; tablePrefix?: string } = {},
 ): Promise<WayRate[]> {
   const rates: WayRate[] = [];
   for (const [n, way] of ways.entries()) {

@@ -1,0 +1,19 @@
+/** How the bench scripts print their figures. */
+
+export const perSecond = (n: number) => `${Math.round(n).toLocaleString("en-GB")}/s`;
+
+/** The value below which `p` of `values` fall (nearest rank); NaN when there are none. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+}
+
+/** A percentile of timings in milliseconds, or "-" when none were taken. */
+export function millisecondsAt(values: readonly number[], p: number): string {
+  return values.length === 0 ? "-" : percentile(values, p).toFixed(1);
+}
+
+/** A job's own time, from its start to its end, in seconds (an integrator's also holds the upload and the queue). */
+export function engineSeconds(job: { startedDate: string | null; completedDate: string | null }): number {
+  return (Date.parse(job.completedDate!) - Date.parse(job.startedDate!)) / 1000;
+}
