@@ -2,8 +2,6 @@ import path from "node:path";
 
 import { HostStartupError } from "functions-host";
 
-import { bootstrapStorage } from "../shared/storage/bootstrapStorage";
-import { checkStorageHealth } from "../shared/storage/storageHealth";
 import { storageLayout } from "../shared/storage/storageLayout";
 import { StorageSettingsError } from "../shared/storage/storageSettings";
 import { TableApiKeyStore } from "../shared/tenants/tableApiKeyStore";
@@ -12,7 +10,6 @@ import { errorMessage } from "../shared/util/errorMessage";
 import { settingsStorage } from "./settingsStorage";
 
 const usage = "Usage: npm run keys -- create <tenant> | revoke <key id> | list";
-const probeTimeoutMs = 10_000;
 
 /**
  * Tenant API keys against the storage the app uses: `AzureWebJobsStorage` (a connection string, or identity
@@ -20,17 +17,7 @@ const probeTimeoutMs = 10_000;
  * `create` prints the new key alone on its last line; nothing else ever shows a key.
  */
 async function main(args: string[]): Promise<void> {
-  const { storage, configured } = settingsStorage(path.resolve(__dirname, "..", ".."));
-  const health = await checkStorageHealth(storage, probeTimeoutMs);
-  const unreachable = (["table", "blob", "queue"] as const).find((service) => !health[service].reachable);
-  if (unreachable) {
-    throw new HostStartupError(
-      configured
-        ? `Cannot reach the storage account at ${storage.blobs.url} (${unreachable}s: ${health[unreachable].error})`
-        : "No storage to keep keys in: start the service first (npm start), or set AzureWebJobsStorage",
-    );
-  }
-  await bootstrapStorage(storage);
+  const storage = await settingsStorage(path.resolve(__dirname, "..", ".."), "to keep keys in");
   const keys = new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys));
   const [command, argument] = args;
   switch (command) {

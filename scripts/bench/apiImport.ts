@@ -58,8 +58,12 @@ export async function importThroughApi(
     see(job, statusMs.at(-1));
     return job;
   };
-  const newest = async () =>
-    ((await (await fetch(`${base}?top=1`, { headers })).json()) as { items: { code: string }[] }).items[0]?.code;
+  const newest = async () => {
+    const list = await fetch(`${base}?top=1`, { headers });
+    const answer = await list.text();
+    if (!list.ok) throw new Error(`The job list at ${base} answered ${list.status}: ${answer.slice(0, 300)}`);
+    return (JSON.parse(answer) as { items: { code: string }[] }).items[0]?.code;
+  };
   const before = await newest();
 
   const form = new FormData();

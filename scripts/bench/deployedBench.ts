@@ -35,7 +35,10 @@ async function main(): Promise<void> {
     throw new Error(
       "Usage: npm run bench:deployed -- --url https://<app>.azurewebsites.net/api [--rows N] [--tenants N]",
     );
-  const { storage } = settingsStorage(path.resolve(__dirname, "..", "..", ".."));
+  const storage = await settingsStorage(
+    path.resolve(__dirname, "..", "..", ".."),
+    "to mint keys and measure the store in",
+  );
   const keys = new TableApiKeyStore(storage.table(storageLayout.tables.apiKeys));
   const jobs = new TableImportJobStore(storage.table(storageLayout.tables.importJobs));
   const store = new TableClientStore(storage.table(storageLayout.tables.clients));
@@ -116,12 +119,29 @@ async function main(): Promise<void> {
         `p99 ${millisecondsAt(storeReadMs, 0.99)} ms)`,
     );
   } finally {
-    await Promise.all(minted.map((keyId) => keys.revoke(keyId)));
-    console.log(`Clients written into tenants ${run}-* of the app's store stay there; the keys minted are revoked.`);
+    // A revoke that fails is said, not thrown: the run's own error, if any, is the one to see.
+    const kept = (
+      await Promise.all(
+        minted.map((keyId) =>
+          keys.revoke(keyId).then(
+            () => null,
+            () => keyId,
+          ),
+        ),
+      )
+    ).filter((keyId) => keyId !== null);
+    if (kept.length > 0)
+      console.log(`Could not revoke keys ${kept.join(", ")}: revoke them with npm run keys -- revoke <key id>.`);
+    else if (minted.length > 0)
+      console.log(
+        `The keys minted are revoked; any clients imported into tenants ${run}-* of the app's store stay there.`,
+      );
   }
 }
 
 main().catch((error) => {
-  process.stderr.write(`bench:deployed failed: ${errorMessage(error)}\n`);
+  // fetch says only "fetch failed"; what failed (a refused connection, a name not found) is its cause.
+  const cause = error instanceof Error && error.cause !== undefined ? ` (${errorMessage(error.cause)})` : "";
+  process.stderr.write(`bench:deployed failed: ${errorMessage(error)}${cause}\n`);
   process.exit(1);
 });
