@@ -7,7 +7,7 @@ import { retryAfterSeconds } from "../../functions/runtime/answers";
 import { compareKey } from "../../shared/clients/clientKeys";
 import { ClientWrite, StoredClient } from "../../shared/clients/clientStore";
 import { partitionKeyOf, TableClientStore } from "../../shared/clients/tableClientStore";
-import { WrittenEntity } from "../../shared/clients/tableTransactions";
+import { EntityText } from "../../shared/clients/tableTransactions";
 import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { TableImportJobStore } from "../../shared/imports/tableImportJobStore";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
@@ -355,7 +355,7 @@ async function againstTheStoresBest(
  */
 async function bestBesideTheWorker(
   bench: Bench,
-  entities: readonly WrittenEntity[],
+  entities: readonly EntityText[],
   best: WayRate,
   run: { result: { seconds: number }; cpu: ProcessorTime },
 ): Promise<string> {

@@ -2,7 +2,7 @@ import { TableClient } from "@azure/data-tables";
 
 import { ClientPage, StoredClient } from "../../shared/clients/clientStore";
 import { clientEntity, TableClientStore } from "../../shared/clients/tableClientStore";
-import { EntityWrite, TableTransactions, WrittenEntity } from "../../shared/clients/tableTransactions";
+import { EntityText, EntityWrite, TableTransactions } from "../../shared/clients/tableTransactions";
 import { StorageClients } from "../../shared/storage/storageClients";
 import { compareText } from "../../shared/util/compareText";
 import { runConcurrently } from "../../shared/util/runConcurrently";
@@ -50,7 +50,7 @@ export const writeWays: WriteWay[] = (
  */
 export async function storeRates(
   storage: StorageClients,
-  entities: readonly WrittenEntity[],
+  entities: readonly EntityText[],
   ways: readonly WriteWay[] = writeWays,
   { storeCpuSeconds, tablePrefix = "Yardstick" }: { storeCpuSeconds?: () => number; tablePrefix?: string } = {},
 ): Promise<WayRate[]> {
@@ -132,7 +132,7 @@ export async function storedClients(store: TableClientStore, tenant: string): Pr
  * Clients an import stored, as the entities a yardstick creates (in a tenant of its own), in the order of the file
  * they came from: the bench's files number their codes in file order.
  */
-export function yardstickEntities(clients: readonly StoredClient[]): WrittenEntity[] {
+export function yardstickEntities(clients: readonly StoredClient[]): EntityText[] {
   return [...clients]
     .sort((a, b) => compareText(a.values.Code, b.values.Code))
     .map((client) => clientEntity("yardstick", { kind: "create", values: client.values, at: client.createdDate }));

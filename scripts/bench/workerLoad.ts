@@ -53,7 +53,7 @@ async function runLoad(share: number): Promise<void> {
       // The file over again into a fresh index, so every row is created as the first time.
       if (next === records.length) [next, index] = [0, new ClientIndex(fieldsToIndex("Code"))];
       const outcome = decideRow(records[next], { columns, headerCount: headers.length, options, index, at });
-      if (outcome.kind === "created") chunk.push(JSON.stringify(clientEntity("load", outcome.write)));
+      if (outcome.kind === "created") chunk.push(clientEntity("load", outcome.write).json);
     }
     kept.push(chunk);
     if (kept.length > (chunksKept * 5_000) / rowsPerSlice) kept.shift();

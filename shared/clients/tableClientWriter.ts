@@ -3,7 +3,7 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { storageStatus } from "../storage/storageStatus";
 import { ClientWrite, WriterOptions } from "./clientStore";
 import { ClientWriter } from "./clientWriter";
-import { EntityWrite, TableTransactions, WrittenEntity } from "./tableTransactions";
+import { EntityText, EntityWrite, TableTransactions } from "./tableTransactions";
 import { TransactionSlots } from "./transactionSlots";
 
 /** A write waiting in its partition's queue, with the chunk it belongs to. */
@@ -75,7 +75,7 @@ export class TableClientWriter implements ClientWriter {
 
   constructor(
     private readonly transactions: Pick<TableTransactions, "submit">,
-    private readonly entityOf: (write: ClientWrite) => WrittenEntity,
+    private readonly entityOf: (write: ClientWrite) => EntityText,
     private readonly settings: TableClientWriterSettings,
     private readonly slots: TransactionSlots,
     private readonly options: WriterOptions = {},
@@ -256,14 +256,9 @@ export class TableClientWriter implements ClientWriter {
 }
 
 /**
- * About what an entity takes in memory while it waits: a character a byte (V8 keeps text that fits Latin-1 so,
- * as nearly all of a client's is), and each property's slot and string header.
+ * About what a write takes in memory while it waits: its JSON a character a byte (V8 keeps text that fits Latin-1
+ * so, as nearly all of a client's is), and the objects that hold it.
  */
-function entityBytes(entity: WrittenEntity): number {
-  let bytes = 0;
-  for (const key in entity) {
-    const value = entity[key];
-    bytes += 32 + (typeof value === "string" ? value.length : 0);
-  }
-  return bytes;
+function entityBytes(entity: EntityText): number {
+  return 64 + entity.json.length;
 }

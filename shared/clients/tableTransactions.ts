@@ -17,8 +17,23 @@ import { unansweredAfterMs } from "../storage/unansweredRequests";
 /** An entity as the client store writes it, named as the store's JSON names them: its keys, text or boolean properties. */
 export type WrittenEntity = { PartitionKey: string; RowKey: string } & Record<string, string | boolean>;
 
+/**
+ * An entity ready to be written: its keys, and its JSON as a transaction carries it (U+2028 and U+2029 escaped).
+ * The JSON is made when the write is queued, and the writer holds only that text until it is sent.
+ */
+export interface EntityText {
+  PartitionKey: string;
+  RowKey: string;
+  json: string;
+}
+
 /** `create` fails on an entity that exists; `merge` and `replace` are upserts (merge keeps other properties). */
-export type EntityWrite = { kind: "create" | "merge" | "replace"; entity: WrittenEntity };
+export type EntityWrite = { kind: "create" | "merge" | "replace"; entity: EntityText };
+
+/** An entity as an `EntityText`: its keys, and its JSON in the order of its properties. */
+export function entityText(entity: WrittenEntity): EntityText {
+  return { PartitionKey: entity.PartitionKey, RowKey: entity.RowKey, json: jsonWithoutLineSeparators(entity) };
+}
 
 const crlf = "\r\n";
 /**
@@ -92,7 +107,7 @@ export class TableTransactions {
 
 /**
  * A transaction's sub-requests as pieces of text: the lines every create shares are made once a transaction, and
- * an entity's JSON is used as JSON.stringify made it. The body is the most an import allocates (the entity's text
+ * an entity's JSON is used as it was queued. The body is the most an import allocates (the entity's text
  * in a transaction, about 1 KB a narrow row): joined, flattened and encoded by the HTTP client, it was copied five
  * times; written from the pieces into one buffer, once.
  */
@@ -108,8 +123,8 @@ class SubRequests {
     this.create = `${this.head}POST ${tableUrl} HTTP/1.1${crlf}Content-Type: application/json;odata=nometadata${crlf}Accept: application/json;odata=minimalmetadata${crlf}DataServiceVersion: 3.0${crlf}Prefer: return-no-content${crlf}${crlf}${crlf}`;
   }
 
-  add(text: string[], kind: EntityWrite["kind"], entity: WrittenEntity): void {
-    const json = jsonWithoutLineSeparators(entity);
+  add(text: string[], kind: EntityWrite["kind"], entity: EntityText): void {
+    const { json } = entity;
     if (kind === "create") {
       text.push(this.create, json);
       return;

@@ -6,7 +6,7 @@ import { EntityWrite } from "../../shared/clients/tableTransactions";
 // Three partitions taking turns, as a file's rows spread over the store's partitions.
 const writes: EntityWrite[] = Array.from({ length: 9 }, (_, i) => ({
   kind: "create",
-  entity: { PartitionKey: `t|${"bca"[i % 3]}`, RowKey: `r${8 - i}` },
+  entity: { PartitionKey: `t|${"bca"[i % 3]}`, RowKey: `r${8 - i}`, json: "{}" },
 }));
 const keys = (transactions: EntityWrite[][]) =>
   transactions.map((transaction) => transaction.map((w) => `${w.entity.PartitionKey}/${w.entity.RowKey}`));

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { ClientWrite, WriterOptions } from "../../shared/clients/clientStore";
 import { TableClientWriter, TableClientWriterSettings } from "../../shared/clients/tableClientWriter";
-import { EntityWrite } from "../../shared/clients/tableTransactions";
+import { entityText, EntityWrite } from "../../shared/clients/tableTransactions";
 import { TransactionSlots } from "../../shared/clients/transactionSlots";
 
 /**
@@ -36,7 +36,7 @@ function writerOver(
     transactions,
     (write) => {
       const code = write.kind === "create" ? write.values.Code : write.code;
-      return { PartitionKey: code[0], RowKey: code, Name: "x" };
+      return entityText({ PartitionKey: code[0], RowKey: code, Name: "x" });
     },
     full,
     slots ?? new TransactionSlots(full.concurrentTransactions),
@@ -135,7 +135,7 @@ describe("the table client writer", () => {
   });
 
   it("sends the fullest partition early once the queue holds its budget, and makes `add` wait", async () => {
-    // About 100 bytes an entity here (three properties, four characters): room for two.
+    // About 110 bytes an entity here (its JSON of 45 characters, and what holds it): room for two.
     const { writer, sent } = writerOver({ maxQueuedBytes: 200, concurrentTransactions: 1 });
     let queued = false;
     const adding = writer
