@@ -11,11 +11,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import { TableClient } from "@azure/data-tables";
 
-import { jsonWithoutLineSeparators } from "../storage/lineSeparators";
 import { unansweredAfterMs } from "../storage/unansweredRequests";
-
-/** An entity as the client store writes it, named as the store's JSON names them: its keys, text or boolean properties. */
-export type WrittenEntity = { PartitionKey: string; RowKey: string } & Record<string, string | boolean>;
 
 /**
  * An entity ready to be written: its keys, and its JSON as a transaction carries it (U+2028 and U+2029 escaped).
@@ -29,11 +25,6 @@ export interface EntityText {
 
 /** `create` fails on an entity that exists; `merge` and `replace` are upserts (merge keeps other properties). */
 export type EntityWrite = { kind: "create" | "merge" | "replace"; entity: EntityText };
-
-/** An entity as an `EntityText`: its keys, and its JSON in the order of its properties. */
-export function entityText(entity: WrittenEntity): EntityText {
-  return { PartitionKey: entity.PartitionKey, RowKey: entity.RowKey, json: jsonWithoutLineSeparators(entity) };
-}
 
 const crlf = "\r\n";
 /**
@@ -51,7 +42,8 @@ const sharedHttpClient = createDefaultHttpClient();
  * own pipeline (its credential, retries, user agent). The SDK builds each sub-request by running a request
  * pipeline for it, and a new client for each transaction: about 84 µs of CPU an entity in 20-entity
  * transactions (2026-11-29), close to half a core at the import's pace. Here a sub-request is a few lines of
- * text. Takes only what the store writes: string and boolean properties, on an account endpoint (not Cosmos).
+ * text. The entities' JSON is JSON.stringify's of what the store writes (string and boolean properties, no
+ * type annotations), sent to an account endpoint (not Cosmos).
  */
 export class TableTransactions {
   constructor(

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { ClientWrite, WriterOptions } from "../../shared/clients/clientStore";
 import { TableClientWriter, TableClientWriterSettings } from "../../shared/clients/tableClientWriter";
-import { entityText, EntityWrite } from "../../shared/clients/tableTransactions";
+import { EntityWrite } from "../../shared/clients/tableTransactions";
 import { TransactionSlots } from "../../shared/clients/transactionSlots";
 
 /**
@@ -36,7 +36,11 @@ function writerOver(
     transactions,
     (write) => {
       const code = write.kind === "create" ? write.values.Code : write.code;
-      return entityText({ PartitionKey: code[0], RowKey: code, Name: "x" });
+      return {
+        PartitionKey: code[0],
+        RowKey: code,
+        json: JSON.stringify({ PartitionKey: code[0], RowKey: code, Name: "x" }),
+      };
     },
     full,
     slots ?? new TransactionSlots(full.concurrentTransactions),

@@ -2,7 +2,7 @@ import { createHttpHeaders, HttpClient, PipelineRequest } from "@azure/core-rest
 import { AzureNamedKeyCredential, TableClient, TransactionAction } from "@azure/data-tables";
 import { describe, expect, it } from "vitest";
 
-import { entityText, EntityWrite, TableTransactions, WrittenEntity } from "../../shared/clients/tableTransactions";
+import { EntityWrite, TableTransactions } from "../../shared/clients/tableTransactions";
 import { unansweredAfterMs } from "../../shared/storage/unansweredRequests";
 
 /** A store that answers every transaction with `answer` and keeps the requests it was sent. */
@@ -55,13 +55,19 @@ function seen(request: PipelineRequest) {
 }
 
 const PartitionKey = "t1|007";
-const entities: { kind: EntityWrite["kind"]; entity: WrittenEntity }[] = [
+const entities: {
+  kind: EntityWrite["kind"];
+  entity: { PartitionKey: string; RowKey: string } & Record<string, unknown>;
+}[] = [
   { kind: "create", entity: { PartitionKey, RowKey: "O'BRIEN & SONS", Name: 'Zoë "Q" Ltd', VatRegistered: true } },
   { kind: "create", entity: { PartitionKey, RowKey: "ACME01", Name: "Acme\r\nLtd", Notes: "€ ✓ 𝄞 \u0000" } },
   { kind: "merge", entity: { PartitionKey, RowKey: "A B/€%'", Email: "x@y.example", UpdatedDate: "2026-11-29" } },
   { kind: "replace", entity: { PartitionKey, RowKey: "C#1?&=+", Name: "", VatRegistered: false } },
 ];
-const writes: EntityWrite[] = entities.map(({ kind, entity }) => ({ kind, entity: entityText(entity) }));
+const writes: EntityWrite[] = entities.map(({ kind, entity }) => ({
+  kind,
+  entity: { PartitionKey: entity.PartitionKey, RowKey: entity.RowKey, json: JSON.stringify(entity) },
+}));
 const sdkActions: TransactionAction[] = entities.map(({ kind, entity: { PartitionKey, RowKey, ...properties } }) => {
   const entity = { partitionKey: PartitionKey, rowKey: RowKey, ...properties };
   return kind === "create" ? ["create", entity] : ["upsert", entity, kind === "merge" ? "Merge" : "Replace"];
