@@ -11,10 +11,13 @@ export interface Started {
 /**
  * Runs a command-line service: starts it, prints its ready line, and stops it cleanly on Ctrl+C or SIGTERM,
  * together with whatever it handed to `alsoStop` (helpers such as Azurite), last started first stopped.
+ * Work still in progress after `graceMs` is left (it resumes from its checkpoint on the next start), but the
+ * helpers not stopped yet still are: an Azurite left running would keep its data unsaved and its ports taken.
  * A startup problem is one line on stderr and exit code 1, never a stack trace.
  */
 export async function runUntilStopped(
   start: (alsoStop: (stop: () => Promise<void>) => void) => Promise<Started>,
+  graceMs = shutdownGraceMs,
 ): Promise<void> {
   const cleanups: (() => Promise<void>)[] = [];
   let started: Started;
@@ -26,21 +29,29 @@ export async function runUntilStopped(
     for (const stop of cleanups.reverse()) await stop().catch(() => undefined);
     process.exit(1);
   }
-  console.log(started.readyLine);
   let stopping = false;
+  // Taken one at a time, by the shutdown or, once the grace is over, by what stops the rest.
+  const toStop = [...cleanups].reverse();
+  const stopTheRest = async () => {
+    for (let stop = toStop.shift(); stop; stop = toStop.shift()) await stop();
+  };
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
     console.log("Stopping...");
-    // In-flight work gets this long to finish (it resumes from its checkpoint on the next start anyway).
     setTimeout(() => {
       console.log("Stopped without waiting longer for work in progress");
-      process.exit(0);
-    }, shutdownGraceMs).unref();
+      // The work's last requests can keep a helper such as Azurite from closing; it closes once this process has
+      // gone, so its stop is waited for as long again at most.
+      setTimeout(() => process.exit(0), graceMs).unref();
+      void stopTheRest().finally(() => process.exit(0));
+    }, graceMs).unref();
     await started.stop();
-    for (const stop of cleanups.reverse()) await stop();
+    await stopTheRest();
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown());
   process.on("SIGTERM", () => void shutdown());
+  // Only now: a Ctrl+C the moment the line shows is a clean stop too.
+  console.log(started.readyLine);
 }

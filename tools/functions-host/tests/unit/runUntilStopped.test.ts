@@ -1,0 +1,53 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+
+import { describe, expect, it } from "vitest";
+
+const built = path.resolve(__dirname, "..", "..", "dist", "runUntilStopped.js");
+
+/**
+ * Runs a service with two helpers, storage started first and a host started last, sends it Ctrl+C once it is
+ * ready, and gives its output lines and exit code. `hostStop`: how the host's stop behaves.
+ */
+async function stopWithCtrlC(hostStop: "prompt" | "never"): Promise<{ lines: string[]; code: number | null }> {
+  const script = `
+    const { runUntilStopped } = require(${JSON.stringify(built)});
+    // What keeps a service running: a server, here a timer.
+    const serving = setInterval(() => undefined, 60_000);
+    void runUntilStopped(async (alsoStop) => {
+      alsoStop(async () => (console.log("storage stopped"), clearInterval(serving)));
+      alsoStop(${hostStop === "prompt" ? `async () => console.log("host stopped")` : `() => new Promise(() => console.log("host still working"))`});
+      return { readyLine: "ready", stop: async () => undefined };
+    }, 300);`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.startsWith("ready\n") && !child.killed) child.kill("SIGINT");
+  });
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return { lines: output.trim().split("\n"), code };
+}
+
+describe("runUntilStopped on Ctrl+C", () => {
+  it("stops the helpers, last started first, and exits 0", async () => {
+    expect(await stopWithCtrlC("prompt")).toEqual({
+      lines: ["ready", "Stopping...", "host stopped", "storage stopped"],
+      code: 0,
+    });
+  });
+
+  it("still stops the helpers started before work that outlasts the grace, then exits 0", async () => {
+    expect(await stopWithCtrlC("never")).toEqual({
+      lines: [
+        "ready",
+        "Stopping...",
+        "host still working",
+        "Stopped without waiting longer for work in progress",
+        "storage stopped",
+      ],
+      code: 0,
+    });
+  });
+});
