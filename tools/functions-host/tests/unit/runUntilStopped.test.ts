@@ -7,15 +7,18 @@ const built = path.resolve(__dirname, "..", "..", "dist", "runUntilStopped.js");
 
 /**
  * Runs a service with two helpers, storage started first and a host started last, sends it Ctrl+C once it is
- * ready, and gives its output lines and exit code. `hostStop`: how the host's stop behaves.
+ * ready, and gives its output lines and exit code. `hostStop`, `storageStop`: how their stops behave.
  */
-async function stopWithCtrlC(hostStop: "prompt" | "never"): Promise<{ lines: string[]; code: number | null }> {
+async function stopWithCtrlC(
+  hostStop: "prompt" | "never",
+  storageStop: "prompt" | "never" = "prompt",
+): Promise<{ lines: string[]; code: number | null }> {
   const script = `
     const { runUntilStopped } = require(${JSON.stringify(built)});
     // What keeps a service running: a server, here a timer.
     const serving = setInterval(() => undefined, 60_000);
     void runUntilStopped(async (alsoStop) => {
-      alsoStop(async () => (console.log("storage stopped"), clearInterval(serving)));
+      alsoStop(${storageStop === "prompt" ? `async () => (console.log("storage stopped"), clearInterval(serving))` : `() => new Promise(() => console.log("storage still closing"))`});
       alsoStop(${hostStop === "prompt" ? `async () => console.log("host stopped")` : `() => new Promise(() => console.log("host still working"))`});
       return { readyLine: "ready", stop: async () => undefined };
     }, 300);`;
@@ -46,6 +49,19 @@ describe("runUntilStopped on Ctrl+C", () => {
         "host still working",
         "Stopped without waiting longer for work in progress",
         "storage stopped",
+      ],
+      code: 0,
+    });
+  });
+
+  it("exits 0 a grace later when a helper's stop does not end either", async () => {
+    expect(await stopWithCtrlC("never", "never")).toEqual({
+      lines: [
+        "ready",
+        "Stopping...",
+        "host still working",
+        "Stopped without waiting longer for work in progress",
+        "storage still closing",
       ],
       code: 0,
     });
