@@ -6,6 +6,7 @@ import { EntityText, EntityWrite, TableTransactions } from "../../shared/clients
 import { StorageClients } from "../../shared/storage/storageClients";
 import { compareText } from "../../shared/util/compareText";
 import { runConcurrently } from "../../shared/util/runConcurrently";
+import { perSecond } from "./figures";
 
 /**
  * One way to put entities into the store: the action, how many per transaction, how many transactions at once, and
@@ -156,5 +157,5 @@ export function describeWay(way: WayRate): string {
   const processor = way.processorMs
     ? ` (per 1,000: store ${way.processorMs.store.toFixed(0)} ms, writer ${way.processorMs.writer.toFixed(0)} ms)`
     : "";
-  return `${way.action}, ${way.transactionSize} per transaction, ${way.concurrency} at once, in ${way.order} order: ${Math.round(way.entitiesPerSecond).toLocaleString("en-GB")}/s${processor}`;
+  return `${way.action}, ${way.transactionSize} per transaction, ${way.concurrency} at once, in ${way.order} order: ${perSecond(way.entitiesPerSecond)}${processor}`;
 }
