@@ -22,7 +22,7 @@ interface PartitionQueue {
   sending: boolean;
 }
 
-const writesBetweenYields = 1_000;
+const writesBetweenYields = 200;
 /**
  * The queue's limit falls by at most this share of the writes the store takes meanwhile, so `add` still takes the
  * rest: when the store slows (Azurite as its table grows), chunks keep being decided while the queue shortens. A

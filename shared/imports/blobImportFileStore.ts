@@ -7,7 +7,7 @@ import { storageStatus, unlessMissing } from "../storage/storageStatus";
 import { runConcurrently } from "../util/runConcurrently";
 import { CsvUploadPreview } from "./csvUploadPreview";
 import { ImportFileStore } from "./importFileStore";
-import { ImportPlan } from "./importPlan";
+import { ImportPlan, planJson } from "./importPlan";
 import { UploadReading } from "./uploadReader";
 
 const blockIdDigits = 10;
@@ -62,7 +62,7 @@ export class BlobImportFileStore implements ImportFileStore {
   }
 
   async writePlan(tenant: string, job: string, plan: ImportPlan): Promise<void> {
-    await this.writeJson(planName(tenant, job, plan.chunk), plan);
+    await this.writeText(planName(tenant, job, plan.chunk), await planJson(plan));
   }
 
   async readPlan(tenant: string, job: string, chunk: number): Promise<ImportPlan | null> {
@@ -70,9 +70,13 @@ export class BlobImportFileStore implements ImportFileStore {
   }
 
   private async writeJson(blobName: string, value: unknown): Promise<void> {
+    await this.writeText(blobName, JSON.stringify(value));
+  }
+
+  private async writeText(blobName: string, text: string): Promise<void> {
     // Encoded once here: the HTTP client would encode text as it sends it, after measuring it encoded (a plan's
     // JSON is about half a kilobyte a row).
-    const body = Buffer.from(JSON.stringify(value));
+    const body = Buffer.from(text);
     await this.container.getBlockBlobClient(blobName).upload(body, body.length);
   }
 

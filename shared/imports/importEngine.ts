@@ -75,7 +75,7 @@ const progressRows = 5_000;
 /** How often, at most, a slice checks its lease before queueing more writes. */
 const leaseCheckIntervalMs = 500;
 /** Deciding a chunk takes a few hundred milliseconds of CPU; it lets the event loop in this often. */
-const rowsBetweenYields = 500;
+const rowsBetweenYields = 100;
 /** Error text kept on a job: a storage error can quote a whole response. */
 const maxErrorChars = 1_000;
 

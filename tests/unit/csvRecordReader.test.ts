@@ -37,6 +37,28 @@ describe("readCsvBatches", () => {
     }
   });
 
+  it("reads a batch split into cells a few hundred records at a time exactly as in one piece", async () => {
+    const lines = Array.from({ length: 1_000 }, (_, i) =>
+      i === 333 ? 'ab"c,d' : i === 450 || i === 601 ? `${i},"${"z".repeat(maxRecordBytes)}"` : `${i},"x\r\n${i}"`,
+    );
+    const bytes = Buffer.from(lines.join("\r\n"));
+    const batches = await read(bytes, 64 * 1024, 5_000);
+    const scanner = new CsvRecordScanner(0, ",", 5_000);
+    const whole = [...scanner.push(bytes), ...scanner.end()];
+
+    expect(batches).toEqual(whole);
+    expect(batches).toHaveLength(1);
+    expect([...batches[0].tooLong.keys()]).toEqual([450, 601]);
+    const records = batches[0].records;
+    expect(records).toHaveLength(1_000);
+    expect(records[199]).toEqual(["199", "x\r\n199"]);
+    expect(records[200]).toEqual(["200", "x\r\n200"]);
+    expect(records[333]).toEqual(['ab"c', "d"]);
+    expect(records[450]).toEqual([]);
+    expect(records[601]).toEqual([]);
+    expect(records[999]).toEqual(["999", "x\r\n999"]);
+  });
+
   it("treats a quote inside an unquoted field as text, as papaparse does", async () => {
     const batches = await read(Buffer.from('ab"c,d\ne,f\n'), 3, 10);
     expect(batches.flatMap((b) => b.records)).toEqual([
