@@ -74,7 +74,10 @@ const progressIntervalMs = 500;
 const progressRows = 5_000;
 /** How often, at most, a slice checks its lease before queueing more writes. */
 const leaseCheckIntervalMs = 500;
-/** Deciding a chunk takes a few hundred milliseconds of CPU; it lets the event loop in this often. */
+/**
+ * Deciding a chunk takes tens to hundreds of milliseconds of CPU; it lets the event loop in this often (2-4 ms of
+ * rows), as a status call crosses the loop several times and waits at each crossing for what runs.
+ */
 const rowsBetweenYields = 100;
 /** Error text kept on a job: a storage error can quote a whole response. */
 const maxErrorChars = 1_000;
