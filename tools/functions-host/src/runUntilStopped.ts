@@ -11,8 +11,9 @@ export interface Started {
 /**
  * Runs a command-line service: starts it, prints its ready line, and stops it cleanly on Ctrl+C or SIGTERM,
  * together with whatever it handed to `alsoStop` (helpers such as Azurite), last started first stopped.
- * Work still in progress after `graceMs` is left (it resumes from its checkpoint on the next start), but the
- * helpers not stopped yet still are: an Azurite left running would keep its data unsaved and its ports taken.
+ * Work still in progress after `graceMs`, or at a second Ctrl+C, is left (it resumes from its checkpoint on the next
+ * start), but the helpers not stopped yet are still stopped (at a second Ctrl+C, told to and not waited for): an
+ * Azurite left running would keep its data unsaved and its ports taken.
  * A startup problem is one line on stderr and exit code 1, never a stack trace.
  */
 export async function runUntilStopped(
@@ -36,7 +37,14 @@ export async function runUntilStopped(
     for (let stop = toStop.shift(); stop; stop = toStop.shift()) await stop();
   };
   const shutdown = async () => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl+C is someone who will not wait for the work in progress (it resumes at the next start all the
+      // same). The helpers left are told to stop and not waited for: the work's last requests would hold Azurite
+      // open until this process has gone, and it closes within a second after.
+      console.log("Stopping now, without waiting for work in progress");
+      for (const stop of toStop.splice(0)) void stop().catch(() => undefined);
+      process.exit(0);
+    }
     stopping = true;
     console.log("Stopping...");
     setTimeout(() => {

@@ -7,11 +7,13 @@ const built = path.resolve(__dirname, "..", "..", "dist", "runUntilStopped.js");
 
 /**
  * Runs a service with two helpers, storage started first and a host started last, sends it Ctrl+C once it is
- * ready, and gives its output lines and exit code. `hostStop`, `storageStop`: how their stops behave.
+ * ready, and gives its output lines and exit code. `hostStop`, `storageStop`: how their stops behave; `again`: a
+ * second Ctrl+C once the host's stop has begun; `graceMs`: how long the work in progress is waited for.
  */
 async function stopWithCtrlC(
   hostStop: "prompt" | "never",
   storageStop: "prompt" | "never" = "prompt",
+  { again = false, graceMs = 300 } = {},
 ): Promise<{ lines: string[]; code: number | null }> {
   const script = `
     const { runUntilStopped } = require(${JSON.stringify(built)});
@@ -21,12 +23,13 @@ async function stopWithCtrlC(
       alsoStop(${storageStop === "prompt" ? `async () => (console.log("storage stopped"), clearInterval(serving))` : `() => new Promise(() => console.log("storage still closing"))`});
       alsoStop(${hostStop === "prompt" ? `async () => console.log("host stopped")` : `() => new Promise(() => console.log("host still working"))`});
       return { readyLine: "ready", stop: async () => undefined };
-    }, 300);`;
+    }, ${graceMs});`;
   const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => {
     output += chunk.toString();
     if (output.startsWith("ready\n") && !child.killed) child.kill("SIGINT");
+    if (again && output.includes("host still working") && !output.includes("Stopping now")) child.kill("SIGINT");
   });
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
@@ -48,6 +51,20 @@ describe("runUntilStopped on Ctrl+C", () => {
         "Stopping...",
         "host still working",
         "Stopped without waiting longer for work in progress",
+        "storage stopped",
+      ],
+      code: 0,
+    });
+  });
+
+  it("stops the helpers at a second Ctrl+C without waiting out the grace for the work in progress", async () => {
+    // Were the second Ctrl+C ignored, the grace would end the wait after 20 s with another line.
+    expect(await stopWithCtrlC("never", "prompt", { again: true, graceMs: 20_000 })).toEqual({
+      lines: [
+        "ready",
+        "Stopping...",
+        "host still working",
+        "Stopping now, without waiting for work in progress",
         "storage stopped",
       ],
       code: 0,
