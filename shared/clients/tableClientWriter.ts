@@ -205,6 +205,11 @@ export class TableClientWriter implements ClientWriter {
   private send(partitionKey: string, queue: PartitionQueue): void {
     const transaction = queue.transactions.shift()!;
     queue.sending = true;
+    // To the back of the order `pump` walks: the partitions take turns. Walked from the front each time, the first
+    // partitions took every free slot while they had a full transaction, and the last ones' first transactions
+    // (with them the first chunk, and so the job's checkpoint) waited until the end of a 100,000-row import.
+    this.partitions.delete(partitionKey);
+    this.partitions.set(partitionKey, queue);
     this.paceFrom ??= { at: Date.now(), written: 0 };
     this.paceNext ??= this.paceFrom;
     for (const queued of transaction) this.queuedBytes -= queued.bytes;

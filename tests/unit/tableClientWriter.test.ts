@@ -112,13 +112,14 @@ describe("the table client writer", () => {
     expect(applied).toEqual([]);
     const flushed = writer.flush();
     await settled();
-    expect(sent.slice(1).map((s) => s.writes)).toEqual([["create A4"], ["create B1"]]);
+    // Partition A had its turn: B goes first.
+    expect(sent.slice(1).map((s) => s.writes)).toEqual([["create B1"], ["create A4"]]);
     sent[2].end();
     await settled();
-    expect(applied).toEqual(["first"]);
+    expect(applied).toEqual(["second"]);
     sent[1].end();
     await flushed;
-    expect(applied).toEqual(["first", "second"]);
+    expect(applied).toEqual(["second", "first"]);
   });
 
   it("sends a partition's transactions one at a time and in order: a client's second write waits for its first", async () => {
@@ -136,6 +137,34 @@ describe("the table client writer", () => {
     ]);
     sent[1].end();
     await flushed;
+  });
+
+  it("gives partitions with full transactions their turns in rotation, so no chunk's writes wait for the end", async () => {
+    const { writer, sent } = writerOver({ transactionSize: 1, concurrentTransactions: 1 });
+    // A first write lands: the store's pace is known, and the queue may hold more than the one slot carries.
+    await writer.add([create("Z1")], () => undefined);
+    sent[0].end();
+    await settled();
+    const applied: string[] = [];
+    await writer.add([create("A1"), create("B1"), create("C1")], () => applied.push("first"));
+    await writer.add([create("A2"), create("A3"), create("A4")], () => applied.push("second"));
+    const flushed = writer.flush();
+    for (let n = 1; n <= 6; n++) {
+      await settled();
+      sent[n].end();
+    }
+    await flushed;
+    // Walked from the front each time, partition A took the one slot while it had anything, and B1 and C1 (with
+    // them the first chunk) waited behind all of A's.
+    expect(sent.slice(1).map((s) => s.writes[0])).toEqual([
+      "create A1",
+      "create B1",
+      "create C1",
+      "create A2",
+      "create A3",
+      "create A4",
+    ]);
+    expect(applied).toEqual(["first", "second"]);
   });
 
   it("sends the fullest partition early once the queue holds its budget, and makes `add` wait", async () => {
