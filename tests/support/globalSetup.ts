@@ -19,10 +19,17 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const certificate = await writeTestCertificate();
   process.env.NODE_EXTRA_CA_CERTS = certificate.certPath;
-  const [azurite, identityAzurite] = await Promise.all([
+  const starts = await Promise.allSettled([
     startThrowawayAzurite("testaccount"),
     startThrowawayAzurite("identityaccount", { oauth: certificate }),
   ]);
+  // One that started while the other failed would outlive the run, holding its ports.
+  const failed = starts.find((start) => start.status === "rejected");
+  if (failed) {
+    await Promise.all(starts.flatMap((start) => (start.status === "fulfilled" ? [start.value.stop()] : [])));
+    throw failed.reason;
+  }
+  const [azurite, identityAzurite] = starts.map((start) => (start as PromiseFulfilledResult<RunningAzurite>).value);
   project.provide("storageConnectionString", azurite.connectionString);
   project.provide("identityStorage", { ...identityAzurite.endpoints, certPath: certificate.certPath });
   return async () => {

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { HostStartupError } from "./hostStartupError";
-import { findFreePort, isListening } from "./ports";
+import { findFreePort, isListening, startsOnTakenPorts } from "./ports";
 
 export interface AzuriteOptions {
   /** Folder for the data; absent means in memory. */
@@ -84,16 +84,28 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   return { connectionString, endpoints, pid: child.pid!, stop: () => stopChild(child) };
 }
 
-/** An in-memory Azurite on free ports with a throwaway account key: for tests and benchmarks. */
+/**
+ * An in-memory Azurite on free ports with a throwaway account key: for tests and benchmarks. `choosePort` picks
+ * each port (tests choose a taken one).
+ */
 export async function startThrowawayAzurite(
   accountName: string,
   options: Pick<AzuriteOptions, "nodeArguments" | "oauth"> = {},
+  choosePort: () => Promise<number> = findFreePort,
 ): Promise<RunningAzurite> {
-  return startAzurite({
-    ports: { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() },
-    account: { name: accountName, key: randomBytes(32).toString("base64") },
-    ...options,
-  });
+  const account = { name: accountName, key: randomBytes(32).toString("base64") };
+  for (let start = 1; ; start++) {
+    const ports = { blob: await choosePort(), queue: await choosePort(), table: await choosePort() };
+    try {
+      return await startAzurite({ ports, account, ...options });
+    } catch (error) {
+      if (
+        !(error instanceof HostStartupError && /EADDRINUSE|already in use/.test(error.message)) ||
+        start >= startsOnTakenPorts
+      )
+        throw error;
+    }
+  }
 }
 
 async function waitUntilReady(child: ChildProcess, ports: number[], stderr: () => string): Promise<void> {

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 
-import { findFreePort } from "./ports";
+import { findFreePort, startsOnTakenPorts } from "./ports";
 
 // This package's command, compiled: the same path whether this file runs compiled (dist/) or from its source.
 const hostMain = path.resolve(__dirname, "..", "dist", "main.js");
@@ -18,9 +18,30 @@ export interface ExitedHost {
   stderr: string;
 }
 
-/** Runs the host for an app in a child process, as `functions-host <appRoot>` would, and waits for its ready line. */
-export async function startHostProcess(appRoot: string, env: Record<string, string>): Promise<HostProcess> {
-  const port = env.PORT ?? String(await findFreePort());
+/**
+ * Runs the host for an app in a child process, as `functions-host <appRoot>` would, and waits for its ready line.
+ * Without a PORT in `env` it listens on a free port from `choosePort`, chosen anew, up to `startsOnTakenPorts`
+ * times, when another process takes it first.
+ */
+export async function startHostProcess(
+  appRoot: string,
+  env: Record<string, string>,
+  choosePort: () => Promise<number> = findFreePort,
+): Promise<HostProcess> {
+  for (let start = 1; ; start++) {
+    const port = env.PORT ?? String(await choosePort());
+    try {
+      return await startOnPort(appRoot, env, port);
+    } catch (error) {
+      if (env.PORT !== undefined || !(error instanceof PortTaken) || start >= startsOnTakenPorts) throw error;
+    }
+  }
+}
+
+/** The host stopped at start because something else listens on its port. */
+class PortTaken extends Error {}
+
+async function startOnPort(appRoot: string, env: Record<string, string>, port: string): Promise<HostProcess> {
   const child = spawn(process.execPath, [hostMain, appRoot], {
     env: { ...process.env, ...env, PORT: port },
     stdio: ["ignore", "pipe", "pipe"],
@@ -39,7 +60,8 @@ export async function startHostProcess(appRoot: string, env: Record<string, stri
     child.stdout.on("data", onData);
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`host exited with ${code}:\n${output}`));
+      const message = `host exited with ${code}:\n${output}`;
+      reject(new RegExp(`Port ${port} is already in use`).test(output) ? new PortTaken(message) : new Error(message));
     });
   });
   child.removeAllListeners("exit");

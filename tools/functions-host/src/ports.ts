@@ -1,5 +1,12 @@
 import net from "node:net";
 
+/**
+ * How many times a process started on ports from `findFreePort` is started, on ports chosen anew, when it stops at
+ * start because another took one first: a port free when chosen can be taken before it is bound (by the other
+ * Azurite or host a test run starts at the same moment, say).
+ */
+export const startsOnTakenPorts = 3;
+
 /** A TCP port nothing listens on right now, chosen by the OS. */
 export async function findFreePort(): Promise<number> {
   const server = net.createServer();

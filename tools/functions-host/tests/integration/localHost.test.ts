@@ -11,6 +11,7 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { HostProcess, runHostToExit, startHostProcess as startHost } from "../../src/hostProcess";
+import { findFreePort } from "../../src/ports";
 import { eventually, fixtureApp as appRoot, nodeModules } from "../support/hostTesting";
 const connectionString = inject("storageConnectionString");
 const env = { AzureWebJobsStorage: connectionString };
@@ -204,6 +205,33 @@ describe("local host start-up problems", () => {
       expect(exited.stderr.trim()).toBe(
         `Port ${port} is already in use; stop what is listening there or set PORT to a free port`,
       );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("starts on another free port when the one chosen for it is taken before it listens, and not when PORT is set", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, resolve));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    try {
+      const chosen: number[] = [];
+      const choosePort = async () => {
+        chosen.push(chosen.length === 0 ? taken : await findFreePort());
+        return chosen.at(-1)!;
+      };
+      const started = await startHost(appRoot, env, choosePort);
+      try {
+        expect(chosen).toHaveLength(2);
+        expect(started.url).toBe(`http://localhost:${chosen[1]}/api`);
+        expect(await (await fetch(`${started.url}/things/a/parts`)).json()).toMatchObject({ id: "a", method: "GET" });
+      } finally {
+        await started.stop();
+      }
+      await expect(startHost(appRoot, { ...env, PORT: String(taken) }, choosePort)).rejects.toThrow(
+        `Port ${taken} is already in use`,
+      );
+      expect(chosen).toHaveLength(2);
     } finally {
       blocker.close();
     }
