@@ -4,6 +4,7 @@ import { ContainerClient } from "@azure/storage-blob";
 
 import { attachmentDisposition } from "../http/contentDisposition";
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
+import { endedIfIdle } from "../storage/unansweredRequests";
 import { runConcurrently } from "../util/runConcurrently";
 import { CsvUploadPreview } from "./csvUploadPreview";
 import { ImportFileStore } from "./importFileStore";
@@ -58,7 +59,7 @@ export class BlobImportFileStore implements ImportFileStore {
       if (storageStatus(error) === 416) return;
       throw error;
     }
-    yield* response.readableStreamBody as AsyncIterable<Uint8Array>;
+    yield* endedIfIdle(response.readableStreamBody as Readable);
   }
 
   async writePlan(tenant: string, job: string, plan: ImportPlan): Promise<void> {

@@ -6,7 +6,7 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import { accountKeySigner, SasSigner } from "./sasSigner";
 import { storageCredential } from "./storageCredential";
 import { StorageSettings } from "./storageSettings";
-import { withUnansweredLimit } from "./unansweredRequests";
+import { blobsWithUnansweredLimit, queuesWithUnansweredLimit, withUnansweredLimit } from "./unansweredRequests";
 import { UserDelegationSigner } from "./userDelegationSigner";
 
 /** The three storage services of one account, and how links to its blobs are signed. */
@@ -26,10 +26,10 @@ export function createStorageClients(settings: StorageSettings, credential?: Tok
   if (settings.kind === "connectionString") return connectionStringClients(settings.connectionString);
   const { endpoints } = settings;
   const token = credential ?? storageCredential(settings.credential);
-  const blobs = new BlobServiceClient(endpoints.blob, token);
+  const blobs = blobsWithUnansweredLimit(new BlobServiceClient(endpoints.blob, token));
   return {
     blobs,
-    queues: new QueueServiceClient(endpoints.queue, token),
+    queues: queuesWithUnansweredLimit(new QueueServiceClient(endpoints.queue, token)),
     tables: new TableServiceClient(endpoints.table, token),
     table: (name) => withUnansweredLimit(new TableClient(endpoints.table, name, token)),
     signer: new UserDelegationSigner(blobs),
@@ -43,8 +43,8 @@ export function connectionStringClients(connectionString: string): StorageClient
     connectionString,
   );
   return {
-    blobs: BlobServiceClient.fromConnectionString(connectionString),
-    queues: QueueServiceClient.fromConnectionString(connectionString),
+    blobs: blobsWithUnansweredLimit(BlobServiceClient.fromConnectionString(connectionString)),
+    queues: queuesWithUnansweredLimit(QueueServiceClient.fromConnectionString(connectionString)),
     tables: TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection }),
     table: (name) =>
       withUnansweredLimit(TableClient.fromConnectionString(connectionString, name, { allowInsecureConnection })),

@@ -1,13 +1,17 @@
+import { Readable } from "node:stream";
+
 import { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient } from "@azure/data-tables";
+import { BlobServiceClient, newPipeline as newBlobPipeline, RequestPolicyFactory } from "@azure/storage-blob";
+import { newPipeline as newQueuePipeline, QueueServiceClient } from "@azure/storage-queue";
 
 /**
- * How long a table request may go unanswered before the HTTP client ends it (an AbortError, which the pipeline's
- * retry policy leaves to the caller). Azure ends an operation it has not finished in 30 s itself, so one still
- * unanswered 15 s after that will not be answered; a request that never gets any answer (a connection lost
- * without a reset) held its caller, a slice among them, for good: on Azure until the function's timeout, under
- * the local host for ever. Azurite's slowest answers, under ten imports into a million-client table, took a few
- * seconds.
+ * How long a storage request may go unanswered before the HTTP client ends it (an AbortError, which the SDKs' retry
+ * policies leave to the caller), and how long a body being read may send nothing. Azure ends an operation it has
+ * not finished in 30 s itself, so one still unanswered 15 s after that will not be answered; a request that never
+ * gets any answer (a connection lost without a reset) held its caller, a slice among them, for good: on Azure
+ * until the function's timeout, under the local host for ever, its tenant's lease renewed all the while.
+ * Azurite's slowest answers, under ten imports into a million-client table, took a few seconds.
  */
 export const unansweredAfterMs = 45_000;
 
@@ -24,4 +28,57 @@ export const unansweredRequestsPolicy: PipelinePolicy = {
 export function withUnansweredLimit(table: TableClient): TableClient {
   table.pipeline.addPolicy(unansweredRequestsPolicy);
   return table;
+}
+
+/**
+ * `unansweredRequestsPolicy` for the blob and queue clients, whose pipelines take added policies only in this
+ * older form. Each try of a request is bounded: the storage retry policy sends the same request again.
+ */
+const unansweredRequestsFactory: RequestPolicyFactory = {
+  create: (next) => ({
+    sendRequest: (request) => {
+      request.timeout ||= unansweredAfterMs;
+      return next.sendRequest(request);
+    },
+  }),
+};
+
+/** A client for `blobs`' account and credential whose requests are bounded by `unansweredAfterMs`. */
+export function blobsWithUnansweredLimit(blobs: BlobServiceClient): BlobServiceClient {
+  const pipeline = newBlobPipeline(blobs.credential);
+  pipeline.factories.push(unansweredRequestsFactory);
+  return new BlobServiceClient(blobs.url, pipeline);
+}
+
+/** A client for `queues`' account and credential whose requests are bounded by `unansweredAfterMs`. */
+export function queuesWithUnansweredLimit(queues: QueueServiceClient): QueueServiceClient {
+  // The queue client keeps its credential protected; it is the one it was made with, as the blob client's is.
+  const { credential } = queues as unknown as { credential: Parameters<typeof newQueuePipeline>[0] };
+  const pipeline = newQueuePipeline(credential);
+  pipeline.factories.push(unansweredRequestsFactory);
+  return new QueueServiceClient(queues.url, pipeline);
+}
+
+/**
+ * The chunks of a response body, ended with an error once the next one has not come for `unansweredAfterMs`: the
+ * HTTP client's limit ends when the answer begins, and a body whose connection is lost without a reset would
+ * hold its reader for good. Only the wait for a chunk counts: a reader may take its time between chunks (a slice
+ * waiting for the store to take its writes).
+ */
+export async function* endedIfIdle(body: Readable): AsyncIterable<Uint8Array> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  for (;;) {
+    const timer = setTimeout(
+      () => body.destroy(new Error(`The storage stopped sending for ${unansweredAfterMs / 1000} s; reading ended`)),
+      unansweredAfterMs,
+    );
+    let next: IteratorResult<Uint8Array>;
+    try {
+      next = await chunks.next();
+    } finally {
+      clearTimeout(timer);
+    }
+    if (next.done) return;
+    yield next.value;
+  }
 }

@@ -1,8 +1,11 @@
+import net from "node:net";
+import { PassThrough } from "node:stream";
+
 import { createHttpHeaders, createPipelineRequest, PipelineRequest } from "@azure/core-rest-pipeline";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { connectionStringClients } from "../../shared/storage/storageClients";
-import { unansweredAfterMs, unansweredRequestsPolicy } from "../../shared/storage/unansweredRequests";
+import { endedIfIdle, unansweredAfterMs, unansweredRequestsPolicy } from "../../shared/storage/unansweredRequests";
 
 describe("table requests", () => {
   it("are ended once unanswered for 45 s, unless they carry a timeout of their own", async () => {
@@ -22,5 +25,79 @@ describe("table requests", () => {
   it("of the app's table clients go through that limit", () => {
     const table = connectionStringClients("UseDevelopmentStorage=true").table("Clients");
     expect(table.pipeline.getOrderedPolicies().map((p) => p.name)).toContain(unansweredRequestsPolicy.name);
+  });
+});
+
+describe("blob and queue requests of the app's clients", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("fail once a storage that took them has not answered for 45 s, instead of holding their caller for good", async () => {
+    // A storage account that takes every request and never answers: a connection lost without a reset.
+    const requests: string[] = [];
+    const silent = net.createServer((socket) => socket.on("data", (data) => requests.push(data.toString())));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      const key = Buffer.from("not a real key").toString("base64");
+      const { blobs, queues } = connectionStringClients(
+        `DefaultEndpointsProtocol=http;AccountName=silent;AccountKey=${key};` +
+          `BlobEndpoint=http://127.0.0.1:${port}/silent;QueueEndpoint=http://127.0.0.1:${port}/silent;TableEndpoint=http://127.0.0.1:${port}/silent;`,
+      );
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      const outcomes: string[] = [];
+      const settle = (name: string, request: Promise<unknown>) =>
+        request.then(
+          () => outcomes.push(`${name} answered`),
+          (error: Error) => outcomes.push(`${name} ${error.name}`),
+        );
+      const settled = Promise.all([
+        settle("blob", blobs.getContainerClient("jobs").getBlockBlobClient("a.json").upload("{}", 2)),
+        settle("queue", queues.getQueueClient("import-jobs").sendMessage("job")),
+      ]);
+      await vi.waitFor(() => expect(requests).toHaveLength(2), { interval: 10 });
+      await vi.advanceTimersByTimeAsync(unansweredAfterMs - 1_000);
+      expect(outcomes).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1_000);
+      await settled;
+      expect(outcomes.sort()).toEqual(["blob AbortError", "queue AbortError"]);
+    } finally {
+      silent.close();
+    }
+  });
+});
+
+describe("a body read", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("ends with an error once the next chunk has not come for 45 s, not counting the reader's own pauses", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const body = new PassThrough();
+    const chunks = endedIfIdle(body)[Symbol.asyncIterator]();
+    body.write("first");
+    expect(Buffer.from((await chunks.next()).value as Uint8Array).toString()).toBe("first");
+    // The reader works for a minute before it asks for more: the body is not idle meanwhile.
+    await vi.advanceTimersByTimeAsync(60_000);
+    body.write("second");
+    expect(Buffer.from((await chunks.next()).value as Uint8Array).toString()).toBe("second");
+    const third = chunks.next();
+    await vi.advanceTimersByTimeAsync(unansweredAfterMs - 1);
+    body.write("third");
+    expect(Buffer.from((await third).value as Uint8Array).toString()).toBe("third");
+    const fourth = chunks.next().catch((error: Error) => error);
+    await vi.advanceTimersByTimeAsync(unansweredAfterMs);
+    expect(await fourth).toMatchObject({ message: expect.stringMatching(/stopped sending for 45 s/) as unknown });
+    expect(body.destroyed).toBe(true);
+  });
+
+  it("ends as the body does", async () => {
+    const body = new PassThrough();
+    body.end("all");
+    const read: string[] = [];
+    for await (const chunk of endedIfIdle(body)) read.push(Buffer.from(chunk).toString());
+    expect(read).toEqual(["all"]);
   });
 });
