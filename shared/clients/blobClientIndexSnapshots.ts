@@ -5,6 +5,7 @@ import { createGunzip, createGzip } from "node:zlib";
 import { ContainerClient } from "@azure/storage-blob";
 
 import { storageStatus, unlessMissing } from "../storage/storageStatus";
+import { endedIfIdle } from "../storage/unansweredRequests";
 import { ClientIndex, IndexedField } from "./clientIndex";
 import { clientIndexBytes, readClientIndexBytes } from "./clientIndexBytes";
 import { ClientIndexSnapshots, SnapshotHeader, snapshotServes } from "./clientIndexSnapshots";
@@ -27,8 +28,9 @@ export class BlobClientIndexSnapshots implements ClientIndexSnapshots {
       return null;
     }
     const unzipped = createGunzip();
-    body.on("error", (error) => unzipped.destroy(error));
-    return readClientIndexBytes(body.pipe(unzipped), fields);
+    // Either stream's failure, the reader's early end or a body gone silent ends both; the reader sees why.
+    pipeline(body, unzipped).catch(() => undefined);
+    return readClientIndexBytes(endedIfIdle(unzipped), fields);
   }
 
   async save(tenant: string, generation: number, index: ClientIndex): Promise<void> {

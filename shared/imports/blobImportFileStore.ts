@@ -82,8 +82,12 @@ export class BlobImportFileStore implements ImportFileStore {
   }
 
   private async readJson<T>(blobName: string): Promise<T | null> {
-    const content = await unlessMissing(this.container.getBlobClient(blobName).downloadToBuffer(), null);
-    return content && (JSON.parse(content.toString("utf8")) as T);
+    // One request (downloadToBuffer asks for the blob's length first), its body read with a bound on silence.
+    const response = await unlessMissing(this.container.getBlobClient(blobName).download(), null);
+    if (!response) return null;
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of endedIfIdle(response.readableStreamBody as Readable)) chunks.push(chunk);
+    return JSON.parse(Buffer.concat(chunks).toString("utf8")) as T;
   }
 
   async deletePlans(tenant: string, job: string): Promise<void> {

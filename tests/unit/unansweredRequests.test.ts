@@ -1,9 +1,12 @@
+import http from "node:http";
 import net from "node:net";
 import { PassThrough } from "node:stream";
 
 import { createHttpHeaders, createPipelineRequest, PipelineRequest } from "@azure/core-rest-pipeline";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
+import { BlobClientIndexSnapshots } from "../../shared/clients/blobClientIndexSnapshots";
+import { BlobImportFileStore } from "../../shared/imports/blobImportFileStore";
 import { connectionStringClients } from "../../shared/storage/storageClients";
 import { endedIfIdle, unansweredAfterMs, unansweredRequestsPolicy } from "../../shared/storage/unansweredRequests";
 
@@ -28,6 +31,16 @@ describe("table requests", () => {
   });
 });
 
+/** The app's storage clients for an account served at 127.0.0.1:`port`. */
+function clientsOf(port: number) {
+  const key = Buffer.from("not a real key").toString("base64");
+  const endpoint = `http://127.0.0.1:${port}/silent`;
+  return connectionStringClients(
+    `DefaultEndpointsProtocol=http;AccountName=silent;AccountKey=${key};` +
+      `BlobEndpoint=${endpoint};QueueEndpoint=${endpoint};TableEndpoint=${endpoint};`,
+  );
+}
+
 describe("blob and queue requests of the app's clients", () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -40,11 +53,7 @@ describe("blob and queue requests of the app's clients", () => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const { port } = silent.address() as net.AddressInfo;
     try {
-      const key = Buffer.from("not a real key").toString("base64");
-      const { blobs, queues } = connectionStringClients(
-        `DefaultEndpointsProtocol=http;AccountName=silent;AccountKey=${key};` +
-          `BlobEndpoint=http://127.0.0.1:${port}/silent;QueueEndpoint=http://127.0.0.1:${port}/silent;TableEndpoint=http://127.0.0.1:${port}/silent;`,
-      );
+      const { blobs, queues } = clientsOf(port);
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
       const outcomes: string[] = [];
       const settle = (name: string, request: Promise<unknown>) =>
@@ -99,5 +108,68 @@ describe("a body read", () => {
     const read: string[] = [];
     for await (const chunk of endedIfIdle(body)) read.push(Buffer.from(chunk).toString());
     expect(read).toEqual(["all"]);
+  });
+});
+
+/** A pause of real time, whatever timers a test fakes: for answers on their way over the loopback. */
+const realSetTimeout = setTimeout;
+const realPause = (ms: number) => new Promise((resolve) => realSetTimeout(resolve, ms));
+
+describe("the app's blob reads", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("fail once the body of a blob being read has sent nothing for 45 s: the source, a JSON file, an index snapshot", async () => {
+    // A storage account that answers every read with the start of a body it never finishes.
+    const reads: string[] = [];
+    const server = http.createServer((request, response) => {
+      reads.push(request.url!);
+      response.writeHead(200, {
+        "content-length": "1000",
+        "content-type": "application/octet-stream",
+        etag: '"0x1"',
+        "last-modified": new Date(0).toUTCString(),
+        // What a snapshot of generation 1 says of itself before its body.
+        "x-ms-meta-generation": "1",
+        "x-ms-meta-fields": "Code",
+      });
+      response.write(request.url!.includes("client-index") ? Buffer.from([0x1f, 0x8b]) : "{");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const container = clientsOf((server.address() as net.AddressInfo).port).blobs.getContainerClient("files");
+      const files = new BlobImportFileStore(container);
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      const outcomes: string[] = [];
+      const settle = (name: string, read: Promise<unknown>) =>
+        read.then(
+          () => outcomes.push(`${name} read`),
+          (error: Error) => outcomes.push(`${name}: ${error.message}`),
+        );
+      const settled = Promise.all([
+        settle(
+          "source",
+          (async () => {
+            for await (const chunk of files.readSource({ blobName: "t/source.csv", snapshot: null }, 0)) void chunk;
+          })(),
+        ),
+        settle("preview", files.readPreview("t", "job")),
+        settle("snapshot", new BlobClientIndexSnapshots(container).read("t", 1, [])),
+      ]);
+      // Each read has the start of its answer and waits for the rest: one timer each, the requests' own cleared.
+      await vi.waitFor(() => expect(reads).toHaveLength(3), { interval: 10 });
+      await realPause(500);
+      expect(vi.getTimerCount()).toBe(3);
+      await vi.advanceTimersByTimeAsync(unansweredAfterMs - 1_000);
+      expect(outcomes).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1_000);
+      await settled;
+      const silence = "The storage stopped sending for 45 s; reading ended";
+      expect(outcomes.sort()).toEqual([`preview: ${silence}`, `snapshot: ${silence}`, `source: ${silence}`]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
