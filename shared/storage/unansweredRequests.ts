@@ -15,18 +15,35 @@ import { newPipeline as newQueuePipeline, QueueServiceClient } from "@azure/stor
  */
 export const unansweredAfterMs = 45_000;
 
-/** Gives every request a timeout of `unansweredAfterMs`, unless it has one of its own. */
+/**
+ * Gives every try of a request a timeout of `unansweredAfterMs`, unless it has one of its own, and ends a try whose
+ * whole answer has not come within it: the HTTP client's timeout ends when the answer begins, and a table's answer
+ * is read whole before it is given back, so a body that stops coming held its caller as a lost request did.
+ */
 export const unansweredRequestsPolicy: PipelinePolicy = {
   name: "unansweredRequests",
-  sendRequest: (request, next) => {
+  sendRequest: async (request, next) => {
     request.timeout ||= unansweredAfterMs;
-    return next(request);
+    const given = request.abortSignal;
+    const ended = new AbortController();
+    const end = () => ended.abort();
+    const timer = setTimeout(end, request.timeout);
+    if (given?.aborted) end();
+    given?.addEventListener("abort", end);
+    request.abortSignal = ended.signal;
+    try {
+      return await next(request);
+    } finally {
+      clearTimeout(timer);
+      given?.removeEventListener("abort", end);
+      request.abortSignal = given;
+    }
   },
 };
 
-/** `table`, its requests bounded by `unansweredAfterMs`. */
+/** `table`, each try of its requests bounded by `unansweredAfterMs`. */
 export function withUnansweredLimit(table: TableClient): TableClient {
-  table.pipeline.addPolicy(unansweredRequestsPolicy);
+  table.pipeline.addPolicy(unansweredRequestsPolicy, { afterPhase: "Retry" });
   return table;
 }
 

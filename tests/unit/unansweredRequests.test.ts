@@ -10,6 +10,20 @@ import { BlobImportFileStore } from "../../shared/imports/blobImportFileStore";
 import { connectionStringClients } from "../../shared/storage/storageClients";
 import { endedIfIdle, unansweredAfterMs, unansweredRequestsPolicy } from "../../shared/storage/unansweredRequests";
 
+/** The app's storage clients for an account served at 127.0.0.1:`port`. */
+function clientsOf(port: number) {
+  const key = Buffer.from("not a real key").toString("base64");
+  const endpoint = `http://127.0.0.1:${port}/silent`;
+  return connectionStringClients(
+    `DefaultEndpointsProtocol=http;AccountName=silent;AccountKey=${key};` +
+      `BlobEndpoint=${endpoint};QueueEndpoint=${endpoint};TableEndpoint=${endpoint};`,
+  );
+}
+
+/** A pause of real time, whatever timers a test fakes: for answers on their way over the loopback. */
+const realSetTimeout = setTimeout;
+const realPause = (ms: number) => new Promise((resolve) => realSetTimeout(resolve, ms));
+
 describe("table requests", () => {
   it("are ended once unanswered for 45 s, unless they carry a timeout of their own", async () => {
     const sent: PipelineRequest[] = [];
@@ -25,21 +39,43 @@ describe("table requests", () => {
     expect(sent.map((r) => r.timeout)).toEqual([unansweredAfterMs, 500]);
   });
 
+  it("of the app's table clients fail once an answer begun has not come whole within 45 s", async () => {
+    const reads: string[] = [];
+    const server = http.createServer((request, response) => {
+      reads.push(request.url!);
+      response.writeHead(200, { "content-length": "1000", "content-type": "application/json;odata=nometadata" });
+      response.write('{"PartitionKey":"t",');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const jobs = clientsOf((server.address() as net.AddressInfo).port).table("Jobs");
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      let outcome = "";
+      const read = jobs.getEntity("t", "job").then(
+        () => (outcome = "read"),
+        (error: Error) => (outcome = error.message),
+      );
+      // The answer has begun: the HTTP client's own timeout is gone, only the limit on the whole answer waits.
+      await vi.waitFor(() => expect(reads).toHaveLength(1), { interval: 10 });
+      await realPause(500);
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(unansweredAfterMs - 1_000);
+      expect(outcome).toBe("");
+      await vi.advanceTimersByTimeAsync(1_000);
+      await read;
+      expect(outcome).toMatch(/aborted/);
+    } finally {
+      vi.useRealTimers();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it("of the app's table clients go through that limit", () => {
     const table = connectionStringClients("UseDevelopmentStorage=true").table("Clients");
     expect(table.pipeline.getOrderedPolicies().map((p) => p.name)).toContain(unansweredRequestsPolicy.name);
   });
 });
-
-/** The app's storage clients for an account served at 127.0.0.1:`port`. */
-function clientsOf(port: number) {
-  const key = Buffer.from("not a real key").toString("base64");
-  const endpoint = `http://127.0.0.1:${port}/silent`;
-  return connectionStringClients(
-    `DefaultEndpointsProtocol=http;AccountName=silent;AccountKey=${key};` +
-      `BlobEndpoint=${endpoint};QueueEndpoint=${endpoint};TableEndpoint=${endpoint};`,
-  );
-}
 
 describe("blob and queue requests of the app's clients", () => {
   afterEach(() => {
@@ -110,10 +146,6 @@ describe("a body read", () => {
     expect(read).toEqual(["all"]);
   });
 });
-
-/** A pause of real time, whatever timers a test fakes: for answers on their way over the loopback. */
-const realSetTimeout = setTimeout;
-const realPause = (ms: number) => new Promise((resolve) => realSetTimeout(resolve, ms));
 
 describe("the app's blob reads", () => {
   afterEach(() => {
