@@ -33,6 +33,8 @@ export const unansweredRequestsPolicy: PipelinePolicy = {
     request.abortSignal = ended.signal;
     try {
       return await next(request);
+    } catch (error) {
+      throw ended.signal.aborted && !given?.aborted ? unanswered(request) : error;
     } finally {
       clearTimeout(timer);
       given?.removeEventListener("abort", end);
@@ -53,12 +55,27 @@ export function withUnansweredLimit(table: TableClient): TableClient {
  */
 const unansweredRequestsFactory: RequestPolicyFactory = {
   create: (next) => ({
-    sendRequest: (request) => {
+    sendRequest: async (request) => {
       request.timeout ||= unansweredAfterMs;
-      return next.sendRequest(request);
+      try {
+        return await next.sendRequest(request);
+      } catch (error) {
+        // An AbortError while the caller's own signal stands is the timeout's.
+        throw (error as Error).name === "AbortError" && !request.abortSignal?.aborted ? unanswered(request) : error;
+      }
     },
   }),
 };
+
+/**
+ * What a try ended by the limit throws: an AbortError, as the HTTP client's own (callers resend a transaction on
+ * that name), saying which request went unanswered, for the job's last error and the host's log.
+ */
+function unanswered(request: { method: string; url: string }): Error {
+  const path = decodeURIComponent(new URL(request.url).pathname);
+  const message = `The storage did not answer ${request.method} ${path} within ${unansweredAfterMs / 1000} s`;
+  return Object.assign(new Error(message), { name: "AbortError" });
+}
 
 /** A client for `blobs`' account and credential whose requests are bounded by `unansweredAfterMs`. */
 export function blobsWithUnansweredLimit(blobs: BlobServiceClient): BlobServiceClient {
