@@ -335,7 +335,7 @@ async function againstTheStoresBest(
   tenant: string,
   rows: number,
   run: {
-    result: { seconds: number; progressGap: number };
+    result: { seconds: number; progressGap: number; fromFirstRows: number | null };
     peak: number;
     cpu: ProcessorTime;
   },
@@ -350,6 +350,7 @@ async function againstTheStoresBest(
   const rate = rows / run.result.seconds;
   return (
     `store's best ${describeWay(rates[0])}, ratio ${(rate / rates[0].entitiesPerSecond).toFixed(2)} (bar 0.80); ` +
+    `${fromFirstRows(run.result.fromFirstRows, rates[0])}; ` +
     `${inFileOrder(rate, rates)}; ${await bestBesideTheWorker(bench, entities, rates[0], run)}; ` +
     `longest progress gap ${run.result.progressGap.toFixed(1)} s (bar 2.0); worker peak RSS ${run.peak.toFixed(0)} MB; ` +
     cpuPerThousand(run.cpu, rows)
