@@ -101,18 +101,24 @@ export function queuesWithUnansweredLimit(queues: QueueServiceClient): QueueServ
  */
 export async function* endedIfIdle(body: Readable): AsyncIterable<Uint8Array> {
   const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-  for (;;) {
-    const timer = setTimeout(
-      () => body.destroy(new Error(`The storage stopped sending for ${unansweredAfterMs / 1000} s; reading ended`)),
-      unansweredAfterMs,
-    );
-    let next: IteratorResult<Uint8Array>;
-    try {
-      next = await chunks.next();
-    } finally {
-      clearTimeout(timer);
+  try {
+    for (;;) {
+      const timer = setTimeout(
+        () => body.destroy(new Error(`The storage stopped sending for ${unansweredAfterMs / 1000} s; reading ended`)),
+        unansweredAfterMs,
+      );
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await chunks.next();
+      } finally {
+        clearTimeout(timer);
+      }
+      if (next.done) return;
+      yield next.value;
     }
-    if (next.done) return;
-    yield next.value;
+  } finally {
+    // A reader that stops early (a slice at its time budget) lets go of the body and its connection, as a
+    // `for await` over the body itself does.
+    if (!body.destroyed) body.destroy();
   }
 }

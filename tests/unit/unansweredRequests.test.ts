@@ -141,6 +141,16 @@ describe("a body read", () => {
     expect(body.destroyed).toBe(true);
   });
 
+  it("lets go of the body when its reader stops early", async () => {
+    const body = new PassThrough();
+    body.write("first");
+    for await (const chunk of endedIfIdle(body)) {
+      expect(Buffer.from(chunk).toString()).toBe("first");
+      break;
+    }
+    expect(body.destroyed).toBe(true);
+  });
+
   it("ends as the body does", async () => {
     const body = new PassThrough();
     body.end("all");
