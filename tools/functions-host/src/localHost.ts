@@ -3,9 +3,6 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 
-import { BlobServiceClient } from "@azure/storage-blob";
-import { QueueServiceClient } from "@azure/storage-queue";
-
 import { connectionString, resolveSettingExpressions } from "./appSettings";
 import { ArrivedBlob, BlobTriggerListener } from "./blobTriggerListener";
 import { LogLevel, RpcTypedData } from "./coreTypes";
@@ -20,6 +17,7 @@ import { invokeFunction, jsonData, triggerBinding } from "./invokeFunction";
 import { fieldsOf } from "./jsonObject";
 import { NcrontabSchedule } from "./ncrontab";
 import { QueueTriggerListener } from "./queueTriggerListener";
+import { blobServiceFor, queueServiceFor } from "./storageClients";
 import { probeStorage } from "./storageConnection";
 import { TimerTriggerScheduler } from "./timerTriggerScheduler";
 
@@ -73,13 +71,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     deliver: (blob: ArrivedBlob) => Promise<unknown>,
   ) =>
     new BlobTriggerListener({
-      blobs: BlobServiceClient.fromConnectionString(connection),
+      blobs: blobServiceFor(connection),
       path: blobPath,
       functionName: fn.metadata.name,
       hostId,
       maxDequeueCount: hostSettings.queues.maxDequeueCount,
       pollIntervalMs: blobPollIntervalMs,
-      poisonQueue: QueueServiceClient.fromConnectionString(connection).getQueueClient("webjobs-blobtrigger-poison"),
+      poisonQueue: queueServiceFor(connection).getQueueClient("webjobs-blobtrigger-poison"),
       deliver,
       onError: (error, blob) =>
         reportFailure(fn, error, `, blob ${blob.name}, attempt ${blob.attempt}${blob.poisoned ? ", given up" : ""}`),
@@ -106,7 +104,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       case "queueTrigger": {
         const queueName = setting(binding.queueName);
         const connection = connectionString(binding.connection, settings);
-        const queues = QueueServiceClient.fromConnectionString(connection);
+        const queues = queueServiceFor(connection);
         const queue = queues.getQueueClient(queueName);
         listeners.push(
           new QueueTriggerListener({
