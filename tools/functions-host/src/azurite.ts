@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { HostStartupError } from "./hostStartupError";
-import { findFreePort, isListening, startsOnTakenPorts } from "./ports";
+import { findFreePort, isListening, startOnChosenPorts } from "./ports";
 
 export interface AzuriteOptions {
   /** Folder for the data; absent means in memory. */
@@ -94,18 +94,11 @@ export async function startThrowawayAzurite(
   choosePort: () => Promise<number> = findFreePort,
 ): Promise<RunningAzurite> {
   const account = { name: accountName, key: randomBytes(32).toString("base64") };
-  for (let start = 1; ; start++) {
-    const ports = { blob: await choosePort(), queue: await choosePort(), table: await choosePort() };
-    try {
-      return await startAzurite({ ports, account, ...options });
-    } catch (error) {
-      if (
-        !(error instanceof HostStartupError && /EADDRINUSE|already in use/.test(error.message)) ||
-        start >= startsOnTakenPorts
-      )
-        throw error;
-    }
-  }
+  return startOnChosenPorts(
+    async () => ({ blob: await choosePort(), queue: await choosePort(), table: await choosePort() }),
+    (ports) => startAzurite({ ports, account, ...options }),
+    (error) => error instanceof HostStartupError && /EADDRINUSE|already in use/.test(error.message),
+  );
 }
 
 async function waitUntilReady(child: ChildProcess, ports: number[], stderr: () => string): Promise<void> {

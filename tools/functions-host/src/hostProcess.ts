@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 
-import { findFreePort, startsOnTakenPorts } from "./ports";
+import { findFreePort, startOnChosenPorts } from "./ports";
 
 // This package's command, compiled: the same path whether this file runs compiled (dist/) or from its source.
 const hostMain = path.resolve(__dirname, "..", "dist", "main.js");
@@ -20,22 +20,20 @@ export interface ExitedHost {
 
 /**
  * Runs the host for an app in a child process, as `functions-host <appRoot>` would, and waits for its ready line.
- * Without a PORT in `env` it listens on a free port from `choosePort`, chosen anew, up to `startsOnTakenPorts`
- * times, when another process takes it first.
+ * Without a PORT in `env` it listens on a free port from `choosePort`, chosen anew when another process takes it
+ * first (`startOnChosenPorts`).
  */
 export async function startHostProcess(
   appRoot: string,
   env: Record<string, string>,
   choosePort: () => Promise<number> = findFreePort,
 ): Promise<HostProcess> {
-  for (let start = 1; ; start++) {
-    const port = env.PORT ?? String(await choosePort());
-    try {
-      return await startOnPort(appRoot, env, port);
-    } catch (error) {
-      if (env.PORT !== undefined || !(error instanceof PortTaken) || start >= startsOnTakenPorts) throw error;
-    }
-  }
+  if (env.PORT !== undefined) return startOnPort(appRoot, env, env.PORT);
+  return startOnChosenPorts(
+    async () => String(await choosePort()),
+    (port) => startOnPort(appRoot, env, port),
+    (error) => error instanceof PortTaken,
+  );
 }
 
 /** The host stopped at start because something else listens on its port. */

@@ -5,7 +5,26 @@ import net from "node:net";
  * start because another took one first: a port free when chosen can be taken before it is bound (by the other
  * Azurite or host a test run starts at the same moment, say).
  */
-export const startsOnTakenPorts = 3;
+const startsOnTakenPorts = 3;
+
+/**
+ * `start` on ports from `choose`, chosen anew and started again, `startsOnTakenPorts` times at most, while it fails
+ * because another process took one of them first (`taken`); any other failure is thrown at once.
+ */
+export async function startOnChosenPorts<Ports, Started>(
+  choose: () => Promise<Ports>,
+  start: (ports: Ports) => Promise<Started>,
+  taken: (error: unknown) => boolean,
+): Promise<Started> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = await choose();
+    try {
+      return await start(ports);
+    } catch (error) {
+      if (!taken(error) || attempt >= startsOnTakenPorts) throw error;
+    }
+  }
+}
 
 /** A TCP port nothing listens on right now, chosen by the OS. */
 export async function findFreePort(): Promise<number> {
