@@ -9,8 +9,13 @@ export class TransactionSlots {
   private free: number;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(count: number) {
+  constructor(private readonly count: number) {
     this.free = count;
+  }
+
+  /** Whether no transaction of the process is at the store, nor waiting for a slot. */
+  get idle(): boolean {
+    return this.free === this.count;
   }
 
   /** Runs `transaction` once a slot is free, and frees it when `transaction` ends, however it ends. */

@@ -100,26 +100,66 @@ describe("the table client writer", () => {
     vi.useRealTimers();
   });
 
-  it("fills a partition's transactions across chunks, and calls a chunk applied once all its writes are", async () => {
+  it("fills a partition's transactions across chunks while the store is busy, and calls a chunk applied once all its writes are", async () => {
     const { writer, sent } = writerOver({ transactionSize: 3 });
     const applied: string[] = [];
+    // The store has nothing to do: the first write goes at once, and keeps it busy while the next chunks come.
+    await writer.add([create("Z1")], () => applied.push("zeroth"));
     await writer.add([create("A1"), create("A2"), create("B1")], () => applied.push("first"));
-    expect(sent).toHaveLength(0);
+    expect(sent.map((s) => s.writes)).toEqual([["create Z1"]]);
     await writer.add([create("A3"), create("A4")], () => applied.push("second"));
-    expect(sent.map((s) => s.writes)).toEqual([["create A1", "create A2", "create A3"]]);
-    sent[0].end();
+    expect(sent.slice(1).map((s) => s.writes)).toEqual([["create A1", "create A2", "create A3"]]);
+    sent[1].end();
     await settled();
+    // Z1 is still at the store: B1 and A4 wait for their transactions to fill.
+    expect(sent).toHaveLength(2);
     expect(applied).toEqual([]);
     const flushed = writer.flush();
     await settled();
     // Partition A had its turn: B goes first.
-    expect(sent.slice(1).map((s) => s.writes)).toEqual([["create B1"], ["create A4"]]);
-    sent[2].end();
+    expect(sent.slice(2).map((s) => s.writes)).toEqual([["create B1"], ["create A4"]]);
+    sent[3].end();
     await settled();
     expect(applied).toEqual(["second"]);
-    sent[1].end();
+    sent[2].end();
+    sent[0].end();
     await flushed;
-    expect(applied).toEqual(["second", "first"]);
+    expect(applied).toEqual(["second", "first", "zeroth"]);
+  });
+
+  it("gives an idle store the partitions a quarter full or more at once, and no more until it is idle again", async () => {
+    const slots = new TransactionSlots(2);
+    const sent: { writes: string[]; end: (error?: Error) => void }[] = [];
+    const settings = { transactionSize: 8, concurrentTransactions: 2 };
+    const { writer } = writerOver(settings, sent, slots);
+    const other = writerOver(settings, sent, slots).writer;
+    await writer.add(["A1", "A2", "B1", "C1", "C2", "C3"].map(create), () => undefined);
+    expect(sent.map((s) => s.writes)).toEqual([
+      ["create C1", "create C2", "create C3"],
+      ["create A1", "create A2"],
+    ]);
+    await writer.add([create("D1"), create("D2")], () => undefined);
+    sent[0].end();
+    await settled();
+    // A transaction is still at the store: what waits keeps filling its transactions.
+    expect(sent).toHaveLength(2);
+    sent[1].end();
+    await settled();
+    // B1 alone is too little to be worth a transaction yet.
+    expect(sent.slice(2).map((s) => s.writes)).toEqual([["create D1", "create D2"]]);
+    // The store is busy with another writer's transaction, which shares the process's slots: this one waits.
+    await other.add([create("E1"), create("E2")], () => undefined);
+    expect(sent).toHaveLength(3);
+    sent[2].end();
+    await settled();
+    await other.add([create("E3")], () => undefined);
+    expect(sent.slice(3).map((s) => s.writes)).toEqual([["create E1", "create E2", "create E3"]]);
+    sent[3].end();
+    const flushed = Promise.all([writer.flush(), other.flush()]);
+    await settled();
+    expect(sent.slice(4).map((s) => s.writes)).toEqual([["create B1"]]);
+    sent[4].end();
+    await flushed;
   });
 
   it("sends a partition's transactions one at a time and in order: a client's second write waits for its first", async () => {
@@ -216,7 +256,13 @@ describe("the table client writer", () => {
     sent[0].end();
     sent[1].end();
     await adding;
-    await writer.settle();
+    // The store is idle again: the fullest partitions go, and the flush sends the rest.
+    const flushed = writer.flush();
+    for (let n = 2; n < 6; n++) {
+      await settled();
+      sent[n].end();
+    }
+    await flushed;
   });
 
   it("measures the store's pace over its last seconds: once the store slows, less may wait", async () => {
