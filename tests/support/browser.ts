@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 import { Browser, chromium, Page } from "playwright-core";
@@ -56,7 +57,9 @@ export const viewports = {
  * Where screenshots go: `docs/screenshots` when SCREENSHOT_DIR says so (`npm run screenshots`), else a
  * throwaway folder, so a test run leaves the working tree as it was.
  */
-export const screenshotDir = path.resolve(process.env.SCREENSHOT_DIR ?? fs.mkdtempSync("/tmp/import-page-"));
+export const screenshotDir = path.resolve(
+  process.env.SCREENSHOT_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "import-page-")),
+);
 
 /**
  * What a step looks like at desktop and phone widths, and that it has no accessibility violations and nothing

@@ -24,7 +24,13 @@ export function startCli(
 ): { child: ChildProcess; done: Promise<CliRun>; stderr: () => string } {
   const child = spawn(process.execPath, [cliMain, ...args], {
     cwd,
-    env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS, ...env },
+    env: {
+      PATH: process.env.PATH,
+      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+      // The run's temporary folder (globalSetup): where the command keeps its upload journals.
+      TMPDIR: process.env.TMPDIR,
+      ...env,
+    },
   });
   let stdout = "";
   let stderr = "";

@@ -1,3 +1,7 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
 import { RunningAzurite, startThrowawayAzurite } from "functions-host";
 import type { TestProject } from "vitest/node";
 
@@ -14,9 +18,14 @@ declare module "vitest" {
 /**
  * One in-memory Azurite on free ports for the whole run, with a throwaway account key, and one over HTTPS with
  * OAuth. Its certificate is trusted through NODE_EXTRA_CA_CERTS, which the test workers, started after this,
- * and the processes they start inherit.
+ * and the processes they start inherit. They inherit TMPDIR too: every temporary file of the run (files to
+ * upload, a packaged app, the browser's downloads, the certificate) goes in one folder, removed at the run's end;
+ * each run had left hundreds of folders and hundreds of megabytes in the system's own.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "client-import-tests-"));
+  process.env.TMPDIR = temporary;
+  const removeTemporary = () => fs.rmSync(temporary, { recursive: true, force: true });
   const certificate = await writeTestCertificate();
   process.env.NODE_EXTRA_CA_CERTS = certificate.certPath;
   const starts = await Promise.allSettled([
@@ -27,6 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const failed = starts.find((start) => start.status === "rejected");
   if (failed) {
     await Promise.all(starts.flatMap((start) => (start.status === "fulfilled" ? [start.value.stop()] : [])));
+    removeTemporary();
     throw failed.reason;
   }
   const [azurite, identityAzurite] = starts.map((start) => (start as PromiseFulfilledResult<RunningAzurite>).value);
@@ -34,5 +44,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("identityStorage", { ...identityAzurite.endpoints, certPath: certificate.certPath });
   return async () => {
     await Promise.all([azurite.stop(), identityAzurite.stop()]);
+    removeTemporary();
   };
 }
