@@ -8,7 +8,7 @@ import { TransactionSlots } from "../../shared/clients/transactionSlots";
 
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
-/** A write the script adds: its client (the partition its code's letter) and its kind; the run gives it an id of its own. */
+/** A write the script adds: its client (its partition the code's letter) and its kind; the run gives it an id. */
 interface Planned {
   code: string;
   update: boolean;
