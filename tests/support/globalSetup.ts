@@ -23,7 +23,8 @@ declare module "vitest" {
  * each run had left hundreds of folders and hundreds of megabytes in the system's own.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "client-import-tests-"));
+  // A short name: Chromium keeps a socket two folders below, and a Unix socket's path must fit in 107 bytes.
+  const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "import-tests-"));
   process.env.TMPDIR = temporary;
   const removeTemporary = () => fs.rmSync(temporary, { recursive: true, force: true });
   const certificate = await writeTestCertificate();
