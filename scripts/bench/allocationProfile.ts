@@ -3,8 +3,8 @@ import type { HeapProfiler } from "node:inspector";
 import { Session } from "node:inspector/promises";
 
 /**
- * Samples what this process allocates, collected objects included (what the collector spends its time on), from
- * `start` to the stop it returns; the stop writes the profile to `file` (Chrome DevTools opens a .heapprofile) and
+ * Samples what this process allocates from now on, collected objects included (what the collector spends its time
+ * on), until the stop it returns; the stop writes the profile to `file` (Chrome DevTools opens a .heapprofile) and
  * gives the functions that allocated most, as lines of text.
  */
 export async function sampleAllocations(file: string): Promise<{ stop: (rows: number) => Promise<string[]> }> {
