@@ -25,6 +25,16 @@ export interface ImportOptions {
   onQueued?: (code: string) => void;
 }
 
+/** What `importThroughApi` saw of an import. */
+export interface ApiImport {
+  seconds: number;
+  job: CsvImportJobDto;
+  progressGap: number;
+  statusMs: number[];
+  /** Rows/s from the first rows done the poller saw to `Completed`; null when it saw none before the end. */
+  fromFirstRows: number | null;
+}
+
 /**
  * Uploads `csv` without a preview, so the import starts at once, and polls the job every 250 ms until it ends.
  * While the upload waits for its job (an app's `StartWaitSeconds`, sync when fast), the job is found in the
@@ -38,14 +48,7 @@ export async function importThroughApi(
   tenant: string,
   csv: string,
   options: ImportOptions,
-): Promise<{
-  seconds: number;
-  job: CsvImportJobDto;
-  progressGap: number;
-  statusMs: number[];
-  /** Rows/s from the first rows done the poller saw to `Completed`; null when it saw none before the end. */
-  fromFirstRows: number | null;
-}> {
+): Promise<ApiImport> {
   const base = `${host.url}/tenants/${tenant}/clients/import/csv`;
   const headers = { "x-api-key": key };
   const gaps = new ProgressGaps(host.output);

@@ -13,7 +13,7 @@ import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { connectionStringClients, StorageClients } from "../../shared/storage/storageClients";
 import { storageLayout } from "../../shared/storage/storageLayout";
 import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
-import { importThroughApi, text } from "./apiImport";
+import { ApiImport, importThroughApi, text } from "./apiImport";
 import { BenchHost, processCpuSeconds, productionWorkerSettings, startBenchHost, withPeak } from "./benchHost";
 import { clientFile, wideClientFile, wideClientFileHeader } from "./clientFile";
 import { engineSeconds, millisecondsAt, percentile, perSecond } from "./figures";
@@ -261,15 +261,14 @@ function fromFirstRows(rate: number | null, best: WayRate): string {
   return `from its first rows done on ${perSecond(rate)}, ratio ${(rate / best.entitiesPerSecond).toFixed(2)}`;
 }
 
+/** An import through the API on a host of its own, with the host's peak RSS and processor time. */
+type ImportRun = { result: ApiImport; peak: number; cpu: ProcessorTime };
+
 function report(
   mode: string,
   what: string,
   n: number,
-  run: {
-    result: Awaited<ReturnType<typeof importThroughApi>>;
-    peak: number;
-    cpu: ProcessorTime;
-  },
+  run: ImportRun,
   reference: { raw: number; rowByRow: number },
   bar: number,
 ): void {
@@ -330,16 +329,7 @@ async function wide(bench: Bench): Promise<void> {
  * `tenant`, the import against it alone and beside the worker's load, the longest progress gap, the worker's peak
  * RSS and the processor time.
  */
-async function againstTheStoresBest(
-  bench: Bench,
-  tenant: string,
-  rows: number,
-  run: {
-    result: { seconds: number; progressGap: number; fromFirstRows: number | null };
-    peak: number;
-    cpu: ProcessorTime;
-  },
-): Promise<string> {
+async function againstTheStoresBest(bench: Bench, tenant: string, rows: number, run: ImportRun): Promise<string> {
   const entities = yardstickEntities(await storedClients(bench.store, tenant));
   const rates = await storeRates(
     bench.storage,
