@@ -34,7 +34,7 @@ var appSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   // As local.settings.sample.json: the worker's heap and allocator, as the benchmarks measured them.
-  languageWorkers__node__arguments: '--max-old-space-size=96 --max-semi-space-size=8'
+  languageWorkers__node__arguments: '--max-old-space-size=96 --max-semi-space-size=8 --heap-growing-percent=100'
   MALLOC_ARENA_MAX: '2'
   RetentionDays: string(retentionDays)
   JobRetentionDays: string(jobRetentionDays)

@@ -208,6 +208,14 @@ describe("infra and the app", () => {
     const sample = JSON.parse(read("local.settings.sample.json")).Values as Record<string, string>;
     for (const key of ["languageWorkers__node__arguments", "MALLOC_ARENA_MAX"])
       expect(settings.get(key)).toBe(`'${sample[key]}'`);
+    // The worker does not start on a Node that refuses one of its options (V8's flags change between versions).
+    const worker = spawnSync(
+      process.execPath,
+      [...sample.languageWorkers__node__arguments.split(" "), "-e", "process.stdout.write('started')"],
+      { encoding: "utf8" },
+    );
+    expect(worker.stderr).toBe("");
+    expect(worker.stdout).toBe("started");
     const flexRejects = [
       "AzureWebJobsStorage",
       "FUNCTIONS_WORKER_RUNTIME",
