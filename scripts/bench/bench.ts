@@ -19,6 +19,7 @@ import { clientFile, wideClientFile, wideClientFileHeader } from "./clientFile";
 import { engineSeconds, millisecondsAt, percentile, perSecond } from "./figures";
 import {
   describeWay,
+  fromFirstRows,
   inFileOrder,
   storedClients,
   storeRates,
@@ -250,15 +251,6 @@ async function imports(bench: Bench): Promise<void> {
     await referenceRates(bench, "reference", "reference", writes),
     0.5,
   );
-}
-
-/**
- * The import's pace from the first rows done on, against the store's best: the headline's rate counts the upload,
- * the queue's poll and the first second's ramp, fixed time per job that a larger file spreads thinner.
- */
-function fromFirstRows(rate: number | null, best: WayRate): string {
-  if (rate === null) return "no rows done seen before the end";
-  return `from its first rows done on ${perSecond(rate)}, ratio ${(rate / best.entitiesPerSecond).toFixed(2)}`;
 }
 
 /** An import through the API on a host of its own, with the host's peak RSS and processor time. */

@@ -152,6 +152,15 @@ export function inFileOrder(importRate: number, rates: readonly WayRate[]): stri
   );
 }
 
+/**
+ * The import's pace from the first rows done on, against the store's best: the headline's rate counts the upload,
+ * the queue's poll and the first second's ramp, fixed time per job that a larger file spreads thinner.
+ */
+export function fromFirstRows(rate: number | null, best: WayRate): string {
+  if (rate === null) return "no rows done seen before the end";
+  return `from its first rows done on ${perSecond(rate)}, ratio ${(rate / best.entitiesPerSecond).toFixed(2)}`;
+}
+
 /** A way and its rate in words: "create, 100 per transaction, 16 at once, in key order: 12,345/s". */
 export function describeWay(way: WayRate): string {
   const processor = way.processorMs
