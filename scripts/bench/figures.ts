@@ -17,3 +17,14 @@ export function millisecondsAt(values: readonly number[], p: number): string {
 export function engineSeconds(job: { startedDate: string | null; completedDate: string | null }): number {
   return (Date.parse(job.completedDate!) - Date.parse(job.startedDate!)) / 1000;
 }
+
+/** How long a job waited, from the start its upload or start call confirmed to its first slice, in seconds. */
+export function waitedSeconds(job: { confirmedDate: string | null; startedDate: string | null }): number {
+  return (Date.parse(job.startedDate!) - Date.parse(job.confirmedDate!)) / 1000;
+}
+
+/** The least and most of some seconds, as "0.4 to 7.9 s". */
+export function secondsRange(values: readonly number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${sorted[0].toFixed(1)} to ${sorted.at(-1)!.toFixed(1)} s`;
+}
