@@ -16,7 +16,7 @@ import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { ApiImport, importThroughApi, text } from "./apiImport";
 import { BenchHost, processCpuSeconds, productionWorkerSettings, startBenchHost, withPeak } from "./benchHost";
 import { clientFile, wideClientFile, wideClientFileHeader } from "./clientFile";
-import { engineSeconds, millisecondsAt, percentile, perSecond, secondsRange, waitedSeconds } from "./figures";
+import { engineSeconds, jobTimes, millisecondsAt, percentile, perSecond } from "./figures";
 import {
   describeWay,
   fromFirstRows,
@@ -535,8 +535,7 @@ async function manyTenants(bench: Bench): Promise<void> {
   console.log(
     `Ten tenants at once, ${each} rows each, CreateOnly: ${perSecond(totalRate)} in all against ${perSecond(aloneRate)} for one alone, ` +
       `ratio ${(totalRate / aloneRate).toFixed(2)} (bar 1.00), and ${perSecond(allAloneRate)} for one import of all ${each * 10} rows alone ` +
-      `(a store of its own), ratio ${(totalRate / allAloneRate).toFixed(2)}; jobs took ${secondsRange(result.runs.map((run) => run.seconds))}, ` +
-      `waited ${secondsRange(result.runs.map((run) => waitedSeconds(run.job)))} from their start to their first slice, ` +
+      `(a store of its own), ratio ${(totalRate / allAloneRate).toFixed(2)}; ${jobTimes(result.runs)}, ` +
       `longest progress gap ${Math.max(...result.runs.map((run) => run.progressGap)).toFixed(1)} s (bar 2.0); ` +
       `meanwhile status p99 ${p99(result.statusMs)} ms (bar 50 ms; the store's point read alone ${p99(result.store.getMs)} ms), ` +
       `list (top=1) p99 ${p99(result.listMs)} ms (the store's page alone ${p99(result.store.listMs)} ms)`,

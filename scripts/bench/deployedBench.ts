@@ -9,7 +9,7 @@ import { errorMessage } from "../../shared/util/errorMessage";
 import { settingsStorage } from "../settingsStorage";
 import { importThroughApi, text } from "./apiImport";
 import { clientFile } from "./clientFile";
-import { engineSeconds, millisecondsAt, perSecond, secondsRange, waitedSeconds } from "./figures";
+import { engineSeconds, jobTimes, millisecondsAt, perSecond } from "./figures";
 import {
   describeWay,
   fromFirstRows,
@@ -120,8 +120,7 @@ async function main(): Promise<void> {
     const statusMs = many.flatMap((job) => job.statusMs);
     console.log(
       `${tenants.length} tenants at once, ${each} rows each: ${perSecond(totalRate)} in all against ${perSecond(aloneRate)} for one alone, ` +
-        `ratio ${(totalRate / aloneRate).toFixed(2)} (bar 1.00); jobs took ${secondsRange(many.map((job) => job.seconds))}, ` +
-        `waited ${secondsRange(many.map((job) => waitedSeconds(job.job)))} from their start to their first slice, ` +
+        `ratio ${(totalRate / aloneRate).toFixed(2)} (bar 1.00); ${jobTimes(many)}, ` +
         `longest progress gap ${Math.max(...many.map((job) => job.progressGap)).toFixed(1)} s (bar 2.0); meanwhile status p50 ` +
         `${millisecondsAt(statusMs, 0.5)} ms, p99 ${millisecondsAt(statusMs, 0.99)} ms (bar 50 ms; the store's read of a job alone ` +
         `p99 ${millisecondsAt(storeReadMs, 0.99)} ms)`,

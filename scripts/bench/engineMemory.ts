@@ -31,11 +31,10 @@ async function main(): Promise<void> {
     const tenant = "bench";
     const code = randomBytes(16).toString("hex");
     const blobName = `${tenant}/${code}/source.csv`;
-    await container
-      .getBlockBlobClient(blobName)
-      .uploadStream(wide ? wideClientFile(rows) : clientFile(rows), 4 * 1024 * 1024, 4);
+    const [file, header] = wide ? [wideClientFile, wideClientFileHeader] : [clientFile, clientFileHeader];
+    await container.getBlockBlobClient(blobName).uploadStream(file(rows), 4 * 1024 * 1024, 4);
     const size = (await container.getBlobClient(blobName).getProperties()).contentLength ?? 0;
-    const headers = (wide ? wideClientFileHeader : clientFileHeader).split(",");
+    const headers = header.split(",");
     const { jobs, engine } = createAppServices(storage, { ImportSliceSeconds: "240" });
     await jobs.create(
       benchJob({
