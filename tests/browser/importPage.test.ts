@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 
 import { Browser, BrowserContext, Page } from "playwright-core";
@@ -13,6 +12,7 @@ import { checkStep, launchChromium, viewports } from "../support/browser";
 import { HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
 import { testStorage, uniqueTenant } from "../support/importHarness";
 import { PageGlobals } from "../support/pageGlobals";
+import { temporaryPath } from "../support/temporaryPath";
 
 const samples = path.join(repoRoot, "samples");
 
@@ -218,7 +218,7 @@ describe("the import page", { timeout: 180_000 }, () => {
     );
     expect(lines.slice(1, 5).map((line) => line.split(",")[0])).toEqual(["JADE01", "KITE01", "LARK01", "MOSS01"]);
 
-    const fixed = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fixed-")), "clients-with-mistakes-not-imported.csv");
+    const fixed = temporaryPath("clients-with-mistakes-not-imported.csv");
     fs.writeFileSync(
       fixed,
       notImported
@@ -343,7 +343,7 @@ describe("the import page", { timeout: 180_000 }, () => {
 
   it("sends a file over the upload limit through an upload URL in blocks, and imports it", async () => {
     const rows = 30_000;
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "large-")), "large-clients.csv");
+    const file = temporaryPath("large-clients.csv");
     fs.writeFileSync(file, bigCsv(rows, [17_000]));
     expect(fs.statSync(file).size).toBeGreaterThan(1024 * 1024 * 2);
     const putBlocks: string[] = [];
@@ -368,7 +368,7 @@ describe("the import page", { timeout: 180_000 }, () => {
   });
 
   it("stops waiting for the preview of a file over the limit when its import is cancelled elsewhere before it is read", async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "large-")), "cancelled-clients.csv");
+    const file = temporaryPath("cancelled-clients.csv");
     fs.writeFileSync(file, bigCsv(30_000, []));
     await signIn();
     const ticket = page.waitForResponse((r) => r.request().method() === "POST" && /\/uploads$/.test(r.url()));
@@ -391,7 +391,7 @@ describe("the import page", { timeout: 180_000 }, () => {
   });
 
   it("follows a running import through a reload and a lost connection, cancels it, and reopens it from Recent imports", async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cancel-")), "many-clients.csv");
+    const file = temporaryPath("many-clients.csv");
     fs.writeFileSync(file, bigCsv(400_000, []));
     await signIn();
     await upload(file);
@@ -498,7 +498,7 @@ describe("the import page", { timeout: 180_000 }, () => {
     await page.getByLabel("API key").fill(apiKey);
     await page.getByRole("button", { name: "Sign in" }).click();
     await heading("Choose a file");
-    const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "empty-")), "empty.csv");
+    const empty = temporaryPath("empty.csv");
     fs.writeFileSync(empty, "");
     await upload(empty);
     await expect.poll(() => summary.isVisible(), { timeout: 20_000 }).toBe(true);

@@ -14,6 +14,7 @@ import { TableApiKeyStore } from "../../shared/tenants/tableApiKeyStore";
 import { runCli, startCli } from "../support/cliProcess";
 import { HostProcess, promptQueues, repoRoot, startHost } from "../support/hostProcess";
 import { testStorage, uniqueTenant } from "../support/importHarness";
+import { temporaryPath } from "../support/temporaryPath";
 
 const samples = path.join(repoRoot, "samples");
 let host: HostProcess;
@@ -37,7 +38,7 @@ async function newTenant(): Promise<Record<string, string>> {
 
 /** A copy of a sample in a folder of its own, where the not-imported file is saved beside it. */
 function copyOf(sample: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), sample);
+  const file = temporaryPath(sample);
   fs.copyFileSync(path.join(samples, sample), file);
   return file;
 }
@@ -190,7 +191,7 @@ describe("client-import run", () => {
     expect(stopped.code).toBe(69);
     expect(stopped.stderr).toMatch(/cannot be reached \(ECONNREFUSED\); is it running\?/);
     expect((await runCli(["run", "/no/such/file.csv"], env)).code).toBe(66);
-    const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), "empty.csv");
+    const empty = temporaryPath("empty.csv");
     fs.writeFileSync(empty, "");
     const refused = await runCli(["run", empty], env);
     expect(refused).toMatchObject({ code: 65, stderr: "client-import: The file is empty\n" });
@@ -228,7 +229,7 @@ describe("client-import, one step at a time", { timeout: 120_000 }, () => {
 
   it("stops waiting at --timeout (75) and on Ctrl+C (130), cancelling the import with --cancel-on-interrupt", async () => {
     const env = await newTenant();
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), "many.csv");
+    const file = temporaryPath("many.csv");
     const rows = Array.from({ length: 300_000 }, (_, i) => `M${i},Many ${i} Ltd,Ltd`);
     fs.writeFileSync(file, `Client Code,Company Name,Client Type\r\n${rows.join("\r\n")}\r\n`);
     const timedOut = await runCli(["run", file, "--timeout", "1"], env);
@@ -253,11 +254,11 @@ describe("client-import clients export", () => {
     const from = await newTenant();
     expect((await runCli(["run", copyOf("clients.csv")], from)).code).toBe(0);
     const template = await fetch(`${host.url}/ui/clients-template.csv`);
-    const templateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), "template.csv");
+    const templateFile = temporaryPath("template.csv");
     fs.writeFileSync(templateFile, Buffer.from(await template.arrayBuffer()));
     expect((await runCli(["run", templateFile], from)).code).toBe(0);
 
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), "export.csv");
+    const out = temporaryPath("export.csv");
     const exported = await runCli(["clients", "export", "--out", out], from);
     // The template's client has the code of one in clients.csv: that client now has every field filled.
     expect(exported).toMatchObject({ code: 0, stderr: `Exported 8 clients to ${out}\n` });
@@ -276,7 +277,7 @@ describe("client-import clients export", () => {
 describe("client-import, a large file", { timeout: 240_000 }, () => {
   it("sends it in blocks through an upload URL, and resumes a broken upload to the same job", async () => {
     const env = await newTenant();
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), "wide-clients.csv");
+    const file = temporaryPath("wide-clients.csv");
     const padding = "p".repeat(6_000);
     const rows = Array.from({ length: 20_000 }, (_, i) => `W${i},Wide Client ${i} Ltd,Ltd,${padding}`);
     fs.writeFileSync(file, `Client Code,Company Name,Client Type,Notes\r\n${rows.join("\r\n")}\r\n`);
