@@ -9,6 +9,7 @@ import { BlobImportFileStore } from "./imports/blobImportFileStore";
 import { BlobLinks } from "./imports/blobLinks";
 import { BlobSasLinks } from "./imports/blobSasLinks";
 import { BlobTenantLeases } from "./imports/blobTenantLeases";
+import { FairShare } from "./imports/fairShare";
 import { ImportEngine, SliceOutcome } from "./imports/importEngine";
 import { ImportFileStore } from "./imports/importFileStore";
 import { ImportJobQueue } from "./imports/importJobQueue";
@@ -97,6 +98,7 @@ export function azureStores(storage: StorageClients): AppStores {
 
 /**
  * Wires the domain to its stores. Settings: `ImportSliceSeconds` (slice budget, default 240),
+ * `ImportShareSeconds` (a slice's share before it gives way to other tenants' waiting imports, default 20),
  * `MaxUploadMegabytes` (default 100), `StartWaitSeconds` (sync-when-fast wait, default 10), `StallMinutes` (a
  * started job without a heartbeat this long is queued again, default 5), `RetentionDays` (a job's files are
  * deleted this long after it ended, default 30), `JobRetentionDays` (its record, default 400, at least
@@ -110,7 +112,11 @@ export function createServices(
   const { jobs, clients, files, leases, indexSnapshots, links, queue, receipts, mappings, keys } = stores;
   const jobQueue = new ImportJobQueue(jobs, queue);
   const sliceBudgetMs = numberSetting(env.ImportSliceSeconds, 240) * 1000;
-  const engine = new ImportEngine({ jobs, clients, files, leases, indexSnapshots, now }, { sliceBudgetMs, chunkRows });
+  const fairShare = new FairShare(queue, numberSetting(env.ImportShareSeconds, 20) * 1000);
+  const engine = new ImportEngine(
+    { jobs, clients, files, leases, indexSnapshots, fairShare, now },
+    { sliceBudgetMs, chunkRows },
+  );
   const imports = new Imports({
     jobs,
     files,

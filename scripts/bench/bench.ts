@@ -42,7 +42,7 @@ import { besideWorkerLoad } from "./workerLoad";
  * languageWorkers__node__arguments setting), --profile DIR (CPU profiles of every worker and Azurite into
  * DIR/worker and DIR/azurite; read them with `npm run bench:profile-summary -- FILE`), --scenarios a,b (createonly,
  * createupdate, warm, wide, memory, upload,
- * status, tenants; default all).
+ * status, tenants, turns; default all).
  */
 const argument = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -72,7 +72,7 @@ const scenarioArgument = process.argv.indexOf("--scenarios");
 const scenarios = new Set(
   (scenarioArgument > 0
     ? process.argv[scenarioArgument + 1]
-    : "createonly,createupdate,warm,wide,memory,upload,status,tenants"
+    : "createonly,createupdate,warm,wide,memory,upload,status,tenants,turns"
   ).split(","),
 );
 const sampleSize = 1_000;
@@ -544,6 +544,49 @@ async function manyTenants(bench: Bench): Promise<void> {
 
 const p99 = (values: number[]) => millisecondsAt(values, 0.99);
 
+/**
+ * A small import (1,000 rows) started once two long ones (3 x --rows each) in other tenants run on one host, which
+ * runs two slices at a time: how long it waits for its first slice, with slices giving way to other tenants past
+ * their share (the app's `ImportShareSeconds`) and with shares as long as the slice budget (as before shares), each
+ * in a store of its own; and the long imports' rate with shares against without, the price of the turns.
+ */
+async function turns(bench: Bench): Promise<void> {
+  const longRows = rows * 3;
+  const longCsv = await text(clientFile(longRows));
+  const smallCsv = await text(clientFile(1_000));
+  const behindTwo = async (on: Bench, share: Record<string, string>) => {
+    const keyOf = async (tenant: string) => (await on.keys.create(tenant)).key;
+    const [first, second, small] = await Promise.all(["long0", "long1", "small"].map(keyOf));
+    const { result } = await inOwnHost({ ...on, env: { ...on.env, ...share } }, async (host) => {
+      const started = Date.now();
+      const longs = [
+        importThroughApi(host, first, "long0", longCsv, { importMode: "CreateOnly" }),
+        importThroughApi(host, second, "long1", longCsv, { importMode: "CreateOnly" }),
+      ];
+      // Both under way: the small one waits behind them however the queue hands them out.
+      await sleep(3_000);
+      const behind = await importThroughApi(host, small, "small", smallCsv, { importMode: "CreateOnly" });
+      const ran = await Promise.all(longs);
+      return { behind, longRate: (2 * longRows) / ((Date.now() - started) / 1000), longs: ran };
+    });
+    const { job, seconds } = result.behind;
+    const waited = (Date.parse(job.startedDate!) - Date.parse(job.confirmedDate!)) / 1000;
+    const gap = Math.max(...result.longs.map((run) => run.progressGap));
+    return { waited, seconds, longRate: result.longRate, gap };
+  };
+  const shared = await behindTwo(bench, {});
+  let unshared = shared;
+  await withAzurite(async (own) => {
+    unshared = await behindTwo(own, { ImportShareSeconds: "240" });
+  });
+  const figures = (run: typeof shared) =>
+    `waited ${run.waited.toFixed(1)} s for its first slice, ended ${run.seconds.toFixed(1)} s after its upload (the long ones ${perSecond(run.longRate)}, longest gap ${run.gap.toFixed(1)} s)`;
+  console.log(
+    `A 1,000-row import behind two of ${longRows} rows in other tenants, one host: with the app's shares it ${figures(shared)}; ` +
+      `without shares it ${figures(unshared)}; the long ones with shares against without: ratio ${(shared.longRate / unshared.longRate).toFixed(2)}`,
+  );
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const all: [string, (bench: Bench) => Promise<void>][] = [
@@ -554,6 +597,7 @@ async function main(): Promise<void> {
     ["upload", upload],
     ["status", statusPolling],
     ["tenants", manyTenants],
+    ["turns", turns],
   ];
   if (scenarios.has("createonly") || scenarios.has("createupdate")) scenarios.add("imports");
   for (const [name, scenario] of all) if (scenarios.has(name)) await withAzurite(scenario);

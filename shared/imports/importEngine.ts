@@ -9,6 +9,7 @@ import { errorMessage } from "../util/errorMessage";
 import { BackgroundSave } from "./backgroundSave";
 import { ChunkProgress } from "./chunkProgress";
 import { ChunkSize } from "./chunkSize";
+import { FairShare } from "./fairShare";
 import { ImportFileStore } from "./importFileStore";
 import {
   finalStatuses,
@@ -49,6 +50,8 @@ export interface ImportEngineDependencies {
   files: ImportFileStore;
   leases: TenantLeases;
   indexSnapshots: ClientIndexSnapshots;
+  /** When a slice gives way to other tenants' waiting imports; without it a slice runs to its budget. */
+  fairShare?: FairShare;
   now?: () => Date;
   /** Told after each step; fault-injection tests throw from it to kill an invocation there. */
   step?: (step: ImportStep) => void;
@@ -220,6 +223,7 @@ export class ImportEngine {
     const { jobs, clients, files } = this.deps;
     const { tenant, code, source, options } = job;
     const startedAt = Date.now();
+    const share = this.deps.fairShare?.slice(tenant);
     // Chunks logged before a crash are applied first, so a cancel that came meanwhile still counts them.
     const replayed = await this.replay(job, since, lease);
     if (replayed === "stale") return "finished";
@@ -340,8 +344,11 @@ export class ImportEngine {
           return this.finish(job, "Cancelled", chunks.applied);
         }
         // Checked once the next batch exists, so a slice that reaches the end of the file finishes the job
-        // itself; every slice does at least one chunk, so any budget makes progress.
-        if (chunksThisSlice++ > 0 && Date.now() - startedAt >= this.settings.sliceBudgetMs) {
+        // itself; every slice does at least one chunk, so any budget or share makes progress.
+        if (
+          chunksThisSlice++ > 0 &&
+          (Date.now() - startedAt >= this.settings.sliceBudgetMs || share?.spent() === true)
+        ) {
           // The index is final once deciding stops; handing it on while the last writes go shortens the pause
           // between slices. A flush that fails leaves the lease interrupted, so nobody takes what was handed on.
           await Promise.all([writer?.flush(), handOn()]);

@@ -14,6 +14,13 @@ export interface ImportQueue {
    * (taking a message changes its pop receipt) or it is gone.
    */
   findWaiting(message: QueuedMessage): Promise<QueuedMessage | null>;
+  /** The first messages waiting to be taken, oldest first as the queue hands them out (a message taken is not among them). */
+  peekWaiting(): Promise<WaitingMessage[]>;
+}
+
+/** A message seen waiting: its id tells one seen twice from a new one for the same job. */
+export interface WaitingMessage extends ImportMessage {
+  messageId: string;
 }
 
 /** Reads a queue message body (already decoded by the trigger) into an ImportMessage, or says why it is not one. */

@@ -2,7 +2,7 @@ import { QueueClient } from "@azure/storage-queue";
 
 import { storageStatus } from "../storage/storageStatus";
 import { QueuedMessage } from "./importJob";
-import { ImportMessage, ImportQueue } from "./importQueue";
+import { ImportMessage, ImportQueue, parseImportMessage, WaitingMessage } from "./importQueue";
 
 /** Import messages on a Storage queue, base64-encoded as the queue trigger expects by default. */
 export class StorageImportQueue implements ImportQueue {
@@ -26,5 +26,18 @@ export class StorageImportQueue implements ImportQueue {
       if ([400, 404].includes(storageStatus(error) ?? 0)) return null;
       throw error;
     }
+  }
+
+  async peekWaiting(): Promise<WaitingMessage[]> {
+    // 32 is the most one peek returns.
+    const peeked = await this.queue.peekMessages({ numberOfMessages: 32 });
+    return peeked.peekedMessageItems.flatMap(({ messageId, messageText }) => {
+      try {
+        return [{ messageId, ...parseImportMessage(Buffer.from(messageText, "base64").toString("utf8")) }];
+      } catch {
+        // Not an import message: the trigger will poison it; it is no import waiting for a turn.
+        return [];
+      }
+    });
   }
 }

@@ -2,7 +2,7 @@ import { RunningAzurite, startThrowawayAzurite } from "functions-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { azureStores, createServices } from "../../shared/appServices";
-import { finalStatuses } from "../../shared/imports/importJob";
+import { finalStatuses, ImportJob } from "../../shared/imports/importJob";
 import { StorageImportQueue } from "../../shared/imports/storageImportQueue";
 import { bootstrapStorage } from "../../shared/storage/bootstrapStorage";
 import { connectionStringClients } from "../../shared/storage/storageClients";
@@ -108,5 +108,53 @@ describe("the import functions in the local host", () => {
     expect(failed.completedDate).not.toBeNull();
     const poison = h.storage.queues.getQueueClient(poisonQueueName(storageLayout.queues.clientImports));
     expect((await poison.peekMessages()).peekedMessageItems).toHaveLength(0);
+  });
+});
+
+describe("imports of three tenants in the local host, which runs two slices at a time", () => {
+  let azurite: RunningAzurite;
+  let host: HostProcess;
+  let h: Harness;
+
+  beforeAll(async () => {
+    azurite = await startThrowawayAzurite("turns");
+    const storage = connectionStringClients(azurite.connectionString);
+    await bootstrapStorage(storage);
+    h = await harness(storage);
+    host = await startHost(repoRoot, {
+      AzureWebJobsStorage: azurite.connectionString,
+      ImportShareSeconds: "0.2",
+      ...promptQueues,
+    });
+  });
+  afterAll(async () => {
+    await host?.stop();
+    await azurite?.stop();
+  });
+
+  it("take turns: the third starts while the first two still run, and each ends as it would alone", async () => {
+    const rows = 30_000;
+    const queue = new StorageImportQueue(h.storage.queues.getQueueClient(storageLayout.queues.clientImports));
+    const jobs: ImportJob[] = [];
+    for (const label of ["a", "b", "c"]) {
+      const tenant = uniqueTenant(label);
+      const csv = ["Code,Name,Type", ...Array.from({ length: rows }, (_, i) => `${label}${i},Client ${i},Ltd`)];
+      const job = await startJob(h, tenant, csv.join("\r\n"), sameNameMapping("Code", "Name", "Type"));
+      await queue.send({ tenant, code: job.code });
+      jobs.push(job);
+    }
+    const [first, second, third] = await eventually(async () => {
+      const current = await Promise.all(jobs.map((job) => h.jobs.get(job.tenant, job.code)));
+      return current.every((job) => job?.status === "Completed") ? current.map((job) => job!) : undefined;
+    }, 120_000);
+
+    // Without turns the third would wait for the first or the second to end.
+    expect(third.startedDate! < first.completedDate! && third.startedDate! < second.completedDate!).toBe(true);
+    for (const job of [first, second, third]) {
+      expect(job.checkpoint.counts).toEqual({ processed: rows, created: rows, updated: 0, skipped: 0, error: 0 });
+      expect(await allClients(h, job.tenant)).toHaveLength(rows);
+      const slices = host.output().match(new RegExp(`Import ${job.code} of ${job.tenant}: \\w+`, "g"));
+      expect(slices?.at(-1)).toMatch(/finished$/);
+    }
   });
 });

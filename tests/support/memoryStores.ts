@@ -29,7 +29,7 @@ import {
   retentionSteps,
 } from "../../shared/imports/importJobStore";
 import { ImportPlan } from "../../shared/imports/importPlan";
-import { ImportMessage, ImportQueue } from "../../shared/imports/importQueue";
+import { ImportMessage, ImportQueue, WaitingMessage } from "../../shared/imports/importQueue";
 import { InterruptedHolder, TenantLease, TenantLeases } from "../../shared/imports/tenantLeases";
 import { UploadReading } from "../../shared/imports/uploadReader";
 import { UploadReceipt, UploadReceipts, uploadReceiptValidMs } from "../../shared/imports/uploadReceipts";
@@ -335,6 +335,10 @@ export class MemoryImportQueue implements ImportQueue {
     if (!found) return null;
     found.queued = { ...found.queued, popReceipt: `${found.queued.popReceipt}'` };
     return found.queued;
+  }
+
+  async peekWaiting(): Promise<WaitingMessage[]> {
+    return this.waiting.slice(0, 32).map((w) => ({ messageId: w.queued.messageId, ...w.message }));
   }
 
   /** The oldest waiting message, taken by a worker. */

@@ -1,0 +1,164 @@
+import { describe, expect, it } from "vitest";
+
+import { parseConfirmImportRequest } from "../../shared/imports/confirmImportRequest";
+import { FairShare } from "../../shared/imports/fairShare";
+import { WaitingMessage } from "../../shared/imports/importQueue";
+import { memoryServices } from "../support/memoryStores";
+
+/** A queue whose peeks answer only when the test says, with what the test puts in it. */
+class PeekedQueue {
+  waiting: WaitingMessage[] = [];
+  fails = false;
+  peeks = 0;
+  private answers: (() => void)[] = [];
+
+  peekWaiting(): Promise<WaitingMessage[]> {
+    this.peeks++;
+    const seen = [...this.waiting];
+    const fails = this.fails;
+    return new Promise((resolve, reject) =>
+      this.answers.push(() => (fails ? reject(new Error("503 Server Busy")) : resolve(seen))),
+    );
+  }
+
+  /** Answers the peeks asked so far, and lets their answers land. */
+  async answer(): Promise<void> {
+    for (const answer of this.answers.splice(0)) answer();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+const waiting = (messageId: string, tenant: string): WaitingMessage => ({ messageId, tenant, code: `job-${tenant}` });
+
+describe("a slice's fair share", () => {
+  function slice(tenant = "a") {
+    const queue = new PeekedQueue();
+    let now = 1_000;
+    const share = new FairShare(queue, 20_000, () => now).slice(tenant);
+    return { queue, share, at: (ms: number) => (now = 1_000 + ms) };
+  }
+
+  it("is not spent, and the queue not asked, before the share has passed", () => {
+    const { queue, share, at } = slice();
+    queue.waiting = [waiting("m1", "b")];
+    at(19_999);
+    expect(share.spent()).toBe(false);
+    expect(queue.peeks).toBe(0);
+  });
+
+  it("is spent once the same message of another tenant is seen waiting in two peeks a quarter share apart", async () => {
+    const { queue, share, at } = slice();
+    queue.waiting = [waiting("m1", "b")];
+    at(20_000);
+    expect(share.spent()).toBe(false);
+    await queue.answer();
+    // Seen once: a new instance may be about to take it.
+    expect(share.spent()).toBe(false);
+    at(24_999);
+    expect(share.spent()).toBe(false);
+    expect(queue.peeks).toBe(1);
+    at(25_000);
+    expect(share.spent()).toBe(false);
+    await queue.answer();
+    expect(share.spent()).toBe(true);
+  });
+
+  it("is not spent for the slice's own tenant's imports, which wait for its lease, nor for one taken meanwhile", async () => {
+    const { queue, share, at } = slice("a");
+    queue.waiting = [waiting("m1", "a"), waiting("m2", "b")];
+    at(20_000);
+    share.spent();
+    await queue.answer();
+    // m2 was taken by another worker; m3 is new, and m1 is the slice's own tenant's.
+    queue.waiting = [waiting("m1", "a"), waiting("m3", "c")];
+    at(25_000);
+    share.spent();
+    await queue.answer();
+    expect(share.spent()).toBe(false);
+    at(30_000);
+    share.spent();
+    await queue.answer();
+    expect(share.spent()).toBe(true);
+  });
+
+  it("asks the queue once at a time, and a peek that fails sees nobody waiting", async () => {
+    const { queue, share, at } = slice();
+    queue.waiting = [waiting("m1", "b")];
+    at(20_000);
+    share.spent();
+    await queue.answer();
+    queue.fails = true;
+    at(25_000);
+    share.spent();
+    at(40_000);
+    share.spent();
+    expect(queue.peeks).toBe(2);
+    await queue.answer();
+    queue.fails = false;
+    // The failed peek saw nobody; the next, due at once, finds m1 still waiting since the peek before it.
+    expect(share.spent()).toBe(false);
+    await queue.answer();
+    expect(share.spent()).toBe(true);
+  });
+});
+
+describe("imports of several tenants on one worker", () => {
+  const rows = 30_000;
+  const file = (tenant: string) =>
+    "Code,Name,Type\r\n" +
+    Array.from({ length: rows }, (_, i) => `${tenant.toUpperCase()}${i},Client ${i} of ${tenant},Ltd\r\n`).join("");
+  const mapping = ["Code", "Name", "Type"].map((f) => ({ csvHeader: f, targetField: f }));
+
+  /** Uploads and starts an import of `tenant`'s file; its message waits in the queue. */
+  async function started(services: ReturnType<typeof memoryServices>["services"], tenant: string) {
+    const upload = await services.imports.upload(
+      tenant,
+      { fileName: "clients.csv", body: [Buffer.from(file(tenant))] },
+      async () => ({ ok: true, value: { hasHeaderRow: null, start: null } }),
+      null,
+    );
+    if (!upload.ok || !("previewed" in upload.value)) throw new Error("upload refused");
+    const { code } = upload.value.previewed;
+    const request = parseConfirmImportRequest({ columnMappings: mapping });
+    if (!request.ok || !(await services.imports.start(tenant, code, request.value)).ok) throw new Error("not started");
+    return code;
+  }
+
+  /** Runs the queue one slice at a time, in its order, as one worker would; which tenant each slice was of. */
+  async function drained({ stores, services }: ReturnType<typeof memoryServices>): Promise<string[]> {
+    const slices: string[] = [];
+    for (let message = stores.queue.take(); message; message = stores.queue.take()) {
+      slices.push(message.tenant);
+      const outcome = await services.runSlice(message.tenant, message.code);
+      if (outcome === "continue" || outcome === "tenantBusy")
+        await services.jobQueue.send(message.tenant, message.code);
+    }
+    return slices;
+  }
+
+  it("take turns once a slice has had its share, and each ends as it would alone", async () => {
+    const memory = memoryServices({ ImportShareSeconds: "0.001", StartWaitSeconds: "0" });
+    const codes = new Map<string, string>();
+    for (const tenant of ["a", "b", "c"]) codes.set(tenant, await started(memory.services, tenant));
+
+    const slices = await drained(memory);
+
+    // Each slice gave way to the imports queued behind it: they went round in turns.
+    expect(slices.slice(0, 6)).toEqual(["a", "b", "c", "a", "b", "c"]);
+    for (const [tenant, code] of codes) {
+      expect(await memory.services.jobs.get(tenant, code)).toMatchObject({
+        status: "Completed",
+        checkpoint: { counts: { processed: rows, created: rows, updated: 0, error: 0 } },
+      });
+      expect(memory.stores.clients.tenants.get(tenant)?.size).toBe(rows);
+    }
+  });
+
+  it("do not give way to the same tenant's next import, which waits for the tenant anyway", async () => {
+    const memory = memoryServices({ ImportShareSeconds: "0.001", StartWaitSeconds: "0" });
+    await started(memory.services, "a");
+    await started(memory.services, "a");
+
+    expect(await drained(memory)).toEqual(["a", "a"]);
+  });
+});
