@@ -1,4 +1,5 @@
 import { ImportQueue } from "./importQueue";
+import { TenantLeases } from "./tenantLeases";
 
 /**
  * A slice's share of its host before it gives way to other tenants' imports. A host runs two slices at once and
@@ -8,20 +9,23 @@ import { ImportQueue } from "./importQueue";
  * queues again behind the waiting ones: on one host the imports take turns of about a share each.
  *
  * An import is taken to wait when the same message of another tenant is seen in two peeks a quarter of a share
- * apart: on Azure a new instance usually takes a waiting message within that (each waiting message asks for an
- * instance), and then no slice gives way for it. Imports of the slice's own tenant are not counted: they wait for
- * the tenant's lease, which giving way would only pass back and forth.
+ * apart, and no import holds that tenant: on Azure a new instance usually takes a waiting message within that
+ * (each waiting message asks for an instance), and then no slice gives way for it; and an import whose tenant is
+ * held (a second import of a tenant, waiting for the first; the slice's own tenant's next import) could not run
+ * if given the slice's place.
  */
 export class FairShare {
   constructor(
     private readonly queue: Pick<ImportQueue, "peekWaiting">,
+    private readonly leases: Pick<TenantLeases, "isHeld">,
     private readonly shareMs: number,
     private readonly clock: () => number = Date.now,
   ) {}
 
   /** Watches the queue for a slice of an import of `tenant` that starts now. */
   slice(tenant: string): SliceShare {
-    return new SliceShare(this.queue, tenant, this.clock() + this.shareMs, this.shareMs / 4, this.clock);
+    const { queue, leases, shareMs, clock } = this;
+    return new SliceShare(queue, leases, tenant, clock() + shareMs, shareMs / 4, clock);
   }
 }
 
@@ -34,6 +38,7 @@ export class SliceShare {
 
   constructor(
     private readonly queue: Pick<ImportQueue, "peekWaiting">,
+    private readonly leases: Pick<TenantLeases, "isHeld">,
     private readonly tenant: string,
     private readonly spentAt: number,
     private readonly peekEveryMs: number,
@@ -54,17 +59,20 @@ export class SliceShare {
   private peek(now: number): void {
     this.peeking = true;
     this.peekedAt = now;
-    this.queue
-      .peekWaiting()
+    this.othersWaiting()
+      // A peek that fails sees nobody waiting: the slice goes on, as it did before shares, to its budget at most.
       .then(
-        (waiting) => {
-          const others = waiting.filter((m) => m.tenant !== this.tenant).map((m) => m.messageId);
-          this.othersWait = others.some((id) => this.seen.has(id));
-          this.seen = new Set(others);
-        },
-        // A peek that fails sees nobody waiting: the slice goes on, as it did before shares, to its budget at most.
+        (wait) => (this.othersWait = wait),
         () => (this.othersWait = false),
       )
       .finally(() => (this.peeking = false));
+  }
+
+  private async othersWaiting(): Promise<boolean> {
+    const others = (await this.queue.peekWaiting()).filter((m) => m.tenant !== this.tenant);
+    const waited = new Set(others.filter((m) => this.seen.has(m.messageId)).map((m) => m.tenant));
+    this.seen = new Set(others.map((m) => m.messageId));
+    for (const tenant of waited) if (!(await this.leases.isHeld(tenant))) return true;
+    return false;
   }
 }

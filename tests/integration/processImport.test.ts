@@ -132,29 +132,55 @@ describe("imports of three tenants in the local host, which runs two slices at a
     await azurite?.stop();
   });
 
-  it("take turns: the third starts while the first two still run, and each ends as it would alone", async () => {
-    const rows = 30_000;
+  /** Starts an import of `rows` rows in `tenant` for each entry, queued in that order; resolves once all ended. */
+  async function importsQueued(...imports: { tenant: string; rows: number }[]): Promise<ImportJob[]> {
     const queue = new StorageImportQueue(h.storage.queues.getQueueClient(storageLayout.queues.clientImports));
     const jobs: ImportJob[] = [];
-    for (const label of ["a", "b", "c"]) {
-      const tenant = uniqueTenant(label);
-      const csv = ["Code,Name,Type", ...Array.from({ length: rows }, (_, i) => `${label}${i},Client ${i},Ltd`)];
+    for (const [n, { tenant, rows }] of imports.entries()) {
+      const csv = ["Code,Name,Type", ...Array.from({ length: rows }, (_, i) => `J${n}R${i},Client ${i},Ltd`)];
       const job = await startJob(h, tenant, csv.join("\r\n"), sameNameMapping("Code", "Name", "Type"));
       await queue.send({ tenant, code: job.code });
       jobs.push(job);
     }
-    const [first, second, third] = await eventually(async () => {
+    return eventually(async () => {
       const current = await Promise.all(jobs.map((job) => h.jobs.get(job.tenant, job.code)));
       return current.every((job) => job?.status === "Completed") ? current.map((job) => job!) : undefined;
     }, 120_000);
+  }
+
+  const slicesOf = (job: ImportJob) =>
+    host.output().match(new RegExp(`Import ${job.code} of ${job.tenant}: \\w+`, "g")) ?? [];
+
+  it("take turns: the third starts while the first two still run, and each ends as it would alone", async () => {
+    const rows = 30_000;
+    const [first, second, third] = await importsQueued(
+      ...["a", "b", "c"].map((label) => ({ tenant: uniqueTenant(label), rows })),
+    );
 
     // Without turns the third would wait for the first or the second to end.
     expect(third.startedDate! < first.completedDate! && third.startedDate! < second.completedDate!).toBe(true);
     for (const job of [first, second, third]) {
       expect(job.checkpoint.counts).toEqual({ processed: rows, created: rows, updated: 0, skipped: 0, error: 0 });
       expect(await allClients(h, job.tenant)).toHaveLength(rows);
-      const slices = host.output().match(new RegExp(`Import ${job.code} of ${job.tenant}: \\w+`, "g"));
-      expect(slices?.at(-1)).toMatch(/finished$/);
+      expect(slicesOf(job).at(-1)).toMatch(/finished$/);
     }
+  });
+
+  it("do not give way to an import whose tenant is held: a second import of a tenant waits for its first", async () => {
+    const busy = uniqueTenant("busy");
+    const other = uniqueTenant("other");
+    const [alone, first, second] = await importsQueued(
+      { tenant: other, rows: 30_000 },
+      { tenant: busy, rows: 60_000 },
+      { tenant: busy, rows: 1_000 },
+    );
+
+    // The second import of the busy tenant waited in the queue behind the two running, seen by the other tenant's
+    // slice, but could not have run in its place: neither gave way.
+    expect(slicesOf(second)).toContain(`Import ${second.code} of ${busy}: tenantBusy`);
+    expect(alone.completedDate! < first.completedDate!).toBe(true);
+    expect(slicesOf(first)).toEqual([`Import ${first.code} of ${busy}: finished`]);
+    expect(slicesOf(alone)).toEqual([`Import ${alone.code} of ${other}: finished`]);
+    expect(second.checkpoint.counts.created).toBe(1_000);
   });
 });

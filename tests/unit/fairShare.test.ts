@@ -33,9 +33,10 @@ const waiting = (messageId: string, tenant: string): WaitingMessage => ({ messag
 describe("a slice's fair share", () => {
   function slice(tenant = "a") {
     const queue = new PeekedQueue();
+    const held = new Set<string>();
     let now = 1_000;
-    const share = new FairShare(queue, 20_000, () => now).slice(tenant);
-    return { queue, share, at: (ms: number) => (now = 1_000 + ms) };
+    const share = new FairShare(queue, { isHeld: async (t) => held.has(t) }, 20_000, () => now).slice(tenant);
+    return { queue, held, share, at: (ms: number) => (now = 1_000 + ms) };
   }
 
   it("is not spent, and the queue not asked, before the share has passed", () => {
@@ -75,6 +76,25 @@ describe("a slice's fair share", () => {
     share.spent();
     await queue.answer();
     expect(share.spent()).toBe(false);
+    at(30_000);
+    share.spent();
+    await queue.answer();
+    expect(share.spent()).toBe(true);
+  });
+
+  it("is not spent for an import whose tenant another import holds, which could not run in the slice's place", async () => {
+    const { queue, held, share, at } = slice("a");
+    queue.waiting = [waiting("m1", "b")];
+    held.add("b");
+    at(20_000);
+    share.spent();
+    await queue.answer();
+    at(25_000);
+    share.spent();
+    await queue.answer();
+    expect(share.spent()).toBe(false);
+    // The first import of b ended: its second, still waiting, could run now.
+    held.delete("b");
     at(30_000);
     share.spent();
     await queue.answer();
