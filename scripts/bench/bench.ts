@@ -17,6 +17,7 @@ import { ApiImport, importThroughApi, text } from "./apiImport";
 import { BenchHost, processCpuSeconds, productionWorkerSettings, startBenchHost, withPeak } from "./benchHost";
 import { clientFile, wideClientFile, wideClientFileHeader } from "./clientFile";
 import { engineSeconds, jobTimes, millisecondsAt, percentile, perSecond } from "./figures";
+import { describeBehindLong, smallBehindLong } from "./smallBehindLong";
 import {
   describeWay,
   fromFirstRows,
@@ -555,35 +556,21 @@ async function turns(bench: Bench): Promise<void> {
   const longCsv = await text(clientFile(longRows));
   const smallCsv = await text(clientFile(1_000));
   const behindTwo = async (on: Bench, share: Record<string, string>) => {
-    const keyOf = async (tenant: string) => (await on.keys.create(tenant)).key;
-    const [first, second, small] = await Promise.all(["long0", "long1", "small"].map(keyOf));
-    const { result } = await inOwnHost({ ...on, env: { ...on.env, ...share } }, async (host) => {
-      const started = Date.now();
-      const longs = [
-        importThroughApi(host, first, "long0", longCsv, { importMode: "CreateOnly" }),
-        importThroughApi(host, second, "long1", longCsv, { importMode: "CreateOnly" }),
-      ];
-      // Both under way: the small one waits behind them however the queue hands them out.
-      await sleep(3_000);
-      const behind = await importThroughApi(host, small, "small", smallCsv, { importMode: "CreateOnly" });
-      const ran = await Promise.all(longs);
-      return { behind, longRate: (2 * longRows) / ((Date.now() - started) / 1000), longs: ran };
-    });
-    const { job, seconds } = result.behind;
-    const waited = (Date.parse(job.startedDate!) - Date.parse(job.confirmedDate!)) / 1000;
-    const gap = Math.max(...result.longs.map((run) => run.progressGap));
-    return { waited, seconds, longRate: result.longRate, gap };
+    const tenants = ["long0", "long1", "small"] as const;
+    const [first, second, small] = await Promise.all(tenants.map(async (tenant) => (await on.keys.create(tenant)).key));
+    const { result } = await inOwnHost({ ...on, env: { ...on.env, ...share } }, (host) =>
+      smallBehindLong(host, tenants, [first, second, small], longCsv, longRows, smallCsv),
+    );
+    return result;
   };
   const shared = await behindTwo(bench, {});
   let unshared = shared;
   await withAzurite(async (own) => {
     unshared = await behindTwo(own, { ImportShareSeconds: "240" });
   });
-  const figures = (run: typeof shared) =>
-    `waited ${run.waited.toFixed(1)} s for its first slice, ended ${run.seconds.toFixed(1)} s after its upload (the long ones ${perSecond(run.longRate)}, longest gap ${run.gap.toFixed(1)} s)`;
   console.log(
-    `A 1,000-row import behind two of ${longRows} rows in other tenants, one host: with the app's shares it ${figures(shared)}; ` +
-      `without shares it ${figures(unshared)}; the long ones with shares against without: ratio ${(shared.longRate / unshared.longRate).toFixed(2)}`,
+    `A 1,000-row import behind two of ${longRows} rows in other tenants, one host: with the app's shares it ${describeBehindLong(shared)}; ` +
+      `without shares it ${describeBehindLong(unshared)}; the long ones with shares against without: ratio ${(shared.longRate / unshared.longRate).toFixed(2)}`,
   );
 }
 

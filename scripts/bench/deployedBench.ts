@@ -10,6 +10,7 @@ import { settingsStorage } from "../settingsStorage";
 import { importThroughApi, text } from "./apiImport";
 import { clientFile } from "./clientFile";
 import { engineSeconds, jobTimes, millisecondsAt, perSecond } from "./figures";
+import { describeBehindLong, smallBehindLong } from "./smallBehindLong";
 import {
   describeWay,
   fromFirstRows,
@@ -26,8 +27,9 @@ import {
  * cores. Through the app's API: CreateOnly of `--rows` new clients into a tenant of its own, then the store's
  * best `create` way for the same entities (written straight into tables of its own, deleted after), then
  * `--tenants` imports of a tenth as many rows each at once, with every job's status calls and the store's own
- * point read of each job meanwhile. Storage is the app's `AzureWebJobsStorage` (as `npm run keys` finds it):
- * the bench mints a key per tenant and revokes it at the end. It writes its clients into tenants named
+ * point read of each job meanwhile, then a 1,000-row import started behind two of 3 x `--rows` rows in two other
+ * tenants (how long it waits for its first slice). Storage is the app's `AzureWebJobsStorage` (as `npm run keys`
+ * finds it): the bench mints a key per tenant and revokes it at the end. It writes its clients into tenants named
  * `bench<run>-...` of that store and leaves them there: run it against a deployment made for measuring.
  */
 const argument = (name: string) => {
@@ -124,6 +126,22 @@ async function main(): Promise<void> {
         `longest progress gap ${Math.max(...many.map((job) => job.progressGap)).toFixed(1)} s (bar 2.0); meanwhile status p50 ` +
         `${millisecondsAt(statusMs, 0.5)} ms, p99 ${millisecondsAt(statusMs, 0.99)} ms (bar 50 ms; the store's read of a job alone ` +
         `p99 ${millisecondsAt(storeReadMs, 0.99)} ms)`,
+    );
+
+    const longRows = rows * 3;
+    const behind = [`${run}-long0`, `${run}-long1`, `${run}-small`] as const;
+    const [first, second, small] = await Promise.all(behind.map(keyFor));
+    const turn = await smallBehindLong(
+      api,
+      behind,
+      [first, second, small],
+      await text(clientFile(longRows)),
+      longRows,
+      await text(clientFile(1_000)),
+    );
+    console.log(
+      `A 1,000-row import behind two of ${longRows} rows in other tenants: it ${describeBehindLong(turn)} ` +
+        "(one host gives it a slice within about a share, 20 s; on Azure an instance of its own should take it at once)",
     );
   } finally {
     // A revoke that fails is said, not thrown: the run's own error, if any, is the one to see.

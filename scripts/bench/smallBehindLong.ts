@@ -1,0 +1,52 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
+import { importThroughApi } from "./apiImport";
+import { BenchHost } from "./benchHost";
+import { perSecond } from "./figures";
+
+/** What a small import behind two long ones saw. */
+export interface BehindLong {
+  /** From the start its upload confirmed to its first slice, on the app's clock. */
+  waited: number;
+  /** From its upload to `Completed`. */
+  seconds: number;
+  /** The two long imports' rows a second, in all. */
+  longRate: number;
+  /** The long imports' longest progress gap. */
+  gap: number;
+}
+
+/**
+ * Two long imports (`longCsv`, `longRows` rows each) in two tenants, then, 3 s later with both under way, a small
+ * one (`smallCsv`) in a third; `keys` are the three tenants' keys, in that order. On one host (two slices at a
+ * time) the small one waits for a slice to give way or end; on Azure, for an instance to take its message.
+ */
+export async function smallBehindLong(
+  host: Pick<BenchHost, "url" | "output">,
+  tenants: readonly [string, string, string],
+  keys: readonly [string, string, string],
+  longCsv: string,
+  longRows: number,
+  smallCsv: string,
+): Promise<BehindLong> {
+  const started = Date.now();
+  const longs = [0, 1].map((i) => importThroughApi(host, keys[i], tenants[i], longCsv, { importMode: "CreateOnly" }));
+  await sleep(3_000);
+  const small = await importThroughApi(host, keys[2], tenants[2], smallCsv, { importMode: "CreateOnly" });
+  const ran = await Promise.all(longs);
+  const { job, seconds } = small;
+  return {
+    waited: (Date.parse(job.startedDate!) - Date.parse(job.confirmedDate!)) / 1000,
+    seconds,
+    longRate: (2 * longRows) / ((Date.now() - started) / 1000),
+    gap: Math.max(...ran.map((run) => run.progressGap)),
+  };
+}
+
+/** "waited 29.0 s for its first slice, ended 30.0 s after its upload (the long ones 8,523/s, longest gap 4.7 s)" */
+export function describeBehindLong(run: BehindLong): string {
+  return (
+    `waited ${run.waited.toFixed(1)} s for its first slice, ended ${run.seconds.toFixed(1)} s after its upload ` +
+    `(the long ones ${perSecond(run.longRate)}, longest gap ${run.gap.toFixed(1)} s)`
+  );
+}
