@@ -129,6 +129,7 @@ export function createServices(
     // 0: answer at once, with the job as it stands.
     startWaitMs: numberSetting(env.StartWaitSeconds, 10, 0) * 1000,
     sliceBudgetMs,
+    fairShare,
   });
   const watchdog = new StalledImportWatchdog(
     jobs,

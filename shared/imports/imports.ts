@@ -12,6 +12,7 @@ import { ConfirmImportRequest, mappingErrors } from "./confirmImportRequest";
 import { CsvColumnMapping } from "./csvColumnMapping";
 import { CsvImportJobDto, toCsvImportJobDto } from "./csvImportJobDto";
 import { CsvUploadPreview } from "./csvUploadPreview";
+import { FairShare } from "./fairShare";
 import { fileProblem } from "./fileProblem";
 import { SliceOutcome } from "./importEngine";
 import { ImportFileStore } from "./importFileStore";
@@ -50,6 +51,8 @@ export interface ImportsDependencies {
   startWaitMs: number;
   /** How long one invocation reads a landed large file before it hands the rest to a continuation message. */
   sliceBudgetMs: number;
+  /** When that reading gives way to other tenants' waiting imports; without it, it reads to its budget. */
+  fairShare?: FairShare;
 }
 
 export interface UploadedFile {
@@ -434,7 +437,7 @@ export class Imports {
       (await jobs.change(tenant, code, (current) =>
         isWaitingForFile(current) ? { heartbeat: this.deps.now().toISOString() } : null,
       )) !== null;
-    const read = await readLandedFile(files, job, this.deps.sliceBudgetMs, alive);
+    const read = await readLandedFile(files, job, this.deps.sliceBudgetMs, alive, this.deps.fairShare?.slice(tenant));
     if (read === "continue") return "continue";
     if (read === "stopped") return "notRunnable";
     await this.landedFileRead(job, job.pendingUpload, read);

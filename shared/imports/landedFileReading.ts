@@ -1,3 +1,4 @@
+import { SliceShare } from "./fairShare";
 import { ImportFileStore } from "./importFileStore";
 import { ImportJob } from "./importJob";
 import { UploadedFileFacts, UploadReader } from "./uploadReader";
@@ -11,14 +12,16 @@ const saveEveryMs = 10_000;
  * size). Ends with the file's facts once its end is reached, or "continue" with the reading saved for the
  * next slice. The reading is also saved every 10 seconds (or each budget, if shorter) and `alive` called: it
  * beats the job's heartbeat and answers false once the job no longer waits for its file to be read (another
- * delivery finished it, or it was cancelled), which ends this reading ("stopped"). Two deliveries reading at
- * once only repeat each other: a reading is the same at the same offset, whoever saved it.
+ * delivery finished it, or it was cancelled), which ends this reading ("stopped"). Past its `share`, once
+ * another tenant's import waits, the slice saves its reading and ends as at its budget's end. Two deliveries
+ * reading at once only repeat each other: a reading is the same at the same offset, whoever saved it.
  */
 export async function readLandedFile(
   files: ImportFileStore,
   job: ImportJob,
   budgetMs: number,
   alive: () => Promise<boolean>,
+  share?: SliceShare,
 ): Promise<UploadedFileFacts | "continue" | "stopped"> {
   const { tenant, code, source } = job;
   const reader = new UploadReader((await files.loadReading(tenant, code)) ?? undefined);
@@ -28,14 +31,15 @@ export async function readLandedFile(
   let savedAt = startedAt;
   for await (const chunk of files.readSource(source, from)) {
     reader.push(chunk);
-    if (performance.now() - savedAt < saveMs) continue;
+    const spent = share?.spent() === true;
+    if (!spent && performance.now() - savedAt < saveMs) continue;
     // A reading exists from the end of a batch of records on; a slice stops only once it has moved it on.
     const reading = reader.reading();
     if (!reading || reading.offset === from) continue;
     await files.saveReading(tenant, code, reading);
     savedAt = performance.now();
     if (!(await alive())) return "stopped";
-    if (savedAt - startedAt >= budgetMs) return "continue";
+    if (spent || savedAt - startedAt >= budgetMs) return "continue";
   }
   return reader.finish();
 }

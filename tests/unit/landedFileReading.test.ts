@@ -113,6 +113,27 @@ describe("a large file that landed", () => {
     expect(await services.imports.preview("t", code)).toMatchObject({ ok: true, value: { totalRows: rows } });
   });
 
+  it("gives way past its share to another tenant's import waiting, from its saved reading; else reads to its end", async () => {
+    const share = { ImportSliceSeconds: "3600", ImportShareSeconds: "0.000001" };
+    const alone = await landed({ start: false }, share);
+    await alone.services.imports.fileArrived("t", alone.code);
+    const own = alone.stores.queue.take()!;
+    expect(await alone.services.runSlice(own.tenant, own.code)).toBe("finished");
+
+    const { services, stores, code, reads } = await landed({ start: false }, share);
+    await services.imports.fileArrived("t", code);
+    const message = stores.queue.take()!;
+    await stores.queue.send({ tenant: "other", code: "waiting" });
+    expect(await services.runSlice(message.tenant, message.code)).toBe("continue");
+    const saved = await stores.files.loadReading("t", code);
+    expect(saved?.offset).toBeGreaterThan(0);
+    expect(saved?.offset).toBeLessThan(file.length / 2);
+    stores.queue.take();
+    expect(await services.runSlice(message.tenant, message.code)).toBe("finished");
+    expect(reads).toEqual([0, saved?.offset]);
+    expect(await services.imports.preview("t", code)).toMatchObject({ ok: true, value: { totalRows: rows } });
+  });
+
   it("has no preview to show until its job says the file was read: a start cannot come too early", async () => {
     const { services, stores, code } = await landed({ start: false }, { ImportSliceSeconds: "3600" });
     await services.imports.fileArrived("t", code);
