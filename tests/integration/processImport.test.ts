@@ -18,46 +18,57 @@ import {
   uniqueTenant,
 } from "../support/importHarness";
 
-describe("the import functions in the local host", () => {
-  let azurite: RunningAzurite;
-  let host: HostProcess;
-  let h: Harness;
-  let queue: StorageImportQueue;
+interface OwnHost {
+  host: HostProcess;
+  h: Harness;
+  queue: StorageImportQueue;
+}
 
-  // Storage of its own: the hosts of other test files would otherwise take messages from the same queue.
+/**
+ * A local host with `settings` on an Azurite of its own, for the tests of the describe block it is called in: the
+ * hosts of other test files would otherwise take messages from the same queue.
+ */
+function ownHost(label: string, settings: Record<string, string>): OwnHost {
+  const own = {} as OwnHost;
+  let azurite: RunningAzurite | undefined;
   beforeAll(async () => {
-    azurite = await startThrowawayAzurite("slices");
+    azurite = await startThrowawayAzurite(label);
     const storage = connectionStringClients(azurite.connectionString);
     await bootstrapStorage(storage);
-    h = await harness(storage);
-    queue = new StorageImportQueue(h.storage.queues.getQueueClient(storageLayout.queues.clientImports));
-    host = await startHost(repoRoot, {
+    own.h = await harness(storage);
+    own.queue = new StorageImportQueue(own.h.storage.queues.getQueueClient(storageLayout.queues.clientImports));
+    own.host = await startHost(repoRoot, {
       AzureWebJobsStorage: azurite.connectionString,
-      ImportSliceSeconds: "0.001",
+      ...settings,
       ...promptQueues,
     });
   });
   afterAll(async () => {
-    await host?.stop();
+    await own.host?.stop();
     await azurite?.stop();
   });
+  return own;
+}
+
+describe("the import functions in the local host", () => {
+  const own = ownHost("slices", { ImportSliceSeconds: "0.001" });
 
   it("processImport drives a job to Completed through continuation messages, one slice per message", async () => {
     const tenant = uniqueTenant();
     const csv = ["Code,Name,Type", ...Array.from({ length: 2_500 }, (_, i) => `C${i},Client ${i},Ltd`)].join("\r\n");
-    const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
-    await queue.send({ tenant, code: job.code });
+    const job = await startJob(own.h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
+    await own.queue.send({ tenant, code: job.code });
     const done = await eventually(async () => {
-      const current = await h.jobs.get(tenant, job.code);
+      const current = await own.h.jobs.get(tenant, job.code);
       return current?.status === "Completed" ? current : undefined;
     }, 60_000);
     expect(done.checkpoint.counts).toEqual({ processed: 2_500, created: 2_500, updated: 0, skipped: 0, error: 0 });
     expect(done.totalItems).toBe(2_500);
-    expect(await allClients(h, tenant)).toHaveLength(2_500);
+    expect(await allClients(own.h, tenant)).toHaveLength(2_500);
     // A slice starts with a chunk of 1,000 records, and the budget is shorter than one: three slices (the first
     // chunk holds the header), each through its own message.
     expect(done.checkpoint.chunk).toBe(3);
-    const slices = host.output().match(new RegExp(`Import ${job.code} of ${tenant}: \\w+`, "g"));
+    const slices = own.host.output().match(new RegExp(`Import ${job.code} of ${tenant}: \\w+`, "g"));
     expect(slices?.map((line) => line.split(": ")[1])).toEqual(["continue", "continue", "finished"]);
   });
 
@@ -65,7 +76,7 @@ describe("the import functions in the local host", () => {
     const tenant = uniqueTenant();
     const rows = 12_000;
     const csv = ["Code,Name,Type", ...Array.from({ length: rows }, (_, i) => `L${i},Landed ${i},Ltd`)].join("\r\n");
-    const services = createServices(azureStores(h.storage));
+    const services = createServices(azureStores(own.h.storage));
     const requested = await services.imports.requestUpload(tenant, {
       fileName: "landed.csv",
       hasHeaderRow: null,
@@ -75,7 +86,7 @@ describe("the import functions in the local host", () => {
     const { code, uploadUrl, headers } = requested.value.ticket;
     expect((await fetch(uploadUrl, { method: "PUT", body: csv, headers })).status).toBe(201);
     const done = await eventually(async () => {
-      const current = await h.jobs.get(tenant, code);
+      const current = await own.h.jobs.get(tenant, code);
       return current && finalStatuses.includes(current.status) ? current : undefined;
     }, 60_000);
     expect(done).toMatchObject({ status: "Completed", totalItems: rows, pendingUpload: null });
@@ -85,71 +96,52 @@ describe("the import functions in the local host", () => {
     // 64 KiB, the first batch of records ends within 21 KiB). The saved reading went with the read.
     // The last slice logs once it has handed its index on, a moment after the job shows Completed.
     const slices = await eventually(async () => {
-      const lines = host.output().match(new RegExp(`Import ${code} of ${tenant}: \\w+`, "g"));
+      const lines = own.host.output().match(new RegExp(`Import ${code} of ${tenant}: \\w+`, "g"));
       return lines?.at(-1)?.endsWith("finished") ? lines : undefined;
     }, 10_000);
     expect(slices.length).toBeGreaterThanOrEqual(13 + 2);
-    expect(await h.files.loadReading(tenant, code)).toBeNull();
+    expect(await own.h.files.loadReading(tenant, code)).toBeNull();
     expect((await services.imports.preview(tenant, code)).ok).toBe(true);
   });
 
   it("a job whose slices always fail ends Failed with the reason once its message is poisoned", async () => {
     const tenant = uniqueTenant();
-    const job = await startJob(h, tenant, "Code,Name\r\nA,B\r\n", sameNameMapping("Code", "Name"));
-    await h.storage.blobs.getContainerClient(storageLayout.containers.importFiles).deleteBlob(job.source.blobName);
-    await queue.send({ tenant, code: job.code });
+    const job = await startJob(own.h, tenant, "Code,Name\r\nA,B\r\n", sameNameMapping("Code", "Name"));
+    await own.h.storage.blobs.getContainerClient(storageLayout.containers.importFiles).deleteBlob(job.source.blobName);
+    await own.queue.send({ tenant, code: job.code });
     const failed = await eventually(async () => {
-      const current = await h.jobs.get(tenant, job.code);
+      const current = await own.h.jobs.get(tenant, job.code);
       return current?.status === "Failed" ? current : undefined;
     }, 60_000);
     expect(failed.failureReason).toMatch(
       /^The import failed on every delivery of its message; last error: .*BlobNotFound|blob does not exist/i,
     );
     expect(failed.completedDate).not.toBeNull();
-    const poison = h.storage.queues.getQueueClient(poisonQueueName(storageLayout.queues.clientImports));
+    const poison = own.h.storage.queues.getQueueClient(poisonQueueName(storageLayout.queues.clientImports));
     expect((await poison.peekMessages()).peekedMessageItems).toHaveLength(0);
   });
 });
 
 describe("imports of three tenants in the local host, which runs two slices at a time", () => {
-  let azurite: RunningAzurite;
-  let host: HostProcess;
-  let h: Harness;
-
-  beforeAll(async () => {
-    azurite = await startThrowawayAzurite("turns");
-    const storage = connectionStringClients(azurite.connectionString);
-    await bootstrapStorage(storage);
-    h = await harness(storage);
-    host = await startHost(repoRoot, {
-      AzureWebJobsStorage: azurite.connectionString,
-      ImportShareSeconds: "0.2",
-      ...promptQueues,
-    });
-  });
-  afterAll(async () => {
-    await host?.stop();
-    await azurite?.stop();
-  });
+  const own = ownHost("turns", { ImportShareSeconds: "0.2" });
 
   /** Starts an import of `rows` rows in `tenant` for each entry, queued in that order; resolves once all ended. */
   async function importsQueued(...imports: { tenant: string; rows: number }[]): Promise<ImportJob[]> {
-    const queue = new StorageImportQueue(h.storage.queues.getQueueClient(storageLayout.queues.clientImports));
     const jobs: ImportJob[] = [];
     for (const [n, { tenant, rows }] of imports.entries()) {
       const csv = ["Code,Name,Type", ...Array.from({ length: rows }, (_, i) => `J${n}R${i},Client ${i},Ltd`)];
-      const job = await startJob(h, tenant, csv.join("\r\n"), sameNameMapping("Code", "Name", "Type"));
-      await queue.send({ tenant, code: job.code });
+      const job = await startJob(own.h, tenant, csv.join("\r\n"), sameNameMapping("Code", "Name", "Type"));
+      await own.queue.send({ tenant, code: job.code });
       jobs.push(job);
     }
     return eventually(async () => {
-      const current = await Promise.all(jobs.map((job) => h.jobs.get(job.tenant, job.code)));
+      const current = await Promise.all(jobs.map((job) => own.h.jobs.get(job.tenant, job.code)));
       return current.every((job) => job?.status === "Completed") ? current.map((job) => job!) : undefined;
     }, 120_000);
   }
 
   const slicesOf = (job: ImportJob) =>
-    host.output().match(new RegExp(`Import ${job.code} of ${job.tenant}: \\w+`, "g")) ?? [];
+    own.host.output().match(new RegExp(`Import ${job.code} of ${job.tenant}: \\w+`, "g")) ?? [];
 
   it("take turns: the third starts while the first two still run, and each ends as it would alone", async () => {
     const rows = 30_000;
@@ -161,7 +153,7 @@ describe("imports of three tenants in the local host, which runs two slices at a
     expect(third.startedDate! < first.completedDate! && third.startedDate! < second.completedDate!).toBe(true);
     for (const job of [first, second, third]) {
       expect(job.checkpoint.counts).toEqual({ processed: rows, created: rows, updated: 0, skipped: 0, error: 0 });
-      expect(await allClients(h, job.tenant)).toHaveLength(rows);
+      expect(await allClients(own.h, job.tenant)).toHaveLength(rows);
       expect(slicesOf(job).at(-1)).toMatch(/finished$/);
     }
   });
