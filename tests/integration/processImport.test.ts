@@ -123,17 +123,22 @@ describe("the import functions in the local host", () => {
 });
 
 describe("imports of three tenants in the local host, which runs two slices at a time", () => {
-  const own = ownHost("turns", { ImportShareSeconds: "0.2" });
+  // A share longer than a message waits for the host's next poll (0.3 s at most): a slice gives way only to an
+  // import that waits because both of the host's slices are taken.
+  const own = ownHost("turns", { ImportShareSeconds: "0.5" });
 
-  /** Starts an import of `rows` rows in `tenant` for each entry, queued in that order; resolves once all ended. */
-  async function importsQueued(...imports: { tenant: string; rows: number }[]): Promise<ImportJob[]> {
-    const jobs: ImportJob[] = [];
-    for (const [n, { tenant, rows }] of imports.entries()) {
-      const csv = ["Code,Name,Type", ...Array.from({ length: rows }, (_, i) => `J${n}R${i},Client ${i},Ltd`)];
-      const job = await startJob(own.h, tenant, csv.join("\r\n"), sameNameMapping("Code", "Name", "Type"));
-      await own.queue.send({ tenant, code: job.code });
-      jobs.push(job);
-    }
+  let made = 0;
+  /** Starts an import of `rows` new clients in `tenant` and queues its message. */
+  async function queued(tenant: string, rows: number): Promise<ImportJob> {
+    const n = made++;
+    const csv = ["Code,Name,Type", ...Array.from({ length: rows }, (_, i) => `J${n}R${i},Client ${i},Ltd`)];
+    const job = await startJob(own.h, tenant, csv.join("\r\n"), sameNameMapping("Code", "Name", "Type"));
+    await own.queue.send({ tenant, code: job.code });
+    return job;
+  }
+
+  /** The jobs once every one has ended Completed. */
+  function completed(jobs: ImportJob[]): Promise<ImportJob[]> {
     return eventually(async () => {
       const current = await Promise.all(jobs.map((job) => own.h.jobs.get(job.tenant, job.code)));
       return current.every((job) => job?.status === "Completed") ? current.map((job) => job!) : undefined;
@@ -144,10 +149,10 @@ describe("imports of three tenants in the local host, which runs two slices at a
     own.host.output().match(new RegExp(`Import ${job.code} of ${job.tenant}: \\w+`, "g")) ?? [];
 
   it("take turns: the third starts while the first two still run, and each ends as it would alone", async () => {
-    const rows = 30_000;
-    const [first, second, third] = await importsQueued(
-      ...["a", "b", "c"].map((label) => ({ tenant: uniqueTenant(label), rows })),
-    );
+    const rows = 60_000;
+    const jobs: ImportJob[] = [];
+    for (const label of ["a", "b", "c"]) jobs.push(await queued(uniqueTenant(label), rows));
+    const [first, second, third] = await completed(jobs);
 
     // Without turns the third would wait for the first or the second to end.
     expect(third.startedDate! < first.completedDate! && third.startedDate! < second.completedDate!).toBe(true);
@@ -161,11 +166,15 @@ describe("imports of three tenants in the local host, which runs two slices at a
   it("do not give way to an import whose tenant is held: a second import of a tenant waits for its first", async () => {
     const busy = uniqueTenant("busy");
     const other = uniqueTenant("other");
-    const [alone, first, second] = await importsQueued(
-      { tenant: other, rows: 30_000 },
-      { tenant: busy, rows: 60_000 },
-      { tenant: busy, rows: 1_000 },
-    );
+    const firstQueued = await queued(busy, 60_000);
+    const aloneQueued = await queued(other, 30_000);
+    // Both running, so the busy tenant is held, before its second import is queued: from then on the second could
+    // not run in the other slice's place.
+    await eventually(async () => {
+      const running = await Promise.all([firstQueued, aloneQueued].map((job) => own.h.jobs.get(job.tenant, job.code)));
+      return running.every((job) => job?.status === "InProgress") ? true : undefined;
+    }, 30_000);
+    const [first, alone, second] = await completed([firstQueued, aloneQueued, await queued(busy, 1_000)]);
 
     // The second import of the busy tenant waited in the queue behind the two running, seen by the other tenant's
     // slice, but could not have run in its place: neither gave way.
