@@ -12,20 +12,35 @@ import { TenantLeases } from "./tenantLeases";
  * apart, and no import holds that tenant: on Azure a new instance usually takes a waiting message within that
  * (each waiting message asks for an instance), and then no slice gives way for it; and an import whose tenant is
  * held (a second import of a tenant, waiting for the first; the slice's own tenant's next import) could not run
- * if given the slice's place.
+ * if given the slice's place. One slice of the process gives way for each waiting message: one place frees it.
  */
 export class FairShare {
+  /** The waiting messages slices of this process gave way for, and when. */
+  private readonly givenWayFor = new Map<string, number>();
+
   constructor(
-    private readonly queue: Pick<ImportQueue, "peekWaiting">,
-    private readonly leases: Pick<TenantLeases, "isHeld">,
+    readonly queue: Pick<ImportQueue, "peekWaiting">,
+    readonly leases: Pick<TenantLeases, "isHeld">,
     private readonly shareMs: number,
-    private readonly clock: () => number = Date.now,
+    readonly clock: () => number = Date.now,
   ) {}
 
   /** Watches the queue for a slice of an import of `tenant` that starts now. */
   slice(tenant: string): SliceShare {
-    const { queue, leases, shareMs, clock } = this;
-    return new SliceShare(queue, leases, tenant, clock() + shareMs, shareMs / 4, clock);
+    return new SliceShare(this, tenant, this.clock() + this.shareMs, this.shareMs / 4);
+  }
+
+  /**
+   * Whether a slice may give way for one of `messageIds`: true, and that message taken as given way for, when one
+   * has no slice of this process giving way for it already. A message still waiting a share after a slice gave way
+   * for it (the host busier than that) may be given way for again.
+   */
+  giveWayFor(messageIds: readonly string[]): boolean {
+    const now = this.clock();
+    for (const [id, at] of this.givenWayFor) if (now - at >= this.shareMs) this.givenWayFor.delete(id);
+    const free = messageIds.find((id) => !this.givenWayFor.has(id));
+    if (free !== undefined) this.givenWayFor.set(free, now);
+    return free !== undefined;
   }
 }
 
@@ -34,45 +49,46 @@ export class SliceShare {
   private seen = new Set<string>();
   private peekedAt = -Infinity;
   private peeking = false;
-  private othersWait = false;
+  private givesWay = false;
 
   constructor(
-    private readonly queue: Pick<ImportQueue, "peekWaiting">,
-    private readonly leases: Pick<TenantLeases, "isHeld">,
+    private readonly fair: FairShare,
     private readonly tenant: string,
     private readonly spentAt: number,
     private readonly peekEveryMs: number,
-    private readonly clock: () => number,
   ) {}
 
   /**
-   * Whether the slice has had its share and another tenant's import waits. It answers at once from the peeks
-   * so far and starts the next one when due: the slice never waits for the queue.
+   * Whether the slice has had its share and gives way to another tenant's import waiting. It answers at once from
+   * the peeks so far and starts the next one when due: the slice never waits for the queue.
    */
   spent(): boolean {
-    const now = this.clock();
+    const now = this.fair.clock();
     if (now < this.spentAt) return false;
-    if (!this.peeking && now - this.peekedAt >= this.peekEveryMs) this.peek(now);
-    return this.othersWait;
+    if (!this.givesWay && !this.peeking && now - this.peekedAt >= this.peekEveryMs) this.peek(now);
+    return this.givesWay;
   }
 
   private peek(now: number): void {
     this.peeking = true;
     this.peekedAt = now;
-    this.othersWaiting()
+    this.waitingInItsPlace()
       // A peek that fails sees nobody waiting: the slice goes on, as it did before shares, to its budget at most.
       .then(
-        (wait) => (this.othersWait = wait),
-        () => (this.othersWait = false),
+        (ids) => (this.givesWay = ids.length > 0 && this.fair.giveWayFor(ids)),
+        () => undefined,
       )
       .finally(() => (this.peeking = false));
   }
 
-  private async othersWaiting(): Promise<boolean> {
-    const others = (await this.queue.peekWaiting()).filter((m) => m.tenant !== this.tenant);
-    const waited = new Set(others.filter((m) => this.seen.has(m.messageId)).map((m) => m.tenant));
+  /** The messages seen waiting in this peek and the one before whose imports could run in the slice's place. */
+  private async waitingInItsPlace(): Promise<string[]> {
+    const others = (await this.fair.queue.peekWaiting()).filter((m) => m.tenant !== this.tenant);
+    const waited = others.filter((m) => this.seen.has(m.messageId));
     this.seen = new Set(others.map((m) => m.messageId));
-    for (const tenant of waited) if (!(await this.leases.isHeld(tenant))) return true;
-    return false;
+    const free = new Set<string>();
+    for (const tenant of new Set(waited.map((m) => m.tenant)))
+      if (!(await this.fair.leases.isHeld(tenant))) free.add(tenant);
+    return waited.filter((m) => free.has(m.tenant)).map((m) => m.messageId);
   }
 }

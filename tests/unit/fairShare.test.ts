@@ -122,6 +122,30 @@ describe("a slice's fair share", () => {
   });
 });
 
+describe("slices of one process", () => {
+  it("give way once for each waiting message: one place frees it; again if it still waits a share later", async () => {
+    const queue = new PeekedQueue();
+    let now = 0;
+    const fair = new FairShare(queue, { isHeld: async () => false }, 20_000, () => now);
+    const slices = [fair.slice("a"), fair.slice("b"), fair.slice("c")];
+    queue.waiting = [waiting("m1", "x")];
+    const peekTwice = async () => {
+      for (const step of [20_000, 5_000]) {
+        now += step;
+        for (const slice of slices) slice.spent();
+        await queue.answer();
+      }
+    };
+
+    await peekTwice();
+    expect(slices.map((slice) => slice.spent())).toEqual([true, false, false]);
+    // A second import waiting frees a second place; the first, still there a share on, a third.
+    queue.waiting = [waiting("m1", "x"), waiting("m2", "y")];
+    await peekTwice();
+    expect(slices.map((slice) => slice.spent())).toEqual([true, true, true]);
+  });
+});
+
 describe("imports of several tenants on one worker", () => {
   const rows = 30_000;
   const file = (tenant: string) =>
