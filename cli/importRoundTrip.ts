@@ -254,8 +254,9 @@ export async function waitForEnd(
       );
     }
     const reading = job.existingClientsRead === null ? {} : { existingClientsRead: job.existingClientsRead };
+    const waiting = job.status === "Queued" ? { waiting: true as const } : {};
     reporter.progress(
-      { phase: "import", done: job.processedItems, total: job.totalItems, counts, detail, ...reading },
+      { phase: "import", done: job.processedItems, total: job.totalItems, counts, detail, ...reading, ...waiting },
       ended,
     );
     if (ended) {

@@ -12,6 +12,8 @@ export interface ProgressStep {
   counts?: Record<string, number>;
   /** Set while the import reads the tenant's stored clients, before its rows (a big tenant's first import). */
   existingClientsRead?: number;
+  /** Set while the started import waits in the queue for its first slice (behind other imports, on a busy host). */
+  waiting?: true;
 }
 
 const plainEveryMs = 5_000;
@@ -83,6 +85,7 @@ export class ProgressReporter {
 const number = new Intl.NumberFormat("en-GB");
 
 function describe(step: ProgressStep): string {
+  if (step.waiting) return "Waiting its turn to start";
   // The rows stand still meanwhile (a big tenant's first import): the reading is the news, and fits a terminal line.
   if (step.existingClientsRead !== undefined)
     return `Reading stored clients to match rows against: ${number.format(step.existingClientsRead)}`;

@@ -95,6 +95,41 @@ describe("the command line following a job that reads its tenant's stored client
   });
 });
 
+describe("the command line following a job queued behind other imports", () => {
+  it("says it waits its turn, on a bar and in NDJSON, until its rows move", async () => {
+    const queued = {
+      ...completed,
+      status: "Queued" as const,
+      processedItems: 0,
+      startedDate: null,
+      completedDate: null,
+    };
+    for (const style of ["bar", "json"] as const) {
+      const { client } = clientOf([
+        queued,
+        { ...reading, existingClientsRead: null, processedItems: 1_000 },
+        completed,
+      ]);
+      const { reporter, written } = reporterOf(style);
+      // A reporter draws no sooner than its pace after it was made (a bar's 100 ms, JSON's second).
+      await sleep(style === "json" ? 1_050 : 150);
+      await waitForEnd(client, completed.code, reporter, null);
+      if (style === "bar") {
+        const drawn = written().split("\r\x1b[2K").filter(Boolean);
+        expect(drawn[0]).toBe("[--------------------] Waiting its turn to start");
+        expect(drawn[1]).toMatch(/Importing: 1,000 of 30,000 rows/);
+      } else {
+        const lines = written()
+          .trim()
+          .split("\n")
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        expect(lines[0]).toMatchObject({ type: "progress", done: 0, waiting: true });
+        expect(lines.at(-1)).not.toHaveProperty("waiting");
+      }
+    }
+  });
+});
+
 describe("the command line following a job that stands still", () => {
   it("says so in its status line, as status and list print it", () => {
     const stalled = { ...reading, existingClientsRead: null, processedItems: 1_000, createdCount: 1_000 };
