@@ -237,6 +237,12 @@ export async function waitForEnd(
     const answer = await throughOutage(reporter, code, deadline, () => client.call("GET", `${importPath}/${code}`));
     if (answer.status >= 300) throw refusal(answer);
     const job = answer.body as CsvImportJobDto;
+    // A preview never started would be waited for until retention cancels it.
+    if (job.status === "Queued" && job.confirmedDate === null)
+      throw new CliError(
+        exitCodes.usage,
+        `Import ${code} has not been started: it waits for its columns to be matched. Start it with: client-import start ${code}`,
+      );
     const counts = {
       created: job.createdCount,
       updated: job.updatedCount,

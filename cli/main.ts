@@ -43,7 +43,7 @@ Exit codes:
   0   done; every row imported
   1   the import failed or was cancelled
   2   done, but some rows were skipped or had errors; the not-imported file was saved
-  64  usage: a flag, a value, or a --map header the file does not have
+  64  usage: a flag, a value, a --map header the file does not have, or waiting for an import never started
   65  the service refused the file or the request
   66  a file cannot be read
   69  the service cannot be reached, or keeps failing, after retries (10 minutes once the file is uploaded)

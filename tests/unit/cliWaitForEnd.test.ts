@@ -130,6 +130,20 @@ describe("the command line following a job queued behind other imports", () => {
   });
 });
 
+describe("the command line asked to follow a preview never started", () => {
+  it("says how to start it, with the usage exit code, rather than wait for it", async () => {
+    const preview = { ...completed, status: "Queued" as const, processedItems: 0, confirmedDate: null };
+    const { client } = clientOf([preview]);
+    const { reporter } = reporterOf("plain");
+    await expect(waitForEnd(client, completed.code, reporter, null)).rejects.toMatchObject({
+      exitCode: exitCodes.usage,
+      message:
+        `Import ${completed.code} has not been started: it waits for its columns to be matched. ` +
+        `Start it with: client-import start ${completed.code}`,
+    });
+  });
+});
+
 describe("the command line following a job that stands still", () => {
   it("says so in its status line, as status and list print it", () => {
     const stalled = { ...reading, existingClientsRead: null, processedItems: 1_000, createdCount: 1_000 };
