@@ -129,12 +129,10 @@ async function main(): Promise<void> {
     );
 
     const longRows = rows * 3;
-    const behind = [`${run}-long0`, `${run}-long1`, `${run}-small`] as const;
-    const [first, second, small] = await Promise.all(behind.map(keyFor));
     const turn = await smallBehindLong(
       api,
-      behind,
-      [first, second, small],
+      `${run}-`,
+      keyFor,
       await text(clientFile(longRows)),
       longRows,
       await text(clientFile(1_000)),

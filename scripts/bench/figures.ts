@@ -18,15 +18,21 @@ export function engineSeconds(job: { startedDate: string | null; completedDate: 
   return (Date.parse(job.completedDate!) - Date.parse(job.startedDate!)) / 1000;
 }
 
+/**
+ * How long a started job waited for its first slice: from the start its upload or start call confirmed, both on
+ * the app's clock.
+ */
+export function waitedSeconds(job: { confirmedDate: string | null; startedDate: string | null }): number {
+  return (Date.parse(job.startedDate!) - Date.parse(job.confirmedDate!)) / 1000;
+}
+
 /** The jobs' times, end to end and waiting for their first slice: "jobs took 2.4 to 7.7 s, waited 0.5 to 6.0 s ...". */
 export function jobTimes(
   runs: readonly { seconds: number; job: { confirmedDate: string | null; startedDate: string | null } }[],
 ): string {
-  // From the start the upload or start call confirmed to the first slice, both on the app's clock.
-  const waited = runs.map(({ job }) => (Date.parse(job.startedDate!) - Date.parse(job.confirmedDate!)) / 1000);
   return (
     `jobs took ${secondsRange(runs.map((run) => run.seconds))}, ` +
-    `waited ${secondsRange(waited)} from their start to their first slice`
+    `waited ${secondsRange(runs.map((run) => waitedSeconds(run.job)))} from their start to their first slice`
   );
 }
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { importThroughApi } from "./apiImport";
 import { BenchHost } from "./benchHost";
-import { perSecond } from "./figures";
+import { perSecond, waitedSeconds } from "./figures";
 
 /** What a small import behind two long ones saw. */
 export interface BehindLong {
@@ -17,18 +17,21 @@ export interface BehindLong {
 }
 
 /**
- * Two long imports (`longCsv`, `longRows` rows each) in two tenants, then, 3 s later with both under way, a small
- * one (`smallCsv`) in a third; `keys` are the three tenants' keys, in that order. On one host (two slices at a
- * time) the small one waits for a slice to give way or end; on Azure, for an instance to take its message.
+ * Two long imports (`longCsv`, `longRows` rows each) in the tenants `<prefix>long0` and `<prefix>long1`, then, 3 s
+ * later with both under way, a small one (`smallCsv`) in `<prefix>small`, each with a key `keyFor` gives it. On one
+ * host (two slices at a time) the small one waits for a slice to give way or end; on Azure, for an instance to take
+ * its message.
  */
 export async function smallBehindLong(
   host: Pick<BenchHost, "url" | "output">,
-  tenants: readonly [string, string, string],
-  keys: readonly [string, string, string],
+  prefix: string,
+  keyFor: (tenant: string) => Promise<string>,
   longCsv: string,
   longRows: number,
   smallCsv: string,
 ): Promise<BehindLong> {
+  const tenants = [`${prefix}long0`, `${prefix}long1`, `${prefix}small`];
+  const keys = await Promise.all(tenants.map(keyFor));
   const started = Date.now();
   const longs = [0, 1].map((i) => importThroughApi(host, keys[i], tenants[i], longCsv, { importMode: "CreateOnly" }));
   await sleep(3_000);
@@ -36,7 +39,7 @@ export async function smallBehindLong(
   const ran = await Promise.all(longs);
   const { job, seconds } = small;
   return {
-    waited: (Date.parse(job.startedDate!) - Date.parse(job.confirmedDate!)) / 1000,
+    waited: waitedSeconds(job),
     seconds,
     longRate: (2 * longRows) / ((Date.now() - started) / 1000),
     gap: Math.max(...ran.map((run) => run.progressGap)),
