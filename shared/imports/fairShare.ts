@@ -31,16 +31,21 @@ export class FairShare {
   }
 
   /**
-   * Whether a slice may give way for one of `messageIds`: true, and that message taken as given way for, when one
-   * has no slice of this process giving way for it already. A message still waiting a share after a slice gave way
-   * for it (the host busier than that) may be given way for again.
+   * Whether a slice of this process gives way for `messageId` already. A message still waiting a share after a slice
+   * gave way for it (the host busier than that) may be given way for again.
    */
-  giveWayFor(messageIds: readonly string[]): boolean {
+  givesWayFor(messageId: string): boolean {
+    const at = this.givenWayFor.get(messageId);
+    return at !== undefined && this.clock() - at < this.shareMs;
+  }
+
+  /** Takes `messageId` as given way for; false when another slice took it first. */
+  giveWayFor(messageId: string): boolean {
+    if (this.givesWayFor(messageId)) return false;
     const now = this.clock();
     for (const [id, at] of this.givenWayFor) if (now - at >= this.shareMs) this.givenWayFor.delete(id);
-    const free = messageIds.find((id) => !this.givenWayFor.has(id));
-    if (free !== undefined) this.givenWayFor.set(free, now);
-    return free !== undefined;
+    this.givenWayFor.set(messageId, now);
+    return true;
   }
 }
 
@@ -75,20 +80,26 @@ export class SliceShare {
     this.waitingInItsPlace()
       // A peek that fails sees nobody waiting: the slice goes on, as it did before shares, to its budget at most.
       .then(
-        (ids) => (this.givesWay = ids.length > 0 && this.fair.giveWayFor(ids)),
+        (id) => (this.givesWay = id !== null && this.fair.giveWayFor(id)),
         () => undefined,
       )
       .finally(() => (this.peeking = false));
   }
 
-  /** The messages seen waiting in this peek and the one before whose imports could run in the slice's place. */
-  private async waitingInItsPlace(): Promise<string[]> {
+  /**
+   * The first message seen waiting in this peek and the one before whose import could run in the slice's place and
+   * that no other slice gives way for; a tenant's lease is read only when one of its messages is next to look at.
+   */
+  private async waitingInItsPlace(): Promise<string | null> {
     const others = (await this.fair.queue.peekWaiting()).filter((m) => m.tenant !== this.tenant);
     const waited = others.filter((m) => this.seen.has(m.messageId));
     this.seen = new Set(others.map((m) => m.messageId));
-    const free = new Set<string>();
-    for (const tenant of new Set(waited.map((m) => m.tenant)))
-      if (!(await this.fair.leases.isHeld(tenant))) free.add(tenant);
-    return waited.filter((m) => free.has(m.tenant)).map((m) => m.messageId);
+    const held = new Map<string, boolean>();
+    for (const { messageId, tenant } of waited) {
+      if (this.fair.givesWayFor(messageId)) continue;
+      if (!held.has(tenant)) held.set(tenant, await this.fair.leases.isHeld(tenant));
+      if (!held.get(tenant)) return messageId;
+    }
+    return null;
   }
 }
