@@ -8,6 +8,8 @@ import { perSecond, waitedSeconds } from "./figures";
 export interface BehindLong {
   /** From the start its upload confirmed to its first slice, on the app's clock. */
   waited: number;
+  /** From its first slice to `Completed`, on the app's clock: beside the long ones' writes. */
+  ran: number;
   /** From its upload to `Completed`. */
   seconds: number;
   /** The two long imports' rows a second, in all. */
@@ -40,16 +42,21 @@ export async function smallBehindLong(
   const { job, seconds } = small;
   return {
     waited: waitedSeconds(job),
+    ran: (Date.parse(job.completedDate!) - Date.parse(job.startedDate!)) / 1000,
     seconds,
     longRate: (2 * longRows) / ((Date.now() - started) / 1000),
     gap: Math.max(...ran.map((run) => run.progressGap)),
   };
 }
 
-/** "waited 29.0 s for its first slice, ended 30.0 s after its upload (the long ones 8,523/s, longest gap 4.7 s)" */
+/**
+ * "waited 29.0 s for its first slice, ran 1.2 s, ended 31.0 s after its upload (the long ones 8,523/s, longest gap
+ * 4.7 s)"
+ */
 export function describeBehindLong(run: BehindLong): string {
   return (
-    `waited ${run.waited.toFixed(1)} s for its first slice, ended ${run.seconds.toFixed(1)} s after its upload ` +
+    `waited ${run.waited.toFixed(1)} s for its first slice, ran ${run.ran.toFixed(1)} s, ` +
+    `ended ${run.seconds.toFixed(1)} s after its upload ` +
     `(the long ones ${perSecond(run.longRate)}, longest gap ${run.gap.toFixed(1)} s)`
   );
 }

@@ -5,6 +5,7 @@ import { ClientWrite, WriterOptions } from "./clientStore";
 import { ClientWriter } from "./clientWriter";
 import { EntityText, EntityWrite, TableTransactions } from "./tableTransactions";
 import { TransactionSlots } from "./transactionSlots";
+import { WritePace } from "./writePace";
 
 /** A write waiting in its partition's queue, with the chunk it belongs to. */
 interface Queued {
@@ -37,12 +38,6 @@ const idleFill = 0.25;
  * limit that fell at once left one chunk's `add` waiting seconds for the store to drain the difference.
  */
 const limitFallShare = 0.5;
-/**
- * The store's pace is measured over the last 5 to 10 seconds: Azurite slows as its table grows (a million-row
- * import ends at half its first pace), and a pace averaged over a whole slice let twice the seconds wait.
- */
-const paceWindowMs = 5_000;
-
 export interface TableClientWriterSettings {
   transactionSize: number;
   /** The most this writer has on its way at once; the store it shares with other writers has as many slots. */
@@ -75,9 +70,7 @@ export class TableClientWriter implements ClientWriter {
   private queuedBytes = 0;
   private queuedWrites = 0;
   readonly written = { creates: 0, updates: 0 };
-  /** Writes taken by the store by then: the pace is measured from `paceFrom` on, and `paceFrom` moves to `paceNext`. */
-  private paceFrom: { at: number; written: number } | null = null;
-  private paceNext: { at: number; written: number } | null = null;
+  private readonly pace = new WritePace();
   private flushing = false;
   /** The queue's limit in writes when last worked out, and the writes the store had taken by then. */
   private limit: { writes: number; written: number } | null = null;
@@ -135,12 +128,10 @@ export class TableClientWriter implements ClientWriter {
    * the writes the store takes. Zero while the pace is unknown.
    */
   private queueLimit(): number {
-    const from = this.paceFrom;
+    const pace = this.pace.perSecond();
+    if (pace === 0) return 0;
     const written = this.writtenCount;
-    if (from === null || written === from.written) return 0;
-    const pace = (written - from.written) / Math.max((Date.now() - from.at) / 1000, 0.001);
-    const { maxQueuedSeconds } = this.settings;
-    const target = pace * maxQueuedSeconds;
+    const target = pace * this.settings.maxQueuedSeconds;
     const previous = this.limit;
     const writes =
       previous === null || target >= previous.writes
@@ -153,6 +144,9 @@ export class TableClientWriter implements ClientWriter {
   private get writtenCount(): number {
     return this.written.creates + this.written.updates;
   }
+
+  /** The most writes still to be taken by the store: none known without `mostWrites`. */
+  private readonly writesLeft = () => (this.options.mostWrites ?? Infinity) - this.writtenCount;
 
   async flush(): Promise<void> {
     this.flushing = true;
@@ -225,19 +219,14 @@ export class TableClientWriter implements ClientWriter {
     // (with them the first chunk, and so the job's checkpoint) waited until the end of a 100,000-row import.
     this.partitions.delete(partitionKey);
     this.partitions.set(partitionKey, queue);
-    this.paceFrom ??= { at: Date.now(), written: 0 };
-    this.paceNext ??= this.paceFrom;
+    this.pace.sent();
     for (const queued of transaction) this.queuedBytes -= queued.bytes;
     this.queuedWrites -= transaction.length;
     const sent = this.slots
-      .run(() => this.submit(transaction.map((queued) => queued.write)))
+      .run(() => this.submit(transaction.map((queued) => queued.write)), transaction.length, this.writesLeft)
       .then(() => {
         for (const { write } of transaction) this.written[write.kind === "merge" ? "updates" : "creates"]++;
-        const now = Date.now();
-        if (now - this.paceNext!.at >= paceWindowMs) {
-          this.paceFrom = this.paceNext;
-          this.paceNext = { at: now, written: this.writtenCount };
-        }
+        this.pace.took(transaction.length);
         this.options.afterTransaction?.();
         for (const { chunk } of transaction) if (--chunk.outstanding === 0) chunk.applied();
       });

@@ -294,6 +294,7 @@ export class ImportEngine {
     const writer = options.validateOnly
       ? null
       : clients.writer(tenant, {
+          mostWrites: totalItems - checkpoint.counts.processed,
           afterTransaction: () => {
             this.step("transactionWritten");
             saveIfRowsDue();

@@ -109,6 +109,8 @@ export class MemoryClientStore implements ClientStore {
   readonly tenants = new Map<string, Map<string, StoredClient>>();
   /** How many times an index was loaded: each load reads every client of the tenant. */
   indexLoads = 0;
+  /** What each writer was told, in the order they were made. */
+  readonly writerOptions: WriterOptions[] = [];
 
   async loadIndex(tenant: string, fields: readonly IndexedField[], watch?: IndexLoadWatch): Promise<ClientIndex> {
     this.indexLoads++;
@@ -123,6 +125,7 @@ export class MemoryClientStore implements ClientStore {
   }
 
   writer(tenant: string, options: WriterOptions = {}): ClientWriter {
+    this.writerOptions.push(options);
     return new ChunkByChunkWriter(async (writes) => {
       await this.write(tenant, [...writes]);
       options.afterTransaction?.();

@@ -41,3 +41,15 @@ describe("an import shares the process", () => {
     expect(turns).toBeGreaterThanOrEqual(rows / 100);
   });
 });
+
+describe("an import shares the store", () => {
+  it("tells each slice's writer the most writes it has left: the rows it has still to decide", async () => {
+    const done = await importInMemory(file, sameNames, { importMode: "CreateOnly" }, { sliceBudgetMs: 0 });
+    if (done.problem !== null) throw new Error(done.problem);
+
+    // Slices on no budget do one chunk each, of 1,000 records (the first holds the header); replays are told none.
+    const told = done.stores.clients.writerOptions.filter((o) => !o.replay).map((o) => o.mostWrites);
+    expect(told).toEqual([rows, 5_001, 4_001, 3_001, 2_001, 1_001, 1]);
+    expect(done.job.checkpoint.counts.processed).toBe(rows);
+  });
+});

@@ -346,6 +346,28 @@ describe("the table client writer", () => {
     ]);
   });
 
+  it("lets a writer whose last writes the store takes within a second go ahead at the process's slots", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const sent: { writes: string[]; end: (error?: Error) => void }[] = [];
+    const slots = new TransactionSlots(1);
+    const settings = { transactionSize: 2, concurrentTransactions: 2 };
+    const long = writerOver(settings, sent, slots, { mostWrites: 100_000 }).writer;
+    const small = writerOver(settings, sent, slots, { mostWrites: 2 }).writer;
+    await long.add(["A1", "A2", "B1", "B2"].map(create), () => undefined);
+    vi.advanceTimersByTime(1_000);
+    const flushed = small.add([create("E1"), create("F1")], () => undefined).then(() => small.flush());
+    await settled();
+    // The store took 2 writes in the second the long writer's first transaction took: the small one's 2 go first.
+    for (let i = 0; i < 3; i++) {
+      sent[i].end();
+      await settled();
+    }
+    expect(sent.map((s) => s.writes[0])).toEqual(["create A1", "create E1", "create F1", "create B1"]);
+    const done = Promise.all([flushed, long.flush()]);
+    sent[3].end();
+    await done;
+  });
+
   it("sends a transaction refused for a stored client (409) again with its creates as replaces", async () => {
     const { writer, sent } = writerOver();
     await writer.add([create("A1"), update("A2")], () => undefined);
