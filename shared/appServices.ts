@@ -112,7 +112,7 @@ export function createServices(
   const { jobs, clients, files, leases, indexSnapshots, links, queue, receipts, mappings, keys } = stores;
   const jobQueue = new ImportJobQueue(jobs, queue);
   const sliceBudgetMs = numberSetting(env.ImportSliceSeconds, 240) * 1000;
-  const fairShare = new FairShare(queue, leases, numberSetting(env.ImportShareSeconds, 20) * 1000);
+  const fairShare = new FairShare(queue, leases, jobs, numberSetting(env.ImportShareSeconds, 20) * 1000);
   const engine = new ImportEngine(
     { jobs, clients, files, leases, indexSnapshots, fairShare, now },
     { sliceBudgetMs, chunkRows },

@@ -1,4 +1,5 @@
-import { ImportQueue } from "./importQueue";
+import { ImportJobStore } from "./importJobStore";
+import { ImportQueue, WaitingMessage } from "./importQueue";
 import { TenantLeases } from "./tenantLeases";
 
 /**
@@ -13,6 +14,12 @@ import { TenantLeases } from "./tenantLeases";
  * (each waiting message asks for an instance), and then no slice gives way for it; and an import whose tenant is
  * held (a second import of a tenant, waiting for the first; the slice's own tenant's next import) could not run
  * if given the slice's place. One slice of the process gives way for each waiting message: one place frees it.
+ *
+ * A short import waits less: from a quarter share on, a slice gives way to an import whose rows left it would
+ * itself do within a quarter share at its pace so far (a practice's thousand rows behind a tenant's millions), so
+ * such an import waits about half a share, not more than a whole one, and the slice loses about what it waits.
+ * Long imports still take turns of a whole share: turns of a quarter share left each of ten equal imports waiting
+ * for the nine others' turns between its own (BENCHMARKS.md).
  */
 export class FairShare {
   /** The waiting messages slices of this process gave way for, and when. */
@@ -21,13 +28,14 @@ export class FairShare {
   constructor(
     readonly queue: Pick<ImportQueue, "peekWaiting">,
     readonly leases: Pick<TenantLeases, "isHeld">,
-    private readonly shareMs: number,
+    readonly jobs: Pick<ImportJobStore, "get">,
+    readonly shareMs: number,
     readonly clock: () => number = Date.now,
   ) {}
 
   /** Watches the queue for a slice of an import of `tenant` that starts now. */
   slice(tenant: string): SliceShare {
-    return new SliceShare(this, tenant, this.clock() + this.shareMs, this.shareMs / 4);
+    return new SliceShare(this, tenant, this.clock());
   }
 
   /**
@@ -55,29 +63,36 @@ export class SliceShare {
   private peekedAt = -Infinity;
   private peeking = false;
   private givesWay = false;
+  private readonly quarterMs: number;
+  /** The slice's rows a second, as last told. */
+  private rowsPerSecond: number | null = null;
 
   constructor(
     private readonly fair: FairShare,
     private readonly tenant: string,
-    private readonly spentAt: number,
-    private readonly peekEveryMs: number,
-  ) {}
+    private readonly startedAt: number,
+  ) {
+    this.quarterMs = fair.shareMs / 4;
+  }
 
   /**
-   * Whether the slice has had its share and gives way to another tenant's import waiting. It answers at once from
-   * the peeks so far and starts the next one when due: the slice never waits for the queue.
+   * Whether the slice gives way to another tenant's import waiting: past its share, to any; past a quarter share,
+   * to one whose rows left take the slice within a quarter share at `rowsPerSecond` (none when not told). It
+   * answers at once from the peeks so far and starts the next one when due: the slice never waits for the queue.
    */
-  spent(): boolean {
+  spent(rowsPerSecond?: number): boolean {
     const now = this.fair.clock();
-    if (now < this.spentAt) return false;
-    if (!this.givesWay && !this.peeking && now - this.peekedAt >= this.peekEveryMs) this.peek(now);
+    this.rowsPerSecond = rowsPerSecond ?? null;
+    const from = this.startedAt + (rowsPerSecond === undefined ? this.fair.shareMs : this.quarterMs);
+    if (now < from) return false;
+    if (!this.givesWay && !this.peeking && now - this.peekedAt >= this.quarterMs) this.peek(now);
     return this.givesWay;
   }
 
   private peek(now: number): void {
     this.peeking = true;
     this.peekedAt = now;
-    this.waitingInItsPlace()
+    this.waitingInItsPlace(now)
       // A peek that fails sees nobody waiting: the slice goes on, as it did before shares, to its budget at most.
       .then(
         (id) => (this.givesWay = id !== null && this.fair.giveWayFor(id)),
@@ -87,19 +102,29 @@ export class SliceShare {
   }
 
   /**
-   * The first message seen waiting in this peek and the one before whose import could run in the slice's place and
-   * that no other slice gives way for; a tenant's lease is read only when one of its messages is next to look at.
+   * The first message seen waiting in this peek and the one before whose import could run in the slice's place, that
+   * no other slice gives way for, and that the slice has had its share for; a tenant's lease, and a job's rows left,
+   * are read only when one of its messages is next to look at.
    */
-  private async waitingInItsPlace(): Promise<string | null> {
+  private async waitingInItsPlace(now: number): Promise<string | null> {
     const others = (await this.fair.queue.peekWaiting()).filter((m) => m.tenant !== this.tenant);
     const waited = others.filter((m) => this.seen.has(m.messageId));
     this.seen = new Set(others.map((m) => m.messageId));
+    const shareHad = now >= this.startedAt + this.fair.shareMs;
     const held = new Map<string, boolean>();
-    for (const { messageId, tenant } of waited) {
-      if (this.fair.givesWayFor(messageId)) continue;
-      if (!held.has(tenant)) held.set(tenant, await this.fair.leases.isHeld(tenant));
-      if (!held.get(tenant)) return messageId;
+    for (const message of waited) {
+      if (this.fair.givesWayFor(message.messageId)) continue;
+      if (!shareHad && !(await this.isShort(message))) continue;
+      if (!held.has(message.tenant)) held.set(message.tenant, await this.fair.leases.isHeld(message.tenant));
+      if (!held.get(message.tenant)) return message.messageId;
     }
     return null;
+  }
+
+  /** Whether the slice would itself do the waiting import's rows left within a quarter share. */
+  private async isShort({ tenant, code }: WaitingMessage): Promise<boolean> {
+    const job = await this.fair.jobs.get(tenant, code);
+    if (!job || job.totalItems === null || this.rowsPerSecond === null) return false;
+    return job.totalItems - job.checkpoint.counts.processed <= (this.rowsPerSecond * this.quarterMs) / 1000;
   }
 }

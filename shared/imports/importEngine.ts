@@ -346,10 +346,9 @@ export class ImportEngine {
         }
         // Checked once the next batch exists, so a slice that reaches the end of the file finishes the job
         // itself; every slice does at least one chunk, so any budget or share makes progress.
-        if (
-          chunksThisSlice++ > 0 &&
-          (Date.now() - startedAt >= this.settings.sliceBudgetMs || share?.spent() === true)
-        ) {
+        const ranMs = Date.now() - startedAt;
+        const rowsPerSecond = ((chunks.done().processed - checkpoint.counts.processed) * 1000) / Math.max(ranMs, 1);
+        if (chunksThisSlice++ > 0 && (ranMs >= this.settings.sliceBudgetMs || share?.spent(rowsPerSecond) === true)) {
           // The index is final once deciding stops; handing it on while the last writes go shortens the pause
           // between slices. A flush that fails leaves the lease interrupted, so nobody takes what was handed on.
           await Promise.all([writer?.flush(), handOn()]);

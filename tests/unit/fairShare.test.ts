@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { parseConfirmImportRequest } from "../../shared/imports/confirmImportRequest";
 import { FairShare } from "../../shared/imports/fairShare";
+import { ImportJob } from "../../shared/imports/importJob";
 import { WaitingMessage } from "../../shared/imports/importQueue";
 import { memoryServices } from "../support/memoryStores";
 
@@ -30,14 +31,67 @@ class PeekedQueue {
 
 const waiting = (messageId: string, tenant: string): WaitingMessage => ({ messageId, tenant, code: `job-${tenant}` });
 
+/** Jobs by code, each with its rows left (null: not counted yet). */
+function jobsLeft(left: Map<string, number | null>) {
+  return {
+    get: async (_tenant: string, code: string) =>
+      left.has(code)
+        ? ({ totalItems: left.get(code), checkpoint: { counts: { processed: 0 } } } as unknown as ImportJob)
+        : null,
+  };
+}
+
 describe("a slice's fair share", () => {
   function slice(tenant = "a") {
     const queue = new PeekedQueue();
     const held = new Set<string>();
+    const left = new Map<string, number | null>();
     let now = 1_000;
-    const share = new FairShare(queue, { isHeld: async (t) => held.has(t) }, 20_000, () => now).slice(tenant);
-    return { queue, held, share, at: (ms: number) => (now = 1_000 + ms) };
+    const fair = new FairShare(queue, { isHeld: async (t) => held.has(t) }, jobsLeft(left), 20_000, () => now);
+    const share = fair.slice(tenant);
+    return { queue, held, left, share, at: (ms: number) => (now = 1_000 + ms) };
   }
+
+  /** Peeks at each of `times` (ms into the slice), the slice going at `rowsPerSecond`; whether it is spent after each. */
+  async function peeksAt(one: ReturnType<typeof slice>, times: number[], rowsPerSecond: number): Promise<boolean[]> {
+    const spent: boolean[] = [];
+    for (const ms of times) {
+      one.at(ms);
+      one.share.spent(rowsPerSecond);
+      await one.queue.answer();
+      spent.push(one.share.spent(rowsPerSecond));
+    }
+    return spent;
+  }
+
+  it("is spent from a quarter share on for an import whose rows left it would do within a quarter share", async () => {
+    const one = slice();
+    one.queue.waiting = [waiting("m1", "b")];
+    one.left.set("job-b", 5_000);
+    one.at(4_999);
+    expect(one.share.spent(1_000)).toBe(false);
+    expect(one.queue.peeks).toBe(0);
+    // 5,000 rows at the slice's 1,000 a second: 5 s, a quarter share. Seen in two peeks, as any.
+    expect(await peeksAt(one, [5_000, 10_000], 1_000)).toEqual([false, true]);
+  });
+
+  it("is spent for a longer import, or one not counted yet, only once the share has passed", async () => {
+    for (const rowsLeft of [5_001, null]) {
+      const one = slice();
+      one.queue.waiting = [waiting("m1", "b")];
+      one.left.set("job-b", rowsLeft);
+      expect(await peeksAt(one, [5_000, 10_000, 15_000, 20_000], 1_000)).toEqual([false, false, false, true]);
+    }
+  });
+
+  it("is spent only once the share has passed when the slice does not say its pace (a landed file's reading)", async () => {
+    const one = slice();
+    one.queue.waiting = [waiting("m1", "b")];
+    one.left.set("job-b", 1);
+    one.at(15_000);
+    expect(one.share.spent()).toBe(false);
+    expect(one.queue.peeks).toBe(0);
+  });
 
   it("is not spent, and the queue not asked, before the share has passed", () => {
     const { queue, share, at } = slice();
@@ -126,7 +180,7 @@ describe("slices of one process", () => {
   it("give way once for each waiting message: one place frees it; again if it still waits a share later", async () => {
     const queue = new PeekedQueue();
     let now = 0;
-    const fair = new FairShare(queue, { isHeld: async () => false }, 20_000, () => now);
+    const fair = new FairShare(queue, { isHeld: async () => false }, jobsLeft(new Map()), 20_000, () => now);
     const slices = [fair.slice("a"), fair.slice("b"), fair.slice("c")];
     queue.waiting = [waiting("m1", "x")];
     const peekTwice = async () => {
