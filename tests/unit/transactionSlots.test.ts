@@ -27,6 +27,16 @@ function storeOf(slots: TransactionSlots) {
   return { run, end, started };
 }
 
+/** One slot, a long writer's first 1,000 writes at the store for a second, its next transaction waiting. */
+function busyForASecond() {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  const store = storeOf(new TransactionSlots(1));
+  void store.run("long 1", 1_000, () => 50_000);
+  vi.advanceTimersByTime(1_000);
+  void store.run("long 2", 1_000, () => 49_000);
+  return store;
+}
+
 describe("transaction slots", () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -66,12 +76,8 @@ describe("transaction slots", () => {
   });
 
   it("give a freed slot first to a writer whose writes left go through within a second at the store's pace", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    const store = storeOf(new TransactionSlots(1));
+    const store = busyForASecond();
     let smallLeft = 1_000;
-    void store.run("long 1", 1_000, () => 50_000);
-    vi.advanceTimersByTime(1_000);
-    void store.run("long 2", 1_000, () => 49_000);
     void store.run("small 1", 500, () => smallLeft);
     void store.run("small 2", 500, () => smallLeft);
     await settled();
@@ -84,11 +90,7 @@ describe("transaction slots", () => {
   });
 
   it("keep a writer whose writes left take the store more than a second in the order it asked", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    const store = storeOf(new TransactionSlots(1));
-    void store.run("long 1", 1_000, () => 50_000);
-    vi.advanceTimersByTime(1_000);
-    void store.run("long 2", 1_000, () => 49_000);
+    const store = busyForASecond();
     void store.run("medium", 500, () => 1_001);
     await settled();
     await store.end("long 1");
@@ -97,11 +99,7 @@ describe("transaction slots", () => {
   });
 
   it("keep every writer in the order it asked until the store has taken a write", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    const store = storeOf(new TransactionSlots(1));
-    void store.run("long 1", 1_000, () => 50_000);
-    vi.advanceTimersByTime(1_000);
-    void store.run("long 2", 1_000, () => 49_000);
+    const store = busyForASecond();
     void store.run("small", 1, () => 1);
     await settled();
     await store.end("long 1", new Error("Server busy"));
