@@ -63,6 +63,9 @@ export class SliceShare {
   private peekedAt = -Infinity;
   private peeking = false;
   private givesWay = false;
+  /** Whether the last peek saw an import it would give way to if still there at the next; and when it last did. */
+  private expecting = false;
+  private expectedAt = -Infinity;
   private readonly quarterMs: number;
   /** The slice's rows a second, as last told. */
   private rowsPerSecond: number | null = null;
@@ -89,6 +92,16 @@ export class SliceShare {
     return this.givesWay;
   }
 
+  /**
+   * Whether the last peek saw, for the first time, an import the slice would give way to if it is still there at the
+   * next peek: the slice writes what it has queued before each chunk meanwhile, so that its hand-over, if it comes,
+   * is short. At most once a share: a slice whose expected import was taken elsewhere (a new instance) goes at its
+   * full pace again.
+   */
+  get expectsToGiveWay(): boolean {
+    return this.expecting;
+  }
+
   private peek(now: number): void {
     this.peeking = true;
     this.peekedAt = now;
@@ -112,12 +125,21 @@ export class SliceShare {
     this.seen = new Set(others.map((m) => m.messageId));
     const shareHad = now >= this.startedAt + this.fair.shareMs;
     const held = new Map<string, boolean>();
-    for (const message of waited) {
-      if (this.fair.givesWayFor(message.messageId)) continue;
-      if (!shareHad && !(await this.isShort(message))) continue;
+    const couldRun = async (message: WaitingMessage) => {
+      if (this.fair.givesWayFor(message.messageId)) return false;
+      if (!shareHad && !(await this.isShort(message))) return false;
       if (!held.has(message.tenant)) held.set(message.tenant, await this.fair.leases.isHeld(message.tenant));
-      if (!held.get(message.tenant)) return message.messageId;
-    }
+      return !held.get(message.tenant);
+    };
+    for (const message of waited) if (await couldRun(message)) return message.messageId;
+    this.expecting = false;
+    if (now - this.expectedAt < this.fair.shareMs) return null;
+    for (const message of others)
+      if (!waited.includes(message) && (await couldRun(message))) {
+        this.expecting = true;
+        this.expectedAt = now;
+        break;
+      }
     return null;
   }
 

@@ -356,6 +356,8 @@ export class ImportEngine {
           if (savedApplied !== chunks.applied && !(await save())) return "notRunnable";
           return "continue";
         }
+        // A slice about to give way keeps its writer's queue short: the import it gives way to waits for its drain.
+        if (share?.expectsToGiveWay) await writer?.flush();
         const plan = await this.decide(job, lease.generation, chunks.decided, batch, columns, index, notImported);
         if (plan.notImportedLines !== "") {
           // Block 0 is the header; chunk k's rows are block k + 1.

@@ -75,6 +75,34 @@ describe("a slice's fair share", () => {
     expect(await peeksAt(one, [5_000, 10_000], 1_000)).toEqual([false, true]);
   });
 
+  it("expects to give way from the first sight of an import it would give way to, until the next peek", async () => {
+    const one = slice();
+    one.queue.waiting = [waiting("m1", "b"), waiting("m2", "c")];
+    one.left.set("job-b", 50_000);
+    one.left.set("job-c", 5_000);
+    expect(await peeksAt(one, [5_000], 1_000)).toEqual([false]);
+    // b's import is too long to be given way to before the share; c's is not.
+    expect(one.share.expectsToGiveWay).toBe(true);
+    expect(await peeksAt(one, [10_000], 1_000)).toEqual([true]);
+  });
+
+  it("expects to give way at most once a share: an import taken elsewhere leaves the slice at its pace", async () => {
+    const one = slice();
+    for (const code of ["job-b", "job-c", "job-d"]) one.left.set(code, 5_000);
+    const expects: boolean[] = [];
+    for (const [ms, tenant] of [
+      [5_000, "b"],
+      [10_000, null],
+      [15_000, "c"],
+      [25_000, "d"],
+    ] as const) {
+      one.queue.waiting = tenant ? [waiting(`m-${tenant}`, tenant)] : [];
+      await peeksAt(one, [ms], 1_000);
+      expects.push(one.share.expectsToGiveWay);
+    }
+    expect(expects).toEqual([true, false, false, true]);
+  });
+
   it("is spent for a longer import, or one not counted yet, only once the share has passed", async () => {
     for (const rowsLeft of [5_001, null]) {
       const one = slice();
