@@ -145,8 +145,9 @@ export class SliceShare {
 
   /** Whether the slice would itself do the waiting import's rows left within a quarter share. */
   private async isShort({ tenant, code }: WaitingMessage): Promise<boolean> {
+    if (this.rowsPerSecond === null) return false;
     const job = await this.fair.jobs.get(tenant, code);
-    if (!job || job.totalItems === null || this.rowsPerSecond === null) return false;
+    if (!job || job.totalItems === null) return false;
     return job.totalItems - job.checkpoint.counts.processed <= (this.rowsPerSecond * this.quarterMs) / 1000;
   }
 }
