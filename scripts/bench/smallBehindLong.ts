@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { importThroughApi } from "./apiImport";
 import { BenchHost } from "./benchHost";
-import { perSecond, waitedSeconds } from "./figures";
+import { engineSeconds, perSecond, waitedSeconds } from "./figures";
 
 /** What a small import behind two long ones saw. */
 export interface BehindLong {
@@ -42,7 +42,7 @@ export async function smallBehindLong(
   const { job, seconds } = small;
   return {
     waited: waitedSeconds(job),
-    ran: (Date.parse(job.completedDate!) - Date.parse(job.startedDate!)) / 1000,
+    ran: engineSeconds(job),
     seconds,
     longRate: (2 * longRows) / ((Date.now() - started) / 1000),
     gap: Math.max(...ran.map((run) => run.progressGap)),
