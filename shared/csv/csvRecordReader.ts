@@ -74,6 +74,8 @@ export class CsvRecordScanner {
   private readonly bigEndian: boolean;
   private readonly decode: ((bytes: Uint8Array) => string) | null;
   private offset: number;
+  /** The file offset just past the last record ended: where a batch cut now ends. */
+  private recordEndOffset: number;
   private state = State.FieldStart;
   private pieces: Uint8Array[] = [];
   private recordEnds: number[] = [];
@@ -99,7 +101,7 @@ export class CsvRecordScanner {
     private readonly decoding: CellDecoding = "utf-8",
   ) {
     this.counted = { records: 0, blank: new BlankRecordCount(decoding) };
-    this.offset = startOffset;
+    this.offset = this.recordEndOffset = startOffset;
     this.delimiterUnit = delimiter.charCodeAt(0);
     this.unit = decoding === "bytes" ? 1 : codeUnitBytes(decoding);
     this.bigEndian = decoding === "utf-16be";
@@ -156,9 +158,9 @@ export class CsvRecordScanner {
       this.carry = null;
     }
     this.skipIfTooLong();
-    if (this.skippedBytes !== null) this.endSkippedRecord(0);
-    else if (this.batchBytes > (this.recordEnds.at(-1) ?? 0)) this.endRecordAt(this.batchBytes);
-    if (this.recordEnds.length > 0) batches.push(this.batch(this.offset));
+    if (this.skippedBytes !== null) this.endSkippedRecord(0, this.offset);
+    else if (this.batchBytes > (this.recordEnds.at(-1) ?? 0)) this.endRecordAt(this.batchBytes, this.offset);
+    if (this.recordEnds.length > 0) batches.push(this.batch());
     return batches;
   }
 
@@ -193,11 +195,11 @@ export class CsvRecordScanner {
         this.batchBytes + endInChunk - sliceStart - (this.recordEnds.at(-1) ?? 0) > maxRecordBytes
       )
         this.startSkipping();
-      if (this.skippedBytes !== null) this.endSkippedRecord(endInChunk - sliceStart);
+      if (this.skippedBytes !== null) this.endSkippedRecord(endInChunk - sliceStart, this.offset + endInChunk);
       else {
         this.pieces.push(chunk.subarray(sliceStart, endInChunk));
         this.batchBytes += endInChunk - sliceStart;
-        this.endRecordAt(this.batchBytes);
+        this.endRecordAt(this.batchBytes, this.offset + endInChunk);
       }
       sliceStart = endInChunk;
       full = this.isFull();
@@ -214,7 +216,7 @@ export class CsvRecordScanner {
         state = State.FieldStart;
         if (crlf) {
           if (full) {
-            batches.push(this.batch(this.offset + sliceStart));
+            batches.push(this.batch());
             full = false;
           }
           continue;
@@ -247,8 +249,10 @@ export class CsvRecordScanner {
           else state = State.Unquoted;
           break;
       }
+      // A batch may fill before this chunk's first byte (its size can shrink between chunks) while a record read
+      // in part waits for its end: the batch still ends at its last record's end, where a resumed reader starts.
       if (full && state !== State.AfterCr) {
-        batches.push(this.batch(this.offset + sliceStart));
+        batches.push(this.batch());
         full = false;
       }
     }
@@ -265,18 +269,19 @@ export class CsvRecordScanner {
     return batches;
   }
 
-  private endRecordAt(batchByte: number): void {
+  private endRecordAt(batchByte: number, fileOffset: number): void {
     this.recordEnds.push(batchByte);
+    this.recordEndOffset = fileOffset;
     this.recordsEnded++;
   }
 
   /** Ends the record being skipped, `lastBytes` after what was skipped so far, as a record without cells. */
-  private endSkippedRecord(lastBytes: number): void {
+  private endSkippedRecord(lastBytes: number, fileOffset: number): void {
     const bytes = this.skippedBytes! + lastBytes;
     this.skippedBytes = null;
     this.tooLong.set(this.recordEnds.length, bytes);
     this.firstTooLong ??= { record: this.recordsEnded, bytes };
-    this.endRecordAt(this.batchBytes);
+    this.endRecordAt(this.batchBytes, fileOffset);
   }
 
   /** Once the record being read outgrows the limit, its bytes are let go and the rest of it only passes. */
@@ -301,7 +306,8 @@ export class CsvRecordScanner {
     );
   }
 
-  private batch(endOffset: number): ScannedBatch {
+  private batch(): ScannedBatch {
+    const endOffset = this.recordEndOffset;
     const all = Buffer.concat(this.pieces, this.batchBytes);
     const tooLong = this.tooLong;
     let texts: string[] = [];

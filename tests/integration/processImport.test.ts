@@ -128,12 +128,15 @@ describe("imports of three tenants in the local host, which runs two slices at a
   const own = ownHost("turns", { ImportShareSeconds: "0.5" });
 
   let made = 0;
+  const codes = new Map<string, string[]>();
   /** Starts an import of `rows` new clients in `tenant` and queues its message. */
   async function queued(tenant: string, rows: number): Promise<ImportJob> {
     const n = made++;
-    const csv = ["Code,Name,Type", ...Array.from({ length: rows }, (_, i) => `J${n}R${i},Client ${i},Ltd`)];
+    const jobCodes = Array.from({ length: rows }, (_, i) => `J${n}R${i}`);
+    const csv = ["Code,Name,Type", ...jobCodes.map((code, i) => `${code},Client ${i},Ltd`)];
     const job = await startJob(own.h, tenant, csv.join("\r\n"), sameNameMapping("Code", "Name", "Type"));
     await own.queue.send({ tenant, code: job.code });
+    codes.set(job.code, jobCodes);
     return job;
   }
 
@@ -148,6 +151,8 @@ describe("imports of three tenants in the local host, which runs two slices at a
   const slicesOf = (job: ImportJob) =>
     own.host.output().match(new RegExp(`Import ${job.code} of ${job.tenant}: \\w+`, "g")) ?? [];
 
+  // Each slice resumes where the one before stopped; a resume inside a record had read its tail as a row of its
+  // own (a client named after half a name, or a skip), and lost the row.
   it("take turns: the third starts while the first two still run, and each ends as it would alone", async () => {
     const rows = 60_000;
     const jobs: ImportJob[] = [];
@@ -158,7 +163,8 @@ describe("imports of three tenants in the local host, which runs two slices at a
     expect(third.startedDate! < first.completedDate! && third.startedDate! < second.completedDate!).toBe(true);
     for (const job of [first, second, third]) {
       expect(job.checkpoint.counts).toEqual({ processed: rows, created: rows, updated: 0, skipped: 0, error: 0 });
-      expect(await allClients(own.h, job.tenant)).toHaveLength(rows);
+      const stored = (await allClients(own.h, job.tenant)).map((client) => client.values.Code);
+      expect(stored).toEqual([...codes.get(job.code)!].sort((a, b) => a.localeCompare(b)));
       expect(slicesOf(job).at(-1)).toMatch(/finished$/);
     }
   });
