@@ -21,6 +21,11 @@ export interface ImportOptions {
   validateOnly?: boolean;
   /** The file's header, when it is not `clientFileHeader`. */
   header?: string;
+  /**
+   * Rows the import is meant to leave out (skipped or in error); 0 unless told. The bench's files hold distinct,
+   * valid rows: any other count is a lost, doubled or misread row, which a rate must not hide.
+   */
+  notImported?: number;
   /** Told the job's code once the upload has answered. */
   onQueued?: (code: string) => void;
 }
@@ -118,6 +123,8 @@ export async function importThroughApi(
     job = (await follow(job.code)) ?? job;
   }
   if (job.status !== "Completed") throw new Error(`The bench import ended ${job.status}: ${JSON.stringify(job)}`);
+  if (job.processedItems !== job.totalItems || job.skippedCount + job.errorCount !== (options.notImported ?? 0))
+    throw new Error(`The bench import did not import the rows it should have: ${JSON.stringify(job)}`);
   const ended = Date.now();
   const fromFirstRows =
     firstRows && job.processedItems > firstRows.rows

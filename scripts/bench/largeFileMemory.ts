@@ -104,6 +104,9 @@ async function main(): Promise<void> {
     );
     for (const gap of gaps.over(2000)) console.log(gap);
     if (importMode !== "CreateOnly") return;
+    // The file's rows are distinct and valid: a count short of them is a lost or misread row.
+    if (job.status !== "Completed" || job.checkpoint.counts.created !== rows)
+      throw new Error(`The large file's import did not create every row: ${JSON.stringify(job.checkpoint.counts)}`);
 
     const entities = yardstickEntities(
       await storedClients(new TableClientStore(storage.table(storageLayout.tables.clients)), "bench"),
