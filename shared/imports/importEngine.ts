@@ -340,7 +340,8 @@ export class ImportEngine {
         if (answer && !answer.job) return "notRunnable";
         if (answer?.job?.cancelRequested) {
           // Every decided row is written once the writer is flushed: the index is the store's, as at a slice's end.
-          await Promise.all([writer?.flush(), handOn()]);
+          await writer?.flush();
+          await handOn();
           await stopSaving();
           return this.finish(job, "Cancelled", chunks.applied);
         }
@@ -349,9 +350,11 @@ export class ImportEngine {
         const ranMs = Date.now() - startedAt;
         const rowsPerSecond = ((chunks.done().processed - checkpoint.counts.processed) * 1000) / Math.max(ranMs, 1);
         if (chunksThisSlice++ > 0 && (ranMs >= this.settings.sliceBudgetMs || share?.spent(rowsPerSecond) === true)) {
-          // The index is final once deciding stops; handing it on while the last writes go shortens the pause
-          // between slices. A flush that fails leaves the lease interrupted, so nobody takes what was handed on.
-          await Promise.all([writer?.flush(), handOn()]);
+          // The index is handed on only once every row it holds is written: a snapshot is taken for the clients as
+          // they stand (a crash's rebuild starts from it), and a flush that fails may leave rows nobody writes (a
+          // job failed before its chunks are replayed).
+          await writer?.flush();
+          await handOn();
           await stopSaving();
           if (savedApplied !== chunks.applied && !(await save())) return "notRunnable";
           return "continue";

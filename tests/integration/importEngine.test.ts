@@ -719,6 +719,41 @@ describe("exactly once, whatever dies", () => {
     expect((await h.clients.get(tenant, "Z2"))?.values.Name).toBe("Created Between");
   });
 
+  it("hands on no index from a holding whose last writes failed: a later crash's rebuild takes none of its rows for clients", async () => {
+    const tenant = uniqueTenant();
+    const mapping = sameNameMapping("Code", "Name", "Type");
+    const oneChunk = { chunkRows: 2, sliceBudgetMs: 0 };
+    const first = await startJob(h, tenant, clientRows("X", 3), mapping, { importMode: "CreateOnly" });
+    // The store refuses the first import's writes; its give-way's flush fails with X0 decided, never written.
+    let queued = 0;
+    const refusing: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
+      writer: () => ({
+        written: { creates: 0, updates: 0 },
+        add: async (writes: readonly ClientWrite[]) => void (queued += writes.length),
+        flush: async () => {
+          if (queued > 0) throw new Error("store unavailable");
+        },
+        settle: async () => undefined,
+      }),
+    });
+    await expect(h.engine(oneChunk, { clients: refusing }).runSlice(tenant, first.code)).rejects.toThrow(
+      "store unavailable",
+    );
+    // Failed before any slice replays its logged chunk (its message poisoned, say): X0 is not a client.
+    await h.engine().failJob(tenant, first.code, "The import failed on every delivery of its message");
+    // The next import's first holding dies once it has logged a chunk; its next rebuilds the index after the crash.
+    const next = await startJob(h, tenant, "Code,Name,Type\r\nK0,Next 0,Ltd\r\nX0,Next X0,Ltd\r\n", mapping, {
+      importMode: "CreateOnly",
+    });
+    const dies = (step: ImportStep) => {
+      if (step === "planWritten") throw new Error("killed");
+    };
+    await expect(h.engine(oneChunk, { step: dies }).runSlice(tenant, next.code)).rejects.toThrow("killed");
+    await runToEnd(h.engine(oneChunk), next);
+    expect(await finished(next)).toMatchObject({ checkpoint: { counts: { processed: 2, created: 2, skipped: 0 } } });
+    expect((await allClients(h, tenant)).map((client) => client.values.Code)).toEqual(["K0", "X0"]);
+  });
+
   it("reads the clients after a crash in a job's first holding, which no snapshot precedes", async () => {
     const tenant = uniqueTenant();
     const csv = clientRows("Y", 9);
