@@ -42,7 +42,15 @@ export class BlobClientIndexSnapshots implements ClientIndexSnapshots {
       },
       blobHTTPHeaders: { blobContentType: "application/gzip" },
     });
-    await Promise.all([uploading, pipeline(Readable.from(clientIndexBytes(index)), createGzip({ level: 1 }), content)]);
+    // An upload that fails reads no more of `content`: ended with it, the index's bytes stop being made, where they
+    // had waited for a reader forever, holding the index (tens of MB for a large tenant) for the process's life.
+    uploading.catch((error: unknown) => content.destroy(error as Error));
+    const [uploaded, written] = await Promise.allSettled([
+      uploading,
+      pipeline(Readable.from(clientIndexBytes(index)), createGzip({ level: 1 }), content),
+    ]);
+    if (uploaded.status === "rejected") throw uploaded.reason;
+    if (written.status === "rejected") throw written.reason;
   }
 
   async carry(tenant: string, from: number, to: number): Promise<void> {

@@ -1,3 +1,7 @@
+import { once } from "node:events";
+import { Readable } from "node:stream";
+
+import { ContainerClient } from "@azure/storage-blob";
 import { describe, expect, it } from "vitest";
 
 import { BlobClientIndexSnapshots } from "../../shared/clients/blobClientIndexSnapshots";
@@ -62,6 +66,27 @@ describe("client index snapshots in blob storage", () => {
       .getBlockBlobClient(`${tenant}/client-index.v3.bin.gz`)
       .upload(junk, junk.length, { metadata: { generation: "3", fields: "Code" } });
     await expect(store.read(tenant, 3, [])).rejects.toThrow();
+  });
+
+  it("a save whose upload fails ends, having stopped making the index's bytes", async () => {
+    const storage = await testStorage();
+    const container = storage.blobs.getContainerClient(storageLayout.containers.importFiles);
+    let content: Readable | undefined;
+    // The upload reads a first piece and fails, as one whose first block the store refuses.
+    const refusing = Object.assign(Object.create(container) as ContainerClient, {
+      getBlockBlobClient: () => ({
+        uploadStream: async (stream: Readable) => {
+          content = stream;
+          await once(stream, "readable");
+          stream.read();
+          throw new Error("refused");
+        },
+      }),
+    });
+    await expect(new BlobClientIndexSnapshots(refusing).save(uniqueTenant(), 1, indexOf(50_000))).rejects.toThrow(
+      "refused",
+    );
+    expect(content?.destroyed).toBe(true);
   });
 
   it("are carried past a holding only from the holding that saved them", async () => {
