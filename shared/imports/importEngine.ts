@@ -36,8 +36,8 @@ export type ImportStep =
   | "started"
   | "counted"
   | "planReplayed"
-  | "blockStaged"
   | "planWritten"
+  | "blockStaged"
   | "transactionWritten"
   | "writesApplied"
   | "checkpointWritten"
@@ -362,14 +362,9 @@ export class ImportEngine {
         // A slice about to give way keeps its writer's queue short: the import it gives way to waits for its drain.
         if (share?.expectsToGiveWay) await writer?.flush();
         const plan = await this.decide(job, lease.generation, chunks.decided, batch, columns, index, notImported);
-        if (plan.notImportedLines !== "") {
-          // Block 0 is the header; chunk k's rows are block k + 1.
-          await files.stageNotImported(tenant, code, plan.chunk + 1, plan.notImportedLines);
-          this.step("blockStaged");
-        }
-        const { notImportedLines, ...logged } = plan;
-        await files.writePlan(tenant, code, logged);
+        await files.writePlan(tenant, code, plan);
         this.step("planWritten");
+        await this.stageNotImported(job, plan);
         const applied = chunks.logged(plan);
         saveIfRowsDue();
         if (writer) {
@@ -445,6 +440,7 @@ export class ImportEngine {
           return "stale";
         }
         if (writer) await lease.assertHeld();
+        await this.stageNotImported(job, plan);
         await writer?.add(plan.writes, chunks.logged(plan));
         this.step("planReplayed");
       }
@@ -476,7 +472,7 @@ export class ImportEngine {
     columns: MappedColumn[],
     index: ClientIndex,
     notImported: NotImportedFile,
-  ): Promise<ImportPlan & { notImportedLines: string }> {
+  ): Promise<ImportPlan> {
     const { source, options } = job;
     const at = this.now().toISOString();
     const counts = { ...before.counts };
@@ -512,10 +508,22 @@ export class ImportEngine {
       generation,
       chunk: before.chunk,
       writes: coalesceWrites(writes),
-      hasNotImportedRows: lines !== "",
       after: { offset: batch.endOffset, records: recordNumber, chunk: before.chunk + 1, counts },
       notImportedLines: lines,
     };
+  }
+
+  /**
+   * Stages a logged chunk's not-imported rows as its block of the not-imported file (block 0 is the header; chunk
+   * k's rows are block k + 1), again when the chunk is replayed. Only after the plan is logged: a slice that died
+   * between the two had left a block its retry, deciding the rows in chunks of other sizes, might not overwrite,
+   * and the file named a row twice.
+   */
+  private async stageNotImported(job: ImportJob, plan: ImportPlan): Promise<void> {
+    // A plan logged before plans held their lines has none here: its block was staged before it.
+    if (!plan.notImportedLines) return;
+    await this.deps.files.stageNotImported(job.tenant, job.code, plan.chunk + 1, plan.notImportedLines);
+    this.step("blockStaged");
   }
 
   /**

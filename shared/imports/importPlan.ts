@@ -5,10 +5,9 @@ import { ClientWrite } from "../clients/clientStore";
 import { ImportCheckpoint } from "./importJob";
 
 /**
- * What one chunk of rows decided, logged before any of it is applied: the client writes, whether it staged a
- * not-imported block, and the checkpoint after it. Replaying a logged plan, rather than deciding the rows
- * again against a store it may already have changed, is what makes a redelivered slice end exactly like an
- * uninterrupted one.
+ * What one chunk of rows decided, logged before any of it is applied: the client writes, the rows not imported,
+ * and the checkpoint after it. Replaying a logged plan, rather than deciding the rows again against a store it may
+ * already have changed, is what makes a redelivered slice end exactly like an uninterrupted one.
  */
 export interface ImportPlan {
   /** The job that logged it, and the generation of the tenant's lease it was decided under. */
@@ -16,7 +15,8 @@ export interface ImportPlan {
   generation: number;
   chunk: number;
   writes: ClientWrite[];
-  hasNotImportedRows: boolean;
+  /** The chunk's lines of the not-imported file, each row with its number and reason; empty when it has none. */
+  notImportedLines: string;
   after: ImportCheckpoint;
 }
 

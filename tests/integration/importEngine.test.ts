@@ -844,6 +844,29 @@ describe("exactly once, whatever dies", () => {
     expect(await killedAfterEveryStep({ chunkRows: 3, sliceBudgetMs: 0 })).toBeGreaterThan(20);
   }, 300_000);
 
+  it("a row decided again after a crash, in chunks of other sizes, is in the not-imported file once", async () => {
+    // The dead slice's second chunk holds rows 999 to 1,998 at least (a slice's chunks start at 1,000 records and
+    // may grow), its retry's at most 999 to 1,598 (chunks of 600 at most: smaller, as they are once the store is
+    // slow), and the next one the row with no name.
+    const rows = Array.from({ length: 2_000 }, (_, i) => (i === 1_700 ? `C${i},,Ltd` : `C${i},Client ${i},Ltd`));
+    const csv = ["Code,Name,Type", ...rows].join("\r\n");
+    for (const step of ["planWritten", "blockStaged"] as const) {
+      const tenant = uniqueTenant();
+      const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"), { importMode: "CreateOnly" });
+      let seen = 0;
+      const dies = (at: ImportStep) => {
+        if (at === step && ++seen === (step === "planWritten" ? 2 : 1)) throw new Error("killed");
+      };
+      await expect(h.engine({ chunkRows: 5_000 }, { step: dies }).runSlice(tenant, job.code)).rejects.toThrow("killed");
+      await runToEnd(h.engine({ chunkRows: 600 }), job);
+      expect((await finished(job)).checkpoint.counts, step).toMatchObject({ created: 1_999, skipped: 1 });
+      expect(
+        (await notImportedText(h, job))?.split("\r\n").filter((line) => line !== ""),
+        step,
+      ).toEqual(["\uFEFFCode,Name,Type,Row,Reason", "C1700,,Ltd,1702,Missing required field: Name"]);
+    }
+  });
+
   it("so does one whose writes fill transactions across chunks, a client's second write in a later one", async () => {
     // Two-write transactions, two at a time, and room for a few writes only: transactions go while later chunks
     // are decided, a chunk's writes part applied when the invocation dies.

@@ -194,7 +194,7 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
       generation: 0,
       chunk: 0,
       writes: [stale],
-      hasNotImportedRows: false,
+      notImportedLines: "",
       after: {
         offset: 100,
         records: 4,

@@ -20,7 +20,7 @@ const plan: fc.Arbitrary<ImportPlan> = fc.record({
     fc.array(clientWrite, { maxLength: 1_200 }),
     fc.array(clientWrite, { minLength: 500, maxLength: 500 }),
   ),
-  hasNotImportedRows: fc.boolean(),
+  notImportedLines: fc.string(),
   after: fc.record({ offset: fc.nat(), records: fc.nat(), chunk: fc.nat(), counts }),
 });
 
