@@ -40,6 +40,12 @@ export interface WriterOptions {
    * the store takes within a second goes ahead of the process's other writers.
    */
   mostWrites?: number;
+  /**
+   * Asked before each transaction goes; throws once the writer's slice may no longer hold the tenant's lease. A
+   * holder that stalled past its lease sends none of what it queued: the next holder replays it from the log,
+   * and sent late it would land over that holder's work.
+   */
+  held?: () => Promise<void>;
 }
 
 /** A tenant's clients. Every write is idempotent: applying the same writes twice leaves the same clients. */

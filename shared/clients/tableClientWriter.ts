@@ -249,6 +249,7 @@ export class TableClientWriter implements ClientWriter {
   }
 
   private async submit(writes: EntityWrite[]): Promise<void> {
+    await this.options.held?.();
     try {
       await this.transactions.submit(writes);
     } catch (error) {

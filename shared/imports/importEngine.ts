@@ -295,6 +295,7 @@ export class ImportEngine {
       ? null
       : clients.writer(tenant, {
           mostWrites: totalItems - checkpoint.counts.processed,
+          held: () => lease.assertHeld(),
           afterTransaction: () => {
             this.step("transactionWritten");
             saveIfRowsDue();
@@ -406,7 +407,9 @@ export class ImportEngine {
     const { files, clients } = this.deps;
     // One writer for every logged chunk, as the slice that logged them had: transactions filled across chunks, where
     // chunk by chunk each partition's few writes of a chunk made a transaction of their own.
-    const writer = job.options.validateOnly ? null : clients.writer(job.tenant, { replay: true });
+    const writer = job.options.validateOnly
+      ? null
+      : clients.writer(job.tenant, { replay: true, held: () => lease.assertHeld() });
     // A replay rewrites what the dead slice mostly wrote, at Azurite's pace for rewrites (a tenth of its pace for
     // creates: a minute for 10,000 rows at a million clients), so its progress is saved as it goes.
     const chunks = new ChunkProgress(job.checkpoint, writer);

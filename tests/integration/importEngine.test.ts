@@ -754,6 +754,47 @@ describe("exactly once, whatever dies", () => {
     expect((await allClients(h, tenant)).map((client) => client.values.Code)).toEqual(["K0", "X0"]);
   });
 
+  it("sends no queued write once its lease may be lost; the next holder replays them from the log", async () => {
+    const tenant = uniqueTenant();
+    const job = await startJob(h, tenant, clientRows("L", 400), sameNameMapping("Code", "Name", "Type"));
+    // From the third transaction on, the lease answers as it does once a stalled holder's has lapsed.
+    let lost = false;
+    let sentOnceLost = 0;
+    const table = new TableTransactions(h.storage.table(storageLayout.tables.clients));
+    const slow = {
+      submit: async (writes: EntityWrite[]) => {
+        if (lost) sentOnceLost++;
+        await sleep(20);
+        await table.submit(writes);
+      },
+    };
+    const settings = { transactionSize: 4, concurrentTransactions: 1, maxQueuedBytes: 400_000, maxQueuedSeconds: 60 };
+    const clients = Object.assign(Object.create(h.clients) as ClientStore, {
+      writer: (tenant: string, options?: WriterOptions) =>
+        new TableClientWriter(slow, (write) => clientEntity(tenant, write), settings, new TransactionSlots(1), options),
+    });
+    const leases = Object.assign(Object.create(h.leases) as typeof h.leases, {
+      acquire: async (tenant: string) => {
+        const lease = (await h.leases.acquire(tenant))!;
+        return Object.assign(Object.create(lease) as typeof lease, {
+          assertHeld: async () => {
+            if (lost) throw new Error("The import lease was lost");
+            await lease.assertHeld();
+          },
+        });
+      },
+    });
+    let transactions = 0;
+    const step = (at: ImportStep) => void (at === "transactionWritten" && ++transactions === 3 && (lost = true));
+    await expect(h.engine({ chunkRows: 100 }, { clients, leases, step }).runSlice(tenant, job.code)).rejects.toThrow(
+      "The import lease was lost",
+    );
+    expect(sentOnceLost).toBe(0);
+    await runToEnd(h.engine(), job);
+    expect(await finished(job)).toMatchObject({ status: "Completed", checkpoint: { counts: { created: 400 } } });
+    expect(await allClients(h, tenant)).toHaveLength(400);
+  });
+
   it("reads the clients after a crash in a job's first holding, which no snapshot precedes", async () => {
     const tenant = uniqueTenant();
     const csv = clientRows("Y", 9);

@@ -127,6 +127,7 @@ export class MemoryClientStore implements ClientStore {
   writer(tenant: string, options: WriterOptions = {}): ClientWriter {
     this.writerOptions.push(options);
     return new ChunkByChunkWriter(async (writes) => {
+      await options.held?.();
       await this.write(tenant, [...writes]);
       options.afterTransaction?.();
     });

@@ -391,6 +391,24 @@ describe("the table client writer", () => {
     expect(writer.written).toEqual({ creates: 1, updates: 1 });
   });
 
+  it("sends nothing more once its slice may have lost the tenant's lease, and fails with that", async () => {
+    let held = true;
+    const { writer, sent } = writerOver({ transactionSize: 1, concurrentTransactions: 1 }, [], undefined, {
+      held: async () => {
+        if (!held) throw new Error("The import lease was lost");
+      },
+    });
+    const adding = writer.add([create("A1"), create("B1"), create("C1")], () => undefined);
+    await settled();
+    expect(sent).toHaveLength(1);
+    // The slice stalled past its lease while A1 was at the store: B1 and C1 stay queued, for the log's replay.
+    held = false;
+    sent[0].end();
+    await expect(adding).rejects.toThrow("The import lease was lost");
+    await expect(writer.flush()).rejects.toThrow("The import lease was lost");
+    expect(sent.map((s) => s.writes)).toEqual([["create A1"]]);
+  });
+
   it("stops at a failure: `add` and `flush` throw it, `settle` waits for what is in flight", async () => {
     const { writer, sent } = writerOver({ transactionSize: 1 });
     await writer.add([create("A1"), create("B1")], () => undefined);
