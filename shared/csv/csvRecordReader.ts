@@ -26,6 +26,8 @@ interface ScannedBatch {
   texts: string[];
   endOffset: number;
   tooLong: Map<number, number>;
+  /** The records with text after a closing quote (by index): split into cells on their own (`cellsOfRecord`). */
+  irregular: Set<number>;
 }
 
 /**
@@ -90,6 +92,9 @@ export class CsvRecordScanner {
   /** While the record being read is over the limit: its bytes so far, none of them kept. */
   private skippedBytes: number | null = null;
   private tooLong = new Map<number, number>();
+  private irregular = new Set<number>();
+  /** Whether the record being read has text after a closing quote. */
+  private readingIrregular = false;
   private recordsEnded = 0;
   /** The first record over the limit: its index among the records read, and its length. */
   firstTooLong: { record: number; bytes: number } | null = null;
@@ -246,7 +251,10 @@ export class CsvRecordScanner {
             endRecord(i + width);
             state = State.FieldStart;
           } else if (b === cr) state = State.AfterCr;
-          else state = State.Unquoted;
+          else {
+            state = State.Unquoted;
+            this.readingIrregular = true;
+          }
           break;
       }
       // A batch may fill before this chunk's first byte (its size can shrink between chunks) while a record read
@@ -270,6 +278,8 @@ export class CsvRecordScanner {
   }
 
   private endRecordAt(batchByte: number, fileOffset: number): void {
+    if (this.readingIrregular) this.irregular.add(this.recordEnds.length);
+    this.readingIrregular = false;
     this.recordEnds.push(batchByte);
     this.recordEndOffset = fileOffset;
     this.recordsEnded++;
@@ -309,7 +319,7 @@ export class CsvRecordScanner {
   private batch(): ScannedBatch {
     const endOffset = this.recordEndOffset;
     const all = Buffer.concat(this.pieces, this.batchBytes);
-    const tooLong = this.tooLong;
+    const { tooLong, irregular } = this;
     let texts: string[] = [];
     if (this.counting) this.count(all);
     else texts = recordTexts(all, this.recordEnds, this.decode, this.unit, this.bigEndian);
@@ -319,13 +329,14 @@ export class CsvRecordScanner {
     this.batchBytes = all.length - used;
     this.recordEnds = [];
     this.tooLong = new Map();
-    return { texts, endOffset, tooLong };
+    this.irregular = new Set();
+    return { texts, endOffset, tooLong, irregular };
   }
 
   /** The records of `batch` (or of its records from `from` to `to`) split into cells. */
   parsed(batch: ScannedBatch, from = 0, to = batch.texts.length): CsvBatch {
-    const { texts, endOffset, tooLong } = batch;
-    const records = from < to ? parseRecords(texts.slice(from, to), this.delimiter) : [];
+    const { texts, endOffset, tooLong, irregular } = batch;
+    const records = from < to ? parseRecords(texts, from, to, irregular, this.delimiter) : [];
     for (const index of tooLong.keys()) if (index >= from && index < to) records[index - from] = [];
     return { records, endOffset, tooLong };
   }
@@ -335,12 +346,8 @@ export class CsvRecordScanner {
     this.recordEnds.forEach((end, index) => {
       this.counted.records++;
       if (!this.tooLong.has(index) && !this.surelyNotBlank(all, start, end)) {
-        this.counted.blank.add(
-          parseRecords(
-            recordTexts(all.subarray(start, end), [end - start], this.decode, this.unit, this.bigEndian),
-            this.delimiter,
-          )[0],
-        );
+        const [text] = recordTexts(all.subarray(start, end), [end - start], this.decode, this.unit, this.bigEndian);
+        this.counted.blank.add(cellsOfRecord(text, this.delimiter));
       }
       start = end;
     });
@@ -413,14 +420,38 @@ function recordTexts(
   return texts;
 }
 
-function parseRecords(texts: string[], delimiter: string): string[][] {
-  const parsed = Papa.parse<string[]>(texts.join("\n"), {
-    delimiter,
-    newline: "\n",
-    quoteChar: '"',
-    skipEmptyLines: false,
-  }).data;
-  if (parsed.length === texts.length) return parsed;
-  // Malformed quoting can make papaparse see records differently; then each record is read on its own.
-  return texts.map((text) => Papa.parse<string[]>(text, { delimiter, newline: "\n", quoteChar: '"' }).data.flat());
+const papaOptions = { newline: "\n" as const, quoteChar: '"', skipEmptyLines: false };
+
+/**
+ * The cells of records `from` to `to`, each as it reads wherever its batch was cut. Records in one papaparse call
+ * read as they do alone, but for the irregular ones: a quote followed by text makes papaparse look for the field's
+ * end past the line end, into the next records, so those are read on their own (`cellsOfRecord`).
+ */
+function parseRecords(
+  texts: string[],
+  from: number,
+  to: number,
+  irregular: Set<number>,
+  delimiter: string,
+): string[][] {
+  const group = texts.slice(from, to);
+  for (const index of irregular) if (index >= from && index < to) group[index - from] = "";
+  let parsed = Papa.parse<string[]>(group.join("\n"), { ...papaOptions, delimiter }).data;
+  // Malformed quoting the scanner does not mark can still make papaparse see records differently.
+  if (parsed.length !== group.length) parsed = group.map((text) => cellsOfRecord(text, delimiter));
+  for (const index of irregular)
+    if (index >= from && index < to) parsed[index - from] = cellsOfRecord(texts[index], delimiter);
+  return parsed;
+}
+
+/**
+ * One record's cells as papaparse reads it with a line end after it, as it reads a record another follows: spaces
+ * after a closing quote are then dropped (`"Acme" ` is Acme), where at the end of its input they were kept with the
+ * quote (`Acme" `). A record whose quote papaparse finds no end for would take that line end in, and is read as it
+ * stands.
+ */
+function cellsOfRecord(text: string, delimiter: string): string[] {
+  const ended = Papa.parse<string[]>(`${text}\n`, { ...papaOptions, delimiter }).data;
+  if (ended.length === 2) return ended[0];
+  return Papa.parse<string[]>(text, { ...papaOptions, delimiter }).data.flat();
 }

@@ -59,6 +59,17 @@ describe("readCsvBatches", () => {
     expect(records[999]).toEqual(["999", "x\r\n999"]);
   });
 
+  it("reads a record with text after a closing quote the same wherever its batch is cut", async () => {
+    const bytes = Buffer.from('a,b\r\nx,"Acme" \r\n"q"z\r\n" \r\ny",w\r\nlast,one');
+    const expected = [["a", "b"], ["x", "Acme"], ['q"z'], [" \r\ny", "w"], ["last", "one"]];
+    for (const perBatch of [1, 2, 3, 5])
+      for (const chunkSize of [1, 4, 1000])
+        expect(
+          (await read(bytes, chunkSize, perBatch)).flatMap((b) => b.records),
+          `${perBatch}/${chunkSize}`,
+        ).toEqual(expected);
+  });
+
   it("treats a quote inside an unquoted field as text, as papaparse does", async () => {
     const batches = await read(Buffer.from('ab"c,d\ne,f\n'), 3, 10);
     expect(batches.flatMap((b) => b.records)).toEqual([

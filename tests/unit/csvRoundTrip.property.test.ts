@@ -137,4 +137,34 @@ describe("CSV round trip (property-based)", () => {
       { numRuns: 300 },
     );
   });
+
+  // Where a batch is cut depends on the engine's pace and on where a slice resumed: a record, however malformed
+  // its quoting, must read the same wherever it falls.
+  it("reads any text, malformed quoting included, as the same records however it is chunked and batched", async () => {
+    const messy = fc
+      .array(fc.constantFrom("a", " ", ",", '"', '""', "\n", "\r\n", "\r", "é"), { maxLength: 40 })
+      .map((parts) => parts.join(""));
+    await fc.assert(
+      fc.asyncProperty(
+        messy,
+        fc.integer({ min: 1, max: 9 }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 8 }),
+        async (text, chunkSize, sizes) => {
+          const bytes = Buffer.from(text, "utf8");
+          const whole = (await readAll(bytes, 0, ",", "utf-8", bytes.length + 1, 1_000)).flatMap((b) => b.records);
+          let asked = 0;
+          const nextSize = () => sizes[asked++ % sizes.length];
+          const cut = await readAll(bytes, 0, ",", "utf-8", chunkSize, nextSize);
+          expect(cut.flatMap((b) => b.records)).toEqual(whole);
+          const scanner = new CsvRecordScanner(0, ",", nextSize, "utf-8");
+          scanner.countFromNow();
+          for (let i = 0; i < bytes.length; i += chunkSize) scanner.push(bytes.subarray(i, i + chunkSize));
+          scanner.end();
+          expect(scanner.counted.records).toBe(whole.length);
+          expect(scanner.counted.blank.in("utf-8")).toBe(whole.filter(isBlankRecord).length);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });
