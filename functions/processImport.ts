@@ -13,9 +13,12 @@ app.storageQueue("processImport", {
   queueName: storageLayout.queues.clientImports,
   connection: "AzureWebJobsStorage",
   handler: async (body, context) => {
+    const messageId = context.triggerMetadata?.id;
+    // The job records its message as taken by its id: without it the job would look queued to the watchdog forever.
+    if (typeof messageId !== "string") throw new Error("The queue trigger gave no message id");
     const message = parseImportMessage(body);
     const { runSlice, jobQueue } = await appServices();
-    const outcome = await runSlice(message.tenant, message.code);
+    const outcome = await runSlice({ ...message, messageId });
     context.log(`Import ${message.code} of ${message.tenant}: ${outcome}`);
     if (outcome === "continue") await jobQueue.send(message.tenant, message.code);
     if (outcome === "tenantBusy") await jobQueue.send(message.tenant, message.code, tenantBusyDelaySeconds);

@@ -14,7 +14,7 @@ import { ImportEngine, SliceOutcome } from "./imports/importEngine";
 import { ImportFileStore } from "./imports/importFileStore";
 import { ImportJobQueue } from "./imports/importJobQueue";
 import { ImportJobStore } from "./imports/importJobStore";
-import { ImportQueue } from "./imports/importQueue";
+import { ImportQueue, WaitingMessage } from "./imports/importQueue";
 import { ImportRetention } from "./imports/importRetention";
 import { Imports } from "./imports/imports";
 import { StalledImportWatchdog } from "./imports/stalledImportWatchdog";
@@ -45,7 +45,8 @@ export interface AppServices {
    * The next slice of the job a message of the import queue names: reading its large file if that has landed
    * and waits to be read, else the import.
    */
-  runSlice: (tenant: string, code: string) => Promise<SliceOutcome>;
+  /** Runs the next slice of the job a worker took `message` for. */
+  runSlice: (message: WaitingMessage) => Promise<SliceOutcome>;
   /** Null when the key in `apiKey` may act for `tenant`, else the 401 or 403 to answer. */
   checkAccess(apiKey: string | null, tenant: string): Promise<ApiResponse | null>;
 }
@@ -110,7 +111,7 @@ export function createServices(
   now: () => Date = () => new Date(),
 ): AppServices {
   const { jobs, clients, files, leases, indexSnapshots, links, queue, receipts, mappings, keys } = stores;
-  const jobQueue = new ImportJobQueue(jobs, queue);
+  const jobQueue = new ImportJobQueue(jobs, queue, now);
   const sliceBudgetMs = numberSetting(env.ImportSliceSeconds, 240) * 1000;
   const fairShare = new FairShare(queue, leases, jobs, numberSetting(env.ImportShareSeconds, 20) * 1000);
   const engine = new ImportEngine(
@@ -133,7 +134,6 @@ export function createServices(
   });
   const watchdog = new StalledImportWatchdog(
     jobs,
-    queue,
     jobQueue,
     leases,
     { stallAfterMs: numberSetting(env.StallMinutes, 5) * 60_000, maxStalls: 3 },
@@ -147,8 +147,10 @@ export function createServices(
   return {
     jobs,
     engine,
-    runSlice: async (tenant, code) =>
-      (await imports.readLandedFile(tenant, code)) ?? (await engine.runSlice(tenant, code)),
+    runSlice: async ({ tenant, code, messageId }) => {
+      await jobQueue.taken(tenant, code, messageId);
+      return (await imports.readLandedFile(tenant, code)) ?? (await engine.runSlice(tenant, code));
+    },
     jobQueue,
     imports,
     clients: new ClientDirectory(clients),

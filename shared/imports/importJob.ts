@@ -104,7 +104,10 @@ export interface ImportJob {
   pendingUpload: PendingUpload | null;
   /** Blob of the not-imported CSV, once the job has completed with skipped or error rows. */
   notImportedBlob: string | null;
-  /** The last message sent for the job: while it waits in the queue, the job has not stalled. */
+  /**
+   * The last message sent for the job, until a worker takes it (`ImportJobQueue.taken`): while it waits in the
+   * queue the job has not stalled, however long the queue.
+   */
   queuedMessage: QueuedMessage | null;
   /** When retention deleted the job's files (source, preview, plans, not-imported CSV); the record stays. */
   filesDeletedDate: string | null;

@@ -11,14 +11,15 @@ export interface ImportQueue {
   send(message: ImportMessage, delaySeconds?: number): Promise<QueuedMessage>;
   /**
    * The message, with a new pop receipt, if it still waits in the queue untaken; null once a worker has taken it
-   * (taking a message changes its pop receipt) or it is gone.
+   * (taking a message changes its pop receipt) or it is gone. Asking updates the message, which puts it behind
+   * every message sent since.
    */
   findWaiting(message: QueuedMessage): Promise<QueuedMessage | null>;
   /** The first messages waiting to be taken, oldest first as the queue hands them out (a message taken is not among them). */
   peekWaiting(): Promise<WaitingMessage[]>;
 }
 
-/** A message seen waiting: its id tells one seen twice from a new one for the same job. */
+/** A message seen waiting, or taken: its id tells one seen twice from a new one for the same job. */
 export interface WaitingMessage extends ImportMessage {
   messageId: string;
 }

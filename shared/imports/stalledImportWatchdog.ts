@@ -1,8 +1,10 @@
 import { ImportJob, isStarted, silentFor } from "./importJob";
 import { ImportJobQueue } from "./importJobQueue";
 import { ImportJobStore } from "./importJobStore";
-import { ImportQueue } from "./importQueue";
 import { TenantLeases } from "./tenantLeases";
+
+/** How long a job's recorded message is taken to still wait in the queue without asking the queue. */
+const messageTrustedMs = 60 * 60_000;
 
 export interface WatchdogSettings {
   /** A started job with no heartbeat for this long has stalled, whoever holds its tenant. */
@@ -21,7 +23,6 @@ export interface WatchdogSettings {
 export class StalledImportWatchdog {
   constructor(
     private readonly jobs: ImportJobStore,
-    private readonly queue: ImportQueue,
     private readonly jobQueue: ImportJobQueue,
     private readonly leases: TenantLeases,
     private readonly settings: WatchdogSettings,
@@ -45,7 +46,14 @@ export class StalledImportWatchdog {
       // holder's death. An import silent for a minute whose tenant nobody holds has nobody working on it: it is
       // queued again without waiting `stallAfterMs`, so a crash costs its job a minute or two, not six.
       if (!stalled && !(importing(candidate) && silentFor(candidate, now))) continue;
-      if (await this.messageWaits(candidate)) continue;
+      // Its last message waits in the queue, untaken (`ImportJobQueue.taken`): a sign of life. Only a job silent
+      // for an hour has its message asked of the queue, in case it was lost (a queue cleared by hand): asking puts
+      // the message at the back, so an import waiting its turn is not asked again within the hour.
+      if (
+        candidate.queuedMessage &&
+        (!silentFor(candidate, now, messageTrustedMs) || (await this.jobQueue.stillWaits(candidate)))
+      )
+        continue;
       if (!stalled && (await this.leases.isHeld(candidate.tenant))) continue;
       const at = now.toISOString();
       let outcome: "requeue" | "fail" | null = null;
@@ -79,16 +87,5 @@ export class StalledImportWatchdog {
       }
     }
     return { requeued, failed };
-  }
-
-  /** Whether the job's last message still waits in the queue; its new pop receipt is kept for the next sweep. */
-  private async messageWaits(job: ImportJob): Promise<boolean> {
-    if (!job.queuedMessage) return false;
-    const waiting = await this.queue.findWaiting(job.queuedMessage);
-    if (!waiting) return false;
-    await this.jobs.change(job.tenant, job.code, (current) =>
-      current.queuedMessage?.messageId === waiting.messageId ? { queuedMessage: waiting } : null,
-    );
-    return true;
   }
 }

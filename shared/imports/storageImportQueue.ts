@@ -11,6 +11,8 @@ export class StorageImportQueue implements ImportQueue {
   async send(message: ImportMessage, delaySeconds = 0): Promise<QueuedMessage> {
     const sent = await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString("base64"), {
       visibilityTimeout: delaySeconds,
+      // A message waiting behind a long queue is its job's sign of life: it must not expire (7 days by default).
+      messageTimeToLive: -1,
     });
     return { messageId: sent.messageId, popReceipt: sent.popReceipt };
   }

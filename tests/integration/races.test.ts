@@ -219,7 +219,8 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
     const jobs: ImportJobStore = Object.assign(Object.create(h.jobs), {
       listWatched: async () => (await h.jobs.listWatched()).filter((j) => j.tenant === tenant),
     });
-    const jobQueue = new ImportJobQueue(jobs, queue);
+    let now = new Date(fixedNow().getTime() + 6 * 60_000);
+    const jobQueue = new ImportJobQueue(jobs, queue, () => now);
     // A long queue: other work ahead of this job's message.
     for (let i = 0; i < 40; i++)
       await queueClient.sendMessage(
@@ -228,10 +229,8 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
     const job = await startJob(h, tenant, rows(3), mapping);
     await h.jobs.update(tenant, job.code, { heartbeat: fixedNow().toISOString() });
     await jobQueue.send(tenant, job.code);
-    let now = new Date(fixedNow().getTime() + 6 * 60_000);
     const watchdog = new StalledImportWatchdog(
       jobs,
-      queue,
       jobQueue,
       h.leases,
       { stallAfterMs: 5 * 60_000, maxStalls: 3 },
@@ -242,10 +241,16 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
     expect(await watchdog.sweep()).toEqual({ requeued: [], failed: [] });
     expect((await h.jobs.get(tenant, job.code))!.stalls).toBe(0);
 
-    // A worker takes every message (this job's among them) and dies without a heartbeat.
-    for (let taken = 0; taken < 41;)
-      taken += (await queueClient.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 600 }))
-        .receivedMessageItems.length;
+    // A worker takes every message (this job's among them, recorded taken) and its slice dies without a beat.
+    for (let taken = 0; taken < 41;) {
+      const items = (await queueClient.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 600 }))
+        .receivedMessageItems;
+      for (const item of items)
+        if (JSON.parse(Buffer.from(item.messageText, "base64").toString()).tenant === tenant)
+          await jobQueue.taken(tenant, job.code, item.messageId);
+      taken += items.length;
+    }
+    now = new Date(now.getTime() + 60_000);
     expect(await watchdog.sweep()).toEqual({ requeued: [job.code], failed: [] });
     expect((await h.jobs.get(tenant, job.code))!.stalls).toBe(1);
     await queueClient.delete();

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { QueueClient } from "@azure/storage-queue";
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { ImportJob } from "../../shared/imports/importJob";
 import { ImportJobQueue } from "../../shared/imports/importJobQueue";
 import { ImportJobStore } from "../../shared/imports/importJobStore";
 import { StalledImportWatchdog } from "../../shared/imports/stalledImportWatchdog";
@@ -37,8 +38,7 @@ function watchdogOf(tenant: string, queueClient: QueueClient, maxStalls: number,
   const jobs = onlyTenant(h.jobs, tenant);
   return new StalledImportWatchdog(
     jobs,
-    queue,
-    new ImportJobQueue(jobs, queue),
+    new ImportJobQueue(jobs, queue, now),
     h.leases,
     { stallAfterMs: 5 * 60_000, maxStalls },
     now,
@@ -65,6 +65,12 @@ describe("the stalled-import watchdog", () => {
     expect(await watchdog.sweep()).toEqual({ requeued: [stalled.code], failed: [] });
     const message = (await queueClient.receiveMessages()).receivedMessageItems[0];
     expect(JSON.parse(Buffer.from(message.messageText, "base64").toString())).toEqual({ tenant, code: stalled.code });
+    // A worker took it, and its slice died.
+    await new ImportJobQueue(h.jobs, new StorageImportQueue(queueClient), () => now).taken(
+      tenant,
+      stalled.code,
+      message.messageId,
+    );
     expect(await h.jobs.get(tenant, stalled.code)).toMatchObject({ stalls: 1, existingClientsRead: null });
     expect(await watchdog.sweep()).toEqual({ requeued: [], failed: [] });
 
@@ -82,6 +88,36 @@ describe("the stalled-import watchdog", () => {
     await runToEnd(h.engine(), fresh);
     expect((await h.jobs.get(tenant, fresh.code))!.status).toBe("Completed");
     expect((await h.jobs.get(tenant, preview.code))!.status).toBe("Queued");
+    await queueClient.delete();
+  });
+
+  it("leaves the messages that wait where they are in the queue, however long they have waited", async () => {
+    const tenants = ["a", "b", "c"].map((label) => uniqueTenant(label));
+    const queueClient = h.storage.queues.getQueueClient(`watchdog-${randomBytes(4).toString("hex")}`);
+    await queueClient.create();
+    const queue = new ImportJobQueue(h.jobs, new StorageImportQueue(queueClient));
+    const jobs: ImportJob[] = [];
+    for (const tenant of tenants) {
+      const job = await startJob(
+        h,
+        tenant,
+        "Code,Name,Type\r\nQ1,Queued,Ltd\r\n",
+        sameNameMapping("Code", "Name", "Type"),
+      );
+      await h.jobs.update(tenant, job.code, { status: "InProgress", heartbeat: fixedNow().toISOString() });
+      await queue.send(tenant, job.code);
+      jobs.push(job);
+    }
+    // Each has waited ten minutes behind other imports.
+    for (const tenant of tenants) {
+      const watchdog = watchdogOf(tenant, queueClient, 3, () => new Date(fixedNow().getTime() + 10 * 60_000));
+      expect(await watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+    }
+    // Updating a waiting message (to learn whether it still waited) had put it behind those sent after it.
+    const taken = (await queueClient.receiveMessages({ numberOfMessages: 3 })).receivedMessageItems;
+    expect(taken.map((m) => JSON.parse(Buffer.from(m.messageText, "base64").toString()).code)).toEqual(
+      jobs.map((job) => job.code),
+    );
     await queueClient.delete();
   });
 

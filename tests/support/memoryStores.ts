@@ -346,8 +346,9 @@ export class MemoryImportQueue implements ImportQueue {
   }
 
   /** The oldest waiting message, taken by a worker. */
-  take(): ImportMessage | undefined {
-    return this.waiting.shift()?.message;
+  take(): WaitingMessage | undefined {
+    const taken = this.waiting.shift();
+    return taken && { messageId: taken.queued.messageId, ...taken.message };
   }
 }
 
@@ -479,7 +480,7 @@ export function memoryServices(env: Record<string, string> = {}, now = () => new
   /** Runs the queue as the function app would: one slice per message, continuations queued again. */
   const drain = async () => {
     for (let message = stores.queue.take(); message; message = stores.queue.take()) {
-      const outcome = await services.runSlice(message.tenant, message.code);
+      const outcome = await services.runSlice(message);
       if (outcome === "continue" || outcome === "tenantBusy")
         await services.jobQueue.send(message.tenant, message.code);
     }

@@ -11,7 +11,7 @@ export async function drainImportQueue(storage: StorageClients, services: AppSer
       .receivedMessageItems;
     if (!message) return;
     const { tenant, code } = parseImportMessage(Buffer.from(message.messageText, "base64").toString("utf8"));
-    const outcome = await services.runSlice(tenant, code);
+    const outcome = await services.runSlice({ tenant, code, messageId: message.messageId });
     if (outcome === "continue" || outcome === "tenantBusy") await services.jobQueue.send(tenant, code);
     await queue.deleteMessage(message.messageId, message.popReceipt);
   }

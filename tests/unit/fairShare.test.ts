@@ -255,7 +255,7 @@ describe("imports of several tenants on one worker", () => {
     const slices: string[] = [];
     for (let message = stores.queue.take(); message; message = stores.queue.take()) {
       slices.push(message.tenant);
-      const outcome = await services.runSlice(message.tenant, message.code);
+      const outcome = await services.runSlice(message);
       if (outcome === "continue" || outcome === "tenantBusy")
         await services.jobQueue.send(message.tenant, message.code);
     }

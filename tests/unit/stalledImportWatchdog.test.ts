@@ -31,20 +31,45 @@ async function startedImport() {
   );
   if (!uploaded.ok || !("started" in uploaded.value)) throw new Error(`not started: ${JSON.stringify(uploaded)}`);
   const { code } = uploaded.value.started.job;
-  return { ...memory, code, advance: (ms: number) => (now += ms) };
+  /** A worker takes the oldest message and records it taken, as the queue trigger does before the slice. */
+  const take = async () => {
+    const message = memory.stores.queue.take()!;
+    await memory.services.jobQueue.taken(message.tenant, message.code, message.messageId);
+  };
+  return { ...memory, code, take, advance: (ms: number) => (now += ms) };
 }
 
 describe("the stalled-import watchdog", () => {
-  it("leaves an import whose message waits in the queue, however long", async () => {
-    const { services, advance } = await startedImport();
-    advance(60 * 60_000);
+  it("leaves an import whose message waits in the queue, however long, asking the queue at most once an hour", async () => {
+    const { services, stores, code, advance } = await startedImport();
+    // Asking the queue gives the message a new pop receipt (and puts it behind the messages sent since).
+    const receipt = async () => (await stores.jobs.get("t", code))!.queuedMessage!.popReceipt;
+    const sent = await receipt();
+    advance(60 * 60_000 - 1);
     expect(await services.watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+    expect(await receipt()).toBe(sent);
+    advance(1);
+    expect(await services.watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+    const asked = await receipt();
+    expect(asked).not.toBe(sent);
+    advance(59 * 60_000);
+    expect(await services.watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+    expect(await receipt()).toBe(asked);
+  });
+
+  it("counts a job's silence from when a worker took its message, however long the message waited", async () => {
+    const { services, stores, code, take, advance } = await startedImport();
+    advance(10 * 60_000);
+    // Its slice has not beaten yet: it has only just begun.
+    await take();
+    expect(await services.watchdog.sweep()).toEqual({ requeued: [], failed: [] });
+    expect(await stores.jobs.get("t", code)).toMatchObject({ stalls: 0, queuedMessage: null });
   });
 
   it("queues an import again a minute after its last heartbeat once nobody holds its tenant, and it completes", async () => {
-    const { services, stores, code, advance, drain } = await startedImport();
+    const { services, stores, code, take, advance, drain } = await startedImport();
     // A worker took the message and died before its slice took the tenant's lease.
-    stores.queue.take();
+    await take();
     advance(59_000);
     expect(await services.watchdog.sweep()).toEqual({ requeued: [], failed: [] });
     advance(1_000);
@@ -57,8 +82,8 @@ describe("the stalled-import watchdog", () => {
   });
 
   it("a running import's status says since when it has shown no sign of work, from a minute on, until it beats again", async () => {
-    const { services, stores, code, advance } = await startedImport();
-    stores.queue.take();
+    const { services, stores, code, take, advance } = await startedImport();
+    await take();
     const beat = "2026-11-30T12:00:00.000Z";
     await stores.jobs.update("t", code, { status: "InProgress", startedDate: beat, heartbeat: beat });
     const stalledSince = async () => {
@@ -77,8 +102,8 @@ describe("the stalled-import watchdog", () => {
   });
 
   it("leaves it while somebody holds its tenant's lease, until StallMinutes have passed", async () => {
-    const { services, stores, code, advance } = await startedImport();
-    stores.queue.take();
+    const { services, stores, code, take, advance } = await startedImport();
+    await take();
     // Its own slice, alive, or another import of the tenant that its next message would wait behind.
     await stores.leases.acquire("t");
     advance(5 * 60_000 - 1);
@@ -88,8 +113,8 @@ describe("the stalled-import watchdog", () => {
   });
 
   it("leaves it when its slice beats between the watchdog's look and its change", async () => {
-    const { services, stores, code, advance } = await startedImport();
-    stores.queue.take();
+    const { services, stores, code, take, advance } = await startedImport();
+    await take();
     advance(2 * 60_000);
     const isHeld = stores.leases.isHeld.bind(stores.leases);
     stores.leases.isHeld = async (tenant) => {
@@ -103,9 +128,9 @@ describe("the stalled-import watchdog", () => {
   });
 
   it("fails an import that stalled three times", async () => {
-    const { services, stores, code, advance } = await startedImport();
+    const { services, stores, code, take, advance } = await startedImport();
     for (const stall of [1, 2, 3]) {
-      stores.queue.take();
+      await take();
       advance(60_000);
       expect(await services.watchdog.sweep()).toEqual(
         stall < 3 ? { requeued: [code], failed: [] } : { requeued: [], failed: [code] },
