@@ -85,8 +85,12 @@ export async function receiveUploadRequest(
       return;
     }
     // The handler reads a copy, so stopping early (a file over the limit) cannot break the form parser: what it
-    // leaves unread is drained, and the rest of the form still arrives.
-    const body = stream.pipe(new PassThrough());
+    // leaves unread is drained, and the rest of the form still arrives. A form that ends inside the file (an upload
+    // cut short) fails the file's stream: the copy fails with it, where the error went unhandled and ended the
+    // process, with every import and request it was running.
+    const body = new PassThrough();
+    stream.on("error", (error) => body.destroy(error));
+    stream.pipe(body);
     handled = handle({ fileName: info.filename || "upload.csv", body }, () =>
       closed.then(() => ({ values: fields, errors })),
     ).finally(() => {
@@ -94,7 +98,10 @@ export async function receiveUploadRequest(
       stream.resume();
     });
   });
-  Readable.fromWeb(body as never).pipe(parser);
+  // A request body that fails (a client gone mid-upload) fails the form, which the answer below reports.
+  const source = Readable.fromWeb(body as never);
+  source.on("error", (error) => parser.destroy(error));
+  source.pipe(parser);
   try {
     await closed;
   } catch (error) {

@@ -46,7 +46,7 @@ function send(tenant: string, key: string, file: Buffer, sending: Sending = { as
       const body = Buffer.concat([
         Buffer.from(`--${boundary}\r\nContent-Disposition: ${sending.disposition}\r\nContent-Type: text/csv\r\n\r\n`),
         file,
-        Buffer.from(`\r\n--${boundary}--\r\n`),
+        Buffer.from(sending.cutShort ? "" : `\r\n--${boundary}--\r\n`),
       ]);
       return call("POST", base(tenant), key, body, { "content-type": `multipart/form-data; boundary=${boundary}` });
     }
