@@ -516,8 +516,9 @@ export class Imports {
 
   private async failUpload(tenant: string, code: string, failureReason: string): Promise<void> {
     const completedDate = this.deps.now().toISOString();
+    // A job cancelled meanwhile keeps its pending upload (it was never started) and stays Cancelled.
     await this.deps.jobs.change(tenant, code, (current) =>
-      current.pendingUpload ? { pendingUpload: null, status: "Failed", failureReason, completedDate } : null,
+      isWaitingForFile(current) ? { pendingUpload: null, status: "Failed", failureReason, completedDate } : null,
     );
   }
 

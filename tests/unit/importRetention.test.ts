@@ -193,6 +193,21 @@ describe("overdue uploads", () => {
     });
   });
 
+  it("leave a job cancelled while the sweep looks at it Cancelled", async () => {
+    const { memory, code } = await waitingUpload();
+    memory.advance(80 * minute);
+    const hasSource = memory.stores.files.hasSource.bind(memory.stores.files);
+    memory.stores.files.hasSource = async (blob) => {
+      // The cancel lands between the sweep's list and its change: the job keeps its pending upload.
+      expect(await memory.services.imports.cancel("t", code)).toMatchObject({ value: { status: "Cancelled" } });
+      return hasSource(blob);
+    };
+    await memory.services.imports.settleOverdueUploads();
+    expect(await memory.services.imports.status("t", code)).toMatchObject({
+      value: { status: "Cancelled", failureReason: null },
+    });
+  });
+
   it("are read when the file is there but its event never came", async () => {
     const { memory, code } = await waitingUpload();
     memory.stores.files.blobs.set(`uploads/t/${code}.csv`, Buffer.from(csv));
