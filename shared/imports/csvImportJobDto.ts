@@ -44,7 +44,10 @@ export const CsvImportJobDtoSchema = Type.Object(
 export type CsvImportJobDto = Static<typeof CsvImportJobDtoSchema>;
 
 export function toCsvImportJobDto(job: ImportJob, notImportedDownloadUrl: string | null, now: Date): CsvImportJobDto {
-  const counts = job.status === "InProgress" && job.progress ? job.progress : job.checkpoint.counts;
+  // The rows done (their writes in the store) run ahead of the checkpoint (whole chunks applied) while a job runs;
+  // a job failed meanwhile (its message poisoned, say) keeps its checkpoint, and shows the rows done all the same.
+  const counts =
+    job.progress && job.progress.processed > job.checkpoint.counts.processed ? job.progress : job.checkpoint.counts;
   return {
     code: job.code,
     status: job.status,

@@ -261,6 +261,31 @@ describe("cancel", () => {
   });
 });
 
+describe("status", () => {
+  it("shows a job failed while it ran with the rows it had done, not fewer", async () => {
+    const { services, stores } = memoryServices();
+    const code = await uploaded(services.imports);
+    value(
+      await services.imports.start("t", code, value(parseConfirmImportRequest({ defaultClientType: "Individual" }))),
+    );
+    // As a slice leaves it: rows done (their writes in the store) ahead of the checkpoint (whole chunks applied).
+    const counts = (processed: number) => ({ processed, created: processed, updated: 0, skipped: 0, error: 0 });
+    await stores.jobs.update("t", code, {
+      status: "InProgress",
+      totalItems: 20_000,
+      checkpoint: { offset: 100, records: 5_001, chunk: 2, counts: counts(5_000) },
+      progress: counts(9_000),
+    });
+    expect(value(await services.imports.status("t", code))).toMatchObject({ processedItems: 9_000 });
+    await services.engine.failJob("t", code, "The import failed on every delivery of its message");
+    expect(value(await services.imports.status("t", code))).toMatchObject({
+      status: "Failed",
+      processedItems: 9_000,
+      createdCount: 9_000,
+    });
+  });
+});
+
 describe("the job list", () => {
   it("is newest first, filters by status, pages with tokens it gave, and refuses others", async () => {
     let clock = Date.parse("2026-11-28T12:00:00Z");
