@@ -527,7 +527,12 @@ export class Imports {
     return job ? done(await this.dto(job)) : notFound(code);
   }
 
-  /** Cancel: a job never started ends at once; a queued or running one at its next batch boundary. */
+  /**
+   * Cancel: a job not running yet (never started, or queued for its first slice: it has written nothing) ends at
+   * once; a running one at its next batch boundary. A queued job's first slice may wait hours for its tenant,
+   * held by another import; one that takes the tenant meanwhile finds the job ended, and one that has just
+   * started it makes this a request to stop.
+   */
   async cancel(tenant: string, code: string): Promise<Outcome<CsvImportJobDto>> {
     if (!isJobCode(code)) return notFound(code);
     const at = this.deps.now().toISOString();
@@ -535,7 +540,7 @@ export class Imports {
     const job = await this.deps.jobs.change(tenant, code, (current) => {
       ended = finalStatuses.includes(current.status);
       if (ended) return null;
-      return isStarted(current)
+      return isStarted(current) && current.status !== "Queued"
         ? { cancelRequested: true }
         : { cancelRequested: true, status: "Cancelled", completedDate: at };
     });

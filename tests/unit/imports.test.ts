@@ -221,8 +221,8 @@ describe("upload options", () => {
 });
 
 describe("cancel", () => {
-  it("ends a job never started at once, asks a started one to stop, and refuses one that has ended", async () => {
-    const { services, drain } = memoryServices();
+  it("ends a job not running yet at once, asks a running one to stop, and refuses one that has ended", async () => {
+    const { services, stores, drain } = memoryServices();
     const previewed = await uploaded(services.imports);
     expect(value(await services.imports.cancel("t", previewed))).toMatchObject({
       status: "Cancelled",
@@ -234,13 +234,30 @@ describe("cancel", () => {
       detail: `Import ${previewed} has already ended (status Cancelled)`,
     });
 
-    const started = await uploaded(services.imports);
+    // Queued for its first slice, which may wait for its tenant behind another import: it has written nothing.
+    const queued = await uploaded(services.imports);
     value(
-      await services.imports.start("t", started, value(parseConfirmImportRequest({ defaultClientType: "Individual" }))),
+      await services.imports.start("t", queued, value(parseConfirmImportRequest({ defaultClientType: "Individual" }))),
     );
-    expect(value(await services.imports.cancel("t", started))).toMatchObject({ status: "Queued", completedDate: null });
+    expect(value(await services.imports.cancel("t", queued))).toMatchObject({
+      status: "Cancelled",
+      completedDate: "2026-11-28T12:00:00.000Z",
+    });
     await drain();
-    expect(value(await services.imports.status("t", started))).toMatchObject({
+    expect(value(await services.imports.status("t", queued))).toMatchObject({ status: "Cancelled", processedItems: 0 });
+    expect(stores.clients.tenants.get("t")).toBeUndefined();
+
+    const running = await uploaded(services.imports);
+    value(
+      await services.imports.start("t", running, value(parseConfirmImportRequest({ defaultClientType: "Individual" }))),
+    );
+    await stores.jobs.update("t", running, { status: "InProgress", startedDate: "2026-11-28T12:00:00.000Z" });
+    expect(value(await services.imports.cancel("t", running))).toMatchObject({
+      status: "InProgress",
+      completedDate: null,
+    });
+    await drain();
+    expect(value(await services.imports.status("t", running))).toMatchObject({
       status: "Cancelled",
       processedItems: 0,
     });
