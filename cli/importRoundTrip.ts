@@ -94,15 +94,17 @@ export async function uploadFile(
   return { preview: await previewWhenRead(client, ticket.code) };
 }
 
-async function previewWhenRead(client: ServiceClient, code: string): Promise<CsvUploadPreview> {
+export async function previewWhenRead(client: ServiceClient, code: string): Promise<CsvUploadPreview> {
   for (;;) {
     const answer = await client.call("GET", `${importPath}/${code}/preview`);
     if (answer.status === 200) return answer.body as CsvUploadPreview;
-    if (answer.status !== 409) {
-      const job = await client.ok<CsvImportJobDto>("GET", `${importPath}/${code}`);
-      if (job.status === "Failed") throw new CliError(exitCodes.rejected, job.failureReason ?? "The file was refused");
-      if (answer.status !== 404) throw refusal(answer);
-    }
+    // 409 while the file is read, and for good once the job ended first (cancelled, or failed by the watchdog):
+    // the job says which.
+    const job = await client.ok<CsvImportJobDto>("GET", `${importPath}/${code}`);
+    if (job.status === "Failed") throw new CliError(exitCodes.rejected, job.failureReason ?? "The file was refused");
+    if (job.status === "Cancelled")
+      throw new CliError(exitCodes.importEnded, `Import ${code} was cancelled before its file was read`);
+    if (answer.status !== 409 && answer.status !== 404) throw refusal(answer);
     await sleep(1_000);
   }
 }

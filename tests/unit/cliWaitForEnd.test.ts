@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { StartFlags } from "../../cli/commandLine";
 import { CliError, exitCodes } from "../../cli/exitCodes";
-import { outagePatienceMs, startImport, statusLine, waitForEnd } from "../../cli/importRoundTrip";
+import { outagePatienceMs, previewWhenRead, startImport, statusLine, waitForEnd } from "../../cli/importRoundTrip";
 import { ProgressReporter, ProgressStyle } from "../../cli/progressReporter";
 import { Answer, ServiceClient } from "../../cli/serviceClient";
 import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
@@ -127,6 +127,22 @@ describe("the command line following a job queued behind other imports", () => {
         expect(lines.at(-1)).not.toHaveProperty("waiting");
       }
     }
+  });
+});
+
+describe("the command line waiting for a large file to be read", () => {
+  it("stops once the job ended before its file was read, where the preview's 409 had kept it waiting for ever", async () => {
+    const cancelled = { ...reading, status: "Cancelled" as const, existingClientsRead: null };
+    const client = {
+      call: async (_method: string, path: string): Promise<Answer> =>
+        path.endsWith("/preview")
+          ? { status: 409, headers: new Headers(), body: { detail: "ended (Cancelled) before its file was read" } }
+          : { status: 200, headers: new Headers(), body: cancelled },
+      ok: async () => cancelled,
+    } as unknown as ServiceClient;
+    const waiting = previewWhenRead(client, cancelled.code);
+    await expect(waiting).rejects.toThrow(`Import ${cancelled.code} was cancelled before its file was read`);
+    await expect(waiting).rejects.toMatchObject({ exitCode: exitCodes.importEnded });
   });
 });
 
