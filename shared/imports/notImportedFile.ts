@@ -6,43 +6,46 @@ const lineEnd = "\r\n";
 /**
  * The not-imported CSV (spec 3.4): the source's columns and cells untouched, then `Row` and `Reason`; the
  * source delimiter, UTF-8 with a BOM, CRLF. A source that already ends with `Row` and `Reason` (a
- * not-imported file sent back) has that pair replaced rather than a second pair added. `Row` and `Reason`
+ * not-imported file sent back) has that pair replaced rather than a second pair added, blank headers after it
+ * included (Excel saves every row as wide as its longest, so one long row gives the header empty cells after
+ * `Reason`); the cells under them are kept after the new `Reason`, as the extra cells of a long row. `Row` and `Reason`
  * stay under their headers whatever the row's length: a short row is padded with empty cells, and the cells
  * of a long row beyond the header are kept after `Reason`, under no header, where a spreadsheet shows them
  * beside the reason that names them (trailing empty ones are dropped). Cells holding any delimiter are quoted,
  * so the file's own delimiter is the one found when it is uploaded again, whatever its reasons list.
  */
 export class NotImportedFile {
-  private readonly replacesPair: boolean;
+  /** The source's own columns: all of them, or those before a `Row` and `Reason` pair it ends with. */
+  private readonly columns: number;
+  /** Where the cells past the source's own columns (and a replaced pair) begin. */
+  private readonly extraFrom: number;
 
   constructor(
     private readonly headers: string[],
     private readonly delimiter: string,
   ) {
-    const n = headers.length;
-    this.replacesPair =
-      n >= 2 && headers[n - 2].trim().toLowerCase() === "row" && headers[n - 1].trim().toLowerCase() === "reason";
+    let end = headers.length;
+    while (end > 0 && headers[end - 1].trim() === "") end--;
+    const endsWithPair =
+      end >= 2 && headers[end - 2].trim().toLowerCase() === "row" && headers[end - 1].trim().toLowerCase() === "reason";
+    this.columns = endsWithPair ? end - 2 : headers.length;
+    this.extraFrom = endsWithPair ? end : headers.length;
   }
 
   /** The first block: byte order mark and header line. */
   header(): string {
     return (
-      bom + formatUnambiguousCsvRecord([...this.sourceCells(this.headers), "Row", "Reason"], this.delimiter) + lineEnd
+      bom +
+      formatUnambiguousCsvRecord([...this.headers.slice(0, this.columns), "Row", "Reason"], this.delimiter) +
+      lineEnd
     );
   }
 
   line(cells: string[], row: number, reason: string): string {
-    const n = this.headers.length;
-    const extra = cells.slice(n);
+    const extra = cells.slice(this.extraFrom);
     while (extra.length > 0 && extra[extra.length - 1].trim() === "") extra.pop();
-    const own = Array.from({ length: n }, (_, i) => cells[i] ?? "");
-    return (
-      formatUnambiguousCsvRecord([...this.sourceCells(own), String(row), reason, ...extra], this.delimiter) + lineEnd
-    );
-  }
-
-  private sourceCells(cells: string[]): string[] {
-    return this.replacesPair ? cells.slice(0, -2) : cells;
+    const own = Array.from({ length: this.columns }, (_, i) => cells[i] ?? "");
+    return formatUnambiguousCsvRecord([...own, String(row), reason, ...extra], this.delimiter) + lineEnd;
   }
 }
 

@@ -23,6 +23,14 @@ describe("the not-imported file", () => {
     expect(file.line(["Ann", "5", "old reason"], 2, "new reason")).toBe("Ann,2,new reason\r\n");
   });
 
+  it("replaces the pair when Excel saved blank headers after it (one long row makes every row as wide)", () => {
+    const file = new NotImportedFile(["Name", "Email", "Row", "Reason", "", ""], ",");
+    expect(file.header()).toBe("\uFEFFName,Email,Row,Reason\r\n");
+    expect(file.line(["Acme", "bad@", "2", "old reason", "", ""], 2, "new reason")).toBe("Acme,bad@,2,new reason\r\n");
+    // The long row's extra cells, under the blank headers, stay after the new Reason.
+    expect(file.line(["Beta", "b@x", "3", "old", "x", "y"], 3, "new")).toBe("Beta,b@x,3,new,x,y\r\n");
+  });
+
   it("keeps Row and Reason under their headers: short rows padded, a long row's cells after Reason", () => {
     const file = new NotImportedFile(["Name", "Email", "Phone"], ",");
     expect(file.line(["Ann"], 2, "r")).toBe("Ann,,,2,r\r\n");
