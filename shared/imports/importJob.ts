@@ -63,6 +63,11 @@ export interface PendingUpload {
   hasHeaderRow: boolean | null;
   /** Start at once with these options and mapping (showPreview=false), or only build the preview. */
   start: { mappingCode: string | null; columnMappings: CsvColumnMapping[] | null; options: ImportOptions } | null;
+  /**
+   * When a repeated upload request last gave the job a fresh upload URL (an upload that broke off resumes there):
+   * the file may come until that URL expires. Null while the first URL is the only one.
+   */
+  urlRenewedDate: string | null;
 }
 
 export interface ImportJob {

@@ -355,7 +355,10 @@ export class Imports {
       mapping: [],
       createdDate,
     });
-    const created = { ...job, pendingUpload: { hasHeaderRow: options.hasHeaderRow, start: options.start } };
+    const created = {
+      ...job,
+      pendingUpload: { hasHeaderRow: options.hasHeaderRow, start: options.start, urlRenewedDate: null },
+    };
     await jobs.create(created);
     if (idempotencyKey) {
       // Claimed once the job exists, as for an upload: a request with the same key that got here first wins.
@@ -382,8 +385,14 @@ export class Imports {
     const original = await this.deps.jobs.get(tenant, earlier.code);
     if (!original)
       return refuse("conflict", "The upload this Idempotency-Key was used for no longer exists; use a new key");
-    if (original.pendingUpload)
-      return done({ ticket: await this.uploadTicket(original.code, original.source.blobName) });
+    if (original.pendingUpload) {
+      const ticket = await this.uploadTicket(original.code, original.source.blobName);
+      const urlRenewedDate = this.deps.now().toISOString();
+      await this.deps.jobs.change(tenant, original.code, (current) =>
+        isWaitingForFile(current) ? { pendingUpload: { ...current.pendingUpload, urlRenewedDate } } : null,
+      );
+      return done({ ticket });
+    }
     return done({ earlier: await this.dto(original) });
   }
 
@@ -497,7 +506,10 @@ export class Imports {
     const overdueBefore = this.deps.now().getTime() - linkValidMs - uploadGraceMs;
     for (const job of await this.deps.jobs.listWatched()) {
       // A file that landed is being read as queued work, which the watchdog looks after.
-      if (!job.pendingUpload || job.source.snapshot || Date.parse(job.createdDate) > overdueBefore) continue;
+      // The last URL given decides: a repeated request gives a fresh one (a job saved before they were recorded has
+      // none).
+      const lastUrlDate = job.pendingUpload?.urlRenewedDate ?? job.createdDate;
+      if (!job.pendingUpload || job.source.snapshot || Date.parse(lastUrlDate) > overdueBefore) continue;
       if (!(await this.deps.files.hasSource(job.source.blobName))) {
         await this.failUpload(job.tenant, job.code, "No file arrived through the upload URL before it expired");
         settled.failed.push(job.code);

@@ -193,6 +193,23 @@ describe("overdue uploads", () => {
     });
   });
 
+  it("wait for the last upload URL given: a repeated request's fresh one, for an upload that broke off", async () => {
+    const memory = clockedServices();
+    const options = { fileName: "big.csv", hasHeaderRow: null, start: null };
+    const first = await memory.services.imports.requestUpload("t", options, "key-1");
+    if (!first.ok || !("ticket" in first.value)) throw new Error("no ticket");
+    const { code } = first.value.ticket;
+    memory.advance(50 * minute);
+    expect(await memory.services.imports.requestUpload("t", options, "key-1")).toMatchObject({
+      value: { ticket: { code } },
+    });
+    // 76 minutes after the first URL, 26 after the fresh one: the resumed upload is still going.
+    memory.advance(26 * minute);
+    expect(await memory.services.imports.settleOverdueUploads()).toEqual({ arrived: [], failed: [] });
+    memory.advance(49 * minute);
+    expect(await memory.services.imports.settleOverdueUploads()).toEqual({ arrived: [], failed: [code] });
+  });
+
   it("leave a job cancelled while the sweep looks at it Cancelled", async () => {
     const { memory, code } = await waitingUpload();
     memory.advance(80 * minute);
