@@ -150,7 +150,10 @@ describe("jobs in Table Storage", () => {
     };
     const started = await job({});
     const preview = await job({ mapping: [] });
-    const waitingForFile = await job({ mapping: [], pendingUpload: { hasHeaderRow: true, start: null, urlRenewedDate: null } });
+    const waitingForFile = await job({
+      mapping: [],
+      pendingUpload: { hasHeaderRow: true, start: null, urlRenewedDate: null },
+    });
     const ended = await job({});
     expect(await marker(preview)).toBeNull();
     expect(await marker(started)).not.toBeNull();
@@ -239,7 +242,10 @@ describe("jobs in Table Storage", () => {
     const due = async (step: RetentionStep, before = after) =>
       (await collect(store.listDue(step, before))).map(({ job }) => job.code).sort();
     const preview = await job({ mapping: [] });
-    const waitingForFile = await job({ mapping: [], pendingUpload: { hasHeaderRow: true, start: null, urlRenewedDate: null } });
+    const waitingForFile = await job({
+      mapping: [],
+      pendingUpload: { hasHeaderRow: true, start: null, urlRenewedDate: null },
+    });
     const running = await job({});
     const ended = await job({});
     await store.update(tenant, ended, { status: "Completed", completedDate: at });
