@@ -42,10 +42,9 @@ export interface AppServices {
   watchdog: StalledImportWatchdog;
   retention: ImportRetention;
   /**
-   * The next slice of the job a message of the import queue names: reading its large file if that has landed
-   * and waits to be read, else the import.
+   * The next slice of the job a message of the import queue names, once the message is recorded as taken: reading
+   * its large file if that has landed and waits to be read, else the import.
    */
-  /** Runs the next slice of the job a worker took `message` for. */
   runSlice: (message: WaitingMessage) => Promise<SliceOutcome>;
   /** Null when the key in `apiKey` may act for `tenant`, else the 401 or 403 to answer. */
   checkAccess(apiKey: string | null, tenant: string): Promise<ApiResponse | null>;

@@ -21,11 +21,6 @@ export class ImportJobQueue {
   }
 
   /**
-   * Records that a worker took the job's message `messageId`, before its slice: the job waits in the queue no
-   * longer, and its silence counts from now (a message that waited minutes is not a stall of the slice it starts).
-   * A message that is not the job's last (a duplicate) changes nothing.
-   */
-  /**
    * Whether the job's recorded message still waits in the queue, asking the queue (which puts it behind the messages
    * sent since): then the job's heartbeat is now, as a message still waiting is a sign of life.
    */
@@ -40,6 +35,11 @@ export class ImportJobQueue {
     return true;
   }
 
+  /**
+   * Records that a worker took the job's message `messageId`, before its slice: the job waits in the queue no
+   * longer, and its silence counts from now (a message that waited minutes is not a stall of the slice it starts).
+   * A message that is not the job's last (a duplicate) leaves the one recorded waiting.
+   */
   async taken(tenant: string, code: string, messageId: string): Promise<void> {
     const heartbeat = this.now().toISOString();
     await this.jobs.change(tenant, code, (job) =>
