@@ -24,7 +24,7 @@ async function main(args: string[]): Promise<void> {
     case "create": {
       if (!argument || !isTenantId(argument))
         throw new HostStartupError(
-          `A tenant id is 1-64 letters, digits, - or _, starting with a letter or digit. ${usage}`,
+          `A tenant id is 1-64 letters, digits, - or _, starting with a letter or digit, and not uploads or leases. ${usage}`,
         );
       const { info, key } = await keys.create(argument);
       console.log(`Created key ${info.keyId} for tenant ${info.tenant}. Keep it now: it is stored only as a hash.`);

@@ -44,6 +44,12 @@ describe("npm run keys", () => {
     const bad = spawnSync(process.execPath, [keysScript, "create", "no/slashes"], { env, encoding: "utf8" });
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim()).toMatch(/^A tenant id is 1-64 letters/);
+    // The import files container keeps its own folders of these names beside the tenants'.
+    for (const reserved of ["uploads", "leases"]) {
+      const refused = spawnSync(process.execPath, [keysScript, "create", reserved], { env, encoding: "utf8" });
+      expect(refused.status, reserved).toBe(1);
+      expect(refused.stderr.trim()).toMatch(/and not uploads or leases/);
+    }
     const unknown = spawnSync(process.execPath, [keysScript, "revoke", "0000000000000000"], { env, encoding: "utf8" });
     expect(unknown.status).toBe(1);
     expect(unknown.stderr.trim()).toBe("No key with id 0000000000000000");
