@@ -13,7 +13,12 @@ import {
 
 export type CellReading = { ok: true; value: string | boolean } | { ok: false; rule: string };
 
-const emailPattern = /^[^\s@"(),:;<>[\]\\]+@[^\s@"(),:;<>[\]\\]+\.[^\s@"(),:;<>[\]\\]+$/;
+/**
+ * Dot-separated words on both sides of the @, the domain of two words or more: no empty word (`a@b..c`, a trailing
+ * dot), and no invisible character (a zero-width space pasted from a web page), which no mail server takes.
+ */
+const emailWord = /[^\s@"(),:;<>[\]\\.\u200b-\u200d\u2060\ufeff]+/.source;
+const emailPattern = new RegExp(`^${emailWord}(\\.${emailWord})*@${emailWord}(\\.${emailWord})+$`);
 // Maps, not object literals: a cell reading `__proto__` or `constructor` must find nothing.
 const booleans = new Map<string, boolean>([
   ["true", true],

@@ -12,7 +12,21 @@ const broken = (kind: FieldKind, text: string, rule: string) =>
 describe("value rules (spec 3.2)", () => {
   it("emails", () => {
     ok("email", "ann.bee+tax@example.co.uk", "ann.bee+tax@example.co.uk");
-    for (const text of ["bob@", "bob@example", "bob example@x.com", "@x.com", "a@b@c.com"])
+    ok("email", "o'brien_j-2@mail.example.ie", "o'brien_j-2@mail.example.ie");
+    const zeroWidthSpace = "\u200b";
+    for (const text of [
+      "bob@",
+      "bob@example",
+      "bob example@x.com",
+      "@x.com",
+      "a@b@c.com",
+      "a@b..c",
+      "a@b.com.",
+      "a@.b.com",
+      ".a@b.com",
+      "a..b@c.com",
+      `${zeroWidthSpace}a@b.com`,
+    ])
       broken("email", text, "is not a valid email address");
   });
 
