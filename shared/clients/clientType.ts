@@ -25,9 +25,22 @@ const spellings = new Map<string, ClientType>([
   ["publiclimited", "PublicLimitedCompany"],
   ["publiclimitedcompany", "PublicLimitedCompany"],
   ["publiccompany", "PublicLimitedCompany"],
+  // Companies House's words for the kinds of company a practice's clients are: a company limited by guarantee
+  // and a community interest company are private limited companies, a limited partnership a partnership, a
+  // charitable incorporated organisation a charity.
+  ["companylimitedbyguarantee", "PrivateLimitedCompany"],
+  ["privatecompanylimitedbyguarantee", "PrivateLimitedCompany"],
+  ["privatecompanylimitedbyguaranteewithoutsharecapital", "PrivateLimitedCompany"],
+  ["privatecompanylimitedbyshares", "PrivateLimitedCompany"],
+  ["communityinterestcompany", "PrivateLimitedCompany"],
+  ["cic", "PrivateLimitedCompany"],
   ["llp", "LimitedLiabilityPartnership"],
   ["limitedliabilitypartnership", "LimitedLiabilityPartnership"],
   ["partnership", "Partnership"],
+  ["limitedpartnership", "Partnership"],
+  ["lp", "Partnership"],
+  ["charitableincorporatedorganisation", "Charity"],
+  ["cio", "Charity"],
   ["individual", "Individual"],
   ["person", "Individual"],
   ["personal", "Individual"],
@@ -39,7 +52,13 @@ const spellings = new Map<string, ClientType>([
 ]);
 for (const type of clientTypes) spellings.set(type.toLowerCase(), type);
 
-/** Reads a client type leniently: case, spaces and punctuation ignored, common words accepted ("Ltd", "LLP"). */
+/**
+ * Reads a client type leniently: case, spaces and punctuation ignored, common words accepted ("Ltd", "LLP"), and a
+ * name followed by its abbreviation in brackets ("Limited Company (Ltd)") read as either.
+ */
 export function parseClientType(text: string): ClientType | null {
-  return spellings.get(text.toLowerCase().replace(/[^a-z]/g, "")) ?? null;
+  const key = (words: string) => words.toLowerCase().replace(/[^a-z]/g, "");
+  const named = /^(.*\S)\s*\(([^()]*)\)$/.exec(text.trim());
+  if (named) return spellings.get(key(named[1])) ?? spellings.get(key(named[2])) ?? null;
+  return spellings.get(key(text)) ?? null;
 }

@@ -84,6 +84,20 @@ describe("value rules (spec 3.2)", () => {
     ok("clientType", "llp", "LimitedLiabilityPartnership");
     ok("clientType", "Sole Trader", "SoleTrader");
     ok("clientType", "individual", "Individual");
+    // Companies House's words, and a name with its abbreviation in brackets.
+    ok("clientType", "Private company limited by guarantee", "PrivateLimitedCompany");
+    ok("clientType", "Community Interest Company", "PrivateLimitedCompany");
+    ok("clientType", "Limited partnership", "Partnership");
+    ok("clientType", "LP", "Partnership");
+    ok("clientType", "Charitable Incorporated Organisation", "Charity");
+    ok("clientType", "Limited Company (Ltd)", "PrivateLimitedCompany");
+    ok("clientType", "Public Limited Company (PLC)", "PublicLimitedCompany");
+    ok("clientType", "Limited Liability Partnership (LLP)", "LimitedLiabilityPartnership");
+    broken(
+      "clientType",
+      "Cooperative (Co-op)",
+      "is not a client type (PrivateLimitedCompany, PublicLimitedCompany, LimitedLiabilityPartnership, Partnership, Individual, Trust, Charity, SoleTrader)",
+    );
     broken(
       "clientType",
       "Cooperative",
