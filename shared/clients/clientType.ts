@@ -58,7 +58,9 @@ for (const type of clientTypes) spellings.set(type.toLowerCase(), type);
  */
 export function parseClientType(text: string): ClientType | null {
   const key = (words: string) => words.toLowerCase().replace(/[^a-z]/g, "");
-  const named = /^(.*\S)\s*\(([^()]*)\)$/.exec(text.trim());
-  if (named) return spellings.get(key(named[1])) ?? spellings.get(key(named[2])) ?? null;
-  return spellings.get(key(text)) ?? null;
+  const trimmed = text.trim();
+  const open = trimmed.lastIndexOf("(");
+  if (open > 0 && trimmed.endsWith(")"))
+    return spellings.get(key(trimmed.slice(0, open))) ?? spellings.get(key(trimmed.slice(open + 1, -1))) ?? null;
+  return spellings.get(key(trimmed)) ?? null;
 }

@@ -93,6 +93,7 @@ describe("value rules (spec 3.2)", () => {
     ok("clientType", "Limited Company (Ltd)", "PrivateLimitedCompany");
     ok("clientType", "Public Limited Company (PLC)", "PublicLimitedCompany");
     ok("clientType", "Limited Liability Partnership (LLP)", "LimitedLiabilityPartnership");
+    ok("clientType", "(Ltd)", "PrivateLimitedCompany");
     broken(
       "clientType",
       "Cooperative (Co-op)",
