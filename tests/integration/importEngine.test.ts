@@ -71,11 +71,13 @@ function clientRows(prefix: string, count: number): string {
 
 /**
  * The table store, its writers taking 4-write transactions one at a time, `delayMs` each, with a queue of about a
- * thousand writes.
+ * thousand writes; `submitted` is told of each transaction as it goes.
  */
-function slowClientStore(delayMs: number): ClientStore {
+function slowClientStore(delayMs: number, submitted: () => void = () => undefined): ClientStore {
   const table = new TableTransactions(h.storage.table(storageLayout.tables.clients));
-  const slow = { submit: async (writes: EntityWrite[]) => (await sleep(delayMs), table.submit(writes)) };
+  const slow = {
+    submit: async (writes: EntityWrite[]) => (submitted(), await sleep(delayMs), table.submit(writes)),
+  };
   const settings = { transactionSize: 4, concurrentTransactions: 1, maxQueuedBytes: 400_000, maxQueuedSeconds: 60 };
   return Object.assign(Object.create(h.clients) as ClientStore, {
     writer: (tenant: string, options?: WriterOptions) =>
@@ -760,19 +762,7 @@ describe("exactly once, whatever dies", () => {
     // From the third transaction on, the lease answers as it does once a stalled holder's has lapsed.
     let lost = false;
     let sentOnceLost = 0;
-    const table = new TableTransactions(h.storage.table(storageLayout.tables.clients));
-    const slow = {
-      submit: async (writes: EntityWrite[]) => {
-        if (lost) sentOnceLost++;
-        await sleep(20);
-        await table.submit(writes);
-      },
-    };
-    const settings = { transactionSize: 4, concurrentTransactions: 1, maxQueuedBytes: 400_000, maxQueuedSeconds: 60 };
-    const clients = Object.assign(Object.create(h.clients) as ClientStore, {
-      writer: (tenant: string, options?: WriterOptions) =>
-        new TableClientWriter(slow, (write) => clientEntity(tenant, write), settings, new TransactionSlots(1), options),
-    });
+    const clients = slowClientStore(20, () => void (lost && sentOnceLost++));
     const leases = Object.assign(Object.create(h.leases) as typeof h.leases, {
       acquire: async (tenant: string) => {
         const lease = (await h.leases.acquire(tenant))!;
