@@ -52,7 +52,14 @@ async function runLoad(share: number): Promise<void> {
     for (let i = 0; i < rowsPerSlice; i++, next++) {
       // The file over again into a fresh index, so every row is created as the first time.
       if (next === records.length) [next, index] = [0, new ClientIndex(fieldsToIndex("Code"))];
-      const outcome = decideRow(records[next], { columns, headerCount: headers.length, options, index, at });
+      const outcome = decideRow(records[next], {
+        columns,
+        headerCount: headers.length,
+        options,
+        index,
+        fileCodes: null,
+        at,
+      });
       if (outcome.kind === "created") chunk.push(clientEntity("load", outcome.write).json);
     }
     kept.push(chunk);

@@ -101,14 +101,15 @@ export class ClientIndex {
   }
 
   /**
-   * `base`, else `base2`, `base3`...: the first that no client has. Codes are never given up within a slice, so
-   * the search for a base resumes where it last stopped: a file of 10,000 rows that all make the base `CLIENT`
-   * costs 20,000 lookups, not 50 million.
+   * `base`, else `base2`, `base3`...: the first that no client has and `reserved` does not hold. Codes are never
+   * given up within a slice, so the search for a base resumes where it last stopped: a file of 10,000 rows that
+   * all make the base `CLIENT` costs 20,000 lookups, not 50 million. (A code skipped as reserved by one import
+   * stays skipped for the next that keeps this index: a higher suffix, never a taken code.)
    */
-  unusedCode(base: string): string {
+  unusedCode(base: string, reserved: (code: string) => boolean = () => false): string {
     let suffix = this.lastSuffix.get(base) ?? 1;
     const codeOf = (n: number) => (n === 1 ? base : `${base}${n}`);
-    while (this.codeKeys.find(compareKey(codeOf(suffix))) !== -1) suffix++;
+    while (this.codeKeys.find(compareKey(codeOf(suffix))) !== -1 || reserved(codeOf(suffix))) suffix++;
     if (suffix > 1) {
       if (this.lastSuffix.size >= maxSuffixesKept) this.lastSuffix.clear();
       this.lastSuffix.set(base, suffix);

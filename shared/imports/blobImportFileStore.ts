@@ -70,6 +70,14 @@ export class BlobImportFileStore implements ImportFileStore {
     return this.readJson<ImportPlan>(planName(tenant, job, chunk));
   }
 
+  async saveFileCodes(tenant: string, job: string, bytes: Uint8Array): Promise<void> {
+    await this.container.getBlockBlobClient(fileCodesName(tenant, job)).upload(bytes, bytes.length);
+  }
+
+  async loadFileCodes(tenant: string, job: string): Promise<Uint8Array | null> {
+    return this.readBytes(fileCodesName(tenant, job));
+  }
+
   private async writeJson(blobName: string, value: unknown): Promise<void> {
     await this.writeText(blobName, JSON.stringify(value));
   }
@@ -82,12 +90,17 @@ export class BlobImportFileStore implements ImportFileStore {
   }
 
   private async readJson<T>(blobName: string): Promise<T | null> {
+    const bytes = await this.readBytes(blobName);
+    return bytes && (JSON.parse(bytes.toString("utf8")) as T);
+  }
+
+  private async readBytes(blobName: string): Promise<Buffer | null> {
     // One request (downloadToBuffer asks for the blob's length first), its body read with a bound on silence.
     const response = await unlessMissing(this.container.getBlobClient(blobName).download(), null);
     if (!response) return null;
     const chunks: Uint8Array[] = [];
     for await (const chunk of endedIfIdle(response.readableStreamBody as Readable)) chunks.push(chunk);
-    return JSON.parse(Buffer.concat(chunks).toString("utf8")) as T;
+    return Buffer.concat(chunks);
   }
 
   async deletePlans(tenant: string, job: string): Promise<void> {
@@ -154,6 +167,10 @@ function readingName(tenant: string, job: string): string {
 
 function planName(tenant: string, job: string, chunk: number): string {
   return `${tenant}/${job}/plans/${String(chunk).padStart(blockIdDigits, "0")}.json`;
+}
+
+function fileCodesName(tenant: string, job: string): string {
+  return `${tenant}/${job}/file-codes.bin`;
 }
 
 function notImportedName(tenant: string, job: string): string {

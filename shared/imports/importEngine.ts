@@ -10,6 +10,7 @@ import { BackgroundSave } from "./backgroundSave";
 import { ChunkProgress } from "./chunkProgress";
 import { ChunkSize } from "./chunkSize";
 import { FairShare } from "./fairShare";
+import { codesOfFile, FileCodes, lacksCode } from "./fileCodes";
 import { ImportFileStore } from "./importFileStore";
 import {
   finalStatuses,
@@ -27,7 +28,7 @@ import { KeptIndex } from "./keptIndex";
 import { recordLoggedWrites } from "./loggedWrites";
 import { NotImportedFile, notImportedFileName } from "./notImportedFile";
 import { MappedColumn, resolveMapping } from "./resolvedMapping";
-import { decideRow } from "./rowDecision";
+import { decideRow, RowContext } from "./rowDecision";
 import { TenantLease, TenantLeases } from "./tenantLeases";
 
 /** The points after which a slice leaves a durable trace; an invocation can die after any of them. */
@@ -248,6 +249,12 @@ export class ImportEngine {
       return this.fail(job, errorMessage(error));
     }
 
+    // Generated codes avoid every code the file gives, read once a row without a code comes: most files give every
+    // row a code, or have no column of codes, and pay nothing.
+    const codeColumn =
+      options.importMode === "UpdateOnly" ? undefined : columns.find((c) => c.field === "Code")?.column;
+    let fileCodes: FileCodes | null = null;
+
     const fields = fieldsToIndex(options.matchField);
     // A replay that wrote chunks made any index handed on stale; a dry run's replay writes nothing.
     const handedOn =
@@ -362,7 +369,20 @@ export class ImportEngine {
         }
         // A slice about to give way keeps its writer's queue short: the import it gives way to waits for its drain.
         if (share?.expectsToGiveWay) await writer?.flush();
-        const plan = await this.decide(job, lease.generation, chunks.decided, batch, columns, index, notImported);
+        if (
+          codeColumn !== undefined &&
+          !fileCodes &&
+          lacksCode(batch, chunks.decided.records, source.firstDataRecord, codeColumn)
+        )
+          fileCodes = await codesOfFile(files, job, codeColumn, totalItems, this.settings.chunkRows);
+        const plan = await this.decide(
+          job,
+          lease.generation,
+          chunks.decided,
+          batch,
+          { columns, headerCount: source.headers.length, options, index, fileCodes },
+          notImported,
+        );
         await files.writePlan(tenant, code, plan);
         this.step("planWritten");
         await this.stageNotImported(job, plan);
@@ -472,12 +492,11 @@ export class ImportEngine {
     generation: number,
     before: ImportCheckpoint,
     batch: CsvBatch,
-    columns: MappedColumn[],
-    index: ClientIndex,
+    rows: Omit<RowContext, "at">,
     notImported: NotImportedFile,
   ): Promise<ImportPlan> {
-    const { source, options } = job;
-    const at = this.now().toISOString();
+    const { source } = job;
+    const context: RowContext = { ...rows, at: this.now().toISOString() };
     const counts = { ...before.counts };
     const writes: ClientWrite[] = [];
     let lines = "";
@@ -493,7 +512,7 @@ export class ImportEngine {
       counts.processed++;
       const outcome =
         tooLong === undefined
-          ? decideRow(cells, { columns, headerCount: source.headers.length, options, index, at })
+          ? decideRow(cells, context)
           : {
               kind: "error" as const,
               reason: `The row is ${tooLong.toLocaleString("en-GB")} bytes long, over the ${maxRecordBytes.toLocaleString("en-GB")} a row may be, so it was not read`,

@@ -25,10 +25,13 @@ export interface ImportFileStore {
   writePlan(tenant: string, job: string, plan: ImportPlan): Promise<void>;
   readPlan(tenant: string, job: string, chunk: number): Promise<ImportPlan | null>;
   deletePlans(tenant: string, job: string): Promise<void>;
+  /** The filter of the codes the job's file gives (`FileCodes`), kept for the job's later slices. */
+  saveFileCodes(tenant: string, job: string, bytes: Uint8Array): Promise<void>;
+  loadFileCodes(tenant: string, job: string): Promise<Uint8Array | null>;
   /** Stages one block of the not-imported CSV under a fixed id; staging it again replaces it. */
   stageNotImported(tenant: string, job: string, block: number, content: string): Promise<void>;
   /** Commits every staged block in block order and returns the blob's name. */
   commitNotImported(tenant: string, job: string, downloadName: string): Promise<string>;
-  /** Deletes every file of the job: its source (with snapshots), preview, reading, plans and not-imported CSV. */
+  /** Deletes every file of the job: its source (with snapshots), preview, reading, plans, file codes and not-imported CSV. */
   deleteJobFiles(tenant: string, job: string, sourceBlobName: string): Promise<void>;
 }

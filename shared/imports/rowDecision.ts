@@ -3,6 +3,7 @@ import { compareKey } from "../clients/clientKeys";
 import { ClientWrite } from "../clients/clientStore";
 import { ClientValues, maxLengthOf, uniqueFields } from "../clients/targetFields";
 import { readCell } from "../clients/valueRules";
+import { FileCodes } from "./fileCodes";
 import { ImportOptions } from "./importJob";
 import { MappedColumn } from "./resolvedMapping";
 
@@ -17,6 +18,8 @@ export interface RowContext {
   headerCount: number;
   options: ImportOptions;
   index: ClientIndex;
+  /** The codes the file gives, which generated codes avoid; null when the file gives none. */
+  fileCodes: FileCodes | null;
   at: string;
 }
 
@@ -78,14 +81,14 @@ export function decideRow(cells: string[], context: RowContext): RowOutcome {
   return update(match, values, context);
 }
 
-function create(values: ClientValues & { Name: string }, { options, index, at }: RowContext): RowOutcome {
+function create(values: ClientValues & { Name: string }, { options, index, fileCodes, at }: RowContext): RowOutcome {
   const type = values.Type ?? options.defaultClientType ?? undefined;
   if (type === undefined)
     return {
       kind: "skipped",
       reason: "Missing required field: Type (the row has none and no defaultClientType was given)",
     };
-  const code = typeof values.Code === "string" ? values.Code : uniqueCodeFor(values.Name, index);
+  const code = typeof values.Code === "string" ? values.Code : uniqueCodeFor(values.Name, index, fileCodes);
   // A generated code is one no client has: only the row's own values can conflict.
   const conflict = uniquenessConflict(values, null, index);
   if (conflict) return { kind: "error", reason: conflict };
@@ -131,13 +134,16 @@ function uniquenessConflict(values: ClientValues, self: string | null, index: Cl
   return null;
 }
 
-/** A code for a new client that has none: the first letters and digits of its name (accents dropped), made unique. */
-function uniqueCodeFor(name: string, index: ClientIndex): string {
+/**
+ * A code for a new client that has none: the first letters and digits of its name (accents dropped), made unique
+ * among the clients and the codes the file gives, so no later row's code names this client.
+ */
+function uniqueCodeFor(name: string, index: ClientIndex, fileCodes: FileCodes | null): string {
   const base =
     name
       .normalize("NFD")
       .toUpperCase()
       .replace(/[^A-Z0-9]/g, "")
       .slice(0, 8) || "CLIENT";
-  return index.unusedCode(base);
+  return fileCodes ? index.unusedCode(base, (code) => fileCodes.has(code)) : index.unusedCode(base);
 }

@@ -9,6 +9,7 @@ import { TableClientWriter } from "../../shared/clients/tableClientWriter";
 import { EntityWrite, TableTransactions } from "../../shared/clients/tableTransactions";
 import { TransactionSlots } from "../../shared/clients/transactionSlots";
 import { toCsvImportJobDto } from "../../shared/imports/csvImportJobDto";
+import { FileCodes } from "../../shared/imports/fileCodes";
 import { ImportEngine, ImportStep } from "../../shared/imports/importEngine";
 import { ImportJob, ImportOptions } from "../../shared/imports/importJob";
 import { storageLayout } from "../../shared/storage/storageLayout";
@@ -318,6 +319,23 @@ describe("matching, uniqueness and required fields", () => {
     const csv = "Name,Type\r\nSame Name Ltd,Ltd\r\nSame Name Ltd,Ltd\r\nSame Name Ltd,Ltd\r\n";
     const { clients } = await importInto(tenant, csv, sameNameMapping("Name", "Type"), { matchField: "Code" });
     expect(clients.map((c) => c.values.Code)).toEqual(["SAMENAME", "SAMENAME2", "SAMENAME3"]);
+  });
+
+  it("a generated code avoids the codes the file gives, the later slices reading the filter the first saved", async () => {
+    const tenant = uniqueTenant();
+    const csv = ["Code,Name,Type", ",Acme,Ltd", ...Array.from({ length: 8 }, (_, i) => `C${i},Client ${i},Ltd`)]
+      .concat(["ACME,Acme Holdings,Ltd", ",Acme,Ltd"])
+      .join("\r\n");
+    const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
+    expect(await runToEnd(h.engine({ chunkRows: 3, sliceBudgetMs: 0 }), job)).toBeGreaterThan(3);
+    const clients = await allClients(h, tenant);
+    expect(clients.filter((c) => c.values.Name.startsWith("Acme")).map((c) => [c.values.Code, c.values.Name])).toEqual([
+      ["ACME", "Acme Holdings"],
+      ["ACME2", "Acme"],
+      ["ACME3", "Acme"],
+    ]);
+    const saved = await h.files.loadFileCodes(tenant, job.code);
+    expect(saved && FileCodes.fromBytes(saved).has("acme")).toBe(true);
   });
 
   it("a blank or unmapped cell never erases a stored value", async () => {

@@ -15,7 +15,8 @@ import { drainImportQueue } from "../support/queueDrain";
  * An Azurite of its own, because the sweep covers every tenant and its clock runs a year ahead.
  */
 const day = 24 * 60 * 60 * 1000;
-const csv = "Code,Name\r\nA1,Alpha Ltd\r\nB1,\r\n";
+// The row without a code makes the import read the file's codes (file-codes.bin), a file retention deletes too.
+const csv = "Code,Name\r\nA1,Alpha Ltd\r\nB1,\r\n,Beta Ltd\r\n";
 const columnMappings = ["Code", "Name"].map((f) => ({ csvHeader: f, targetField: f }));
 
 let azurite: RunningAzurite;
@@ -77,6 +78,8 @@ describe("retention on Azure storage", () => {
         `t1/${ended}/source.csv`,
         `t1/${ended}/preview.json`,
         `t1/${ended}/not-imported.csv`,
+        `t1/${ended}/file-codes.bin`,
+        `t1/${ticket.value.ticket.code}/file-codes.bin`,
         `uploads/t1/${ticket.value.ticket.code}.csv`,
         `uploads/t1/${ticket.value.ticket.code}.csv@snapshot`,
         `t1/${abandoned}/source.csv`,
@@ -98,7 +101,7 @@ describe("retention on Azure storage", () => {
     expect(await collect(jobs.listDue("deleteFiles", new Date(now).toISOString()))).toEqual([]);
     expect((await collect(jobs.listDue("deleteRecord", new Date(now + 1).toISOString()))).length).toBe(3);
     expect(await services.imports.status("t1", ended)).toMatchObject({
-      value: { status: "Completed", createdCount: 1, notImportedDownloadUrl: null },
+      value: { status: "Completed", createdCount: 2, notImportedDownloadUrl: null },
     });
     expect((await services.clients.get("t1", "A1")).ok).toBe(true);
 

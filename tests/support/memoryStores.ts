@@ -177,6 +177,7 @@ export class MemoryFileStore implements ImportFileStore {
   readonly plans = new Map<string, ImportPlan>();
   readonly blocks = new Map<string, Map<number, string>>();
   readonly notImported = new Map<string, string>();
+  readonly fileCodes = new Map<string, Uint8Array>();
 
   async writeSource(blobName: string, content: AsyncIterable<Uint8Array>): Promise<void> {
     const chunks: Uint8Array[] = [];
@@ -242,6 +243,14 @@ export class MemoryFileStore implements ImportFileStore {
     for (const name of this.plans.keys()) if (name.startsWith(`${key(tenant, job)}/`)) this.plans.delete(name);
   }
 
+  async saveFileCodes(tenant: string, job: string, bytes: Uint8Array): Promise<void> {
+    this.fileCodes.set(key(tenant, job), bytes.slice());
+  }
+
+  async loadFileCodes(tenant: string, job: string): Promise<Uint8Array | null> {
+    return this.fileCodes.get(key(tenant, job))?.slice() ?? null;
+  }
+
   async stageNotImported(tenant: string, job: string, block: number, content: string): Promise<void> {
     const blocks = this.blocks.get(key(tenant, job)) ?? new Map<number, string>();
     blocks.set(block, content);
@@ -268,6 +277,7 @@ export class MemoryFileStore implements ImportFileStore {
     this.readings.delete(key(tenant, job));
     await this.deletePlans(tenant, job);
     this.blocks.delete(key(tenant, job));
+    this.fileCodes.delete(key(tenant, job));
     this.notImported.delete(`${key(tenant, job)}/not-imported.csv`);
   }
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ClientIndex } from "../../shared/clients/clientIndex";
 import { partitionKeyOf } from "../../shared/clients/tableClientStore";
 import { ClientValues, TargetField, targetFieldKinds } from "../../shared/clients/targetFields";
+import { FileCodes } from "../../shared/imports/fileCodes";
 import { defaultImportOptions, ImportOptions } from "../../shared/imports/importJob";
 import { decideRow, RowOutcome } from "../../shared/imports/rowDecision";
 
@@ -219,6 +220,7 @@ function decide(
     headerCount: headers.length,
     options: jobOptions,
     index,
+    fileCodes: null,
     at,
   });
 }
@@ -242,12 +244,45 @@ describe("row decisions (spec 3.2, 3.3), on an in-memory index", () => {
       field: header as TargetField,
       kind: targetFieldKinds[header as TargetField],
     }));
-    const context = { columns, headerCount: 3, options: defaultImportOptions, index: new ClientIndex([]), at };
+    const context = {
+      columns,
+      headerCount: 3,
+      options: defaultImportOptions,
+      index: new ClientIndex([]),
+      fileCodes: null,
+      at,
+    };
     expect(decideRow(["X1", "First", "Ltd"], context).kind).toBe("created");
     expect(decideRow(["x1", "Second", ""], context)).toEqual({
       kind: "updated",
       write: { kind: "update", code: "X1", values: { Name: "Second" }, at },
     });
+  });
+
+  it("a generated code avoids the codes the file gives, so a later row's code never names the client made", () => {
+    const columns = ["Code", "Name", "Type"].map((header, column) => ({
+      column,
+      header,
+      field: header as TargetField,
+      kind: targetFieldKinds[header as TargetField],
+    }));
+    const fileCodes = FileCodes.forRows(3);
+    for (const code of ["acme", "ACME 2"]) fileCodes.add(code);
+    const context = {
+      columns,
+      headerCount: 3,
+      options: { ...defaultImportOptions, importMode: "CreateAndUpdate" as const },
+      index: new ClientIndex([]),
+      fileCodes,
+      at,
+    };
+    const made = decideRow(["", "Acme", "Ltd"], context);
+    expect(made).toMatchObject({ kind: "created", write: { values: { Code: "ACME3" } } });
+    expect(decideRow(["ACME", "Acme Holdings", "Ltd"], context)).toMatchObject({
+      kind: "created",
+      write: { values: { Code: "ACME", Name: "Acme Holdings" } },
+    });
+    expect(decideRow(["", "ACME", "Ltd"], context)).toMatchObject({ write: { values: { Code: "ACME4" } } });
   });
 });
 

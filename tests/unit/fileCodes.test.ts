@@ -1,0 +1,38 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+import { FileCodes } from "../../shared/imports/fileCodes";
+
+describe("FileCodes, the filter of the codes a file gives", () => {
+  it("finds every code added, as codes compare (case and spaces aside), also after a round trip through its bytes", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 2_000 }), (codes) => {
+        const filter = FileCodes.forRows(codes.length);
+        for (const code of codes) filter.add(code);
+        const read = FileCodes.fromBytes(filter.bytes.slice());
+        for (const code of codes) {
+          expect(filter.has(code)).toBe(true);
+          expect(read.has(` ${code.toLowerCase()} `)).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it("rarely finds a code no row gives: a generated code is seldom pushed to a suffix for nothing", () => {
+    const rows = 100_000;
+    const filter = FileCodes.forRows(rows);
+    for (let i = 0; i < rows; i++) filter.add(`WD${String(i).padStart(7, "0")}`);
+    let found = 0;
+    // Codes like the ones an import generates: a name's first letters, with and without a suffix.
+    for (let i = 0; i < rows; i++) if (filter.has(`CLIENT${i}`) || filter.has(`WD${i}X`)) found++;
+    expect(found / (2 * rows)).toBeLessThan(0.002);
+    expect(filter.bytes.length).toBe((rows * 16) / 8);
+  });
+
+  it("an empty file's filter finds nothing and still has room", () => {
+    const filter = FileCodes.forRows(0);
+    expect(filter.has("ACME")).toBe(false);
+    filter.add("ACME");
+    expect(filter.has("acme")).toBe(true);
+  });
+});
