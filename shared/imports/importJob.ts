@@ -101,8 +101,13 @@ export interface ImportJob {
   heartbeat: string | null;
   cancelRequested: boolean;
   failureReason: string | null;
-  /** How many times the watchdog found the job without a heartbeat and queued it again. */
+  /**
+   * How many times in a row the watchdog found the job without a heartbeat at the same checkpoint (`stalledAt`) and
+   * queued it again: a stall after the job moved on counts as the first.
+   */
   stalls: number;
+  /** The checkpoint's offset when the watchdog last found the job stalled; null if it never did. */
+  stalledAt: number | null;
   /** The last error a slice ended with; it becomes the failure reason if retries run out. */
   lastError: string | null;
   /** Set while a large-file job waits for its file to land through its upload URL. */

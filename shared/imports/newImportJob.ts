@@ -31,6 +31,7 @@ export function newImportJob({ tenant, code, source, options, mapping, createdDa
     cancelRequested: false,
     failureReason: null,
     stalls: 0,
+    stalledAt: null,
     lastError: null,
     pendingUpload: null,
     notImportedBlob: null,

@@ -9,14 +9,15 @@ const messageTrustedMs = 60 * 60_000;
 export interface WatchdogSettings {
   /** A started job with no heartbeat for this long has stalled, whoever holds its tenant. */
   stallAfterMs: number;
-  /** After this many stalls the job is failed instead of queued again. */
+  /** After this many stalls in a row with no progress between them the job is failed instead of queued again. */
   maxStalls: number;
 }
 
 /**
  * Finds started jobs, and large files that landed and are being read, that stopped making progress (their
  * invocation died and no message is left to resume them) and queues them again; a job that stalls `maxStalls`
- * times is marked Failed. A job whose last message still waits in the queue, untaken, has not stalled however
+ * times at one checkpoint (a row that kills its slice, say) is marked Failed. Stalls after progress start the count
+ * again: a long import whose instances are recycled now and then over hours is not taken for a poisoned one. A job whose last message still waits in the queue, untaken, has not stalled however
  * long the queue is: its message is its sign of life. Resuming is safe at any time: the engine continues from
  * the job's checkpoint and log, a reading from its saved reading, and two messages for one job only queue up.
  */
@@ -66,19 +67,21 @@ export class StalledImportWatchdog {
           current.queuedMessage?.messageId !== candidate.queuedMessage?.messageId
         )
           return null;
-        const stalls = current.stalls + 1;
+        const stalledAt = current.checkpoint.offset;
+        const stalls = current.stalledAt === stalledAt ? current.stalls + 1 : 1;
         if (stalls >= this.settings.maxStalls) {
           outcome = "fail";
           return {
             status: "Failed",
             completedDate: at,
             stalls,
-            failureReason: `The import stopped making progress ${stalls} times`,
+            stalledAt,
+            failureReason: stallReason(stalls, current.checkpoint.records),
           };
         }
         outcome = "requeue";
         // Whatever the dead slice was reading, nobody is reading it now.
-        return { stalls, heartbeat: at, existingClientsRead: null };
+        return { stalls, stalledAt, heartbeat: at, existingClientsRead: null };
       });
       if (outcome === "fail") failed.push(candidate.code);
       if (outcome === "requeue") {
@@ -88,4 +91,9 @@ export class StalledImportWatchdog {
     }
     return { requeued, failed };
   }
+}
+
+function stallReason(stalls: number, records: number): string {
+  const reason = `The import stopped making progress ${stalls} times in a row`;
+  return records === 0 ? reason : `${reason}, each time at row ${records + 1}; the rows before it were imported`;
 }

@@ -447,6 +447,7 @@ function fromEntity(entity: Record<string, unknown>): ImportJob {
     cancelRequested: entity.cancelRequested === true,
     failureReason: text("failureReason"),
     stalls: typeof entity.stalls === "number" ? entity.stalls : 0,
+    stalledAt: typeof entity.stalledAt === "number" ? entity.stalledAt : null,
     lastError: text("lastError"),
     pendingUpload: json("pendingUpload"),
     notImportedBlob: text("notImportedBlob"),

@@ -82,7 +82,8 @@ describe("the stalled-import watchdog", () => {
     expect(failed).toMatchObject({
       status: "Failed",
       stalls: 2,
-      failureReason: "The import stopped making progress 2 times",
+      failureReason: "The import stopped making progress 2 times in a row",
+      stalledAt: 0,
     });
 
     await runToEnd(h.engine(), fresh);

@@ -127,6 +127,31 @@ describe("the stalled-import watchdog", () => {
     expect(await stores.jobs.get("t", code)).toMatchObject({ stalls: 0 });
   });
 
+  it("counts only stalls with no progress between them: a long import recycled now and then goes on", async () => {
+    const { services, stores, code, take, advance } = await startedImport();
+    const stallOnce = async () => {
+      await take();
+      advance(60_000);
+      return services.watchdog.sweep();
+    };
+    for (const offset of [40, 80, 120, 160]) {
+      expect(await stallOnce()).toEqual({ requeued: [code], failed: [] });
+      // Its next slice moves the checkpoint on before it dies too.
+      const job = (await stores.jobs.get("t", code))!;
+      await stores.jobs.update("t", code, { checkpoint: { ...job.checkpoint, offset, records: offset / 20 } });
+    }
+    expect(await stores.jobs.get("t", code)).toMatchObject({ status: "Queued", stalls: 1, stalledAt: 120 });
+    expect(await stallOnce()).toEqual({ requeued: [code], failed: [] });
+    expect(await stallOnce()).toEqual({ requeued: [code], failed: [] });
+    expect(await stallOnce()).toEqual({ requeued: [], failed: [code] });
+    expect(await stores.jobs.get("t", code)).toMatchObject({
+      status: "Failed",
+      stalls: 3,
+      failureReason:
+        "The import stopped making progress 3 times in a row, each time at row 9; the rows before it were imported",
+    });
+  });
+
   it("fails an import that stalled three times", async () => {
     const { services, stores, code, take, advance } = await startedImport();
     for (const stall of [1, 2, 3]) {
@@ -139,7 +164,7 @@ describe("the stalled-import watchdog", () => {
     expect(await stores.jobs.get("t", code)).toMatchObject({
       status: "Failed",
       stalls: 3,
-      failureReason: "The import stopped making progress 3 times",
+      failureReason: "The import stopped making progress 3 times in a row",
     });
   });
 });
