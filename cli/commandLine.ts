@@ -21,6 +21,17 @@ export const commonOptions = {
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
+/** Flags of the commands that upload a file. */
+export const uploadOptions = {
+  resume: { type: "boolean" },
+  "header-row": { type: "string" },
+} as const satisfies ParseArgsConfig["options"];
+
+/** `--header-row yes|no`: whether the file's first line is its header; null (not given) lets the service detect it. */
+export function headerRowOf(value: string | undefined): boolean | null {
+  return value === undefined ? null : choice("header-row", value, ["yes", "no"]) === "yes";
+}
+
 /** Flags of the commands that start an import. */
 export const startOptions = {
   mapping: { type: "string" },

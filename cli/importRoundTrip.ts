@@ -37,11 +37,16 @@ export function readableFile(file: string): number {
  * The Idempotency-Key of a run: the tenant, the file's bytes and name, and what the run asks for. Running the
  * same command again (after a crash, a retry, a lost answer) gives back the same job instead of a second one.
  */
-export async function idempotencyKeyOf(tenant: string, file: string, flags: StartFlags | null): Promise<string> {
+export async function idempotencyKeyOf(
+  tenant: string,
+  file: string,
+  hasHeaderRow: boolean | null,
+  flags: StartFlags | null,
+): Promise<string> {
   const hash = createHash("sha256");
   await pipeline(fs.createReadStream(file), hash);
   return createHash("sha256")
-    .update(JSON.stringify([tenant, path.basename(file), hash.digest("hex"), flags]))
+    .update(JSON.stringify([tenant, path.basename(file), hash.digest("hex"), hasHeaderRow, flags]))
     .digest("hex");
 }
 
@@ -54,15 +59,16 @@ export async function uploadFile(
   file: string,
   idempotencyKey: string,
   reporter: ProgressReporter,
-  resume: boolean,
+  { resume, hasHeaderRow }: { resume: boolean; hasHeaderRow: boolean | null },
 ): Promise<Uploaded> {
   const size = readableFile(file);
   const fileName = path.basename(file);
   const { maxUploadBytes } = await client.ok<{ maxUploadBytes: number }>("GET", "//ui/settings.json");
   const headers = { "idempotency-key": idempotencyKey };
   if (size <= maxUploadBytes) {
+    const headerRow = hasHeaderRow === null ? "" : `&hasHeaderRow=${hasHeaderRow}`;
     const answer = await client.sendFile(
-      `${importPath}?fileName=${encodeURIComponent(fileName)}`,
+      `${importPath}?fileName=${encodeURIComponent(fileName)}${headerRow}`,
       file,
       { ...headers, "content-type": "text/csv" },
       (sent) => reporter.progress({ phase: "upload", done: sent, total: size }),
@@ -73,7 +79,7 @@ export async function uploadFile(
     if (answer.status === 200) return { job: answer.body as CsvImportJobDto };
     throw refusal(answer);
   }
-  const requested = await client.call("POST", `${importPath}/uploads`, { fileName }, headers);
+  const requested = await client.call("POST", `${importPath}/uploads`, { fileName, hasHeaderRow }, headers);
   if (requested.status === 200) return { job: requested.body as CsvImportJobDto };
   if (requested.status !== 201) throw refusal(requested);
   const ticket = requested.body as UploadTicket;

@@ -4,12 +4,14 @@ import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
 import {
   connectionOf,
+  headerRowOf,
   onePositional,
   parseCommand,
   progressStyleOf,
   startFlagsOf,
   startOptions,
   timeoutOf,
+  uploadOptions,
 } from "../commandLine";
 import {
   describePreview,
@@ -36,18 +38,20 @@ function session<O extends ParseArgsConfig["options"]>(args: string[], extra: O)
   return { ...parsed, connect: () => new ServiceClient(connectionOf(parsed.values)) };
 }
 
-export const uploadHelp = `client-import upload <file> [--resume] [--json]
+export const uploadHelp = `client-import upload <file> [--header-row <yes|no>] [--resume] [--json]
 
-Uploads a CSV for its preview and prints the job code on stdout (the preview as JSON with --json).`;
+Uploads a CSV for its preview and prints the job code on stdout (the preview as JSON with --json). Whether the
+first line is the header is detected unless --header-row says.`;
 
 export async function uploadCommand(args: string[]): Promise<number> {
-  const { values, positionals, connect } = session(args, { resume: { type: "boolean" } });
+  const { values, positionals, connect } = session(args, uploadOptions);
   if (values.help) return help(uploadHelp);
   const file = onePositional(positionals, "file");
+  const hasHeaderRow = headerRowOf(values["header-row"]);
   const client = connect();
   const reporter = new ProgressReporter(progressStyleOf(values));
-  const key = await idempotencyKeyOf(client.connection.tenant, file, null);
-  const uploaded = await uploadFile(client, file, key, reporter, values.resume === true);
+  const key = await idempotencyKeyOf(client.connection.tenant, file, hasHeaderRow, null);
+  const uploaded = await uploadFile(client, file, key, reporter, { resume: values.resume === true, hasHeaderRow });
   const code = "preview" in uploaded ? uploaded.preview.code : uploaded.job.code;
   if ("preview" in uploaded) describePreview(uploaded.preview, uploaded.preview.suggestedMappings, reporter);
   process.stdout.write(

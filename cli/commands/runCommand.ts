@@ -2,12 +2,14 @@ import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
 import {
   connectionOf,
+  headerRowOf,
   onePositional,
   parseCommand,
   progressStyleOf,
   startFlagsOf,
   startOptions,
   timeoutOf,
+  uploadOptions,
 } from "../commandLine";
 import {
   describePreview,
@@ -38,6 +40,7 @@ bar, prints the result and saves the rows not imported beside the file as <name>
   --default-type <type>    client type for rows without one, e.g. PrivateLimitedCompany
   --date-format <format>   DMY (default), MDY or YMD
   --check                  a dry run: counts and the not-imported file, nothing written
+  --header-row <yes|no>    whether the first line is the header (detected when not given)
   --out <path>             where to save the not-imported file
   --timeout <seconds>      stop waiting after this long (exit 75; the import goes on)
   --resume                 a large upload that broke off continues where it stopped
@@ -46,20 +49,21 @@ bar, prints the result and saves the rows not imported beside the file as <name>
 export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     ...startOptions,
+    ...uploadOptions,
     out: { type: "string" },
     timeout: { type: "string" },
-    resume: { type: "boolean" },
     "cancel-on-interrupt": { type: "boolean" },
   });
   if (values.help) return help(runHelp);
   const file = onePositional(positionals, "file");
   const flags = startFlagsOf(values);
+  const hasHeaderRow = headerRowOf(values["header-row"]);
   const timeoutMs = timeoutOf(values.timeout);
   const client = new ServiceClient(connectionOf(values));
   const reporter = new ProgressReporter(progressStyleOf(values));
   readableFile(file);
-  const key = await idempotencyKeyOf(client.connection.tenant, file, flags);
-  const uploaded = await uploadFile(client, file, key, reporter, values.resume ?? false);
+  const key = await idempotencyKeyOf(client.connection.tenant, file, hasHeaderRow, flags);
+  const uploaded = await uploadFile(client, file, key, reporter, { resume: values.resume ?? false, hasHeaderRow });
   let job: CsvImportJobDto;
   if ("job" in uploaded && uploaded.job.confirmedDate !== null) {
     job = uploaded.job;

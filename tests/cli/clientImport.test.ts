@@ -171,6 +171,28 @@ describe("client-import run", () => {
     expect(listed.stdout).toContain("names-only  Names only  3 columns, match Code");
   });
 
+  it("reads a file without a header row with --header-row no, small or over the upload limit", async () => {
+    const env = await newTenant();
+    // Every line could be a header (text only): detection takes the first for one, --header-row says it is not.
+    const small = temporaryPath("no-header.csv");
+    fs.writeFileSync(small, "Acme Ltd,Limited company\r\nBeta Ltd,Limited company\r\n");
+    const map = ["--map", "Column1=Name", "--map", "Column2=Type"];
+    const detected = await runCli(["upload", small, "--json"], env);
+    expect(JSON.parse(detected.stdout)).toMatchObject({ hasHeaderRow: true, headers: ["Acme Ltd", "Limited company"] });
+    const run = await runCli(["run", small, "--header-row", "no", ...map], env);
+    expect(run.stderr).toContain("no-header.csv: 2 rows, utf-8, comma-separated, no header row");
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining("2 of 2 rows; 2 created") });
+
+    // Over MaxUploadMegabytes (1): the option rides on the request for an upload URL.
+    const large = temporaryPath("no-header-large.csv");
+    const rows = Array.from({ length: 9_000 }, (_, i) => `Large Client ${i} Ltd,Limited company,${"x".repeat(100)}`);
+    fs.writeFileSync(large, `${rows.join("\r\n")}\r\n`);
+    const sent = await runCli(["run", large, "--header-row", "no", ...map, "--json"], env);
+    expect(sent.stderr).toContain("is over the upload limit");
+    expect(JSON.parse(sent.stdout)).toMatchObject({ status: "Completed", totalItems: 9_000, createdCount: 9_000 });
+    expect((await runCli(["upload", small, "--header-row", "maybe"], env)).code).toBe(64);
+  });
+
   it("refuses a --map header the file does not have (64), a wrong key (77), a service that is not there (69)", async () => {
     const env = await newTenant();
     const unknown = await runCli(["run", copyOf("clients.csv"), "--map", "Company=Name"], env);
