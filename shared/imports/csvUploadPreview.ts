@@ -45,13 +45,20 @@ const previewRowCount = 10;
 const listedRows = 5;
 /** Records whose cell counts are checked against the header's. */
 const checkedRecords = 1_000;
-/** The first records are kept whole: the header is found among them (past blank and title lines). */
+/**
+ * The first records are kept whole: the header is found among them (past blank and title lines). Blank lines
+ * before the first record that is not are only counted, however many: they take none of these places.
+ */
 const keptRecords = 40;
+/** A blank record in any encoding the file may turn out to have: its cells empty or ASCII whitespace. */
+const asciiBlankCell = /^[\t\n\v\f\r ]*$/;
 /** ...unless they are long: kept text stops growing here, so a file of huge rows costs no more than this. */
 const keptChars = 2 * 1024 * 1024;
 
 /** What a PreviewBuilder holds, as plain data: a builder made from it goes on where this one stopped. */
 export interface SavedPreview {
+  /** Absent from a reading saved before blank lines at the top were only counted. */
+  leadingBlank?: number;
   kept: { cells: string[]; tooLong: boolean }[];
   keptLength: number;
   records: number;
@@ -64,6 +71,8 @@ export interface SavedPreview {
  * a second read, and memory does not grow with the file.
  */
 export class PreviewBuilder {
+  /** Blank records at the top of the file, before the first kept. */
+  private leadingBlank: number;
   private readonly kept: { cells: string[]; tooLong: boolean }[];
   private keptLength: number;
   private records: number;
@@ -72,6 +81,7 @@ export class PreviewBuilder {
   private readonly arity: { record: number; cells: number }[];
 
   constructor(decoding: CellDecoding, saved?: SavedPreview) {
+    this.leadingBlank = saved?.leadingBlank ?? 0;
     this.kept = saved?.kept ?? [];
     this.keptLength = saved?.keptLength ?? 0;
     this.records = saved?.records ?? 0;
@@ -80,8 +90,8 @@ export class PreviewBuilder {
   }
 
   saved(): SavedPreview {
-    const { kept, keptLength, records, arity } = this;
-    return { kept, keptLength, records, blank: this.blank.saved(), arity };
+    const { leadingBlank, kept, keptLength, records, arity } = this;
+    return { leadingBlank, kept, keptLength, records, blank: this.blank.saved(), arity };
   }
 
   /** Records added so far, whole (records counted later are not among them). */
@@ -93,6 +103,10 @@ export class PreviewBuilder {
     batch.records.forEach((cells, i) => {
       const index = this.records++;
       const tooLong = batch.tooLong.has(i);
+      if (this.kept.length === 0 && !tooLong && cells.every((cell) => asciiBlankCell.test(cell))) {
+        this.leadingBlank++;
+        return;
+      }
       if (this.kept.length < keptRecords && this.keptLength < keptChars) {
         this.kept.push({ cells, tooLong });
         for (const cell of cells) this.keptLength += cell.length;
@@ -136,7 +150,7 @@ export class PreviewBuilder {
       .slice(0, previewRowCount)
       .map(({ cells }) => Object.fromEntries(headers.map((h, i) => [h, cells[i] ?? ""])));
     const blankLater = this.blank.in(detected.encoding) + (this.counted?.blank.in(detected.encoding) ?? 0);
-    const records = this.records + (this.counted?.records ?? 0);
+    const records = this.records + (this.counted?.records ?? 0) - this.leadingBlank;
     const keptBeforeData = Math.min(firstData, kept.length);
     const totalRows = records - keptBeforeData - (kept.length - keptBeforeData - dataRecords.length) - blankLater;
     const preview: CsvUploadPreview = {
@@ -152,7 +166,7 @@ export class PreviewBuilder {
     };
     return {
       preview,
-      firstDataRecord: firstData,
+      firstDataRecord: this.leadingBlank + firstData,
       headerBytes: Buffer.byteLength(headerCells.join(detected.delimiter)),
       unreadableHeader: this.kept.slice(0, firstData).some((record) => record.tooLong),
     };
@@ -166,17 +180,19 @@ export class PreviewBuilder {
     dataRecords: { cells: string[]; index: number }[],
   ): string[] {
     const warnings: string[] = [];
-    if (header !== null && header > 0) {
+    // Kept records are numbered from the first that is not blank; rows in warnings from the top of the file.
+    const rowOf = (index: number) => this.leadingBlank + index + 1;
+    if (header !== null && rowOf(header) > 1) {
       const skipped = titles.map(
         (record) =>
-          `row ${record + 1} ('${kept[record]
+          `row ${rowOf(record)} ('${kept[record]
             .find((cell) => cell.trim() !== "")!
             .trim()
             .slice(0, 100)}') is a title`,
       );
-      const blank = header - titles.length;
+      const blank = rowOf(header) - 1 - titles.length;
       if (blank > 0) skipped.unshift(`${blank} blank ${blank === 1 ? "row" : "rows"} above it`);
-      warnings.push(`The header is row ${header + 1}: ${skipped.join(", ")}; they are not imported`);
+      warnings.push(`The header is row ${rowOf(header)}: ${skipped.join(", ")}; they are not imported`);
     }
     if (header !== null) {
       const blank = headers.flatMap((h, i) => (h.trim() === "" ? [i + 1] : []));
@@ -190,7 +206,7 @@ export class PreviewBuilder {
     const checked = [
       ...dataRecords
         .filter(({ index }) => !this.kept[index].tooLong)
-        .map(({ cells, index }) => ({ record: index, cells: cells.length })),
+        .map(({ cells, index }) => ({ record: this.leadingBlank + index, cells: cells.length })),
       ...this.arity,
     ];
     const ragged = checked.filter((r) => r.cells !== headers.length);

@@ -84,6 +84,20 @@ describe("reading an upload in slices", () => {
     expect(unbroken(nul, 8_192).containsNul).toBe(true);
   });
 
+  it("finds the header below thousands of blank lines, read whole or in slices stopped among them", () => {
+    const blank = Array.from({ length: 3_000 }, (_, i) => ["", "  ", ",,", "\t, ,"][i % 4]);
+    const bytes = Buffer.from([...blank, "Code,Name,Email", "A1,Acme Ltd,a@acme.example", ""].join("\r\n"));
+    const whole = unbroken(bytes, 65_536);
+    expect(whole).toMatchObject({
+      firstDataRecord: 3_001,
+      preview: { headers: ["Code", "Name", "Email"], totalRows: 1 },
+    });
+    expect(whole.preview.warnings).toEqual(["The header is row 3001: 3000 blank rows above it; they are not imported"]);
+    const sliced = inSlices(bytes, 1_024, [5, 5, 5, 5]);
+    expect(sliced.resumes).toBeGreaterThan(1);
+    expect(sliced.outcome).toEqual(whole);
+  });
+
   it("ends as an unbroken read for any file, chunk size and stops (property)", () => {
     let resumes = 0;
     const cell = fc
