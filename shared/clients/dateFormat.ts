@@ -1,30 +1,58 @@
 export const dateFormats = ["DMY", "MDY", "YMD"] as const;
 export type DateFormat = (typeof dateFormats)[number];
 
+const patterns: Record<DateFormat, string> = { DMY: "dd/mm/yyyy", MDY: "mm/dd/yyyy", YMD: "yyyy/mm/dd" };
+
+/** A calendar date as `yyyy-mm-dd`, or the rule the text breaks (a reason's end: "is not a valid date ..."). */
+export type DateReading = { date: string } | { rule: string };
+
 /**
- * A calendar date as `yyyy-mm-dd`, or null when the text is not one. ISO `yyyy-mm-dd` is always read; other
- * dates follow `format` with `/`, `-` or `.` between parts, days and months of one or two digits, four-digit
- * years. Impossible dates (31/02/2024) are null.
+ * A time after a date: spreadsheets save a date held as a date and time with one ("01/02/2020 00:00"), and so do
+ * database exports ("2020-02-01 00:00:00", "2020-02-01T00:00:00Z").
  */
-export function parseDate(text: string, format: DateFormat): string | null {
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
-  if (iso) return calendarDate(+iso[1], +iso[2], +iso[3]);
-  const parts = /^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})$/.exec(text);
-  if (!parts) return null;
-  const [a, b, c] = [parts[1], parts[2], parts[3]];
-  switch (format) {
-    case "DMY":
-      return c.length === 4 ? calendarDate(+c, +b, +a) : null;
-    case "MDY":
-      return c.length === 4 ? calendarDate(+c, +a, +b) : null;
-    case "YMD":
-      return a.length === 4 ? calendarDate(+a, +b, +c) : null;
+const timeOfDay = /[ T]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AP]M)?\s*(Z)?$/i;
+/** A spreadsheet's date serial number (days since 1900): 10000 is 1927, 99999 is 2173. */
+const serialNumber = /^\d{5}(?:\.\d+)?$/;
+
+/**
+ * Reads a date (spec 3.2): ISO `yyyy-mm-dd` always; other dates in `format`, with one of `/`, `-` or `.` between
+ * the parts, days and months of one or two digits, four-digit years. A time of midnight after it is dropped (a
+ * date saved as a date and time); another time is refused, as the day it means depends on a time zone the file
+ * does not give. Two-digit years, serial numbers and impossible dates (31/02/2024) are refused, each saying why.
+ */
+export function readDate(text: string, format: DateFormat): DateReading {
+  const generic = { rule: `is not a valid date (yyyy-mm-dd or ${patterns[format]})` };
+  const time = timeOfDay.exec(text);
+  if (time) {
+    const [, hours, minutes, seconds = "00", meridiem] = time;
+    const midnight = +hours === (meridiem ? 12 : 0) && +minutes === 0 && +seconds === 0 && !/PM/i.test(meridiem ?? "");
+    if (!midnight)
+      return {
+        rule: `has a time of day (${time[0].replace(/^[ T]\s*/, "").trim()}); the field takes a date only (yyyy-mm-dd or ${patterns[format]})`,
+      };
+    text = text.slice(0, time.index);
   }
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  if (iso) return calendarDate(+iso[1], +iso[2], +iso[3]) ?? generic;
+  const parts = /^(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})$/.exec(text);
+  if (!parts) {
+    return serialNumber.test(text)
+      ? {
+          rule: `is a spreadsheet's date serial number, not a date: format the column as a date (yyyy-mm-dd or ${patterns[format]}) before saving the file`,
+        }
+      : generic;
+  }
+  const [a, b, c] = [parts[1], parts[3], parts[4]];
+  const [year, month, day] = format === "DMY" ? [c, b, a] : format === "MDY" ? [c, a, b] : [a, b, c];
+  // Only where every part is short: 2020/02/01 read as dd/mm/yyyy is not a date with a year of 01.
+  if (year.length === 2 && a.length <= 2 && c.length <= 2)
+    return { rule: `has a two-digit year; write the year in full (yyyy-mm-dd or ${patterns[format]})` };
+  return (year.length === 4 && calendarDate(+year, +month, +day)) || generic;
 }
 
-function calendarDate(year: number, month: number, day: number): string | null {
+function calendarDate(year: number, month: number, day: number): { date: string } | null {
   const date = new Date(Date.UTC(year, month - 1, day));
   if (year < 1000 || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
     return null;
-  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  return { date: `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}` };
 }

@@ -1,7 +1,7 @@
 import { isUsableCode } from "./clientKeys";
 import { clientStatuses, parseClientStatus } from "./clientStatus";
 import { clientTypes, parseClientType } from "./clientType";
-import { DateFormat, parseDate } from "./dateFormat";
+import { DateFormat, readDate } from "./dateFormat";
 import { FieldKind } from "./targetFields";
 import {
   normaliseCompanyNumber,
@@ -30,7 +30,6 @@ const booleans = new Map<string, boolean>([
   ["1", true],
   ["0", false],
 ]);
-const datePatterns: Record<DateFormat, string> = { DMY: "dd/mm/yyyy", MDY: "mm/dd/yyyy", YMD: "yyyy/mm/dd" };
 
 const invalid = (rule: string): CellReading => ({ ok: false, rule });
 const valid = (value: string | boolean): CellReading => ({ ok: true, value });
@@ -59,8 +58,8 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
       return value === undefined ? invalid("is not a yes/no value (true/false, yes/no, y/n or 1/0)") : valid(value);
     }
     case "date": {
-      const value = parseDate(text, dateFormat);
-      return value === null ? invalid(`is not a valid date (yyyy-mm-dd or ${datePatterns[dateFormat]})`) : valid(value);
+      const reading = readDate(text, dateFormat);
+      return "date" in reading ? valid(reading.date) : invalid(reading.rule);
     }
     case "companyNumber":
       return orRule(normaliseCompanyNumber(text), "is not a company number (8 digits, or 2 letters and 6 digits)");

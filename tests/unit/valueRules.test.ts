@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { parseDate } from "../../shared/clients/dateFormat";
+import { readDate } from "../../shared/clients/dateFormat";
 import { FieldKind } from "../../shared/clients/targetFields";
 import { readCell } from "../../shared/clients/valueRules";
 
@@ -43,13 +43,41 @@ describe("value rules (spec 3.2)", () => {
     ok("date", "01-02-2020", "2020-02-01");
     broken("date", "31/02/2020", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
     broken("date", "2023-02-29", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
-    broken("date", "1/2/20", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
-    expect(parseDate("02/01/2020", "MDY")).toBe("2020-02-01");
-    expect(parseDate("2020/02/01", "YMD")).toBe("2020-02-01");
+    broken("date", "01/02-2020", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
+    broken("date", "2020/02/01", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
+    expect(readDate("02/01/2020", "MDY")).toEqual({ date: "2020-02-01" });
+    expect(readDate("2020/02/01", "YMD")).toEqual({ date: "2020-02-01" });
     expect(readCell("date", "13/01/2020", "MDY")).toEqual({
       ok: false,
       rule: "is not a valid date (yyyy-mm-dd or mm/dd/yyyy)",
     });
+  });
+
+  it("dates saved with a time of midnight, as spreadsheets and databases save a date held as a date and time", () => {
+    for (const text of ["01/02/2020 00:00", "01/02/2020 0:00:00", "2020-02-01 00:00:00", "2020-02-01T00:00:00.000Z"])
+      ok("date", text, "2020-02-01");
+    ok("date", "01/02/2020 12:00:00 AM", "2020-02-01");
+    // Any other time: the day it means depends on a time zone the file does not give.
+    for (const [text, time] of [
+      ["01/02/2020 14:30", "14:30"],
+      ["2020-02-01T23:00:00Z", "23:00:00Z"],
+      ["01/02/2020 12:00 PM", "12:00 PM"],
+    ])
+      broken("date", text, `has a time of day (${time}); the field takes a date only (yyyy-mm-dd or dd/mm/yyyy)`);
+  });
+
+  it("dates refused with the reason a person can act on: two-digit years, serial numbers", () => {
+    broken("date", "1/2/20", "has a two-digit year; write the year in full (yyyy-mm-dd or dd/mm/yyyy)");
+    expect(readCell("date", "20/02/01", "YMD")).toEqual({
+      ok: false,
+      rule: "has a two-digit year; write the year in full (yyyy-mm-dd or yyyy/mm/dd)",
+    });
+    broken(
+      "date",
+      "43862",
+      "is a spreadsheet's date serial number, not a date: format the column as a date (yyyy-mm-dd or dd/mm/yyyy) before saving the file",
+    );
+    broken("date", "2020", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
   });
 
   it("company numbers get their lost leading zeros back", () => {
