@@ -9,6 +9,11 @@ export type IndexedField = Exclude<MatchField, "Code">;
 
 export type IndexedValues = Partial<Record<IndexedField, string>>;
 
+/** Codes a generated code must avoid besides the clients' own: those an import's file gives its rows. */
+export interface ReservedCodes {
+  has(code: string): boolean;
+}
+
 /**
  * What a job's index holds besides the codes: every unique field, and its match field. Only a row that sets a
  * unique field can collide on it, but an index holding only the ones its job maps leaves a snapshot the tenant's
@@ -64,6 +69,11 @@ export class ClientIndex {
    * Forgetting one costs only a longer search from the base itself.
    */
   private readonly lastSuffix = new Map<string, number>();
+  /**
+   * The same for the codes one import's `reserved` skips as well, apart: an index handed on to the tenant's next
+   * import must generate what an index loaded afresh would, so no code is skipped for a reservation not its own.
+   */
+  private reservedSkips: { reserved: ReservedCodes; lastSuffix: Map<string, number> } | null = null;
 
   constructor(fields: readonly IndexedField[]) {
     this.byField = fields.map((field) => [field, new FieldValues()] as const);
@@ -103,16 +113,19 @@ export class ClientIndex {
   /**
    * `base`, else `base2`, `base3`...: the first that no client has and `reserved` does not hold. Codes are never
    * given up within a slice, so the search for a base resumes where it last stopped: a file of 10,000 rows that
-   * all make the base `CLIENT` costs 20,000 lookups, not 50 million. (A code skipped as reserved by one import
-   * stays skipped for the next that keeps this index: a higher suffix, never a taken code.)
+   * all make the base `CLIENT` costs 20,000 lookups, not 50 million.
    */
-  unusedCode(base: string, reserved: (code: string) => boolean = () => false): string {
-    let suffix = this.lastSuffix.get(base) ?? 1;
+  unusedCode(base: string, reserved?: ReservedCodes): string {
     const codeOf = (n: number) => (n === 1 ? base : `${base}${n}`);
-    while (this.codeKeys.find(compareKey(codeOf(suffix))) !== -1 || reserved(codeOf(suffix))) suffix++;
-    if (suffix > 1) {
-      if (this.lastSuffix.size >= maxSuffixesKept) this.lastSuffix.clear();
-      this.lastSuffix.set(base, suffix);
+    const held = (n: number) => this.codeKeys.find(compareKey(codeOf(n))) !== -1;
+    let suffix = this.lastSuffix.get(base) ?? 1;
+    while (held(suffix)) suffix++;
+    remember(this.lastSuffix, base, suffix);
+    if (reserved) {
+      if (this.reservedSkips?.reserved !== reserved) this.reservedSkips = { reserved, lastSuffix: new Map() };
+      suffix = Math.max(suffix, this.reservedSkips.lastSuffix.get(base) ?? 1);
+      while (held(suffix) || reserved.has(codeOf(suffix))) suffix++;
+      remember(this.reservedSkips.lastSuffix, base, suffix);
     }
     return codeOf(suffix);
   }
@@ -183,6 +196,13 @@ export class ClientIndex {
 const none = -1;
 /** Bases whose last suffix is kept at most: a few MB of heap. */
 const maxSuffixesKept = 50_000;
+
+/** Notes a base's last suffix when it is past the base itself. */
+function remember(lastSuffix: Map<string, number>, base: string, suffix: number): void {
+  if (suffix === 1) return;
+  if (lastSuffix.size >= maxSuffixesKept) lastSuffix.clear();
+  lastSuffix.set(base, suffix);
+}
 
 /** One indexed field: which value each client holds, and which clients hold each value. */
 class FieldValues {

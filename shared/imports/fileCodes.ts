@@ -4,12 +4,15 @@ import { CsvBatch, readCsvBatches } from "../csv/csvRecordReader";
 import { ImportFileStore } from "./importFileStore";
 import { ImportJob } from "./importJob";
 
-/** Bits of the filter per row of the file, and the probes of each code: one false "given" in about 2,000. */
+/** Bits of the filter per row of the file: with 11 probes, one code in about 2,000 that no row gives is found. */
 const bitsPerRow = 16;
-const probes = 11;
-/** A file of ten million rows or more fills this, with one false "given" in about 700. */
-const maxBytes = 16 * 1024 * 1024;
-const minBytes = 64;
+const mostProbes = 11;
+/**
+ * 32 MB, which 16.7 million rows fill. Past that a row has fewer bits, and a code as many probes as they allow:
+ * one in 70 found at 30 million rows, one in 9 at 60 million (each costing its generated code a suffix).
+ */
+const maxBits = 32 * 1024 * 1024 * 8;
+const minBits = 512;
 
 /**
  * The codes a file's rows give, for the codes its import generates to avoid (spec 3.1: a new client without a
@@ -17,13 +20,24 @@ const minBytes = 64;
  * row `Acme Holdings,ACME` then matched the client the first row had created and, in CreateAndUpdate, overwrote
  * it. A Bloom filter, as a file may hold millions of codes: a code the file gives is always found; one it does
  * not is found now and then, and the generated code then takes the next suffix (ACME2 where ACME was free).
+ * Its bytes are the number of probes, then the bits.
  */
 export class FileCodes {
-  private constructor(private readonly bits: Uint8Array) {}
+  private readonly bits: Uint8Array;
+  private readonly probes: number;
+
+  private constructor(private readonly stored: Uint8Array) {
+    this.probes = stored[0];
+    this.bits = stored.subarray(1);
+  }
 
   /** An empty filter for a file of `rows` data rows. */
   static forRows(rows: number): FileCodes {
-    return new FileCodes(new Uint8Array(Math.min(maxBytes, Math.max(minBytes, Math.ceil((rows * bitsPerRow) / 8)))));
+    const size = Math.min(maxBits, Math.max(minBits, rows * bitsPerRow));
+    const probes = rows === 0 ? mostProbes : Math.min(mostProbes, Math.max(1, Math.round((size / rows) * Math.LN2)));
+    const stored = new Uint8Array(1 + Math.ceil(size / 8));
+    stored[0] = probes;
+    return new FileCodes(stored);
   }
 
   /** The filter whose `bytes` these are. */
@@ -32,7 +46,7 @@ export class FileCodes {
   }
 
   get bytes(): Uint8Array {
-    return this.bits;
+    return this.stored;
   }
 
   add(code: string): void {
@@ -51,10 +65,10 @@ export class FileCodes {
   private probe(code: string, visit: (byte: number, mask: number) => boolean): boolean {
     const key = compareKey(code);
     const size = this.bits.length * 8;
-    // Two independent hashes combined (Kirsch and Mitzenmacher), the second odd so its multiples reach every bit.
+    // Two independent hashes combined (Kirsch and Mitzenmacher); the second never 0, which would probe one bit.
     const first = hash(key, 0x811c9dc5);
     const second = hash(key, 0x2f1c7e9b) | 1;
-    for (let i = 0; i < probes; i++) {
+    for (let i = 0; i < this.probes; i++) {
       const bit = ((first + Math.imul(i, second)) >>> 0) % size;
       if (!visit(bit >>> 3, 1 << (bit & 7))) return false;
     }
@@ -65,7 +79,8 @@ export class FileCodes {
 /**
  * The codes `job`'s file gives in `column`: as an earlier slice saved them, else read from the whole file (a pass
  * as long as counting its rows) and saved. The whole file, not only the rows still to come: a row not imported
- * (an error) comes back with its code once it is fixed, and that code must still be free.
+ * (an error) comes back with its code once it is fixed, and that code must still be free. Not a row too long to
+ * read (over 1 MiB): its cells never are.
  */
 export async function codesOfFile(
   files: ImportFileStore,
@@ -78,6 +93,7 @@ export async function codesOfFile(
   if (saved) return FileCodes.fromBytes(saved);
   const { source } = job;
   const codes = FileCodes.forRows(rows);
+  let given = 0;
   let record = 0;
   for await (const batch of readCsvBatches(
     files.readSource(source, 0),
@@ -89,11 +105,16 @@ export async function codesOfFile(
     for (const cells of batch.records) {
       if (record++ < source.firstDataRecord) continue;
       const code = (cells[column] ?? "").trim();
-      if (code !== "" && isUsableCode(code)) codes.add(code);
+      if (code !== "" && isUsableCode(code)) {
+        codes.add(code);
+        given++;
+      }
     }
   }
-  await files.saveFileCodes(job.tenant, job.code, codes.bytes);
-  return codes;
+  // A column of codes left empty (a template's, say) leaves the smallest filter to save and load, not one per row.
+  const kept = given === 0 ? FileCodes.forRows(0) : codes;
+  await files.saveFileCodes(job.tenant, job.code, kept.bytes);
+  return kept;
 }
 
 /**

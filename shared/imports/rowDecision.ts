@@ -18,7 +18,7 @@ export interface RowContext {
   headerCount: number;
   options: ImportOptions;
   index: ClientIndex;
-  /** The codes the file gives, which generated codes avoid; null when the file gives none. */
+  /** The codes the file gives, which generated codes avoid; null until a row without a code needs them. */
   fileCodes: FileCodes | null;
   at: string;
 }
@@ -145,5 +145,5 @@ function uniqueCodeFor(name: string, index: ClientIndex, fileCodes: FileCodes | 
       .toUpperCase()
       .replace(/[^A-Z0-9]/g, "")
       .slice(0, 8) || "CLIENT";
-  return fileCodes ? index.unusedCode(base, (code) => fileCodes.has(code)) : index.unusedCode(base);
+  return index.unusedCode(base, fileCodes ?? undefined);
 }

@@ -132,4 +132,43 @@ describe("generated codes (ClientIndex.unusedCode)", () => {
       { numRuns: 300 },
     );
   });
+
+  it("also avoid the codes each import reserves, and an index kept from an earlier import generates what a fresh one would", () => {
+    const base = fc.constantFrom("CLIENT", "ACME");
+    const code = fc.constantFrom("CLIENT", "CLIENT2", "client 3", "CLIENT4", "ACME", "ACME2", "ACME3");
+    const op = fc.oneof(fc.record({ generate: base, used: fc.boolean() }), fc.record({ take: code }));
+    // Each import reserves some codes and runs some steps on the index the one before it left.
+    const imports = fc.array(fc.record({ reserved: fc.uniqueArray(code), ops: fc.array(op, { maxLength: 15 }) }), {
+      maxLength: 5,
+    });
+    fc.assert(
+      fc.property(imports, (runs) => {
+        const kept = new ClientIndex([]);
+        const taken = new Set<string>();
+        for (const { reserved, ops } of runs) {
+          const reservedKeys = new Set(reserved.map(compareKey));
+          const reservation = { has: (c: string) => reservedKeys.has(compareKey(c)) };
+          for (const step of ops) {
+            if ("take" in step) {
+              if (taken.has(compareKey(step.take))) continue;
+              taken.add(compareKey(step.take));
+              kept.recordWrite({ kind: "create", values: { Code: step.take, Name: "x" }, at: "" });
+              continue;
+            }
+            let expected: string = step.generate;
+            for (let n = 2; taken.has(expected) || reservedKeys.has(expected); n++) expected = `${step.generate}${n}`;
+            const fresh = new ClientIndex([]);
+            for (const held of taken) fresh.addClient(held, {});
+            expect(kept.unusedCode(step.generate, reservation)).toBe(expected);
+            expect(fresh.unusedCode(step.generate, reservation)).toBe(expected);
+            if (step.used) {
+              taken.add(expected);
+              kept.recordWrite({ kind: "create", values: { Code: expected, Name: "x" }, at: "" });
+            }
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -26,7 +26,16 @@ describe("FileCodes, the filter of the codes a file gives", () => {
     // Codes like the ones an import generates: a name's first letters, with and without a suffix.
     for (let i = 0; i < rows; i++) if (filter.has(`CLIENT${i}`) || filter.has(`WD${i}X`)) found++;
     expect(found / (2 * rows)).toBeLessThan(0.002);
-    expect(filter.bytes.length).toBe((rows * 16) / 8);
+    expect(filter.bytes.length).toBe(1 + (rows * 16) / 8);
+  });
+
+  it("past 32 MB, probes as many as the bits a row allow, so a file of any length keeps finding few codes falsely", () => {
+    const probes = (rows: number) => FileCodes.forRows(rows).bytes[0];
+    expect(probes(1_000_000)).toBe(11);
+    expect(FileCodes.forRows(30_000_000).bytes.length).toBe(1 + 32 * 1024 * 1024);
+    expect(probes(30_000_000)).toBe(6);
+    expect(probes(60_000_000)).toBe(3);
+    expect(probes(1_000_000_000)).toBe(1);
   });
 
   it("an empty file's filter finds nothing and still has room", () => {

@@ -57,6 +57,15 @@ describe("generated codes (spec 3.1)", () => {
     expect(names.get("ACME2")).toBe("Acme");
   });
 
+  it("a column of codes left empty costs one pass, and leaves the smallest filter for later slices to load", async () => {
+    const stores = memoryEngine({ sliceBudgetMs: 0, chunkRows: 10 });
+    const rows = Array.from({ length: 2_000 }, (_, i) => `,Client ${i},Ltd`);
+    const done = await importInMemory(Buffer.from(["Code,Name,Type", ...rows].join("\r\n")), sameNames, {}, {}, stores);
+    if (done.problem !== null) throw new Error(done.problem);
+    expect(done.job.checkpoint.counts).toMatchObject({ created: 2_000 });
+    expect([...stores.files.fileCodes.values()].map((bytes) => bytes.length)).toEqual([1 + 64]);
+  });
+
   it.each([
     ["every row gives a code", ["Code,Name,Type", ...filler], {}],
     ["the file has no codes", ["Name,Type", "Acme,Ltd", "Acme,Ltd"], {}],
