@@ -1,8 +1,11 @@
-/** Companies House numbers: 8 digits (zeros restored where a spreadsheet dropped them), or 2 letters + 6 digits. */
+/**
+ * Companies House numbers: 8 digits (zeros restored where a spreadsheet dropped them), 2 letters + 6 digits, or
+ * `R` + 7 digits (Northern Ireland companies registered before 1922).
+ */
 export function normaliseCompanyNumber(text: string): string | null {
   const compact = text.replace(/\s+/g, "").toUpperCase();
   if (/^\d{1,8}$/.test(compact)) return compact.padStart(8, "0");
-  return /^[A-Z]{2}\d{6}$/.test(compact) ? compact : null;
+  return /^(?:[A-Z]{2}\d{6}|R\d{7})$/.test(compact) ? compact : null;
 }
 
 /** National Insurance numbers: two letters, six digits, a letter A-D; spaces removed, upper case. */
@@ -11,17 +14,24 @@ export function normaliseNiNumber(text: string): string | null {
   return /^[A-Z]{2}\d{6}[A-D]$/.test(compact) ? compact : null;
 }
 
-/** Unique Taxpayer References: 10 digits, spaces removed. */
+/**
+ * Unique Taxpayer References: 10 digits, spaces removed. A `K` after them is dropped: it ends the Self Assessment
+ * payment reference HMRC prints beside the UTR, which is often copied for it.
+ */
 export function normaliseUtr(text: string): string | null {
-  const compact = text.replace(/\s+/g, "");
-  return /^\d{10}$/.test(compact) ? compact : null;
+  const match = /^(\d{10})K?$/i.exec(text.replace(/\s+/g, ""));
+  return match ? match[1] : null;
 }
 
-/** VAT numbers: 9 or 12 digits with an optional `GB`; stored with the `GB` prefix and no spaces. */
+/**
+ * VAT numbers: 9 or 12 digits, or a government department's `GD` or health authority's `HA` and 3 digits, with an
+ * optional `GB`, stored with it and no spaces; or after `XI` (Northern Ireland's, for trade in goods with the EU),
+ * stored with that.
+ */
 export function normaliseVatNumber(text: string): string | null {
   const compact = text.replace(/\s+/g, "").toUpperCase();
-  const match = /^(?:GB)?(\d{9}|\d{12})$/.exec(compact);
-  return match ? `GB${match[1]}` : null;
+  const match = /^(GB|XI)?(\d{9}|\d{12}|GD\d{3}|HA\d{3})$/.exec(compact);
+  return match ? `${match[1] ?? "GB"}${match[2]}` : null;
 }
 
 /**

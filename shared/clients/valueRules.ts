@@ -62,7 +62,10 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
       return "date" in reading ? valid(reading.date) : invalid(reading.rule);
     }
     case "companyNumber":
-      return orRule(normaliseCompanyNumber(text), "is not a company number (8 digits, or 2 letters and 6 digits)");
+      return orRule(
+        normaliseCompanyNumber(text),
+        "is not a company number (8 digits, 2 letters and 6 digits, or R and 7 digits)",
+      );
     case "niNumber":
       return orRule(
         normaliseNiNumber(text),
@@ -71,7 +74,7 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
     case "utr":
       return orRule(normaliseUtr(text), "is not a UTR (10 digits)");
     case "vatNumber":
-      return orRule(normaliseVatNumber(text), "is not a VAT number (9 or 12 digits, optionally after GB)");
+      return orRule(normaliseVatNumber(text), "is not a VAT number (9 or 12 digits, optionally after GB or XI)");
     case "postcode":
       return valid(normalisePostcode(text));
     case "clientType":

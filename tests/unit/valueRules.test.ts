@@ -85,18 +85,26 @@ describe("value rules (spec 3.2)", () => {
     ok("companyNumber", "123", "00000123");
     ok("companyNumber", "sc 123456", "SC123456");
     ok("companyNumber", "OC123456", "OC123456");
-    broken("companyNumber", "123456789", "is not a company number (8 digits, or 2 letters and 6 digits)");
-    broken("companyNumber", "S1234567", "is not a company number (8 digits, or 2 letters and 6 digits)");
+    ok("companyNumber", "r0000123", "R0000123");
+    for (const text of ["123456789", "S1234567", "R123456"])
+      broken("companyNumber", text, "is not a company number (8 digits, 2 letters and 6 digits, or R and 7 digits)");
   });
 
   it("NI numbers, UTRs and VAT numbers are normalised and checked", () => {
     ok("niNumber", "ab 12 34 56 c", "AB123456C");
     broken("niNumber", "AB123456E", "is not a National Insurance number (2 letters, 6 digits and a letter A-D)");
     ok("utr", "12345 67890", "1234567890");
+    // The Self Assessment payment reference: the UTR and a K.
+    ok("utr", "1234567890K", "1234567890");
     broken("utr", "123456789", "is not a UTR (10 digits)");
+    broken("utr", "123456789K", "is not a UTR (10 digits)");
     ok("vatNumber", "gb 123 4567 89", "GB123456789");
     ok("vatNumber", "123456789012", "GB123456789012");
-    broken("vatNumber", "GB1234", "is not a VAT number (9 or 12 digits, optionally after GB)");
+    ok("vatNumber", "xi 123 4567 89", "XI123456789");
+    ok("vatNumber", "GBGD001", "GBGD001");
+    ok("vatNumber", "ha599", "GBHA599");
+    for (const text of ["GB1234", "XIGB123456789", "FR123456789"])
+      broken("vatNumber", text, "is not a VAT number (9 or 12 digits, optionally after GB or XI)");
   });
 
   it("postcodes are upper-cased with one space", () => {
