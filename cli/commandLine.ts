@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { parseArgs, ParseArgsConfig } from "node:util";
 
-import { clientTypes } from "../shared/clients/clientType";
+import { clientTypes, parseClientType } from "../shared/clients/clientType";
 import { dateFormats } from "../shared/clients/dateFormat";
 import { matchFields } from "../shared/clients/targetFields";
 import { importModes } from "../shared/imports/importJob";
@@ -132,7 +132,7 @@ export function startFlagsOf(values: {
     options: {
       ...(values.mode && { importMode: choice("mode", values.mode, importModes) }),
       ...(values.match && { matchField: matchFieldOf(values.match) }),
-      ...(values["default-type"] && { defaultClientType: choice("default-type", values["default-type"], clientTypes) }),
+      ...(values["default-type"] && { defaultClientType: clientTypeOf(values["default-type"]) }),
       ...(values["date-format"] && { dateFormat: choice("date-format", values["date-format"], dateFormats) }),
       validateOnly: values.check ?? false,
     },
@@ -158,6 +158,14 @@ export function mapPairsOf(pairs: string[]): { csvHeader: string; targetField: s
 }
 
 /** `--match`, one of the match fields. */
+/** `--default-type`, read as a type cell is ("Ltd", "sole trader", "LLP"), or exit 64 listing the types. */
+function clientTypeOf(value: string): string {
+  const type = parseClientType(value);
+  if (!type)
+    throw new CliError(exitCodes.usage, `--default-type takes one of ${clientTypes.join(", ")}; not '${value}'`);
+  return type;
+}
+
 export function matchFieldOf(value: string): string {
   return choice("match", value, matchFields);
 }
