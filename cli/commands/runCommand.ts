@@ -37,7 +37,7 @@ bar, prints the result and saves the rows not imported beside the file as <name>
                            without --mapping or --map, the service's suggestions are used (and printed)
   --mode <mode>            CreateOnly, UpdateOnly or CreateAndUpdate (default)
   --match <field>          Code (default), Name, CompanyNumber, InternalReference or NiNumber
-  --default-type <type>    client type for rows without one, e.g. PrivateLimitedCompany
+  --default-type <type>    client type for rows without one, e.g. PrivateLimitedCompany or Ltd
   --date-format <format>   DMY (default), MDY or YMD
   --check                  a dry run: counts and the not-imported file, nothing written
   --header-row <yes|no>    whether the first line is the header (detected when not given)
