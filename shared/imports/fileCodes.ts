@@ -1,3 +1,4 @@
+import { cellValue } from "../clients/cellValue";
 import { compareKey, isUsableCode } from "../clients/clientKeys";
 import { isBlankRecord } from "../csv/blankRecord";
 import { CsvBatch, readCsvBatches } from "../csv/csvRecordReader";
@@ -104,7 +105,7 @@ export async function codesOfFile(
   )) {
     for (const cells of batch.records) {
       if (record++ < source.firstDataRecord) continue;
-      const code = (cells[column] ?? "").trim();
+      const code = cellValue(cells[column]);
       if (code !== "" && isUsableCode(code)) {
         codes.add(code);
         given++;
@@ -123,7 +124,7 @@ export async function codesOfFile(
  */
 export function lacksCode(batch: CsvBatch, recordsBefore: number, firstDataRecord: number, column: number): boolean {
   return batch.records.some(
-    (cells, i) => recordsBefore + i >= firstDataRecord && (cells[column] ?? "").trim() === "" && !isBlankRecord(cells),
+    (cells, i) => recordsBefore + i >= firstDataRecord && cellValue(cells[column]) === "" && !isBlankRecord(cells),
   );
 }
 

@@ -1,4 +1,5 @@
 import { ClientIndex } from "../clients/clientIndex";
+import { cellValue } from "../clients/cellValue";
 import { compareKey } from "../clients/clientKeys";
 import { ClientWrite } from "../clients/clientStore";
 import { ClientValues, maxLengthOf, uniqueFields } from "../clients/targetFields";
@@ -37,7 +38,7 @@ export function decideRow(cells: string[], context: RowContext): RowOutcome {
 
   const values: ClientValues = {};
   for (const { column, header, field, kind } of columns) {
-    const text = (cells[column] ?? "").trim();
+    const text = cellValue(cells[column]);
     if (text === "") continue;
     const limit = maxLengthOf(field);
     if (text.length > limit) {
@@ -51,7 +52,7 @@ export function decideRow(cells: string[], context: RowContext): RowOutcome {
     else problems.push(`Column '${header}': ${quoted(text)} ${reading.rule}`);
   }
   if (problems.length > 0) {
-    if (values.Name === undefined && !columns.some((c) => c.field === "Name" && (cells[c.column] ?? "").trim() !== ""))
+    if (values.Name === undefined && !columns.some((c) => c.field === "Name" && cellValue(cells[c.column]) !== ""))
       problems.push("Missing required field: Name");
     return { kind: "error", reason: problems.join("; ") };
   }

@@ -37,6 +37,12 @@ const updated = (code: string, values: ClientValues): RowOutcome => ({
 // Spec 3.2 and 3.3, one row each, in every import mode where the mode matters.
 const cases: Case[] = [
   {
+    name: "invisible characters around a value (zero-width space, joiners, word joiner) go with its spaces",
+    row: { Code: "\u200bACME\u2060", Name: " Acme Ltd\u200d ", Email: "\u200cinfo@acme.example", Telephone: "\u200b" },
+    // It matches ACME, and updates it with the values bare.
+    expect: updated("ACME", { Name: "Acme Ltd", Email: "info@acme.example" }),
+  },
+  {
     name: "no match, CreateAndUpdate: created with Status Active",
     row: { Code: "NEW1", Name: "New Ltd", Type: "Ltd" },
     expect: created({ Code: "NEW1", Name: "New Ltd", Type: "PrivateLimitedCompany", Status: "Active" }),
