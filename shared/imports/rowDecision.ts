@@ -1,5 +1,5 @@
-import { ClientIndex } from "../clients/clientIndex";
 import { cellValue } from "../clients/cellValue";
+import { ClientIndex } from "../clients/clientIndex";
 import { compareKey } from "../clients/clientKeys";
 import { ClientWrite } from "../clients/clientStore";
 import { ClientValues, maxLengthOf, uniqueFields } from "../clients/targetFields";
