@@ -68,6 +68,8 @@ export interface PendingUpload {
    * the file may come until that URL expires. Null while the first URL is the only one.
    */
   urlRenewedDate: string | null;
+  /** How far the reading of the landed file has gone, in bytes, saved with its heartbeat; absent until then. */
+  readTo?: number;
 }
 
 export interface ImportJob {

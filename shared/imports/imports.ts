@@ -442,9 +442,12 @@ export class Imports {
     const job = await jobs.get(tenant, code);
     if (!job?.pendingUpload) return null;
     if (!isWaitingForFile(job) || !job.source.snapshot) return "notRunnable";
-    const alive = async () =>
+    // How far it has read goes with the heartbeat: the watchdog fails only a reading that stalls at one place.
+    const alive = async (readTo: number) =>
       (await jobs.change(tenant, code, (current) =>
-        isWaitingForFile(current) ? { heartbeat: this.deps.now().toISOString() } : null,
+        current.pendingUpload && isWaitingForFile(current)
+          ? { heartbeat: this.deps.now().toISOString(), pendingUpload: { ...current.pendingUpload, readTo } }
+          : null,
       )) !== null;
     const read = await readLandedFile(files, job, this.deps.sliceBudgetMs, alive, this.deps.fairShare?.slice(tenant));
     if (read === "continue") return "continue";
@@ -490,7 +493,8 @@ export class Imports {
     const started = start?.ok ? { ...start.value, confirmedDate: at, heartbeat: at } : { heartbeat: null };
     const arrived = await jobs.change(tenant, code, (current) =>
       isWaitingForFile(current)
-        ? { pendingUpload: null, source: layout, totalItems: preview.totalRows, ...started }
+        ? // Stalls of the reading are not the import's: its count starts afresh.
+          { pendingUpload: null, source: layout, totalItems: preview.totalRows, stalls: 0, stalledAt: null, ...started }
         : null,
     );
     if (arrived && start?.ok) await this.deps.jobQueue.send(tenant, code);

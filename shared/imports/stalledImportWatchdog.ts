@@ -67,7 +67,8 @@ export class StalledImportWatchdog {
           current.queuedMessage?.messageId !== candidate.queuedMessage?.messageId
         )
           return null;
-        const stalledAt = current.checkpoint.offset;
+        // Where it stood: the import's checkpoint, or how far a landed file's reading has read.
+        const stalledAt = current.pendingUpload ? (current.pendingUpload.readTo ?? 0) : current.checkpoint.offset;
         const stalls = current.stalledAt === stalledAt ? current.stalls + 1 : 1;
         if (stalls >= this.settings.maxStalls) {
           outcome = "fail";

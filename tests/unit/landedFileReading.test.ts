@@ -186,6 +186,23 @@ describe("a large file that landed", () => {
     });
   });
 
+  it("whose reading dies again and again, moving on each time, is not failed for it, nor is the import after it", async () => {
+    const { services, stores, code, advance, drain } = await landed({ start: true });
+    await services.imports.fileArrived("t", code);
+    for (let death = 1; death <= 5; death++) {
+      const message = stores.queue.take()!;
+      await services.jobQueue.taken(message.tenant, message.code, message.messageId);
+      // The slice saves its reading and stops; its worker dies before the continuation is sent.
+      expect(await services.runSlice(message)).toBe("continue");
+      advance(6 * 60_000);
+      expect(await services.watchdog.sweep()).toEqual({ requeued: [code], failed: [] });
+    }
+    const stalled = (await stores.jobs.get("t", code))!;
+    expect(stalled).toMatchObject({ stalls: 1, stalledAt: stalled.pendingUpload!.readTo });
+    await drain();
+    expect(await stores.jobs.get("t", code)).toMatchObject({ status: "Completed", stalls: 0, stalledAt: null });
+  });
+
   it("whose reading message was lost is queued again by the watchdog once it has been silent an hour", async () => {
     const { services, stores, code, advance, drain } = await landed({ start: false });
     await services.imports.fileArrived("t", code);
