@@ -10,6 +10,18 @@ export function isBlankRecord(cells: readonly string[]): boolean {
   return cells.every((cell) => cell.trim() === "");
 }
 
+/**
+ * Whether a record is blank in every encoding the file may turn out to have: a record of cells still kept as
+ * bytes (the encoding is learnt at the end of the file) must be blank in each.
+ */
+export function isBlankWhateverEncoding(cells: readonly string[], decoding: CellDecoding): boolean {
+  if (decoding !== "bytes") return isBlankRecord(cells);
+  return encodingsOfBytes.every((encoding) => {
+    const decode = textDecoderFor(encoding);
+    return isBlankRecord(cells.map((cell) => decode(Buffer.from(cell, "latin1"))));
+  });
+}
+
 export type SavedBlankCount = Partial<Record<CsvEncoding, number>>;
 
 // Any printable ASCII character is itself in every encoding we read, and is not whitespace.

@@ -5,22 +5,25 @@ export type LineEnding = (typeof lineEndings)[number];
 
 const sampleLines = 20;
 
-/** The file's first lines, split at line ends outside quotes. */
+/** The file's first lines that are not blank, split at line ends outside quotes: blank ones say nothing. */
 function firstLines(text: string): string[] {
   const lines: string[] = [];
+  const keep = (line: string) => {
+    if (line.trim() !== "") lines.push(line);
+  };
   let quoted = false;
   let start = 0;
   for (let i = 0; i < text.length && lines.length < sampleLines; i++) {
     const char = text[i];
     if (char === '"') quoted = !quoted;
     else if (!quoted && (char === "\n" || char === "\r")) {
-      lines.push(text.slice(start, i));
+      keep(text.slice(start, i));
       if (char === "\r" && text[i + 1] === "\n") i++;
       start = i + 1;
     }
   }
-  if (lines.length < sampleLines && start < text.length) lines.push(text.slice(start));
-  return lines.filter((line) => line.trim() !== "");
+  if (lines.length < sampleLines && start < text.length) keep(text.slice(start));
+  return lines;
 }
 
 function countOutsideQuotes(line: string, delimiter: string): number {

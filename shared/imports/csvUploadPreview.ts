@@ -1,6 +1,6 @@
 import { Static, Type } from "@sinclair/typebox";
 
-import { BlankRecordCount, isBlankRecord, SavedBlankCount } from "../csv/blankRecord";
+import { BlankRecordCount, isBlankRecord, isBlankWhateverEncoding, SavedBlankCount } from "../csv/blankRecord";
 import { delimiters, lineEndings } from "../csv/csvDialect";
 import { CellDecoding, csvEncodings } from "../csv/csvEncoding";
 import { CountedRecords, CsvBatch } from "../csv/csvRecordReader";
@@ -50,8 +50,6 @@ const checkedRecords = 1_000;
  * before the first record that is not are only counted, however many: they take none of these places.
  */
 const keptRecords = 40;
-/** A blank record in any encoding the file may turn out to have: its cells empty or ASCII whitespace. */
-const asciiBlankCell = /^[\t\n\v\f\r ]*$/;
 /** ...unless they are long: kept text stops growing here, so a file of huge rows costs no more than this. */
 const keptChars = 2 * 1024 * 1024;
 
@@ -73,6 +71,7 @@ export interface SavedPreview {
 export class PreviewBuilder {
   /** Blank records at the top of the file, before the first kept. */
   private leadingBlank: number;
+  private readonly decoding: CellDecoding;
   private readonly kept: { cells: string[]; tooLong: boolean }[];
   private keptLength: number;
   private records: number;
@@ -81,6 +80,7 @@ export class PreviewBuilder {
   private readonly arity: { record: number; cells: number }[];
 
   constructor(decoding: CellDecoding, saved?: SavedPreview) {
+    this.decoding = decoding;
     this.leadingBlank = saved?.leadingBlank ?? 0;
     this.kept = saved?.kept ?? [];
     this.keptLength = saved?.keptLength ?? 0;
@@ -103,7 +103,7 @@ export class PreviewBuilder {
     batch.records.forEach((cells, i) => {
       const index = this.records++;
       const tooLong = batch.tooLong.has(i);
-      if (this.kept.length === 0 && !tooLong && cells.every((cell) => asciiBlankCell.test(cell))) {
+      if (this.kept.length === 0 && !tooLong && isBlankWhateverEncoding(cells, this.decoding)) {
         this.leadingBlank++;
         return;
       }

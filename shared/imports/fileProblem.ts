@@ -40,5 +40,9 @@ export function fileProblem(
     return preview.headers.some((h) => h.trim() !== "")
       ? "The file has a header row but no data rows"
       : "The file has no rows";
+  // The header is looked for among the first 40 lines that are not blank: lines that are blank only in the
+  // encoding the file turned out to have (no-break spaces) take places among them.
+  if (preview.headers.length === 0)
+    return "No header was found in the file's first 40 lines that are not blank (lines of spaces above it count): remove the lines above the header and upload it again";
   return null;
 }

@@ -38,8 +38,22 @@ export interface UploadReading {
   firstTooLong: { record: number; bytes: number } | null;
 }
 
-// The dialect is read from the first lines, or from this much of the file when lines are longer.
+// The dialect is read from the first 20 lines that are not blank, or from this much of the file when they are
+// longer (or below tens of thousands of blank lines).
 const sniffBytes = 64 * 1024;
+
+/** Lines ended in `head` that hold more than spaces and tabs (NUL aside: UTF-16's other byte). */
+function linesWithText(head: Buffer): number {
+  let lines = 0;
+  let text = false;
+  for (const byte of head) {
+    if (byte === 0x0a || byte === 0x0d) {
+      if (text) lines++;
+      text = false;
+    } else if (byte !== 0x20 && byte !== 0x09 && byte !== 0x00) text = true;
+  }
+  return lines;
+}
 const recordsPerBatch = 1_000;
 
 /**
@@ -100,8 +114,7 @@ export class UploadReader {
       return;
     }
     this.head = Buffer.concat([this.head, chunk]);
-    const lines = this.head.filter((b) => b === 0x0a || b === 0x0d).length;
-    if (this.head.length >= sniffBytes || lines >= 20) this.startScanner();
+    if (this.head.length >= sniffBytes || linesWithText(this.head) >= 20) this.startScanner();
   }
 
   /** What has been read, up to the end of the last batch of records; null before the first batch. */

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
+import { fileProblem } from "../../shared/imports/fileProblem";
 import { UploadedFileFacts, UploadReader } from "../../shared/imports/uploadReader";
 
 /** Everything a read ends with that a caller can see. */
@@ -96,6 +97,48 @@ describe("reading an upload in slices", () => {
     const sliced = inSlices(bytes, 1_024, [5, 5, 5, 5]);
     expect(sliced.resumes).toBeGreaterThan(1);
     expect(sliced.outcome).toEqual(whole);
+  });
+
+  it("finds a file's delimiter below blank lines, however many of its first 20 lines or bytes they take", () => {
+    for (const [blank, lineEnd] of [
+      [20, "\r\n"],
+      [500, "\n"],
+      [5_000, "\r\n"],
+    ] as const) {
+      const text = `${lineEnd.repeat(blank)}Code;Name;Email${lineEnd}A1;Acme Ltd;a@acme.example${lineEnd}`;
+      for (const encoding of ["utf-8", "utf-16le"]) {
+        const read = unbroken(encoded(text, encoding), 4_096);
+        expect(read, `${blank} ${encoding}`).toMatchObject({
+          delimiter: ";",
+          firstDataRecord: blank + 1,
+          preview: { headers: ["Code", "Name", "Email"], totalRows: 1 },
+        });
+      }
+    }
+  });
+
+  it("skips lines of no-break spaces above the header where the encoding is known; else refuses the file, saying why", () => {
+    const text = `${"\u00a0 \u00a0\r\n".repeat(45)}Code,Name\r\nA1,Acme Ltd\r\n`;
+    const problemOf = (bytes: Buffer) => {
+      const reader = new UploadReader();
+      reader.push(bytes);
+      const facts = reader.finish();
+      return {
+        read: facts.read("job", "file.csv", null),
+        problem: fileProblem(facts, facts.read("job", "file.csv", null), "refused"),
+      };
+    };
+    // UTF-16's byte order mark names the encoding from the first byte: those lines are blank, and only counted.
+    const marked = problemOf(encoded(text, "utf-16le"));
+    expect(marked).toMatchObject({
+      problem: null,
+      read: { firstDataRecord: 46, preview: { headers: ["Code", "Name"] } },
+    });
+    // In UTF-8 they are blank only if the file turns out to be UTF-8, known at its end: they take the places the
+    // header is looked for in, and the file is refused rather than accepted with no columns to map.
+    expect(problemOf(encoded(text, "utf-8")).problem).toBe(
+      "No header was found in the file's first 40 lines that are not blank (lines of spaces above it count): remove the lines above the header and upload it again",
+    );
   });
 
   it("ends as an unbroken read for any file, chunk size and stops (property)", () => {
