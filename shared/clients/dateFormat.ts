@@ -8,9 +8,10 @@ export type DateReading = { date: string } | { rule: string };
 
 /**
  * A time after a date: spreadsheets save a date held as a date and time with one ("01/02/2020 00:00"), and so do
- * database exports ("2020-02-01 00:00:00", "2020-02-01T00:00:00Z").
+ * database exports ("2020-02-01 00:00:00", "2020-02-01T00:00:00Z", "2020-02-01T00:00:00+01:00": midnight where
+ * it was written, so the date is the one written).
  */
-const timeOfDay = /[ T]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AP]M)?\s*(Z)?$/i;
+const timeOfDay = /[ T]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AP]M)?\s*(?:Z|[+-]\d{2}:?\d{2})?$/i;
 /** A spreadsheet's date serial number (days since 1900): 10000 is 1927, 99999 is 2173. */
 const serialNumber = /^\d{5}(?:\.\d+)?$/;
 
@@ -21,32 +22,40 @@ const serialNumber = /^\d{5}(?:\.\d+)?$/;
  * does not give. Two-digit years, serial numbers and impossible dates (31/02/2024) are refused, each saying why.
  */
 export function readDate(text: string, format: DateFormat): DateReading {
-  const generic = { rule: `is not a valid date (yyyy-mm-dd or ${patterns[format]})` };
+  const pattern = `yyyy-mm-dd or ${patterns[format]}`;
   const time = timeOfDay.exec(text);
-  if (time) {
-    const [, hours, minutes, seconds = "00", meridiem] = time;
-    const midnight = +hours === (meridiem ? 12 : 0) && +minutes === 0 && +seconds === 0 && !/PM/i.test(meridiem ?? "");
-    if (!midnight)
-      return {
-        rule: `has a time of day (${time[0].replace(/^[ T]\s*/, "").trim()}); the field takes a date only (yyyy-mm-dd or ${patterns[format]})`,
+  // The date is read first: a reason must name what is wrong with it before what is wrong around it.
+  const date = readDay(time ? text.slice(0, time.index) : text, format, pattern);
+  if (!("date" in date) || !time) return date;
+  const [, hours, minutes, seconds = "00", meridiem] = time;
+  const midnight = +hours === (meridiem ? 12 : 0) && +minutes === 0 && +seconds === 0 && !/PM/i.test(meridiem ?? "");
+  return midnight
+    ? date
+    : {
+        rule: `has a time of day (${time[0].replace(/^[ T]\s*/, "").trim()}); the field takes a date only (${pattern})`,
       };
-    text = text.slice(0, time.index);
-  }
+}
+
+function readDay(text: string, format: DateFormat, pattern: string): DateReading {
+  const generic = { rule: `is not a valid date (${pattern})` };
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
   if (iso) return calendarDate(+iso[1], +iso[2], +iso[3]) ?? generic;
   const parts = /^(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})$/.exec(text);
   if (!parts) {
     return serialNumber.test(text)
       ? {
-          rule: `is a spreadsheet's date serial number, not a date: format the column as a date (yyyy-mm-dd or ${patterns[format]}) before saving the file`,
+          rule: `is a spreadsheet's date serial number, not a date: format the column as a date (${pattern}) before saving the file`,
         }
       : generic;
   }
   const [a, b, c] = [parts[1], parts[3], parts[4]];
   const [year, month, day] = format === "DMY" ? [c, b, a] : format === "MDY" ? [c, a, b] : [a, b, c];
-  // Only where every part is short: 2020/02/01 read as dd/mm/yyyy is not a date with a year of 01.
-  if (year.length === 2 && a.length <= 2 && c.length <= 2)
-    return { rule: `has a two-digit year; write the year in full (yyyy-mm-dd or ${patterns[format]})` };
+  if (month.length > 2 || day.length > 2) return generic;
+  // Named only for a day and month that could be: 13/13/13 is no date whatever its century.
+  if (year.length === 2)
+    return calendarDate(2000 + +year, +month, +day)
+      ? { rule: `has a two-digit year; write the year in full (${pattern})` }
+      : generic;
   return (year.length === 4 && calendarDate(+year, +month, +day)) || generic;
 }
 

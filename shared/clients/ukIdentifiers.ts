@@ -24,14 +24,17 @@ export function normaliseUtr(text: string): string | null {
 }
 
 /**
- * VAT numbers: 9 or 12 digits, or a government department's `GD` or health authority's `HA` and 3 digits, with an
- * optional `GB`, stored with it and no spaces; or after `XI` (Northern Ireland's, for trade in goods with the EU),
- * stored with that.
+ * VAT numbers: 9 or 12 digits with an optional `GB`, stored with it and no spaces, or after `XI` (Northern
+ * Ireland's, for trade in goods with the EU), stored with that; and a government department's or health
+ * authority's `GD` or `HA` number, under `GB`.
  */
 export function normaliseVatNumber(text: string): string | null {
   const compact = text.replace(/\s+/g, "").toUpperCase();
-  const match = /^(GB|XI)?(\d{9}|\d{12}|GD\d{3}|HA\d{3})$/.exec(compact);
-  return match ? `${match[1] ?? "GB"}${match[2]}` : null;
+  const number = /^(GB|XI)?(\d{9}|\d{12})$/.exec(compact);
+  if (number) return `${number[1] ?? "GB"}${number[2]}`;
+  // Government departments' GD000-GD499 and health authorities' HA500-HA999 exist under GB only.
+  const body = /^(?:GB)?(GD[0-4]\d{2}|HA[5-9]\d{2})$/.exec(compact);
+  return body ? `GB${body[1]}` : null;
 }
 
 /**

@@ -54,8 +54,16 @@ describe("value rules (spec 3.2)", () => {
   });
 
   it("dates saved with a time of midnight, as spreadsheets and databases save a date held as a date and time", () => {
-    for (const text of ["01/02/2020 00:00", "01/02/2020 0:00:00", "2020-02-01 00:00:00", "2020-02-01T00:00:00.000Z"])
+    for (const text of [
+      "01/02/2020 00:00",
+      "01/02/2020 0:00:00",
+      "2020-02-01 00:00:00",
+      "2020-02-01T00:00:00.000Z",
+      "2020-02-01T00:00:00+01:00",
+    ])
       ok("date", text, "2020-02-01");
+    // The date is judged first.
+    broken("date", "31/02/2020 09:30", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
     ok("date", "01/02/2020 12:00:00 AM", "2020-02-01");
     // Any other time: the day it means depends on a time zone the file does not give.
     for (const [text, time] of [
@@ -77,7 +85,9 @@ describe("value rules (spec 3.2)", () => {
       "43862",
       "is a spreadsheet's date serial number, not a date: format the column as a date (yyyy-mm-dd or dd/mm/yyyy) before saving the file",
     );
-    broken("date", "2020", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
+    for (const text of ["2020", "13/13/13", "29/02/01", "0001/02/2020", "01/0002/2020"])
+      broken("date", text, "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
+    expect(readDate("2020/02/0001", "YMD")).toEqual({ rule: "is not a valid date (yyyy-mm-dd or yyyy/mm/dd)" });
   });
 
   it("company numbers get their lost leading zeros back", () => {
@@ -103,7 +113,7 @@ describe("value rules (spec 3.2)", () => {
     ok("vatNumber", "xi 123 4567 89", "XI123456789");
     ok("vatNumber", "GBGD001", "GBGD001");
     ok("vatNumber", "ha599", "GBHA599");
-    for (const text of ["GB1234", "XIGB123456789", "FR123456789"])
+    for (const text of ["GB1234", "XIGB123456789", "FR123456789", "GD500", "HA001", "XIGD001"])
       broken("vatNumber", text, "is not a VAT number (9 or 12 digits, optionally after GB or XI)");
   });
 
