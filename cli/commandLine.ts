@@ -157,7 +157,6 @@ export function mapPairsOf(pairs: string[]): { csvHeader: string; targetField: s
   });
 }
 
-/** `--match`, one of the match fields. */
 /** `--default-type`, read as a type cell is ("Ltd", "sole trader", "LLP"), or exit 64 listing the types. */
 function clientTypeOf(value: string): string {
   const type = parseClientType(value);
@@ -166,6 +165,7 @@ function clientTypeOf(value: string): string {
   return type;
 }
 
+/** `--match`, one of the match fields. */
 export function matchFieldOf(value: string): string {
   return choice("match", value, matchFields);
 }

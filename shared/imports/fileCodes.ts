@@ -41,9 +41,12 @@ export class FileCodes {
     return new FileCodes(stored);
   }
 
-  /** The filter whose `bytes` these are. */
-  static fromBytes(bytes: Uint8Array): FileCodes {
-    return new FileCodes(bytes);
+  /**
+   * The filter whose `bytes` these are; null for bytes no filter has (a filter with no probe finds every code, and
+   * no code would ever be generated).
+   */
+  static fromBytes(bytes: Uint8Array): FileCodes | null {
+    return bytes.length > minBits / 8 && bytes[0] >= 1 && bytes[0] <= mostProbes ? new FileCodes(bytes) : null;
   }
 
   get bytes(): Uint8Array {
@@ -91,7 +94,8 @@ export async function codesOfFile(
   recordsPerBatch: number,
 ): Promise<FileCodes> {
   const saved = await files.loadFileCodes(job.tenant, job.code);
-  if (saved) return FileCodes.fromBytes(saved);
+  const loaded = saved && FileCodes.fromBytes(saved);
+  if (loaded) return loaded;
   const { source } = job;
   const codes = FileCodes.forRows(rows);
   let given = 0;

@@ -9,7 +9,7 @@ describe("FileCodes, the filter of the codes a file gives", () => {
       fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 2_000 }), (codes) => {
         const filter = FileCodes.forRows(codes.length);
         for (const code of codes) filter.add(code);
-        const read = FileCodes.fromBytes(filter.bytes.slice());
+        const read = FileCodes.fromBytes(filter.bytes.slice())!;
         for (const code of codes) {
           expect(filter.has(code)).toBe(true);
           expect(read.has(` ${code.toLowerCase()} `)).toBe(true);
@@ -36,6 +36,13 @@ describe("FileCodes, the filter of the codes a file gives", () => {
     expect(probes(30_000_000)).toBe(6);
     expect(probes(60_000_000)).toBe(3);
     expect(probes(1_000_000_000)).toBe(1);
+  });
+
+  it("is not made from bytes no filter has: a filter without probes would find every code", () => {
+    const bytes = FileCodes.forRows(10).bytes;
+    expect(FileCodes.fromBytes(bytes)).not.toBeNull();
+    for (const broken of [new Uint8Array(0), bytes.subarray(0, 10), Uint8Array.of(0, ...bytes.subarray(1))])
+      expect(FileCodes.fromBytes(broken)).toBeNull();
   });
 
   it("an empty file's filter finds nothing and still has room", () => {
