@@ -269,6 +269,49 @@ describe("the import page", { timeout: 180_000 }, () => {
     expect(new Set(clients.map((c) => c.type))).toEqual(new Set(["PrivateLimitedCompany"]));
   });
 
+  it("reads the file again without a header row when told its first row is data, and keeps that for the real import", async () => {
+    // Every line could be a header (text only): the service takes the first for one.
+    const file = temporaryPath("no-header.csv");
+    fs.writeFileSync(file, "Acme Ltd,Limited company\r\nBeta Ltd,Limited company\r\nCedar Ltd,Limited company\r\n");
+    await signIn();
+    await upload(file);
+    await heading("Check the file");
+    const headerRow = page.getByLabel("The first row holds the column names");
+    expect(await headerRow.isChecked()).toBe(true);
+    expect(await page.locator("#preview-summary").textContent()).toContain("2 rows to import");
+
+    await headerRow.focus();
+    await page.keyboard.press("Space");
+    await expect
+      .poll(() => page.locator("#preview-summary").textContent(), { timeout: 30_000 })
+      .toContain("3 rows to import");
+    expect(await page.locator("#preview-summary").textContent()).toContain("no header row (columns are numbered)");
+    expect(await page.getByRole("columnheader").allTextContents()).toEqual(["Column1", "Column2"]);
+    expect(await page.getByRole("cell", { name: "Acme Ltd" }).isVisible()).toBe(true);
+    expect(await headerRow.isChecked()).toBe(false);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.id)).toBe(
+      "preview-header-row",
+    );
+    await checkStep(page, "3-preview-no-header-row");
+
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    await page.getByLabel("Column1", { exact: true }).selectOption("Name");
+    await page.getByLabel("Column2", { exact: true }).selectOption("Type");
+    await page.getByRole("button", { name: "Next: options" }).click();
+    await page.getByRole("button", { name: "Check first" }).click();
+    await heading("Check of no-header.csv finished");
+    expect(await countOf("Would be created")).toBe("3");
+    // The file is sent again for real, still without a header row: the columns chosen are still its columns.
+    await page.getByRole("button", { name: "Import for real with the same settings" }).click();
+    await heading("Import of no-header.csv finished");
+    expect(await countOf("Created")).toBe("3");
+    expect((await clientsOfTenant()).map((c) => c.name).sort()).toEqual(["Acme Ltd", "Beta Ltd", "Cedar Ltd"]);
+    // The preview read with a header row, never to be started, was cancelled.
+    const jobs = await fetch(`${host.url}/tenants/${tenant}/clients/import/csv`, { headers: { "x-api-key": apiKey } });
+    const statuses = ((await jobs.json()) as { items: { status: string }[] }).items.map((j) => j.status).sort();
+    expect(statuses).toEqual(["Cancelled", "Completed", "Completed"]);
+  });
+
   it("follows the import when a start whose answer was lost is sent again, instead of refusing it", async () => {
     await signIn();
     await upload(path.join(samples, "clients.csv"));
@@ -604,9 +647,9 @@ async function tabTo(name: string): Promise<void> {
   throw new Error(`Tab never reached "${name}"`);
 }
 
-async function clientsOfTenant(): Promise<{ code: string; type: string }[]> {
+async function clientsOfTenant(): Promise<{ code: string; name: string; type: string }[]> {
   const response = await fetch(`${host.url}/tenants/${tenant}/clients?top=200`, { headers: { "x-api-key": apiKey } });
-  return ((await response.json()) as { items: { code: string; type: string }[] }).items;
+  return ((await response.json()) as { items: { code: string; name: string; type: string }[] }).items;
 }
 
 /** A clients file of `rows` rows, padded to make it large; the rows at `badRows` (data row indexes) have a bad email. */

@@ -31,6 +31,8 @@ export const fileStep: Step = {
       event.preventDefault();
       const file = input.files?.[0];
       if (!file) return showErrors([{ message: "Choose a CSV file to upload", field: input }]);
+      // A file newly chosen has its header row detected, whatever was said of the last one.
+      wizard.headerRow = null;
       void uploadFile(wizard, file, null);
     });
     byId("recent-refresh").addEventListener("click", () => void showRecentImports(wizard));
@@ -77,7 +79,7 @@ export async function uploadFile(wizard: Wizard, file: File, start: StartWith | 
   announcer.textContent = `Uploading ${file.name}`;
   let uploaded: Uploaded;
   try {
-    uploaded = await wizard.signedIn.upload(file, start, progress, () => {
+    uploaded = await wizard.signedIn.upload(file, wizard.headerRow, start, progress, () => {
       text.textContent = `${file.name} is uploaded; reading it…`;
       announcer.textContent = `${file.name} is uploaded; reading it`;
     });

@@ -89,10 +89,18 @@ export class ImportApi {
    * Sends a file: through the upload call when it is within the limit, else through an upload URL, in blocks.
    * With a mapping and options the import starts as soon as the file is read; without, the file is previewed.
    */
-  async upload(file: File, start: StartWith | null, onProgress: Progress, onStored: () => void): Promise<Uploaded> {
-    if (file.size > this.settings.maxUploadBytes) return this.uploadInBlocks(file, start, onProgress, onStored);
+  async upload(
+    file: File,
+    hasHeaderRow: boolean | null,
+    start: StartWith | null,
+    onProgress: Progress,
+    onStored: () => void,
+  ): Promise<Uploaded> {
+    if (file.size > this.settings.maxUploadBytes)
+      return this.uploadInBlocks(file, hasHeaderRow, start, onProgress, onStored);
     const form = new FormData();
     form.append("file", file, file.name);
+    if (hasHeaderRow !== null) form.append("hasHeaderRow", String(hasHeaderRow));
     if (start) {
       form.append("showPreview", "false");
       form.append("columnMappingsJson", JSON.stringify(start.mapping));
@@ -100,20 +108,27 @@ export class ImportApi {
     }
     const sent = await send("POST", `${this.base}/clients/import/csv`, this.headers(), form, onProgress);
     onStored();
-    if (sent.status === 413) return this.uploadInBlocks(file, start, onProgress, onStored);
+    if (sent.status === 413) return this.uploadInBlocks(file, hasHeaderRow, start, onProgress, onStored);
     if (sent.status < 200 || sent.status >= 300) throw apiError(sent.status, sent.body);
     return start ? { job: sent.body as ImportJob } : { preview: sent.body as UploadPreview };
   }
 
   private async uploadInBlocks(
     file: File,
+    hasHeaderRow: boolean | null,
     start: StartWith | null,
     onProgress: Progress,
     onStored: () => void,
   ): Promise<Uploaded> {
     const request = start
-      ? { fileName: file.name, showPreview: false, columnMappings: start.mapping, ...startOptions(start.options) }
-      : { fileName: file.name };
+      ? {
+          fileName: file.name,
+          hasHeaderRow,
+          showPreview: false,
+          columnMappings: start.mapping,
+          ...startOptions(start.options),
+        }
+      : { fileName: file.name, hasHeaderRow };
     const ticket = (await this.call<UploadTicket>("POST", "/clients/import/csv/uploads", request)).body;
     await uploadInBlocks(ticket.uploadUrl, file, onProgress);
     onStored();

@@ -17,6 +17,8 @@ export class Wizard {
   api: ImportApi | null = null;
   /** The file chosen, kept so a checked file can be imported for real without choosing it again. */
   file: File | null = null;
+  /** Whether the file's first row is its header, as the user said on its preview; null: the service detects it. */
+  headerRow: boolean | null = null;
   preview: UploadPreview | null = null;
   mapping: ColumnMapping[] = [];
   options: ImportOptions;
