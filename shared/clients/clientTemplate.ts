@@ -4,6 +4,7 @@ import { FieldKind, TargetField, targetFieldKinds, targetFields } from "./target
 // One value each kind's rule accepts, so the template's example row imports as it is.
 const kindExamples: Record<FieldKind, string> = {
   text: "",
+  telephone: "020 7946 0000",
   code: "ACME01",
   email: "accounts@acme.example",
   boolean: "Yes",

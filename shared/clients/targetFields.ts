@@ -1,6 +1,7 @@
 /** How a target field's cell is read and checked (spec 3.2). */
 export type FieldKind =
   | "text"
+  | "telephone"
   | "code"
   | "email"
   | "boolean"
@@ -33,7 +34,7 @@ export const targetFieldKinds = {
   Type: "clientType",
   Status: "clientStatus",
   Email: "email",
-  Telephone: "text",
+  Telephone: "telephone",
   InternalReference: "text",
   Website: "text",
   PclSent: "boolean",
@@ -70,8 +71,8 @@ export const targetFieldKinds = {
   ContactMiddleName: "text",
   ContactLastName: "text",
   ContactEmail: "email",
-  ContactPhone: "text",
-  ContactMobile: "text",
+  ContactPhone: "telephone",
+  ContactMobile: "telephone",
   ContactDateOfBirth: "date",
   PersonalCode: "text",
   ContactRelationships: "text",
@@ -90,6 +91,7 @@ export function isTargetField(name: string): name is TargetField {
 /** The longest value of each kind of field, in characters; text fields take `textLength` unless named below. */
 const kindLengths: Record<FieldKind, number> = {
   text: 255,
+  telephone: 50,
   code: 64,
   email: 254,
   boolean: 10,

@@ -34,6 +34,14 @@ const booleans = new Map<string, boolean>([
 const invalid = (rule: string): CellReading => ({ ok: false, rule });
 const valid = (value: string | boolean): CellReading => ({ ok: true, value });
 
+/**
+ * A number as a spreadsheet shows one too long for its cell, and saves it so into a CSV ("4.47912E+11"): the
+ * digits past the first few are gone.
+ */
+const shortenedNumber = /^\d(?:\.\d+)?E\+\d+$/i;
+/** The kinds whose values are long digit strings a spreadsheet takes for numbers. */
+const digitKinds = new Set<FieldKind>(["telephone", "companyNumber", "utr", "vatNumber"]);
+
 // Tabs and line breaks are text (a multi-line address); other control characters are no part of a client record.
 const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
@@ -44,8 +52,13 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
     return invalid(
       `holds a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")})`,
     );
+  if (digitKinds.has(kind) && shortenedNumber.test(text))
+    return invalid(
+      "is a number a spreadsheet shortened, and its digits are lost: format the column as text in the spreadsheet and save the file again",
+    );
   switch (kind) {
     case "text":
+    case "telephone":
       return valid(text);
     case "code":
       return isUsableCode(text)
