@@ -39,6 +39,8 @@ const valid = (value: string | boolean): CellReading => ({ ok: true, value });
  * digits past the first few are gone.
  */
 const shortenedNumber = /^\d(?:\.\d+)?E\+\d+$/i;
+/** What a spreadsheet saves for a formula that failed (a lookup that found nothing: #N/A). */
+const formulaError = /^#(?:N\/A|REF!|VALUE!|DIV\/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!)$/i;
 /** The kinds whose values are long digit strings a spreadsheet takes for numbers. */
 const digitKinds = new Set<FieldKind>(["telephone", "companyNumber", "utr", "vatNumber"]);
 
@@ -52,6 +54,8 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
     return invalid(
       `holds a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")})`,
     );
+  if (formulaError.test(text))
+    return invalid("is a spreadsheet's error value (a formula that failed), not a value: correct or clear it");
   if (digitKinds.has(kind) && shortenedNumber.test(text))
     return invalid(
       "is a number a spreadsheet shortened, and its digits are lost: format the column as text in the spreadsheet and save the file again",

@@ -126,6 +126,13 @@ describe("value rules (spec 3.2)", () => {
     ok("text", "4.47912E+11", "4.47912E+11");
   });
 
+  it("a spreadsheet's error values (#N/A, #REF!...) are refused in every kind of field, saying what they are", () => {
+    const rule = "is a spreadsheet's error value (a formula that failed), not a value: correct or clear it";
+    for (const kind of ["text", "telephone", "email", "date", "code", "companyNumber"] as const)
+      for (const text of ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#n/a"]) broken(kind, text, rule);
+    ok("text", "#1 Client", "#1 Client");
+  });
+
   it("postcodes are upper-cased with one space", () => {
     ok("postcode", "sw1a1aa", "SW1A 1AA");
     ok("postcode", " m1   1ae ", "M1 1AE");
