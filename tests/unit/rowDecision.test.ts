@@ -211,12 +211,7 @@ function decide(
   extraCells: string[] = [],
 ): RowOutcome {
   const headers = Object.keys(row);
-  const columns = headers.map((header, column) => ({
-    column,
-    header,
-    field: header as TargetField,
-    kind: targetFieldKinds[header as TargetField],
-  }));
+  const columns = columnsOf(headers);
   const jobOptions = { ...defaultImportOptions, ...options };
   // Every field indexed: the engine indexes the ones a job needs (fieldsToIndex), a subset of these.
   const index = new ClientIndex(["Name", "CompanyNumber", "NiNumber", "InternalReference"]);
@@ -229,6 +224,16 @@ function decide(
     fileCodes: null,
     at,
   });
+}
+
+/** Each header mapped to the target field of its name. */
+function columnsOf(headers: string[]) {
+  return headers.map((header, column) => ({
+    column,
+    header,
+    field: header as TargetField,
+    kind: targetFieldKinds[header as TargetField],
+  }));
 }
 
 describe("row decisions (spec 3.2, 3.3), on an in-memory index", () => {
@@ -244,12 +249,7 @@ describe("row decisions (spec 3.2, 3.3), on an in-memory index", () => {
   });
 
   it("each decision updates the index: a client created on one row is matched on the next", () => {
-    const columns = ["Code", "Name", "Type"].map((header, column) => ({
-      column,
-      header,
-      field: header as TargetField,
-      kind: targetFieldKinds[header as TargetField],
-    }));
+    const columns = columnsOf(["Code", "Name", "Type"]);
     const context = {
       columns,
       headerCount: 3,
@@ -266,12 +266,7 @@ describe("row decisions (spec 3.2, 3.3), on an in-memory index", () => {
   });
 
   it("a generated code avoids the codes the file gives, so a later row's code never names the client made", () => {
-    const columns = ["Code", "Name", "Type"].map((header, column) => ({
-      column,
-      header,
-      field: header as TargetField,
-      kind: targetFieldKinds[header as TargetField],
-    }));
+    const columns = columnsOf(["Code", "Name", "Type"]);
     const fileCodes = FileCodes.forRows(3);
     for (const code of ["acme", "ACME 2"]) fileCodes.add(code);
     const context = {
