@@ -35,10 +35,10 @@ const invalid = (rule: string): CellReading => ({ ok: false, rule });
 const valid = (value: string | boolean): CellReading => ({ ok: true, value });
 
 /**
- * A number as a spreadsheet shows one too long for its cell, and saves it so into a CSV ("4.47912E+11"): the
- * digits past the first few are gone.
+ * A number as a spreadsheet shows one too long for its cell, and saves it so into a CSV ("4.47912E+11", or
+ * "4,47912E+11" where the decimal mark is a comma): the digits past the first few are gone.
  */
-const shortenedNumber = /^\d(?:\.\d+)?E\+\d+$/i;
+const shortenedNumber = /^\d(?:[.,]\d+)?E\+\d+$/i;
 /** What a spreadsheet saves for a formula that failed (a lookup that found nothing: #N/A). */
 const formulaError = /^#(?:N\/A|REF!|VALUE!|DIV\/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!)$/i;
 /** The kinds whose values are long digit strings a spreadsheet takes for numbers. */

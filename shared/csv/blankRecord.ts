@@ -1,13 +1,15 @@
+import { cellValue } from "./cellValue";
 import { CellDecoding, CsvEncoding, encodingsOfBytes } from "./csvEncoding";
 import { textDecoderFor } from "./textDecoding";
 
 /**
  * A record whose cells are all empty or whitespace (any Unicode space: non-breaking and ideographic spaces
- * too, as `trim` reads them): a blank spreadsheet line, neither imported nor counted. The upload's row count
- * and the engine both use this one definition, on decoded text, so they always agree.
+ * too, as `trim` reads them, and the invisible characters `cellValue` drops): a blank spreadsheet line, neither
+ * imported nor counted. The upload's row count and the engine both use this one definition, on decoded text, so
+ * they always agree.
  */
 export function isBlankRecord(cells: readonly string[]): boolean {
-  return cells.every((cell) => cell.trim() === "");
+  return cells.every((cell) => cellValue(cell) === "");
 }
 
 /**

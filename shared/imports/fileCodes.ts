@@ -1,4 +1,4 @@
-import { cellValue } from "../clients/cellValue";
+import { cellValue } from "../csv/cellValue";
 import { compareKey, isUsableCode } from "../clients/clientKeys";
 import { isBlankRecord } from "../csv/blankRecord";
 import { CsvBatch, readCsvBatches } from "../csv/csvRecordReader";

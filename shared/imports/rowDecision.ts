@@ -1,4 +1,4 @@
-import { cellValue } from "../clients/cellValue";
+import { cellValue } from "../csv/cellValue";
 import { ClientIndex } from "../clients/clientIndex";
 import { compareKey } from "../clients/clientKeys";
 import { ClientWrite } from "../clients/clientStore";
@@ -120,7 +120,7 @@ function update(match: string, values: ClientValues, { index, at }: RowContext):
 
 /** Whether cells past the header's hold anything: a trailing empty cell is only a spreadsheet's extra comma. */
 function hasExtraCells(cells: string[], headerCount: number): boolean {
-  for (let i = headerCount; i < cells.length; i++) if (cells[i].trim() !== "") return true;
+  for (let i = headerCount; i < cells.length; i++) if (cellValue(cells[i]) !== "") return true;
   return false;
 }
 

@@ -245,7 +245,7 @@ describe("row decisions (spec 3.2, 3.3), on an in-memory index", () => {
       kind: "error",
       reason: "Row has 5 cells but the header has 3",
     });
-    expect(decide({ Code: "NEW1", Name: "New", Type: "Ltd" }, {}, [" ", ""]).kind).toBe("created");
+    expect(decide({ Code: "NEW1", Name: "New", Type: "Ltd" }, {}, [" ", "", "\u200b"]).kind).toBe("created");
   });
 
   it("each decision updates the index: a client created on one row is matched on the next", () => {
