@@ -1,6 +1,6 @@
-import { cellValue } from "../csv/cellValue";
 import { compareKey, isUsableCode } from "../clients/clientKeys";
 import { isBlankRecord } from "../csv/blankRecord";
+import { cellValue } from "../csv/cellValue";
 import { CsvBatch, readCsvBatches } from "../csv/csvRecordReader";
 import { ImportFileStore } from "./importFileStore";
 import { ImportJob } from "./importJob";

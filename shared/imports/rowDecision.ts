@@ -1,9 +1,9 @@
-import { cellValue } from "../csv/cellValue";
 import { ClientIndex } from "../clients/clientIndex";
 import { compareKey } from "../clients/clientKeys";
 import { ClientWrite } from "../clients/clientStore";
 import { ClientValues, maxLengthOf, uniqueFields } from "../clients/targetFields";
 import { readCell } from "../clients/valueRules";
+import { cellValue } from "../csv/cellValue";
 import { FileCodes } from "./fileCodes";
 import { ImportOptions } from "./importJob";
 import { MappedColumn } from "./resolvedMapping";
