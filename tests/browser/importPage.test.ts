@@ -280,11 +280,42 @@ describe("the import page", { timeout: 180_000 }, () => {
     expect(await headerRow.isChecked()).toBe(true);
     expect(await page.locator("#preview-summary").textContent()).toContain("2 rows to import");
 
+    // The first read again fails (the service busy), the second is held while the test looks at the page.
+    const uploads: string[] = [];
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/clients\/import\/csv$/, async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      uploads.push(route.request().method());
+      if (uploads.length === 1)
+        return route.fulfill({
+          status: 503,
+          contentType: "application/problem+json",
+          json: { title: "Busy", status: 503 },
+        });
+      await released;
+      return route.continue();
+    });
     await headerRow.focus();
     await page.keyboard.press("Space");
+    await expect.poll(() => page.locator("#error-summary").isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await headerRow.isChecked()).toBe(true);
+    expect(await page.locator("#preview-summary").textContent()).toContain("2 rows to import");
+
+    await headerRow.focus();
+    await page.keyboard.press("Space");
+    await expect.poll(() => page.locator("#preview-summary").textContent()).toContain("Reading no-header.csv again");
+    // Meanwhile the step cannot be left, and another change is undone.
+    expect(await page.getByRole("button", { name: "Next: match columns" }).isDisabled()).toBe(true);
+    await page.keyboard.press("Space");
+    expect(await headerRow.isChecked()).toBe(false);
+    release();
     await expect
       .poll(() => page.locator("#preview-summary").textContent(), { timeout: 30_000 })
       .toContain("3 rows to import");
+    await page.unrouteAll();
+    expect(await page.locator("#error-summary").isVisible()).toBe(false);
+    expect(await page.locator("#preview-header-row-hint").textContent()).toContain("As you said");
     expect(await page.locator("#preview-summary").textContent()).toContain("no header row (columns are numbered)");
     expect(await page.getByRole("columnheader").allTextContents()).toEqual(["Column1", "Column2"]);
     expect(await page.getByRole("cell", { name: "Acme Ltd" }).isVisible()).toBe(true);

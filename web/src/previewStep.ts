@@ -1,8 +1,8 @@
 import { UploadPreview } from "./apiTypes.js";
 import { byId, element } from "./dom.js";
-import { showApiError } from "./errorSummary.js";
+import { clearErrors, showApiError } from "./errorSummary.js";
 import { Step, Wizard } from "./wizard.js";
-import { count, plural } from "./words.js";
+import { plural } from "./words.js";
 
 const encodings: Record<string, string> = {
   "utf-8": "UTF-8",
@@ -20,12 +20,17 @@ export const previewStep: Step = {
     byId("preview-header-row").addEventListener("change", () => void readAgain(wizard));
   },
   enter(wizard) {
-    show(wizard.preview!);
+    // A preview reopened from the recent imports has no file here to read again.
+    byId("preview-header-row-choice").hidden = !wizard.file;
+    show(wizard.preview!, wizard.headerRow !== null);
   },
 };
 
-function show(preview: UploadPreview): void {
+/** Shows a preview; `told`: the header row is the user's answer, not what the service found. */
+function show(preview: UploadPreview, told: boolean): void {
   byId<HTMLInputElement>("preview-header-row").checked = preview.hasHeaderRow;
+  byId("preview-header-row-hint").textContent =
+    `${told ? "As you said" : "Found from the file"}. If the columns below came out wrong, change it: the file is read again.`;
   byId("preview-summary").textContent = `${preview.fileName}: ${detectedWords(preview)}.`;
   byId("preview-warnings").replaceChildren(...preview.warnings.map((warning) => element("li", {}, warning)));
   const table = byId<HTMLTableElement>("preview-table");
@@ -42,44 +47,55 @@ function show(preview: UploadPreview): void {
 
 /**
  * Uploads the file again, saying whether its first row is the header as the checkbox now does, and shows that
- * preview in place; the first preview's job, never to be started, is cancelled. Focus stays on the checkbox.
+ * preview in place; the first preview's job, never to be started, is cancelled. Focus stays on the checkbox, and
+ * the step cannot be left meanwhile: a preview read again behind the next steps would replace the one they use.
  */
 async function readAgain(wizard: Wizard): Promise<void> {
   const checkbox = byId<HTMLInputElement>("preview-header-row");
   const announcer = byId("announcer");
+  const summary = byId("preview-summary");
+  const leaving = [
+    byId<HTMLButtonElement>("preview-next"),
+    ...document.querySelectorAll<HTMLButtonElement>("#step-preview [data-back]"),
+  ];
   const file = wizard.file;
   const before = wizard.preview!;
-  if (!file) return;
   // A change while the file is read again is undone: the checkbox keeps the focus, which disabling it would drop.
-  if (checkbox.getAttribute("aria-disabled") === "true") {
+  if (!file || checkbox.getAttribute("aria-disabled") === "true") {
     checkbox.checked = !checkbox.checked;
     return;
   }
+  clearErrors();
+  const api = wizard.signedIn;
   const hasHeaderRow = checkbox.checked;
   checkbox.setAttribute("aria-disabled", "true");
+  for (const button of leaving) button.disabled = true;
   announcer.textContent = `Reading ${file.name} again`;
-  byId("preview-summary").textContent = `Reading ${file.name} again…`;
+  summary.textContent = `Reading ${file.name} again…`;
+  const progress = (loaded: number, total: number) =>
+    (summary.textContent = `Reading ${file.name} again… ${total > 0 ? Math.floor((loaded / total) * 100) : 0}% sent`);
   try {
-    const uploaded = await wizard.signedIn.upload(
-      file,
-      hasHeaderRow,
-      null,
-      () => undefined,
-      () => undefined,
-    );
+    const uploaded = await api.upload(file, hasHeaderRow, null, progress, () => undefined);
     if (!("preview" in uploaded)) return;
+    // Signed out or started over meanwhile: the new preview is nobody's.
+    if (wizard.preview !== before || byId("step-preview").hidden) {
+      await api.cancel(uploaded.preview.code).catch(() => undefined);
+      return;
+    }
     wizard.headerRow = hasHeaderRow;
     wizard.preview = uploaded.preview;
     // A preview nobody starts would wait for retention to cancel it.
-    await wizard.signedIn.cancel(before.code).catch(() => undefined);
-    show(uploaded.preview);
-    announcer.textContent = `${file.name} read again, ${uploaded.preview.hasHeaderRow ? "with" : "without"} a header row: ${count(uploaded.preview.totalRows)} rows, ${plural(uploaded.preview.headers.length, "column")}`;
+    await api.cancel(before.code).catch(() => undefined);
+    show(uploaded.preview, true);
+    const { totalRows, headers } = uploaded.preview;
+    announcer.textContent = `${file.name} read again, ${hasHeaderRow ? "with" : "without"} a header row: ${plural(totalRows, "row")}, ${plural(headers.length, "column")}`;
   } catch (error) {
-    show(before);
+    show(before, wizard.headerRow !== null);
     announcer.textContent = "";
     showApiError(error, () => checkbox);
   } finally {
     checkbox.removeAttribute("aria-disabled");
+    for (const button of leaving) button.disabled = false;
   }
 }
 
