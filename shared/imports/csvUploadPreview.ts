@@ -57,6 +57,8 @@ const keptChars = 2 * 1024 * 1024;
 export interface SavedPreview {
   /** Absent from a reading saved before blank lines at the top were only counted. */
   leadingBlank?: number;
+  /** Absent from a reading saved before Excel's separator line was known. */
+  separatorLine?: boolean;
   kept: { cells: string[]; tooLong: boolean }[];
   keptLength: number;
   records: number;
@@ -71,6 +73,8 @@ export interface SavedPreview {
 export class PreviewBuilder {
   /** Blank records at the top of the file, before the first kept. */
   private leadingBlank: number;
+  /** Whether the first record is Excel's separator line (`sep=;`): not data, nor a header, nor a title. */
+  private separatorLine: boolean;
   private readonly decoding: CellDecoding;
   private readonly kept: { cells: string[]; tooLong: boolean }[];
   private keptLength: number;
@@ -82,6 +86,7 @@ export class PreviewBuilder {
   constructor(decoding: CellDecoding, saved?: SavedPreview) {
     this.decoding = decoding;
     this.leadingBlank = saved?.leadingBlank ?? 0;
+    this.separatorLine = saved?.separatorLine ?? false;
     this.kept = saved?.kept ?? [];
     this.keptLength = saved?.keptLength ?? 0;
     this.records = saved?.records ?? 0;
@@ -90,8 +95,8 @@ export class PreviewBuilder {
   }
 
   saved(): SavedPreview {
-    const { leadingBlank, kept, keptLength, records, arity } = this;
-    return { leadingBlank, kept, keptLength, records, blank: this.blank.saved(), arity };
+    const { leadingBlank, separatorLine, kept, keptLength, records, arity } = this;
+    return { leadingBlank, separatorLine, kept, keptLength, records, blank: this.blank.saved(), arity };
   }
 
   /** Records added so far, whole (records counted later are not among them). */
@@ -103,6 +108,10 @@ export class PreviewBuilder {
     batch.records.forEach((cells, i) => {
       const index = this.records++;
       const tooLong = batch.tooLong.has(i);
+      if (index === 0 && !tooLong && isSeparatorLine(cells)) {
+        this.separatorLine = true;
+        return;
+      }
       if (this.kept.length === 0 && !tooLong && isBlankWhateverEncoding(cells, this.decoding)) {
         this.leadingBlank++;
         return;
@@ -115,6 +124,11 @@ export class PreviewBuilder {
       if (tooLong || this.blank.add(cells)) return;
       if (this.arity.length < checkedRecords) this.arity.push({ record: index, cells: cells.length });
     });
+  }
+
+  /** Records above the first kept: the separator line and blank lines. */
+  private get recordsAbove(): number {
+    return (this.separatorLine ? 1 : 0) + this.leadingBlank;
   }
 
   /** Whether the rest of the file only needs counting (see `addCounted`). */
@@ -150,7 +164,7 @@ export class PreviewBuilder {
       .slice(0, previewRowCount)
       .map(({ cells }) => Object.fromEntries(headers.map((h, i) => [h, cells[i] ?? ""])));
     const blankLater = this.blank.in(detected.encoding) + (this.counted?.blank.in(detected.encoding) ?? 0);
-    const records = this.records + (this.counted?.records ?? 0) - this.leadingBlank;
+    const records = this.records + (this.counted?.records ?? 0) - this.recordsAbove;
     const keptBeforeData = Math.min(firstData, kept.length);
     const totalRows = records - keptBeforeData - (kept.length - keptBeforeData - dataRecords.length) - blankLater;
     const preview: CsvUploadPreview = {
@@ -166,7 +180,7 @@ export class PreviewBuilder {
     };
     return {
       preview,
-      firstDataRecord: this.leadingBlank + firstData,
+      firstDataRecord: this.recordsAbove + firstData,
       headerBytes: Buffer.byteLength(headerCells.join(detected.delimiter)),
       unreadableHeader: this.kept.slice(0, firstData).some((record) => record.tooLong),
     };
@@ -181,8 +195,12 @@ export class PreviewBuilder {
   ): string[] {
     const warnings: string[] = [];
     // Kept records are numbered from the first that is not blank; rows in warnings from the top of the file.
-    const rowOf = (index: number) => this.leadingBlank + index + 1;
-    if (header !== null && rowOf(header) > 1) {
+    const rowOf = (index: number) => this.recordsAbove + index + 1;
+    if (this.separatorLine)
+      warnings.push(
+        "Row 1 is a spreadsheet's separator line (sep=), which says how the columns are separated; it is not imported",
+      );
+    if (header !== null && rowOf(header) > 1 + (this.separatorLine ? 1 : 0)) {
       const skipped = titles.map(
         (record) =>
           `row ${rowOf(record)} ('${kept[record]
@@ -190,7 +208,7 @@ export class PreviewBuilder {
             .trim()
             .slice(0, 100)}') is a title`,
       );
-      const blank = rowOf(header) - 1 - titles.length;
+      const blank = this.leadingBlank + header - titles.length;
       if (blank > 0) skipped.unshift(`${blank} blank ${blank === 1 ? "row" : "rows"} above it`);
       warnings.push(`The header is row ${rowOf(header)}: ${skipped.join(", ")}; they are not imported`);
     }
@@ -206,7 +224,7 @@ export class PreviewBuilder {
     const checked = [
       ...dataRecords
         .filter(({ index }) => !this.kept[index].tooLong)
-        .map(({ cells, index }) => ({ record: this.leadingBlank + index, cells: cells.length })),
+        .map(({ cells, index }) => ({ record: this.recordsAbove + index, cells: cells.length })),
       ...this.arity,
     ];
     const ragged = checked.filter((r) => r.cells !== headers.length);
@@ -218,4 +236,12 @@ export class PreviewBuilder {
     }
     return warnings;
   }
+}
+
+/**
+ * Excel's separator line, `sep=;` as a file's first line: Excel reads the file with that delimiter and shows no
+ * such row. Split by that delimiter it is `sep=` and an empty cell; by another, one cell.
+ */
+export function isSeparatorLine(cells: readonly string[]): boolean {
+  return /^sep=[,;\t|]?$/i.test(cells[0] ?? "") && cells.length <= 2 && (cells[1] ?? "") === "";
 }

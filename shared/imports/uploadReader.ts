@@ -178,7 +178,9 @@ export class UploadReader {
     const bom = encodingFromBom(this.head);
     this.bomEncoding = bom?.encoding ?? null;
     const text = textDecoderFor(bom?.encoding ?? "utf-8")(this.head.subarray(bom?.length ?? 0));
-    this.delimiter = detectDelimiter(text);
+    // Excel's separator line names the delimiter, as Excel reads it; else it is found from the first lines.
+    const declared = /^sep=([,;\t|])[ \t]*(?:\r\n|\n|\r|$)/i.exec(text);
+    this.delimiter = declared ? (declared[1] as Delimiter) : detectDelimiter(text);
     this.lineEnding = detectLineEnding(text);
     const decoding = cellDecoding(this.bomEncoding);
     this.scanner = new CsvRecordScanner(0, this.delimiter, recordsPerBatch, decoding);

@@ -141,6 +141,24 @@ describe("reading an upload in slices", () => {
     );
   });
 
+  it("takes the delimiter from Excel's separator line and leaves the line out, read whole or in slices", () => {
+    const bytes = Buffer.from(
+      `sep=;\r\n${rowsFile(
+        Array.from({ length: 3_000 }, (_, i) => `C${i};Client ${i};c${i}@x.example`),
+        "Firma;Name;Mail",
+      ).toString()}`,
+    );
+    const whole = unbroken(bytes, 65_536);
+    expect(whole).toMatchObject({
+      delimiter: ";",
+      firstDataRecord: 2,
+      preview: { headers: ["Firma", "Name", "Mail"], totalRows: 3_000 },
+    });
+    expect(inSlices(bytes, 1_024, [5, 5, 5]).outcome).toEqual(whole);
+    // Only as the first line: further down it is a row like any other.
+    expect(unbroken(Buffer.from("Name,Notes\r\nsep=;,\r\n"), 64).preview.totalRows).toBe(1);
+  });
+
   it("ends as an unbroken read for any file, chunk size and stops (property)", () => {
     let resumes = 0;
     const cell = fc
