@@ -39,8 +39,12 @@ const valid = (value: string | boolean): CellReading => ({ ok: true, value });
  * "4,47912E+11" where the decimal mark is a comma): the digits past the first few are gone.
  */
 const shortenedNumber = /^\d(?:[.,]\d+)?E\+\d+$/i;
-/** What a spreadsheet saves for a formula that failed (a lookup that found nothing: #N/A). */
-const formulaError = /^#(?:N\/A|REF!|VALUE!|DIV\/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!)$/i;
+/**
+ * What a spreadsheet saves for a formula that failed (a lookup that found nothing: #N/A): Excel's, in English and
+ * as German and French Excel write them, Google Sheets' #ERROR! and LibreOffice's Err:502.
+ */
+const formulaError =
+  /^(?:#(?:N\/A|REF!|VALUE!|DIV\/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|UNKNOWN!|BUSY!|GETTING_DATA|ERROR!|NV|WERT!|BEZUG!|ZAHL!|VALEUR!|NOM\?|NOMBRE!|NUL!)|Err:\d{3})$/i;
 /** The kinds whose values are long digit strings a spreadsheet takes for numbers. */
 const digitKinds = new Set<FieldKind>(["telephone", "companyNumber", "utr", "vatNumber"]);
 

@@ -240,8 +240,9 @@ export class PreviewBuilder {
 
 /**
  * Excel's separator line, `sep=;` as a file's first line: Excel reads the file with that delimiter and shows no
- * such row. Split by that delimiter it is `sep=` and an empty cell; by another, one cell.
+ * such row. Split by that delimiter (the one the file is read with: the reader takes it from this line) it is
+ * `sep=` and a cell of nothing but spaces; `sep=` alone names no delimiter, and is a row like any other.
  */
 export function isSeparatorLine(cells: readonly string[]): boolean {
-  return /^sep=[,;\t|]?$/i.test(cells[0] ?? "") && cells.length <= 2 && (cells[1] ?? "") === "";
+  return cells.length === 2 && /^sep=$/i.test(cells[0]) && cells[1].trim() === "";
 }

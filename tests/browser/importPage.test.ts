@@ -343,6 +343,51 @@ describe("the import page", { timeout: 180_000 }, () => {
     expect(statuses).toEqual(["Cancelled", "Completed", "Completed"]);
   });
 
+  it("a file read again after the user signed out changes nothing of the page they came back to", async () => {
+    const file = temporaryPath("no-header.csv");
+    fs.writeFileSync(file, "Acme Ltd,Limited company\r\nBeta Ltd,Limited company\r\n");
+    await signIn();
+    await upload(file);
+    await heading("Check the file");
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    let answered = false;
+    await page.route(/\/clients\/import\/csv$/, async (route) => {
+      if (route.request().method() !== "POST" || held++ > 0) return route.continue();
+      await released;
+      // The service refuses it, as a failure would come: it must show on no page.
+      await route.fulfill({
+        status: 500,
+        contentType: "application/problem+json",
+        json: { title: "Oops", status: 500 },
+      });
+      answered = true;
+    });
+    await page.getByLabel("The first row holds the column names").click();
+    await expect.poll(() => page.locator("#preview-summary").textContent()).toContain("Reading no-header.csv again");
+
+    // Signed in again on the same page, not a new one.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await heading("Sign in");
+    await page.getByLabel("Tenant").fill(tenant);
+    await page.getByLabel("API key").fill(apiKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await heading("Choose a file");
+    await upload(path.join(samples, "clients.csv"));
+    await heading("Check the file");
+    expect(await page.getByRole("button", { name: "Next: match columns" }).isEnabled()).toBe(true);
+    release();
+    await expect.poll(() => answered).toBe(true);
+    // The page's handling of the answer is a few turns of its event loop away.
+    await page.waitForTimeout(500);
+    expect(await page.locator("#preview-summary").textContent()).toContain("clients.csv: 8 rows to import");
+    expect(await page.locator("#error-summary").isVisible()).toBe(false);
+    expect(await page.getByLabel("The first row holds the column names").isChecked()).toBe(true);
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    await heading("Match columns to client fields");
+  });
+
   it("follows the import when a start whose answer was lost is sent again, instead of refusing it", async () => {
     await signIn();
     await upload(path.join(samples, "clients.csv"));

@@ -155,7 +155,13 @@ describe("reading an upload in slices", () => {
       preview: { headers: ["Firma", "Name", "Mail"], totalRows: 3_000 },
     });
     expect(inSlices(bytes, 1_024, [5, 5, 5]).outcome).toEqual(whole);
-    // Only as the first line: further down it is a row like any other.
+    // Spaces after it change nothing; only as the first line, and naming a delimiter, is it left out.
+    const firm = (first: string) => unbroken(Buffer.from(`${first}\r\nFirma;Kontakt\r\nAcme GmbH;Anna\r\n`), 64);
+    expect(firm("sep=; ")).toMatchObject({
+      firstDataRecord: 2,
+      preview: { headers: ["Firma", "Kontakt"], totalRows: 1 },
+    });
+    expect(firm("sep=").preview.warnings.some((w) => w.includes("separator line"))).toBe(false);
     expect(unbroken(Buffer.from("Name,Notes\r\nsep=;,\r\n"), 64).preview.totalRows).toBe(1);
   });
 

@@ -129,8 +129,20 @@ describe("value rules (spec 3.2)", () => {
   it("a spreadsheet's error values (#N/A, #REF!...) are refused in every kind of field, saying what they are", () => {
     const rule = "is a spreadsheet's error value (a formula that failed), not a value: correct or clear it";
     for (const kind of ["text", "telephone", "email", "date", "code", "companyNumber"] as const)
-      for (const text of ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#n/a"]) broken(kind, text, rule);
-    ok("text", "#1 Client", "#1 Client");
+      for (const text of [
+        "#N/A",
+        "#REF!",
+        "#VALUE!",
+        "#DIV/0!",
+        "#NAME?",
+        "#n/a",
+        "#ERROR!",
+        "Err:502",
+        "#NV",
+        "#WERT!",
+      ])
+        broken(kind, text, rule);
+    for (const text of ["#1 Client", "#N/A Holdings", "N/A", "Err:50"]) ok("text", text, text);
   });
 
   it("postcodes are upper-cased with one space", () => {

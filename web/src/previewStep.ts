@@ -20,11 +20,30 @@ export const previewStep: Step = {
     byId("preview-header-row").addEventListener("change", () => void readAgain(wizard));
   },
   enter(wizard) {
+    // A read again still on its way belongs to a page left since (signed out, started over): it touches nothing.
+    endReading();
     // A preview reopened from the recent imports has no file here to read again.
     byId("preview-header-row-choice").hidden = !wizard.file;
     show(wizard.preview!, wizard.headerRow !== null);
   },
 };
+
+/** The read again under way, if any: only it may change the page. */
+let reading: object | null = null;
+
+function leavingButtons(): HTMLButtonElement[] {
+  return [
+    byId<HTMLButtonElement>("preview-next"),
+    ...document.querySelectorAll<HTMLButtonElement>("#step-preview [data-back]"),
+  ];
+}
+
+/** Ends the read again under way, as far as the page goes: the checkbox and the step's buttons work again. */
+function endReading(): void {
+  reading = null;
+  byId("preview-header-row").removeAttribute("aria-disabled");
+  for (const button of leavingButtons()) button.disabled = false;
+}
 
 /** Shows a preview; `told`: the header row is the user's answer, not what the service found. */
 function show(preview: UploadPreview, told: boolean): void {
@@ -48,37 +67,38 @@ function show(preview: UploadPreview, told: boolean): void {
 /**
  * Uploads the file again, saying whether its first row is the header as the checkbox now does, and shows that
  * preview in place; the first preview's job, never to be started, is cancelled. Focus stays on the checkbox, and
- * the step cannot be left meanwhile: a preview read again behind the next steps would replace the one they use.
+ * the step cannot be left meanwhile: a preview read again behind the next steps would replace the one they use. A
+ * read whose page was left (signed out, the step entered anew) changes nothing there, and its preview is cancelled.
  */
 async function readAgain(wizard: Wizard): Promise<void> {
   const checkbox = byId<HTMLInputElement>("preview-header-row");
   const announcer = byId("announcer");
   const summary = byId("preview-summary");
-  const leaving = [
-    byId<HTMLButtonElement>("preview-next"),
-    ...document.querySelectorAll<HTMLButtonElement>("#step-preview [data-back]"),
-  ];
   const file = wizard.file;
   const before = wizard.preview!;
   // A change while the file is read again is undone: the checkbox keeps the focus, which disabling it would drop.
-  if (!file || checkbox.getAttribute("aria-disabled") === "true") {
+  if (!file || reading) {
     checkbox.checked = !checkbox.checked;
     return;
   }
   clearErrors();
   const api = wizard.signedIn;
   const hasHeaderRow = checkbox.checked;
+  const token = {};
+  reading = token;
+  const current = () => reading === token && wizard.api === api && !byId("step-preview").hidden;
   checkbox.setAttribute("aria-disabled", "true");
-  for (const button of leaving) button.disabled = true;
+  for (const button of leavingButtons()) button.disabled = true;
   announcer.textContent = `Reading ${file.name} again`;
   summary.textContent = `Reading ${file.name} again…`;
-  const progress = (loaded: number, total: number) =>
-    (summary.textContent = `Reading ${file.name} again… ${total > 0 ? Math.floor((loaded / total) * 100) : 0}% sent`);
+  const progress = (loaded: number, total: number) => {
+    if (current())
+      summary.textContent = `Reading ${file.name} again… ${total > 0 ? Math.floor((loaded / total) * 100) : 0}% sent`;
+  };
   try {
     const uploaded = await api.upload(file, hasHeaderRow, null, progress, () => undefined);
     if (!("preview" in uploaded)) return;
-    // Signed out or started over meanwhile: the new preview is nobody's.
-    if (wizard.preview !== before || byId("step-preview").hidden) {
+    if (!current()) {
       await api.cancel(uploaded.preview.code).catch(() => undefined);
       return;
     }
@@ -90,12 +110,12 @@ async function readAgain(wizard: Wizard): Promise<void> {
     const { totalRows, headers } = uploaded.preview;
     announcer.textContent = `${file.name} read again, ${hasHeaderRow ? "with" : "without"} a header row: ${plural(totalRows, "row")}, ${plural(headers.length, "column")}`;
   } catch (error) {
+    if (!current()) return;
     show(before, wizard.headerRow !== null);
     announcer.textContent = "";
     showApiError(error, () => checkbox);
   } finally {
-    checkbox.removeAttribute("aria-disabled");
-    for (const button of leaving) button.disabled = false;
+    if (reading === token) endReading();
   }
 }
 
