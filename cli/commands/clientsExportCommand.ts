@@ -40,6 +40,7 @@ export async function clientsCommand(args: string[]): Promise<number> {
     await new Promise<void>((resolve) => (out as fs.WriteStream).end(resolve));
     fs.renameSync(partial, values.out);
   }
-  process.stderr.write(`Exported ${count} clients${values.out ? ` to ${values.out}` : ""}\n`);
+  const clients = `${count.toLocaleString("en-GB")} ${count === 1 ? "client" : "clients"}`;
+  process.stderr.write(`Exported ${clients}${values.out ? ` to ${values.out}` : ""}\n`);
   return 0;
 }
