@@ -18,16 +18,19 @@ export function isBlankRecord(cells: readonly string[]): boolean {
  */
 export function isBlankWhateverEncoding(cells: readonly string[], decoding: CellDecoding): boolean {
   if (decoding !== "bytes") return isBlankRecord(cells);
-  return encodingsOfBytes.every((encoding) => {
-    const decode = textDecoderFor(encoding);
-    return isBlankRecord(cells.map((cell) => decode(Buffer.from(cell, "latin1"))));
-  });
+  return !hasPrintableAscii(cells) && encodingsOfBytes.every((encoding) => isBlankBytesIn(cells, encoding));
 }
 
-export type SavedBlankCount = Partial<Record<CsvEncoding, number>>;
+/** Whether cells kept as bytes make a blank record read in `encoding`. */
+function isBlankBytesIn(cells: readonly string[], encoding: CsvEncoding): boolean {
+  const decode = textDecoderFor(encoding);
+  return isBlankRecord(cells.map((cell) => decode(Buffer.from(cell, "latin1"))));
+}
 
 // Any printable ASCII character is itself in every encoding we read, and is not whitespace.
-const printableAscii = /[\x21-\x7e]/;
+const hasPrintableAscii = (cells: readonly string[]) => cells.some((cell) => /[\x21-\x7e]/.test(cell));
+
+export type SavedBlankCount = Partial<Record<CsvEncoding, number>>;
 
 /**
  * Counts blank records. Cells still kept as bytes (the encoding is learnt at the end of the file) are judged
@@ -53,12 +56,9 @@ export class BlankRecordCount {
   /** Counts the record if it is blank; true when it is blank in some encoding it may be in. */
   add(cells: readonly string[]): boolean {
     if (this.decoding !== "bytes") return isBlankRecord(cells) && this.count(this.decoding);
-    if (cells.some((cell) => printableAscii.test(cell))) return false;
+    if (hasPrintableAscii(cells)) return false;
     let blank = false;
-    for (const encoding of encodingsOfBytes) {
-      const decode = textDecoderFor(encoding);
-      if (isBlankRecord(cells.map((cell) => decode(Buffer.from(cell, "latin1"))))) blank = this.count(encoding);
-    }
+    for (const encoding of encodingsOfBytes) if (isBlankBytesIn(cells, encoding)) blank = this.count(encoding);
     return blank;
   }
 

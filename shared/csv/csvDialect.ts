@@ -40,9 +40,11 @@ function countOutsideQuotes(line: string, delimiter: string): number {
  * The delimiter of a file from its first lines: the candidate that splits the most lines into the same
  * number of cells (its most common count, above zero), counting only outside quotes. Ties go to the candidate
  * that splits the first line (the header, mostly) that way too, then to more cells. Comma when no candidate
- * appears (a one-column file).
+ * appears (a one-column file). A first line `sep=;` (Excel's separator line) names it instead.
  */
 export function detectDelimiter(text: string): Delimiter {
+  const declared = /^sep=([,;\t|])[ \t]*(?:\r\n|\n|\r|$)/i.exec(text);
+  if (declared) return declared[1] as Delimiter;
   const lines = firstLines(text);
   let best: { delimiter: Delimiter; lines: number; header: boolean; cells: number } = {
     delimiter: ",",

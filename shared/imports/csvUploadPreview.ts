@@ -243,6 +243,6 @@ export class PreviewBuilder {
  * such row. Split by that delimiter (the one the file is read with: the reader takes it from this line) it is
  * `sep=` and a cell of nothing but spaces; `sep=` alone names no delimiter, and is a row like any other.
  */
-export function isSeparatorLine(cells: readonly string[]): boolean {
+function isSeparatorLine(cells: readonly string[]): boolean {
   return cells.length === 2 && /^sep=$/i.test(cells[0]) && cells[1].trim() === "";
 }

@@ -1,9 +1,10 @@
 import { compareKey, isUsableCode } from "../clients/clientKeys";
 import { isBlankRecord } from "../csv/blankRecord";
 import { cellValue } from "../csv/cellValue";
-import { CsvBatch, readCsvBatches } from "../csv/csvRecordReader";
+import { CsvBatch } from "../csv/csvRecordReader";
 import { ImportFileStore } from "./importFileStore";
 import { ImportJob } from "./importJob";
+import { visitDataRecords } from "./sourceDataRecords";
 
 /** Bits of the filter per row of the file: with 11 probes, one code in about 2,000 that no row gives is found. */
 const bitsPerRow = 16;
@@ -96,26 +97,15 @@ export async function codesOfFile(
   const saved = await files.loadFileCodes(job.tenant, job.code);
   const loaded = saved && FileCodes.fromBytes(saved);
   if (loaded) return loaded;
-  const { source } = job;
   const codes = FileCodes.forRows(rows);
   let given = 0;
-  let record = 0;
-  for await (const batch of readCsvBatches(
-    files.readSource(source, 0),
-    0,
-    source.delimiter,
-    recordsPerBatch,
-    source.encoding,
-  )) {
-    for (const cells of batch.records) {
-      if (record++ < source.firstDataRecord) continue;
-      const code = cellValue(cells[column]);
-      if (code !== "" && isUsableCode(code)) {
-        codes.add(code);
-        given++;
-      }
+  await visitDataRecords(files, job.source, recordsPerBatch, (cells) => {
+    const code = cellValue(cells[column]);
+    if (code !== "" && isUsableCode(code)) {
+      codes.add(code);
+      given++;
     }
-  }
+  });
   // A column of codes left empty (a template's, say) leaves the smallest filter to save and load, not one per row.
   const kept = given === 0 ? FileCodes.forRows(0) : codes;
   await files.saveFileCodes(job.tenant, job.code, kept.bytes);

@@ -29,6 +29,7 @@ import { recordLoggedWrites } from "./loggedWrites";
 import { NotImportedFile, notImportedFileName } from "./notImportedFile";
 import { MappedColumn, resolveMapping } from "./resolvedMapping";
 import { decideRow, RowContext } from "./rowDecision";
+import { visitDataRecords } from "./sourceDataRecords";
 import { TenantLease, TenantLeases } from "./tenantLeases";
 
 /** The points after which a slice leaves a durable trace; an invocation can die after any of them. */
@@ -618,20 +619,10 @@ export class ImportEngine {
 
   /** Data rows: records from the first data record on that are not blank (a row too long to read is one). */
   private async countDataRows(job: ImportJob): Promise<number> {
-    const { source } = job;
     let rows = 0;
-    let record = 0;
-    for await (const batch of readCsvBatches(
-      this.deps.files.readSource(source, 0),
-      0,
-      source.delimiter,
-      this.settings.chunkRows,
-      source.encoding,
-    )) {
-      batch.records.forEach((cells, i) => {
-        if (record++ >= source.firstDataRecord && (batch.tooLong.has(i) || !isBlankRecord(cells))) rows++;
-      });
-    }
+    await visitDataRecords(this.deps.files, job.source, this.settings.chunkRows, (cells, tooLong) => {
+      if (tooLong || !isBlankRecord(cells)) rows++;
+    });
     return rows;
   }
 }

@@ -17,8 +17,9 @@ export interface WatchdogSettings {
  * Finds started jobs, and large files that landed and are being read, that stopped making progress (their
  * invocation died and no message is left to resume them) and queues them again; a job that stalls `maxStalls`
  * times at one checkpoint (a row that kills its slice, say) is marked Failed. Stalls after progress start the count
- * again: a long import whose instances are recycled now and then over hours is not taken for a poisoned one. A job whose last message still waits in the queue, untaken, has not stalled however
- * long the queue is: its message is its sign of life. Resuming is safe at any time: the engine continues from
+ * again: a long import whose instances are recycled now and then over hours is not taken for a poisoned one. A
+ * job whose last message still waits in the queue, untaken, has not stalled however long the queue is: its
+ * message is its sign of life. Resuming is safe at any time: the engine continues from
  * the job's checkpoint and log, a reading from its saved reading, and two messages for one job only queue up.
  */
 export class StalledImportWatchdog {

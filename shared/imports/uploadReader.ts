@@ -41,6 +41,7 @@ export interface UploadReading {
 // The dialect is read from the first 20 lines that are not blank, or from this much of the file when they are
 // longer (or below tens of thousands of blank lines).
 const sniffBytes = 64 * 1024;
+const recordsPerBatch = 1_000;
 
 /** Lines ended in `head` that hold more than spaces and tabs (NUL aside: UTF-16's other byte). */
 function linesWithText(head: Buffer): number {
@@ -54,7 +55,6 @@ function linesWithText(head: Buffer): number {
   }
   return lines;
 }
-const recordsPerBatch = 1_000;
 
 /**
  * Reads an uploaded file as its bytes pass, once: size, encoding, dialect, and the preview with an exact row
@@ -178,9 +178,7 @@ export class UploadReader {
     const bom = encodingFromBom(this.head);
     this.bomEncoding = bom?.encoding ?? null;
     const text = textDecoderFor(bom?.encoding ?? "utf-8")(this.head.subarray(bom?.length ?? 0));
-    // Excel's separator line names the delimiter, as Excel reads it; else it is found from the first lines.
-    const declared = /^sep=([,;\t|])[ \t]*(?:\r\n|\n|\r|$)/i.exec(text);
-    this.delimiter = declared ? (declared[1] as Delimiter) : detectDelimiter(text);
+    this.delimiter = detectDelimiter(text);
     this.lineEnding = detectLineEnding(text);
     const decoding = cellDecoding(this.bomEncoding);
     this.scanner = new CsvRecordScanner(0, this.delimiter, recordsPerBatch, decoding);
