@@ -31,8 +31,8 @@ export const fileStep: Step = {
       event.preventDefault();
       const file = input.files?.[0];
       if (!file) return showErrors([{ message: "Choose a CSV file to upload", field: input }]);
-      // A file newly chosen has its header row detected, whatever was said of the last one.
-      wizard.headerRow = null;
+      // A file newly chosen has its header row found, whatever was said of the last one, unless it is the same.
+      wizard.headerRow = wizard.carried?.sameFile?.headerRow ?? null;
       void uploadFile(wizard, file, null);
     });
     byId("recent-refresh").addEventListener("click", () => void showRecentImports(wizard));
@@ -43,9 +43,11 @@ export const fileStep: Step = {
     byId("upload-transfer").hidden = true;
     const carried = byId("carried-settings");
     carried.hidden = !wizard.carried;
-    carried.textContent = wizard.carried
-      ? "Choose the fixed file. The column matches and options of the last import are kept for it."
-      : "";
+    carried.textContent = !wizard.carried
+      ? ""
+      : wizard.carried.sameFile
+        ? "Choose the same file again. The column matches and options you chose for it are kept."
+        : "Choose the fixed file. The column matches and options of the last import are kept for it.";
     await showRecentImports(wizard);
   },
 };
@@ -94,7 +96,7 @@ export async function uploadFile(wizard: Wizard, file: File, start: StartWith | 
   if ("job" in uploaded) {
     wizard.job = uploaded.job;
     session.follow(uploaded.job.code);
-    if (start) session.startedWith(uploaded.job.code, start);
+    if (start) session.startedWith(uploaded.job.code, { ...start, headerRow: wizard.headerRow });
     return wizard.go("progress");
   }
   wizard.preview = uploaded.preview;

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   if (started) {
     wizard.mapping = started.mapping;
     wizard.options = started.options;
+    wizard.headerRow = started.headerRow;
   }
   await wizard.go("progress");
 }

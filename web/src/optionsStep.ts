@@ -69,8 +69,11 @@ async function start(wizard: Wizard, validateOnly: boolean): Promise<void> {
   if (jobStarted) {
     // This file was checked already: a job runs once, so it is sent again as a new import.
     if (wizard.file) return uploadFile(wizard, wizard.file, { mapping: wizard.mapping, options: wizard.options });
-    wizard.carried = { mapping: wizard.mapping, options: wizard.options };
-    return wizard.startOver(wizard.carried);
+    return wizard.startOver({
+      mapping: wizard.mapping,
+      options: wizard.options,
+      sameFile: { headerRow: wizard.headerRow },
+    });
   }
   const buttons = [byId<HTMLButtonElement>("start-import"), byId<HTMLButtonElement>("check-first")];
   buttons.forEach((b) => (b.disabled = true));
@@ -86,6 +89,10 @@ async function start(wizard: Wizard, validateOnly: boolean): Promise<void> {
     buttons.forEach((b) => (b.disabled = false));
   }
   session.follow(wizard.job.code);
-  session.startedWith(wizard.job.code, { mapping: wizard.mapping, options: wizard.options });
+  session.startedWith(wizard.job.code, {
+    mapping: wizard.mapping,
+    options: wizard.options,
+    headerRow: wizard.headerRow,
+  });
   await wizard.go("progress");
 }

@@ -49,6 +49,7 @@ async function reopen(wizard: Wizard, job: ImportJob): Promise<void> {
   const settings = session.settingsOf(job.code);
   wizard.mapping = settings?.mapping ?? [];
   if (settings) wizard.options = settings.options;
+  wizard.headerRow = settings?.headerRow ?? null;
   if (job.confirmedDate === null && job.status === "Queued") {
     try {
       wizard.preview = await wizard.signedIn.preview(job.code);

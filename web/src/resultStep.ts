@@ -20,7 +20,7 @@ export const resultStep: Step = {
     byId("import-for-real").addEventListener("click", () => {
       const options = { ...wizard.options, validateOnly: false };
       if (wizard.file) return void uploadFile(wizard, wizard.file, { mapping: wizard.mapping, options });
-      wizard.startOver({ mapping: wizard.mapping, options });
+      wizard.startOver({ mapping: wizard.mapping, options, sameFile: { headerRow: wizard.headerRow } });
       showErrors([{ message: "Choose the file again to import it for real", field: byId("file") }]);
     });
   },

@@ -4,6 +4,8 @@ import { ColumnMapping, ImportOptions } from "./apiTypes.js";
 export interface JobSettings {
   mapping: ColumnMapping[];
   options: ImportOptions;
+  /** Whether the user said the file's first row is its header (null: found by the service). */
+  headerRow: boolean | null;
 }
 
 // Kept in sessionStorage: gone when the tab closes, never sent anywhere but the x-api-key header.
@@ -43,8 +45,10 @@ export const session = {
   },
   settingsOf(code: string): JobSettings | null {
     const stored = JSON.parse(sessionStorage.getItem(keys.settings) ?? "null") as
-      (JobSettings & { code: string }) | null;
-    return stored?.code === code ? { mapping: stored.mapping, options: stored.options } : null;
+      // Saved by a page from before the header row was kept: found by the service.
+      (Omit<JobSettings, "headerRow"> & { code: string; headerRow?: boolean | null }) | null;
+    if (stored?.code !== code) return null;
+    return { mapping: stored.mapping, options: stored.options, headerRow: stored.headerRow ?? null };
   },
   forget(): void {
     for (const key of Object.values(keys)) sessionStorage.removeItem(key);

@@ -12,6 +12,17 @@ export interface Step {
   enter(wizard: Wizard): void | Promise<void>;
 }
 
+/**
+ * What a finished or checked job hands to the next file chosen: the fixed file ("Import the fixed file"), whose
+ * header row is found again (the not-imported file always has one), or the same file chosen again to import it
+ * for real (`sameFile`), read as the user said it was.
+ */
+export interface CarriedSettings {
+  mapping: ColumnMapping[];
+  options: ImportOptions;
+  sameFile?: { headerRow: boolean | null };
+}
+
 /** What the flow carries from step to step. */
 export class Wizard {
   api: ImportApi | null = null;
@@ -22,8 +33,8 @@ export class Wizard {
   preview: UploadPreview | null = null;
   mapping: ColumnMapping[] = [];
   options: ImportOptions;
-  /** A mapping and options carried to the next file ("Import the fixed file"). */
-  carried: { mapping: ColumnMapping[]; options: ImportOptions } | null = null;
+  /** A mapping and options carried to the next file: the fixed one, or the same one chosen again. */
+  carried: CarriedSettings | null = null;
   job: ImportJob | null = null;
   private readonly steps = new Map<StepName, Step>();
   private readonly history: StepName[] = [];
@@ -73,7 +84,7 @@ export class Wizard {
   }
 
   /** Starts over with a new file, forgetting the last one's preview and mapping. */
-  startOver(carry: Wizard["carried"] = null): void {
+  startOver(carry: CarriedSettings | null = null): void {
     this.file = null;
     this.preview = null;
     this.mapping = [];
