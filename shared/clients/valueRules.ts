@@ -45,8 +45,11 @@ const shortenedNumber = /^\d(?:[.,]\d+)?E\+\d+$/i;
  */
 const formulaError =
   /^(?:#(?:N\/A|REF!|VALUE!|DIV\/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|UNKNOWN!|BUSY!|GETTING_DATA|ERROR!|NV|WERT!|BEZUG!|ZAHL!|VALEUR!|NOM\?|NOMBRE!|NUL!)|Err:\d{3})$/i;
-/** The kinds whose values are long digit strings a spreadsheet takes for numbers. */
-const digitKinds = new Set<FieldKind>(["telephone", "companyNumber", "utr", "vatNumber"]);
+/**
+ * The kinds whose values are long digit strings a spreadsheet takes for numbers; codes too, since a practice's
+ * codes are often numbers, and a shortened one would match another client or be stored wrong.
+ */
+const digitKinds = new Set<FieldKind>(["telephone", "companyNumber", "utr", "vatNumber", "code"]);
 
 // Tabs and line breaks are text (a multi-line address); other control characters are no part of a client record.
 const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;

@@ -120,7 +120,7 @@ describe("value rules (spec 3.2)", () => {
   it("long numbers a spreadsheet shortened (4.47912E+11) are refused where digits matter, kept where they do not", () => {
     const rule =
       "is a number a spreadsheet shortened, and its digits are lost: format the column as text in the spreadsheet and save the file again";
-    for (const kind of ["telephone", "companyNumber", "utr", "vatNumber"] as const)
+    for (const kind of ["telephone", "companyNumber", "utr", "vatNumber", "code"] as const)
       for (const text of ["4.47912E+11", "4,47912E+11", "1E+09", "1.23457e+7"]) broken(kind, text, rule);
     ok("telephone", "+44 20 7946 0000", "+44 20 7946 0000");
     ok("text", "4.47912E+11", "4.47912E+11");
