@@ -51,8 +51,11 @@ const formulaError =
  */
 const digitKinds = new Set<FieldKind>(["telephone", "companyNumber", "utr", "vatNumber", "code"]);
 
-// Tabs and line breaks are text (a multi-line address); other control characters are no part of a client record.
-const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/**
+ * Tabs and line breaks are text (a multi-line address); other control characters, C1's included (what the bytes
+ * Windows-1252 leaves unassigned become), are no part of a client record.
+ */
+const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** Reads one trimmed, non-empty cell as a field of `kind` (spec 3.2): the normalised value, or the rule it breaks. */
 export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat): CellReading {
@@ -60,6 +63,11 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
   if (control)
     return invalid(
       `holds a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")})`,
+    );
+  // What a decoder puts where the bytes were not of the file's encoding (or a UTF-16 file was cut mid-character).
+  if (text.includes("\ufffd"))
+    return invalid(
+      "holds \ufffd where bytes could not be read as text (the file is not all in one encoding, or was cut short): correct the value",
     );
   if (formulaError.test(text))
     return invalid("is a spreadsheet's error value (a formula that failed), not a value: correct or clear it");

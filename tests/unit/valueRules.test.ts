@@ -126,6 +126,21 @@ describe("value rules (spec 3.2)", () => {
     ok("text", "4.47912E+11", "4.47912E+11");
   });
 
+  it("control characters, C1's too, and characters that could not be decoded are refused in every kind", () => {
+    for (const kind of ["text", "telephone", "postcode", "code"] as const) {
+      broken(kind, "Bell\u0007 Ltd", "holds a control character (U+0007)");
+      broken(kind, "Acme\u0085Ltd", "holds a control character (U+0085)");
+      broken(kind, "Fran\u008dois", "holds a control character (U+008D)");
+      broken(
+        kind,
+        "Caf\ufffd Ltd",
+        "holds \ufffd where bytes could not be read as text (the file is not all in one encoding, or was cut short): correct the value",
+      );
+    }
+    ok("text", "1 High St\r\nTown\tNorth", "1 High St\r\nTown\tNorth");
+    ok("text", "Zoë \u00a0Café", "Zoë \u00a0Café");
+  });
+
   it("a spreadsheet's error values (#N/A, #REF!...) are refused in every kind of field, saying what they are", () => {
     const rule = "is a spreadsheet's error value (a formula that failed), not a value: correct or clear it";
     for (const kind of ["text", "telephone", "email", "date", "code", "companyNumber"] as const)
