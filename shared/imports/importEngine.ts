@@ -1,4 +1,4 @@
-import { setImmediate as yieldToLoop } from "node:timers/promises";
+import { setImmediate as yieldToLoop, setTimeout as sleep } from "node:timers/promises";
 
 import { ClientIndex, fieldsToIndex, IndexedField } from "../clients/clientIndex";
 import { ClientIndexSnapshots } from "../clients/clientIndexSnapshots";
@@ -338,22 +338,34 @@ export class ImportEngine {
       stopClock();
       await progress.settle();
     };
+    // The writes still queued are dropped (each is one client, whole) and those on their way waited for: queued,
+    // they could be seconds of writes, the whole of a file decided ahead of the store, which a cancel asked while
+    // 10% showed then wrote. The counts are of what the store holds. An index that holds rows never written is not
+    // handed on: the tenant's next import loads it again.
+    const cancel = async () => {
+      await writer?.settle();
+      if (chunks.applied === chunks.decided) await handOn();
+      await stopSaving();
+      return this.finish(job, "Cancelled", { ...chunks.applied, counts: chunks.done() });
+    };
+    // The writes queued when the file has been read go on while saves keep asking after a cancel.
+    const flushUnlessCancelled = async (): Promise<boolean> => {
+      if (!writer) return false;
+      const flushed = writer.flush().then(() => true);
+      flushed.catch(() => undefined);
+      for (;;) {
+        if (progress.takeAnswer()?.job?.cancelRequested) return true;
+        if (await Promise.race([flushed, sleep(progressIntervalMs).then(() => false)])) return false;
+      }
+    };
     let chunksThisSlice = 0;
     let chunkFrom = Date.now();
     try {
       for await (const batch of batches) {
-        // The job as the last progress save found it. A cancel is seen here, before the next chunk is decided:
-        // every chunk logged so far has its writes queued, and they are written, so the counts are of what the
-        // store holds.
+        // The job as the last progress save found it. A cancel is seen here, before the next chunk is decided.
         const answer = progress.takeAnswer();
         if (answer && !answer.job) return "notRunnable";
-        if (answer?.job?.cancelRequested) {
-          // Every decided row is written once the writer is flushed: the index is the store's, as at a slice's end.
-          await writer?.flush();
-          await handOn();
-          await stopSaving();
-          return this.finish(job, "Cancelled", chunks.applied);
-        }
+        if (answer?.job?.cancelRequested) return await cancel();
         // Checked once the next batch exists, so a slice that reaches the end of the file finishes the job
         // itself; every slice does at least one chunk, so any budget or share makes progress.
         const ranMs = Date.now() - startedAt;
@@ -406,7 +418,7 @@ export class ImportEngine {
         chunkSize.took(batch.records.length, Date.now() - chunkFrom);
         chunkFrom = Date.now();
       }
-      await writer?.flush();
+      if (await flushUnlessCancelled()) return await cancel();
       await stopSaving();
       const outcome = await this.finish(job, "Completed", chunks.applied);
       await handOn();

@@ -1026,6 +1026,40 @@ describe("cancellation and failure", () => {
     expect(await allClients(h, tenant)).toHaveLength(4);
   });
 
+  // Rows are decided up to a queue's worth ahead of the store; a cancel must not then write them all.
+  for (const [where, rows] of [
+    ["while rows are still being decided", 3_000],
+    ["once every row is decided and only writes are left", 600],
+  ] as const)
+    it(`a cancel ${where} stops the writes still queued, and the counts are what the store holds`, async () => {
+      const tenant = uniqueTenant();
+      const job = await startJob(h, tenant, clientRows("Q", rows), sameNameMapping("Code", "Name", "Type"));
+      const jobs = Object.create(h.jobs) as typeof h.jobs;
+      let cancelAsked = false;
+      jobs.update = async (...args) => {
+        const updated = await h.jobs.update(...args);
+        if (!cancelAsked && updated && toCsvImportJobDto(updated, null, new Date()).processedItems >= 40) {
+          cancelAsked = true;
+          await h.jobs.update(tenant, job.code, { cancelRequested: true });
+        }
+        return updated;
+      };
+      await runToEnd(h.engine({ chunkRows: 100 }, { jobs, clients: slowClientStore(10) }), job);
+      const done = await finished(job);
+      expect(done.status).toBe("Cancelled");
+      const stored = (await allClients(h, tenant)).length;
+      expect(done.checkpoint.counts.created).toBe(stored);
+      expect(toCsvImportJobDto(done, null, new Date()).createdCount).toBe(stored);
+      // Stopped within a second of writes or so (400 a second here), where it went on to write the whole queue.
+      expect(stored).toBeLessThan(400);
+      // The rows whose writes were dropped are not taken for clients by the next import (an index handed on would).
+      const again = await importInto(tenant, clientRows("Q", rows), sameNameMapping("Code", "Name", "Type"), {
+        importMode: "CreateOnly",
+      });
+      expect(again.job.checkpoint.counts).toMatchObject({ created: rows - stored, skipped: stored });
+      expect(again.clients).toHaveLength(rows);
+    }, 60_000);
+
   it("failJob marks a job Failed with the last error, and leaves a finished job alone", async () => {
     const tenant = uniqueTenant();
     const job = await startJob(h, tenant, "Code,Name\r\nA,B\r\n", sameNameMapping("Code", "Name"));
