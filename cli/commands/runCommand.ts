@@ -36,7 +36,8 @@ bar, prints the result and saves the rows not imported beside the file as <name>
   --map "Header=Field"     map a column to a target field; repeat for each column (unmapped columns are left out)
                            without --mapping or --map, the service's suggestions are used (and printed)
   --mode <mode>            CreateOnly, UpdateOnly or CreateAndUpdate (default)
-  --match <field>          Code (default), Name, CompanyNumber, InternalReference or NiNumber
+  --match <field>          Code, Name, CompanyNumber, InternalReference or NiNumber (default: Code, or the
+                           saved mapping's own with --mapping)
   --default-type <type>    client type for rows without one, e.g. PrivateLimitedCompany or Ltd
   --date-format <format>   DMY (default), MDY or YMD
   --check                  a dry run: counts and the not-imported file, nothing written

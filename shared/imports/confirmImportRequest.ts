@@ -2,7 +2,7 @@ import { Static, Type } from "@sinclair/typebox";
 
 import { clientTypes } from "../clients/clientType";
 import { dateFormats } from "../clients/dateFormat";
-import { matchFields } from "../clients/targetFields";
+import { MatchField, matchFields } from "../clients/targetFields";
 import { FieldError } from "../outcome";
 import { Nullable, OneOf, parseAs, Parsed } from "../schema";
 import { fieldsOf } from "../util/jsonObject";
@@ -13,7 +13,9 @@ import { defaultImportOptions, importModes, ImportOptions } from "./importJob";
 export const ConfirmImportRequestSchema = Type.Object({
   mappingCode: Type.Optional(Nullable(Type.String())),
   columnMappings: Type.Optional(Nullable(ColumnMappingsSchema)),
-  matchField: Type.Optional(OneOf(matchFields, { default: defaultImportOptions.matchField })),
+  matchField: Type.Optional(
+    OneOf(matchFields, { description: "Default: the saved mapping's own when mappingCode names one, else Code" }),
+  ),
   importMode: Type.Optional(OneOf(importModes, { default: defaultImportOptions.importMode })),
   defaultClientType: Type.Optional(Nullable(OneOf(clientTypes))),
   dateFormat: Type.Optional(OneOf(dateFormats, { default: defaultImportOptions.dateFormat })),
@@ -22,11 +24,15 @@ export const ConfirmImportRequestSchema = Type.Object({
 
 export type ConfirmCsvImportRequest = Static<typeof ConfirmImportRequestSchema>;
 
-/** What a start request asks for, before the mapping source is resolved. */
+/**
+ * What a start request asks for, before the mapping source is resolved; `matchField` null when not given: a
+ * saved mapping's own then applies, else Code.
+ */
 export interface ConfirmImportRequest {
   mappingCode: string | null;
   columnMappings: CsvColumnMapping[] | null;
-  options: ImportOptions;
+  matchField: MatchField | null;
+  options: Omit<ImportOptions, "matchField">;
 }
 
 /** A start request from its JSON, listing every violation (`columnMappings[2].targetField`...). */
@@ -46,8 +52,7 @@ export function withDefaults(parsed: Parsed<ConfirmCsvImportRequest>, raw: unkno
       : [];
   if (!parsed.ok || both.length > 0) return { ok: false, errors: [...both, ...(parsed.ok ? [] : parsed.errors)] };
   const request = parsed.value;
-  const options: ImportOptions = {
-    matchField: request.matchField ?? defaultImportOptions.matchField,
+  const options: ConfirmImportRequest["options"] = {
     importMode: request.importMode ?? defaultImportOptions.importMode,
     defaultClientType: request.defaultClientType ?? null,
     dateFormat: request.dateFormat ?? defaultImportOptions.dateFormat,
@@ -55,7 +60,12 @@ export function withDefaults(parsed: Parsed<ConfirmCsvImportRequest>, raw: unkno
   };
   return {
     ok: true,
-    value: { mappingCode: request.mappingCode || null, columnMappings: request.columnMappings ?? null, options },
+    value: {
+      mappingCode: request.mappingCode || null,
+      columnMappings: request.columnMappings ?? null,
+      matchField: request.matchField ?? null,
+      options,
+    },
   };
 }
 

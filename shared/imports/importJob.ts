@@ -61,8 +61,16 @@ export interface ImportCheckpoint {
 /** What a large-file job waits for: its file, and what to do once the file has landed. */
 export interface PendingUpload {
   hasHeaderRow: boolean | null;
-  /** Start at once with these options and mapping (showPreview=false), or only build the preview. */
-  start: { mappingCode: string | null; columnMappings: CsvColumnMapping[] | null; options: ImportOptions } | null;
+  /**
+   * Start at once with these options and mapping (showPreview=false), or only build the preview. Saved before
+   * 2026-12-02, it has no `matchField` of its own: the one in its options was the one given, or Code.
+   */
+  start: {
+    mappingCode: string | null;
+    columnMappings: CsvColumnMapping[] | null;
+    matchField?: MatchField | null;
+    options: Omit<ImportOptions, "matchField"> & { matchField?: MatchField };
+  } | null;
   /**
    * When a repeated upload request last gave the job a fresh upload URL (an upload that broke off resumes there):
    * the file may come until that URL expires. Null while the first URL is the only one.

@@ -290,6 +290,7 @@ export class Imports {
   ): Promise<ResolvedStart> {
     let mapping = request.columnMappings;
     let mappingField = columnMappingsField;
+    let matchField = request.matchField ?? defaultImportOptions.matchField;
     if (request.mappingCode) {
       const saved = isMappingCode(request.mappingCode)
         ? await this.deps.mappings.get(tenant, request.mappingCode)
@@ -300,12 +301,13 @@ export class Imports {
         ]);
       mapping = saved.columnMappings;
       mappingField = "mappingCode";
+      matchField = request.matchField ?? saved.matchField;
     }
     mapping ??= await suggested();
     const errors = mappingErrors(mapping, headers, mappingField);
     return errors.length > 0
       ? refuse("invalid", "The mapping does not fit the file", errors)
-      : done({ mapping, options: request.options });
+      : done({ mapping, options: { ...request.options, matchField } });
   }
 
   /** What an upload answers when its Idempotency-Key already made a job: that job, as it stands. */
@@ -351,7 +353,10 @@ export class Imports {
         delimiter: ",",
         encoding: "utf-8",
       },
-      options: options.start?.options ?? defaultImportOptions,
+      // Until the file lands and the start is resolved, with a saved mapping's match field when none was given.
+      options: options.start
+        ? { ...options.start.options, matchField: options.start.matchField ?? defaultImportOptions.matchField }
+        : defaultImportOptions,
       mapping: [],
       createdDate,
     });
@@ -471,9 +476,10 @@ export class Imports {
     await files.writePreview(tenant, code, preview);
     let start: ResolvedStart | null = null;
     if (pendingUpload.start) {
+      const given = pendingUpload.start;
       start = await this.resolveStart(
         tenant,
-        pendingUpload.start,
+        { ...given, matchField: given.matchField ?? given.options.matchField ?? null },
         preview.headers,
         async () => preview.suggestedMappings,
       );

@@ -56,7 +56,7 @@ describe("retention on Azure storage", () => {
     const ticket = await imports.requestUpload("t1", {
       fileName: "big.csv",
       hasHeaderRow: null,
-      start: { mappingCode: null, columnMappings: request.value.columnMappings, options: request.value.options },
+      start: { ...request.value, mappingCode: null },
     });
     if (!ticket.ok || !("ticket" in ticket.value)) throw new Error("no ticket");
     const put = await fetch(ticket.value.ticket.uploadUrl, {

@@ -80,7 +80,12 @@ describe("the import functions in the local host", () => {
     const requested = await services.imports.requestUpload(tenant, {
       fileName: "landed.csv",
       hasHeaderRow: null,
-      start: { mappingCode: null, columnMappings: sameNameMapping("Code", "Name", "Type"), options: defaultOptions },
+      start: {
+        mappingCode: null,
+        columnMappings: sameNameMapping("Code", "Name", "Type"),
+        matchField: null,
+        options: defaultOptions,
+      },
     });
     if (!requested.ok || !("ticket" in requested.value)) throw new Error("no ticket");
     const { code, uploadUrl, headers } = requested.value.ticket;

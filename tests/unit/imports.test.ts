@@ -62,9 +62,9 @@ describe("start requests", () => {
       value: {
         mappingCode: null,
         columnMappings: null,
+        matchField: null,
         options: {
           importMode: "CreateAndUpdate",
-          matchField: "Code",
           defaultClientType: null,
           dateFormat: "DMY",
           validateOnly: false,
@@ -388,6 +388,26 @@ describe("saved mappings", () => {
       ok: true,
       value: { code: "our-export-2026", matchField: "Code", isPreset: false },
     });
+  });
+
+  it("bring their match field to a start that names none; one a start gives wins", async () => {
+    const { services, drain } = memoryServices();
+    await services.mappings.create(
+      "t",
+      value(parseSavedMappingRequest({ name: "By Name", columnMappings, matchField: "Name" }, null)),
+    );
+    const start = async (request: object) => {
+      const code = await uploaded(services.imports);
+      return value(await services.imports.start("t", code, value(parseConfirmImportRequest(request)))).job;
+    };
+    expect(await start({ mappingCode: "by-name" })).toMatchObject({ matchField: "Name" });
+    expect(await start({ mappingCode: "by-name", matchField: "Code" })).toMatchObject({ matchField: "Code" });
+    expect(await start({ columnMappings })).toMatchObject({ matchField: "Code" });
+    // Imported twice on its saved mapping, a file's rows match the clients its first import made.
+    await drain();
+    const again = await start({ mappingCode: "by-name", importMode: "CreateOnly" });
+    await drain();
+    expect(value(await services.imports.status("t", again.code))).toMatchObject({ createdCount: 0, skippedCount: 3 });
   });
 
   it("are created once, replaced, deleted; presets are read-only", async () => {

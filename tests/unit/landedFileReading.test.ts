@@ -31,6 +31,7 @@ async function landed(options: { start: boolean }, env: Record<string, string> =
     start: options.start
       ? {
           mappingCode: null,
+          matchField: null,
           columnMappings: mapping,
           options: { ...defaultImportOptions, importMode: "CreateOnly", defaultClientType: "PrivateLimitedCompany" },
         }
@@ -162,6 +163,7 @@ describe("a large file that landed", () => {
     expect(
       await services.imports.start("t", code, {
         mappingCode: null,
+        matchField: null,
         columnMappings: mapping,
         options: { ...defaultImportOptions, defaultClientType: "PrivateLimitedCompany" },
       }),

@@ -22,6 +22,7 @@ async function startedImport() {
         hasHeaderRow: null,
         start: {
           mappingCode: null,
+          matchField: null,
           columnMappings: (["Code", "Name", "Type"] as const).map((f) => ({ csvHeader: f, targetField: f })),
           options: { ...defaultImportOptions, importMode: "CreateOnly" },
         },
