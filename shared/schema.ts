@@ -77,6 +77,8 @@ function messageOf(error: ValueError): string {
       return "is required";
     case ValueErrorType.ArrayMaxItems:
       return `has ${(value as unknown[]).length} entries; at most ${schema.maxItems}`;
+    case ValueErrorType.ObjectAdditionalProperties:
+      return unknownFieldMessage(error);
   }
   const custom = (schema as MessageOption).errorMessage;
   if (custom) return custom.replace("{value}", String(value).slice(0, 100));
@@ -94,4 +96,15 @@ function messageOf(error: ValueError): string {
       return "must be a number";
   }
   return error.message;
+}
+
+/**
+ * A field the request does not have: refused, since a misspelt option (`importmode`) left out would run the
+ * import with the default instead (CreateAndUpdate, over clients the caller meant to leave alone).
+ */
+function unknownFieldMessage(error: ValueError): string {
+  const name = error.path.split("/").pop()!.replace(/~1/g, "/").replace(/~0/g, "~");
+  const known = Object.keys((error.schema as { properties?: object }).properties ?? {});
+  const meant = known.find((field) => field.toLowerCase() === name.toLowerCase().replace(/[^a-z]/g, ""));
+  return `is not a field of this request${meant ? ` (did you mean ${meant}?)` : ""}`;
 }

@@ -45,7 +45,8 @@ export async function receiveUploadRequest(
           body: Readable.fromWeb(body as never) as AsyncIterable<Uint8Array>,
         }
       : null;
-    return handle(file, async () => ({ values: Object.fromEntries(query), errors: [] }));
+    const values = Object.fromEntries([...query].filter(([name]) => name !== "fileName"));
+    return handle(file, async () => ({ values, errors: [] }));
   }
   if (type !== "multipart/form-data") {
     return problem(415, "Send the file as multipart/form-data (part 'file') or as a text/csv body");

@@ -10,17 +10,20 @@ import { ColumnMappingsSchema, CsvColumnMapping } from "./csvColumnMapping";
 import { defaultImportOptions, importModes, ImportOptions } from "./importJob";
 
 /** The import's options and where its mapping comes from, as a start request gives them (spec 2.3). */
-export const ConfirmImportRequestSchema = Type.Object({
-  mappingCode: Type.Optional(Nullable(Type.String())),
-  columnMappings: Type.Optional(Nullable(ColumnMappingsSchema)),
-  matchField: Type.Optional(
-    OneOf(matchFields, { description: "Default: the saved mapping's own when mappingCode names one, else Code" }),
-  ),
-  importMode: Type.Optional(OneOf(importModes, { default: defaultImportOptions.importMode })),
-  defaultClientType: Type.Optional(Nullable(OneOf(clientTypes))),
-  dateFormat: Type.Optional(OneOf(dateFormats, { default: defaultImportOptions.dateFormat })),
-  validateOnly: Type.Optional(Type.Boolean({ default: false })),
-});
+export const ConfirmImportRequestSchema = Type.Object(
+  {
+    mappingCode: Type.Optional(Nullable(Type.String())),
+    columnMappings: Type.Optional(Nullable(ColumnMappingsSchema)),
+    matchField: Type.Optional(
+      OneOf(matchFields, { description: "Default: the saved mapping's own when mappingCode names one, else Code" }),
+    ),
+    importMode: Type.Optional(OneOf(importModes, { default: defaultImportOptions.importMode })),
+    defaultClientType: Type.Optional(Nullable(OneOf(clientTypes))),
+    dateFormat: Type.Optional(OneOf(dateFormats, { default: defaultImportOptions.dateFormat })),
+    validateOnly: Type.Optional(Type.Boolean({ default: false })),
+  },
+  { additionalProperties: false },
+);
 
 export type ConfirmCsvImportRequest = Static<typeof ConfirmImportRequestSchema>;
 

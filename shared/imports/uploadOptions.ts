@@ -18,25 +18,31 @@ const trueOrFalse = OneOf(["true", "false"], { errorMessage: "must be true or fa
  * The options sent beside a file: form fields of a multipart upload, or the query of a text/csv one (where
  * `fileName` names the file). Text, as forms carry it; the mapping as JSON text in `columnMappingsJson`.
  */
-export const UploadFormSchema = Type.Object({
-  hasHeaderRow: Type.Optional(trueOrFalse),
-  showPreview: Type.Optional({ ...trueOrFalse, default: "true" }),
-  mappingCode: Type.Optional(Type.String()),
-  columnMappingsJson: Type.Optional(Type.String({ description: "JSON text of CsvColumnMapping[]" })),
-  importMode: Type.Optional(OneOf(importModes)),
-  matchField: Type.Optional(OneOf(matchFields)),
-  defaultClientType: Type.Optional(OneOf(clientTypes)),
-  dateFormat: Type.Optional(OneOf(dateFormats)),
-  validateOnly: Type.Optional(trueOrFalse),
-});
+export const UploadFormSchema = Type.Object(
+  {
+    hasHeaderRow: Type.Optional(trueOrFalse),
+    showPreview: Type.Optional({ ...trueOrFalse, default: "true" }),
+    mappingCode: Type.Optional(Type.String()),
+    columnMappingsJson: Type.Optional(Type.String({ description: "JSON text of CsvColumnMapping[]" })),
+    importMode: Type.Optional(OneOf(importModes)),
+    matchField: Type.Optional(OneOf(matchFields)),
+    defaultClientType: Type.Optional(OneOf(clientTypes)),
+    dateFormat: Type.Optional(OneOf(dateFormats)),
+    validateOnly: Type.Optional(trueOrFalse),
+  },
+  { additionalProperties: false },
+);
 
 /** The large-file path's options (`POST .../uploads`): the upload form's, as JSON. */
-export const UploadRequestSchema = Type.Object({
-  fileName: Type.Optional(Type.String({ maxLength: maxFileNameChars })),
-  hasHeaderRow: Type.Optional(Nullable(Type.Boolean())),
-  showPreview: Type.Optional(Type.Boolean({ default: true })),
-  ...ConfirmImportRequestSchema.properties,
-});
+export const UploadRequestSchema = Type.Object(
+  {
+    fileName: Type.Optional(Type.String({ maxLength: maxFileNameChars })),
+    hasHeaderRow: Type.Optional(Nullable(Type.Boolean())),
+    showPreview: Type.Optional(Type.Boolean({ default: true })),
+    ...ConfirmImportRequestSchema.properties,
+  },
+  { additionalProperties: false },
+);
 
 /** What an upload asks for beside its file: a header row said or detected, and a start at once, or a preview. */
 export interface UploadOptions {

@@ -28,18 +28,30 @@ export const SavedMappingSchema = Type.Object(
 
 export type SavedMapping = Static<typeof SavedMappingSchema>;
 
-/** What a create or replace sends: the code defaults to a slug of the name, the match field to Code. */
-export const SavedMappingRequestSchema = Type.Object({
-  code: Type.Optional(
-    Type.String({
-      pattern: mappingCodePattern,
-      errorMessage: "must be 1-64 lower-case letters, digits or -, starting with a letter or digit",
-    }),
-  ),
-  name: Type.String({ minLength: 1, maxLength: maxNameChars }),
-  columnMappings: ColumnMappingsSchema,
-  matchField: Type.Optional(OneOf(matchFields, { default: "Code" })),
-});
+const readOnly = Type.Optional(Type.Unknown({ description: "read-only: ignored" }));
+
+/**
+ * What a create or replace sends: the code defaults to a slug of the name, the match field to Code. The saved
+ * mapping's own read-only fields may come back with it (a mapping read, changed and sent again) and are ignored.
+ */
+export const SavedMappingRequestSchema = Type.Object(
+  {
+    code: Type.Optional(
+      Type.String({
+        pattern: mappingCodePattern,
+        errorMessage: "must be 1-64 lower-case letters, digits or -, starting with a letter or digit",
+      }),
+    ),
+    name: Type.String({ minLength: 1, maxLength: maxNameChars }),
+    columnMappings: ColumnMappingsSchema,
+    matchField: Type.Optional(OneOf(matchFields, { default: "Code" })),
+    isPreset: readOnly,
+    mappingType: readOnly,
+    createdDate: readOnly,
+    updatedDate: readOnly,
+  },
+  { additionalProperties: false },
+);
 
 export type SavedMappingRequest = Static<typeof SavedMappingRequestSchema>;
 

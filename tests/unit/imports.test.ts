@@ -49,6 +49,15 @@ describe("start requests", () => {
         { field: "validateOnly", message: "must be true or false" },
       ],
     });
+    // A misspelt option is refused, not left out: the import would run with the default instead.
+    expect(parseConfirmImportRequest({ importmode: "CreateOnly", validate_only: true, colour: "red" })).toEqual({
+      ok: false,
+      errors: [
+        { field: "importmode", message: "is not a field of this request (did you mean importMode?)" },
+        { field: "validate_only", message: "is not a field of this request (did you mean validateOnly?)" },
+        { field: "colour", message: "is not a field of this request" },
+      ],
+    });
     expect(parseConfirmImportRequest({ mappingCode: "x", columnMappings: [] })).toEqual({
       ok: false,
       errors: [{ field: "mappingCode", message: "give mappingCode or columnMappings, not both" }],
@@ -164,6 +173,14 @@ describe("upload options", () => {
         { field: "hasHeaderRow", message: "must be true or false" },
         { field: "validateOnly", message: "must be true or false" },
       ],
+    });
+    expect(parseUploadForm({ showPreview: "false", importmode: "CreateOnly" })).toEqual({
+      ok: false,
+      errors: [{ field: "importmode", message: "is not a field of this request (did you mean importMode?)" }],
+    });
+    expect(parseUploadRequest({ fileName: "a.csv", showpreview: false })).toEqual({
+      ok: false,
+      errors: [{ field: "showpreview", message: "is not a field of this request (did you mean showPreview?)" }],
     });
     expect(parseUploadForm({ showPreview: "false", columnMappingsJson: "[{" })).toEqual({
       ok: false,
@@ -387,6 +404,17 @@ describe("saved mappings", () => {
     expect(parseSavedMappingRequest({ name: "Our Export 2026", columnMappings }, null)).toMatchObject({
       ok: true,
       value: { code: "our-export-2026", matchField: "Code", isPreset: false },
+    });
+    // A mapping read and sent back whole is taken, its read-only fields ignored; a misspelt field is not.
+    const read = { code: "x", name: "X", columnMappings, matchField: "Name", isPreset: false, mappingType: "Client" };
+    const dates = { createdDate: "2026-11-28T12:00:00.000Z", updatedDate: null };
+    expect(parseSavedMappingRequest({ ...read, ...dates }, "x")).toMatchObject({
+      ok: true,
+      value: { matchField: "Name" },
+    });
+    expect(parseSavedMappingRequest({ ...read, matchfield: "Name" }, "x")).toEqual({
+      ok: false,
+      errors: [{ field: "matchfield", message: "is not a field of this request (did you mean matchField?)" }],
     });
   });
 
