@@ -140,6 +140,11 @@ export class Imports {
         await discard();
         return refuse("invalid", "The upload options are not valid", given.errors);
       }
+      // What a repeated upload must repeat: the file, and the options (a dry run's key must not answer the real run).
+      const requestHash = createHash("sha256")
+        .update(received.sha256)
+        .update(JSON.stringify(given.value))
+        .digest("hex");
       const read = received.read(code, file.fileName, given.value.hasHeaderRow);
       const unreadable = fileProblem(received, read, "refused");
       if (unreadable) {
@@ -166,7 +171,7 @@ export class Imports {
         const earlier = await receipts.find(tenant, idempotencyKey, now());
         if (earlier) {
           await discard();
-          return this.earlierUpload(tenant, earlier, received.sha256);
+          return this.earlierUpload(tenant, earlier, requestHash);
         }
       }
       await files.writePreview(tenant, code, preview);
@@ -202,12 +207,12 @@ export class Imports {
         const earlier = await receipts.claim(
           tenant,
           idempotencyKey,
-          { code, sha256: received.sha256, createdDate: at },
+          { code, sha256: requestHash, createdDate: at },
           now(),
         );
         if (earlier) {
           await discard();
-          return this.earlierUpload(tenant, earlier, received.sha256);
+          return this.earlierUpload(tenant, earlier, requestHash);
         }
       }
       made.kept = true;
@@ -311,9 +316,12 @@ export class Imports {
   }
 
   /** What an upload answers when its Idempotency-Key already made a job: that job, as it stands. */
-  private async earlierUpload(tenant: string, earlier: UploadReceipt, sha256: string): Promise<Outcome<Uploaded>> {
-    if (earlier.sha256 !== sha256)
-      return refuse("conflict", "This Idempotency-Key was used in the last 24 hours for a different file");
+  private async earlierUpload(tenant: string, earlier: UploadReceipt, requestHash: string): Promise<Outcome<Uploaded>> {
+    if (earlier.sha256 !== requestHash)
+      return refuse(
+        "conflict",
+        "This Idempotency-Key was used in the last 24 hours for a different file, or the same file with other options",
+      );
     const original = await this.deps.jobs.get(tenant, earlier.code);
     if (!original)
       return refuse("conflict", "The upload this Idempotency-Key was used for no longer exists; use a new key");

@@ -1,5 +1,6 @@
 export interface UploadReceipt {
   code: string;
+  /** Of the file and the options sent with it (until 2026-12-02, of the file alone). */
   sha256: string;
   createdDate: string;
 }

@@ -365,6 +365,19 @@ describe("Idempotency-Key", () => {
         "key-1",
       ),
     ).toMatchObject({ refused: "conflict" });
+    // The same file with other options (a preview's key sent again to start at once, or for real after a dry run).
+    const startAtOnce = async () =>
+      parseUploadForm({
+        showPreview: "false",
+        columnMappingsJson: JSON.stringify([{ csvHeader: "Name", targetField: "Name" }]),
+      });
+    expect(
+      await services.imports.upload("t", { fileName: "clients.csv", body: [Buffer.from(csv)] }, startAtOnce, "key-1"),
+    ).toMatchObject({
+      refused: "conflict",
+      detail:
+        "This Idempotency-Key was used in the last 24 hours for a different file, or the same file with other options",
+    });
     expect([...stores.jobs.jobs.keys()]).toEqual([`t/${codes[0]}`]);
     expect([...stores.files.blobs.keys()]).toEqual([`t/${codes[0]}/source.csv`]);
   });
