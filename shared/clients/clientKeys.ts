@@ -7,7 +7,15 @@ export function compareKey(text: string): string {
   return (/\s/.test(text) ? text.replace(/\s+/g, "") : text).toUpperCase();
 }
 
-/** Whether text can be a client's code: codes become Table Storage row keys, which cannot hold these characters. */
+/**
+ * Whether text can be a client's code: codes become Table Storage row keys, which cannot hold these characters,
+ * and a path segment of the client's URL, which cannot be `.` or `..` (a URL's dots are resolved away).
+ */
 export function isUsableCode(text: string): boolean {
-  return text.length <= 64 && compareKey(text) !== "" && !/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(text);
+  return (
+    text.length <= 64 &&
+    compareKey(text) !== "" &&
+    !/^\s*\.{1,2}\s*$/.test(text) &&
+    !/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(text)
+  );
 }

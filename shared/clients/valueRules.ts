@@ -82,7 +82,9 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
     case "code":
       return isUsableCode(text)
         ? valid(text)
-        : invalid("is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)");
+        : invalid(
+            "is not a usable client code (at most 64 characters, not . or .., none of / \\ # ? or control characters)",
+          );
     case "email":
       return emailPattern.test(text) && text.length <= 254 ? valid(text) : invalid("is not a valid email address");
     case "boolean": {

@@ -24,7 +24,7 @@ export function uploadOptionsOf(fields: UploadFields): Parsed<UploadOptions> {
 
 // The options are ten short fields; the longest, columnMappingsJson, is 67 mappings of at most 256-character
 // headers, about 20 KB.
-const formLimits = { fieldSize: 64 * 1024, fieldNameSize: 100, fields: 20, parts: 25, files: 1 };
+const formLimits = { fieldSize: 64 * 1024, fields: 20, parts: 25, files: 1 };
 
 /**
  * Hands an upload request to `handle` as a streamed file and its options: a `multipart/form-data` body (part
@@ -71,9 +71,8 @@ export async function receiveUploadRequest(
   });
   closed.catch(() => undefined);
   parser.on("field", (name, value, info) => {
-    if (info.nameTruncated)
-      errors.push({ field: name, message: `has a name longer than ${formLimits.fieldNameSize} bytes` });
-    else if (info.valueTruncated)
+    // A name is never cut short (busboy reads multipart names whole); one the form does not have is refused by name.
+    if (info.valueTruncated)
       errors.push({ field: name, message: `is longer than ${formLimits.fieldSize / 1024} KiB` });
     else fields[name] = value;
   });

@@ -252,6 +252,9 @@ export class Imports {
     const job = isJobCode(code) ? await jobs.get(tenant, code) : null;
     if (!job) return notFound(code);
     if (job.pendingUpload) return notUploaded(code);
+    // A preview cancelled (by the page reading the file again, by retention) or whose file failed was never started.
+    if (job.confirmedDate === null && finalStatuses.includes(job.status))
+      return refuse("conflict", `Import ${code} ended (${job.status}) before it was started: upload the file again`);
     if (isStarted(job)) return refuse("conflict", `Import ${code} has already been started (status ${job.status})`);
     const resolved = await this.resolveStart(
       tenant,
@@ -581,14 +584,14 @@ export class Imports {
 
   /** The tenant's jobs, newest first, a page at a time. */
   async list(tenant: string, query: JobListQuery): Promise<Outcome<Page<CsvImportJobDto>>> {
-    const cursor = decodeCursor(query.continuationToken);
+    const cursor = decodeCursor(tenant, query.continuationToken);
     if (cursor === undefined)
       return refuse("invalid", "The query is not valid", [
         { field: "continuationToken", message: "is not a token this API gave" },
       ]);
     const { jobs, more } = await this.deps.jobs.page(tenant, { status: query.status, after: cursor, top: query.top });
     const items = await Promise.all(jobs.map((job) => this.dto(job)));
-    return done({ items, continuationToken: more ? encodeCursor(jobs.at(-1)!) : null });
+    return done({ items, continuationToken: more ? encodeCursor(tenant, jobs.at(-1)!) : null });
   }
 
   private async dto(job: ImportJob): Promise<CsvImportJobDto> {
@@ -613,17 +616,20 @@ function notUploaded(code: string) {
   return refuse("conflict", `The file of import ${code} has not been uploaded yet`);
 }
 
-function encodeCursor(job: ImportJob): string {
-  return Buffer.from(JSON.stringify({ createdDate: job.createdDate, code: job.code })).toString("base64url");
+/** A cursor names the tenant it was given for: another tenant's list refuses it, as the clients list does. */
+function encodeCursor(tenant: string, job: ImportJob): string {
+  return Buffer.from(JSON.stringify({ tenant, createdDate: job.createdDate, code: job.code })).toString("base64url");
 }
 
-/** Null for no token; undefined for a token that is not one of ours. */
-function decodeCursor(token: string | null): JobCursor | null | undefined {
+/** Null for no token; undefined for a token that is not one of ours for this tenant. */
+function decodeCursor(tenant: string, token: string | null): JobCursor | null | undefined {
   if (!token) return null;
   try {
-    const { createdDate, code } = fieldsOf(JSON.parse(Buffer.from(token, "base64url").toString("utf8")));
+    const given = fieldsOf(JSON.parse(Buffer.from(token, "base64url").toString("utf8")));
+    const { createdDate, code } = given;
     // A cursor places a page among stored jobs: it names a job's creation date and code, as this API wrote them.
-    return typeof createdDate === "string" &&
+    return given.tenant === tenant &&
+      typeof createdDate === "string" &&
       typeof code === "string" &&
       isJobCode(code) &&
       isCanonicalDate(createdDate)

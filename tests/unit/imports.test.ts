@@ -245,6 +245,10 @@ describe("cancel", () => {
       status: "Cancelled",
       completedDate: "2026-11-28T12:00:00.000Z",
     });
+    expect(await services.imports.start("t", previewed, value(parseConfirmImportRequest({})))).toMatchObject({
+      refused: "conflict",
+      detail: `Import ${previewed} ended (Cancelled) before it was started: upload the file again`,
+    });
     expect(await services.imports.cancel("t", previewed)).toEqual({
       ok: false,
       refused: "conflict",
@@ -344,6 +348,10 @@ describe("the job list", () => {
     expect(
       value(await services.imports.list("other", { status: null, top: 50, continuationToken: null })).items,
     ).toEqual([]);
+    // Another tenant's token is not one this API gave that tenant.
+    expect(
+      await services.imports.list("other", { status: null, top: 2, continuationToken: first.continuationToken }),
+    ).toMatchObject({ refused: "invalid", errors: [{ field: "continuationToken" }] });
     expect(await services.imports.list("t", { status: null, top: 2, continuationToken: "garbage" })).toMatchObject({
       refused: "invalid",
       errors: [{ field: "continuationToken" }],

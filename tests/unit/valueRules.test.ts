@@ -198,17 +198,25 @@ describe("value rules (spec 3.2)", () => {
     broken("clientStatus", "Dormant", "is not a client status (Active, Inactive, Prospect, LostProspect)");
   });
 
-  it("codes that cannot be row keys are refused", () => {
+  it("codes that cannot be row keys, or path segments of the client's URL, are refused", () => {
     ok("code", "ACME-01", "ACME-01");
+    ok("code", "A.B", "A.B");
+    ok("code", "...", "...");
+    for (const dots of [".", ".."])
+      broken(
+        "code",
+        dots,
+        "is not a usable client code (at most 64 characters, not . or .., none of / \\ # ? or control characters)",
+      );
     broken(
       "code",
       "A/B",
-      "is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)",
+      "is not a usable client code (at most 64 characters, not . or .., none of / \\ # ? or control characters)",
     );
     broken(
       "code",
       "x".repeat(65),
-      "is not a usable client code (at most 64 characters, none of / \\ # ? or control characters)",
+      "is not a usable client code (at most 64 characters, not . or .., none of / \\ # ? or control characters)",
     );
   });
 });
