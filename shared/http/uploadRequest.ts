@@ -72,8 +72,7 @@ export async function receiveUploadRequest(
   closed.catch(() => undefined);
   parser.on("field", (name, value, info) => {
     // A name is never cut short (busboy reads multipart names whole); one the form does not have is refused by name.
-    if (info.valueTruncated)
-      errors.push({ field: name, message: `is longer than ${formLimits.fieldSize / 1024} KiB` });
+    if (info.valueTruncated) errors.push({ field: name, message: `is longer than ${formLimits.fieldSize / 1024} KiB` });
     else fields[name] = value;
   });
   parser.on("fieldsLimit", () => errors.push({ field: "form", message: `has more than ${formLimits.fields} fields` }));
