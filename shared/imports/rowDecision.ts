@@ -7,6 +7,7 @@ import { cellValue } from "../csv/cellValue";
 import { FileCodes } from "./fileCodes";
 import { ImportOptions } from "./importJob";
 import { MappedColumn } from "./resolvedMapping";
+import { totalsRowLabel } from "./totalsRow";
 
 export type RowOutcome =
   | { kind: "created"; write: ClientWrite }
@@ -32,6 +33,8 @@ const quoted = (value: string) => `'${value.length > 100 ? `${value.slice(0, 100
  */
 export function decideRow(cells: string[], context: RowContext): RowOutcome {
   const { columns, options, index } = context;
+  const total = totalsRowLabel(cells);
+  if (total !== null) return { kind: "skipped", reason: `A totals row (${quoted(total)}), not a client` };
   const problems: string[] = [];
   if (hasExtraCells(cells, context.headerCount))
     problems.push(`Row has ${cells.length} cells but the header has ${context.headerCount}`);
