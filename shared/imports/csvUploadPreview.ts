@@ -158,11 +158,14 @@ export class PreviewBuilder {
       index >= firstData && (this.kept[index].tooLong || !isBlankRecord(cells));
     const dataRecords = kept.flatMap((cells, index) => (isData(cells, index) ? [{ cells, index }] : []));
     const headers = hasHeaderRow
-      ? headerCells
+      ? distinctHeaders(headerCells)
       : (kept.find((cells) => !isBlankRecord(cells)) ?? []).map((_, i) => `Column${i + 1}`);
-    const previewRows = dataRecords
-      .slice(0, previewRowCount)
-      .map(({ cells }) => Object.fromEntries(headers.map((h, i) => [h, cells[i] ?? ""])));
+    const previewRows = dataRecords.slice(0, previewRowCount).map(({ cells }) => {
+      // Blank headers are the only ones named twice: their columns cannot be mapped, and show nothing.
+      const row = new Map<string, string>();
+      headers.forEach((header, i) => row.has(header) || row.set(header, cells[i] ?? ""));
+      return Object.fromEntries(row);
+    });
     const blankLater = this.blank.in(detected.encoding) + (this.counted?.blank.in(detected.encoding) ?? 0);
     const records = this.records + (this.counted?.records ?? 0) - this.recordsAbove;
     const keptBeforeData = Math.min(firstData, kept.length);
@@ -176,7 +179,7 @@ export class PreviewBuilder {
       previewRows,
       suggestedMappings: hasHeaderRow ? suggestMappings(headers) : [],
       detected,
-      warnings: this.warnings(kept, headers, location.titles, header, dataRecords),
+      warnings: this.warnings(kept, headerCells, headers, location.titles, header, dataRecords),
     };
     return {
       preview,
@@ -188,6 +191,7 @@ export class PreviewBuilder {
 
   private warnings(
     kept: string[][],
+    headerCells: string[],
     headers: string[],
     titles: number[],
     header: number | null,
@@ -215,11 +219,11 @@ export class PreviewBuilder {
     if (header !== null) {
       const blank = headers.flatMap((h, i) => (h.trim() === "" ? [i + 1] : []));
       if (blank.length > 0) warnings.push(`Blank header in column ${blank.join(", ")}: such a column cannot be mapped`);
-      const seen = new Map<string, number>();
-      for (const h of headers) if (h.trim() !== "") seen.set(h, (seen.get(h) ?? 0) + 1);
-      const duplicates = [...seen].filter(([, n]) => n > 1).map(([h]) => `'${h}'`);
-      if (duplicates.length > 0)
-        warnings.push(`Duplicate header ${duplicates.join(", ")}: a mapping uses the first column of that name`);
+      const renamed = headers.flatMap((h, i) => (h === headerCells[i] ? [] : [`'${h}' (column ${i + 1})`]));
+      if (renamed.length > 0)
+        warnings.push(
+          `Headers named more than once are told apart here: ${renamed.join(", ")}; map them by these names`,
+        );
     }
     const checked = [
       ...dataRecords
@@ -230,8 +234,9 @@ export class PreviewBuilder {
     const ragged = checked.filter((r) => r.cells !== headers.length);
     if (ragged.length > 0) {
       const rows = ragged.slice(0, listedRows).map((r) => `${r.record + 1} (${r.cells})`);
+      const more = this.hasSeenEnough && ragged.length >= checkedRecords;
       warnings.push(
-        `${ragged.length}${this.hasSeenEnough && ragged.length >= checkedRecords ? "+" : ""} rows have more or fewer cells than the header's ${headers.length}: row ${rows.join(", ")}${ragged.length > listedRows ? ", ..." : ""}`,
+        `${ragged.length}${more ? "+" : ""} ${ragged.length === 1 && !more ? "row has" : "rows have"} more or fewer cells than the header's ${headers.length}: row ${rows.join(", ")}${ragged.length > listedRows ? ", ..." : ""}`,
       );
     }
     return warnings;
@@ -245,4 +250,36 @@ export class PreviewBuilder {
  */
 function isSeparatorLine(cells: readonly string[]): boolean {
   return cells.length === 2 && /^sep=$/i.test(cells[0]) && cells[1].trim() === "";
+}
+
+/**
+ * The header's names, a name given again told apart by its column's place among those of that name (`Email`,
+ * `Email (2)`), so every column can be mapped and shown: by the name alone, the later ones could not be, and a
+ * preview showed one column's cells under the other. Blank headers stay blank (a spreadsheet's empty columns).
+ * A not-imported file's own `Row` and `Reason`, last, keep their names; a source column of either name is told
+ * apart instead.
+ */
+function distinctHeaders(cells: readonly string[]): string[] {
+  let end = cells.length;
+  while (end > 0 && cells[end - 1].trim() === "") end--;
+  const pair =
+    end >= 2 && cells[end - 2].trim().toLowerCase() === "row" && cells[end - 1].trim().toLowerCase() === "reason"
+      ? [end - 2, end - 1]
+      : [];
+  const order = [...pair, ...[...cells.keys()].filter((i) => !pair.includes(i))];
+  const taken = new Set(cells);
+  const seen = new Map<string, number>();
+  const names = [...cells];
+  for (const i of order) {
+    const cell = cells[i];
+    if (cell.trim() === "") continue;
+    const count = (seen.get(cell) ?? 0) + 1;
+    seen.set(cell, count);
+    if (count === 1) continue;
+    let name = `${cell} (${count})`;
+    for (let n = count; taken.has(name); ) name = `${cell} (${++n})`;
+    taken.add(name);
+    names[i] = name;
+  }
+  return names;
 }
