@@ -277,7 +277,7 @@ function distinctHeaders(cells: readonly string[]): string[] {
     seen.set(cell, count);
     if (count === 1) continue;
     let name = `${cell} (${count})`;
-    for (let n = count; taken.has(name); ) name = `${cell} (${++n})`;
+    for (let n = count; taken.has(name);) name = `${cell} (${++n})`;
     taken.add(name);
     names[i] = name;
   }
