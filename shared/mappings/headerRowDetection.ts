@@ -43,14 +43,34 @@ export interface HeaderLocation {
 const maxTitleLines = 3;
 
 /**
+ * The header line of the not-imported file of a file without one (`Column1,Column2,Row,Reason`): that file,
+ * fixed, is sent again as its source was, said to have no header row, and its header line was imported as a
+ * client named Column1.
+ */
+function isNumberedNotImportedHeader(cells: readonly string[]): boolean {
+  const names = cells.map((cell) => cell.trim());
+  while (names.length > 0 && names.at(-1) === "") names.pop();
+  const numbered = names.length - 2;
+  return (
+    numbered >= 1 &&
+    names.slice(0, numbered).every((name, i) => name === `Column${i + 1}`) &&
+    names[numbered] === "Row" &&
+    names[numbered + 1] === "Reason"
+  );
+}
+
+/**
  * Finds the header among a file's first records: past blank lines, and past up to three title lines (one
  * filled cell each) when the row after them has several cells and names a target field, which a title or a
  * data row never does. `hasHeaderRow` is what the upload said, or null to detect it. A headerless file's data
- * starts at its first record (blank lines are never rows).
+ * starts at its first record (blank lines are never rows), unless that record is a not-imported file's header.
  */
 export function locateHeader(records: readonly (readonly string[])[], hasHeaderRow: boolean | null): HeaderLocation {
   const nonBlank = records.flatMap((cells, index) => (isBlankRecord(cells) ? [] : [index]));
-  if (hasHeaderRow === false) return { hasHeaderRow: false, header: null, firstData: 0, titles: [] };
+  if (hasHeaderRow === false)
+    return nonBlank.length > 0 && isNumberedNotImportedHeader(records[nonBlank[0]])
+      ? { hasHeaderRow: true, header: nonBlank[0], firstData: nonBlank[0] + 1, titles: [] }
+      : { hasHeaderRow: false, header: null, firstData: 0, titles: [] };
   if (nonBlank.length === 0) return { hasHeaderRow: true, header: null, firstData: records.length, titles: [] };
   let at = 0;
   while (at < maxTitleLines && at + 1 < nonBlank.length && filledCells(records[nonBlank[at]]).length === 1) at++;

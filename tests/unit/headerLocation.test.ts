@@ -14,6 +14,19 @@ describe("finding the header (locateHeader)", () => {
     });
   });
 
+  it("reads a not-imported file's header line as one, though its source (and so the file) was said to have none", () => {
+    const fixed = rows("Column1,Column2,Row,Reason,,", "Acme Ltd,Limited company,3,Missing required field: Type");
+    expect(locateHeader(fixed, false)).toEqual({ hasHeaderRow: true, header: 0, firstData: 1, titles: [] });
+    // Numbered otherwise, or without the pair, a first line said to be data is data.
+    for (const first of ["Column2,Column1,Row,Reason", "Column1,Column2", "Row,Reason", "Column1,Column3,Row,Reason"])
+      expect(locateHeader(rows(first, "Acme Ltd,x,3,y"), false)).toEqual({
+        hasHeaderRow: false,
+        header: null,
+        firstData: 0,
+        titles: [],
+      });
+  });
+
   it("skips up to three title lines when the row after them names target fields", () => {
     expect(locateHeader(rows("Client list exported 28/11/2026", "Name,Email", "Acme,a@x.com"), null)).toEqual({
       hasHeaderRow: true,
