@@ -17,7 +17,8 @@ const serialNumber = /^\d{5}(?:\.\d+)?$/;
 
 /**
  * Reads a date (spec 3.2): ISO `yyyy-mm-dd` always; other dates in `format`, with one of `/`, `-` or `.` between
- * the parts, days and months of one or two digits, four-digit years. A time of midnight after it is dropped (a
+ * the parts, days and months of one or two digits, four-digit years; dates whose month is named in English in any
+ * format (`5 March 2019`, `05-Mar-2019`, `March 5, 2019`). A date that only the other of DMY and MDY reads says so. A time of midnight after it is dropped (a
  * date saved as a date and time); another time is refused, as the day it means depends on a time zone the file
  * does not give. Two-digit years, serial numbers and impossible dates (31/02/2024) are refused, each saying why.
  */
@@ -36,10 +37,47 @@ export function readDate(text: string, format: DateFormat): DateReading {
       };
 }
 
+/** English month names and their three-letter forms (and Sept), as spreadsheets write them: `05-Mar-2019`. */
+const months = new Map(
+  [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+  ].flatMap((name, i) => [
+    [name, i + 1],
+    [name.slice(0, 3), i + 1],
+    ...(name === "september" ? [["sept", 9] as const] : []),
+  ]),
+);
+/** `5 March 2019`, `05-Mar-2019`, `5/mar/19`: the day first, whatever the job's format (a month named is never a day). */
+const dayNamedMonth = /^(\d{1,2})(?:[-/.]|\s+)([a-z]+)\.?(?:[-/.]|,?\s+)(\d{2}|\d{4})$/i;
+/** `March 5, 2019`, `Mar 5 2019`. */
+const namedMonthDay = /^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{2}|\d{4})$/i;
+
 function readDay(text: string, format: DateFormat, pattern: string): DateReading {
   const generic = { rule: `is not a valid date (${pattern})` };
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
   if (iso) return calendarDate(+iso[1], +iso[2], +iso[3]) ?? generic;
+  const named = dayNamedMonth.exec(text) ?? namedMonthDay.exec(text);
+  if (named) {
+    const [day, name, year] = /^\d/.test(named[1]) ? [named[1], named[2], named[3]] : [named[2], named[1], named[3]];
+    const month = months.get(name.toLowerCase());
+    if (month === undefined) return generic;
+    if (year.length === 2)
+      return calendarDate(2000 + +year, month, +day)
+        ? { rule: `has a two-digit year; write the year in full (${pattern})` }
+        : generic;
+    return calendarDate(+year, month, +day) ?? generic;
+  }
   const parts = /^(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})$/.exec(text);
   if (!parts) {
     return serialNumber.test(text)
@@ -56,7 +94,16 @@ function readDay(text: string, format: DateFormat, pattern: string): DateReading
     return calendarDate(2000 + +year, +month, +day)
       ? { rule: `has a two-digit year; write the year in full (${pattern})` }
       : generic;
-  return (year.length === 4 && calendarDate(+year, +month, +day)) || generic;
+  if (year.length !== 4) return generic;
+  const date = calendarDate(+year, +month, +day);
+  if (date) return date;
+  // 1/15/2019 read day first has no month 15: a file that writes the month first, imported as DMY (or the reverse).
+  const other = format === "DMY" ? "MDY" : format === "MDY" ? "DMY" : null;
+  return other && calendarDate(+year, +day, +month)
+    ? {
+        rule: `is not a valid date (${pattern}); if the file writes the ${other === "MDY" ? "month" : "day"} first, choose the date format ${other}`,
+      }
+    : generic;
 }
 
 function calendarDate(year: number, month: number, day: number): { date: string } | null {

@@ -49,7 +49,7 @@ describe("value rules (spec 3.2)", () => {
     expect(readDate("2020/02/01", "YMD")).toEqual({ date: "2020-02-01" });
     expect(readCell("date", "13/01/2020", "MDY")).toEqual({
       ok: false,
-      rule: "is not a valid date (yyyy-mm-dd or mm/dd/yyyy)",
+      rule: "is not a valid date (yyyy-mm-dd or mm/dd/yyyy); if the file writes the day first, choose the date format DMY",
     });
   });
 
@@ -88,6 +88,38 @@ describe("value rules (spec 3.2)", () => {
     for (const text of ["2020", "13/13/13", "29/02/01", "0001/02/2020", "01/0002/2020"])
       broken("date", text, "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
     expect(readDate("2020/02/0001", "YMD")).toEqual({ rule: "is not a valid date (yyyy-mm-dd or yyyy/mm/dd)" });
+  });
+
+  it("dates only the other order reads say which format would read them", () => {
+    broken(
+      "date",
+      "1/15/2019",
+      "is not a valid date (yyyy-mm-dd or dd/mm/yyyy); if the file writes the month first, choose the date format MDY",
+    );
+    expect(readDate("31/12/2018", "MDY")).toEqual({
+      rule: "is not a valid date (yyyy-mm-dd or mm/dd/yyyy); if the file writes the day first, choose the date format DMY",
+    });
+    // Neither order reads it, or the format is year first: the rule alone.
+    broken("date", "31/31/2019", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
+    expect(readDate("2019/31/12", "YMD")).toEqual({ rule: "is not a valid date (yyyy-mm-dd or yyyy/mm/dd)" });
+  });
+
+  it("dates with the month named in English, in any format", () => {
+    for (const format of ["DMY", "MDY", "YMD"] as const)
+      for (const text of [
+        "5 March 2019",
+        "05-Mar-2019",
+        "5-mar-2019",
+        "5/MAR/2019",
+        "March 5, 2019",
+        "Mar 5 2019",
+        "5 Mar. 2019",
+      ])
+        expect(readDate(text, format), `${format} ${text}`).toEqual({ date: "2019-03-05" });
+    ok("date", "30 Sept 2021", "2021-09-30");
+    broken("date", "5-Mar-19", "has a two-digit year; write the year in full (yyyy-mm-dd or dd/mm/yyyy)");
+    for (const text of ["31 February 2020", "5 Marchly 2019", "5 Mars 2019", "Friday 5 March 2019"])
+      broken("date", text, "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
   });
 
   it("company numbers get their lost leading zeros back", () => {
