@@ -138,6 +138,9 @@ function uniquenessConflict(values: ClientValues, self: string | null, index: Cl
   return null;
 }
 
+/** Latin letters with no decomposition to drop an accent from, as they are written without one. */
+const latinLetters: Record<string, string> = { Ø: "O", Æ: "AE", Œ: "OE", Ł: "L", Đ: "D", Þ: "TH" };
+
 /**
  * A code for a new client that has none: the first letters and digits of its name (accents dropped), made unique
  * among the clients and the codes the file gives, so no later row's code names this client.
@@ -147,6 +150,7 @@ function uniqueCodeFor(name: string, index: ClientIndex, fileCodes: FileCodes | 
     name
       .normalize("NFD")
       .toUpperCase()
+      .replace(/[ØÆŒŁĐÞ]/g, (letter) => latinLetters[letter])
       .replace(/[^A-Z0-9]/g, "")
       .slice(0, 8) || "CLIENT";
   return index.unusedCode(base, fileCodes ?? undefined);
