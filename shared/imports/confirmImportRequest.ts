@@ -102,11 +102,26 @@ export function mappingErrors(
   const headerErrors = mapping.flatMap(({ csvHeader }, i) =>
     headers.includes(csvHeader)
       ? []
-      : [{ field: `${field}[${i}].csvHeader`, message: `'${csvHeader}' is not a header of the file` }],
+      : [
+          {
+            field: `${field}[${i}].csvHeader`,
+            message: `'${csvHeader}' is not a header of the file${nearly(csvHeader, headers)}`,
+          },
+        ],
   );
   const errors = [...headerErrors, ...repeatedTargetErrors(mapping, field)].sort((a, b) =>
     a.field.localeCompare(b.field, "en", { numeric: true }),
   );
   if (!mapping.some((m) => m.targetField === "Name")) errors.push({ field, message: "Name must be mapped" });
   return errors;
+}
+
+/**
+ * The header a mapping's name differs from only in case or spaces, said beside the refusal: headers match
+ * exactly (spec 2.3), and a header's trailing space does not show where a person reads the file's columns.
+ */
+function nearly(csvHeader: string, headers: readonly string[]): string {
+  const loose = (text: string) => text.trim().replace(/\s+/g, " ").toLowerCase();
+  const near = headers.find((header) => loose(header) === loose(csvHeader));
+  return near === undefined ? "" : ` (it has ${JSON.stringify(near)}, which differs in case or spaces)`;
 }

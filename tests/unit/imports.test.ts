@@ -95,6 +95,7 @@ describe("start requests", () => {
         request([
           { csvHeader: "Nope", targetField: "Email" },
           { csvHeader: "Type", targetField: "Email" },
+          { csvHeader: " code ", targetField: "Code" },
         ]),
       ),
     ).toEqual({
@@ -104,6 +105,10 @@ describe("start requests", () => {
       errors: [
         { field: "columnMappings[0].csvHeader", message: "'Nope' is not a header of the file" },
         { field: "columnMappings[1].targetField", message: "'Email' is already mapped by entry 0" },
+        {
+          field: "columnMappings[2].csvHeader",
+          message: `' code ' is not a header of the file (it has "Code", which differs in case or spaces)`,
+        },
         { field: "columnMappings", message: "Name must be mapped" },
       ],
     });
