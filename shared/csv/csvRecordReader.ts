@@ -145,6 +145,11 @@ export class CsvRecordScanner {
     return this.state === State.Quoted;
   }
 
+  /** The records ended so far, blank ones and those over the limit included. */
+  get recordsRead(): number {
+    return this.recordsEnded;
+  }
+
   /** The last batch, including a last record without a line end. */
   end(): CsvBatch[] {
     return this.endTexts().map((batch) => this.parsed(batch));

@@ -24,8 +24,8 @@ export function fileProblem(
   if (facts.bytes === 0) return "The file is empty";
   if (facts.containsNul)
     return "The file is not CSV text: it contains NUL bytes, as binary files (spreadsheets, images) do. Export it as CSV and upload that";
-  if (facts.endsInsideQuotes)
-    return "The file has a quote that is never closed, so its rows cannot be told apart. Check the quoting and upload it again";
+  if (facts.unclosedQuoteRow !== null)
+    return `Row ${facts.unclosedQuoteRow.toLocaleString("en-GB")} has a quote that is never closed, so the rows after it cannot be told apart. Check the quoting there and upload it again`;
   if (unreadableHeader)
     return `A row above the data is longer than ${size(maxRecordBytes)}, so the header cannot be read`;
   if (headerBytes > maxHeaderBytes)

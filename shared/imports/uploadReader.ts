@@ -13,7 +13,8 @@ export interface UploadedFileFacts {
   delimiter: Delimiter;
   lineEnding: LineEnding;
   containsNul: boolean;
-  endsInsideQuotes: boolean;
+  /** The row (from the file's top, as a spreadsheet numbers it) whose quote is never closed, or null. */
+  unclosedQuoteRow: number | null;
   /** The first record over the record limit: its index (the spreadsheet row is one more) and length. */
   firstTooLong: { record: number; bytes: number } | null;
   /** The preview and the file's layout; a null `hasHeaderRow` is detected from the first rows. */
@@ -147,6 +148,8 @@ export class UploadReader {
     const scanner = this.scanner!;
     const endsInsideQuotes = scanner.insideQuotes;
     this.read(scanner.end());
+    // Everything from the unclosed quote on is one record, the last.
+    const unclosedQuoteRow = endsInsideQuotes ? this.earlier.records + scanner.recordsRead : null;
     const builder = this.builder!;
     builder.addCounted(scanner.counted);
     const encoding: CsvEncoding = this.bomEncoding ?? (this.validUtf8 ? "utf-8" : "windows-1252");
@@ -162,7 +165,7 @@ export class UploadReader {
       delimiter,
       lineEnding,
       containsNul,
-      endsInsideQuotes,
+      unclosedQuoteRow,
       firstTooLong: this.firstTooLong(),
       read: (code, fileName, hasHeaderRow) =>
         builder.build(code, fileName, hasHeaderRow, { encoding, delimiter, lineEnding }, decode),

@@ -6,9 +6,9 @@ import { UploadedFileFacts, UploadReader } from "../../shared/imports/uploadRead
 
 /** Everything a read ends with that a caller can see. */
 function outcome(facts: UploadedFileFacts, hasHeaderRow: boolean | null = null) {
-  const { bytes, encoding, delimiter, lineEnding, containsNul, endsInsideQuotes, firstTooLong } = facts;
+  const { bytes, encoding, delimiter, lineEnding, containsNul, unclosedQuoteRow, firstTooLong } = facts;
   const read = facts.read("job", "file.csv", hasHeaderRow);
-  return { bytes, encoding, delimiter, lineEnding, containsNul, endsInsideQuotes, firstTooLong, ...read };
+  return { bytes, encoding, delimiter, lineEnding, containsNul, unclosedQuoteRow, firstTooLong, ...read };
 }
 
 function unbroken(bytes: Buffer, chunk: number, hasHeaderRow: boolean | null = null) {
