@@ -1,4 +1,4 @@
-export const csvEncodings = ["utf-8", "windows-1252", "utf-16le", "utf-16be"] as const;
+export const csvEncodings = ["utf-8", "windows-1252", "macintosh", "utf-16le", "utf-16be"] as const;
 export type CsvEncoding = (typeof csvEncodings)[number];
 
 const boms: [CsvEncoding, number[]][] = [
@@ -26,5 +26,5 @@ export function codeUnitBytes(encoding: CsvEncoding): 1 | 2 {
  */
 export type CellDecoding = CsvEncoding | "bytes";
 
-/** What a file read as `bytes` can turn out to be: UTF-8 (with or without its BOM), else Windows-1252. */
-export const encodingsOfBytes: readonly CsvEncoding[] = ["utf-8", "windows-1252"];
+/** What a file read as `bytes` can turn out to be: UTF-8 (with or without its BOM), else Windows-1252 or Mac Roman. */
+export const encodingsOfBytes: readonly CsvEncoding[] = ["utf-8", "windows-1252", "macintosh"];

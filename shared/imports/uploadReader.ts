@@ -152,7 +152,7 @@ export class UploadReader {
     const unclosedQuoteRow = endsInsideQuotes ? this.earlier.records + scanner.recordsRead : null;
     const builder = this.builder!;
     builder.addCounted(scanner.counted);
-    const encoding: CsvEncoding = this.bomEncoding ?? (this.validUtf8 ? "utf-8" : "windows-1252");
+    const encoding: CsvEncoding = this.bomEncoding ?? (this.validUtf8 ? "utf-8" : singleByteEncoding(this.lineEnding));
     const decodeBytes = textDecoderFor(encoding);
     const decode =
       cellDecoding(this.bomEncoding) === "bytes"
@@ -218,4 +218,13 @@ export class UploadReader {
 /** A BOM names the encoding at once; otherwise cells stay bytes until the whole file has been seen. */
 function cellDecoding(bomEncoding: CsvEncoding | null): CellDecoding {
   return bomEncoding && bomEncoding !== "utf-8" ? bomEncoding : "bytes";
+}
+
+/**
+ * A file not in UTF-8 is in a spreadsheet's own encoding: Windows-1252 (Excel's "CSV" on Windows), or Mac Roman
+ * where its lines end in CR alone, as Excel for Mac's "CSV (Macintosh)" writes them (read as Windows-1252,
+ * "Müller" came out "MŸller").
+ */
+function singleByteEncoding(lineEnding: LineEnding): CsvEncoding {
+  return lineEnding === "CR" ? "macintosh" : "windows-1252";
 }

@@ -22,13 +22,17 @@ function encode(text: string, encoding: CsvEncoding, bom: boolean): Buffer {
     }
     case "windows-1252":
       return Buffer.from([...text].map((c) => (c === "€" ? 0x80 : c.charCodeAt(0))));
+    case "macintosh": {
+      const macRoman: Record<string, number> = { é: 0x8e, ü: 0x9f, "£": 0xa3, "€": 0xdb };
+      return Buffer.from([...text].map((c) => macRoman[c] ?? c.charCodeAt(0)));
+    }
   }
 }
 
 const dialect = fc.record({
   delimiter: fc.constantFrom(",", ";", "\t", "|"),
   lineEnding: fc.constantFrom("\r\n", "\n", "\r"),
-  encoding: fc.constantFrom<CsvEncoding>("utf-8", "windows-1252", "utf-16le", "utf-16be"),
+  encoding: fc.constantFrom<CsvEncoding>("utf-8", "windows-1252", "macintosh", "utf-16le", "utf-16be"),
   bom: fc.boolean(),
   finalLineEnding: fc.boolean(),
 });

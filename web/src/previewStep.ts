@@ -9,6 +9,7 @@ const encodings: Record<string, string> = {
   "utf-16le": "UTF-16",
   "utf-16be": "UTF-16 (big-endian)",
   "windows-1252": "Windows-1252 (Excel on Windows)",
+  macintosh: "Mac Roman (Excel for Mac)",
 };
 const delimiters: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
 
