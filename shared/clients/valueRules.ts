@@ -106,7 +106,13 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
         "is not a National Insurance number (2 letters, 6 digits and a letter A-D)",
       );
     case "utr":
-      return orRule(normaliseUtr(text), "is not a UTR (10 digits)");
+      // Nine digits: a spreadsheet that took the UTR for a number dropped its leading 0.
+      return orRule(
+        normaliseUtr(text),
+        /^\d{9}$/.test(text)
+          ? "is not a UTR (10 digits): it has 9, as when a spreadsheet drops a leading 0; format the column as text and save the file again"
+          : "is not a UTR (10 digits)",
+      );
     case "vatNumber":
       return orRule(normaliseVatNumber(text), "is not a VAT number (9 or 12 digits, optionally after GB or XI)");
     case "postcode":

@@ -138,8 +138,12 @@ describe("value rules (spec 3.2)", () => {
     ok("utr", "12345 67890", "1234567890");
     // The Self Assessment payment reference: the UTR and a K.
     ok("utr", "1234567890K", "1234567890");
-    broken("utr", "123456789", "is not a UTR (10 digits)");
     broken("utr", "123456789K", "is not a UTR (10 digits)");
+    broken(
+      "utr",
+      "123456789",
+      "is not a UTR (10 digits): it has 9, as when a spreadsheet drops a leading 0; format the column as text and save the file again",
+    );
     ok("vatNumber", "gb 123 4567 89", "GB123456789");
     ok("vatNumber", "123456789012", "GB123456789012");
     ok("vatNumber", "xi 123 4567 89", "XI123456789");
