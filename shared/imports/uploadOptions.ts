@@ -99,6 +99,8 @@ export function parseUploadRequest(body: unknown): Parsed<UploadOptions & { file
   return { ok: true, value: { ...given.value, fileName } };
 }
 
+const startFields = Object.keys(ConfirmImportRequestSchema.properties);
+
 /**
  * A preview, or (showPreview=false) a start, which needs a mapping, given or named: every violation of the
  * request and that one together. `raw` is the request as sent.
@@ -111,6 +113,14 @@ function options(
   mappingField: string,
 ): Parsed<UploadOptions> {
   const errors = request.ok ? [] : [...request.errors];
+  // Dropped, they would leave the start call to run with its defaults, which the sender did not ask for.
+  if (showPreview)
+    for (const field of startFields)
+      if (raw[field] !== undefined)
+        errors.push({
+          field: field === "columnMappings" ? mappingField : field,
+          message: "is read only with showPreview=false (the import starts at once); give it to the start call",
+        });
   if (!showPreview && !raw.mappingCode && !raw.columnMappings) {
     errors.push({
       field: "mappingCode",

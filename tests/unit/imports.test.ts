@@ -179,6 +179,19 @@ describe("upload options", () => {
         { field: "validateOnly", message: "must be true or false" },
       ],
     });
+    // A start's options with a preview: the start call would run with its defaults instead.
+    const previewOnly = "is read only with showPreview=false (the import starts at once); give it to the start call";
+    expect(parseUploadForm({ importMode: "CreateOnly", columnMappingsJson: "[]" })).toEqual({
+      ok: false,
+      errors: [
+        { field: "columnMappingsJson", message: previewOnly },
+        { field: "importMode", message: previewOnly },
+      ],
+    });
+    expect(parseUploadRequest({ fileName: "a.csv", validateOnly: true })).toEqual({
+      ok: false,
+      errors: [{ field: "validateOnly", message: previewOnly }],
+    });
     expect(parseUploadForm({ showPreview: "false", importmode: "CreateOnly" })).toEqual({
       ok: false,
       errors: [{ field: "importmode", message: "is not a field of this request (did you mean importMode?)" }],
