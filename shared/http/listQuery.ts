@@ -18,8 +18,16 @@ export const JobListQuerySchema = Type.Object({
   ...PageQuerySchema.properties,
 });
 
-/** A list's query string read by its schema: numbers converted, empty parameters left out, unknown ones ignored. */
+/**
+ * A list's query string read by its schema: whole numbers converted (only digits: `1.5`, `1e1` and ` 5` are no
+ * `top`, where conversion read them as 1, 10 and 5), empty parameters left out, unknown ones ignored.
+ */
 export function parseQuery<T extends TObject>(schema: T, query: URLSearchParams): Parsed<Static<T>> {
   const values = Object.fromEntries([...query].filter(([name, value]) => name in schema.properties && value !== ""));
-  return parseAs(schema, Value.Convert(schema, values));
+  // Converted from a copy: conversion changes the object it is given.
+  const converted = Value.Convert(schema, { ...values }) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(values))
+    if ((schema.properties[name] as { type?: string }).type === "integer" && !/^\d+$/.test(value))
+      converted[name] = value;
+  return parseAs(schema, converted);
 }
