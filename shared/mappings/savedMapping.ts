@@ -70,6 +70,9 @@ export function parseSavedMappingRequest(body: unknown, code: string | null): Pa
   const errors = parsed.ok ? [] : [...parsed.errors];
   const add = (error: FieldError) => errors.some((e) => e.field === error.field) || errors.push(error);
   repeatedTargetErrors(Array.isArray(raw.columnMappings) ? raw.columnMappings : [], "columnMappings").forEach(add);
+  // Every start needs Name mapped (spec 2.3): a mapping without it is refused now, not at each import that uses it.
+  if (parsed.ok && !parsed.value.columnMappings.some((m) => m.targetField === "Name"))
+    add({ field: "columnMappings", message: "Name must be mapped" });
   const name = typeof raw.name === "string" ? raw.name.trim() : "";
   if (typeof raw.name === "string" && !name) add({ field: "name", message: "is required" });
   const mappingCode = code ?? (typeof raw.code === "string" && raw.code ? raw.code : slug(name));

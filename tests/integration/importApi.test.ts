@@ -451,9 +451,16 @@ describe("saved mappings", () => {
   });
 
   it("refuses to change presets, unknown target fields and duplicate targets", async () => {
+    const named = [{ csvHeader: "Name", targetField: "Name" }];
     expect(
-      (await call("PUT", url(tenantA, "individual-clients"), keyA, JSON.stringify({ name: "x", columnMappings: [] })))
-        .status,
+      (
+        await call(
+          "PUT",
+          url(tenantA, "individual-clients"),
+          keyA,
+          JSON.stringify({ name: "x", columnMappings: named }),
+        )
+      ).status,
     ).toBe(409);
     expect((await call("DELETE", url(tenantA, "limited-company-clients"), keyA)).status).toBe(409);
     expect(
@@ -462,7 +469,7 @@ describe("saved mappings", () => {
           "POST",
           url(tenantA),
           keyA,
-          JSON.stringify({ code: "individual-clients", name: "x", columnMappings: [] }),
+          JSON.stringify({ code: "individual-clients", name: "x", columnMappings: named }),
         )
       ).status,
     ).toBe(409);

@@ -432,11 +432,15 @@ describe("saved mappings", () => {
         { field: "columnMappings[2].targetField", message: "'Name' is already mapped by entry 1" },
       ],
     });
+    // Every start needs Name mapped: a mapping without it is refused when saved.
     expect(parseSavedMappingRequest({ name: " ", columnMappings: [] }, null)).toEqual({
       ok: false,
-      errors: [{ field: "name", message: "is required" }],
+      errors: [
+        { field: "columnMappings", message: "Name must be mapped" },
+        { field: "name", message: "is required" },
+      ],
     });
-    expect(parseSavedMappingRequest({ name: "!!!", columnMappings: [] }, null)).toMatchObject({
+    expect(parseSavedMappingRequest({ name: "!!!", columnMappings }, null)).toMatchObject({
       ok: false,
       errors: [{ field: "code" }],
     });
