@@ -13,8 +13,7 @@ describe("a spreadsheet's totals row", () => {
       ["Subtotal"],
       ["Total: 3"],
       ["Total clients: 3", ""],
-      ["Total clients", "", "3"],
-      ["\u00a0Total fees ", "€ 1 234,50"],
+      ["\u00a0Total fees: ", "€ 1 234,50"],
     ])
       expect(totalsRowLabel(cells), cells.join("|")).not.toBeNull();
   });
@@ -24,6 +23,10 @@ describe("a spreadsheet's totals row", () => {
       ["Total Fitness Ltd"],
       ["Total Fitness Ltd", "", ""],
       ["Total Fitness Ltd", "TF01", "Ltd"],
+      // A client whose other cells are all digits: a numeric code, a telephone or company number.
+      ["Total Fitness Ltd", "10234", "01632 960000", "01234567"],
+      ["Totals Direct Ltd", "", "07700 900123"],
+      ["Total clients", "", "3"],
       ["Total", "ACME", "Ltd"],
       ["Totally Ltd", "12"],
       ["TF01", "Total", "3"],
