@@ -157,6 +157,7 @@ export class PreviewBuilder {
     const isData = (cells: string[], index: number) =>
       index >= firstData && (this.kept[index].tooLong || !isBlankRecord(cells));
     const dataRecords = kept.flatMap((cells, index) => (isData(cells, index) ? [{ cells, index }] : []));
+    // Told apart, a header named again is suggested for nothing: `Address (2)` reads as the alias `address2`.
     const headers = hasHeaderRow
       ? distinctHeaders(headerCells)
       : (kept.find((cells) => !isBlankRecord(cells)) ?? []).map((_, i) => `Column${i + 1}`);
@@ -177,7 +178,7 @@ export class PreviewBuilder {
       headers,
       totalRows,
       previewRows,
-      suggestedMappings: hasHeaderRow ? suggestMappings(headers) : [],
+      suggestedMappings: hasHeaderRow ? suggestMappings(headers.filter((name, i) => name === headerCells[i])) : [],
       detected,
       warnings: this.warnings(kept, headerCells, headers, location.titles, header, dataRecords),
     };
