@@ -63,7 +63,11 @@ export async function receiveUploadRequest(
   }
   // No prototype: a field named `__proto__` or `constructor` is a field like any other.
   const fields = Object.create(null) as Record<string, string>;
-  const errors: FieldError[] = [];
+  // The query carries a text/csv body's options; beside a form, an option there would be dropped unread.
+  const errors: FieldError[] = [...query.keys()].map((name) => ({
+    field: name,
+    message: "is read from the query only with a text/csv body; send it as a form field",
+  }));
   let handled: Promise<ApiResponse> | undefined;
   const closed = new Promise<void>((resolve, reject) => {
     parser.on("close", resolve);

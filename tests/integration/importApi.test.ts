@@ -285,6 +285,17 @@ describe("errors answer problem+json", () => {
       415,
       /multipart\/form-data/,
     );
+    // Options in the query beside a form would be dropped unread: a dry run asked there ran for real.
+    const queried = await call(
+      "POST",
+      `${base(tenant)}?validateOnly=true`,
+      key,
+      uploadForm("Code,Name\r\nQ1,Q Ltd\r\n", { showPreview: "false", columnMappingsJson: "[]" }),
+    );
+    expect(queried.status).toBe(400);
+    expect(queried.body.errors).toEqual([
+      { field: "validateOnly", message: "is read from the query only with a text/csv body; send it as a form field" },
+    ]);
     const left = [];
     for await (const blob of h.storage.blobs
       .getContainerClient(storageLayout.containers.importFiles)
