@@ -171,7 +171,7 @@ export class Imports {
         const earlier = await receipts.find(tenant, idempotencyKey, now());
         if (earlier) {
           await discard();
-          return this.earlierUpload(tenant, earlier, requestHash);
+          return this.earlierUpload(tenant, earlier, requestHash, received.sha256);
         }
       }
       await files.writePreview(tenant, code, preview);
@@ -212,7 +212,7 @@ export class Imports {
         );
         if (earlier) {
           await discard();
-          return this.earlierUpload(tenant, earlier, requestHash);
+          return this.earlierUpload(tenant, earlier, requestHash, received.sha256);
         }
       }
       made.kept = true;
@@ -319,8 +319,14 @@ export class Imports {
   }
 
   /** What an upload answers when its Idempotency-Key already made a job: that job, as it stands. */
-  private async earlierUpload(tenant: string, earlier: UploadReceipt, requestHash: string): Promise<Outcome<Uploaded>> {
-    if (earlier.sha256 !== requestHash)
+  private async earlierUpload(
+    tenant: string,
+    earlier: UploadReceipt,
+    requestHash: string,
+    fileHash: string,
+  ): Promise<Outcome<Uploaded>> {
+    // A receipt from before 2026-12-02 holds the file's hash alone: a retry then matches on the file.
+    if (earlier.sha256 !== requestHash && earlier.sha256 !== fileHash)
       return refuse(
         "conflict",
         "This Idempotency-Key was used in the last 24 hours for a different file, or the same file with other options",

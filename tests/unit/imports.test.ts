@@ -1,8 +1,11 @@
+import { createHash } from "node:crypto";
+
 import { describe, expect, it } from "vitest";
 
 import { parseConfirmImportRequest } from "../../shared/imports/confirmImportRequest";
 import { Imports } from "../../shared/imports/imports";
 import { parseUploadForm, parseUploadRequest, UploadOptions } from "../../shared/imports/uploadOptions";
+import { uploadReceiptValidMs } from "../../shared/imports/uploadReceipts";
 import { parseSavedMappingRequest } from "../../shared/mappings/savedMapping";
 import { Parsed } from "../../shared/schema";
 import { memoryServices } from "../support/memoryStores";
@@ -406,6 +409,17 @@ describe("Idempotency-Key", () => {
     });
     expect([...stores.jobs.jobs.keys()]).toEqual([`t/${codes[0]}`]);
     expect([...stores.files.blobs.keys()]).toEqual([`t/${codes[0]}/source.csv`]);
+  });
+  it("from before the options counted (a receipt of the file alone) still finds the same file's job", async () => {
+    const { services, stores } = memoryServices();
+    const legacy = await uploaded(services.imports, "t", csv, "key-2");
+    const at = new Date("2026-11-28T12:00:00Z");
+    const receipt = (await stores.receipts.find("t", "key-2", at))!;
+    await stores.receipts.deleteExpired(new Date(at.getTime() + uploadReceiptValidMs));
+    const fileHash = createHash("sha256").update(csv).digest("hex");
+    await stores.receipts.claim("t", "key-2", { ...receipt, sha256: fileHash }, at);
+    expect(await uploaded(services.imports, "t", csv, "key-2")).toBe(legacy);
+    expect(stores.jobs.jobs.size).toBe(1);
   });
 });
 

@@ -56,6 +56,8 @@ async function reopen(wizard: Wizard, job: ImportJob): Promise<void> {
     } catch (error) {
       return showApiError(error);
     }
+    // The preview says how its file was read: the same file chosen again later is read so, whatever the user said.
+    wizard.headerRow = wizard.preview.hasHeaderRow;
     return wizard.go("preview");
   }
   if (finalStatuses.includes(job.status)) return wizard.go("result");
