@@ -59,7 +59,7 @@ const months = new Map(
   ]),
 );
 /** `5 March 2019`, `05-Mar-2019`, `5/mar/19`: the day first, whatever the job's format (a month named is never a day). */
-const dayNamedMonth = /^(\d{1,2})(?:[-/.]|\s+)([a-z]+)\.?(?:[-/.]|,?\s+)(\d{2}|\d{4})$/i;
+const dayNamedMonth = /^(\d{1,2})([-/.]|\s+)([a-z]+)\.?(?:\2|,?\s+)(\d{2}|\d{4})$/i;
 /** `March 5, 2019`, `Mar 5 2019`. */
 const namedMonthDay = /^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{2}|\d{4})$/i;
 
@@ -69,7 +69,7 @@ function readDay(text: string, format: DateFormat, pattern: string): DateReading
   if (iso) return calendarDate(+iso[1], +iso[2], +iso[3]) ?? generic;
   const named = dayNamedMonth.exec(text) ?? namedMonthDay.exec(text);
   if (named) {
-    const [day, name, year] = /^\d/.test(named[1]) ? [named[1], named[2], named[3]] : [named[2], named[1], named[3]];
+    const [day, name, year] = /^\d/.test(named[1]) ? [named[1], named[3], named[4]] : [named[2], named[1], named[3]];
     const month = months.get(name.toLowerCase());
     if (month === undefined) return generic;
     if (year.length === 2)

@@ -67,7 +67,7 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
   // What a decoder puts where the bytes were not of the file's encoding (or a UTF-16 file was cut mid-character).
   if (text.includes("\ufffd"))
     return invalid(
-      "holds \ufffd where bytes could not be read as text (the file is not all in one encoding, or was cut short): correct the value",
+      "holds \ufffd, which stands for bytes that could not be read as text (often a file not all in one encoding, or cut short): correct the value",
     );
   if (formulaError.test(text))
     return invalid("is a spreadsheet's error value (a formula that failed), not a value: correct or clear it");

@@ -180,7 +180,15 @@ export class PreviewBuilder {
       previewRows,
       suggestedMappings: hasHeaderRow ? suggestMappings(headers.filter((name, i) => name === headerCells[i])) : [],
       detected,
-      warnings: this.warnings(kept, headerCells, headers, location.titles, header, dataRecords),
+      warnings: [
+        ...this.warnings(kept, headerCells, headers, location.titles, header, dataRecords),
+        // Told from Windows-1252 by its line ends alone: the person who sees the rows can tell a wrong guess.
+        ...(detected.encoding === "macintosh"
+          ? [
+              "Read as Mac Roman (Excel for Mac's CSV), since it is not UTF-8 and its lines end in CR alone: if accented letters look wrong below, save it as CSV UTF-8 and upload that",
+            ]
+          : []),
+      ],
     };
     return {
       preview,

@@ -139,7 +139,7 @@ function uniquenessConflict(values: ClientValues, self: string | null, index: Cl
 }
 
 /** Latin letters with no decomposition to drop an accent from, as they are written without one. */
-const latinLetters: Record<string, string> = { Ø: "O", Æ: "AE", Œ: "OE", Ł: "L", Đ: "D", Þ: "TH" };
+const latinLetters: Record<string, string> = { Ø: "O", Æ: "AE", Œ: "OE", Ł: "L", Đ: "D", Ð: "D", Þ: "TH" };
 
 /**
  * A code for a new client that has none: the first letters and digits of its name (accents dropped), made unique
@@ -150,7 +150,7 @@ function uniqueCodeFor(name: string, index: ClientIndex, fileCodes: FileCodes | 
     name
       .normalize("NFD")
       .toUpperCase()
-      .replace(/[ØÆŒŁĐÞ]/g, (letter) => latinLetters[letter])
+      .replace(/[ØÆŒŁĐÐÞ]/g, (letter) => latinLetters[letter])
       .replace(/[^A-Z0-9]/g, "")
       .slice(0, 8) || "CLIENT";
   return index.unusedCode(base, fileCodes ?? undefined);

@@ -118,7 +118,7 @@ describe("value rules (spec 3.2)", () => {
         expect(readDate(text, format), `${format} ${text}`).toEqual({ date: "2019-03-05" });
     ok("date", "30 Sept 2021", "2021-09-30");
     broken("date", "5-Mar-19", "has a two-digit year; write the year in full (yyyy-mm-dd or dd/mm/yyyy)");
-    for (const text of ["31 February 2020", "5 Marchly 2019", "5 Mars 2019", "Friday 5 March 2019"])
+    for (const text of ["31 February 2020", "5 Marchly 2019", "5 Mars 2019", "Friday 5 March 2019", "05-Mar/2019"])
       broken("date", text, "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
   });
 
@@ -170,7 +170,7 @@ describe("value rules (spec 3.2)", () => {
       broken(
         kind,
         "Caf\ufffd Ltd",
-        "holds \ufffd where bytes could not be read as text (the file is not all in one encoding, or was cut short): correct the value",
+        "holds \ufffd, which stands for bytes that could not be read as text (often a file not all in one encoding, or cut short): correct the value",
       );
     }
     ok("text", "1 High St\r\nTown\tNorth", "1 High St\r\nTown\tNorth");
