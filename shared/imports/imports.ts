@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 
+import { MatchField } from "../clients/targetFields";
 import { isMappingCode } from "../mappings/savedMapping";
 import { SavedMappings } from "../mappings/savedMappings";
 import { done, Outcome, refuse } from "../outcome";
@@ -318,6 +319,16 @@ export class Imports {
       : done({ mapping, options: { ...request.options, matchField } });
   }
 
+  /** The match field a start will run with: the one it gives, else its saved mapping's, else Code. */
+  private async matchFieldOf(tenant: string, start: ConfirmImportRequest): Promise<MatchField> {
+    if (start.matchField) return start.matchField;
+    const saved =
+      start.mappingCode && isMappingCode(start.mappingCode)
+        ? await this.deps.mappings.get(tenant, start.mappingCode)
+        : null;
+    return saved?.matchField ?? defaultImportOptions.matchField;
+  }
+
   /** What an upload answers when its Idempotency-Key already made a job: that job, as it stands. */
   private async earlierUpload(
     tenant: string,
@@ -370,9 +381,9 @@ export class Imports {
         delimiter: ",",
         encoding: "utf-8",
       },
-      // Until the file lands and the start is resolved, with a saved mapping's match field when none was given.
+      // As the start will be resolved once the file lands: a saved mapping's match field when none was given.
       options: options.start
-        ? { ...options.start.options, matchField: options.start.matchField ?? defaultImportOptions.matchField }
+        ? { ...options.start.options, matchField: await this.matchFieldOf(tenant, options.start) }
         : defaultImportOptions,
       mapping: [],
       createdDate,

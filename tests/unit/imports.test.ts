@@ -488,6 +488,11 @@ describe("saved mappings", () => {
     expect(await start({ mappingCode: "by-name" })).toMatchObject({ matchField: "Name" });
     expect(await start({ mappingCode: "by-name", matchField: "Code" })).toMatchObject({ matchField: "Code" });
     expect(await start({ columnMappings })).toMatchObject({ matchField: "Code" });
+    // Through the large-file path, the job waiting for its file already says so.
+    const request = value(parseUploadRequest({ fileName: "big.csv", showPreview: false, mappingCode: "by-name" }));
+    const ticket = value(await services.imports.requestUpload("t", request));
+    if (!("ticket" in ticket)) throw new Error("expected a ticket");
+    expect(value(await services.imports.status("t", ticket.ticket.code))).toMatchObject({ matchField: "Name" });
     // Imported twice on its saved mapping, a file's rows match the clients its first import made.
     await drain();
     const again = await start({ mappingCode: "by-name", importMode: "CreateOnly" });
