@@ -343,7 +343,8 @@ describe("the import page", { timeout: 180_000 }, () => {
     expect(statuses).toEqual(["Cancelled", "Completed", "Completed"]);
   });
 
-  it("keeps the answer that the file has no header row through a reload, for the file chosen again", async () => {
+  /** A file of three rows whose first is data, uploaded and read again as the user says: without a header row. */
+  async function headerlessFileReadAsSaid(): Promise<string> {
     const file = temporaryPath("no-header.csv");
     fs.writeFileSync(file, "Acme Ltd,Limited company\r\nBeta Ltd,Limited company\r\nCedar Ltd,Limited company\r\n");
     await signIn();
@@ -353,19 +354,21 @@ describe("the import page", { timeout: 180_000 }, () => {
     await expect
       .poll(() => page.locator("#preview-summary").textContent(), { timeout: 30_000 })
       .toContain("3 rows to import");
+    return file;
+  }
+
+  /** From the preview: its numbered columns mapped, then "Check first". */
+  async function checkHeaderlessFile(): Promise<void> {
     await page.getByRole("button", { name: "Next: match columns" }).click();
     await page.getByLabel("Column1", { exact: true }).selectOption("Name");
     await page.getByLabel("Column2", { exact: true }).selectOption("Type");
     await page.getByRole("button", { name: "Next: options" }).click();
     await page.getByRole("button", { name: "Check first" }).click();
     await heading("Check of no-header.csv finished");
+  }
 
-    // The page forgets the file itself on a reload, not what was said of it.
-    await page.reload();
-    await heading("Choose a file");
-    const row = page.locator("#recent-rows tr", { hasText: "no-header.csv" }).filter({ hasText: "Checked" });
-    await row.getByRole("button", { name: /^Open no-header.csv/ }).click();
-    await heading("Check of no-header.csv finished");
+  /** From the check's result, with no file in the page: the file chosen again is read without a header row. */
+  async function importForRealChoosingAgain(file: string): Promise<void> {
     await page.getByRole("button", { name: "Import for real with the same settings" }).click();
     await heading("Choose a file");
     expect(await page.locator("#carried-settings").textContent()).toBe(
@@ -383,39 +386,29 @@ describe("the import page", { timeout: 180_000 }, () => {
     await heading("Import of no-header.csv finished");
     expect(await countOf("Created")).toBe("3");
     expect((await clientsOfTenant()).map((c) => c.name).sort()).toEqual(["Acme Ltd", "Beta Ltd", "Cedar Ltd"]);
+  }
+
+  it("keeps the answer that the file has no header row through a reload, for the file chosen again", async () => {
+    const file = await headerlessFileReadAsSaid();
+    await checkHeaderlessFile();
+    // The page forgets the file itself on a reload, not what was said of it.
+    await page.reload();
+    await heading("Choose a file");
+    const row = page.locator("#recent-rows tr", { hasText: "no-header.csv" }).filter({ hasText: "Checked" });
+    await row.getByRole("button", { name: /^Open no-header.csv/ }).click();
+    await heading("Check of no-header.csv finished");
+    await importForRealChoosingAgain(file);
   });
 
   it("keeps the answer through a reload before the check too: the preview reopened says how its file was read", async () => {
-    const file = temporaryPath("no-header.csv");
-    fs.writeFileSync(file, "Acme Ltd,Limited company\r\nBeta Ltd,Limited company\r\nCedar Ltd,Limited company\r\n");
-    await signIn();
-    await upload(file);
-    await heading("Check the file");
-    await page.getByLabel("The first row holds the column names").uncheck();
-    await expect
-      .poll(() => page.locator("#preview-summary").textContent(), { timeout: 30_000 })
-      .toContain("3 rows to import");
+    const file = await headerlessFileReadAsSaid();
     await page.reload();
     await heading("Choose a file");
     const row = page.locator("#recent-rows tr", { hasText: "no-header.csv" }).filter({ hasText: "match columns" });
     await row.getByRole("button", { name: /^Open no-header.csv/ }).click();
     await heading("Check the file");
-    await page.getByRole("button", { name: "Next: match columns" }).click();
-    await page.getByLabel("Column1", { exact: true }).selectOption("Name");
-    await page.getByLabel("Column2", { exact: true }).selectOption("Type");
-    await page.getByRole("button", { name: "Next: options" }).click();
-    await page.getByRole("button", { name: "Check first" }).click();
-    await heading("Check of no-header.csv finished");
-    await page.getByRole("button", { name: "Import for real with the same settings" }).click();
-    await heading("Choose a file");
-    await upload(file);
-    await heading("Check the file");
-    expect(await page.locator("#preview-summary").textContent()).toContain("3 rows to import");
-    await page.getByRole("button", { name: "Next: match columns" }).click();
-    await page.getByRole("button", { name: "Next: options" }).click();
-    await page.getByRole("button", { name: "Start import" }).click();
-    await heading("Import of no-header.csv finished");
-    expect(await countOf("Created")).toBe("3");
+    await checkHeaderlessFile();
+    await importForRealChoosingAgain(file);
   });
 
   it("a file read again after the user signed out changes nothing of the page they came back to", async () => {
