@@ -23,6 +23,11 @@ export interface ClientWriter {
   add(writes: readonly ClientWrite[], applied: () => void): Promise<void>;
   /** Sends everything queued, and waits until it is written. */
   flush(): Promise<void>;
+  /**
+   * Drops what is queued of the chunks none of whose writes has been sent (a cancel): each of them is left out
+   * whole, and `flush` then completes the chunks begun, so the chunks written are those up to one.
+   */
+  dropUnstartedChunks(): void;
   /** The writes the store has taken so far, by kind: what a poller may be shown as done. */
   readonly written: WrittenCounts;
   /**
@@ -56,6 +61,9 @@ export class ChunkByChunkWriter implements ClientWriter {
   async flush(): Promise<void> {
     await this.writing;
   }
+
+  /** Nothing waits unsent here: a chunk is queued once the one before it is written. */
+  dropUnstartedChunks(): void {}
 
   async settle(): Promise<void> {
     await this.writing.catch(() => undefined);

@@ -12,7 +12,14 @@ interface Queued {
   write: EntityWrite;
   /** Its memory estimate, counted when it is queued and let go when it is sent. */
   bytes: number;
-  chunk: { outstanding: number; applied: () => void };
+  chunk: QueuedChunk;
+}
+
+/** A chunk's writes as the writer holds them: its place among the chunks added, and how many are not written. */
+interface QueuedChunk {
+  seq: number;
+  outstanding: number;
+  applied: () => void;
 }
 
 interface PartitionQueue {
@@ -75,6 +82,9 @@ export class TableClientWriter implements ClientWriter {
   /** The queue's limit in writes when last worked out, and the writes the store had taken by then. */
   private limit: { writes: number; written: number } | null = null;
   private failure: { error: unknown } | null = null;
+  private chunksAdded = 0;
+  /** The last chunk (by `seq`) any write of which has been sent: every chunk before it is sent in part or whole. */
+  private lastChunkStarted = -1;
 
   constructor(
     private readonly transactions: Pick<TableTransactions, "submit">,
@@ -90,7 +100,7 @@ export class TableClientWriter implements ClientWriter {
       applied();
       return;
     }
-    const chunk = { outstanding: writes.length, applied };
+    const chunk = { seq: this.chunksAdded++, outstanding: writes.length, applied };
     for (const [i, write] of writes.entries()) {
       // Building thousands of entities takes a while: other work of the process runs between them now and then.
       if (i > 0 && i % writesBetweenYields === 0) await yieldToLoop();
@@ -162,6 +172,24 @@ export class TableClientWriter implements ClientWriter {
     }
   }
 
+  /**
+   * Drops the queued writes of the chunks none of whose writes has been sent, the last ones added, whole: what
+   * `flush` then writes completes every chunk begun, so the rows written are the file's up to a row, each whole.
+   */
+  dropUnstartedChunks(): void {
+    for (const queue of this.partitions.values()) {
+      // A partition's writes are queued in the order their chunks came: the dropped ones are its last.
+      queue.transactions = queue.transactions
+        .map((transaction) => {
+          const kept = transaction.filter((queued) => queued.chunk.seq <= this.lastChunkStarted);
+          for (const queued of transaction.slice(kept.length)) this.queuedBytes -= queued.bytes;
+          this.queuedWrites -= transaction.length - kept.length;
+          return kept;
+        })
+        .filter((transaction) => transaction.length > 0);
+    }
+  }
+
   async settle(): Promise<void> {
     this.failure ??= { error: new Error("The writer was settled") };
     while (this.inFlight.size > 0) await Promise.race(this.inFlight);
@@ -220,7 +248,10 @@ export class TableClientWriter implements ClientWriter {
     this.partitions.delete(partitionKey);
     this.partitions.set(partitionKey, queue);
     this.pace.sent();
-    for (const queued of transaction) this.queuedBytes -= queued.bytes;
+    for (const queued of transaction) {
+      this.queuedBytes -= queued.bytes;
+      this.lastChunkStarted = Math.max(this.lastChunkStarted, queued.chunk.seq);
+    }
     this.queuedWrites -= transaction.length;
     const sent = this.slots
       .run(() => this.submit(transaction.map((queued) => queued.write)), transaction.length, this.writesLeft)

@@ -1,4 +1,4 @@
-import { setImmediate as yieldToLoop, setTimeout as sleep } from "node:timers/promises";
+import { setImmediate as yieldToLoop } from "node:timers/promises";
 
 import { ClientIndex, fieldsToIndex, IndexedField } from "../clients/clientIndex";
 import { ClientIndexSnapshots } from "../clients/clientIndexSnapshots";
@@ -338,25 +338,16 @@ export class ImportEngine {
       stopClock();
       await progress.settle();
     };
-    // The writes still queued are dropped (each is one client, whole) and those on their way waited for: queued,
-    // they could be seconds of writes, the whole of a file decided ahead of the store, which a cancel asked while
-    // 10% showed then wrote. The counts are of what the store holds. An index that holds rows never written is not
-    // handed on: the tenant's next import loads it again.
+    // A cancel is seen between chunks. The chunks queued none of whose writes has gone are dropped whole, and those
+    // begun are written: the rows written are the file's up to a row (the checkpoint's), each whole. Dropped write
+    // by write instead (tried), they left a scattered part of the rows before the checkpoint unwritten. An index
+    // that holds rows never written is not handed on: the tenant's next import loads it again.
     const cancel = async () => {
-      await writer?.settle();
+      writer?.dropUnstartedChunks();
+      await writer?.flush();
       if (chunks.applied === chunks.decided) await handOn();
       await stopSaving();
-      return this.finish(job, "Cancelled", { ...chunks.applied, counts: chunks.done() });
-    };
-    // The writes queued when the file has been read go on while saves keep asking after a cancel.
-    const flushUnlessCancelled = async (): Promise<boolean> => {
-      if (!writer) return false;
-      const flushed = writer.flush().then(() => true);
-      flushed.catch(() => undefined);
-      for (;;) {
-        if (progress.takeAnswer()?.job?.cancelRequested) return true;
-        if (await Promise.race([flushed, sleep(progressIntervalMs).then(() => false)])) return false;
-      }
+      return this.finish(job, "Cancelled", chunks.applied);
     };
     let chunksThisSlice = 0;
     let chunkFrom = Date.now();
@@ -418,7 +409,8 @@ export class ImportEngine {
         chunkSize.took(batch.records.length, Date.now() - chunkFrom);
         chunkFrom = Date.now();
       }
-      if (await flushUnlessCancelled()) return await cancel();
+      // Every row is decided: a cancel now finds the job completing, its writes going.
+      await writer?.flush();
       await stopSaving();
       const outcome = await this.finish(job, "Completed", chunks.applied);
       await handOn();

@@ -127,6 +127,31 @@ describe("the table client writer", () => {
     expect(applied).toEqual(["second", "first", "zeroth"]);
   });
 
+  it("on a cancel drops the chunks none of whose writes went, whole, and writes those begun: the chunks up to one", async () => {
+    const { writer, sent } = writerOver({ transactionSize: 4, concurrentTransactions: 1 });
+    const applied: string[] = [];
+    await writer.add([create("A1")], () => applied.push("first"));
+    sent[0].end();
+    await settled();
+    // B fills a transaction, which goes; A2 waits for A's to fill, and chunk three's writes join it.
+    await writer.add([create("A2"), create("B1"), create("B2"), create("B3"), create("B4")], () =>
+      applied.push("second"),
+    );
+    await writer.add([create("A3"), create("A4")], () => applied.push("third"));
+    expect(sent.slice(1).map((s) => s.writes)).toEqual([["create B1", "create B2", "create B3", "create B4"]]);
+    // Chunk two is begun (its B writes went), chunk three is not: it is dropped, and A2 is written.
+    writer.dropUnstartedChunks();
+    const flushed = writer.flush();
+    sent[1].end();
+    await settled();
+    expect(sent.slice(2).map((s) => s.writes)).toEqual([["create A2"]]);
+    sent[2].end();
+    await flushed;
+    expect(sent).toHaveLength(3);
+    expect(applied).toEqual(["first", "second"]);
+    expect(writer.written).toEqual({ creates: 6, updates: 0 });
+  });
+
   it("gives an idle store the partitions a quarter full or more at once, and no more until it is idle again", async () => {
     const slots = new TransactionSlots(2);
     const sent: { writes: string[]; end: (error?: Error) => void }[] = [];
