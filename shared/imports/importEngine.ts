@@ -21,7 +21,7 @@ import {
   ImportStatus,
   isStarted,
 } from "./importJob";
-import { ImportJobStore } from "./importJobStore";
+import { ImportJobStore, JobCursor } from "./importJobStore";
 import { coalesceWrites, ImportPlan } from "./importPlan";
 import { indexAfterCrash } from "./indexAfterCrash";
 import { KeptIndex } from "./keptIndex";
@@ -110,12 +110,36 @@ export class ImportEngine {
     this.keptIndex = new KeptIndex(deps.indexSnapshots);
   }
 
+  /**
+   * Whether an import of the job's tenant started before it (confirmed earlier) has not ended: the tenant's
+   * imports write one after another, the first started first, whole. Holding the tenant slice by slice, a second
+   * import took it whenever the first gave way or died, and the two took turns: clients both matched ended with one's
+   * values or the other's, by chance, and a crashed import's counts were not an uninterrupted run's. Dry runs write
+   * nothing, and neither wait nor are waited for; two starts in the same millisecond are not ordered.
+   */
+  private async startedBefore(job: ImportJob): Promise<boolean> {
+    const confirmed = job.confirmedDate;
+    if (job.options.validateOnly || confirmed === null) return false;
+    const earlier = (other: ImportJob) =>
+      !other.options.validateOnly && other.confirmedDate !== null && other.confirmedDate < confirmed;
+    for (const status of ["InProgress", "Queued"] as const) {
+      let after: JobCursor | null = null;
+      for (;;) {
+        const page = await this.deps.jobs.page(job.tenant, { status, after, top: 200 });
+        if (page.jobs.some(earlier)) return true;
+        if (!page.more) break;
+        after = page.jobs.at(-1)!;
+      }
+    }
+    return false;
+  }
+
   async runSlice(tenant: string, code: string): Promise<SliceOutcome> {
     const { jobs, leases } = this.deps;
     const queued = await jobs.get(tenant, code);
     // A message for a job not started (a landed file's reading queued twice, say) must not import its preview.
     if (!queued || finalStatuses.includes(queued.status) || !isStarted(queued)) return "notRunnable";
-    const lease = await leases.acquire(tenant);
+    const lease = (await this.startedBefore(queued)) ? null : await leases.acquire(tenant);
     if (!lease) {
       // Waiting behind another import is not a stall: the watchdog must not take it for one.
       await jobs.update(tenant, code, { heartbeat: this.now().toISOString() });

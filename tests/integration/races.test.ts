@@ -140,6 +140,31 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
     expect(done.checkpoint.counts).toMatchObject({ processed: clients.length, created: clients.length });
   });
 
+  it("imports of one tenant write in the order they started: a later one waits while the first gives way or dies", async () => {
+    const tenant = uniqueTenant("o");
+    const csv = (name: string) =>
+      ["Code,Name,Type", ...Array.from({ length: 20 }, (_, i) => `O${i},${name} ${i},Ltd`)].join("\r\n");
+    const first = await startJob(h, tenant, csv("First"), mapping);
+    const second = await startJob(h, tenant, csv("Second"), mapping);
+    // Started a minute apart (the harness's clock stands still).
+    await h.jobs.update(tenant, first.code, { confirmedDate: "2026-11-28T11:59:00.000Z" });
+    // The first does a chunk and gives way: the second, started later, waits for it all the same.
+    expect(await h.engine({ chunkRows: 5, sliceBudgetMs: 0 }).runSlice(tenant, first.code)).toBe("continue");
+    expect(await h.engine().runSlice(tenant, second.code)).toBe("tenantBusy");
+    // The first dies holding the tenant: the second still waits, for the first to go on from its log.
+    await expect(
+      h.engine({ chunkRows: 5 }, { step: kill("planWritten") }).runSlice(tenant, first.code),
+    ).rejects.toThrow("killed after planWritten");
+    expect(await h.engine().runSlice(tenant, second.code)).toBe("tenantBusy");
+    await runToEnd(h.engine({ chunkRows: 5 }), first);
+    await runToEnd(h.engine(), second);
+    const names = (await allClients(h, tenant)).map((c) => c.values.Name);
+    expect(names).toHaveLength(20);
+    expect(names.every((name) => name.startsWith("Second"))).toBe(true);
+    expect((await h.jobs.get(tenant, first.code))!.checkpoint.counts).toMatchObject({ created: 20, updated: 0 });
+    expect((await h.jobs.get(tenant, second.code))!.checkpoint.counts).toMatchObject({ created: 0, updated: 20 });
+  });
+
   it("a crash with a second import of the tenant queued: the crashed chunk is applied before the second import decides", async () => {
     const tenant = uniqueTenant("q");
     const first = await startJob(h, tenant, "Code,Name,Type\r\nX1,Alpha,Ltd\r\nX2,Beta,Ltd\r\n", mapping);
