@@ -325,12 +325,7 @@ describe("the import page", { timeout: 180_000 }, () => {
     );
     await checkStep(page, "3-preview-no-header-row");
 
-    await page.getByRole("button", { name: "Next: match columns" }).click();
-    await page.getByLabel("Column1", { exact: true }).selectOption("Name");
-    await page.getByLabel("Column2", { exact: true }).selectOption("Type");
-    await page.getByRole("button", { name: "Next: options" }).click();
-    await page.getByRole("button", { name: "Check first" }).click();
-    await heading("Check of no-header.csv finished");
+    await checkHeaderlessFile();
     expect(await countOf("Would be created")).toBe("3");
     // The file is sent again for real, still without a header row: the columns chosen are still its columns.
     await page.getByRole("button", { name: "Import for real with the same settings" }).click();
