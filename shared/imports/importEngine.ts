@@ -469,7 +469,9 @@ export class ImportEngine {
     const progress = new BackgroundSave(async () => {
       const { applied } = chunks;
       const done = chunks.done();
-      const counts = done.processed > shown.processed ? done : shown;
+      // Each count on its own: the dead slice counted error rows it had decided ahead of its writes, which the
+      // replay counts only once it decides them again, after rows it shows sooner.
+      const counts = eachAtLeast(done, shown);
       const at = this.now().getTime();
       if (applied === saved.applied && counts.processed === saved.processed && at - saved.at < heartbeatIntervalMs)
         return null;
@@ -653,4 +655,17 @@ export class ImportEngine {
     });
     return rows;
   }
+}
+
+/**
+ * Each count the larger of the two, the rows done their sum: rows both sets counted are done, whichever counted
+ * them (the store holds what either wrote; a row decided an error is one), so this is never ahead of the store
+ * and never behind either.
+ */
+function eachAtLeast(counts: ImportCounts, floor: ImportCounts): ImportCounts {
+  const created = Math.max(counts.created, floor.created);
+  const updated = Math.max(counts.updated, floor.updated);
+  const skipped = Math.max(counts.skipped, floor.skipped);
+  const error = Math.max(counts.error, floor.error);
+  return { processed: created + updated + skipped + error, created, updated, skipped, error };
 }

@@ -8,7 +8,7 @@ import { clientEntity, partitionKeyOf, TableClientStore } from "../../shared/cli
 import { TableClientWriter } from "../../shared/clients/tableClientWriter";
 import { EntityWrite, TableTransactions } from "../../shared/clients/tableTransactions";
 import { TransactionSlots } from "../../shared/clients/transactionSlots";
-import { toCsvImportJobDto } from "../../shared/imports/csvImportJobDto";
+import { CsvImportJobDto, toCsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { FileCodes } from "../../shared/imports/fileCodes";
 import { ImportEngine, ImportStep } from "../../shared/imports/importEngine";
 import { ImportJob, ImportOptions } from "../../shared/imports/importJob";
@@ -74,12 +74,17 @@ function clientRows(prefix: string, count: number): string {
  * The table store, its writers taking 4-write transactions one at a time, `delayMs` each, with a queue of about a
  * thousand writes; `submitted` is told of each transaction as it goes.
  */
-function slowClientStore(delayMs: number, submitted: () => void = () => undefined): ClientStore {
+function slowClientStore(delayMs: number, submitted: () => void = () => undefined, queuedSeconds = 60): ClientStore {
   const table = new TableTransactions(h.storage.table(storageLayout.tables.clients));
   const slow = {
     submit: async (writes: EntityWrite[]) => (submitted(), await sleep(delayMs), table.submit(writes)),
   };
-  const settings = { transactionSize: 4, concurrentTransactions: 1, maxQueuedBytes: 400_000, maxQueuedSeconds: 60 };
+  const settings = {
+    transactionSize: 4,
+    concurrentTransactions: 1,
+    maxQueuedBytes: 400_000,
+    maxQueuedSeconds: queuedSeconds,
+  };
   return Object.assign(Object.create(h.clients) as ClientStore, {
     writer: (tenant: string, options?: WriterOptions) =>
       new TableClientWriter(slow, (write) => clientEntity(tenant, write), settings, new TransactionSlots(1), options),
@@ -622,57 +627,74 @@ describe("exactly once, whatever dies", () => {
     expect(await finished(job)).toMatchObject({ status: "Completed", checkpoint: { counts: { created: 10 } } });
   });
 
-  it("a slow replay shows its progress as its chunks land, never going back from what the dead slice showed", async () => {
-    const tenant = uniqueTenant();
-    const rows = 800;
-    const job = await startJob(h, tenant, clientRows("S", rows), sameNameMapping("Code", "Name", "Type"));
-    // The first slice logs every chunk and dies before writing any; it had shown 300 rows done.
-    let logged = 0;
-    const dying: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
-      writer: () => ({
-        written: { creates: 0, updates: 0 },
-        add: async () => void logged++,
-        // The slice's replay, of nothing, flushes too.
-        flush: async () => {
-          if (logged > 0) throw new Error("killed");
-        },
-        settle: async () => undefined,
-      }),
-    });
-    await expect(runToEnd(h.engine({ chunkRows: 50 }, { clients: dying }), job)).rejects.toThrow("killed");
-    const counts = { processed: 300, created: 300, updated: 0, skipped: 0, error: 0 };
-    await h.jobs.update(tenant, job.code, { progress: counts });
+  // The dead slice showed the rows whose writes had landed: with error rows decided ahead of its writes among them.
+  for (const [what, badRows, counts] of [
+    ["", 0, { processed: 300, created: 300, updated: 0, skipped: 0, error: 0 }],
+    [", each count on its own", 100, { processed: 300, created: 200, updated: 0, skipped: 0, error: 100 }],
+  ] as const)
+    it(`a slow replay shows its progress as its chunks land, never going back from what the dead slice showed${what}`, async () => {
+      const tenant = uniqueTenant();
+      const rows = 800;
+      const csv = [
+        clientRows("S", rows - badRows),
+        ...Array.from({ length: badRows }, (_, i) => `X${i},Bad ${i},Ltd,bad@`),
+      ].join("\r\n");
+      const header = badRows > 0 ? "Code,Name,Type,Email" : "Code,Name,Type";
+      const fields = badRows > 0 ? ["Code", "Name", "Type", "Email"] : ["Code", "Name", "Type"];
+      const job = await startJob(h, tenant, csv.replace("Code,Name,Type", header), sameNameMapping(...fields));
+      // The first slice logs every chunk and dies before writing any.
+      let logged = 0;
+      const dying: ClientStore = Object.assign(Object.create(h.clients) as ClientStore, {
+        writer: () => ({
+          written: { creates: 0, updates: 0 },
+          add: async () => void logged++,
+          // The slice's replay, of nothing, flushes too.
+          flush: async () => {
+            if (logged > 0) throw new Error("killed");
+          },
+          settle: async () => undefined,
+        }),
+      });
+      await expect(runToEnd(h.engine({ chunkRows: 50 }, { clients: dying }), job)).rejects.toThrow("killed");
+      await h.jobs.update(tenant, job.code, { progress: counts });
 
-    // The replay takes seconds.
-    const slowClients = slowClientStore(15);
-    const seen: { shown: number; applied: number; stored: number }[] = [];
-    const jobs = Object.create(h.jobs) as typeof h.jobs;
-    jobs.update = async (...args) => {
-      const updated = await h.jobs.update(...args);
-      if (updated?.status === "InProgress" && args[2].progress)
-        seen.push({
-          shown: toCsvImportJobDto(updated, null, new Date()).processedItems,
-          applied: updated.checkpoint.counts.processed,
-          stored: (await allClients(h, tenant)).length,
-        });
-      return updated;
-    };
-    await runToEnd(h.engine({ chunkRows: 50 }, { jobs, clients: slowClients }), job);
-    // Every chunk was logged: the whole second slice is the replay. What is shown moves as the writes land.
-    expect(
-      new Set(seen.map((save) => save.shown).filter((shown) => shown > 300 && shown < rows)).size,
-    ).toBeGreaterThanOrEqual(3);
-    for (const [i, save] of seen.entries()) {
-      expect(save.shown).toBeGreaterThanOrEqual(300);
-      expect(save.shown).toBeGreaterThanOrEqual(save.applied);
-      // Past what the dead slice showed, never ahead of the store.
-      expect(save.shown).toBeLessThanOrEqual(Math.max(300, save.stored));
-      if (i > 0) expect(save.shown).toBeGreaterThanOrEqual(seen[i - 1].shown);
-      if (i > 0) expect(save.applied).toBeGreaterThanOrEqual(seen[i - 1].applied);
-    }
-    expect(await finished(job)).toMatchObject({ status: "Completed", checkpoint: { counts: { created: rows } } });
-    expect(await allClients(h, tenant)).toHaveLength(rows);
-  }, 60_000);
+      // The replay takes seconds.
+      // Its queue held short, the replay decides its error rows only as the writes before them land.
+      const slowClients = slowClientStore(15, undefined, 0.05);
+      const seen: { shown: CsvImportJobDto; applied: number; stored: number }[] = [];
+      const jobs = Object.create(h.jobs) as typeof h.jobs;
+      jobs.update = async (...args) => {
+        const updated = await h.jobs.update(...args);
+        if (updated?.status === "InProgress" && args[2].progress)
+          seen.push({
+            shown: toCsvImportJobDto(updated, null, new Date()),
+            applied: updated.checkpoint.counts.processed,
+            stored: (await allClients(h, tenant)).length,
+          });
+        return updated;
+      };
+      await runToEnd(h.engine({ chunkRows: 50 }, { jobs, clients: slowClients }), job);
+      // Every chunk was logged: the whole second slice is the replay. What is shown moves as the writes land.
+      expect(
+        new Set(seen.map((save) => save.shown.processedItems).filter((shown) => shown > 300 && shown < rows)).size,
+      ).toBeGreaterThanOrEqual(3);
+      const fieldsShown = ["processedItems", "createdCount", "updatedCount", "skippedCount", "errorCount"] as const;
+      for (const [i, save] of seen.entries()) {
+        expect(save.shown.processedItems).toBeGreaterThanOrEqual(300);
+        expect(save.shown.processedItems).toBeGreaterThanOrEqual(save.applied);
+        // Past what the dead slice showed, never ahead of the store.
+        expect(save.shown.createdCount).toBeLessThanOrEqual(Math.max(counts.created, save.stored));
+        // No count goes back, each on its own.
+        if (i > 0)
+          for (const field of fieldsShown) expect(save.shown[field]).toBeGreaterThanOrEqual(seen[i - 1].shown[field]);
+        if (i > 0) expect(save.applied).toBeGreaterThanOrEqual(seen[i - 1].applied);
+      }
+      expect(await finished(job)).toMatchObject({
+        status: "Completed",
+        checkpoint: { counts: { created: rows - badRows, error: badRows } },
+      });
+      expect(await allClients(h, tenant)).toHaveLength(rows - badRows);
+    }, 60_000);
 
   /** Runs `job` to its end, one chunk a slice, killing the slice of its `killedChunk`th chunk once it logged it. */
   async function killedInSlice(job: ImportJob, killedChunk: number) {
