@@ -627,6 +627,8 @@ export class ImportEngine {
     await this.deps.jobs.update(tenant, code, {
       status,
       checkpoint,
+      // The rows shown done while it ran may count rows a cancel then left unwritten: the checkpoint is the end.
+      progress: null,
       completedDate: at,
       heartbeat: at,
       existingClientsRead: null,
