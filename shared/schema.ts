@@ -56,12 +56,17 @@ function withinNullable(error: ValueError): ValueError[] {
   return [...error.errors[meant]].flatMap(withinNullable);
 }
 
+/** A JSON pointer's part as the name it stands for (`~1` is `/`, `~0` is `~`). */
+function pointerPart(part: string): string {
+  return part.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
 /** `/columnMappings/2/targetField` under `at` as `at.columnMappings[2].targetField`. */
 function fieldPath(at: string, pointer: string): string {
   const path = pointer
     .split("/")
     .slice(1)
-    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map(pointerPart)
     .reduce((joined, part) => (/^\d+$/.test(part) ? `${joined}[${part}]` : joined ? `${joined}.${part}` : part), at);
   return path || "body";
 }
@@ -103,7 +108,7 @@ function messageOf(error: ValueError): string {
  * import with the default instead (CreateAndUpdate, over clients the caller meant to leave alone).
  */
 function unknownFieldMessage(error: ValueError): string {
-  const name = error.path.split("/").pop()!.replace(/~1/g, "/").replace(/~0/g, "~");
+  const name = pointerPart(error.path.split("/").pop()!);
   const known = Object.keys((error.schema as { properties?: object }).properties ?? {});
   const meant = known.find((field) => field.toLowerCase() === name.toLowerCase().replace(/[^a-z]/g, ""));
   return `is not a field of this request${meant ? ` (did you mean ${meant}?)` : ""}`;

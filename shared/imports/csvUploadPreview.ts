@@ -8,6 +8,7 @@ import { locateHeader } from "../mappings/headerRowDetection";
 import { suggestMappings } from "../mappings/suggestMappings";
 import { OneOf } from "../schema";
 import { CsvColumnMappingSchema } from "./csvColumnMapping";
+import { rowReasonPairAt } from "./notImportedFile";
 
 /** The preview of an uploaded file (spec 2.2). */
 export const CsvUploadPreviewSchema = Type.Object(
@@ -269,12 +270,8 @@ function isSeparatorLine(cells: readonly string[]): boolean {
  * apart instead.
  */
 function distinctHeaders(cells: readonly string[]): string[] {
-  let end = cells.length;
-  while (end > 0 && cells[end - 1].trim() === "") end--;
-  const pair =
-    end >= 2 && cells[end - 2].trim().toLowerCase() === "row" && cells[end - 1].trim().toLowerCase() === "reason"
-      ? [end - 2, end - 1]
-      : [];
+  const at = rowReasonPairAt(cells);
+  const pair = at === null ? [] : [at, at + 1];
   const order = [...pair, ...[...cells.keys()].filter((i) => !pair.includes(i))];
   const taken = new Set(cells);
   const seen = new Map<string, number>();

@@ -299,7 +299,7 @@ export class Imports {
   ): Promise<ResolvedStart> {
     let mapping = request.columnMappings;
     let mappingField = columnMappingsField;
-    let matchField = request.matchField ?? defaultImportOptions.matchField;
+    let matchField = startMatchField(request, null);
     if (request.mappingCode) {
       const saved = isMappingCode(request.mappingCode)
         ? await this.deps.mappings.get(tenant, request.mappingCode)
@@ -310,7 +310,7 @@ export class Imports {
         ]);
       mapping = saved.columnMappings;
       mappingField = "mappingCode";
-      matchField = request.matchField ?? saved.matchField;
+      matchField = startMatchField(request, saved);
     }
     mapping ??= await suggested();
     const errors = mappingErrors(mapping, headers, mappingField);
@@ -319,14 +319,10 @@ export class Imports {
       : done({ mapping, options: { ...request.options, matchField } });
   }
 
-  /** The match field a start will run with: the one it gives, else its saved mapping's, else Code. */
+  /** The match field a start will run with, its saved mapping read if it names one and gives none. */
   private async matchFieldOf(tenant: string, start: ConfirmImportRequest): Promise<MatchField> {
-    if (start.matchField) return start.matchField;
-    const saved =
-      start.mappingCode && isMappingCode(start.mappingCode)
-        ? await this.deps.mappings.get(tenant, start.mappingCode)
-        : null;
-    return saved?.matchField ?? defaultImportOptions.matchField;
+    const named = !start.matchField && start.mappingCode && isMappingCode(start.mappingCode);
+    return startMatchField(start, named ? await this.deps.mappings.get(tenant, start.mappingCode!) : null);
   }
 
   /** What an upload answers when its Idempotency-Key already made a job: that job, as it stands. */
@@ -627,6 +623,11 @@ function isWaitingForFile(job: ImportJob | null): job is ImportJob & { pendingUp
 
 function notFound(code: string) {
   return refuse("notFound", `There is no import ${code.slice(0, 100)} in this tenant`);
+}
+
+/** The match field a start runs with: the one it gives, else its saved mapping's, else Code. */
+function startMatchField(start: ConfirmImportRequest, saved: { matchField: MatchField } | null): MatchField {
+  return start.matchField ?? saved?.matchField ?? defaultImportOptions.matchField;
 }
 
 function notUploaded(code: string) {

@@ -24,12 +24,9 @@ export class NotImportedFile {
     private readonly headers: string[],
     private readonly delimiter: string,
   ) {
-    let end = headers.length;
-    while (end > 0 && headers[end - 1].trim() === "") end--;
-    const endsWithPair =
-      end >= 2 && headers[end - 2].trim().toLowerCase() === "row" && headers[end - 1].trim().toLowerCase() === "reason";
-    this.columns = endsWithPair ? end - 2 : headers.length;
-    this.extraFrom = endsWithPair ? end : headers.length;
+    const pair = rowReasonPairAt(headers);
+    this.columns = pair ?? headers.length;
+    this.extraFrom = pair === null ? headers.length : pair + 2;
   }
 
   /** The first block: byte order mark and header line. */
@@ -47,6 +44,20 @@ export class NotImportedFile {
     const own = Array.from({ length: this.columns }, (_, i) => cells[i] ?? "");
     return formatUnambiguousCsvRecord([...own, String(row), reason, ...extra], this.delimiter) + lineEnd;
   }
+}
+
+/**
+ * Where the `Row` and `Reason` pair a header ends with begins (a not-imported file sent back; blank headers after
+ * it allowed, as Excel saves every row as wide as its longest), or null when it ends with none.
+ */
+export function rowReasonPairAt(headers: readonly string[]): number | null {
+  let end = headers.length;
+  while (end > 0 && headers[end - 1].trim() === "") end--;
+  return end >= 2 &&
+    headers[end - 2].trim().toLowerCase() === "row" &&
+    headers[end - 1].trim().toLowerCase() === "reason"
+    ? end - 2
+    : null;
 }
 
 /**
