@@ -85,9 +85,20 @@ export async function startHttpTriggerServer(options: HttpTriggerServerOptions):
         "x-ms-invocation-id": invocationId,
         "x-forwarded-host": req.headers.host ?? `localhost:${options.port}`,
         "x-forwarded-proto": "http",
+        // Asked to close, the worker's server closes the connection once a function has answered without
+        // reading the body (a refused upload), and the rest of the body fails with EPIPE, often before the
+        // answer is read: the caller got an empty 502. Kept open, the connection carries the answer.
+        connection: "keep-alive",
       },
     });
     forwarded.on("response", (response) => {
+      if (!req.readableEnded) {
+        // The function answered without reading the whole body, and the worker reads no more of it: drop
+        // the rest here, so that the caller can finish sending, and close the worker's connection after.
+        req.unpipe(forwarded);
+        req.resume();
+        response.once("end", () => forwarded.destroy());
+      }
       const responseHeaders = Object.fromEntries(
         Object.entries(response.headers).filter(([name]) => !hopByHop.has(name)),
       );

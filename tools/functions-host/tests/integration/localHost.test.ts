@@ -49,7 +49,7 @@ describe("local host with the fixture app", () => {
   afterAll(async () => host?.stop());
 
   it("prints every function it loaded before the ready line", () => {
-    for (const name of ["echo", "literalRoute", "boom", "recordItem", "alwaysFails", "onDrop", "tick"]) {
+    for (const name of ["echo", "literalRoute", "refuse", "boom", "recordItem", "alwaysFails", "onDrop", "tick"]) {
       expect(host.output()).toContain(`  ${name}: `);
     }
   });
@@ -82,6 +82,15 @@ describe("local host with the fixture app", () => {
     const response = await fetch(`${host.url}/boom`);
     expect(response.status).toBe(500);
     expect(host.output()).toContain("kaboom");
+  });
+
+  it("answers what an HTTP function said about a large body it did not read", async () => {
+    const body = Buffer.alloc(4 * 1024 * 1024, 7);
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${host.url}/refuse`, { method: "POST", body });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ title: "refused unread" });
+    }
   });
 
   it("streams a request body to the function without buffering it", async () => {
