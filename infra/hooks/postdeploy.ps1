@@ -20,5 +20,5 @@ for ($attempt = 0; $attempt -lt 30; $attempt++) {
   }
   Start-Sleep -Seconds 10
 }
-Write-Error "The app did not answer 200 at $health within 5 minutes (last: $status); see infra/README.md, 'When it is not healthy'"
+Write-Error "The app did not answer 200 at $health after 30 tries over up to 15 minutes (last: $status); see infra/README.md, 'When it is not healthy'"
 exit 1

@@ -8,7 +8,7 @@ echo "Waiting for $health ..."
 status=none
 attempt=0
 while [ "$attempt" -lt 30 ]; do
-  status=$(curl --silent --output /dev/null --write-out '%{http_code}' --max-time 20 "$health" || echo "no answer")
+  status=$(curl --silent --output /dev/null --write-out '%{http_code}' --max-time 20 "$health") || status="no answer"
   if [ "$status" = "200" ]; then
     echo "Healthy: $health"
     echo "Create a tenant key with your own sign-in (az login):"
@@ -18,5 +18,5 @@ while [ "$attempt" -lt 30 ]; do
   attempt=$((attempt + 1))
   sleep 10
 done
-echo "The app did not answer 200 at $health within 5 minutes (last: $status); see infra/README.md, 'When it is not healthy'" >&2
+echo "The app did not answer 200 at $health after 30 tries over up to 15 minutes (last: $status); see infra/README.md, 'When it is not healthy'" >&2
 exit 1

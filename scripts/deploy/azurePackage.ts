@@ -7,6 +7,11 @@ import { PackageLock, productionDependencies } from "./productionDependencies";
 const codeFolders = ["dist/functions", "dist/shared", "dist/web", "web/public"];
 // Source maps, TypeScript sources and declarations: the runtime loads none of them (half the SDKs' size).
 const notLoaded = /\.(map|ts|cts|mts)$/;
+// azd reads the ignore file of the folder it zips, not the repository's, and azd 1.23.5 to 1.23.11 leave
+// node_modules out of a TypeScript function app's package that has none: the app would start without its
+// dependencies. An ignore file that ignores nothing keeps every staged file, on every azd version.
+const packageFuncignore =
+  "# The staged package is deployed whole, node_modules included: it holds only what the runtime loads.\n";
 
 /**
  * Stages the deployment package of the app at `appRoot` (built) in `.deploy/` (or the folder given): host.json, a package.json with the
@@ -29,6 +34,7 @@ export function stageAzurePackage(appRoot: string, target: string): string[] {
   };
   fs.writeFileSync(path.join(target, "package.json"), `${JSON.stringify(deployed, null, 2)}\n`);
   fs.copyFileSync(path.join(appRoot, "host.json"), path.join(target, "host.json"));
+  fs.writeFileSync(path.join(target, ".funcignore"), packageFuncignore);
   for (const folder of codeFolders) {
     fs.cpSync(path.join(appRoot, folder), path.join(target, folder), {
       recursive: true,

@@ -48,7 +48,21 @@ describe("the Azure package", () => {
   });
 
   it("contains what the runtime needs and nothing else", () => {
-    expect(fs.readdirSync(target).sort()).toEqual(["dist", "host.json", "node_modules", "package.json", "web"]);
+    expect(fs.readdirSync(target).sort()).toEqual([
+      ".funcignore",
+      "dist",
+      "host.json",
+      "node_modules",
+      "package.json",
+      "web",
+    ]);
+    // azd reads the zipped folder's ignore file: it must ignore nothing (azd 1.23.5-1.23.11 drop node_modules
+    // from a package without one).
+    const ignoring = fs
+      .readFileSync(path.join(target, ".funcignore"), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "" && !line.startsWith("#"));
+    expect(ignoring).toEqual([]);
     expect(fs.readdirSync(path.join(target, "dist")).sort()).toEqual(["functions", "shared", "web"]);
     // The import page: compiled scripts in dist/web, its HTML and CSS; not its TypeScript sources.
     expect(fs.readdirSync(path.join(target, "web"))).toEqual(["public"]);
