@@ -74,6 +74,8 @@ export class ClientIndex {
    * import must generate what an index loaded afresh would, so no code is skipped for a reservation not its own.
    */
   private reservedSkips: { reserved: ReservedCodes; lastSuffix: Map<string, number> } | null = null;
+  /** The longest code key that is a number written with leading zeros; null until first asked. */
+  private zeroLedLength: number | null = null;
 
   constructor(fields: readonly IndexedField[]) {
     this.byField = fields.map((field) => [field, new FieldValues()] as const);
@@ -108,6 +110,24 @@ export class ClientIndex {
     const values = this.byField.find(([indexed]) => indexed === field)?.[1];
     if (!values) throw new Error(`The client index was not built with ${field}`);
     return values.holders(valueKey(field, value)).map((client) => this.codeOf(client));
+  }
+
+  /**
+   * The code of a client whose code is the number `code` is with other leading zeros (`00123` for `123`, `123` for
+   * `00123`), or null: a spreadsheet that took a column of codes for numbers saves them without their zeros.
+   */
+  sameNumberCode(code: string): string | null {
+    const key = compareKey(code);
+    if (!/^\d+$/.test(key)) return null;
+    const number = key.replace(/^0+/, "");
+    if (number === "") return null;
+    this.zeroLedLength ??= this.codeKeys.longestZeroLedNumber();
+    for (let length = number.length; length <= Math.max(number.length, this.zeroLedLength); length++) {
+      const candidate = number.padStart(length, "0");
+      const client = candidate === key ? -1 : this.codeKeys.find(candidate);
+      if (client !== -1) return this.codeOf(client);
+    }
+    return null;
   }
 
   /**
@@ -173,6 +193,8 @@ export class ClientIndex {
   private addCode(code: string): number {
     const codeKey = compareKey(code);
     const client = this.codeKeys.add(codeKey);
+    if (this.zeroLedLength !== null && codeKey.length > this.zeroLedLength && /^0\d*$/.test(codeKey))
+      this.zeroLedLength = codeKey.length;
     if (code !== codeKey) {
       if (client >= this.storedCodeOf.length) this.storedCodeOf = grown(this.storedCodeOf, client + 1, none);
       this.storedCodeOf[client] = this.storedCodes.add(code);

@@ -4,6 +4,8 @@ import { grown } from "../util/grownArray";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const empty = -1;
+const zero = 0x30;
+const nine = 0x39;
 
 /** A key table's arrays as they stand, for a snapshot: a table made from them is the same table. */
 export interface KeyTableParts {
@@ -74,6 +76,20 @@ export class KeyTable {
   reserve(keys: number): void {
     if (keys >= this.starts.length) this.starts = grown(this.starts, keys + 1);
     if (keys * 4 > this.slots.length * 3) this.rehash(Math.ceil((keys * 4) / 3) + 1);
+  }
+
+  /** The length of the longest key that is a number written with leading zeros (`00123`), 0 when none is. */
+  longestZeroLedNumber(): number {
+    let longest = 0;
+    for (let n = 0; n < this.count; n++) {
+      const start = this.starts[n];
+      const end = this.starts[n + 1];
+      if (end - start <= longest || this.bytes[start] !== zero) continue;
+      let digits = true;
+      for (let i = start + 1; i < end && digits; i++) digits = this.bytes[i] >= zero && this.bytes[i] <= nine;
+      if (digits) longest = end - start;
+    }
+    return longest;
   }
 
   key(number: number): string {

@@ -71,6 +71,8 @@ export function decideRow(cells: string[], context: RowContext): RowOutcome {
   }
   const match = matches[0];
   if (!match) {
+    const sameNumber = typeof values.Code === "string" ? index.sameNumberCode(values.Code) : null;
+    if (sameNumber !== null) return { kind: "error", reason: otherZerosReason(values.Code as string, sameNumber) };
     if (options.importMode === "UpdateOnly") {
       const reason =
         matchValue === undefined
@@ -119,6 +121,16 @@ function update(match: string, values: ClientValues, { index, at }: RowContext):
   const write: ClientWrite = { kind: "update", code: match, values: changes, at };
   index.recordWrite(write);
   return { kind: "updated", write };
+}
+
+/**
+ * Why a row whose code is a client's code with other leading zeros is refused rather than taken as a new client:
+ * a file saved by a spreadsheet that took the codes for numbers would otherwise make a second of each client.
+ */
+function otherZerosReason(code: string, client: string): string {
+  return compareKey(code).length < compareKey(client).length
+    ? `Code ${quoted(code)} is client ${quoted(client)}'s code without its leading zeros, as a spreadsheet saves a code it took for a number: format the column as text and save the file again, or write ${quoted(client)}`
+    : `Code ${quoted(code)} is client ${quoted(client)}'s code with leading zeros added: write ${quoted(client)} to import into that client`;
 }
 
 /** Whether cells past the header's hold anything: a trailing empty cell is only a spreadsheet's extra comma. */

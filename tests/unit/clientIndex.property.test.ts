@@ -43,6 +43,40 @@ describe("KeyTable", () => {
   });
 });
 
+describe("ClientIndex.sameNumberCode", () => {
+  const digits = fc.string({ unit: fc.constantFrom("0", "0", "1", "2"), minLength: 1, maxLength: 6 });
+  it("finds a client whose code is the same number with other leading zeros exactly when one exists, also after a snapshot", () => {
+    fc.assert(
+      fc.property(
+        fc.array(digits, { maxLength: 40 }),
+        fc.array(digits, { maxLength: 10 }),
+        fc.array(digits, { maxLength: 20 }),
+        (before, after, probes) => {
+          let index = new ClientIndex([]);
+          const add = (code: string) =>
+            index.recordWrite({ kind: "create", values: { Code: code, Name: "N" }, at: "" });
+          before.forEach(add);
+          // Asked once before the snapshot, so the copy must learn again what the first knew.
+          index.sameNumberCode("1");
+          index = ClientIndex.fromImage(index.image());
+          // Asked again before more codes come, so it must keep what it learnt current.
+          index.sameNumberCode("1");
+          after.forEach(add);
+          const stored = [...new Set([...before, ...after])];
+          const number = (code: string) => code.replace(/^0+/, "");
+          for (const probe of probes) {
+            const found = index.sameNumberCode(probe);
+            const expected = stored.filter((c) => c !== probe && number(c) === number(probe) && number(c) !== "");
+            if (expected.length === 0) expect(found).toBeNull();
+            else expect(expected).toContain(found);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 /** The index as plain maps: what ClientIndex must answer, however it stores it. */
 class ModelIndex {
   private readonly codes = new Map<string, string>();

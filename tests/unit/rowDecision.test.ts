@@ -15,7 +15,12 @@ const stored: (ClientValues & { Code: string; Name: string })[] = [
   { Code: "SMITH1", Name: "John Smith", Type: "Individual", NiNumber: "AB123456C" },
   { Code: "SMITH2", Name: "John Smith", Type: "Individual" },
   { Code: "ref one", Name: "Spaced Code Ltd", InternalReference: "REF-9" },
+  { Code: "00123", Name: "Zeros Ltd", Type: "PrivateLimitedCompany" },
+  { Code: "456", Name: "Plain Number Ltd", Type: "PrivateLimitedCompany" },
 ];
+
+const zerosDropped =
+  "Code '123' is client '00123''s code without its leading zeros, as a spreadsheet saves a code it took for a number: format the column as text and save the file again, or write '00123'";
 
 interface Case {
   name: string;
@@ -64,6 +69,39 @@ const cases: Case[] = [
     row: { Code: "", Name: "New Ltd" },
     options: { importMode: "UpdateOnly" },
     expect: { kind: "skipped", reason: "No matching client: the row has no Code" },
+  },
+  ...(["CreateAndUpdate", "CreateOnly", "UpdateOnly"] as const).map((importMode): Case => ({
+    name: `a code a spreadsheet saved without its leading zeros, ${importMode}: an error naming the client, not a second client`,
+    row: { Code: "123", Name: "Zeros Ltd", Type: "Ltd" },
+    options: { importMode },
+    expect: { kind: "error", reason: zerosDropped },
+  })),
+  {
+    name: "a code without a client's leading zeros, matched on Name finding none: an error, not a second client",
+    row: { Code: " 1 23", Name: "Zeros Limited", Type: "Ltd" },
+    options: { matchField: "Name" },
+    expect: {
+      kind: "error",
+      reason: zerosDropped.replace("Code '123'", "Code '1 23'"),
+    },
+  },
+  {
+    name: "a code with leading zeros a client's code has not: an error naming the client",
+    row: { Code: "0456", Name: "Plain Number Ltd", Type: "Ltd" },
+    expect: {
+      kind: "error",
+      reason: "Code '0456' is client '456''s code with leading zeros added: write '456' to import into that client",
+    },
+  },
+  {
+    name: "other numbers are other clients: digits that differ, or zeros inside",
+    row: { Code: "1023", Name: "Other Number Ltd", Type: "Ltd" },
+    expect: created({ Code: "1023", Name: "Other Number Ltd", Type: "PrivateLimitedCompany", Status: "Active" }),
+  },
+  {
+    name: "a code that is the client's, zeros and all, matches it",
+    row: { Code: "00123", Name: "Zeros Renamed" },
+    expect: updated("00123", { Name: "Zeros Renamed" }),
   },
   {
     name: "one match, CreateAndUpdate: updated, empty cells left alone",
@@ -262,6 +300,28 @@ describe("row decisions (spec 3.2, 3.3), on an in-memory index", () => {
     expect(decideRow(["x1", "Second", ""], context)).toEqual({
       kind: "updated",
       write: { kind: "update", code: "X1", values: { Name: "Second" }, at },
+    });
+  });
+
+  it("a code made earlier in the file is told apart from the same number without its zeros", () => {
+    const context = {
+      columns: columnsOf(["Code", "Name", "Type"]),
+      headerCount: 3,
+      options: defaultImportOptions,
+      index: new ClientIndex([]),
+      fileCodes: null,
+      at,
+    };
+    // Asked before any code with zeros exists, then again once one does: the index keeps what it learnt current.
+    expect(decideRow(["7", "Seven Ltd", "Ltd"], context).kind).toBe("created");
+    expect(decideRow(["0008", "Eight Ltd", "Ltd"], context).kind).toBe("created");
+    expect(decideRow(["8", "Eight Ltd", "Ltd"], context)).toMatchObject({
+      kind: "error",
+      reason: expect.stringContaining("client '0008''s code without its leading zeros"),
+    });
+    expect(decideRow(["07", "Seven Ltd", "Ltd"], context)).toMatchObject({
+      kind: "error",
+      reason: expect.stringContaining("client '7''s code with leading zeros added"),
     });
   });
 
