@@ -8,6 +8,16 @@ export function normaliseCompanyNumber(text: string): string | null {
   return /^(?:[A-Z]{2}\d{6}|R\d{7})$/.test(compact) ? compact : null;
 }
 
+/**
+ * A telephone number as written, but for the one a spreadsheet took for a number: a UK number's digits alone,
+ * without the leading 0 (`7700900123`, 10 digits) or the + of +44 (`447700900123`), which it gets back; such digit
+ * strings are no other number a UK practice's list would hold. Other numbers are kept as written.
+ */
+export function normaliseTelephone(text: string): string {
+  if (/^[1-9]\d{9}$/.test(text)) return `0${text}`;
+  return /^44[1-9]\d{9}$/.test(text) ? `+${text}` : text;
+}
+
 /** National Insurance numbers: two letters, six digits, a letter A-D; spaces removed, upper case. */
 export function normaliseNiNumber(text: string): string | null {
   const compact = text.replace(/\s+/g, "").toUpperCase();

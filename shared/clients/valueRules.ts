@@ -7,6 +7,7 @@ import {
   normaliseCompanyNumber,
   normaliseNiNumber,
   normalisePostcode,
+  normaliseTelephone,
   normaliseUtr,
   normaliseVatNumber,
 } from "./ukIdentifiers";
@@ -77,8 +78,9 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
     );
   switch (kind) {
     case "text":
-    case "telephone":
       return valid(text);
+    case "telephone":
+      return valid(normaliseTelephone(text));
     case "code":
       return isUsableCode(text)
         ? valid(text)

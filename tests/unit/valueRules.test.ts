@@ -196,6 +196,16 @@ describe("value rules (spec 3.2)", () => {
     for (const text of ["#1 Client", "#N/A Holdings", "N/A", "Err:50"]) ok("text", text, text);
   });
 
+  it("telephone numbers a spreadsheet took for numbers get their leading 0 or + back; others are kept as written", () => {
+    ok("telephone", "7700900999", "07700900999");
+    ok("telephone", "2079460000", "02079460000");
+    ok("telephone", "447700900999", "+447700900999");
+    for (const text of ["07700900999", "07700 900999", "+44 7700 900999", "020 7946 0000", "+1 212 555 0100"])
+      ok("telephone", text, text);
+    // Not a UK number without its 0: too short or long, or a leading 0 kept.
+    for (const text of ["770090099", "77009009999", "0770090099", "4407700900999", "123"]) ok("telephone", text, text);
+  });
+
   it("postcodes are upper-cased with one space", () => {
     ok("postcode", "sw1a1aa", "SW1A 1AA");
     ok("postcode", " m1   1ae ", "M1 1AE");
