@@ -4,6 +4,7 @@ import { FieldKind, TargetField, targetFieldKinds, targetFields } from "./target
 // One value each kind's rule accepts, so the template's example row imports as it is.
 const kindExamples: Record<FieldKind, string> = {
   text: "",
+  website: "https://acme.example",
   telephone: "020 7946 0000",
   code: "ACME01",
   email: "accounts@acme.example",
@@ -22,7 +23,6 @@ const textExamples: Partial<Record<TargetField, string>> = {
   Name: "Acme Trading Ltd",
   Telephone: "020 7946 0000",
   InternalReference: "REF-001",
-  Website: "https://acme.example",
   Manager: "Sam Jones",
   Partner: "Alex Smith",
   Associate: "Chris Lee",

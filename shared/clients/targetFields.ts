@@ -1,6 +1,7 @@
 /** How a target field's cell is read and checked (spec 3.2). */
 export type FieldKind =
   | "text"
+  | "website"
   | "telephone"
   | "code"
   | "email"
@@ -36,7 +37,7 @@ export const targetFieldKinds = {
   Email: "email",
   Telephone: "telephone",
   InternalReference: "text",
-  Website: "text",
+  Website: "website",
   PclSent: "boolean",
   CanContactPost: "boolean",
   CanContactTelephone: "boolean",
@@ -91,6 +92,7 @@ export function isTargetField(name: string): name is TargetField {
 /** The longest value of each kind of field, in characters; text fields take `textLength` unless named below. */
 const kindLengths: Record<FieldKind, number> = {
   text: 255,
+  website: 2_000,
   telephone: 50,
   code: 64,
   email: 254,
@@ -110,7 +112,6 @@ const textLengths: Partial<Record<TargetField, number>> = {
   InvoiceAddress: 1_000,
   NatureOfBusiness: 1_000,
   ContactRelationships: 1_000,
-  Website: 2_000,
   Telephone: 50,
   ContactPhone: 50,
   ContactMobile: 50,

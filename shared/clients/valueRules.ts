@@ -58,8 +58,18 @@ const digitKinds = new Set<FieldKind>(["telephone", "companyNumber", "utr", "vat
  */
 const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
+/**
+ * A "?" where a letter was: Excel's "CSV (Comma delimited)" writes Windows-1252 and puts "?" for each letter it
+ * lacks (Ł, ő, ř, Cyrillic), so a name comes back "?ukasz" or "???? ??????" and would overwrite the good one. In
+ * the names, addresses and words of a client record, a "?" touching a letter is that.
+ */
+const lostLetter = /\p{L}\?|\?[\p{L}?]/u;
+/** Combining accents: a name typed on a Mac can arrive decomposed ("Zoe" and U+0308), and must match "Zoë". */
+const combiningMark = /[\u0300-\u036f]/;
+
 /** Reads one trimmed, non-empty cell as a field of `kind` (spec 3.2): the normalised value, or the rule it breaks. */
-export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat): CellReading {
+export function readCell(kind: FieldKind, cell: string, dateFormat: DateFormat): CellReading {
+  const text = combiningMark.test(cell) ? cell.normalize("NFC") : cell;
   const control = controlCharacter.exec(text);
   if (control)
     return invalid(
@@ -78,6 +88,12 @@ export function readCell(kind: FieldKind, text: string, dateFormat: DateFormat):
     );
   switch (kind) {
     case "text":
+      return lostLetter.test(text)
+        ? invalid(
+            "has '?' where a letter should be, as when a file is saved in an encoding without that letter (Excel's 'CSV (Comma delimited)' writes '?' for Ł, ő, ř...): save the file as 'CSV UTF-8' and import it again",
+          )
+        : valid(text);
+    case "website":
       return valid(text);
     case "telephone":
       return valid(normaliseTelephone(text));

@@ -206,6 +206,20 @@ describe("value rules (spec 3.2)", () => {
     for (const text of ["770090099", "77009009999", "0770090099", "4407700900999", "123"]) ok("telephone", text, text);
   });
 
+  it("a '?' touching a letter in text is a letter the file's encoding lacked; websites and other kinds keep theirs", () => {
+    const rule =
+      "has '?' where a letter should be, as when a file is saved in an encoding without that letter (Excel's 'CSV (Comma delimited)' writes '?' for Ł, ő, ř...): save the file as 'CSV UTF-8' and import it again";
+    for (const text of ["?ukasz Nowak", "Pawe? Nowak", "Anton?n Dvo?ák", "???? ??????", "Gda?sk"])
+      broken("text", text, rule);
+    for (const text of ["?", "Flat 3 ? rear", "(?)", "Q&A Ltd", "Łukasz Nowak"]) ok("text", text, text);
+    ok("website", "https://acme.example/page?id=3", "https://acme.example/page?id=3");
+  });
+
+  it("letters written with combining accents are stored composed, as they are typed", () => {
+    ok("text", "Zoe\u0308 Cafe\u0301", "Zoë Café");
+    ok("code", "ZOE\u0308", "ZOË");
+  });
+
   it("postcodes are upper-cased with one space", () => {
     ok("postcode", "sw1a1aa", "SW1A 1AA");
     ok("postcode", " m1   1ae ", "M1 1AE");
