@@ -101,7 +101,7 @@ function readDay(text: string, format: DateFormat, pattern: string): DateReading
   const other = format === "DMY" ? "MDY" : format === "MDY" ? "DMY" : null;
   return other && calendarDate(+year, +day, +month)
     ? {
-        rule: `is not a valid date (${pattern}); if the file writes the ${other === "MDY" ? "month" : "day"} first, choose the date format ${other}`,
+        rule: `is not a valid date (${pattern}); if the file writes the ${other === "MDY" ? "month" : "day"} first, import the whole file again with the date format ${other}: its dates that read either way were read ${other === "MDY" ? "day" : "month"} first`,
       }
     : generic;
 }

@@ -8,6 +8,7 @@ import { locateHeader } from "../mappings/headerRowDetection";
 import { suggestMappings } from "../mappings/suggestMappings";
 import { OneOf } from "../schema";
 import { CsvColumnMappingSchema } from "./csvColumnMapping";
+import { dateOrderWarnings } from "./dateOrder";
 import { rowReasonPairAt } from "./notImportedFile";
 
 /** The preview of an uploaded file (spec 2.2). */
@@ -235,6 +236,12 @@ export class PreviewBuilder {
           `Headers named more than once are told apart here: ${renamed.join(", ")}; map them by these names`,
         );
     }
+    warnings.push(
+      ...dateOrderWarnings(
+        headers,
+        dataRecords.map(({ cells, index }) => ({ cells, row: rowOf(index) })),
+      ),
+    );
     const checked = [
       ...dataRecords
         .filter(({ index }) => !this.kept[index].tooLong)

@@ -49,7 +49,7 @@ describe("value rules (spec 3.2)", () => {
     expect(readDate("2020/02/01", "YMD")).toEqual({ date: "2020-02-01" });
     expect(readCell("date", "13/01/2020", "MDY")).toEqual({
       ok: false,
-      rule: "is not a valid date (yyyy-mm-dd or mm/dd/yyyy); if the file writes the day first, choose the date format DMY",
+      rule: "is not a valid date (yyyy-mm-dd or mm/dd/yyyy); if the file writes the day first, import the whole file again with the date format DMY: its dates that read either way were read month first",
     });
   });
 
@@ -94,10 +94,10 @@ describe("value rules (spec 3.2)", () => {
     broken(
       "date",
       "1/15/2019",
-      "is not a valid date (yyyy-mm-dd or dd/mm/yyyy); if the file writes the month first, choose the date format MDY",
+      "is not a valid date (yyyy-mm-dd or dd/mm/yyyy); if the file writes the month first, import the whole file again with the date format MDY: its dates that read either way were read day first",
     );
     expect(readDate("31/12/2018", "MDY")).toEqual({
-      rule: "is not a valid date (yyyy-mm-dd or mm/dd/yyyy); if the file writes the day first, choose the date format DMY",
+      rule: "is not a valid date (yyyy-mm-dd or mm/dd/yyyy); if the file writes the day first, import the whole file again with the date format DMY: its dates that read either way were read month first",
     });
     // Neither order reads it, or the format is year first: the rule alone.
     broken("date", "31/31/2019", "is not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
