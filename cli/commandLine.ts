@@ -24,8 +24,22 @@ export const commonOptions = {
 /** Flags of the commands that upload a file. */
 export const uploadOptions = {
   resume: { type: "boolean" },
+  again: { type: "boolean" },
   "header-row": { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
+
+/**
+ * `--again`: a job of its own for the same file and options. Not with `--resume`, which finds the upload that
+ * broke off by the key the same command made before.
+ */
+export function againOf(values: { again?: boolean; resume?: boolean }): boolean {
+  if (values.again && values.resume)
+    throw new CliError(
+      exitCodes.usage,
+      "--again and --resume do not go together: --resume continues the upload the same command began, --again begins another",
+    );
+  return values.again === true;
+}
 
 /** `--header-row yes|no`: whether the file's first line is its header; null (not given) lets the service detect it. */
 export function headerRowOf(value: string | undefined): boolean | null {

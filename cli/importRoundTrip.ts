@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -36,13 +36,16 @@ export function readableFile(file: string): number {
 /**
  * The Idempotency-Key of a run: the tenant, the file's bytes and name, and what the run asks for. Running the
  * same command again (after a crash, a retry, a lost answer) gives back the same job instead of a second one.
+ * `again` (`--again`) asks for a job of its own: the same list sent again on purpose, after the data changed.
  */
 export async function idempotencyKeyOf(
   tenant: string,
   file: string,
   hasHeaderRow: boolean | null,
   flags: StartFlags | null,
+  again: boolean,
 ): Promise<string> {
+  if (again) return randomUUID();
   const hash = createHash("sha256");
   await pipeline(fs.createReadStream(file), hash);
   return createHash("sha256")

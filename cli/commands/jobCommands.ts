@@ -3,6 +3,7 @@ import { ParseArgsConfig } from "node:util";
 import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
 import {
+  againOf,
   connectionOf,
   headerRowOf,
   onePositional,
@@ -38,10 +39,11 @@ function session<O extends ParseArgsConfig["options"]>(args: string[], extra: O)
   return { ...parsed, connect: () => new ServiceClient(connectionOf(parsed.values)) };
 }
 
-export const uploadHelp = `client-import upload <file> [--header-row <yes|no>] [--resume] [--json]
+export const uploadHelp = `client-import upload <file> [--header-row <yes|no>] [--resume] [--again] [--json]
 
 Uploads a CSV for its preview and prints the job code on stdout (the preview as JSON with --json). Whether the
-first line is the header is detected unless --header-row says.`;
+first line is the header is detected unless --header-row says. The same file uploaded again within 24 hours
+gives back the first upload's job, unless --again asks for a new one.`;
 
 export async function uploadCommand(args: string[]): Promise<number> {
   const { values, positionals, connect } = session(args, uploadOptions);
@@ -50,7 +52,7 @@ export async function uploadCommand(args: string[]): Promise<number> {
   const hasHeaderRow = headerRowOf(values["header-row"]);
   const client = connect();
   const reporter = new ProgressReporter(progressStyleOf(values));
-  const key = await idempotencyKeyOf(client.connection.tenant, file, hasHeaderRow, null);
+  const key = await idempotencyKeyOf(client.connection.tenant, file, hasHeaderRow, null, againOf(values));
   const uploaded = await uploadFile(client, file, key, reporter, { resume: values.resume === true, hasHeaderRow });
   const code = "preview" in uploaded ? uploaded.preview.code : uploaded.job.code;
   if ("preview" in uploaded) describePreview(uploaded.preview, uploaded.preview.suggestedMappings, reporter);

@@ -1,6 +1,7 @@
 import { CsvImportJobDto } from "../../shared/imports/csvImportJobDto";
 import { CsvUploadPreview } from "../../shared/imports/csvUploadPreview";
 import {
+  againOf,
   connectionOf,
   headerRowOf,
   onePositional,
@@ -45,6 +46,8 @@ bar, prints the result and saves the rows not imported beside the file as <name>
   --out <path>             where to save the not-imported file
   --timeout <seconds>      stop waiting after this long (exit 75; the import goes on)
   --resume                 a large upload that broke off continues where it stopped
+  --again                  import the file anew, where the same command within 24 hours follows the job the
+                           first run made (the same file and options: a retry is never a second import)
   --cancel-on-interrupt    Ctrl+C cancels the import before exiting`;
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -63,12 +66,14 @@ export async function runCommand(args: string[]): Promise<number> {
   const client = new ServiceClient(connectionOf(values));
   const reporter = new ProgressReporter(progressStyleOf(values));
   readableFile(file);
-  const key = await idempotencyKeyOf(client.connection.tenant, file, hasHeaderRow, flags);
+  const key = await idempotencyKeyOf(client.connection.tenant, file, hasHeaderRow, flags, againOf(values));
   const uploaded = await uploadFile(client, file, key, reporter, { resume: values.resume ?? false, hasHeaderRow });
   let job: CsvImportJobDto;
   if ("job" in uploaded && uploaded.job.confirmedDate !== null) {
     job = uploaded.job;
-    reporter.message(`Import ${job.code} was started by an earlier run with this file and these options; following it`);
+    reporter.message(
+      `Import ${job.code} was started by an earlier run with this file and these options; following it (--again imports the file anew)`,
+    );
   } else {
     const preview =
       "preview" in uploaded

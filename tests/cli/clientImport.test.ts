@@ -92,6 +92,18 @@ describe("client-import run", () => {
       headers: { "x-api-key": env.CLIENT_IMPORT_API_KEY },
     });
     expect(((await jobs.json()) as { items: unknown[] }).items).toHaveLength(1);
+
+    // Sent again on purpose (a colleague changed a client since): --again makes a job of its own.
+    const anew = await runCli(["run", file, "--again"], env);
+    expect(anew.code).toBe(2);
+    expect(anew.stderr).not.toContain("earlier run");
+    const after = await fetch(`${host.url}/tenants/${env.CLIENT_IMPORT_TENANT}/clients/import/csv`, {
+      headers: { "x-api-key": env.CLIENT_IMPORT_API_KEY },
+    });
+    expect(((await after.json()) as { items: unknown[] }).items).toHaveLength(2);
+    const both = await runCli(["run", file, "--again", "--resume"], env);
+    expect(both.code).toBe(64);
+    expect(both.stderr).toContain("--again and --resume do not go together");
   });
 
   it("prints the final job as JSON with --json, and NDJSON progress on stderr with --progress json", async () => {
