@@ -93,7 +93,10 @@ const document = {
           required: true,
           content: {
             "multipart/form-data": {
-              schema: Type.Composite([Type.Object({ file: Type.String({ format: "binary" }) }), UploadFormSchema]),
+              // Composite drops its parts' additionalProperties: the form refuses unknown fields, as the document says.
+              schema: Type.Composite([Type.Object({ file: Type.String({ format: "binary" }) }), UploadFormSchema], {
+                additionalProperties: false,
+              }),
             },
             "text/csv": { schema: string },
           },

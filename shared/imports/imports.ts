@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { MatchField } from "../clients/targetFields";
-import { isMappingCode } from "../mappings/savedMapping";
+import { isMappingCode, SavedMapping } from "../mappings/savedMapping";
 import { SavedMappings } from "../mappings/savedMappings";
 import { done, Outcome, refuse } from "../outcome";
 import { Parsed } from "../schema";
@@ -301,13 +301,8 @@ export class Imports {
     let mappingField = columnMappingsField;
     let matchField = startMatchField(request, null);
     if (request.mappingCode) {
-      const saved = isMappingCode(request.mappingCode)
-        ? await this.deps.mappings.get(tenant, request.mappingCode)
-        : null;
-      if (!saved)
-        return refuse("invalid", `There is no saved mapping with code '${request.mappingCode.slice(0, 100)}'`, [
-          { field: "mappingCode", message: "is not a saved mapping" },
-        ]);
+      const saved = await this.savedMappingOf(tenant, request);
+      if (!saved) return noSuchMapping(request.mappingCode);
       mapping = saved.columnMappings;
       mappingField = "mappingCode";
       matchField = startMatchField(request, saved);
@@ -319,10 +314,11 @@ export class Imports {
       : done({ mapping, options: { ...request.options, matchField } });
   }
 
-  /** The match field a start will run with, its saved mapping read if it names one and gives none. */
-  private async matchFieldOf(tenant: string, start: ConfirmImportRequest): Promise<MatchField> {
-    const named = !start.matchField && start.mappingCode && isMappingCode(start.mappingCode);
-    return startMatchField(start, named ? await this.deps.mappings.get(tenant, start.mappingCode!) : null);
+  /** The saved mapping a start names, or null when it names none or one that does not exist. */
+  private async savedMappingOf(tenant: string, start: ConfirmImportRequest): Promise<SavedMapping | null> {
+    return start.mappingCode && isMappingCode(start.mappingCode)
+      ? await this.deps.mappings.get(tenant, start.mappingCode)
+      : null;
   }
 
   /** What an upload answers when its Idempotency-Key already made a job: that job, as it stands. */
@@ -361,6 +357,9 @@ export class Imports {
       const earlier = await receipts.find(tenant, idempotencyKey, now());
       if (earlier) return this.earlierUploadRequest(tenant, earlier, requestHash);
     }
+    // A saved mapping that does not exist is refused now, as the upload call refuses it, not once gigabytes landed.
+    const saved = options.start ? await this.savedMappingOf(tenant, options.start) : null;
+    if (options.start?.mappingCode && !saved) return noSuchMapping(options.start.mappingCode);
     const code = newJobCode();
     const blobName = largeUploadBlobName(tenant, code);
     const createdDate = now().toISOString();
@@ -379,7 +378,7 @@ export class Imports {
       },
       // As the start will be resolved once the file lands: a saved mapping's match field when none was given.
       options: options.start
-        ? { ...options.start.options, matchField: await this.matchFieldOf(tenant, options.start) }
+        ? { ...options.start.options, matchField: startMatchField(options.start, saved) }
         : defaultImportOptions,
       mapping: [],
       createdDate,
@@ -623,6 +622,13 @@ function isWaitingForFile(job: ImportJob | null): job is ImportJob & { pendingUp
 
 function notFound(code: string) {
   return refuse("notFound", `There is no import ${code.slice(0, 100)} in this tenant`);
+}
+
+/** The refusal of a start naming a saved mapping that does not exist. */
+function noSuchMapping(code: string) {
+  return refuse("invalid", `There is no saved mapping with code '${code.slice(0, 100)}'`, [
+    { field: "mappingCode", message: "is not a saved mapping" },
+  ]);
 }
 
 /** The match field a start runs with: the one it gives, else its saved mapping's, else Code. */

@@ -21,6 +21,31 @@ describe("one source per shape", () => {
     expect(schemas.CsvImportJobDto.required).toEqual(Object.keys(CsvImportJobDtoSchema.properties));
   });
 
+  it("every request body the document describes refuses unknown fields, as the service does", () => {
+    const document = openApiDocument as unknown as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: object }> } }>>;
+      components: { schemas: Record<string, object> };
+    };
+    const resolved = (schema: object): Record<string, unknown> => {
+      const ref = (schema as { $ref?: string }).$ref;
+      return (ref ? document.components.schemas[ref.replace("#/components/schemas/", "")] : schema) as Record<
+        string,
+        unknown
+      >;
+    };
+    const bodies = Object.entries(document.paths).flatMap(([route, methods]) =>
+      Object.entries(methods).flatMap(([method, operation]) =>
+        Object.entries(operation.requestBody?.content ?? {}).map(([type, { schema }]) => ({
+          at: `${method} ${route} ${type}`,
+          schema: resolved(schema),
+        })),
+      ),
+    );
+    const objects = bodies.filter(({ schema }) => schema.type === "object");
+    expect(objects.map(({ at }) => at)).toContain("post /tenants/{tenant}/clients/import/csv multipart/form-data");
+    for (const { at, schema } of objects) expect(schema.additionalProperties, at).toBe(false);
+  });
+
   it("a field added to a schema appears in the document, in the request validation and in the type", () => {
     // The types are the schemas' own (checked when the tests are type-checked, by npm run lint).
     expectTypeOf<ConfirmCsvImportRequest>().toEqualTypeOf<Static<typeof ConfirmImportRequestSchema>>();

@@ -167,6 +167,19 @@ describe("start requests", () => {
     });
     expect(await services.imports.preview("t", ticket.code)).toMatchObject({ refused: "conflict" });
   });
+
+  it("a large upload naming a saved mapping that does not exist: refused before any job or upload URL", async () => {
+    const { services } = memoryServices();
+    const request = value(parseUploadRequest({ fileName: "big.csv", showPreview: false, mappingCode: "no-such" }));
+    expect(await services.imports.requestUpload("t", request)).toMatchObject({
+      refused: "invalid",
+      detail: "There is no saved mapping with code 'no-such'",
+      errors: [{ field: "mappingCode", message: "is not a saved mapping" }],
+    });
+    expect(value(await services.imports.list("t", { status: null, top: 50, continuationToken: null })).items).toEqual(
+      [],
+    );
+  });
 });
 
 describe("upload options", () => {
