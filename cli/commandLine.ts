@@ -4,7 +4,7 @@ import { parseArgs, ParseArgsConfig } from "node:util";
 import { clientTypes, parseClientType } from "../shared/clients/clientType";
 import { dateFormats } from "../shared/clients/dateFormat";
 import { matchFields } from "../shared/clients/targetFields";
-import { importModes } from "../shared/imports/importJob";
+import { importModes, ImportStatus, importStatuses } from "../shared/imports/importJob";
 import { CliError, exitCodes } from "./exitCodes";
 import { ProgressStyle, progressStyleFor } from "./progressReporter";
 import { Connection } from "./serviceClient";
@@ -159,6 +159,20 @@ export function timeoutOf(value: string | undefined): number | null {
   const seconds = Number(value);
   if (!(seconds > 0)) throw new CliError(exitCodes.usage, `--timeout takes a number of seconds, not '${value}'`);
   return seconds * 1000;
+}
+
+/** `list --status`: one of the job statuses, in any case; null when not given. */
+export function statusOf(value: string | undefined): ImportStatus | null {
+  return value === undefined ? null : choice("status", value, importStatuses);
+}
+
+/** `list --top`: how many jobs, 1 to 200 as the service takes; 20 when not given. */
+export function topOf(value: string | undefined): number {
+  if (value === undefined) return 20;
+  const top = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(top >= 1 && top <= 200))
+    throw new CliError(exitCodes.usage, `--top takes a number from 1 to 200, not '${value}'`);
+  return top;
 }
 
 /** `--map "Header=Field"` pairs, in order. */

@@ -15,7 +15,7 @@ imports back, into this tenant or another, to the same clients.`;
 export async function clientsCommand(args: string[]): Promise<number> {
   const [action, ...rest] = args;
   const { values } = parseCommand(rest, { out: { type: "string" } });
-  if (values.help || action === undefined) return help(clientsHelp);
+  if (values.help || action === undefined || action === "--help" || action === "-h") return help(clientsHelp);
   if (action !== "export") throw new CliError(exitCodes.usage, `clients takes export; not '${action}'`);
   const client = new ServiceClient(connectionOf(values));
   const partial = values.out ? `${values.out}.part` : null;

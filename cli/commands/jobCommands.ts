@@ -11,7 +11,9 @@ import {
   progressStyleOf,
   startFlagsOf,
   startOptions,
+  statusOf,
   timeoutOf,
+  topOf,
   uploadOptions,
 } from "../commandLine";
 import {
@@ -136,9 +138,9 @@ Lists the tenant's imports, newest first: code, status, file, counts.`;
 export async function listCommand(args: string[]): Promise<number> {
   const { values, connect } = session(args, { status: { type: "string" }, top: { type: "string" } });
   if (values.help) return help(listHelp);
-  const query = new URLSearchParams();
-  if (values.status) query.set("status", values.status);
-  query.set("top", values.top ?? "20");
+  const status = statusOf(values.status);
+  const query = new URLSearchParams({ top: String(topOf(values.top)) });
+  if (status) query.set("status", status);
   const page = await connect().ok<{ items: CsvImportJobDto[] }>("GET", `/clients/import/csv?${query.toString()}`);
   if (values.json) process.stdout.write(`${JSON.stringify(page.items, null, 2)}\n`);
   else for (const job of page.items) process.stdout.write(`${job.code}  ${job.createdDate}  ${statusLine(job)}\n`);

@@ -23,7 +23,7 @@ export async function mappingsCommand(args: string[]): Promise<number> {
     from: { type: "string" },
     match: { type: "string" },
   });
-  if (values.help || action === undefined) return help(mappingsHelp);
+  if (values.help || action === undefined || action === "--help" || action === "-h") return help(mappingsHelp);
   const client = new ServiceClient(connectionOf(values));
   const path = (code: string) => `/csv-mappings/${encodeURIComponent(code)}`;
   switch (action) {

@@ -59,6 +59,12 @@ describe("client-import", () => {
     const unknown = await runCli(["frobnicate"], {});
     expect(unknown).toMatchObject({ code: 64, stdout: "" });
     expect(unknown.stderr).toMatch(/^client-import: Unknown command 'frobnicate'/);
+    // Each command takes --help, those with actions too, without a tenant or key.
+    for (const command of ["run", "upload", "list", "mappings", "clients"]) {
+      const commandHelp = await runCli([command, "--help"], {});
+      expect(commandHelp, command).toMatchObject({ code: 0, stderr: "" });
+      expect(commandHelp.stdout, command).toMatch(new RegExp(`^client-import ${command}`));
+    }
   });
 });
 
@@ -211,6 +217,18 @@ describe("client-import run", () => {
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toContain("--map names 'Company', not a column of clients.csv");
     expect((await runCli(["run", copyOf("clients.csv"), "--mode", "sideways"], env)).code).toBe(64);
+    // Told before the service is asked, as other flags' values are.
+    for (const flags of [
+      ["--status", "nope"],
+      ["--top", "0"],
+      ["--top", "abc"],
+      ["--top", "201"],
+    ]) {
+      const listed = await runCli(["list", ...flags], env);
+      expect(listed.code, flags.join(" ")).toBe(64);
+      expect(listed.stderr).toMatch(/^client-import: --(status takes one of Queued|top takes a number from 1 to 200)/);
+    }
+    expect((await runCli(["list", "--status", "completed", "--top", "5"], env)).code).toBe(0);
 
     const wrongKey = await runCli(["run", copyOf("clients.csv")], { ...env, CLIENT_IMPORT_API_KEY: "ck_wrong" });
     expect(wrongKey.code).toBe(77);
