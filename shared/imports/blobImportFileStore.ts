@@ -42,7 +42,9 @@ export class BlobImportFileStore implements ImportFileStore {
   }
 
   async readPreview(tenant: string, job: string): Promise<CsvUploadPreview | null> {
-    return this.readJson<CsvUploadPreview>(previewName(tenant, job));
+    const preview = await this.readJson<CsvUploadPreview>(previewName(tenant, job));
+    // A preview saved before 2026-12-02 has no suggested date format: its file's dates were not looked at.
+    return preview && { ...preview, suggestedDateFormat: preview.suggestedDateFormat ?? null };
   }
 
   async deletePreview(tenant: string, job: string): Promise<void> {

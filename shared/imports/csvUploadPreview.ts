@@ -8,7 +8,7 @@ import { locateHeader } from "../mappings/headerRowDetection";
 import { suggestMappings } from "../mappings/suggestMappings";
 import { OneOf } from "../schema";
 import { CsvColumnMappingSchema } from "./csvColumnMapping";
-import { dateOrderWarnings } from "./dateOrder";
+import { dateOrder } from "./dateOrder";
 import { rowReasonPairAt } from "./notImportedFile";
 
 /** The preview of an uploaded file (spec 2.2). */
@@ -26,6 +26,10 @@ export const CsvUploadPreviewSchema = Type.Object(
       { additionalProperties: false },
     ),
     warnings: Type.Array(Type.String()),
+    suggestedDateFormat: Type.Union([OneOf(["DMY", "MDY"]), Type.Null()], {
+      description:
+        "The order the first rows write numeric dates in, where they show only one (2/13/2011: MDY); null where they show neither or both",
+    }),
   },
   { additionalProperties: false },
 );
@@ -173,6 +177,10 @@ export class PreviewBuilder {
     const records = this.records + (this.counted?.records ?? 0) - this.recordsAbove;
     const keptBeforeData = Math.min(firstData, kept.length);
     const totalRows = records - keptBeforeData - (kept.length - keptBeforeData - dataRecords.length) - blankLater;
+    const dates = dateOrder(
+      headers,
+      dataRecords.map(({ cells, index }) => ({ cells, row: this.recordsAbove + index + 1 })),
+    );
     const preview: CsvUploadPreview = {
       code,
       fileName,
@@ -184,6 +192,7 @@ export class PreviewBuilder {
       detected,
       warnings: [
         ...this.warnings(kept, headerCells, headers, location.titles, header, dataRecords),
+        ...dates.warnings,
         // Told from Windows-1252 by its line ends alone: the person who sees the rows can tell a wrong guess.
         ...(detected.encoding === "macintosh"
           ? [
@@ -191,6 +200,7 @@ export class PreviewBuilder {
             ]
           : []),
       ],
+      suggestedDateFormat: dates.suggested,
     };
     return {
       preview,
@@ -236,12 +246,6 @@ export class PreviewBuilder {
           `Headers named more than once are told apart here: ${renamed.join(", ")}; map them by these names`,
         );
     }
-    warnings.push(
-      ...dateOrderWarnings(
-        headers,
-        dataRecords.map(({ cells, index }) => ({ cells, row: rowOf(index) })),
-      ),
-    );
     const checked = [
       ...dataRecords
         .filter(({ index }) => !this.kept[index].tooLong)

@@ -269,6 +269,38 @@ describe("the import page", { timeout: 180_000 }, () => {
     expect(new Set(clients.map((c) => c.type))).toEqual(new Set(["PrivateLimitedCompany"]));
   });
 
+  it("chooses month first for a file whose dates put the month first, says why, and stores its dates so", async () => {
+    await signIn();
+    const file = temporaryPath("us-dates.csv");
+    fs.writeFileSync(
+      file,
+      "Code,Name,Type,Date of Birth\r\nUS1,Ann Lee,Individual,2/11/1980\r\nUS2,Bo Chan,Individual,12/31/1975\r\n",
+    );
+    await upload(file);
+    await heading("Check the file");
+    await expect
+      .poll(() => page.locator("#preview-warnings").textContent(), { timeout: 20_000 })
+      .toContain("Column 'Date of Birth' writes dates month first (row 3: '12/31/1975')");
+    await page.getByRole("button", { name: "Next: match columns" }).click();
+    await page.getByRole("button", { name: "Next: options" }).click();
+    await heading("Choose how to import");
+    expect(await page.getByLabel("Month first: 12/31/2024").isChecked()).toBe(true);
+    expect(await page.locator("#date-format-hint").textContent()).toBe(
+      "Chosen from the file: its dates put the month first.",
+    );
+    await page.getByRole("button", { name: "Start import" }).click();
+    await heading(/Import of us-dates.csv finished/);
+    expect(await countOf("Created")).toBe("2");
+    const response = await fetch(`${host.url}/tenants/${tenant}/clients?top=10`, { headers: { "x-api-key": apiKey } });
+    const born = ((await response.json()) as { items: { code: string; contactDateOfBirth: string }[] }).items.map(
+      (c) => [c.code, c.contactDateOfBirth],
+    );
+    expect(born.sort()).toEqual([
+      ["US1", "1980-02-11"],
+      ["US2", "1975-12-31"],
+    ]);
+  });
+
   it("reads the file again without a header row when told its first row is data, and keeps that for the real import", async () => {
     // Every line could be a header (text only): the service takes the first for one.
     const file = temporaryPath("no-header.csv");

@@ -75,6 +75,7 @@ describe("the import journey", () => {
       suggestedMappings: ["Code", "Name", "Type", "Email"].map((f) => ({ csvHeader: f, targetField: f })),
       detected: { encoding: "utf-8", delimiter: ",", lineEnding: "CRLF" },
       warnings: [],
+      suggestedDateFormat: null,
     });
     const code = uploaded.body.code;
     const queued = await call("GET", `${base(tenantA)}/${code}`, keyA);

@@ -32,6 +32,7 @@ describe("the corpus of files people send", () => {
       if (e.firstRow) expect(preview.previewRows[0]).toEqual(e.firstRow);
       if (e.suggested) expect(preview.suggestedMappings.map((m) => [m.csvHeader, m.targetField])).toEqual(e.suggested);
       expect(preview.warnings.length).toBe(e.warnings?.length ?? 0);
+      expect(preview.suggestedDateFormat).toBe(e.suggestedDateFormat ?? null);
       e.warnings?.forEach((pattern, i) => expect(preview.warnings[i]).toMatch(pattern));
     });
   }

@@ -19,6 +19,7 @@ export interface UploadPreview {
   suggestedMappings: ColumnMapping[];
   detected: { encoding: string; delimiter: string; lineEnding: string };
   warnings: string[];
+  suggestedDateFormat: "DMY" | "MDY" | null;
 }
 
 export interface ImportJob {

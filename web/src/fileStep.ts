@@ -99,7 +99,7 @@ export async function uploadFile(wizard: Wizard, file: File, start: StartWith | 
     if (start) session.startedWith(uploaded.job.code, { ...start, headerRow: wizard.headerRow });
     return wizard.go("progress");
   }
-  wizard.preview = uploaded.preview;
+  wizard.previewed(uploaded.preview);
   announcer.textContent = `${file.name}: ${count(uploaded.preview.totalRows)} rows read`;
   await wizard.go("preview");
 }

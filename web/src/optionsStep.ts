@@ -38,6 +38,13 @@ export const optionsStep: Step = {
     byId<HTMLSelectElement>("match-field").value = matchField;
     byId<HTMLSelectElement>("default-type").value = defaultClientType ?? "";
     showMatchHint();
+    const suggested = wizard.preview?.suggestedDateFormat ?? null;
+    const hint = byId("date-format-hint");
+    hint.hidden = suggested === null;
+    hint.textContent =
+      suggested === null
+        ? ""
+        : `Chosen from the file: its dates put the ${suggested === "MDY" ? "month" : "day"} first.`;
   },
 };
 

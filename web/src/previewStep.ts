@@ -104,7 +104,7 @@ async function readAgain(wizard: Wizard): Promise<void> {
       return;
     }
     wizard.headerRow = hasHeaderRow;
-    wizard.preview = uploaded.preview;
+    wizard.previewed(uploaded.preview);
     // A preview nobody starts would wait for retention to cancel it.
     await api.cancel(before.code).catch(() => undefined);
     show(uploaded.preview, true);

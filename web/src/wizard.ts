@@ -77,6 +77,16 @@ export class Wizard {
     if (!byId(`step-${name}`).contains(document.activeElement)) byId(`${name}-title`).focus();
   }
 
+  /**
+   * Takes a new file's preview; where its first rows write dates in one order only, that order becomes the
+   * date format: a file whose dates put the month first, imported day first, has the dates that read either way
+   * stored with day and month swapped.
+   */
+  previewed(preview: UploadPreview): void {
+    this.preview = preview;
+    if (preview.suggestedDateFormat) this.options = { ...this.options, dateFormat: preview.suggestedDateFormat };
+  }
+
   /** Back to the step before this one. */
   back(): void {
     this.history.pop();
