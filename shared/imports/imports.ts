@@ -141,10 +141,11 @@ export class Imports {
         await discard();
         return refuse("invalid", "The upload options are not valid", given.errors);
       }
-      // What a repeated upload must repeat: the file, and the options (a dry run's key must not answer the real run).
+      // What a repeated upload must repeat: the file, its name and the options (a dry run's key must not answer the
+      // real run), as the large-file request's options hold its file's name.
       const requestHash = createHash("sha256")
         .update(received.sha256)
-        .update(JSON.stringify(given.value))
+        .update(JSON.stringify([file.fileName, given.value]))
         .digest("hex");
       const read = received.read(code, file.fileName, given.value.hasHeaderRow);
       const unreadable = fileProblem(received, read, "refused");
@@ -332,7 +333,7 @@ export class Imports {
     if (earlier.sha256 !== requestHash && earlier.sha256 !== fileHash)
       return refuse(
         "conflict",
-        "This Idempotency-Key was used in the last 24 hours for a different file, or the same file with other options",
+        "This Idempotency-Key was used in the last 24 hours for a different file, or the same file with another name or other options",
       );
     const original = await this.deps.jobs.get(tenant, earlier.code);
     if (!original)

@@ -418,8 +418,12 @@ describe("Idempotency-Key", () => {
     ).toMatchObject({
       refused: "conflict",
       detail:
-        "This Idempotency-Key was used in the last 24 hours for a different file, or the same file with other options",
+        "This Idempotency-Key was used in the last 24 hours for a different file, or the same file with another name or other options",
     });
+    // The same bytes under another name: another upload, not the first job under the first name.
+    expect(
+      await services.imports.upload("t", { fileName: "clients (1).csv", body: [Buffer.from(csv)] }, preview, "key-1"),
+    ).toMatchObject({ refused: "conflict" });
     expect([...stores.jobs.jobs.keys()]).toEqual([`t/${codes[0]}`]);
     expect([...stores.files.blobs.keys()]).toEqual([`t/${codes[0]}/source.csv`]);
   });
