@@ -19,7 +19,10 @@ app.storageQueue("failPoisonedImport", {
       context.error(`Dropped a poisoned message that names no job: ${errorMessage(error)}`);
       return;
     }
-    const { engine } = await appServices();
-    await engine.failJob(message.tenant, message.code, "The import failed on every delivery of its message");
+    const { watchdog } = await appServices();
+    const outcome = await watchdog.poisoned(message.tenant, message.code);
+    const job = `Import ${message.code} of ${message.tenant}`;
+    if (outcome === "requeued") context.warn(`${job}: every delivery of its message failed; queued again in a while`);
+    if (outcome === "failed") context.error(`${job} failed: every delivery of its message failed, time after time`);
   },
 });

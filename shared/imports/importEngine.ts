@@ -232,19 +232,6 @@ export class ImportEngine {
     return loaded.index;
   }
 
-  /** Ends a job whose slices keep failing (its message was poisoned). A job already final stays as it is. */
-  async failJob(tenant: string, code: string, reason: string): Promise<void> {
-    const job = await this.deps.jobs.get(tenant, code);
-    if (!job) return;
-    const failureReason = job.lastError ? `${reason}; last error: ${job.lastError}` : reason;
-    await this.deps.jobs.update(tenant, code, {
-      status: "Failed",
-      failureReason,
-      completedDate: this.now().toISOString(),
-      pendingUpload: null,
-    });
-  }
-
   private async work(job: ImportJob, lease: TenantLease, since: number): Promise<SliceOutcome> {
     const { jobs, clients, files } = this.deps;
     const { tenant, code, source, options } = job;

@@ -36,9 +36,6 @@ export class StalledImportWatchdog {
     const requeued: string[] = [];
     const failed: string[] = [];
     const now = this.now();
-    const watched = (job: ImportJob) =>
-      (job.mapping.length > 0 || (job.pendingUpload !== null && job.source.snapshot !== null)) &&
-      ["Queued", "InProgress"].includes(job.status);
     // A landed file's reading holds no lease: only the engine's slices do.
     const importing = (job: ImportJob) => isStarted(job) && job.pendingUpload === null;
     for (const candidate of await this.jobs.listWatched()) {
@@ -68,22 +65,9 @@ export class StalledImportWatchdog {
           current.queuedMessage?.messageId !== candidate.queuedMessage?.messageId
         )
           return null;
-        // Where it stood: the import's checkpoint, or how far a landed file's reading has read.
-        const stalledAt = current.pendingUpload ? (current.pendingUpload.readTo ?? 0) : current.checkpoint.offset;
-        const stalls = current.stalledAt === stalledAt ? current.stalls + 1 : 1;
-        if (stalls >= this.settings.maxStalls) {
-          outcome = "fail";
-          return {
-            status: "Failed",
-            completedDate: at,
-            stalls,
-            stalledAt,
-            failureReason: stallReason(stalls, current.checkpoint.records),
-          };
-        }
-        outcome = "requeue";
-        // Whatever the dead slice was reading, nobody is reading it now.
-        return { stalls, stalledAt, heartbeat: at, existingClientsRead: null };
+        const stall = this.stall(current, at, "stopped making progress");
+        outcome = stall.status === "Failed" ? "fail" : "requeue";
+        return stall;
       });
       if (outcome === "fail") failed.push(candidate.code);
       if (outcome === "requeue") {
@@ -93,9 +77,58 @@ export class StalledImportWatchdog {
     }
     return { requeued, failed };
   }
+
+  /**
+   * A job whose message failed on every delivery (the queue's poison): a stall at its checkpoint, as a slice that
+   * died is. A store that stops answering for a few minutes poisons the message of each job it was working on,
+   * and those jobs go on from their checkpoints once it answers: so the job is queued again after `stallAfterMs`
+   * (its message waiting is its sign of life), and fails only once it stalled `maxStalls` times at one
+   * checkpoint, as a job whose every slice dies at one row does. Null for a job ended, or not importing.
+   */
+  async poisoned(tenant: string, code: string): Promise<"requeued" | "failed" | null> {
+    const at = this.now().toISOString();
+    let outcome: "requeued" | "failed" | null = null;
+    await this.jobs.change(tenant, code, (current) => {
+      outcome = null;
+      if (!watched(current)) return null;
+      const stall = this.stall(current, at, "failed on every delivery of its message");
+      outcome = stall.status === "Failed" ? "failed" : "requeued";
+      return stall;
+    });
+    if (outcome === "requeued") await this.jobQueue.send(tenant, code, Math.ceil(this.settings.stallAfterMs / 1000));
+    return outcome;
+  }
+
+  /** The change a stall makes: the count at where the job stood, and Failed once it reaches `maxStalls`. */
+  private stall(current: ImportJob, at: string, what: string): Partial<ImportJob> {
+    // Where it stood: the import's checkpoint, or how far a landed file's reading has read.
+    const stalledAt = current.pendingUpload ? (current.pendingUpload.readTo ?? 0) : current.checkpoint.offset;
+    const stalls = current.stalledAt === stalledAt ? current.stalls + 1 : 1;
+    if (stalls >= this.settings.maxStalls)
+      return {
+        status: "Failed",
+        completedDate: at,
+        stalls,
+        stalledAt,
+        failureReason: stallReason(what, stalls, current),
+      };
+    // Whatever the dead slice was reading, nobody is reading it now.
+    return { stalls, stalledAt, heartbeat: at, existingClientsRead: null };
+  }
 }
 
-function stallReason(stalls: number, records: number): string {
-  const reason = `The import stopped making progress ${stalls} times in a row`;
-  return records === 0 ? reason : `${reason}, each time at row ${records + 1}; the rows before it were imported`;
+/** Whether a job is one the watchdog looks after: an import started, or a landed file being read. */
+function watched(job: ImportJob): boolean {
+  return (
+    (job.mapping.length > 0 || (job.pendingUpload !== null && job.source.snapshot !== null)) &&
+    ["Queued", "InProgress"].includes(job.status)
+  );
+}
+
+function stallReason(what: string, stalls: number, job: ImportJob): string {
+  const records = job.checkpoint.records;
+  const reason = `The import ${what} ${stalls} times in a row`;
+  const where = records === 0 ? reason : `${reason}, each time at row ${records + 1}; the rows before it were imported`;
+  // Its first line: storage errors go on with request ids and times, which say nothing to the reader.
+  return job.lastError ? `${where}; last error: ${job.lastError.split("\n")[0]}` : where;
 }

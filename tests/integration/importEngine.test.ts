@@ -782,7 +782,7 @@ describe("exactly once, whatever dies", () => {
       "store unavailable",
     );
     // Failed before any slice replays its logged chunk (its message poisoned, say): X0 is not a client.
-    await h.engine().failJob(tenant, first.code, "The import failed on every delivery of its message");
+    await h.jobs.update(tenant, first.code, { status: "Failed", completedDate: fixedNow().toISOString() });
     // The next import's first holding dies once it has logged a chunk; its next rebuilds the index after the crash.
     const next = await startJob(h, tenant, "Code,Name,Type\r\nK0,Next 0,Ltd\r\nX0,Next X0,Ltd\r\n", mapping, {
       importMode: "CreateOnly",
@@ -1082,23 +1082,6 @@ describe("cancellation and failure", () => {
       expect(again.job.checkpoint.counts).toMatchObject({ created: rows - codes.length, skipped: codes.length });
       expect(again.clients).toHaveLength(rows);
     }, 60_000);
-
-  it("failJob marks a job Failed with the last error, and leaves a finished job alone", async () => {
-    const tenant = uniqueTenant();
-    const job = await startJob(h, tenant, "Code,Name\r\nA,B\r\n", sameNameMapping("Code", "Name"));
-    await h.jobs.update(tenant, job.code, { lastError: "storage said no" });
-    await h.engine().failJob(tenant, job.code, "The import failed on every delivery of its message");
-    const failed = await finished(job);
-    expect(failed.status).toBe("Failed");
-    expect(failed.failureReason).toBe(
-      "The import failed on every delivery of its message; last error: storage said no",
-    );
-
-    const other = await startJob(h, tenant, "Code,Name,Type\r\nA,B,Ltd\r\n", sameNameMapping("Code", "Name", "Type"));
-    await runToEnd(h.engine(), other);
-    await h.engine().failJob(tenant, other.code, "too late");
-    expect((await finished(other)).status).toBe("Completed");
-  });
 
   it("a mapping that names a missing column fails the job with that reason", async () => {
     const tenant = uniqueTenant();

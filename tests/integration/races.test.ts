@@ -95,7 +95,8 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
     let plans = 0;
     const files: ImportFileStore = Object.assign(Object.create(h.files), {
       writePlan: async (t: string, c: string, plan: Parameters<ImportFileStore["writePlan"]>[2]) => {
-        if (++plans === 2) await h.engine().failJob(t, c, "The import stopped making progress 3 times");
+        if (++plans === 2)
+          await h.jobs.update(t, c, { status: "Failed", failureReason: "The import stopped making progress 3 times" });
         return h.files.writePlan(t, c, plan);
       },
     });
@@ -114,7 +115,7 @@ describe("races between slices, cancels, the watchdog and other imports", () => 
     const jobs: ImportJobStore = Object.assign(Object.create(h.jobs), {
       update: async (t: string, c: string, changes: Parameters<ImportJobStore["update"]>[2]) => {
         if (changes.status === "Completed")
-          await h.engine().failJob(t, c, "The import stopped making progress 3 times");
+          await h.jobs.update(t, c, { status: "Failed", failureReason: "The import stopped making progress 3 times" });
         return h.jobs.update(t, c, changes);
       },
     });

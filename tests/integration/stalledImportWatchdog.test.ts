@@ -92,6 +92,53 @@ describe("the stalled-import watchdog", () => {
     await queueClient.delete();
   });
 
+  it("takes a poisoned message for a stall: the job queued again later, failed only after three at one checkpoint", async () => {
+    const tenant = uniqueTenant("p");
+    const queueClient = h.storage.queues.getQueueClient(`poisoned-${randomBytes(4).toString("hex")}`);
+    await queueClient.create();
+    const csv = "Code,Name,Type\r\nP1,Poisoned,Ltd\r\nP2,Poisoned Too,Ltd\r\n";
+    const job = await startJob(h, tenant, csv, sameNameMapping("Code", "Name", "Type"));
+    // What the store said while it was down, as a slice saved it.
+    await h.jobs.update(tenant, job.code, {
+      lastError: "connect ECONNREFUSED 127.0.0.1:10000\nRequestId:1234\nTime:2026-12-01T12:00:00Z",
+    });
+    const watchdog = watchdogOf(tenant, queueClient, 3, fixedNow);
+    expect(await watchdog.poisoned(tenant, job.code)).toBe("requeued");
+    expect(await h.jobs.get(tenant, job.code)).toMatchObject({ status: "Queued", stalls: 1, stalledAt: 0 });
+    // Queued again after a stall's time, so that a store down for minutes is back: nothing to take at once.
+    expect((await queueClient.peekMessages()).peekedMessageItems).toEqual([]);
+    expect((await h.jobs.get(tenant, job.code))!.queuedMessage).not.toBeNull();
+
+    // Progress between two poisonings starts the count again.
+    await h.jobs.update(tenant, job.code, { checkpoint: { ...job.checkpoint, offset: 40, records: 2 } });
+    expect(await watchdog.poisoned(tenant, job.code)).toBe("requeued");
+    expect(await h.jobs.get(tenant, job.code)).toMatchObject({ stalls: 1, stalledAt: 40 });
+    expect(await watchdog.poisoned(tenant, job.code)).toBe("requeued");
+    expect(await watchdog.poisoned(tenant, job.code)).toBe("failed");
+    expect(await h.jobs.get(tenant, job.code)).toMatchObject({
+      status: "Failed",
+      stalls: 3,
+      failureReason:
+        "The import failed on every delivery of its message 3 times in a row, each time at row 3; the rows before it were imported; last error: connect ECONNREFUSED 127.0.0.1:10000",
+    });
+    // A final job stays as it is.
+    expect(await watchdog.poisoned(tenant, job.code)).toBeNull();
+    expect((await h.jobs.get(tenant, job.code))!.status).toBe("Failed");
+    await queueClient.delete();
+  });
+
+  it("a job queued again after a poisoned message goes on from its checkpoint to the end", async () => {
+    const tenant = uniqueTenant("q");
+    const queueClient = h.storage.queues.getQueueClient(`poisoned-${randomBytes(4).toString("hex")}`);
+    await queueClient.create();
+    const job = await startJob(h, tenant, "Code,Name,Type\r\nQ1,Back,Ltd\r\n", sameNameMapping("Code", "Name", "Type"));
+    expect(await watchdogOf(tenant, queueClient, 3, fixedNow).poisoned(tenant, job.code)).toBe("requeued");
+    await runToEnd(h.engine(), job);
+    expect((await h.jobs.get(tenant, job.code))!.status).toBe("Completed");
+    expect((await allClients(h, tenant)).map((c) => c.values.Code)).toEqual(["Q1"]);
+    await queueClient.delete();
+  });
+
   it("leaves the messages that wait where they are in the queue, however long they have waited", async () => {
     const tenants = ["a", "b", "c"].map((label) => uniqueTenant(label));
     const queueClient = h.storage.queues.getQueueClient(`watchdog-${randomBytes(4).toString("hex")}`);
