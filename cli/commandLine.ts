@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import { parseArgs, ParseArgsConfig } from "node:util";
 
 import { clientTypes, parseClientType } from "../shared/clients/clientType";
@@ -76,7 +77,8 @@ export function connectionOf(values: { url?: string; tenant?: string; "api-key-f
   const tenant = values.tenant ?? env.CLIENT_IMPORT_TENANT;
   if (!tenant) throw new CliError(exitCodes.usage, "No tenant: pass --tenant or set CLIENT_IMPORT_TENANT");
   const keyFile = values["api-key-file"] ?? env.CLIENT_IMPORT_API_KEY_FILE;
-  let apiKey = env.CLIENT_IMPORT_API_KEY;
+  // Trimmed as a key file is: a key pasted with its line end cannot be sent as a header.
+  let apiKey = env.CLIENT_IMPORT_API_KEY?.trim();
   if (keyFile) {
     try {
       apiKey = fs.readFileSync(keyFile, "utf8").trim();
@@ -89,7 +91,10 @@ export function connectionOf(values: { url?: string; tenant?: string; "api-key-f
       exitCodes.notAuthorised,
       "No API key: set CLIENT_IMPORT_API_KEY, or name a file holding it with --api-key-file or CLIENT_IMPORT_API_KEY_FILE",
     );
-  return { url: values.url ?? env.CLIENT_IMPORT_URL ?? defaultUrl, tenant, apiKey };
+  const url = values.url ?? env.CLIENT_IMPORT_URL ?? defaultUrl;
+  if (!URL.canParse(url) || !["http:", "https:"].includes(new URL(url).protocol))
+    throw new CliError(exitCodes.usage, `The service URL must be an http(s) URL such as ${defaultUrl}, not '${url}'`);
+  return { url, tenant, apiKey };
 }
 
 export function progressStyleOf(values: { progress?: string }): ProgressStyle {
@@ -159,6 +164,20 @@ export function timeoutOf(value: string | undefined): number | null {
   const seconds = Number(value);
   if (!(seconds > 0)) throw new CliError(exitCodes.usage, `--timeout takes a number of seconds, not '${value}'`);
   return seconds * 1000;
+}
+
+/**
+ * `--out`: a file in a folder that exists, and no folder itself. Told before any import starts: found wrong only
+ * once the file is saved, the import's result would be lost to the command.
+ */
+export function outFileOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const folder = path.dirname(path.resolve(value));
+  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+    throw new CliError(exitCodes.usage, `--out names a file in ${folder}, which is no folder here`);
+  if (fs.statSync(value, { throwIfNoEntry: false })?.isDirectory())
+    throw new CliError(exitCodes.usage, `--out names a folder (${value}), not a file`);
+  return value;
 }
 
 /** `list --status`: one of the job statuses, in any case; null when not given. */

@@ -20,6 +20,8 @@ export const exitCodes = {
   /** The key is missing, wrong, or for another tenant. */
   notAuthorised: 77,
   interrupted: 130,
+  /** Stopped by SIGTERM (a CI runner's cancel, `timeout`). */
+  terminated: 143,
 } as const;
 
 /** A failure that ends the command with its exit code and one message. */

@@ -184,10 +184,37 @@ export async function startImport(
   const answer = await throughOutage(reporter, code, Infinity, () =>
     client.call("PUT", `${importPath}/${code}`, request),
   );
-  if (answer.status === 409)
-    return throughOutage(reporter, code, Infinity, () => client.ok<CsvImportJobDto>("GET", `${importPath}/${code}`));
+  if (answer.status === 409) {
+    const job = await throughOutage(reporter, code, Infinity, () =>
+      client.ok<CsvImportJobDto>("GET", `${importPath}/${code}`),
+    );
+    const other = otherStart(job, flags);
+    if (other)
+      throw new CliError(
+        exitCodes.rejected,
+        `Import ${code} ${other}: it is not this start's. To import the file anew: client-import run <file> --again (or upload --again)`,
+      );
+    return job;
+  }
   if (answer.status >= 300) throw refusal(answer);
   return answer.body as CsvImportJobDto;
+}
+
+/**
+ * Why a job already started is not the one this start asked for (a start sent again after a lost answer finds its
+ * own job started, with its own options), or null: a check started before is no real import, nor the reverse.
+ */
+function otherStart(job: CsvImportJobDto, flags: StartFlags): string | null {
+  if (job.confirmedDate === null) return `ended (${job.status}) without being started`;
+  const validateOnly = flags.options.validateOnly ?? false;
+  if (job.validateOnly !== validateOnly)
+    return job.validateOnly ? "was started as a check (nothing written)" : "was started for real, not as a check";
+  const importMode = flags.options.importMode ?? "CreateAndUpdate";
+  if (job.importMode !== importMode) return `was started as ${job.importMode}, not ${importMode}`;
+  const { matchField } = flags.options;
+  if (matchField && job.matchField !== matchField)
+    return `was started matching on ${job.matchField}, not ${matchField}`;
+  return null;
 }
 
 /**

@@ -43,14 +43,16 @@ Exit codes:
   0   done; every row imported
   1   the import failed or was cancelled
   2   done, but some rows were skipped or had errors; the not-imported file was saved
-  64  usage: a flag, a value, a --map header the file does not have, or waiting for an import never started
+  64  usage: a flag, a value, a --map header the file does not have, waiting for an import never started,
+      an --out folder that does not exist, or a service URL that is not the API's
   65  the service refused the file or the request
   66  a file cannot be read
   69  the service cannot be reached, or keeps failing, after retries (10 minutes once the file is uploaded)
   70  an unexpected error in this command
   75  --timeout passed (the import goes on), or the service stayed too busy (429)
   77  no key, a wrong key, or a key for another tenant
-  130 interrupted (Ctrl+C); with --cancel-on-interrupt the import is cancelled first`;
+  130 interrupted (Ctrl+C); with --cancel-on-interrupt the import is cancelled first
+  143 stopped by SIGTERM, as 130`;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   run: runCommand,

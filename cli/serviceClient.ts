@@ -23,20 +23,28 @@ export interface Answer {
 export interface RetryPolicy {
   attempts: number;
   firstDelayMs: number;
+  /**
+   * How long a call may go without an answer before it counts as failed (and is repeated): the longest call, a
+   * start, waits up to the service's StartWaitSeconds (10) for a quick import. An upload counts the time since
+   * its last byte moved, so a large file on a slow line is not cut off.
+   */
+  unansweredMs: number;
 }
 
-const retried = new Set([429, 502, 503, 504]);
+// 500 too: the service answers it when its storage fails for a moment, and every call here is safe to repeat.
+const retried = new Set([429, 500, 502, 503, 504]);
 const longestWaitMs = 30_000;
 
 /**
  * The API of one tenant over HTTP. Every call is repeated, with growing waits (or the wait the service asks for
- * in Retry-After), when the connection fails or the service answers 429, 502, 503 or 504; what is left after
- * the last attempt becomes the command's exit: 69 unreachable, 75 still too busy.
+ * in Retry-After), when the connection fails, no answer comes within a minute, or the service answers 429, 500,
+ * 502, 503 or 504; what is left after the last attempt becomes the command's exit: 69 unreachable, 75 still
+ * too busy.
  */
 export class ServiceClient {
   constructor(
     readonly connection: Connection,
-    private readonly retry: RetryPolicy = { attempts: 5, firstDelayMs: 500 },
+    private readonly retry: RetryPolicy = { attempts: 5, firstDelayMs: 500, unansweredMs: 60_000 },
   ) {}
 
   /** `path` below the tenant (`/clients/import/csv`), or absolute below the API (`//ui/settings.json`). */
@@ -58,9 +66,10 @@ export class ServiceClient {
           ...headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.retry.unansweredMs),
       });
       const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text ? parseJson(text) : null };
+      return this.answer(response.status, response.headers, text);
     });
   }
 
@@ -98,15 +107,18 @@ export class ServiceClient {
               const responseHeaders = new Headers();
               for (const [name, value] of Object.entries(response.headers))
                 if (typeof value === "string") responseHeaders.set(name, value);
-              resolve({
-                status: response.statusCode ?? 0,
-                headers: responseHeaders,
-                body: text ? parseJson(text) : null,
-              });
+              try {
+                resolve(this.answer(response.statusCode ?? 0, responseHeaders, text));
+              } catch (error) {
+                reject(error instanceof Error ? error : new Error(String(error)));
+              }
             });
             response.on("error", reject);
           });
           request.on("error", reject);
+          request.setTimeout(this.retry.unansweredMs, () =>
+            request.destroy(new Error(`no answer within ${this.retry.unansweredMs / 1000} s`)),
+          );
           let sent = 0;
           const stream = fs.createReadStream(file);
           stream.on("data", (chunk) => {
@@ -119,6 +131,20 @@ export class ServiceClient {
     );
   }
 
+  /**
+   * An answer as the command reads it. A success that is not JSON is no answer of the service's (a sign-in page
+   * of a proxy, a web server at a wrong --url): said so at once, where it would be taken for a job.
+   */
+  private answer(status: number, headers: Headers, text: string): Answer {
+    const json = /json/i.test(headers.get("content-type") ?? "");
+    if (status < 300 && text !== "" && !json)
+      throw new CliError(
+        exitCodes.usage,
+        `${this.connection.url} answered with ${headers.get("content-type") ?? "no content type"}, not the import service's JSON: check the service URL (--url, CLIENT_IMPORT_URL), which ends in /api`,
+      );
+    return { status, headers, body: text ? parseJson(text) : null };
+  }
+
   private async withRetries(attempt: () => Promise<Answer>): Promise<Answer> {
     let delay = this.retry.firstDelayMs;
     for (let tries = 1; ; tries++) {
@@ -127,6 +153,8 @@ export class ServiceClient {
       try {
         answer = await attempt();
       } catch (error) {
+        // Said once: repeating cannot change a wrong URL, or a key that cannot be sent as a header.
+        if (error instanceof CliError || isLocalError(error)) throw localFailure(error);
         failure = error;
       }
       if (answer && !retried.has(answer.status)) return answer;
@@ -156,6 +184,12 @@ export function refusal(answer: Answer): CliError {
     return new CliError(exitCodes.notAuthorised, `Not authorised: ${detail} (check CLIENT_IMPORT_API_KEY)`);
   if (answer.status === 403)
     return new CliError(exitCodes.notAuthorised, `Not authorised: ${detail} (check the tenant)`);
+  // The service's own 404s say what is missing; an empty one is a route it does not have.
+  if (answer.status === 404 && problem.detail === undefined)
+    return new CliError(
+      exitCodes.usage,
+      "The service answered 404 with nothing to say: check the service URL (--url, CLIENT_IMPORT_URL), which ends in /api",
+    );
   const errors = (problem.errors ?? []).map((e) => `\n  ${e.field}: ${e.message}`).join("");
   return new CliError(exitCodes.rejected, `${detail}${errors}`);
 }
@@ -166,6 +200,18 @@ function parseJson(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** Errors of this machine's making, which no retry mends: a header value that cannot be sent, a URL's scheme. */
+function isLocalError(error: unknown): boolean {
+  const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+  return code === "ERR_INVALID_CHAR" || code === "ERR_INVALID_URL" || code === "ERR_INVALID_PROTOCOL";
+}
+
+function localFailure(error: unknown): CliError {
+  return error instanceof CliError
+    ? error
+    : new CliError(exitCodes.usage, `Cannot send the request: ${reasonOf(error)}`);
 }
 
 function reasonOf(error: unknown): string {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 
 import { ClientCsvExport } from "../../shared/clients/clientCsvExport";
 import { ClientDto } from "../../shared/clients/clientDto";
-import { connectionOf, parseCommand } from "../commandLine";
+import { connectionOf, outFileOf, parseCommand } from "../commandLine";
 import { CliError, exitCodes } from "../exitCodes";
 import { help } from "../output";
 import { ServiceClient } from "../serviceClient";
@@ -17,8 +17,13 @@ export async function clientsCommand(args: string[]): Promise<number> {
   const { values } = parseCommand(rest, { out: { type: "string" } });
   if (values.help || action === undefined || action === "--help" || action === "-h") return help(clientsHelp);
   if (action !== "export") throw new CliError(exitCodes.usage, `clients takes export; not '${action}'`);
+  const target = outFileOf(values.out);
   const client = new ServiceClient(connectionOf(values));
-  const partial = values.out ? `${values.out}.part` : null;
+  // A reader that stops early (`| head`) has all it wanted: no error of ours.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(exitCodes.ok);
+  });
+  const partial = target ? `${target}.part` : null;
   const out = partial ? fs.createWriteStream(partial) : process.stdout;
   const csv = new ClientCsvExport();
   const write = (text: string) =>

@@ -7,6 +7,7 @@ import {
   connectionOf,
   headerRowOf,
   onePositional,
+  outFileOf,
   parseCommand,
   progressStyleOf,
   startFlagsOf,
@@ -21,6 +22,7 @@ import {
   exitCodeOf,
   idempotencyKeyOf,
   mappingFor,
+  readableFile,
   saveNotImported,
   startImport,
   statusLine,
@@ -54,10 +56,15 @@ export async function uploadCommand(args: string[]): Promise<number> {
   const hasHeaderRow = headerRowOf(values["header-row"]);
   const client = connect();
   const reporter = new ProgressReporter(progressStyleOf(values));
+  readableFile(file);
   const key = await idempotencyKeyOf(client.connection.tenant, file, hasHeaderRow, null, againOf(values));
   const uploaded = await uploadFile(client, file, key, reporter, { resume: values.resume === true, hasHeaderRow });
   const code = "preview" in uploaded ? uploaded.preview.code : uploaded.job.code;
   if ("preview" in uploaded) describePreview(uploaded.preview, uploaded.preview.suggestedMappings, reporter);
+  else
+    reporter.message(
+      `This file was uploaded in the last 24 hours and its import ${code} started (${uploaded.job.status}): that job is given back; --again uploads the file anew`,
+    );
   process.stdout.write(
     values.json ? `${JSON.stringify("preview" in uploaded ? uploaded.preview : uploaded.job, null, 2)}\n` : `${code}\n`,
   );
@@ -154,8 +161,9 @@ Saves the rows a job did not import, with the reason for each, as <name>-not-imp
 export async function downloadCommand(args: string[]): Promise<number> {
   const { values, positionals, connect } = session(args, { out: { type: "string" } });
   if (values.help) return help(downloadHelp);
+  const out = outFileOf(values.out);
   const job = await connect().ok<CsvImportJobDto>("GET", jobPath(onePositional(positionals, "job code")));
-  const saved = await saveNotImported(job, null, values.out);
+  const saved = await saveNotImported(job, null, out);
   process.stdout.write(saved ? `${saved}\n` : "");
   if (!saved) process.stderr.write(`Import ${job.code} has no rows not imported (status ${job.status})\n`);
   return 0;

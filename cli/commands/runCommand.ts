@@ -5,6 +5,7 @@ import {
   connectionOf,
   headerRowOf,
   onePositional,
+  outFileOf,
   parseCommand,
   progressStyleOf,
   startFlagsOf,
@@ -63,11 +64,15 @@ export async function runCommand(args: string[]): Promise<number> {
   const flags = startFlagsOf(values);
   const hasHeaderRow = headerRowOf(values["header-row"]);
   const timeoutMs = timeoutOf(values.timeout);
+  const out = outFileOf(values.out);
   const client = new ServiceClient(connectionOf(values));
   const reporter = new ProgressReporter(progressStyleOf(values));
   readableFile(file);
   const key = await idempotencyKeyOf(client.connection.tenant, file, hasHeaderRow, flags, againOf(values));
   const uploaded = await uploadFile(client, file, key, reporter, { resume: values.resume ?? false, hasHeaderRow });
+  // From before the start: a start waits up to 10 s for a quick import, which can be all of it.
+  const code = "job" in uploaded ? uploaded.job.code : uploaded.preview.code;
+  onInterrupt(client, code, values["cancel-on-interrupt"] ?? false, reporter);
   let job: CsvImportJobDto;
   if ("job" in uploaded && uploaded.job.confirmedDate !== null) {
     job = uploaded.job;
@@ -83,9 +88,8 @@ export async function runCommand(args: string[]): Promise<number> {
     describePreview(preview, mapping, reporter);
     job = await startImport(client, preview.code, flags, reporter);
   }
-  onInterrupt(client, job.code, values["cancel-on-interrupt"] ?? false, reporter);
   const ended = await waitForEnd(client, job.code, reporter, timeoutMs);
-  const saved = await saveNotImported(ended, file, values.out);
+  const saved = await saveNotImported(ended, file, out);
   printResult(ended, saved, values.json ?? false);
   return exitCodeOf(ended);
 }

@@ -217,6 +217,17 @@ describe("client-import run", () => {
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toContain("--map names 'Company', not a column of clients.csv");
     expect((await runCli(["run", copyOf("clients.csv"), "--mode", "sideways"], env)).code).toBe(64);
+    const noFolder = await runCli(["run", copyOf("clients.csv"), "--out", "/no/such/folder/out.csv"], env);
+    expect(noFolder).toMatchObject({
+      code: 64,
+      stderr: "client-import: --out names a file in /no/such/folder, which is no folder here\n",
+    });
+    const noScheme = await runCli(["list"], { ...env, CLIENT_IMPORT_URL: "localhost:7071/api" });
+    expect(noScheme.code).toBe(64);
+    expect(noScheme.stderr).toContain("must be an http(s) URL");
+    expect((await runCli(["list"], { ...env, CLIENT_IMPORT_API_KEY: `${env.CLIENT_IMPORT_API_KEY}\r\n` })).code).toBe(
+      0,
+    );
     // Told before the service is asked, as other flags' values are.
     for (const flags of [
       ["--status", "nope"],
@@ -265,6 +276,13 @@ describe("client-import, one step at a time", { timeout: 120_000 }, () => {
     expect(started.stdout).toMatch(new RegExp(`^${code} (Queued|InProgress|Completed)\n$`));
     const waited = await runCli(["wait", code, "--json"], env);
     expect(waited.code).toBe(2);
+    // Started for real after its check: refused, not taken for this start's own (a start whose answer was lost).
+    const forReal = await runCli(["start", code], env);
+    expect(forReal.code).toBe(65);
+    expect(forReal.stderr).toContain(`Import ${code} was started as a check (nothing written): it is not this start's`);
+    const uploadedAgain = await runCli(["upload", copyOf("clients-with-mistakes.csv")], env);
+    expect(uploadedAgain.stdout.trim()).toBe(code);
+    expect(uploadedAgain.stderr).toContain(`its import ${code} started (Completed): that job is given back; --again`);
     expect(JSON.parse(waited.stdout)).toMatchObject({ code, validateOnly: true, errorCount: 3, skippedCount: 1 });
     const listed = await runCli(["list"], env);
     expect(listed.stdout).toContain(`${code}  `);
@@ -298,6 +316,18 @@ describe("client-import, one step at a time", { timeout: 120_000 }, () => {
     const ended = await runCli(["wait", code!, "--json"], env);
     expect(ended.code).toBe(1);
     expect(JSON.parse(ended.stdout)).toMatchObject({ code, status: "Cancelled" });
+
+    // The SIGTERM a CI runner sends, while the start call waits for the import: cancelled all the same.
+    const starting = startCli(["run", file, "--again", "--cancel-on-interrupt"], env);
+    await waitFor(() => /Starting the import/.test(starting.stderr()) || null, 60_000);
+    starting.child.kill("SIGTERM");
+    const terminated = await starting.done;
+    expect(terminated.code).toBe(143);
+    const again = /Interrupted: import ([0-9a-f]{32}) is cancelled at its next batch/.exec(terminated.stderr)?.[1];
+    expect(again).toBeDefined();
+    expect(again).not.toBe(code);
+    const stopped = await runCli(["wait", again!, "--json"], env);
+    expect(JSON.parse(stopped.stdout).status).toBe("Cancelled");
   });
 });
 

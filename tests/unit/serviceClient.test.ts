@@ -1,5 +1,8 @@
+import fs from "node:fs";
 import http from "node:http";
 import { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
 
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -25,7 +28,26 @@ async function serviceAnswering(
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`, requests: () => requests };
 }
 
-const quickly = { attempts: 4, firstDelayMs: 10 };
+const quickly = { attempts: 4, firstDelayMs: 10, unansweredMs: 60_000 };
+
+/** A service that answers every request with `answer`, counting them. */
+async function serviceDoing(
+  answer: (res: http.ServerResponse) => void,
+): Promise<{ url: string; requests: () => number }> {
+  let requests = 0;
+  server = http.createServer((_req, res) => {
+    requests++;
+    answer(res);
+  });
+  await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`, requests: () => requests };
+}
+
+const exitOf = async (call: Promise<unknown>) => {
+  const error = await call.catch((e: unknown) => e);
+  if (!(error instanceof CliError)) throw new Error(`expected a CliError, got ${String(error)}`);
+  return { exit: error.exitCode, message: error.message };
+};
 const connection = (url: string) => ({ url, tenant: "t", apiKey: "k" });
 
 describe("the command line's calls", () => {
@@ -34,6 +56,51 @@ describe("the command line's calls", () => {
     const client = new ServiceClient(connection(service.url), quickly);
     expect(await client.ok("GET", "/clients")).toEqual({ detail: "status 200" });
     expect(service.requests()).toBe(4);
+  });
+
+  it("are repeated on 500, which the service answers while its storage fails for a moment", async () => {
+    const service = await serviceAnswering([500, 500, 200]);
+    expect(await new ServiceClient(connection(service.url), quickly).ok("GET", "/clients")).toEqual({
+      detail: "status 200",
+    });
+    expect(service.requests()).toBe(3);
+  });
+
+  it("count a call with no answer within the limit as failed, and repeat it", async () => {
+    const silent = await serviceDoing(() => undefined);
+    const client = new ServiceClient(connection(silent.url), { attempts: 2, firstDelayMs: 10, unansweredMs: 300 });
+    const started = Date.now();
+    expect((await exitOf(client.ok("GET", "/clients"))).exit).toBe(69);
+    expect(silent.requests()).toBe(2);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    server!.closeAllConnections();
+  });
+
+  it("say at once, 64, what no retry mends: a web page for JSON, an empty 404, a key with a line end", async () => {
+    const page = await serviceDoing((res) =>
+      res.writeHead(200, { "content-type": "text/html" }).end("<html>Sign in</html>"),
+    );
+    const html = await exitOf(new ServiceClient(connection(page.url), quickly).ok("GET", "/clients"));
+    expect(html.exit).toBe(64);
+    expect(html.message).toContain("answered with text/html, not the import service's JSON");
+    expect(page.requests()).toBe(1);
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+
+    const nothing = await serviceDoing((res) => res.writeHead(404).end());
+    const wrongUrl = await exitOf(new ServiceClient(connection(nothing.url), quickly).ok("GET", "/clients"));
+    expect(wrongUrl).toEqual({
+      exit: 64,
+      message:
+        "The service answered 404 with nothing to say: check the service URL (--url, CLIENT_IMPORT_URL), which ends in /api",
+    });
+    // fetch drops a header value's line end; a streamed upload refuses to send it, and is not repeated.
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "key-")), "a.csv");
+    fs.writeFileSync(file, "Name\r\nA\r\n");
+    const client = new ServiceClient({ url: nothing.url, tenant: "t", apiKey: "k\n" }, quickly);
+    const lineEnd = await exitOf(client.sendFile("/clients/import/csv", file, {}, () => undefined));
+    expect(lineEnd.exit).toBe(64);
+    expect(lineEnd.message).toMatch(/^Cannot send the request: /);
+    expect(nothing.requests()).toBe(1);
   });
 
   it("end in 69 when the service keeps failing, and 75 when it stays too busy", async () => {
