@@ -1,7 +1,9 @@
 import { HttpHandler, HttpRequest, InvocationContext } from "@azure/functions";
 
 import { AppServices, appServices } from "../../shared/appServices";
-import { ApiResponse, problem } from "../../shared/http/apiResponse";
+import { ApiResponse, problem, storageAway } from "../../shared/http/apiResponse";
+import { describeStorageError } from "../../shared/storage/describeStorageError";
+import { isStorageUnavailable } from "../../shared/storage/storageUnavailable";
 
 /**
  * The frame of every tenant route: the x-api-key check (401, 403), then the operation; an unexpected failure
@@ -19,7 +21,12 @@ export function tenantRoute(
         (await operation(request, services, tenant))
       );
     } catch (error) {
-      context.error(error);
+      const where = `${request.method} ${new URL(request.url).pathname} (invocation ${context.invocationId})`;
+      if (isStorageUnavailable(error)) {
+        context.warn(`${where}: storage is not answering: ${describeStorageError(error)}`);
+        return storageAway();
+      }
+      context.error(`${where} failed`, error);
       return problem(500, `The request failed on our side (invocation ${context.invocationId}); please try again`);
     }
   };

@@ -23,6 +23,7 @@ const titles: Record<number, string> = {
   413: "Content too large",
   415: "Unsupported media type",
   500: "Internal server error",
+  503: "Service unavailable",
 };
 
 /**
@@ -35,6 +36,15 @@ export function problem(status: number, detail: string, errors?: FieldError[]): 
     headers: { "content-type": "application/problem+json", "cache-control": "no-store" },
     jsonBody: { type: "about:blank", title: titles[status] ?? "Error", status, detail, ...(errors ? { errors } : {}) },
   };
+}
+
+/** How long a caller is asked to wait when storage is away: a restart or a failover takes a minute or so. */
+const storageRetryAfterSeconds = 30;
+
+/** The answer while storage does not answer: 503, and when to ask again (nothing was done, or it is safe to repeat). */
+export function storageAway(): ApiResponse {
+  const away = problem(503, "Storage is not answering at the moment; nothing is lost: try again shortly");
+  return { ...away, headers: { ...away.headers, "retry-after": String(storageRetryAfterSeconds) } };
 }
 
 const refusalStatus: Record<Refusal["refused"], number> = { invalid: 400, notFound: 404, conflict: 409, tooLarge: 413 };

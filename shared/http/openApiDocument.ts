@@ -55,6 +55,7 @@ const tenantErrors = {
   "401": problemResponse("Missing or invalid x-api-key"),
   "403": problemResponse("The key belongs to another tenant"),
   "500": problemResponse("Unexpected failure"),
+  "503": problemResponse("Storage is not answering for now; try again after Retry-After seconds"),
 };
 const tooLarge = { "413": problemResponse("The JSON body is over 1 MiB") };
 const tenantParameter = { name: "tenant", in: "path", required: true, schema: string };
