@@ -19,7 +19,9 @@ app.storageQueue("processImport", {
     const message = parseImportMessage(body);
     const { runSlice, jobQueue } = await appServices();
     const outcome = await runSlice({ ...message, messageId });
-    context.log(`Import ${message.code} of ${message.tenant}: ${outcome}`);
+    const job = `Import ${message.code} of ${message.tenant}`;
+    if (outcome === "failed") context.error(`${job} failed; its reason is on the job (failureReason)`);
+    else context.log(`${job}: ${outcome}`);
     if (outcome === "continue") await jobQueue.send(message.tenant, message.code);
     if (outcome === "tenantBusy") await jobQueue.send(message.tenant, message.code, tenantBusyDelaySeconds);
   },

@@ -59,7 +59,10 @@ async function main(): Promise<void> {
     const allocations = allocationsArg > 0 ? await sampleAllocations(process.argv[allocationsArg + 1]) : null;
     const started = Date.now();
     let slices = 0;
-    while ((await engine.runSlice(tenant, code)) !== "finished") slices++;
+    for (let outcome = await engine.runSlice(tenant, code); outcome !== "finished"; slices++) {
+      if (outcome === "failed") throw new Error(`The import failed: ${(await jobs.get(tenant, code))?.failureReason}`);
+      outcome = await engine.runSlice(tenant, code);
+    }
     const seconds = (Date.now() - started) / 1000;
     clearInterval(sampler);
     const allocated = await allocations?.stop(rows);

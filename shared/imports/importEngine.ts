@@ -68,9 +68,10 @@ export interface ImportEngineSettings {
 
 /**
  * `continue`: send a continuation message now; `tenantBusy`: another import holds the tenant, try again
- * shortly; `notRunnable`: there is no such job, or it has ended.
+ * shortly; `notRunnable`: there is no such job, or it has ended; `failed`: the slice ended the job Failed, its
+ * reason on the job (what an operator's log must show).
  */
-export type SliceOutcome = "finished" | "continue" | "tenantBusy" | "notRunnable";
+export type SliceOutcome = "finished" | "failed" | "continue" | "tenantBusy" | "notRunnable";
 
 // Spec 4: progress at least every 2 seconds or 5,000 rows, whichever comes first. Saved every half second, a save
 // reaches a poller well within that even when the store answers it a second late (Azurite behind a
@@ -633,7 +634,7 @@ export class ImportEngine {
       checkpoint,
       completedDate: this.now().toISOString(),
     });
-    return "finished";
+    return "failed";
   }
 
   /** Data rows: records from the first data record on that are not blank (a row too long to read is one). */

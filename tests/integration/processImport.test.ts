@@ -110,6 +110,29 @@ describe("the import functions in the local host", () => {
   });
 });
 
+describe("a job the engine fails, in the local host", () => {
+  const own = ownHost("failed", {});
+
+  it("is logged as failed (context.error), with its tenant and code, not as finished", async () => {
+    const tenant = uniqueTenant();
+    const job = await startJob(own.h, tenant, "Code,Name\r\nA,B\r\n", [{ csvHeader: "Nom", targetField: "Name" }]);
+    await own.queue.send({ tenant, code: job.code });
+    await eventually(
+      async () => ((await own.h.jobs.get(tenant, job.code))?.status === "Failed" ? true : undefined),
+      30_000,
+    );
+    const line = await eventually(
+      async () =>
+        own.host
+          .output()
+          .split("\n")
+          .find((l) => l.includes(`Import ${job.code} of ${tenant}`)),
+      10_000,
+    );
+    expect(line).toContain(`Import ${job.code} of ${tenant} failed; its reason is on the job (failureReason)`);
+  });
+});
+
 describe("a job whose slices always fail, in the local host", () => {
   // A stall of about a second: the poisoned job is queued again that much later, three times.
   const own = ownHost("poison", { StallMinutes: "0.02" });

@@ -121,7 +121,7 @@ export async function startJob(
 export async function runToEnd(engine: ImportEngine, job: ImportJob): Promise<number> {
   for (let slices = 1; slices < 10_000; slices++) {
     const outcome: SliceOutcome = await engine.runSlice(job.tenant, job.code);
-    if (outcome === "finished" || outcome === "notRunnable") return slices;
+    if (outcome === "finished" || outcome === "failed" || outcome === "notRunnable") return slices;
     if (outcome === "tenantBusy") await sleep(50);
   }
   throw new Error("the job never finished");

@@ -75,7 +75,7 @@ export async function importInMemory(
   const { tenant, code } = job;
   for (let slice = 0; slice < 10_000; slice++) {
     const outcome = await stores.engine.runSlice(tenant, code);
-    if (outcome === "finished" || outcome === "notRunnable") break;
+    if (outcome === "finished" || outcome === "failed" || outcome === "notRunnable") break;
   }
   const done = (await stores.jobs.get(tenant, code))!;
   return {
