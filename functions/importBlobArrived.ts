@@ -29,7 +29,11 @@ app.generic("importBlobArrived", {
     }
     const { imports } = await appServices();
     const started = Date.now();
-    await imports.fileArrived(job.tenant, job.code);
-    context.log(`Upload ${job.code} of ${job.tenant} arrived; its reading was queued in ${Date.now() - started} ms`);
+    const queued = await imports.fileArrived(job.tenant, job.code);
+    context.log(
+      queued
+        ? `Upload ${job.code} of ${job.tenant} arrived; its reading was queued in ${Date.now() - started} ms`
+        : `Upload ${job.code} of ${job.tenant} arrived for no import waiting for its file (ended, read, or never asked for): nothing to do`,
+    );
   },
 });

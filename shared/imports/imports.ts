@@ -440,12 +440,12 @@ export class Imports {
    * A large file landed: pin the version that landed (a snapshot: later PUTs to the upload URL change nothing
    * the job sees) and queue its reading (`readLandedFile`), which builds the preview or starts the import.
    * Answers at once, whatever the file's size. Runs at least once per file: only the arrival of a waiting job
-   * does anything, and a repeated one queues the same reading again, which only repeats it.
+   * does anything, and a repeated one queues the same reading again, which only repeats it. Whether it queued.
    */
-  async fileArrived(tenant: string, code: string): Promise<void> {
+  async fileArrived(tenant: string, code: string): Promise<boolean> {
     const { jobs, files } = this.deps;
     const job = await jobs.get(tenant, code);
-    if (!isWaitingForFile(job)) return;
+    if (!isWaitingForFile(job)) return false;
     if (!job.source.snapshot) {
       const snapshot = await files.pinSource(job.source.blobName);
       // The heartbeat starts here: the watchdog sends the reading again if its message is lost.
@@ -455,9 +455,10 @@ export class Imports {
           ? { source: { ...current.source, snapshot }, heartbeat }
           : null,
       );
-      if (!pinned) return;
+      if (!pinned) return false;
     }
     await this.deps.jobQueue.send(tenant, code);
+    return true;
   }
 
   /**

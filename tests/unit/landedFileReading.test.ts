@@ -52,7 +52,7 @@ async function landed(options: { start: boolean }, env: Record<string, string> =
 describe("a large file that landed", () => {
   it("is not read by its arrival: that pins it and queues its reading, at once", async () => {
     const { services, stores, code, reads } = await landed({ start: false });
-    await services.imports.fileArrived("t", code);
+    expect(await services.imports.fileArrived("t", code)).toBe(true);
     expect(reads).toEqual([]);
     const job = (await stores.jobs.get("t", code))!;
     expect(job.source.snapshot).not.toBeNull();
@@ -63,6 +63,9 @@ describe("a large file that landed", () => {
       refused: "conflict",
       detail: `The file of import ${code} has arrived and is being read; its preview follows`,
     });
+    // An event for no job waiting for its file (another tenant's code, say) queues nothing, and says so.
+    expect(await services.imports.fileArrived("other", code)).toBe(false);
+    expect(stores.queue.waiting).toHaveLength(1);
   });
 
   it("is read in slices, a message each, each going on from the last one's reading; then the import runs", async () => {
