@@ -76,11 +76,20 @@ async function main(argv: string[]): Promise<number> {
   return command(args);
 }
 
+/** Whether stderr carries NDJSON (`--progress json`): then the last word is a line of it too. */
+const jsonProgress = process.argv.some(
+  (arg, i) => arg === "--progress=json" || (arg === "--progress" && process.argv[i + 1] === "json"),
+);
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof CliError) {
-      process.stderr.write(`client-import: ${error.message}\n`);
+      process.stderr.write(
+        jsonProgress
+          ? `${JSON.stringify({ type: "error", exitCode: error.exitCode, text: error.message })}\n`
+          : `client-import: ${error.message}\n`,
+      );
       process.exit(error.exitCode);
     }
     process.stderr.write(

@@ -130,6 +130,17 @@ describe("client-import run", () => {
       counts: { created: 8, updated: 0, skipped: 0, errors: 0 },
     });
     expect(lines.some((l) => l.type === "message" && /8 rows, utf-8/.test(l.text))).toBe(true);
+
+    // A command that fails says so in the stream's own shape, with its exit code.
+    const empty = temporaryPath("empty-json.csv");
+    fs.writeFileSync(empty, "");
+    const refused = await runCli(["run", empty, "--progress", "json"], env);
+    expect(refused.code).toBe(65);
+    expect(JSON.parse(refused.stderr.trim().split("\n").at(-1)!)).toEqual({
+      type: "error",
+      exitCode: 65,
+      text: "The file is empty",
+    });
   });
 
   it("checks a file with --check without writing a client", async () => {
