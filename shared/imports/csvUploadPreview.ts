@@ -179,7 +179,7 @@ export class PreviewBuilder {
     const totalRows = records - keptBeforeData - (kept.length - keptBeforeData - dataRecords.length) - blankLater;
     const dates = dateOrder(
       headers,
-      dataRecords.map(({ cells, index }) => ({ cells, row: this.recordsAbove + index + 1 })),
+      dataRecords.map(({ cells, index }) => ({ cells, row: this.rowOf(index) })),
     );
     const preview: CsvUploadPreview = {
       code,
@@ -210,6 +210,11 @@ export class PreviewBuilder {
     };
   }
 
+  /** The row a kept record is in a spreadsheet: kept records are numbered from the first that is not blank. */
+  private rowOf(index: number): number {
+    return this.recordsAbove + index + 1;
+  }
+
   private warnings(
     kept: string[][],
     headerCells: string[],
@@ -219,23 +224,21 @@ export class PreviewBuilder {
     dataRecords: { cells: string[]; index: number }[],
   ): string[] {
     const warnings: string[] = [];
-    // Kept records are numbered from the first that is not blank; rows in warnings from the top of the file.
-    const rowOf = (index: number) => this.recordsAbove + index + 1;
     if (this.separatorLine)
       warnings.push(
         "Row 1 is a spreadsheet's separator line (sep=), which says how the columns are separated; it is not imported",
       );
-    if (header !== null && rowOf(header) > 1 + (this.separatorLine ? 1 : 0)) {
+    if (header !== null && this.rowOf(header) > 1 + (this.separatorLine ? 1 : 0)) {
       const skipped = titles.map(
         (record) =>
-          `row ${rowOf(record)} ('${kept[record]
+          `row ${this.rowOf(record)} ('${kept[record]
             .find((cell) => cell.trim() !== "")!
             .trim()
             .slice(0, 100)}') is a title`,
       );
       const blank = this.leadingBlank + header - titles.length;
       if (blank > 0) skipped.unshift(`${blank} blank ${blank === 1 ? "row" : "rows"} above it`);
-      warnings.push(`The header is row ${rowOf(header)}: ${skipped.join(", ")}; they are not imported`);
+      warnings.push(`The header is row ${this.rowOf(header)}: ${skipped.join(", ")}; they are not imported`);
     }
     if (header !== null) {
       const blank = headers.flatMap((h, i) => (h.trim() === "" ? [i + 1] : []));

@@ -71,8 +71,10 @@ export function decideRow(cells: string[], context: RowContext): RowOutcome {
   }
   const match = matches[0];
   if (!match) {
-    const sameNumber = typeof values.Code === "string" ? index.sameNumberCode(values.Code) : null;
-    if (sameNumber !== null) return { kind: "error", reason: otherZerosReason(values.Code as string, sameNumber) };
+    if (typeof values.Code === "string") {
+      const sameNumber = index.sameNumberCode(values.Code);
+      if (sameNumber !== null) return { kind: "error", reason: otherZerosReason(values.Code, sameNumber) };
+    }
     if (options.importMode === "UpdateOnly") {
       const reason =
         matchValue === undefined

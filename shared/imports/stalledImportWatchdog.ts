@@ -54,26 +54,13 @@ export class StalledImportWatchdog {
       )
         continue;
       if (!stalled && (await this.leases.isHeld(candidate.tenant))) continue;
-      const at = now.toISOString();
-      let outcome: "requeue" | "fail" | null = null;
-      await this.jobs.change(candidate.tenant, candidate.code, (current) => {
-        outcome = null;
-        // Anything that beat or queued the job since it was looked at is somebody working on it.
-        if (
-          !watched(current) ||
-          current.heartbeat !== candidate.heartbeat ||
-          current.queuedMessage?.messageId !== candidate.queuedMessage?.messageId
-        )
-          return null;
-        const stall = this.stall(current, at, "stopped making progress");
-        outcome = stall.status === "Failed" ? "fail" : "requeue";
-        return stall;
-      });
-      if (outcome === "fail") failed.push(candidate.code);
-      if (outcome === "requeue") {
-        await this.jobQueue.send(candidate.tenant, candidate.code);
-        requeued.push(candidate.code);
-      }
+      // Anything that beat or queued the job since it was looked at is somebody working on it.
+      const untouched = (current: ImportJob) =>
+        current.heartbeat === candidate.heartbeat &&
+        current.queuedMessage?.messageId === candidate.queuedMessage?.messageId;
+      const outcome = await this.stall(candidate.tenant, candidate.code, "stopped making progress", untouched, 0);
+      if (outcome === "failed") failed.push(candidate.code);
+      if (outcome === "requeued") requeued.push(candidate.code);
     }
     return { requeued, failed };
   }
@@ -85,35 +72,46 @@ export class StalledImportWatchdog {
    * (its message waiting is its sign of life), and fails only once it stalled `maxStalls` times at one
    * checkpoint, as a job whose every slice dies at one row does. Null for a job ended, or not importing.
    */
-  async poisoned(tenant: string, code: string): Promise<"requeued" | "failed" | null> {
+  poisoned(tenant: string, code: string): Promise<"requeued" | "failed" | null> {
+    const delaySeconds = Math.ceil(this.settings.stallAfterMs / 1000);
+    return this.stall(tenant, code, "failed on every delivery of its message", () => true, delaySeconds);
+  }
+
+  /**
+   * Counts a stall of a job still watched and `still` as it was seen, at where it stood: it is queued again (after
+   * `delaySeconds`), or Failed once it stalled `maxStalls` times there, saying `what` happened. Null when left.
+   */
+  private async stall(
+    tenant: string,
+    code: string,
+    what: string,
+    still: (current: ImportJob) => boolean,
+    delaySeconds: number,
+  ): Promise<"requeued" | "failed" | null> {
     const at = this.now().toISOString();
     let outcome: "requeued" | "failed" | null = null;
     await this.jobs.change(tenant, code, (current) => {
       outcome = null;
-      if (!watched(current)) return null;
-      const stall = this.stall(current, at, "failed on every delivery of its message");
-      outcome = stall.status === "Failed" ? "failed" : "requeued";
-      return stall;
+      if (!watched(current) || !still(current)) return null;
+      // Where it stood: the import's checkpoint, or how far a landed file's reading has read.
+      const stalledAt = current.pendingUpload ? (current.pendingUpload.readTo ?? 0) : current.checkpoint.offset;
+      const stalls = current.stalledAt === stalledAt ? current.stalls + 1 : 1;
+      if (stalls >= this.settings.maxStalls) {
+        outcome = "failed";
+        return {
+          status: "Failed",
+          completedDate: at,
+          stalls,
+          stalledAt,
+          failureReason: stallReason(what, stalls, current),
+        };
+      }
+      outcome = "requeued";
+      // Whatever the dead slice was reading, nobody is reading it now.
+      return { stalls, stalledAt, heartbeat: at, existingClientsRead: null };
     });
-    if (outcome === "requeued") await this.jobQueue.send(tenant, code, Math.ceil(this.settings.stallAfterMs / 1000));
+    if (outcome === "requeued") await this.jobQueue.send(tenant, code, delaySeconds);
     return outcome;
-  }
-
-  /** The change a stall makes: the count at where the job stood, and Failed once it reaches `maxStalls`. */
-  private stall(current: ImportJob, at: string, what: string): Partial<ImportJob> {
-    // Where it stood: the import's checkpoint, or how far a landed file's reading has read.
-    const stalledAt = current.pendingUpload ? (current.pendingUpload.readTo ?? 0) : current.checkpoint.offset;
-    const stalls = current.stalledAt === stalledAt ? current.stalls + 1 : 1;
-    if (stalls >= this.settings.maxStalls)
-      return {
-        status: "Failed",
-        completedDate: at,
-        stalls,
-        stalledAt,
-        failureReason: stallReason(what, stalls, current),
-      };
-    // Whatever the dead slice was reading, nobody is reading it now.
-    return { stalls, stalledAt, heartbeat: at, existingClientsRead: null };
   }
 }
 
